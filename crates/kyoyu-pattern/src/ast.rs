@@ -154,3 +154,27 @@ impl ObjectPath {
         out
     }
 }
+
+impl std::fmt::Display for Literal {
+    /// Writes the literal as it would appear in a pattern.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Literal::Int(i) => write!(f, "{i}"),
+            Literal::Float(x) => write!(f, "{x:?}"),
+            Literal::Str(s) => write!(f, "'{}'", s.replace('\\', "\\\\").replace('\'', "\\'")),
+            Literal::Bool(b) => write!(f, "{b}"),
+            Literal::Binary(b) => {
+                use base64::Engine;
+                write!(f, "b'{}'", base64::engine::general_purpose::STANDARD.encode(b))
+            }
+            Literal::Hex(h) => {
+                f.write_str("h'")?;
+                for byte in h {
+                    write!(f, "{byte:02x}")?;
+                }
+                f.write_str("'")
+            }
+            Literal::Timestamp(t) => write!(f, "t'{t}'"),
+        }
+    }
+}

@@ -15,3 +15,8 @@ pub use ast::Pattern;
 pub use error::{ErrorKind, PatternError};
 pub use extract::{Equality, equalities};
 pub use parser::{Limits, parse, parse_with};
+mod matcher;
+mod observations;
+
+pub use matcher::{MatchError, matches};
+pub use observations::Observations;

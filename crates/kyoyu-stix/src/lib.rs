@@ -1,12 +1,19 @@
 //! The STIX 2.1 object model: identifiers, timestamps, canonical JSON and
 //! deterministic SCO ids, objects kept losslessly with typed common
-//! properties, and the per-type property tables the validator reads.
+//! properties, the fixed TLP markings, vocabularies, and the per-type
+//! property tables the validator reads.
 //!
 //! Pure functions over data; no I/O.
 
+pub mod hashes;
 pub mod id;
 pub mod jcs;
+pub mod object;
+pub mod schema;
 mod timestamp;
+pub mod tlp;
+pub mod vocab;
 
 pub use id::Identifier;
+pub use object::StixObject;
 pub use timestamp::{Timestamp, TimestampError};

@@ -1,1 +1,67 @@
-fn main() {}
+//! The `kyoyu` command: wires the library crates to the command line.
+
+mod pattern_cmd;
+mod validate_cmd;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// kyoyu (共有): the critical-infrastructure threat-sharing hub.
+#[derive(Debug, Parser)]
+#[command(name = "kyoyu", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate STIX 2.1 content: bundles, single objects, TAXII envelopes or JSON arrays.
+    ///
+    /// Exit status: 0 all valid, 1 some invalid, 2 unreadable input or bad usage.
+    Validate(validate_cmd::Args),
+    /// Check STIX patterns and match them against observed data.
+    #[command(subcommand)]
+    Pattern(pattern_cmd::Command),
+}
+
+/// Exit status 2: the input could not be read or the command was misused.
+const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { 0 });
+        }
+    };
+    let code = match cli.command {
+        Command::Validate(args) => validate_cmd::run(&args),
+        Command::Pattern(cmd) => pattern_cmd::run(&cmd),
+    };
+    ExitCode::from(code)
+}
+
+/// Reads a file, or standard input for `-`.
+fn read_input(path: &str) -> Result<String, String> {
+    use std::io::Read;
+    let mut text = String::new();
+    let result = if path == "-" {
+        std::io::stdin().read_to_string(&mut text).map(|_| ())
+    } else {
+        std::fs::File::open(path).and_then(|mut f| f.read_to_string(&mut text)).map(|_| ())
+    };
+    result.map(|()| text).map_err(|e| format!("{path}: cannot read: {e}"))
+}
+
+/// Parses JSON text, naming the line and column of a syntax error.
+fn parse_json(path: &str, text: &str) -> Result<serde_json::Value, String> {
+    serde_json::from_str(text).map_err(|e| {
+        if e.to_string().contains("recursion limit") {
+            format!("{path}: JSON nests too deeply (at line {}, column {}); STIX content needs far fewer levels", e.line(), e.column())
+        } else {
+            format!("{path}: not valid JSON: {e}")
+        }
+    })
+}
