@@ -14,7 +14,7 @@ mod parser;
 pub use ast::Pattern;
 pub use error::{ErrorKind, PatternError};
 pub use extract::{Equality, equalities};
-pub use parser::{Limits, parse, parse_with};
+pub use parser::{Limits, parse, parse_grammar, parse_with};
 mod matcher;
 mod observations;
 

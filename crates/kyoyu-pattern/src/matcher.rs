@@ -274,6 +274,13 @@ impl<'o> Matcher<'o> {
                     continue;
                 }
                 let values = select(&obs.objects, obj, &t.path.steps)?;
+                if matches!(t.op, Operator::Exists) {
+                    // EXISTS holds when the path selects a value; NOT EXISTS when it selects none.
+                    if values.is_empty() == t.negated {
+                        roots.insert(ri);
+                    }
+                    continue;
+                }
                 for v in &values {
                     if pred.holds(v)? {
                         roots.insert(ri);

@@ -38,6 +38,31 @@ pub fn parse(src: &str) -> Result<Pattern, PatternError> {
 /// validator makes on top of the grammar (duplicate qualifiers, hash values
 /// that do not fit their algorithm) are reported.
 pub fn parse_with(src: &str, limits: Limits) -> Result<Pattern, PatternError> {
+    let (pattern, semantic) = parse_tree(src, limits)?;
+    if let Some(err) = semantic.into_iter().next() {
+        return Err(err);
+    }
+    check_duplicate_qualifiers(&pattern.root, &mut None)?;
+    // As the OASIS validator: the first character other than '(' and white
+    // space must be '[' (a leading comment is refused).
+    let first = src.char_indices().find(|&(_, c)| c != '(' && !c.is_whitespace());
+    if let Some((at, c)) = first.filter(|&(_, c)| c != '[') {
+        return Err(PatternError::new(
+            ErrorKind::Syntax,
+            at,
+            format!("a pattern must start with '[' (after any '('), not '{c}'"),
+        ));
+    }
+    Ok(pattern)
+}
+
+/// Parses by the grammar alone, as stix2-matcher does before matching: no
+/// hash, duplicate-qualifier or calendar checks.
+pub fn parse_grammar(src: &str, limits: Limits) -> Result<Pattern, PatternError> {
+    parse_tree(src, limits).map(|(p, _)| p)
+}
+
+fn parse_tree(src: &str, limits: Limits) -> Result<(Pattern, Vec<PatternError>), PatternError> {
     if src.len() > limits.max_len {
         return Err(PatternError::new(
             ErrorKind::Limit,
@@ -49,12 +74,7 @@ pub fn parse_with(src: &str, limits: Limits) -> Result<Pattern, PatternError> {
     let mut p = Parser { tokens: &tokens, pos: 0, depth: 0, limits, semantic: Vec::new() };
     let root = p.observation_expr()?;
     p.expect_eof()?;
-    if let Some(err) = p.semantic.into_iter().next() {
-        return Err(err);
-    }
-    let pattern = Pattern { root };
-    check_duplicate_qualifiers(&pattern.root, &mut None)?;
-    Ok(pattern)
+    Ok((Pattern { root }, p.semantic))
 }
 
 struct Parser<'t, 'a> {
@@ -269,11 +289,18 @@ impl<'a> Parser<'_, 'a> {
         }
     }
 
-    /// The grammar checks field ranges, not the calendar: `t'2016-02-30…'`
-    /// parses (as in the OASIS validator); it is then clamped to the month's
-    /// last day so that matching stays total.
-    fn timestamp_value(&self, s: &str, _offset: usize) -> Timestamp {
-        Timestamp::parse(s).unwrap_or_else(|_| clamp_timestamp(s))
+    /// The grammar checks field ranges, not the calendar; a date that does
+    /// not exist (`t'2016-02-30…'`) is reported as a semantic error (RFC 3339
+    /// 5.7), which stix2-matcher also refuses.
+    fn timestamp_value(&mut self, s: &str, offset: usize) -> Timestamp {
+        Timestamp::parse(s).unwrap_or_else(|e| {
+            self.semantic.push(PatternError::new(
+                ErrorKind::Semantic,
+                offset,
+                format!("t'{s}' is not a real date and time: it {e}"),
+            ));
+            Timestamp::from_unix(0, 0, 0)
+        })
     }
 
     fn comparison_or(&mut self) -> Result<ComparisonExpr, PatternError> {
@@ -302,9 +329,14 @@ impl<'a> Parser<'_, 'a> {
             self.depth -= 1;
             return Ok(inner);
         }
+        let exists_negated = matches!(self.peek(), Tok::Keyword(Keyword::Not))
+            && matches!(self.tokens.get(self.pos + 1).map(|t| &t.kind), Some(Tok::Keyword(Keyword::Exists)));
+        if exists_negated {
+            self.pos += 1;
+        }
         if self.eat_keyword(Keyword::Exists) {
             let path = self.object_path()?;
-            return Ok(ComparisonExpr::Test(PropertyTest { path, negated: false, op: Operator::Exists }));
+            return Ok(ComparisonExpr::Test(PropertyTest { path, negated: exists_negated, op: Operator::Exists }));
         }
         let path = self.object_path()?;
         let negated = self.eat_keyword(Keyword::Not);
@@ -490,19 +522,6 @@ fn decode_hex(h: &str) -> Vec<u8> {
             hi << 4 | lo
         })
         .collect()
-}
-
-/// Clamps the day of a grammar-valid but calendar-invalid timestamp.
-fn clamp_timestamp(s: &str) -> Timestamp {
-    for day in (28..=31).rev() {
-        let mut fixed = s.to_owned();
-        fixed.replace_range(8..10, &format!("{day:02}"));
-        let fixed = fixed.replace(":60", ":59");
-        if let Ok(t) = Timestamp::parse(&fixed) {
-            return t;
-        }
-    }
-    Timestamp::from_unix(0, 0, 0)
 }
 
 /// The OASIS validator rejects the same qualifier type applied twice directly

@@ -1,0 +1,6 @@
+//! kyoyu's integration tests: one binary, a module per area.
+
+mod cli;
+mod corpus;
+mod oracle;
+mod support;
