@@ -56,3 +56,33 @@ fn walk_comparison(expr: &ComparisonExpr, out: &mut Vec<Equality>) {
         ComparisonExpr::Test(_) => {}
     }
 }
+
+/// Every (object type, first property) a pattern's paths start with, in order.
+pub fn object_paths(pattern: &Pattern) -> Vec<(String, String)> {
+    fn obs(e: &ObservationExpr, out: &mut Vec<(String, String)>) {
+        match e {
+            ObservationExpr::Observation(c) => cmp(c, out),
+            ObservationExpr::And(a, b) | ObservationExpr::Or(a, b) | ObservationExpr::FollowedBy(a, b) => {
+                obs(a, out);
+                obs(b, out);
+            }
+            ObservationExpr::Qualified(i, _) | ObservationExpr::Group(i) => obs(i, out),
+        }
+    }
+    fn cmp(e: &ComparisonExpr, out: &mut Vec<(String, String)>) {
+        match e {
+            ComparisonExpr::And(a, b) | ComparisonExpr::Or(a, b) => {
+                cmp(a, out);
+                cmp(b, out);
+            }
+            ComparisonExpr::Test(t) => {
+                if let Some(PathStep::Key(k)) = t.path.steps.first() {
+                    out.push((t.path.object_type.clone(), k.clone()));
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    obs(&pattern.root, &mut out);
+    out
+}

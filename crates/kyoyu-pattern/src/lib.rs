@@ -13,7 +13,7 @@ mod parser;
 
 pub use ast::Pattern;
 pub use error::{ErrorKind, PatternError};
-pub use extract::{Equality, equalities};
+pub use extract::{Equality, equalities, object_paths};
 pub use parser::{Limits, parse, parse_grammar, parse_with};
 mod matcher;
 mod observations;

@@ -564,7 +564,7 @@ impl<'p> Predicate<'p> {
                 let value = time_coerce(lit, value)?;
                 match compare(&value, &lit_class(lit)) {
                     None => false,
-                    Some(Err(())) => !negated,
+                    Some(Err(())) => negated,
                     Some(Ok(ord)) => {
                         use std::cmp::Ordering::*;
                         let r = match self.test.op {

@@ -8,8 +8,10 @@
 pub mod hashes;
 pub mod id;
 pub mod jcs;
+pub mod lang;
 pub mod object;
 pub mod schema;
+pub mod relationships;
 mod timestamp;
 pub mod tlp;
 pub mod vocab;

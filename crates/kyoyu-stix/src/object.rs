@@ -182,15 +182,16 @@ pub enum DocumentKind {
     Single,
 }
 
-/// Splits a document into its objects, telling what kind of document it was.
-///
-/// A bundle is returned as itself (the validator checks the bundle and each
-/// object in it); envelopes and arrays give their members.
+/// What kind of document a JSON value is. An object with `objects` but
+/// neither `type` nor `id` is a TAXII envelope; anything else that is an
+/// object is one STIX object (possibly malformed).
 pub fn document_kind(value: &Value) -> DocumentKind {
     match value {
         Value::Array(_) => DocumentKind::Array,
         Value::Object(m) if m.get("type").and_then(Value::as_str) == Some("bundle") => DocumentKind::Bundle,
-        Value::Object(m) if !m.contains_key("type") && m.get("objects").is_some_and(Value::is_array) => {
+        Value::Object(m)
+            if !m.contains_key("type") && !m.contains_key("id") && m.get("objects").is_some_and(Value::is_array) =>
+        {
             DocumentKind::Envelope
         }
         _ => DocumentKind::Single,

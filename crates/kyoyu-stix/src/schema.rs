@@ -183,7 +183,7 @@ pub const TYPES: &[TypeSpec] = &[
         r("name", S), o("description", S), o("roles", Strs), o("identity_class", Open("identity-class")),
         o("sectors", OpenList("industry-sector")), o("contact_information", S),
     ]),
-    sdo("incident", &[r("name", S), o("description", S), o("kill_chain_phases", KCP)]),
+    sdo("incident", &[r("name", S), o("description", S)]),
     sdo("indicator", &[
         o("name", S), o("description", S), o("indicator_types", OpenList("indicator-type")), r("pattern", S),
         r("pattern_type", Open("pattern-type")), o("pattern_version", S), r("valid_from", T), o("valid_until", T),

@@ -16,8 +16,6 @@ pub struct Timestamp {
     nanos: u32,
     /// Fractional digits as written (0 = none). Digits past 9 are kept only as a count.
     digits: u8,
-    /// Whether the second field was written as `60` (leap second).
-    leap: bool,
 }
 
 /// Why a string is not a STIX timestamp.
@@ -106,8 +104,13 @@ impl Timestamp {
         if day == 0 || day > days_in_month(year, month) {
             return Err(TimestampError("day is not a day of that month"));
         }
-        if hour > 23 || minute > 59 || second > 60 {
-            return Err(TimestampError("time must be within 00:00:00 and 23:59:60"));
+        if year == 0 {
+            return Err(TimestampError("year 0000 does not exist"));
+        }
+        if hour > 23 || minute > 59 || second > 59 {
+            return Err(TimestampError(
+                "time must be within 00:00:00 and 23:59:59 (leap seconds are written as :59.999)",
+            ));
         }
         let rest = b.get(19..).unwrap_or_default();
         let (frac, tail) = match rest.split_first() {
@@ -137,19 +140,13 @@ impl Timestamp {
             let d = frac.get(i).map_or(0, |c| u32::from(c - b'0'));
             nanos = nanos * 10 + d;
         }
-        let leap = second == 60;
-        let secs = days_from_civil(year, month, day) * 86_400
-            + i64::from(hour * 3600 + minute * 60 + second.min(59));
-        if leap {
-            // Fold the leap second into the last representable instant of :59.
-            nanos = 999_999_999;
-        }
-        Ok(Self { secs, nanos, digits: u8::try_from(frac.len()).unwrap_or(u8::MAX), leap })
+        let secs = days_from_civil(year, month, day) * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
+        Ok(Self { secs, nanos, digits: u8::try_from(frac.len()).unwrap_or(u8::MAX) })
     }
 
     /// A timestamp from seconds and nanoseconds since the epoch, printed with `digits` fractional digits.
     pub fn from_unix(secs: i64, nanos: u32, digits: u8) -> Self {
-        Self { secs, nanos: nanos.min(999_999_999), digits, leap: false }
+        Self { secs, nanos: nanos.min(999_999_999), digits }
     }
 
     /// Seconds since the Unix epoch.
@@ -195,11 +192,9 @@ impl fmt::Display for Timestamp {
         let days = self.secs.div_euclid(86_400);
         let tod = self.secs.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
-        let sec = if self.leap { 60 } else { tod % 60 };
-        write!(f, "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{sec:02}", tod / 3600, tod / 60 % 60)?;
+        write!(f, "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}", tod / 3600, tod / 60 % 60, tod % 60)?;
         if self.digits > 0 {
-            let nanos = if self.leap { 0 } else { self.nanos };
-            let all = format!("{nanos:09}");
+            let all = format!("{:09}", self.nanos);
             let shown = usize::from(self.digits.min(9));
             f.write_str(".")?;
             f.write_str(all.get(..shown).unwrap_or_default())?;
@@ -230,7 +225,8 @@ mod tests {
         check("2016-05-12T08:17:27.123456789Z", true);
         check("2016-02-29T00:00:00Z", true);
         check("1969-12-31T23:59:59.5Z", true);
-        check("2016-12-31T23:59:60Z", true);
+        check("2016-12-31T23:59:60Z", false);
+        check("0000-01-01T00:00:00Z", false);
         check("2015-02-29T00:00:00Z", false);
         check("2016-05-12T08:17:27", false);
         check("2016-05-12T08:17:27+09:00", false);

@@ -105,7 +105,7 @@ fn id_property(ctx: &mut Ctx<'_>, ty: &str, map: &Map<String, Value>, path: &Jso
             None
         }
         Ok(id) => {
-            uuid_rules(ctx, &id, &p);
+            uuid_rules(ctx, &id, map, &p);
             Some(id)
         }
         Err(e) => {
@@ -115,19 +115,28 @@ fn id_property(ctx: &mut Ctx<'_>, ty: &str, map: &Map<String, Value>, path: &Jso
     }
 }
 
-/// RFC 4122 variant; SCOs may use v4 or v5, everything else v4 (spec 2.9).
-fn uuid_rules(ctx: &mut Ctx<'_>, id: &Identifier, p: &JsonPath<'_>) {
+/// RFC 4122 UUIDs (variant 10xx, versions 1–5), spec 2.9. Which version
+/// to use is a SHOULD (see `shoulds::uuid_version`), except where the spec
+/// says MUST: a process, and an SCO without ID-contributing properties,
+/// use UUIDv4.
+fn uuid_rules(ctx: &mut Ctx<'_>, id: &Identifier, map: &Map<String, Value>, p: &JsonPath<'_>) {
     let uuid = id.uuid();
-    if uuid.get_variant() != uuid::Variant::RFC4122 {
-        ctx.error("uuid-variant", p, format!("the UUID of '{id}' must be an RFC 4122 UUID (variant bits 10xx)"));
+    let version = uuid.get_version_num();
+    if uuid.get_variant() != uuid::Variant::RFC4122 || !(1..=5).contains(&version) {
+        ctx.error("identifier", p, format!("'{id}' does not hold an RFC 4122 UUID (version 1-5, variant bits 10xx)"));
         return;
     }
-    let version = uuid.get_version_num();
-    let sco = schema::category(id.object_type()) == Category::Sco;
-    let ok = if sco { version == 4 || version == 5 } else { version == 4 };
-    if !ok {
-        let want = if sco { "4 or 5" } else { "4" };
-        ctx.error("uuid-version", p, format!("the UUID of '{id}' is version {version}; it must be version {want}"));
+    let ty = id.object_type();
+    let needs_v4 = ty == "process"
+        || (matches!(ty, "artifact" | "email-message" | "user-account" | "windows-registry-key" | "x509-certificate")
+            && kyoyu_stix::id::id_contributing_properties(ty)
+                .is_some_and(|props| !props.iter().any(|k| map.contains_key(*k))));
+    if needs_v4 && version != 4 {
+        ctx.error(
+            "uuid-version",
+            p,
+            format!("'{id}' must use a UUIDv4: a {ty} without ID-contributing properties has no deterministic id (spec 2.9)"),
+        );
     }
 }
 
@@ -145,7 +154,13 @@ fn known_object(ctx: &mut Ctx<'_>, spec: &'static TypeSpec, map: &Map<String, Va
                 format!("'{}' is required on a {}", prop.name, spec.name),
             ),
             None => {}
+            Some(v) if !present_value(ctx, prop.name, v, &path.key(prop.name)) => {}
             Some(v) => property(ctx, spec.name, prop, v, &path.key(prop.name)),
+        }
+    }
+    if spec.category != Category::Sco && spec.name != "marking-definition" {
+        for name in ["created", "modified"] {
+            millisecond_precision(ctx, map, name, path);
         }
     }
     if spec.category == Category::Sco {
@@ -162,7 +177,7 @@ fn known_object(ctx: &mut Ctx<'_>, spec: &'static TypeSpec, map: &Map<String, Va
     for (name, value) in map {
         let defined = common.iter().chain(spec.props).any(|p| p.name == name);
         if !defined {
-            custom_property(ctx, spec, name, value, path);
+            custom_property(ctx, spec, map, name, value, path);
         }
     }
     specific(ctx, spec, map, path);
@@ -174,42 +189,128 @@ fn custom_object(ctx: &mut Ctx<'_>, ty: &str, map: &Map<String, Value>, path: &J
     // A custom object follows the common-property rules of an SDO where it uses them.
     for prop in schema::SDO_COMMON {
         if let Some(v) = map.get(prop.name) {
-            if prop.name != "id" && prop.name != "type" {
+            if prop.name != "id" && prop.name != "type" && !v.is_null() && v != &Value::Array(Vec::new()) {
                 property(ctx, ty, prop, v, &path.key(prop.name));
             }
         }
     }
-    for name in map.keys() {
-        if !property_name_ok(name) && name != "id" && name != "type" {
-            ctx.error(
-                "property-name",
-                &path.key(name),
-                format!("'{name}' is not a valid property name: use 3-250 lower-case letters, digits and '_'"),
-            );
+    for (name, value) in map {
+        let common = schema::SDO_COMMON.iter().any(|p| p.name == name);
+        if !common {
+            custom_value(ctx, name, value, &path.key(name));
+        } else if name != "id" && name != "type" {
+            present_value(ctx, name, value, &path.key(name));
+        }
+    }
+    if ty == "action" {
+        ctx.error("reserved-type", &path.key("type"), "'action' is a reserved object type in STIX 2.1");
+    }
+    if map.contains_key("created") || map.contains_key("modified") {
+        for name in ["created", "modified"] {
+            millisecond_precision(ctx, map, name, path);
         }
     }
     timestamps_order(ctx, map, path, "created", "modified");
     shoulds::custom_object(ctx, ty, map, path);
 }
 
-fn custom_property(ctx: &mut Ctx<'_>, spec: &TypeSpec, name: &str, value: &Value, path: &JsonPath<'_>) {
+/// Properties no STIX object may carry (spec 3.1, reserved names).
+const RESERVED: [&str; 4] = ["severity", "action", "username", "phone_numbers"];
+
+fn custom_property(
+    ctx: &mut Ctx<'_>,
+    spec: &TypeSpec,
+    map: &Map<String, Value>,
+    name: &str,
+    value: &Value,
+    path: &JsonPath<'_>,
+) {
     let p = path.key(name);
-    if !property_name_ok(name) {
+    custom_value(ctx, name, value, &p);
+    shoulds::custom_property(ctx, spec, name, &p, map);
+}
+
+/// Rules for any property a type does not define: its name, reserved
+/// names, null and empty values, and the `_bin` / `_hex` suffix conventions.
+fn custom_value(ctx: &mut Ctx<'_>, name: &str, value: &Value, p: &JsonPath<'_>) {
+    if RESERVED.contains(&name) {
+        ctx.error("reserved-property", p, format!("'{name}' is a reserved property name in STIX 2.1; rename it"));
+    } else if !property_name_ok(name) {
         ctx.error(
             "property-name",
-            &p,
+            p,
             format!("'{name}' is not a valid property name: use 3-250 lower-case letters, digits and '_'"),
         );
     }
-    let _ = value;
-    shoulds::custom_property(ctx, spec, name, &p);
+    if !present_value(ctx, name, value, p) {
+        return;
+    }
+    if name.ends_with("_bin") && !value.as_str().is_some_and(base64_ok) {
+        ctx.error("binary", p, format!("'{name}' ends in _bin, so it must be base64 text"));
+    }
+    if name.ends_with("_hex") && !value.as_str().is_some_and(hex_ok) {
+        ctx.error("hex", p, format!("'{name}' ends in _hex, so it must be hexadecimal with an even number of digits"));
+    }
+}
+
+/// A property that is present must have a value: not null, not an empty list
+/// (spec 3.1: omit optional properties instead). Returns whether it has one.
+fn present_value(ctx: &mut Ctx<'_>, name: &str, v: &Value, p: &JsonPath<'_>) -> bool {
+    match v {
+        Value::Null => {
+            ctx.error("null-value", p, format!("'{name}' is null; leave the property out instead"));
+            false
+        }
+        Value::Array(a) if a.is_empty() => {
+            ctx.error("empty-list", p, format!("'{name}' must not be an empty list; omit it instead"));
+            false
+        }
+        _ => true,
+    }
+}
+
+fn hex_ok(s: &str) -> bool {
+    !s.is_empty() && s.len().is_multiple_of(2) && s.bytes().all(|c| c.is_ascii_hexdigit())
+}
+
+/// `created` and `modified` of SDOs and SROs are precise to the millisecond (spec 3.2).
+fn millisecond_precision(ctx: &mut Ctx<'_>, map: &Map<String, Value>, name: &str, path: &JsonPath<'_>) {
+    let Some(s) = map.get(name).and_then(Value::as_str) else { return };
+    if let Ok(t) = Timestamp::parse(s) {
+        if t.precision() < 3 {
+            ctx.error(
+                "timestamp-precision",
+                &path.key(name),
+                format!("'{name}' must be precise to the millisecond, e.g. {}", with_millis(s)),
+            );
+        }
+    }
+}
+
+fn with_millis(s: &str) -> String {
+    let body = s.trim_end_matches('Z');
+    match body.split_once('.') {
+        Some((whole, frac)) => format!("{whole}.{frac:0<3}Z"),
+        None => format!("{body}.000Z"),
+    }
 }
 
 fn bundle(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPath<'_>) {
     id_property(ctx, "bundle", map, path);
-    if map.contains_key("spec_version") {
-        ctx.error("bundle-spec-version", &path.key("spec_version"), "a STIX 2.1 bundle has no 'spec_version'; remove it");
+    match map.get("spec_version") {
+        Some(v) if v != "2.1" => ctx.error(
+            "spec-version",
+            &path.key("spec_version"),
+            "this bundle declares other than STIX 2.1 content; kyoyu validates STIX 2.1 (and a 2.1 bundle has no 'spec_version')",
+        ),
+        _ => {}
     }
+    if let Some(lang) = map.get("lang").and_then(Value::as_str) {
+        if !kyoyu_stix::lang::is_language_tag(lang) {
+            ctx.error("language-tag", &path.key("lang"), format!("'{lang}' is not an RFC 5646 language tag"));
+        }
+    }
+    shoulds::bundle(ctx, map, path);
     if let Some(objects) = map.get("objects") {
         match objects.as_array() {
             Some(items) => {
@@ -277,7 +378,7 @@ pub(crate) fn property(ctx: &mut Ctx<'_>, owner: &str, prop: &Prop, v: &Value, p
             }
         }
         Kind::Hex => {
-            if !v.as_str().is_some_and(|s| s.len().is_multiple_of(2) && s.bytes().all(|c| c.is_ascii_hexdigit())) {
+            if !v.as_str().is_some_and(hex_ok) {
                 ctx.error("hex", p, format!("'{name}' must be hexadecimal with an even number of digits"));
             }
         }
@@ -500,6 +601,30 @@ fn list_of_structs(ctx: &mut Ctx<'_>, s: &str, v: &Value, p: &JsonPath<'_>, name
 fn external_references(ctx: &mut Ctx<'_>, v: &Value, p: &JsonPath<'_>) {
     for (i, r) in v.as_array().map(Vec::as_slice).unwrap_or_default().iter().enumerate() {
         let Some(m) = r.as_object() else { continue };
+        let source = m.get("source_name").and_then(Value::as_str).unwrap_or_default();
+        let ext_id = m.get("external_id").and_then(Value::as_str);
+        let cve = |s: &str| {
+            s.strip_prefix("CVE-").and_then(|r| r.split_once('-')).is_some_and(|(y, n)| {
+                y.len() == 4 && y.bytes().all(|c| c.is_ascii_digit()) && n.len() >= 4 && n.bytes().all(|c| c.is_ascii_digit())
+            })
+        };
+        let capec = |s: &str| s.strip_prefix("CAPEC-").is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()));
+        match (source, ext_id) {
+            ("cve", id) if !id.is_some_and(cve) => ctx.error(
+                "external-reference",
+                &p.index(i),
+                "a 'cve' reference needs an 'external_id' such as CVE-2024-12345",
+            ),
+            ("capec", id) if !id.is_some_and(capec) => {
+                ctx.error("external-reference", &p.index(i), "a 'capec' reference needs an 'external_id' such as CAPEC-98")
+            }
+            (s, Some(id)) if s != "cve" && s != "capec" && (cve(id) || capec(id)) => ctx.error(
+                "external-reference",
+                &p.index(i),
+                format!("'{id}' is a CVE or CAPEC id: its 'source_name' must be 'cve' or 'capec'"),
+            ),
+            _ => {}
+        }
         if !["description", "url", "external_id"].iter().any(|k| m.contains_key(*k)) {
             ctx.error(
                 "external-reference",
@@ -574,18 +699,18 @@ fn timestamps_order(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPath
 /// Rules specific to one type.
 fn specific(ctx: &mut Ctx<'_>, spec: &TypeSpec, map: &Map<String, Value>, path: &JsonPath<'_>) {
     timestamps_order(ctx, map, path, "created", "modified");
+    if let Some(lang) = map.get("lang").and_then(Value::as_str) {
+        if !kyoyu_stix::lang::is_language_tag(lang) {
+            ctx.error("language-tag", &path.key("lang"), format!("'{lang}' is not an RFC 5646 language tag such as 'ja' or 'en-US'"));
+        }
+    }
+    let has = |k: &str| map.contains_key(k);
     match spec.name {
         "observed-data" => {
             timestamps_order(ctx, map, path, "first_observed", "last_observed");
-            match (map.contains_key("objects"), map.contains_key("object_refs")) {
-                (true, true) => ctx.error(
-                    "observed-data-objects",
-                    path,
-                    "use either 'object_refs' or the deprecated 'objects', not both",
-                ),
-                (false, false) => {
-                    ctx.error("observed-data-objects", path, "observed-data needs 'object_refs' (or the deprecated 'objects')")
-                }
+            match (has("objects"), has("object_refs")) {
+                (true, true) => ctx.error("observed-data-objects", path, "use either 'object_refs' or the deprecated 'objects', not both"),
+                (false, false) => ctx.error("observed-data-objects", path, "observed-data needs 'object_refs' (or the deprecated 'objects')"),
                 _ => {}
             }
         }
@@ -595,35 +720,106 @@ fn specific(ctx: &mut Ctx<'_>, spec: &TypeSpec, map: &Map<String, Value>, path: 
         }
         "sighting" | "campaign" | "intrusion-set" | "threat-actor" | "infrastructure" | "malware" => {
             timestamps_order(ctx, map, path, "first_seen", "last_seen");
+            if spec.name == "malware" && map.get("is_family") == Some(&Value::Bool(true)) && !has("name") {
+                ctx.error("required-property", &path.key("name"), "a malware family (is_family: true) must have a 'name'");
+            }
         }
         "relationship" => timestamps_order_strict(ctx, map, path, "start_time", "stop_time"),
         "location" => {
-            if map.contains_key("latitude") != map.contains_key("longitude") {
+            if has("latitude") != has("longitude") {
                 ctx.error("location", path, "'latitude' and 'longitude' must be given together");
             }
-            if map.contains_key("precision") && !map.contains_key("latitude") {
+            if has("precision") && !has("latitude") {
                 ctx.error("location", &path.key("precision"), "'precision' needs 'latitude' and 'longitude'");
             }
-            if !["region", "country", "latitude"].iter().any(|k| map.contains_key(*k)) {
+            if !["region", "country", "latitude"].iter().any(|k| has(k)) {
                 ctx.error("location", path, "a location needs at least one of 'region', 'country', or 'latitude' and 'longitude'");
             }
         }
         "malware-analysis" => {
-            if !map.contains_key("result") && !map.contains_key("analysis_sco_refs") {
+            if !has("result") && !has("analysis_sco_refs") {
                 ctx.error("malware-analysis", path, "a malware-analysis needs 'result' or 'analysis_sco_refs'");
             }
         }
         "network-traffic" => {
             timestamps_order(ctx, map, path, "start", "end");
-            if !map.contains_key("src_ref") && !map.contains_key("dst_ref") {
+            if !has("src_ref") && !has("dst_ref") {
                 ctx.error("network-traffic", path, "network-traffic needs 'src_ref' or 'dst_ref'");
             }
+            if map.get("is_active") == Some(&Value::Bool(true)) && has("end") {
+                ctx.error("network-traffic", &path.key("end"), "an active connection (is_active: true) has no 'end'");
+            }
         }
-        "marking-definition" => marking_definition(ctx, map, path),
-        "language-content" => {}
+        "email-message" => match map.get("is_multipart") {
+            Some(Value::Bool(true)) if has("body") => {
+                ctx.error("email-message", &path.key("body"), "a multipart message carries its parts in 'body_multipart', not 'body'")
+            }
+            Some(Value::Bool(false)) if has("body_multipart") => ctx.error(
+                "email-message",
+                &path.key("body_multipart"),
+                "'body_multipart' needs 'is_multipart': true",
+            ),
+            _ => {}
+        },
+        "file" => {
+            if !has("hashes") && !has("name") {
+                ctx.error("file", path, "a file needs 'hashes' or 'name'");
+            }
+        }
+        "marking-definition" => {
+            marking_definition(ctx, map, path);
+            circular_markings(ctx, map, path);
+        }
+        "language-content" => language_content(ctx, map, path),
         _ => {}
     }
     granular_selectors(ctx, map, path);
+}
+
+/// A marking definition cannot mark itself (spec 7.2.1).
+fn circular_markings(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPath<'_>) {
+    let Some(id) = map.get("id") else { return };
+    if let Some(refs) = map.get("object_marking_refs").and_then(Value::as_array) {
+        for (i, r) in refs.iter().enumerate() {
+            if r == id {
+                ctx.error("circular-marking", &path.key("object_marking_refs").index(i), "a marking definition cannot mark itself");
+            }
+        }
+    }
+    if let Some(gms) = map.get("granular_markings").and_then(Value::as_array) {
+        for (i, g) in gms.iter().enumerate() {
+            if g.get("marking_ref") == Some(id) {
+                ctx.error("circular-marking", &path.key("granular_markings").index(i), "a marking definition cannot mark itself");
+            }
+        }
+    }
+}
+
+/// `contents` maps language tags to property translations (spec 7.1).
+fn language_content(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPath<'_>) {
+    if let Some(target) = map.get("object_ref").and_then(Value::as_str) {
+        if target.starts_with("bundle--") || target.starts_with("language-content--") {
+            ctx.error("reference-type", &path.key("object_ref"), "'object_ref' cannot point at a bundle or another language-content");
+        }
+    }
+    let Some(contents) = map.get("contents").and_then(Value::as_object) else { return };
+    for (lang, translations) in contents {
+        let contents_path = path.key("contents");
+        let lp = contents_path.key(lang);
+        if !kyoyu_stix::lang::is_language_tag(lang) {
+            ctx.error("language-tag", &lp, format!("'{lang}' is not an RFC 5646 language tag"));
+        }
+        match translations.as_object() {
+            Some(t) => {
+                for key in t.keys() {
+                    if !property_name_ok(key) {
+                        ctx.error("property-name", &lp.key(key), format!("'{key}' is not a valid property name"));
+                    }
+                }
+            }
+            None => ctx.error("wrong-type", &lp, "each language in 'contents' maps to an object of translated properties"),
+        }
+    }
 }
 
 fn timestamps_order_strict(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPath<'_>, early: &str, late: &str) {
@@ -640,8 +836,26 @@ fn indicator_pattern(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPat
         return;
     }
     let Some(pattern) = map.get("pattern").and_then(Value::as_str) else { return };
-    if let Err(e) = kyoyu_pattern::parse(pattern) {
-        ctx.error("pattern", &path.key("pattern"), format!("the STIX pattern is invalid {}", e.describe(pattern)));
+    match kyoyu_pattern::parse(pattern) {
+        Err(e) => ctx.error("pattern", &path.key("pattern"), format!("the STIX pattern is invalid {}", e.describe(pattern))),
+        Ok(parsed) => {
+            for (ty, prop) in kyoyu_pattern::object_paths(&parsed) {
+                let p = path.key("pattern");
+                match schema::type_spec(&ty) {
+                    Some(spec) if spec.category == Category::Sco => {
+                        let known = schema::SCO_COMMON.iter().chain(spec.props).any(|x| x.name == prop);
+                        if !known && !property_name_ok(&prop) {
+                            ctx.error("pattern", &p, format!("'{prop}' is not a valid property name for {ty}"));
+                        }
+                    }
+                    _ if !type_name_ok(&ty) => ctx.error("pattern", &p, format!("'{ty}' is not a valid object type name")),
+                    _ if !property_name_ok(&prop) => {
+                        ctx.error("pattern", &p, format!("'{prop}' is not a valid property name"))
+                    }
+                    _ => {}
+                }
+            }
+        }
     }
 }
 
