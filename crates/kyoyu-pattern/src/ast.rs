@@ -137,7 +137,14 @@ impl ObjectPath {
                     if !out.is_empty() {
                         out.push('.');
                     }
-                    let plain = k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    let reserved = matches!(
+                        k.as_str(),
+                        "AND" | "OR" | "NOT" | "FOLLOWEDBY" | "LIKE" | "MATCHES" | "ISSUPERSET" | "ISSUBSET" | "EXISTS"
+                            | "LAST" | "IN" | "START" | "STOP" | "SECONDS" | "WITHIN" | "REPEATS" | "TIMES"
+                            | "true" | "false"
+                    );
+                    let plain = !reserved
+                        && k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                         && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
                     if plain {
                         out.push_str(k);
@@ -160,7 +167,10 @@ impl std::fmt::Display for Literal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Literal::Int(i) => write!(f, "{i}"),
-            Literal::Float(x) => write!(f, "{x:?}"),
+            Literal::Float(x) => {
+                let s = format!("{x}");
+                if s.contains('.') { f.write_str(&s) } else { write!(f, "{s}.0") }
+            }
             Literal::Str(s) => write!(f, "'{}'", s.replace('\\', "\\\\").replace('\'', "\\'")),
             Literal::Bool(b) => write!(f, "{b}"),
             Literal::Binary(b) => {

@@ -10,6 +10,9 @@ mod extract;
 mod hashes;
 mod lexer;
 mod parser;
+mod print;
+#[cfg(test)]
+mod proptests;
 
 pub use ast::Pattern;
 pub use error::{ErrorKind, PatternError};

@@ -9,6 +9,8 @@ pub mod hashes;
 pub mod id;
 pub mod jcs;
 pub mod lang;
+#[cfg(test)]
+mod proptests;
 pub mod object;
 pub mod schema;
 pub mod relationships;

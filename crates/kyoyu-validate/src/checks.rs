@@ -724,7 +724,32 @@ fn specific(ctx: &mut Ctx<'_>, spec: &TypeSpec, map: &Map<String, Value>, path: 
                 ctx.error("required-property", &path.key("name"), "a malware family (is_family: true) must have a 'name'");
             }
         }
-        "relationship" => timestamps_order_strict(ctx, map, path, "start_time", "stop_time"),
+        "relationship" => {
+            timestamps_order_strict(ctx, map, path, "start_time", "stop_time");
+            if let Some(rt) = map.get("relationship_type").and_then(Value::as_str) {
+                let ok = !rt.is_empty() && rt.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-');
+                if !ok {
+                    ctx.error(
+                        "relationship-type",
+                        &path.key("relationship_type"),
+                        format!("'{rt}' must use only a-z, 0-9 and '-' (for example 'related-to')"),
+                    );
+                }
+            }
+        }
+        "artifact" => {
+            match (has("payload_bin"), has("url")) {
+                (true, true) => ctx.error("artifact", &path.key("url"), "an artifact has either 'payload_bin' or 'url', not both"),
+                (false, false) => ctx.error("artifact", path, "an artifact needs 'payload_bin' or 'url'"),
+                (false, true) if !has("hashes") => {
+                    ctx.error("artifact", &path.key("hashes"), "an artifact given by 'url' must have 'hashes' of the content")
+                }
+                _ => {}
+            }
+            if has("decryption_key") && !has("encryption_algorithm") {
+                ctx.error("artifact", &path.key("decryption_key"), "'decryption_key' needs 'encryption_algorithm'");
+            }
+        }
         "location" => {
             if has("latitude") != has("longitude") {
                 ctx.error("location", path, "'latitude' and 'longitude' must be given together");
@@ -906,12 +931,11 @@ fn marking_definition(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPa
 /// Every granular-marking selector must resolve to a property of the object (spec 7.2.3.1).
 fn granular_selectors(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPath<'_>) {
     let Some(list) = map.get("granular_markings").and_then(Value::as_array) else { return };
-    let root = Value::Object(map.clone());
     for (i, g) in list.iter().enumerate() {
         let Some(selectors) = g.get("selectors").and_then(Value::as_array) else { continue };
         for (j, sel) in selectors.iter().enumerate() {
             let Some(sel) = sel.as_str() else { continue };
-            if !selector_resolves(&root, sel) {
+            if !selector_resolves(map, sel) {
                 ctx.error(
                     "marking-selector",
                     &path.key("granular_markings").index(i).key("selectors").index(j),
@@ -922,9 +946,14 @@ fn granular_selectors(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPa
     }
 }
 
-pub(crate) fn selector_resolves(root: &Value, selector: &str) -> bool {
-    let mut cur = root;
-    for (i, part) in selector.split('.').enumerate() {
+/// Whether a selector (`name`, `list.[0]`, `list.[0].key`) names a value in the object.
+pub(crate) fn selector_resolves(root: &Map<String, Value>, selector: &str) -> bool {
+    let (first, rest) = selector.split_once('.').unwrap_or((selector, ""));
+    let Some(mut cur) = root.get(first) else { return false };
+    if rest.is_empty() {
+        return true;
+    }
+    for part in rest.split('.') {
         cur = match (cur, part.strip_prefix('[').and_then(|p| p.strip_suffix(']'))) {
             (Value::Array(a), Some(idx)) => match idx.parse::<usize>() {
                 Ok(n) if idx.bytes().all(|c| c.is_ascii_digit()) => match a.get(n) {
@@ -933,7 +962,7 @@ pub(crate) fn selector_resolves(root: &Value, selector: &str) -> bool {
                 },
                 _ => return false,
             },
-            (Value::Object(m), None) if !(i == 0 && part.is_empty()) => match m.get(part) {
+            (Value::Object(m), None) => match m.get(part) {
                 Some(x) => x,
                 None => return false,
             },

@@ -13,6 +13,8 @@ mod checks;
 mod finding;
 mod path;
 mod shoulds;
+#[cfg(test)]
+mod tests;
 
 pub use finding::{Finding, Report, Severity};
 

@@ -57,9 +57,11 @@ fn mutations(o: &Value, out: &mut Vec<Case>) {
     push("valid", o.clone());
     let Some(spec) = schema::type_spec(&ty) else { return };
     let all_props: Vec<&schema::Prop> = schema::common_props(spec).iter().chain(spec.props).collect();
-    // Each required property removed.
-    for p in all_props.iter().filter(|p| p.required) {
-        push(&format!("drop-{}", p.name), with(o, |m| drop(m.remove(p.name))));
+    // Each property removed: required ones break MUSTs, optional ones some SHOULDs.
+    for p in &all_props {
+        if o.get(p.name).is_some() || p.required {
+            push(&format!("drop-{}", p.name), with(o, |m| drop(m.remove(p.name))));
+        }
     }
     let id = o.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
     let uuid = id.rsplit_once("--").map(|(_, u)| u.to_owned()).unwrap_or_default();
@@ -197,6 +199,20 @@ fn mutations(o: &Value, out: &mut Vec<Case>) {
         ] {
             push(what, with(o, |m| drop(m.insert("hashes".into(), json!({alg: val})))));
         }
+    }
+    if ty == "relationship" {
+        push("relationship-type-unknown", with(o, |m| drop(m.insert("relationship_type".into(), json!("sponsors")))));
+        push("relationship-type-bad-form", with(o, |m| drop(m.insert("relationship_type".into(), json!("Related To")))));
+        push(
+            "relationship-reversed",
+            with(o, |m| {
+                let (s, t) = (m.get("source_ref").cloned(), m.get("target_ref").cloned());
+                if let (Some(s), Some(t)) = (s, t) {
+                    m.insert("source_ref".into(), t);
+                    m.insert("target_ref".into(), s);
+                }
+            }),
+        );
     }
     if ty == "indicator" {
         for (i, p) in BAD_PATTERNS.iter().enumerate() {

@@ -2,5 +2,6 @@
 
 mod cli;
 mod corpus;
+mod fuzz_replay;
 mod oracle;
 mod support;

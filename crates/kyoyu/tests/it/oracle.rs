@@ -58,6 +58,15 @@ fn verdict(valid: bool) -> &'static str {
 fn validator_suites(cases: &[Case]) -> (Tally, Tally) {
     let input: Vec<Value> = cases.iter().map(|c| json!({"id": c.id, "object": c.doc})).collect();
     let oracle = run_oracle("validate", &input);
+    if let Some(dir) = std::env::var_os("KYOYU_ORACLE_DUMP") {
+        // For comparing other implementations on the same cases (bench/rstix-eval).
+        let lines: Vec<String> = cases
+            .iter()
+            .zip(&oracle)
+            .map(|(c, o)| json!({"id": c.id, "doc": c.doc, "default": o["default"], "strict": o["strict"]}).to_string())
+            .collect();
+        std::fs::write(std::path::Path::new(&dir).join("validate.jsonl"), lines.join("\n") + "\n").expect("dump cases");
+    }
     let mut default = Tally::default();
     let mut strict = Tally::default();
     for (case, theirs) in cases.iter().zip(&oracle) {
@@ -85,6 +94,14 @@ fn pattern_suite() -> Tally {
     }
     let input: Vec<Value> = cases.iter().map(|(id, p)| json!({"id": id, "pattern": p})).collect();
     let oracle = run_oracle("pattern", &input);
+    if let Some(dir) = std::env::var_os("KYOYU_ORACLE_DUMP") {
+        let lines: Vec<String> = cases
+            .iter()
+            .zip(&oracle)
+            .map(|((id, p), o)| json!({"id": id, "pattern": p, "valid": o["valid"]}).to_string())
+            .collect();
+        std::fs::write(std::path::Path::new(&dir).join("patterns.jsonl"), lines.join("\n") + "\n").expect("dump cases");
+    }
     let mut tally = Tally::default();
     for ((id, pattern), theirs) in cases.iter().zip(&oracle) {
         if theirs["errors"].as_array().is_some_and(|e| e.iter().any(|m| m.as_str().is_some_and(|m| m.contains("Error:") && !m.starts_with("FAIL")))) {
