@@ -139,12 +139,30 @@ impl ObjectPath {
                     }
                     let reserved = matches!(
                         k.as_str(),
-                        "AND" | "OR" | "NOT" | "FOLLOWEDBY" | "LIKE" | "MATCHES" | "ISSUPERSET" | "ISSUBSET" | "EXISTS"
-                            | "LAST" | "IN" | "START" | "STOP" | "SECONDS" | "WITHIN" | "REPEATS" | "TIMES"
-                            | "true" | "false"
+                        "AND"
+                            | "OR"
+                            | "NOT"
+                            | "FOLLOWEDBY"
+                            | "LIKE"
+                            | "MATCHES"
+                            | "ISSUPERSET"
+                            | "ISSUBSET"
+                            | "EXISTS"
+                            | "LAST"
+                            | "IN"
+                            | "START"
+                            | "STOP"
+                            | "SECONDS"
+                            | "WITHIN"
+                            | "REPEATS"
+                            | "TIMES"
+                            | "true"
+                            | "false"
                     );
                     let plain = !reserved
-                        && k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                        && k.chars()
+                            .next()
+                            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                         && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
                     if plain {
                         out.push_str(k);
@@ -169,13 +187,21 @@ impl std::fmt::Display for Literal {
             Literal::Int(i) => write!(f, "{i}"),
             Literal::Float(x) => {
                 let s = format!("{x}");
-                if s.contains('.') { f.write_str(&s) } else { write!(f, "{s}.0") }
+                if s.contains('.') {
+                    f.write_str(&s)
+                } else {
+                    write!(f, "{s}.0")
+                }
             }
             Literal::Str(s) => write!(f, "'{}'", s.replace('\\', "\\\\").replace('\'', "\\'")),
             Literal::Bool(b) => write!(f, "{b}"),
             Literal::Binary(b) => {
                 use base64::Engine;
-                write!(f, "b'{}'", base64::engine::general_purpose::STANDARD.encode(b))
+                write!(
+                    f,
+                    "b'{}'",
+                    base64::engine::general_purpose::STANDARD.encode(b)
+                )
             }
             Literal::Hex(h) => {
                 f.write_str("h'")?;

@@ -26,12 +26,19 @@ pub struct PatternError {
 
 impl PatternError {
     pub(crate) fn new(kind: ErrorKind, offset: usize, message: impl Into<String>) -> Self {
-        Self { kind, offset, message: message.into() }
+        Self {
+            kind,
+            offset,
+            message: message.into(),
+        }
     }
 
     /// The 1-based character column of [`Self::offset`] in `pattern`.
     pub fn column(&self, pattern: &str) -> usize {
-        pattern.get(..self.offset).map_or(self.offset, |s| s.chars().count()) + 1
+        pattern
+            .get(..self.offset)
+            .map_or(self.offset, |s| s.chars().count())
+            + 1
     }
 
     /// The message with its column, e.g. `at column 12: expected ']'`.

@@ -25,11 +25,15 @@ pub fn equalities(pattern: &Pattern) -> Vec<Equality> {
 fn walk_observation(expr: &ObservationExpr, out: &mut Vec<Equality>) {
     match expr {
         ObservationExpr::Observation(c) => walk_comparison(c, out),
-        ObservationExpr::And(a, b) | ObservationExpr::Or(a, b) | ObservationExpr::FollowedBy(a, b) => {
+        ObservationExpr::And(a, b)
+        | ObservationExpr::Or(a, b)
+        | ObservationExpr::FollowedBy(a, b) => {
             walk_observation(a, out);
             walk_observation(b, out);
         }
-        ObservationExpr::Qualified(inner, _) | ObservationExpr::Group(inner) => walk_observation(inner, out),
+        ObservationExpr::Qualified(inner, _) | ObservationExpr::Group(inner) => {
+            walk_observation(inner, out)
+        }
     }
 }
 
@@ -62,7 +66,9 @@ pub fn object_paths(pattern: &Pattern) -> Vec<(String, String)> {
     fn obs(e: &ObservationExpr, out: &mut Vec<(String, String)>) {
         match e {
             ObservationExpr::Observation(c) => cmp(c, out),
-            ObservationExpr::And(a, b) | ObservationExpr::Or(a, b) | ObservationExpr::FollowedBy(a, b) => {
+            ObservationExpr::And(a, b)
+            | ObservationExpr::Or(a, b)
+            | ObservationExpr::FollowedBy(a, b) => {
                 obs(a, out);
                 obs(b, out);
             }

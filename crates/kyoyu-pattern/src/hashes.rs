@@ -17,11 +17,21 @@ fn strip_final_newline(s: &str) -> &str {
 /// named by the path's last key, when the path goes through `hashes`.
 /// Returns what is wrong, or `None` when it fits or is not checked.
 pub(crate) fn check_pattern_hash(path: &ObjectPath, value: &str) -> Option<String> {
-    if !path.steps.iter().any(|s| matches!(s, PathStep::Key(k) if k == "hashes")) {
+    if !path
+        .steps
+        .iter()
+        .any(|s| matches!(s, PathStep::Key(k) if k == "hashes"))
+    {
         return None;
     }
-    let Some(PathStep::Key(selector)) = path.steps.last() else { return None };
-    let algorithm: String = selector.to_uppercase().chars().filter(|&c| c != '-' && c != '\'').collect();
+    let Some(PathStep::Key(selector)) = path.steps.last() else {
+        return None;
+    };
+    let algorithm: String = selector
+        .to_uppercase()
+        .chars()
+        .filter(|&c| c != '-' && c != '\'')
+        .collect();
     let v = strip_final_newline(value);
     let ok = match algorithm.as_str() {
         "MD5" => hex_len(v, &[32]),
@@ -35,9 +45,14 @@ pub(crate) fn check_pattern_hash(path: &ObjectPath, value: &str) -> Option<Strin
         "SHA512" | "SHA3512" | "WHIRLPOOL" => hex_len(v, &[128]),
         "SSDEEP" => {
             (1..=128).contains(&v.chars().count())
-                && v.bytes().all(|c| c.is_ascii_alphanumeric() || b"/+:.".contains(&c))
+                && v.bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || b"/+:.".contains(&c))
         }
         _ => return None,
     };
-    (!ok).then(|| format!("'{value}' is not a valid {selector} hash: check its length and that it is hexadecimal"))
+    (!ok).then(|| {
+        format!(
+            "'{value}' is not a valid {selector} hash: check its length and that it is hexadecimal"
+        )
+    })
 }

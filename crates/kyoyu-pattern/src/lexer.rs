@@ -31,7 +31,10 @@ pub(crate) enum Tok<'a> {
     Timestamp(&'a str),
     Keyword(Keyword),
     /// An identifier; `hyphen` when it contains `-` (object types only).
-    Ident { text: &'a str, hyphen: bool },
+    Ident {
+        text: &'a str,
+        hyphen: bool,
+    },
     Eq,
     Ne,
     Lt,
@@ -123,14 +126,14 @@ impl Keyword {
 fn is_ws(c: char) -> bool {
     matches!(
         c,
-        ' ' | '\t' | '\r' | '\n' | '\u{b}' | '\u{c}' | '\u{85}' | '\u{a0}' | '\u{1680}'
-            | '\u{2000}'..='\u{200a}'
-            | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}'
+        ' ' | '\t' | '\r' | '\n' | '\u{b}' | '\u{c}' | '\u{85}' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}'
     )
 }
 
 fn count_while(b: &[u8], from: usize, f: impl Fn(u8) -> bool) -> usize {
-    b.get(from..).map_or(0, |s| s.iter().take_while(|&&c| f(c)).count())
+    b.get(from..)
+        .map_or(0, |s| s.iter().take_while(|&&c| f(c)).count())
 }
 
 /// Length of `(0|[1-9][0-9]*)` at `at`.
@@ -187,7 +190,14 @@ pub(crate) fn timestamp_shape_ok(s: &[u8]) -> bool {
     let two = |i: usize| -> Option<u8> {
         Some((s.get(i)?.wrapping_sub(b'0')) * 10 + s.get(i + 1)?.wrapping_sub(b'0'))
     };
-    if !((0..4).all(d) && at(4, b'-') && d(5) && d(6) && at(7, b'-') && d(8) && d(9) && at(10, b'T'))
+    if !((0..4).all(d)
+        && at(4, b'-')
+        && d(5)
+        && d(6)
+        && at(7, b'-')
+        && d(8)
+        && d(9)
+        && at(10, b'T'))
     {
         return false;
     }
@@ -199,7 +209,11 @@ pub(crate) fn timestamp_shape_ok(s: &[u8]) -> bool {
     let hour = two(11).unwrap_or(99);
     let minute = two(14).unwrap_or(99);
     let second = two(17).unwrap_or(99);
-    if !((1..=12).contains(&month) && (1..=31).contains(&day) && hour <= 23 && minute <= 59 && second <= 60)
+    if !((1..=12).contains(&month)
+        && (1..=31).contains(&day)
+        && hour <= 23
+        && minute <= 59
+        && second <= 60)
     {
         return false;
     }
@@ -220,7 +234,9 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token<'_>>, PatternError> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
-        let Some(c) = src.get(i..).and_then(|s| s.chars().next()) else { break };
+        let Some(c) = src.get(i..).and_then(|s| s.chars().next()) else {
+            break;
+        };
         if is_ws(c) {
             i += c.len_utf8();
             continue;
@@ -228,7 +244,11 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token<'_>>, PatternError> {
         let rest = b.get(i..).unwrap_or_default();
         if rest.starts_with(b"/*") {
             let end = src.get(i + 2..).and_then(|s| s.find("*/")).ok_or_else(|| {
-                PatternError::new(ErrorKind::Syntax, i, "this comment is never closed with '*/'")
+                PatternError::new(
+                    ErrorKind::Syntax,
+                    i,
+                    "this comment is never closed with '*/'",
+                )
             })?;
             i += 2 + end + 2;
             continue;
@@ -241,7 +261,10 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token<'_>>, PatternError> {
         out.push(Token { kind, offset: i });
         i += len;
     }
-    out.push(Token { kind: Tok::Eof, offset: b.len() });
+    out.push(Token {
+        kind: Tok::Eof,
+        offset: b.len(),
+    });
     Ok(out)
 }
 
@@ -289,9 +312,17 @@ fn next_token<'a>(src: &'a str, b: &[u8], i: usize, c: char) -> (Tok<'a>, usize)
     }
     if c.is_ascii_alphabetic() || c == '_' {
         let plain = count_while(b, i, |x| x.is_ascii_alphanumeric() || x == b'_');
-        let hyphened = count_while(b, i, |x| x.is_ascii_alphanumeric() || x == b'_' || x == b'-');
+        let hyphened = count_while(b, i, |x| {
+            x.is_ascii_alphanumeric() || x == b'_' || x == b'-'
+        });
         if hyphened > plain {
-            return (Tok::Ident { text: slice(src, i, hyphened), hyphen: true }, hyphened);
+            return (
+                Tok::Ident {
+                    text: slice(src, i, hyphened),
+                    hyphen: true,
+                },
+                hyphened,
+            );
         }
         let text = slice(src, i, plain);
         let kind = match text {
@@ -299,7 +330,10 @@ fn next_token<'a>(src: &'a str, b: &[u8], i: usize, c: char) -> (Tok<'a>, usize)
             "false" => Tok::Bool(false),
             _ => match Keyword::from_text(text) {
                 Some(k) => Tok::Keyword(k),
-                None => Tok::Ident { text, hyphen: false },
+                None => Tok::Ident {
+                    text,
+                    hyphen: false,
+                },
             },
         };
         return (kind, plain);
@@ -338,31 +372,74 @@ mod tests {
         assert_eq!(
             kinds("file:name = 'a\\'b' AND x-y:z_1 != -5"),
             vec![
-                Tok::Ident { text: "file", hyphen: false },
+                Tok::Ident {
+                    text: "file",
+                    hyphen: false
+                },
                 Tok::Colon,
-                Tok::Ident { text: "name", hyphen: false },
+                Tok::Ident {
+                    text: "name",
+                    hyphen: false
+                },
                 Tok::Eq,
                 Tok::Str("a\\'b"),
                 Tok::Keyword(Keyword::And),
-                Tok::Ident { text: "x-y", hyphen: true },
+                Tok::Ident {
+                    text: "x-y",
+                    hyphen: true
+                },
                 Tok::Colon,
-                Tok::Ident { text: "z_1", hyphen: false },
+                Tok::Ident {
+                    text: "z_1",
+                    hyphen: false
+                },
                 Tok::Ne,
                 Tok::Int("-5"),
                 Tok::Eof,
             ]
         );
-        assert_eq!(kinds("007.5 01 .5"), vec![
-            Tok::Float("007.5"), Tok::Int("0"), Tok::Int("1"), Tok::Float(".5"), Tok::Eof
-        ]);
-        assert_eq!(kinds("h'0a' b'AAE=' t'2016-01-01T00:00:00Z' h'0'"), vec![
-            Tok::Hex("0a"), Tok::Binary("AAE="), Tok::Timestamp("2016-01-01T00:00:00Z"),
-            Tok::Ident { text: "h", hyphen: false }, Tok::Str("0"), Tok::Eof
-        ]);
-        assert_eq!(kinds("true truex ANDY"), vec![
-            Tok::Bool(true), Tok::Ident { text: "truex", hyphen: false },
-            Tok::Ident { text: "ANDY", hyphen: false }, Tok::Eof
-        ]);
-        assert_eq!(kinds("/* c */ < <> <= // x"), vec![Tok::Lt, Tok::Ne, Tok::Le, Tok::Eof]);
+        assert_eq!(
+            kinds("007.5 01 .5"),
+            vec![
+                Tok::Float("007.5"),
+                Tok::Int("0"),
+                Tok::Int("1"),
+                Tok::Float(".5"),
+                Tok::Eof
+            ]
+        );
+        assert_eq!(
+            kinds("h'0a' b'AAE=' t'2016-01-01T00:00:00Z' h'0'"),
+            vec![
+                Tok::Hex("0a"),
+                Tok::Binary("AAE="),
+                Tok::Timestamp("2016-01-01T00:00:00Z"),
+                Tok::Ident {
+                    text: "h",
+                    hyphen: false
+                },
+                Tok::Str("0"),
+                Tok::Eof
+            ]
+        );
+        assert_eq!(
+            kinds("true truex ANDY"),
+            vec![
+                Tok::Bool(true),
+                Tok::Ident {
+                    text: "truex",
+                    hyphen: false
+                },
+                Tok::Ident {
+                    text: "ANDY",
+                    hyphen: false
+                },
+                Tok::Eof
+            ]
+        );
+        assert_eq!(
+            kinds("/* c */ < <> <= // x"),
+            vec![Tok::Lt, Tok::Ne, Tok::Le, Tok::Eof]
+        );
     }
 }

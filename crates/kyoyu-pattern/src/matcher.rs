@@ -34,30 +34,63 @@ const MAX_BINDINGS: usize = 10_000;
 
 /// Types that are not SCOs: patterns about them never match (as in stix2-matcher).
 const NON_SCO_TYPES: &[&str] = &[
-    "attack-pattern", "bundle", "campaign", "course-of-action", "extension-definition", "grouping", "identity",
-    "incident", "indicator", "infrastructure", "intrusion-set", "language-content", "location", "malware",
-    "malware-analysis", "marking-definition", "note", "observed-data", "opinion", "relationship", "report",
-    "threat-actor", "tool", "sighting", "vulnerability",
+    "attack-pattern",
+    "bundle",
+    "campaign",
+    "course-of-action",
+    "extension-definition",
+    "grouping",
+    "identity",
+    "incident",
+    "indicator",
+    "infrastructure",
+    "intrusion-set",
+    "language-content",
+    "location",
+    "malware",
+    "malware-analysis",
+    "marking-definition",
+    "note",
+    "observed-data",
+    "opinion",
+    "relationship",
+    "report",
+    "threat-actor",
+    "tool",
+    "sighting",
+    "vulnerability",
 ];
 
 /// Matches a pattern. Returns the ids of the observed-data objects of the
 /// first binding found, or `None` when the pattern does not match.
-pub fn matches(pattern: &Pattern, observations: &Observations) -> Result<Option<Vec<String>>, MatchError> {
+pub fn matches(
+    pattern: &Pattern,
+    observations: &Observations,
+) -> Result<Option<Vec<String>>, MatchError> {
     check_values(&pattern.root)?;
     let m = Matcher { obs: observations };
     let bindings = m.observation(&pattern.root)?;
-    let Some(first) = bindings.into_iter().next() else { return Ok(None) };
+    let Some(first) = bindings.into_iter().next() else {
+        return Ok(None);
+    };
     let mut idx: Vec<usize> = first.into_iter().flatten().map(|(o, _)| o).collect();
     idx.sort_unstable();
     idx.dedup();
-    Ok(Some(idx.into_iter().filter_map(|i| observations.list.get(i)).map(|o| o.id.clone()).collect()))
+    Ok(Some(
+        idx.into_iter()
+            .filter_map(|i| observations.list.get(i))
+            .map(|o| o.id.clone())
+            .collect(),
+    ))
 }
 
 /// Values the matcher rejects whatever the data: these are errors in stix2-matcher too.
 fn check_values(expr: &ObservationExpr) -> Result<(), MatchError> {
     match expr {
         ObservationExpr::Observation(c) => check_comparison(c),
-        ObservationExpr::And(a, b) | ObservationExpr::Or(a, b) | ObservationExpr::FollowedBy(a, b) => {
+        ObservationExpr::And(a, b)
+        | ObservationExpr::Or(a, b)
+        | ObservationExpr::FollowedBy(a, b) => {
             check_values(a)?;
             check_values(b)
         }
@@ -65,7 +98,9 @@ fn check_values(expr: &ObservationExpr) -> Result<(), MatchError> {
         ObservationExpr::Qualified(inner, q) => {
             check_values(inner)?;
             match q {
-                Qualifier::Within(s) if *s <= 0.0 => Err(MatchError(format!("WITHIN must be positive, not {s}"))),
+                Qualifier::Within(s) if *s <= 0.0 => {
+                    Err(MatchError(format!("WITHIN must be positive, not {s}")))
+                }
                 Qualifier::Repeats(0) => Err(MatchError("REPEATS must be at least 1".into())),
                 _ => Ok(()),
             }
@@ -116,15 +151,17 @@ enum Selected<'v> {
 }
 
 fn disjoint(a: &Binding, b: &Binding) -> bool {
-    a.iter().flatten().all(|x| !b.iter().flatten().any(|y| x == y))
+    a.iter()
+        .flatten()
+        .all(|x| !b.iter().flatten().any(|y| x == y))
 }
 
 fn size_of(expr: &ObservationExpr) -> usize {
     match expr {
         ObservationExpr::Observation(_) => 1,
-        ObservationExpr::And(a, b) | ObservationExpr::Or(a, b) | ObservationExpr::FollowedBy(a, b) => {
-            size_of(a) + size_of(b)
-        }
+        ObservationExpr::And(a, b)
+        | ObservationExpr::Or(a, b)
+        | ObservationExpr::FollowedBy(a, b) => size_of(a) + size_of(b),
         ObservationExpr::Group(inner) => size_of(inner),
         ObservationExpr::Qualified(inner, Qualifier::Repeats(n)) => {
             size_of(inner) * usize::try_from(*n).unwrap_or(usize::MAX)
@@ -140,7 +177,10 @@ fn micros(t: &Timestamp) -> (i64, u32) {
 
 impl<'o> Matcher<'o> {
     fn interval(&self, inst: &Instance) -> ((i64, u32), (i64, u32)) {
-        self.obs.list.get(inst.0).map_or(((0, 0), (0, 0)), |o| (micros(&o.first), micros(&o.last)))
+        self.obs
+            .list
+            .get(inst.0)
+            .map_or(((0, 0), (0, 0)), |o| (micros(&o.first), micros(&o.last)))
     }
 
     fn observation(&self, expr: &ObservationExpr) -> Result<Vec<Binding>, MatchError> {
@@ -162,7 +202,7 @@ impl<'o> Matcher<'o> {
             ObservationExpr::Group(inner) => self.observation(inner)?,
             ObservationExpr::And(a, b) => {
                 let (l, r) = (self.observation(a)?, self.observation(b)?);
-                join(&l, &r, |x, y| disjoint(x, y))
+                join(&l, &r, disjoint)
             }
             ObservationExpr::FollowedBy(a, b) => {
                 let (l, r) = (self.observation(a)?, self.observation(b)?);
@@ -195,7 +235,9 @@ impl<'o> Matcher<'o> {
             ObservationExpr::Qualified(inner, q) => {
                 let bindings = self.observation(inner)?;
                 match q {
-                    Qualifier::Repeats(n) => repeat(&bindings, usize::try_from(*n).unwrap_or(usize::MAX)),
+                    Qualifier::Repeats(n) => {
+                        repeat(&bindings, usize::try_from(*n).unwrap_or(usize::MAX))
+                    }
                     Qualifier::Within(seconds) => {
                         let span = (seconds * 1e6).round() as i64;
                         bindings
@@ -221,7 +263,8 @@ impl<'o> Matcher<'o> {
                             .filter(|b| {
                                 b.iter().flatten().all(|i| {
                                     let (first, last) = self.interval(i);
-                                    stop != first && (last == start || (first <= stop && start <= last))
+                                    stop != first
+                                        && (last == start || (first <= stop && start <= last))
                                 })
                             })
                             .collect()
@@ -323,17 +366,35 @@ fn repeat(bindings: &[Binding], n: usize) -> Vec<Binding> {
     out
 }
 
-fn combine(bindings: &[Binding], n: usize, from: usize, chosen: &mut Vec<usize>, out: &mut Vec<Binding>) {
+fn combine(
+    bindings: &[Binding],
+    n: usize,
+    from: usize,
+    chosen: &mut Vec<usize>,
+    out: &mut Vec<Binding>,
+) {
     if out.len() >= MAX_BINDINGS {
         return;
     }
     if chosen.len() == n {
-        out.push(chosen.iter().filter_map(|&i| bindings.get(i)).flatten().copied().collect());
+        out.push(
+            chosen
+                .iter()
+                .filter_map(|&i| bindings.get(i))
+                .flatten()
+                .copied()
+                .collect(),
+        );
         return;
     }
     for i in from..bindings.len() {
-        let Some(candidate) = bindings.get(i) else { break };
-        let fits = chosen.iter().filter_map(|&c| bindings.get(c)).all(|c| disjoint(c, candidate));
+        let Some(candidate) = bindings.get(i) else {
+            break;
+        };
+        let fits = chosen
+            .iter()
+            .filter_map(|&c| bindings.get(c))
+            .all(|c| disjoint(c, candidate));
         if fits {
             chosen.push(i);
             combine(bindings, n, i + 1, chosen, out);
@@ -346,7 +407,11 @@ fn combine(bindings: &[Binding], n: usize, from: usize, chosen: &mut Vec<usize>,
 }
 
 /// Follows an object path from one root object.
-fn select<'v>(objects: &'v [Value], root: &'v Value, steps: &[PathStep]) -> Result<Vec<Selected<'v>>, MatchError> {
+fn select<'v>(
+    objects: &'v [Value],
+    root: &'v Value,
+    steps: &[PathStep],
+) -> Result<Vec<Selected<'v>>, MatchError> {
     let mut cur = vec![Selected::Json(root)];
     for step in steps {
         let mut next = Vec::new();
@@ -367,8 +432,12 @@ fn select<'v>(objects: &'v [Value], root: &'v Value, steps: &[PathStep]) -> Resu
                         next.push(Selected::Json(x));
                     }
                 }
-                (PathStep::AnyIndex, Selected::Json(Value::Array(a))) => next.extend(a.iter().map(Selected::Json)),
-                (PathStep::AnyIndex, Selected::List(l)) => next.extend(l.into_iter().map(Selected::Json)),
+                (PathStep::AnyIndex, Selected::Json(Value::Array(a))) => {
+                    next.extend(a.iter().map(Selected::Json))
+                }
+                (PathStep::AnyIndex, Selected::List(l)) => {
+                    next.extend(l.into_iter().map(Selected::Json))
+                }
                 _ => {}
             }
         }
@@ -385,7 +454,10 @@ fn suffix_value<'v>(key: &str, v: &'v Value) -> Result<Selected<'v>, MatchError>
                 return Err(MatchError(format!("'{key}' is not hexadecimal: {s}")));
             }
             Ok((0..s.len() / 2)
-                .filter_map(|i| s.get(2 * i..2 * i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+                .filter_map(|i| {
+                    s.get(2 * i..2 * i + 2)
+                        .and_then(|h| u8::from_str_radix(h, 16).ok())
+                })
                 .collect())
         } else {
             use base64::Engine;
@@ -405,27 +477,46 @@ fn suffix_value<'v>(key: &str, v: &'v Value) -> Result<Selected<'v>, MatchError>
 }
 
 /// Replaces references (`_ref`, `_refs`) by the objects they name in the same observation.
-fn dereference<'v>(objects: &'v [Value], key: &str, v: Selected<'v>) -> Result<Vec<Selected<'v>>, MatchError> {
+fn dereference<'v>(
+    objects: &'v [Value],
+    key: &str,
+    v: Selected<'v>,
+) -> Result<Vec<Selected<'v>>, MatchError> {
     let find = |id: &Value| -> Result<Vec<&'v Value>, MatchError> {
         let Some(id) = id.as_str() else {
-            return Err(MatchError(format!("a value of reference property '{key}' is not a string")));
+            return Err(MatchError(format!(
+                "a value of reference property '{key}' is not a string"
+            )));
         };
-        Ok(objects.iter().filter(|o| o.get("id").and_then(Value::as_str) == Some(id)).collect())
+        Ok(objects
+            .iter()
+            .filter(|o| o.get("id").and_then(Value::as_str) == Some(id))
+            .collect())
     };
     if key.ends_with("_ref") {
-        let Selected::Json(id) = v else { return Ok(Vec::new()) };
+        let Selected::Json(id) = v else {
+            return Ok(Vec::new());
+        };
         return Ok(find(id)?.into_iter().map(Selected::Json).collect());
     }
     if key.ends_with("_refs") {
-        let Selected::Json(list) = v else { return Ok(Vec::new()) };
+        let Selected::Json(list) = v else {
+            return Ok(Vec::new());
+        };
         let Some(items) = list.as_array() else {
-            return Err(MatchError(format!("reference list property '{key}' is not a list")));
+            return Err(MatchError(format!(
+                "reference list property '{key}' is not a list"
+            )));
         };
         let mut found = Vec::new();
         for item in items {
             found.extend(find(item)?);
         }
-        return Ok(if found.is_empty() { Vec::new() } else { vec![Selected::List(found)] });
+        return Ok(if found.is_empty() {
+            Vec::new()
+        } else {
+            vec![Selected::List(found)]
+        });
     }
     Ok(vec![v])
 }
@@ -450,7 +541,11 @@ fn classify<'v>(v: &'v Selected<'v>) -> Py<'v> {
         Selected::Json(Value::Number(n)) => {
             let text = n.to_string();
             let f = n.as_f64().unwrap_or(f64::NAN);
-            if text.contains(['.', 'e', 'E']) { Py::Float(f) } else { Py::Int(f) }
+            if text.contains(['.', 'e', 'E']) {
+                Py::Float(f)
+            } else {
+                Py::Int(f)
+            }
         }
         Selected::Json(_) => Py::Other,
     }
@@ -530,7 +625,8 @@ fn like_to_regex(like: &str) -> String {
 impl<'p> Predicate<'p> {
     fn new(test: &'p PropertyTest) -> Result<Self, MatchError> {
         let compile = |re: &str| {
-            fancy_regex::Regex::new(re).map_err(|e| MatchError(format!("invalid regular expression: {e}")))
+            fancy_regex::Regex::new(re)
+                .map_err(|e| MatchError(format!("invalid regular expression: {e}")))
         };
         let (regex, bytes_regex) = match &test.op {
             Operator::Like(s) => (Some(compile(&like_to_regex(s))?), None),
@@ -539,7 +635,13 @@ impl<'p> Predicate<'p> {
                 let bytes = normalized.chars().all(|c| u32::from(c) < 256).then(|| {
                     let escaped: String = normalized
                         .chars()
-                        .map(|c| if c.is_ascii() { c.to_string() } else { format!("\\x{:02x}", u32::from(c)) })
+                        .map(|c| {
+                            if c.is_ascii() {
+                                c.to_string()
+                            } else {
+                                format!("\\x{:02x}", u32::from(c))
+                            }
+                        })
                         .collect();
                     regex::bytes::Regex::new(&format!("(?-u){escaped}")).ok()
                 });
@@ -547,7 +649,11 @@ impl<'p> Predicate<'p> {
             }
             _ => (None, None),
         };
-        Ok(Self { test, regex, bytes_regex })
+        Ok(Self {
+            test,
+            regex,
+            bytes_regex,
+        })
     }
 
     fn holds(&self, v: &Selected<'_>) -> Result<bool, MatchError> {
@@ -557,7 +663,11 @@ impl<'p> Predicate<'p> {
             Operator::Eq(lit) | Operator::Ne(lit) => {
                 let value = time_coerce(lit, value)?;
                 let eq = equal(&lit_class(lit), &value);
-                let r = if matches!(self.test.op, Operator::Ne(_)) { !eq } else { eq };
+                let r = if matches!(self.test.op, Operator::Ne(_)) {
+                    !eq
+                } else {
+                    eq
+                };
                 r != negated
             }
             Operator::Lt(lit) | Operator::Le(lit) | Operator::Gt(lit) | Operator::Ge(lit) => {
@@ -585,7 +695,11 @@ impl<'p> Predicate<'p> {
                 };
                 // Python set membership: True == 1 and False == 0.
                 let value = match value {
-                    Py::Bool(b) if items.iter().any(|l| matches!(l, Literal::Int(_) | Literal::Float(_))) => {
+                    Py::Bool(b)
+                        if items
+                            .iter()
+                            .any(|l| matches!(l, Literal::Int(_) | Literal::Float(_))) =>
+                    {
                         Py::Int(f64::from(u8::from(b)))
                     }
                     other => other,
@@ -597,7 +711,8 @@ impl<'p> Predicate<'p> {
                 let text = match &value {
                     Py::Str(s) => Some((*s).to_owned()),
                     Py::Bytes(b) => Some(
-                        String::from_utf8(b.to_vec()).map_err(|_| MatchError("binary value is not UTF-8".into()))?,
+                        String::from_utf8(b.to_vec())
+                            .map_err(|_| MatchError("binary value is not UTF-8".into()))?,
                     ),
                     _ => None,
                 };
@@ -646,7 +761,11 @@ fn inet_aton(s: &str) -> Option<u32> {
     let parts: Vec<&str> = s.split('.').collect();
     let num = |p: &str| -> Option<u64> {
         if let Some(h) = p.strip_prefix("0x").or_else(|| p.strip_prefix("0X")) {
-            if h.is_empty() { Some(0) } else { u64::from_str_radix(h, 16).ok() }
+            if h.is_empty() {
+                Some(0)
+            } else {
+                u64::from_str_radix(h, 16).ok()
+            }
         } else if p.len() > 1 && p.starts_with('0') {
             u64::from_str_radix(p.get(1..)?, 8).ok()
         } else if !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()) {
@@ -691,7 +810,11 @@ fn parse_cidr(s: &str) -> Result<(u32, u32), MatchError> {
 
 /// Whether an address or CIDR block lies within a CIDR block (IPv4, as stix2-matcher).
 fn ip_in_subnet(inner: &str, outer: &str) -> Result<bool, MatchError> {
-    let (ip, inner_prefix) = if inner.contains('/') { parse_cidr(inner)? } else { (parse_ip(inner)?, 32) };
+    let (ip, inner_prefix) = if inner.contains('/') {
+        parse_cidr(inner)?
+    } else {
+        (parse_ip(inner)?, 32)
+    };
     let (net, prefix) = parse_cidr(outer)?;
     if prefix > inner_prefix {
         return Ok(false);

@@ -28,7 +28,9 @@ fn flatten(value: &Value, out: &mut Vec<Value>) {
     match value {
         Value::Array(items) => items.iter().for_each(|i| flatten(i, out)),
         Value::Object(m) => match m.get("objects") {
-            Some(Value::Array(items)) if m.get("type").and_then(Value::as_str) != Some("observed-data") => {
+            Some(Value::Array(items))
+                if m.get("type").and_then(Value::as_str) != Some("observed-data") =>
+            {
                 out.extend(items.iter().cloned())
             }
             _ => out.push(value.clone()),
@@ -40,7 +42,9 @@ fn flatten(value: &Value, out: &mut Vec<Value>) {
 /// Parses an observation timestamp the way `stix2-matcher` does (upper case, microseconds).
 pub(crate) fn parse_observed_time(s: &str) -> Result<Timestamp, MatchError> {
     if s.chars().any(char::is_lowercase) {
-        return Err(MatchError(format!("invalid timestamp (must be upper case): {s}")));
+        return Err(MatchError(format!(
+            "invalid timestamp (must be upper case): {s}"
+        )));
     }
     Timestamp::parse(s).map_err(|e| MatchError(format!("invalid timestamp '{s}': it {e}")))
 }
@@ -81,7 +85,8 @@ impl Observations {
                 od.get("number_observed").and_then(Value::as_u64),
             ) else {
                 return Err(MatchError(
-                    "observed-data must have number_observed, first_observed and last_observed".into(),
+                    "observed-data must have number_observed, first_observed and last_observed"
+                        .into(),
                 ));
             };
             if count < 1 {
@@ -94,7 +99,11 @@ impl Observations {
                 }
             }
             list.push(Observation {
-                id: od.get("id").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                id: od
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
                 first: parse_observed_time(first)?,
                 last: parse_observed_time(last)?,
                 count,

@@ -23,7 +23,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_len: 64 * 1024, max_depth: 64 }
+        Self {
+            max_len: 64 * 1024,
+            max_depth: 64,
+        }
     }
 }
 
@@ -45,7 +48,9 @@ pub fn parse_with(src: &str, limits: Limits) -> Result<Pattern, PatternError> {
     check_duplicate_qualifiers(&pattern.root, &mut None)?;
     // As the OASIS validator: the first character other than '(' and white
     // space must be '[' (a leading comment is refused).
-    let first = src.char_indices().find(|&(_, c)| c != '(' && !c.is_whitespace());
+    let first = src
+        .char_indices()
+        .find(|&(_, c)| c != '(' && !c.is_whitespace());
     if let Some((at, c)) = first.filter(|&(_, c)| c != '[') {
         return Err(PatternError::new(
             ErrorKind::Syntax,
@@ -67,11 +72,21 @@ fn parse_tree(src: &str, limits: Limits) -> Result<(Pattern, Vec<PatternError>),
         return Err(PatternError::new(
             ErrorKind::Limit,
             limits.max_len,
-            format!("the pattern is {} bytes long; at most {} are accepted", src.len(), limits.max_len),
+            format!(
+                "the pattern is {} bytes long; at most {} are accepted",
+                src.len(),
+                limits.max_len
+            ),
         ));
     }
     let tokens = tokenize(src)?;
-    let mut p = Parser { tokens: &tokens, pos: 0, depth: 0, limits, semantic: Vec::new() };
+    let mut p = Parser {
+        tokens: &tokens,
+        pos: 0,
+        depth: 0,
+        limits,
+        semantic: Vec::new(),
+    };
     let root = p.observation_expr()?;
     p.expect_eof()?;
     Ok((Pattern { root }, p.semantic))
@@ -110,7 +125,9 @@ fn describe(tok: &Tok<'_>) -> String {
         Tok::LBracket => "'['".into(),
         Tok::RBracket => "']'".into(),
         Tok::Star => "'*'".into(),
-        Tok::Other('\'') => "a quote that starts no valid string (only \\' and \\\\ are escapes)".into(),
+        Tok::Other('\'') => {
+            "a quote that starts no valid string (only \\' and \\\\ are escapes)".into()
+        }
         Tok::Other(c) => format!("'{c}'"),
         Tok::Eof => "the end of the pattern".into(),
     }
@@ -122,7 +139,10 @@ impl<'a> Parser<'_, 'a> {
     }
 
     fn offset(&self) -> usize {
-        self.tokens.get(self.pos).or(self.tokens.last()).map_or(0, |t| t.offset)
+        self.tokens
+            .get(self.pos)
+            .or(self.tokens.last())
+            .map_or(0, |t| t.offset)
     }
 
     fn bump(&mut self) -> Tok<'a> {
@@ -155,7 +175,11 @@ impl<'a> Parser<'_, 'a> {
     }
 
     fn expect(&mut self, tok: &Tok<'_>, what: &str) -> Result<(), PatternError> {
-        if self.eat(tok) { Ok(()) } else { Err(self.error(what)) }
+        if self.eat(tok) {
+            Ok(())
+        } else {
+            Err(self.error(what))
+        }
     }
 
     fn expect_eof(&self) -> Result<(), PatternError> {
@@ -171,7 +195,10 @@ impl<'a> Parser<'_, 'a> {
             return Err(PatternError::new(
                 ErrorKind::Limit,
                 self.offset(),
-                format!("brackets and parentheses nest deeper than {} levels", self.limits.max_depth),
+                format!(
+                    "brackets and parentheses nest deeper than {} levels",
+                    self.limits.max_depth
+                ),
             ));
         }
         Ok(())
@@ -224,7 +251,10 @@ impl<'a> Parser<'_, 'a> {
             Tok::LParen => {
                 self.bump();
                 let inner = self.observation_expr()?;
-                self.expect(&Tok::RParen, "')' to close the group, or AND / OR / FOLLOWEDBY")?;
+                self.expect(
+                    &Tok::RParen,
+                    "')' to close the group, or AND / OR / FOLLOWEDBY",
+                )?;
                 ObservationExpr::Group(Box::new(inner))
             }
             _ => return Err(self.error("'[' to start an observation, or '('")),
@@ -248,7 +278,9 @@ impl<'a> Parser<'_, 'a> {
         }
         if self.eat_keyword(Keyword::Repeats) {
             let count = match self.bump() {
-                Tok::Int(s) if !s.starts_with('-') => Some(s.trim_start_matches('+').parse::<u64>()),
+                Tok::Int(s) if !s.starts_with('-') => {
+                    Some(s.trim_start_matches('+').parse::<u64>())
+                }
                 _ => None,
             };
             let count = match count {
@@ -325,23 +357,36 @@ impl<'a> Parser<'_, 'a> {
         if self.eat(&Tok::LParen) {
             self.enter()?;
             let inner = self.comparison_or()?;
-            self.expect(&Tok::RParen, "')' to close the comparison group, or AND / OR")?;
+            self.expect(
+                &Tok::RParen,
+                "')' to close the comparison group, or AND / OR",
+            )?;
             self.depth -= 1;
             return Ok(inner);
         }
         let exists_negated = matches!(self.peek(), Tok::Keyword(Keyword::Not))
-            && matches!(self.tokens.get(self.pos + 1).map(|t| &t.kind), Some(Tok::Keyword(Keyword::Exists)));
+            && matches!(
+                self.tokens.get(self.pos + 1).map(|t| &t.kind),
+                Some(Tok::Keyword(Keyword::Exists))
+            );
         if exists_negated {
             self.pos += 1;
         }
         if self.eat_keyword(Keyword::Exists) {
             let path = self.object_path()?;
-            return Ok(ComparisonExpr::Test(PropertyTest { path, negated: exists_negated, op: Operator::Exists }));
+            return Ok(ComparisonExpr::Test(PropertyTest {
+                path,
+                negated: exists_negated,
+                op: Operator::Exists,
+            }));
         }
         let path = self.object_path()?;
         let negated = self.eat_keyword(Keyword::Not);
         let op_offset = self.offset();
-        let operand_offset = self.tokens.get(self.pos + 1).map_or(op_offset, |t| t.offset);
+        let operand_offset = self
+            .tokens
+            .get(self.pos + 1)
+            .map_or(op_offset, |t| t.offset);
         let (op, operand_text) = match self.bump() {
             Tok::Eq => self.literal(true).map(|(l, t)| (Operator::Eq(l), t))?,
             Tok::Ne => self.literal(true).map(|(l, t)| (Operator::Ne(l), t))?,
@@ -350,7 +395,9 @@ impl<'a> Parser<'_, 'a> {
             Tok::Gt => self.literal(false).map(|(l, t)| (Operator::Gt(l), t))?,
             Tok::Ge => self.literal(false).map(|(l, t)| (Operator::Ge(l), t))?,
             Tok::Keyword(Keyword::In) => self.set()?,
-            Tok::Keyword(k @ (Keyword::Like | Keyword::Matches | Keyword::IsSubset | Keyword::IsSuperset)) => {
+            Tok::Keyword(
+                k @ (Keyword::Like | Keyword::Matches | Keyword::IsSubset | Keyword::IsSuperset),
+            ) => {
                 let text = match self.bump() {
                     Tok::Str(raw) => raw,
                     _ => {
@@ -378,7 +425,11 @@ impl<'a> Parser<'_, 'a> {
             }
         };
         if let Some(problem) = hashes::check_pattern_hash(&path, &operand_text) {
-            self.semantic.push(PatternError::new(ErrorKind::Semantic, operand_offset, problem));
+            self.semantic.push(PatternError::new(
+                ErrorKind::Semantic,
+                operand_offset,
+                problem,
+            ));
         }
         Ok(ComparisonExpr::Test(PropertyTest { path, negated, op }))
     }
@@ -409,20 +460,30 @@ impl<'a> Parser<'_, 'a> {
         let offset = self.offset();
         let tok = self.bump();
         let bad_number = |what: &str| {
-            PatternError::new(ErrorKind::Limit, offset, format!("{what} does not fit in 64 bits"))
+            PatternError::new(
+                ErrorKind::Limit,
+                offset,
+                format!("{what} does not fit in 64 bits"),
+            )
         };
         let lit = match &tok {
             Tok::Int(s) => Literal::Int(
-                s.trim_start_matches('+').parse::<i64>().map_err(|_| bad_number("this integer"))?,
+                s.trim_start_matches('+')
+                    .parse::<i64>()
+                    .map_err(|_| bad_number("this integer"))?,
             ),
-            Tok::Float(s) => Literal::Float(s.parse::<f64>().map_err(|_| bad_number("this number"))?),
+            Tok::Float(s) => {
+                Literal::Float(s.parse::<f64>().map_err(|_| bad_number("this number"))?)
+            }
             Tok::Str(raw) => Literal::Str(unescape(raw)),
             Tok::Bool(b) if allow_bool => Literal::Bool(*b),
             Tok::Hex(h) => Literal::Hex(decode_hex(h)),
             Tok::Binary(b) => Literal::Binary(
                 base64::engine::general_purpose::STANDARD
                     .decode(b)
-                    .map_err(|e| PatternError::new(ErrorKind::Syntax, offset, format!("bad base64: {e}")))?,
+                    .map_err(|e| {
+                        PatternError::new(ErrorKind::Syntax, offset, format!("bad base64: {e}"))
+                    })?,
             ),
             Tok::Timestamp(t) => Literal::Timestamp(self.timestamp_value(t, offset)),
             _ => {
@@ -456,7 +517,10 @@ impl<'a> Parser<'_, 'a> {
         };
         self.expect(&Tok::Colon, "':' after the object type")?;
         let first = match self.bump() {
-            Tok::Ident { text, hyphen: false } => text.to_owned(),
+            Tok::Ident {
+                text,
+                hyphen: false,
+            } => text.to_owned(),
             Tok::Str(raw) => unescape(raw),
             _ => {
                 self.pos -= 1;
@@ -467,11 +531,16 @@ impl<'a> Parser<'_, 'a> {
         loop {
             if self.eat(&Tok::Dot) {
                 match self.bump() {
-                    Tok::Ident { text, hyphen: false } => steps.push(PathStep::Key(text.to_owned())),
+                    Tok::Ident {
+                        text,
+                        hyphen: false,
+                    } => steps.push(PathStep::Key(text.to_owned())),
                     Tok::Str(raw) => steps.push(PathStep::Key(unescape(raw))),
                     _ => {
                         self.pos -= 1;
-                        return Err(self.error("a property name after '.' (quote names that contain '-')"));
+                        return Err(
+                            self.error("a property name after '.' (quote names that contain '-')")
+                        );
                     }
                 }
             } else if self.eat(&Tok::LBracket) {
@@ -481,7 +550,11 @@ impl<'a> Parser<'_, 'a> {
                         Ok(n) => steps.push(PathStep::Index(n)),
                         Err(_) => {
                             self.pos -= 1;
-                            return Err(PatternError::new(ErrorKind::Limit, self.offset(), "this list index is too large"));
+                            return Err(PatternError::new(
+                                ErrorKind::Limit,
+                                self.offset(),
+                                "this list index is too large",
+                            ));
                         }
                     },
                     _ => {
@@ -537,7 +610,9 @@ fn check_duplicate_qualifiers(
             check_duplicate_qualifiers(inner, seen)?;
             *seen = None;
         }
-        ObservationExpr::And(a, b) | ObservationExpr::Or(a, b) | ObservationExpr::FollowedBy(a, b) => {
+        ObservationExpr::And(a, b)
+        | ObservationExpr::Or(a, b)
+        | ObservationExpr::FollowedBy(a, b) => {
             check_duplicate_qualifiers(a, seen)?;
             check_duplicate_qualifiers(b, seen)?;
         }
@@ -554,7 +629,9 @@ fn check_duplicate_qualifiers(
                     return Err(PatternError::new(
                         ErrorKind::Semantic,
                         0,
-                        format!("the {name} qualifier is applied twice to the same observation; keep one"),
+                        format!(
+                            "the {name} qualifier is applied twice to the same observation; keep one"
+                        ),
                     ));
                 }
                 kinds.push(kind);

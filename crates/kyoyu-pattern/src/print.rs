@@ -20,7 +20,11 @@ fn obs_level(e: &ObservationExpr) -> u8 {
 }
 
 fn obs_operand(f: &mut fmt::Formatter<'_>, e: &ObservationExpr, min: u8) -> fmt::Result {
-    if obs_level(e) < min { write!(f, "({e})") } else { write!(f, "{e}") }
+    if obs_level(e) < min {
+        write!(f, "({e})")
+    } else {
+        write!(f, "{e}")
+    }
 }
 
 impl fmt::Display for ObservationExpr {
@@ -58,7 +62,11 @@ fn cmp_level(e: &ComparisonExpr) -> u8 {
 }
 
 fn cmp_operand(f: &mut fmt::Formatter<'_>, e: &ComparisonExpr, min: u8) -> fmt::Result {
-    if cmp_level(e) < min { write!(f, "({e})") } else { write!(f, "{e}") }
+    if cmp_level(e) < min {
+        write!(f, "({e})")
+    } else {
+        write!(f, "{e}")
+    }
 }
 
 impl fmt::Display for ComparisonExpr {

@@ -24,16 +24,28 @@ fn step() -> impl Strategy<Value = PathStep> {
 }
 
 fn path() -> impl Strategy<Value = ObjectPath> {
-    (object_type(), ident(), proptest::collection::vec(step(), 0..3)).prop_map(|(t, first, rest)| {
-        let mut steps = vec![PathStep::Key(first)];
-        steps.extend(rest);
-        ObjectPath { object_type: t, steps }
-    })
+    (
+        object_type(),
+        ident(),
+        proptest::collection::vec(step(), 0..3),
+    )
+        .prop_map(|(t, first, rest)| {
+            let mut steps = vec![PathStep::Key(first)];
+            steps.extend(rest);
+            ObjectPath {
+                object_type: t,
+                steps,
+            }
+        })
 }
 
 fn timestamp() -> impl Strategy<Value = Timestamp> {
     (0i64..4_000_000_000, 0u32..1_000_000_000, 0u8..10).prop_map(|(s, n, d)| {
-        let nanos = if d == 0 { 0 } else { n / 10u32.pow(9 - u32::from(d.min(9))) * 10u32.pow(9 - u32::from(d.min(9))) };
+        let nanos = if d == 0 {
+            0
+        } else {
+            n / 10u32.pow(9 - u32::from(d.min(9))) * 10u32.pow(9 - u32::from(d.min(9)))
+        };
         Timestamp::from_unix(s, nanos, d)
     })
 }
@@ -41,7 +53,8 @@ fn timestamp() -> impl Strategy<Value = Timestamp> {
 fn literal() -> impl Strategy<Value = Literal> {
     prop_oneof![
         any::<i64>().prop_map(Literal::Int),
-        (-1000i32..1000, 1u32..1000).prop_map(|(a, b)| Literal::Float(f64::from(a) + f64::from(b) / 1024.0)),
+        (-1000i32..1000, 1u32..1000)
+            .prop_map(|(a, b)| Literal::Float(f64::from(a) + f64::from(b) / 1024.0)),
         ".{0,12}".prop_map(Literal::Str),
         any::<bool>().prop_map(Literal::Bool),
         proptest::collection::vec(any::<u8>(), 1..8).prop_map(Literal::Binary),
@@ -54,8 +67,12 @@ fn operator() -> impl Strategy<Value = Operator> {
     prop_oneof![
         literal().prop_map(Operator::Eq),
         literal().prop_map(Operator::Ne),
-        literal().prop_filter("orderable", |l| !matches!(l, Literal::Bool(_))).prop_map(Operator::Lt),
-        literal().prop_filter("orderable", |l| !matches!(l, Literal::Bool(_))).prop_map(Operator::Ge),
+        literal()
+            .prop_filter("orderable", |l| !matches!(l, Literal::Bool(_)))
+            .prop_map(Operator::Lt),
+        literal()
+            .prop_filter("orderable", |l| !matches!(l, Literal::Bool(_)))
+            .prop_map(Operator::Ge),
         proptest::collection::vec(literal(), 0..4).prop_map(Operator::In),
         ".{0,10}".prop_map(Operator::Like),
         "[a-z.*+]{0,10}".prop_map(Operator::Matches),
@@ -69,7 +86,8 @@ fn comparison() -> impl Strategy<Value = ComparisonExpr> {
         .prop_map(|(path, negated, op)| ComparisonExpr::Test(PropertyTest { path, negated, op }));
     test.prop_recursive(3, 8, 2, |inner| {
         prop_oneof![
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| ComparisonExpr::And(Box::new(a), Box::new(b))),
+            (inner.clone(), inner.clone())
+                .prop_map(|(a, b)| ComparisonExpr::And(Box::new(a), Box::new(b))),
             (inner.clone(), inner).prop_map(|(a, b)| ComparisonExpr::Or(Box::new(a), Box::new(b))),
         ]
     })
@@ -84,15 +102,22 @@ fn qualifier() -> impl Strategy<Value = Qualifier> {
 }
 
 fn observation() -> impl Strategy<Value = ObservationExpr> {
-    comparison().prop_map(ObservationExpr::Observation).prop_recursive(3, 8, 2, |inner| {
-        prop_oneof![
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| ObservationExpr::And(Box::new(a), Box::new(b))),
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| ObservationExpr::Or(Box::new(a), Box::new(b))),
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| ObservationExpr::FollowedBy(Box::new(a), Box::new(b))),
-            inner.clone().prop_map(|a| ObservationExpr::Group(Box::new(a))),
-            (inner, qualifier()).prop_map(|(a, q)| ObservationExpr::Qualified(Box::new(a), q)),
-        ]
-    })
+    comparison()
+        .prop_map(ObservationExpr::Observation)
+        .prop_recursive(3, 8, 2, |inner| {
+            prop_oneof![
+                (inner.clone(), inner.clone())
+                    .prop_map(|(a, b)| ObservationExpr::And(Box::new(a), Box::new(b))),
+                (inner.clone(), inner.clone())
+                    .prop_map(|(a, b)| ObservationExpr::Or(Box::new(a), Box::new(b))),
+                (inner.clone(), inner.clone())
+                    .prop_map(|(a, b)| ObservationExpr::FollowedBy(Box::new(a), Box::new(b))),
+                inner
+                    .clone()
+                    .prop_map(|a| ObservationExpr::Group(Box::new(a))),
+                (inner, qualifier()).prop_map(|(a, q)| ObservationExpr::Qualified(Box::new(a), q)),
+            ]
+        })
 }
 
 /// Groups are kept by the parser only where the text has parentheses; the

@@ -12,7 +12,9 @@ pub fn check(algorithm: &str, value: &str) -> Option<String> {
         "SHA-512" | "SHA3-512" => hex(128),
         "SSDEEP" => {
             (1..=128).contains(&value.len())
-                && value.bytes().all(|c| c.is_ascii_alphanumeric() || b"/+:.".contains(&c))
+                && value
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || b"/+:.".contains(&c))
         }
         "TLSH" => value.len() == 70 && value.bytes().all(|c| c.is_ascii_alphanumeric()),
         _ => return None,

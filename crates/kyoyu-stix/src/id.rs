@@ -40,18 +40,28 @@ impl Identifier {
         let (ty, uuid) = s.rsplit_once("--").ok_or(IdError::NoSeparator)?;
         let hyphenated = uuid.len() == 36
             && uuid.char_indices().all(|(i, c)| {
-                if matches!(i, 8 | 13 | 18 | 23) { c == '-' } else { c.is_ascii_hexdigit() }
+                if matches!(i, 8 | 13 | 18 | 23) {
+                    c == '-'
+                } else {
+                    c.is_ascii_hexdigit()
+                }
             });
         if !hyphenated {
             return Err(IdError::BadUuid);
         }
         let uuid = Uuid::parse_str(uuid).map_err(|_| IdError::BadUuid)?;
-        Ok(Self { ty: ty.to_owned(), uuid })
+        Ok(Self {
+            ty: ty.to_owned(),
+            uuid,
+        })
     }
 
     /// A fresh random (UUIDv4) identifier of the given type.
     pub fn new_random(ty: &str) -> Self {
-        Self { ty: ty.to_owned(), uuid: Uuid::new_v4() }
+        Self {
+            ty: ty.to_owned(),
+            uuid: Uuid::new_v4(),
+        }
     }
 
     /// The object type part.
@@ -81,9 +91,16 @@ pub fn id_contributing_properties(sco_type: &str) -> Option<&'static [&'static s
         "email-message" => &["from_ref", "subject", "body"],
         "file" => &["hashes", "name", "extensions", "parent_directory_ref"],
         "mutex" => &["name"],
-        "network-traffic" => {
-            &["start", "end", "src_ref", "dst_ref", "src_port", "dst_port", "protocols", "extensions"]
-        }
+        "network-traffic" => &[
+            "start",
+            "end",
+            "src_ref",
+            "dst_ref",
+            "src_port",
+            "dst_port",
+            "protocols",
+            "extensions",
+        ],
         "process" => &[],
         "software" => &["name", "cpe", "swid", "vendor", "version"],
         "user-account" => &["account_type", "user_id", "account_login"],
@@ -112,7 +129,9 @@ pub fn deterministic_sco_id(sco_type: &str, sco: &Map<String, Value>) -> Option<
                     .iter()
                     .find_map(|alg| hashes.get_key_value(*alg))
                     .or_else(|| hashes.iter().min_by(|a, b| a.0.cmp(b.0)));
-                let Some((alg, digest)) = chosen else { continue };
+                let Some((alg, digest)) = chosen else {
+                    continue;
+                };
                 let mut one = Map::new();
                 one.insert(alg.clone(), digest.clone());
                 Value::Object(one)
@@ -125,7 +144,10 @@ pub fn deterministic_sco_id(sco_type: &str, sco: &Map<String, Value>) -> Option<
         return None;
     }
     let name = canonicalize(&Value::Object(contributing));
-    Some(Identifier { ty: sco_type.to_owned(), uuid: Uuid::new_v5(&SCO_NAMESPACE, name.as_bytes()) })
+    Some(Identifier {
+        ty: sco_type.to_owned(),
+        uuid: Uuid::new_v5(&SCO_NAMESPACE, name.as_bytes()),
+    })
 }
 
 #[cfg(test)]
@@ -138,17 +160,34 @@ mod tests {
         let id = Identifier::parse("indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f").unwrap();
         assert_eq!(id.object_type(), "indicator");
         assert_eq!(id.uuid().get_version_num(), 4);
-        assert_eq!(id.to_string(), "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f");
-        assert_eq!(Identifier::parse("indicator-8e2e2d2b"), Err(IdError::NoSeparator));
-        assert_eq!(Identifier::parse("indicator--8e2e2d2b17d44cbf938f98ee46b3cd3f"), Err(IdError::BadUuid));
+        assert_eq!(
+            id.to_string(),
+            "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"
+        );
+        assert_eq!(
+            Identifier::parse("indicator-8e2e2d2b"),
+            Err(IdError::NoSeparator)
+        );
+        assert_eq!(
+            Identifier::parse("indicator--8e2e2d2b17d44cbf938f98ee46b3cd3f"),
+            Err(IdError::BadUuid)
+        );
     }
 
     #[test]
     fn known_sco_ids() {
         // Values produced by the OASIS `stix2` library for the same inputs.
         let cases = [
-            ("ipv4-addr", json!({"value": "198.51.100.3"}), "ipv4-addr--28bb3599-77cd-5a82-a950-b5bc3caf07c4"),
-            ("domain-name", json!({"value": "example.com"}), "domain-name--bedb4899-d24b-5401-bc86-8f6b4cc18ec7"),
+            (
+                "ipv4-addr",
+                json!({"value": "198.51.100.3"}),
+                "ipv4-addr--28bb3599-77cd-5a82-a950-b5bc3caf07c4",
+            ),
+            (
+                "domain-name",
+                json!({"value": "example.com"}),
+                "domain-name--bedb4899-d24b-5401-bc86-8f6b4cc18ec7",
+            ),
             (
                 "file",
                 json!({"name": "a\u{20ac}b\n", "hashes": {"SHA-256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}}),
@@ -162,7 +201,11 @@ mod tests {
         ];
         for (ty, props, want) in cases {
             let map = props.as_object().unwrap();
-            assert_eq!(deterministic_sco_id(ty, map).unwrap().to_string(), want, "{ty}");
+            assert_eq!(
+                deterministic_sco_id(ty, map).unwrap().to_string(),
+                want,
+                "{ty}"
+            );
         }
         assert!(deterministic_sco_id("process", &Map::new()).is_none());
         assert!(deterministic_sco_id("file", &Map::new()).is_none());
@@ -173,7 +216,10 @@ mod tests {
         let a = json!({"hashes": {"SHA-256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "MD5": "d41d8cd98f00b204e9800998ecf8427e"}});
         let b = json!({"hashes": {"MD5": "d41d8cd98f00b204e9800998ecf8427e"}});
         let id = deterministic_sco_id("file", a.as_object().unwrap()).unwrap();
-        assert_eq!(Some(id.clone()), deterministic_sco_id("file", b.as_object().unwrap()));
+        assert_eq!(
+            Some(id.clone()),
+            deterministic_sco_id("file", b.as_object().unwrap())
+        );
         assert_eq!(id.to_string(), "file--02fff920-f614-527c-81d1-6353633a6d21");
     }
 }

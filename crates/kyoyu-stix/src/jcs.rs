@@ -101,6 +101,9 @@ mod tests {
     #[test]
     fn keys_sort_by_utf16() {
         let v = json!({"\u{20ac}": 1, "\r": 2, "1": 3, "\u{1f600}": 4, "\u{fb33}": 5});
-        assert_eq!(canonicalize(&v), "{\"\\r\":2,\"1\":3,\"\u{20ac}\":1,\"\u{1f600}\":4,\"\u{fb33}\":5}");
+        assert_eq!(
+            canonicalize(&v),
+            "{\"\\r\":2,\"1\":3,\"\u{20ac}\":1,\"\u{1f600}\":4,\"\u{fb33}\":5}"
+        );
     }
 }

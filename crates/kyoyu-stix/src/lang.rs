@@ -13,7 +13,9 @@ fn alnum(s: &str) -> bool {
 /// `zh-Hant-TW`. Private-use and grandfathered tags are not accepted.
 pub fn is_language_tag(tag: &str) -> bool {
     let mut parts = tag.split('-').peekable();
-    let Some(primary) = parts.next() else { return false };
+    let Some(primary) = parts.next() else {
+        return false;
+    };
     if !(2..=3).contains(&primary.len()) || !alpha(primary) {
         return false;
     }
@@ -34,11 +36,16 @@ pub fn is_language_tag(tag: &str) -> bool {
             2 if stage <= 1 && alpha(p) => stage = 2,
             3 if stage <= 1 && p.bytes().all(|c| c.is_ascii_digit()) => stage = 2,
             5..=8 if stage <= 2 && alnum(p) => stage = 2,
-            4 if stage <= 2 && p.as_bytes().first().is_some_and(u8::is_ascii_digit) && alnum(p) => stage = 2,
+            4 if stage <= 2 && p.as_bytes().first().is_some_and(u8::is_ascii_digit) && alnum(p) => {
+                stage = 2
+            }
             1 if alnum(p) && !p.eq_ignore_ascii_case("x") => {
                 // extension: singleton followed by 2–8 alphanumerics, at least one
                 let mut any = false;
-                while parts.peek().is_some_and(|q| (2..=8).contains(&q.len()) && alnum(q)) {
+                while parts
+                    .peek()
+                    .is_some_and(|q| (2..=8).contains(&q.len()) && alnum(q))
+                {
                     parts.next();
                     any = true;
                 }
@@ -49,7 +56,8 @@ pub fn is_language_tag(tag: &str) -> bool {
             }
             1 if p.eq_ignore_ascii_case("x") => {
                 let rest: Vec<&str> = parts.by_ref().collect();
-                return !rest.is_empty() && rest.iter().all(|q| (1..=8).contains(&q.len()) && alnum(q));
+                return !rest.is_empty()
+                    && rest.iter().all(|q| (1..=8).contains(&q.len()) && alnum(q));
             }
             _ => return false,
         }
@@ -63,10 +71,22 @@ mod tests {
 
     #[test]
     fn tags() {
-        for ok in ["ja", "en", "en-US", "zh-Hant-TW", "ja-JP", "sr-Cyrl-BA", "es-419", "de-CH-1901", "en-US-x-twain"] {
+        for ok in [
+            "ja",
+            "en",
+            "en-US",
+            "zh-Hant-TW",
+            "ja-JP",
+            "sr-Cyrl-BA",
+            "es-419",
+            "de-CH-1901",
+            "en-US-x-twain",
+        ] {
             assert!(is_language_tag(ok), "{ok}");
         }
-        for bad in ["", "japanese", "j", "en_US", "en-", "-en", "en-US-", "12", "en-x"] {
+        for bad in [
+            "", "japanese", "j", "en_US", "en-", "-en", "en-US-", "12", "en-x",
+        ] {
             assert!(!is_language_tag(bad), "{bad}");
         }
     }

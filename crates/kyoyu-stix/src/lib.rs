@@ -9,11 +9,11 @@ pub mod hashes;
 pub mod id;
 pub mod jcs;
 pub mod lang;
+pub mod object;
 #[cfg(test)]
 mod proptests;
-pub mod object;
-pub mod schema;
 pub mod relationships;
+pub mod schema;
 mod timestamp;
 pub mod tlp;
 pub mod vocab;

@@ -62,15 +62,19 @@ fn str_of(v: Option<&Value>) -> Option<String> {
 }
 
 fn id_of(v: Option<&Value>) -> Option<Identifier> {
-    v.and_then(Value::as_str).and_then(|s| Identifier::parse(s).ok())
+    v.and_then(Value::as_str)
+        .and_then(|s| Identifier::parse(s).ok())
 }
 
 fn ts_of(v: Option<&Value>) -> Option<Timestamp> {
-    v.and_then(Value::as_str).and_then(|s| Timestamp::parse(s).ok())
+    v.and_then(Value::as_str)
+        .and_then(|s| Timestamp::parse(s).ok())
 }
 
 fn list_of<T>(v: Option<&Value>, f: impl Fn(&Value) -> Option<T>) -> Vec<T> {
-    v.and_then(Value::as_array).map(|a| a.iter().filter_map(f).collect()).unwrap_or_default()
+    v.and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(f).collect())
+        .unwrap_or_default()
 }
 
 impl StixObject {
@@ -188,9 +192,13 @@ pub enum DocumentKind {
 pub fn document_kind(value: &Value) -> DocumentKind {
     match value {
         Value::Array(_) => DocumentKind::Array,
-        Value::Object(m) if m.get("type").and_then(Value::as_str) == Some("bundle") => DocumentKind::Bundle,
+        Value::Object(m) if m.get("type").and_then(Value::as_str) == Some("bundle") => {
+            DocumentKind::Bundle
+        }
         Value::Object(m)
-            if !m.contains_key("type") && !m.contains_key("id") && m.get("objects").is_some_and(Value::is_array) =>
+            if !m.contains_key("type")
+                && !m.contains_key("id")
+                && m.get("objects").is_some_and(Value::is_array) =>
         {
             DocumentKind::Envelope
         }
@@ -214,13 +222,22 @@ mod tests {
         assert_eq!(serde_json::to_value(&obj).unwrap(), v);
         let c = obj.common();
         assert!(c.modified > c.created);
-        assert_eq!(obj.version().unwrap().to_string(), "2016-04-06T20:03:48.123456Z");
+        assert_eq!(
+            obj.version().unwrap().to_string(),
+            "2016-04-06T20:03:48.123456Z"
+        );
     }
 
     #[test]
     fn kinds() {
-        assert_eq!(document_kind(&json!({"type": "bundle"})), DocumentKind::Bundle);
-        assert_eq!(document_kind(&json!({"objects": [], "more": false})), DocumentKind::Envelope);
+        assert_eq!(
+            document_kind(&json!({"type": "bundle"})),
+            DocumentKind::Bundle
+        );
+        assert_eq!(
+            document_kind(&json!({"objects": [], "more": false})),
+            DocumentKind::Envelope
+        );
         assert_eq!(document_kind(&json!([])), DocumentKind::Array);
         assert_eq!(document_kind(&json!({"type": "x"})), DocumentKind::Single);
     }

@@ -117,7 +117,9 @@ impl Timestamp {
             Some((b'.', after)) => {
                 let n = after.iter().take_while(|c| c.is_ascii_digit()).count();
                 if n == 0 {
-                    return Err(TimestampError("a '.' must be followed by fractional digits"));
+                    return Err(TimestampError(
+                        "a '.' must be followed by fractional digits",
+                    ));
                 }
                 after.split_at(n)
             }
@@ -125,9 +127,15 @@ impl Timestamp {
         };
         match tail {
             b"Z" => {}
-            [] => return Err(TimestampError("must end with 'Z' (STIX timestamps are UTC)")),
+            [] => {
+                return Err(TimestampError(
+                    "must end with 'Z' (STIX timestamps are UTC)",
+                ));
+            }
             _ if tail.first() == Some(&b'z') => {
-                return Err(TimestampError("the time zone designator must be an upper-case 'Z'"));
+                return Err(TimestampError(
+                    "the time zone designator must be an upper-case 'Z'",
+                ));
             }
             _ => {
                 return Err(TimestampError(
@@ -140,13 +148,22 @@ impl Timestamp {
             let d = frac.get(i).map_or(0, |c| u32::from(c - b'0'));
             nanos = nanos * 10 + d;
         }
-        let secs = days_from_civil(year, month, day) * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
-        Ok(Self { secs, nanos, digits: u8::try_from(frac.len()).unwrap_or(u8::MAX) })
+        let secs = days_from_civil(year, month, day) * 86_400
+            + i64::from(hour * 3600 + minute * 60 + second);
+        Ok(Self {
+            secs,
+            nanos,
+            digits: u8::try_from(frac.len()).unwrap_or(u8::MAX),
+        })
     }
 
     /// A timestamp from seconds and nanoseconds since the epoch, printed with `digits` fractional digits.
     pub fn from_unix(secs: i64, nanos: u32, digits: u8) -> Self {
-        Self { secs, nanos: nanos.min(999_999_999), digits }
+        Self {
+            secs,
+            nanos: nanos.min(999_999_999),
+            digits,
+        }
     }
 
     /// Seconds since the Unix epoch.
@@ -192,7 +209,13 @@ impl fmt::Display for Timestamp {
         let days = self.secs.div_euclid(86_400);
         let tod = self.secs.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
-        write!(f, "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}", tod / 3600, tod / 60 % 60, tod % 60)?;
+        write!(
+            f,
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+            tod / 3600,
+            tod / 60 % 60,
+            tod % 60
+        )?;
         if self.digits > 0 {
             let all = format!("{:09}", self.nanos);
             let shown = usize::from(self.digits.min(9));
@@ -243,6 +266,11 @@ mod tests {
         let c = Timestamp::parse("2016-05-12T08:17:27.099999Z").unwrap();
         assert_eq!(a, b);
         assert!(c < a);
-        assert_eq!(Timestamp::parse("1970-01-01T00:00:01Z").unwrap().unix_seconds(), 1);
+        assert_eq!(
+            Timestamp::parse("1970-01-01T00:00:01Z")
+                .unwrap()
+                .unix_seconds(),
+            1
+        );
     }
 }

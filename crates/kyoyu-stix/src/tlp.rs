@@ -24,26 +24,68 @@ const TLP2_CREATOR: &str = "identity--b3bca3c2-1f3d-4b54-b44f-dac42c3a8f01";
 
 /// Marking-definition id, TLP version, level.
 const FIXED: [(&str, u8, Tlp); 9] = [
-    ("marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9", 1, Tlp::Clear),
-    ("marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da", 1, Tlp::Green),
-    ("marking-definition--f88d31f6-486f-44da-b317-01333bde0b82", 1, Tlp::Amber),
-    ("marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed", 1, Tlp::Red),
-    ("marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487", 2, Tlp::Clear),
-    ("marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb", 2, Tlp::Green),
-    ("marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421", 2, Tlp::Amber),
-    ("marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003", 2, Tlp::AmberStrict),
-    ("marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1", 2, Tlp::Red),
+    (
+        "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
+        1,
+        Tlp::Clear,
+    ),
+    (
+        "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
+        1,
+        Tlp::Green,
+    ),
+    (
+        "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",
+        1,
+        Tlp::Amber,
+    ),
+    (
+        "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
+        1,
+        Tlp::Red,
+    ),
+    (
+        "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
+        2,
+        Tlp::Clear,
+    ),
+    (
+        "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
+        2,
+        Tlp::Green,
+    ),
+    (
+        "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
+        2,
+        Tlp::Amber,
+    ),
+    (
+        "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
+        2,
+        Tlp::AmberStrict,
+    ),
+    (
+        "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
+        2,
+        Tlp::Red,
+    ),
 ];
 
 impl Tlp {
     /// The TLP level a fixed marking-definition id stands for (1.0 maps to 2.0).
     pub fn from_marking_id(id: &str) -> Option<Self> {
-        FIXED.iter().find(|(fixed, ..)| *fixed == id).map(|&(_, _, tlp)| tlp)
+        FIXED
+            .iter()
+            .find(|(fixed, ..)| *fixed == id)
+            .map(|&(_, _, tlp)| tlp)
     }
 
     /// The TLP 2.0 marking-definition id.
     pub fn marking_id(self) -> &'static str {
-        FIXED.iter().find(|&&(_, v, t)| v == 2 && t == self).map_or("", |(id, ..)| id)
+        FIXED
+            .iter()
+            .find(|&&(_, v, t)| v == 2 && t == self)
+            .map_or("", |(id, ..)| id)
     }
 
     /// Lower-case name as in `tlp_2_0`: `clear`, `green`, `amber`, `amber+strict`, `red`.
@@ -80,7 +122,11 @@ pub fn is_fixed_tlp_id(id: &str) -> bool {
 pub fn fixed_tlp_object(id: &str) -> Option<Value> {
     let &(id, version, tlp) = FIXED.iter().find(|(fixed, ..)| *fixed == id)?;
     Some(if version == 1 {
-        let name = if tlp == Tlp::Clear { "white" } else { tlp.name() };
+        let name = if tlp == Tlp::Clear {
+            "white"
+        } else {
+            tlp.name()
+        };
         json!({
             "type": "marking-definition",
             "spec_version": "2.1",
@@ -111,13 +157,25 @@ mod tests {
 
     #[test]
     fn levels_and_ids() {
-        assert_eq!(Tlp::from_marking_id("marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9"), Some(Tlp::Clear));
+        assert_eq!(
+            Tlp::from_marking_id("marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9"),
+            Some(Tlp::Clear)
+        );
         assert_eq!(Tlp::parse("TLP:AMBER+STRICT"), Some(Tlp::AmberStrict));
         assert_eq!(Tlp::parse("white"), Some(Tlp::Clear));
-        for tlp in [Tlp::Clear, Tlp::Green, Tlp::Amber, Tlp::AmberStrict, Tlp::Red] {
+        for tlp in [
+            Tlp::Clear,
+            Tlp::Green,
+            Tlp::Amber,
+            Tlp::AmberStrict,
+            Tlp::Red,
+        ] {
             assert_eq!(Tlp::from_marking_id(tlp.marking_id()), Some(tlp));
             let obj = fixed_tlp_object(tlp.marking_id()).unwrap();
-            assert_eq!(obj["name"], format!("TLP:{}", tlp.name().to_ascii_uppercase()));
+            assert_eq!(
+                obj["name"],
+                format!("TLP:{}", tlp.name().to_ascii_uppercase())
+            );
         }
         assert!(Tlp::Red > Tlp::AmberStrict && Tlp::AmberStrict > Tlp::Amber);
     }

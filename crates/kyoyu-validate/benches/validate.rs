@@ -26,10 +26,14 @@ fn indicator_from_value(bencher: divan::Bencher<'_, '_>) {
 
 #[divan::bench]
 fn indicator_from_text(bencher: divan::Bencher<'_, '_>) {
-    let options = Options { strict: true, ..Options::default() };
+    let options = Options {
+        strict: true,
+        ..Options::default()
+    };
     bencher.counter(ItemsCount::new(BATCH)).bench_local(|| {
         for _ in 0..BATCH {
-            let value: Value = serde_json::from_str(divan::black_box(INDICATOR)).unwrap_or_default();
+            let value: Value =
+                serde_json::from_str(divan::black_box(INDICATOR)).unwrap_or_default();
             divan::black_box(validate_object(&value, &options));
         }
     });

@@ -13,12 +13,15 @@ pub(crate) fn within_limits(ctx: &mut Ctx<'_>, value: &Value, path: &JsonPath<'_
     let mut stack = vec![(value, 1usize)];
     while let Some((v, depth)) = stack.pop() {
         let problem = match v {
-            _ if depth > limits.max_depth => {
-                Some(format!("nests deeper than {} levels; flatten the content", limits.max_depth))
-            }
-            Value::String(s) if s.len() > limits.max_string_bytes => {
-                Some(format!("holds a string of {} bytes; at most {} are accepted", s.len(), limits.max_string_bytes))
-            }
+            _ if depth > limits.max_depth => Some(format!(
+                "nests deeper than {} levels; flatten the content",
+                limits.max_depth
+            )),
+            Value::String(s) if s.len() > limits.max_string_bytes => Some(format!(
+                "holds a string of {} bytes; at most {} are accepted",
+                s.len(),
+                limits.max_string_bytes
+            )),
             Value::Array(a) if a.len() > limits.max_array_len => Some(format!(
                 "holds a list of {} items; at most {} are accepted: split the content",
                 a.len(),
@@ -53,22 +56,37 @@ pub(crate) fn type_name_ok(t: &str) -> bool {
     let core = core.strip_suffix('-').unwrap_or(core);
     (3..=250).contains(&t.len())
         && !core.is_empty()
-        && core.split('-').all(|part| !part.is_empty() && part.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        && core.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
 }
 
 /// `^[a-z0-9_]{3,250}$` (spec 3.1 property names).
 pub(crate) fn property_name_ok(p: &str) -> bool {
-    (3..=250).contains(&p.len()) && p.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_')
+    (3..=250).contains(&p.len())
+        && p.bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_')
 }
 
 /// Checks one top-level object.
 pub(crate) fn object(ctx: &mut Ctx<'_>, value: &Value, path: &JsonPath<'_>) {
     let Some(map) = value.as_object() else {
-        ctx.error("not-an-object", path, "a STIX object must be a JSON object ({…})");
+        ctx.error(
+            "not-an-object",
+            path,
+            "a STIX object must be a JSON object ({…})",
+        );
         return;
     };
     let Some(ty) = map.get("type") else {
-        ctx.error("required-property", &path.key("type"), "every STIX object needs a 'type' property");
+        ctx.error(
+            "required-property",
+            &path.key("type"),
+            "every STIX object needs a 'type' property",
+        );
         return;
     };
     let Some(ty) = ty.as_str() else {
@@ -89,10 +107,19 @@ pub(crate) fn object(ctx: &mut Ctx<'_>, value: &Value, path: &JsonPath<'_>) {
     }
 }
 
-fn id_property(ctx: &mut Ctx<'_>, ty: &str, map: &Map<String, Value>, path: &JsonPath<'_>) -> Option<Identifier> {
+fn id_property(
+    ctx: &mut Ctx<'_>,
+    ty: &str,
+    map: &Map<String, Value>,
+    path: &JsonPath<'_>,
+) -> Option<Identifier> {
     let p = path.key("id");
     let Some(v) = map.get("id") else {
-        ctx.error("required-property", &p, "the 'id' property is required: '<type>--<UUID>'");
+        ctx.error(
+            "required-property",
+            &p,
+            "the 'id' property is required: '<type>--<UUID>'",
+        );
         return None;
     };
     let Some(s) = v.as_str() else {
@@ -101,7 +128,11 @@ fn id_property(ctx: &mut Ctx<'_>, ty: &str, map: &Map<String, Value>, path: &Jso
     };
     match Identifier::parse(s) {
         Ok(id) if id.object_type() != ty => {
-            ctx.error("id-type-mismatch", &p, format!("'{s}' must start with the object's type: '{ty}--'"));
+            ctx.error(
+                "id-type-mismatch",
+                &p,
+                format!("'{s}' must start with the object's type: '{ty}--'"),
+            );
             None
         }
         Ok(id) => {
@@ -109,7 +140,11 @@ fn id_property(ctx: &mut Ctx<'_>, ty: &str, map: &Map<String, Value>, path: &Jso
             Some(id)
         }
         Err(e) => {
-            ctx.error("identifier", &p, format!("'{s}' is not an identifier: it {e}"));
+            ctx.error(
+                "identifier",
+                &p,
+                format!("'{s}' is not an identifier: it {e}"),
+            );
             None
         }
     }
@@ -123,14 +158,24 @@ fn uuid_rules(ctx: &mut Ctx<'_>, id: &Identifier, map: &Map<String, Value>, p: &
     let uuid = id.uuid();
     let version = uuid.get_version_num();
     if uuid.get_variant() != uuid::Variant::RFC4122 || !(1..=5).contains(&version) {
-        ctx.error("identifier", p, format!("'{id}' does not hold an RFC 4122 UUID (version 1-5, variant bits 10xx)"));
+        ctx.error(
+            "identifier",
+            p,
+            format!("'{id}' does not hold an RFC 4122 UUID (version 1-5, variant bits 10xx)"),
+        );
         return;
     }
     let ty = id.object_type();
     let needs_v4 = ty == "process"
-        || (matches!(ty, "artifact" | "email-message" | "user-account" | "windows-registry-key" | "x509-certificate")
-            && kyoyu_stix::id::id_contributing_properties(ty)
-                .is_some_and(|props| !props.iter().any(|k| map.contains_key(*k))));
+        || (matches!(
+            ty,
+            "artifact"
+                | "email-message"
+                | "user-account"
+                | "windows-registry-key"
+                | "x509-certificate"
+        ) && kyoyu_stix::id::id_contributing_properties(ty)
+            .is_some_and(|props| !props.iter().any(|k| map.contains_key(*k))));
     if needs_v4 && version != 4 {
         ctx.error(
             "uuid-version",
@@ -140,7 +185,12 @@ fn uuid_rules(ctx: &mut Ctx<'_>, id: &Identifier, map: &Map<String, Value>, p: &
     }
 }
 
-fn known_object(ctx: &mut Ctx<'_>, spec: &'static TypeSpec, map: &Map<String, Value>, path: &JsonPath<'_>) {
+fn known_object(
+    ctx: &mut Ctx<'_>,
+    spec: &'static TypeSpec,
+    map: &Map<String, Value>,
+    path: &JsonPath<'_>,
+) {
     id_property(ctx, spec.name, map, path);
     let common = schema::common_props(spec);
     for prop in common.iter().chain(spec.props) {
@@ -164,15 +214,23 @@ fn known_object(ctx: &mut Ctx<'_>, spec: &'static TypeSpec, map: &Map<String, Va
         }
     }
     if spec.category == Category::Sco {
-        if let Some(v) = map.get("spec_version").and_then(Value::as_str) {
-            if v != "2.1" {
-                ctx.error("spec-version", &path.key("spec_version"), "'spec_version' must be \"2.1\"");
-            }
+        if let Some(v) = map.get("spec_version").and_then(Value::as_str)
+            && v != "2.1"
+        {
+            ctx.error(
+                "spec-version",
+                &path.key("spec_version"),
+                "'spec_version' must be \"2.1\"",
+            );
         }
-    } else if let Some(v) = map.get("spec_version").and_then(Value::as_str) {
-        if v != "2.1" {
-            ctx.error("spec-version", &path.key("spec_version"), "'spec_version' must be \"2.1\" for STIX 2.1 content");
-        }
+    } else if let Some(v) = map.get("spec_version").and_then(Value::as_str)
+        && v != "2.1"
+    {
+        ctx.error(
+            "spec-version",
+            &path.key("spec_version"),
+            "'spec_version' must be \"2.1\" for STIX 2.1 content",
+        );
     }
     for (name, value) in map {
         let defined = common.iter().chain(spec.props).any(|p| p.name == name);
@@ -188,10 +246,13 @@ fn custom_object(ctx: &mut Ctx<'_>, ty: &str, map: &Map<String, Value>, path: &J
     id_property(ctx, ty, map, path);
     // A custom object follows the common-property rules of an SDO where it uses them.
     for prop in schema::SDO_COMMON {
-        if let Some(v) = map.get(prop.name) {
-            if prop.name != "id" && prop.name != "type" && !v.is_null() && v != &Value::Array(Vec::new()) {
-                property(ctx, ty, prop, v, &path.key(prop.name));
-            }
+        if let Some(v) = map.get(prop.name)
+            && prop.name != "id"
+            && prop.name != "type"
+            && !v.is_null()
+            && v != &Value::Array(Vec::new())
+        {
+            property(ctx, ty, prop, v, &path.key(prop.name));
         }
     }
     for (name, value) in map {
@@ -203,7 +264,11 @@ fn custom_object(ctx: &mut Ctx<'_>, ty: &str, map: &Map<String, Value>, path: &J
         }
     }
     if ty == "action" {
-        ctx.error("reserved-type", &path.key("type"), "'action' is a reserved object type in STIX 2.1");
+        ctx.error(
+            "reserved-type",
+            &path.key("type"),
+            "'action' is a reserved object type in STIX 2.1",
+        );
     }
     if map.contains_key("created") || map.contains_key("modified") {
         for name in ["created", "modified"] {
@@ -234,7 +299,11 @@ fn custom_property(
 /// names, null and empty values, and the `_bin` / `_hex` suffix conventions.
 fn custom_value(ctx: &mut Ctx<'_>, name: &str, value: &Value, p: &JsonPath<'_>) {
     if RESERVED.contains(&name) {
-        ctx.error("reserved-property", p, format!("'{name}' is a reserved property name in STIX 2.1; rename it"));
+        ctx.error(
+            "reserved-property",
+            p,
+            format!("'{name}' is a reserved property name in STIX 2.1; rename it"),
+        );
     } else if !property_name_ok(name) {
         ctx.error(
             "property-name",
@@ -246,10 +315,20 @@ fn custom_value(ctx: &mut Ctx<'_>, name: &str, value: &Value, p: &JsonPath<'_>) 
         return;
     }
     if name.ends_with("_bin") && !value.as_str().is_some_and(base64_ok) {
-        ctx.error("binary", p, format!("'{name}' ends in _bin, so it must be base64 text"));
+        ctx.error(
+            "binary",
+            p,
+            format!("'{name}' ends in _bin, so it must be base64 text"),
+        );
     }
     if name.ends_with("_hex") && !value.as_str().is_some_and(hex_ok) {
-        ctx.error("hex", p, format!("'{name}' ends in _hex, so it must be hexadecimal with an even number of digits"));
+        ctx.error(
+            "hex",
+            p,
+            format!(
+                "'{name}' ends in _hex, so it must be hexadecimal with an even number of digits"
+            ),
+        );
     }
 }
 
@@ -258,11 +337,19 @@ fn custom_value(ctx: &mut Ctx<'_>, name: &str, value: &Value, p: &JsonPath<'_>) 
 fn present_value(ctx: &mut Ctx<'_>, name: &str, v: &Value, p: &JsonPath<'_>) -> bool {
     match v {
         Value::Null => {
-            ctx.error("null-value", p, format!("'{name}' is null; leave the property out instead"));
+            ctx.error(
+                "null-value",
+                p,
+                format!("'{name}' is null; leave the property out instead"),
+            );
             false
         }
         Value::Array(a) if a.is_empty() => {
-            ctx.error("empty-list", p, format!("'{name}' must not be an empty list; omit it instead"));
+            ctx.error(
+                "empty-list",
+                p,
+                format!("'{name}' must not be an empty list; omit it instead"),
+            );
             false
         }
         _ => true,
@@ -274,16 +361,26 @@ fn hex_ok(s: &str) -> bool {
 }
 
 /// `created` and `modified` of SDOs and SROs are precise to the millisecond (spec 3.2).
-fn millisecond_precision(ctx: &mut Ctx<'_>, map: &Map<String, Value>, name: &str, path: &JsonPath<'_>) {
-    let Some(s) = map.get(name).and_then(Value::as_str) else { return };
-    if let Ok(t) = Timestamp::parse(s) {
-        if t.precision() < 3 {
-            ctx.error(
-                "timestamp-precision",
-                &path.key(name),
-                format!("'{name}' must be precise to the millisecond, e.g. {}", with_millis(s)),
-            );
-        }
+fn millisecond_precision(
+    ctx: &mut Ctx<'_>,
+    map: &Map<String, Value>,
+    name: &str,
+    path: &JsonPath<'_>,
+) {
+    let Some(s) = map.get(name).and_then(Value::as_str) else {
+        return;
+    };
+    if let Ok(t) = Timestamp::parse(s)
+        && t.precision() < 3
+    {
+        ctx.error(
+            "timestamp-precision",
+            &path.key(name),
+            format!(
+                "'{name}' must be precise to the millisecond, e.g. {}",
+                with_millis(s)
+            ),
+        );
     }
 }
 
@@ -305,10 +402,14 @@ fn bundle(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPath<'_>) {
         ),
         _ => {}
     }
-    if let Some(lang) = map.get("lang").and_then(Value::as_str) {
-        if !kyoyu_stix::lang::is_language_tag(lang) {
-            ctx.error("language-tag", &path.key("lang"), format!("'{lang}' is not an RFC 5646 language tag"));
-        }
+    if let Some(lang) = map.get("lang").and_then(Value::as_str)
+        && !kyoyu_stix::lang::is_language_tag(lang)
+    {
+        ctx.error(
+            "language-tag",
+            &path.key("lang"),
+            format!("'{lang}' is not an RFC 5646 language tag"),
+        );
     }
     shoulds::bundle(ctx, map, path);
     if let Some(objects) = map.get("objects") {
@@ -316,11 +417,19 @@ fn bundle(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPath<'_>) {
             Some(items) => {
                 for (i, item) in items.iter().enumerate() {
                     if !item.is_object() {
-                        ctx.error("not-an-object", &path.key("objects").index(i), "bundle members must be STIX objects");
+                        ctx.error(
+                            "not-an-object",
+                            &path.key("objects").index(i),
+                            "bundle members must be STIX objects",
+                        );
                     }
                 }
             }
-            None => ctx.error("wrong-type", &path.key("objects"), "'objects' must be a list of STIX objects"),
+            None => ctx.error(
+                "wrong-type",
+                &path.key("objects"),
+                "'objects' must be a list of STIX objects",
+            ),
         }
     }
 }
@@ -339,7 +448,11 @@ pub(crate) fn property(ctx: &mut Ctx<'_>, owner: &str, prop: &Prop, v: &Value, p
         Kind::Float(min, max) => match v.as_f64() {
             Some(f) if v.is_number() => {
                 if min.is_some_and(|m| f < m) || max.is_some_and(|m| f > m) {
-                    ctx.error("out-of-range", p, format!("'{name}' must be between {min:?} and {max:?}"));
+                    ctx.error(
+                        "out-of-range",
+                        p,
+                        format!("'{name}' must be between {min:?} and {max:?}"),
+                    );
                 }
             }
             _ => ctx.error("wrong-type", p, format!("'{name}' must be a number")),
@@ -374,12 +487,20 @@ pub(crate) fn property(ctx: &mut Ctx<'_>, owner: &str, prop: &Prop, v: &Value, p
         Kind::Dict => dictionary(ctx, v, p, name),
         Kind::Binary => {
             if !v.as_str().is_some_and(base64_ok) {
-                ctx.error("binary", p, format!("'{name}' must be base64 text (RFC 4648)"));
+                ctx.error(
+                    "binary",
+                    p,
+                    format!("'{name}' must be base64 text (RFC 4648)"),
+                );
             }
         }
         Kind::Hex => {
             if !v.as_str().is_some_and(hex_ok) {
-                ctx.error("hex", p, format!("'{name}' must be hexadecimal with an even number of digits"));
+                ctx.error(
+                    "hex",
+                    p,
+                    format!("'{name}' must be hexadecimal with an even number of digits"),
+                );
             }
         }
         Kind::Struct(s) => structure(ctx, s, v, p),
@@ -422,7 +543,14 @@ pub(crate) fn as_integer(v: &Value) -> Option<f64> {
     n.as_f64().filter(|f| f.fract() == 0.0)
 }
 
-fn integer(ctx: &mut Ctx<'_>, v: &Value, p: &JsonPath<'_>, name: &str, min: Option<i64>, max: Option<i64>) {
+fn integer(
+    ctx: &mut Ctx<'_>,
+    v: &Value,
+    p: &JsonPath<'_>,
+    name: &str,
+    min: Option<i64>,
+    max: Option<i64>,
+) {
     let Some(n) = as_integer(v) else {
         ctx.error("wrong-type", p, format!("'{name}' must be a whole number"));
         return;
@@ -440,10 +568,19 @@ fn integer(ctx: &mut Ctx<'_>, v: &Value, p: &JsonPath<'_>, name: &str, min: Opti
     }
 }
 
-fn non_empty_list<'v>(ctx: &mut Ctx<'_>, v: &'v Value, p: &JsonPath<'_>, name: &str) -> Option<&'v Vec<Value>> {
+fn non_empty_list<'v>(
+    ctx: &mut Ctx<'_>,
+    v: &'v Value,
+    p: &JsonPath<'_>,
+    name: &str,
+) -> Option<&'v Vec<Value>> {
     match v.as_array() {
         Some(a) if a.is_empty() => {
-            ctx.error("empty-list", p, format!("'{name}' must not be an empty list; omit it instead"));
+            ctx.error(
+                "empty-list",
+                p,
+                format!("'{name}' must not be an empty list; omit it instead"),
+            );
             None
         }
         Some(a) => Some(a),
@@ -455,15 +592,28 @@ fn non_empty_list<'v>(ctx: &mut Ctx<'_>, v: &'v Value, p: &JsonPath<'_>, name: &
 }
 
 /// Parses a STIX timestamp value, reporting what is wrong.
-pub(crate) fn timestamp(ctx: &mut Ctx<'_>, v: &Value, p: &JsonPath<'_>, name: &str) -> Option<Timestamp> {
+pub(crate) fn timestamp(
+    ctx: &mut Ctx<'_>,
+    v: &Value,
+    p: &JsonPath<'_>,
+    name: &str,
+) -> Option<Timestamp> {
     let Some(s) = v.as_str() else {
-        ctx.error("wrong-type", p, format!("'{name}' must be a timestamp string such as 2024-04-01T09:30:00.000Z"));
+        ctx.error(
+            "wrong-type",
+            p,
+            format!("'{name}' must be a timestamp string such as 2024-04-01T09:30:00.000Z"),
+        );
         return None;
     };
     match Timestamp::parse(s) {
         Ok(t) => Some(t),
         Err(e) => {
-            ctx.error("timestamp", p, format!("'{name}' value '{s}' is not a valid STIX timestamp: it {e}"));
+            ctx.error(
+                "timestamp",
+                p,
+                format!("'{name}' value '{s}' is not a valid STIX timestamp: it {e}"),
+            );
             None
         }
     }
@@ -494,19 +644,33 @@ fn describe_target(target: Target) -> String {
 
 fn reference(ctx: &mut Ctx<'_>, v: &Value, p: &JsonPath<'_>, name: &str, target: Target) {
     let Some(s) = v.as_str() else {
-        ctx.error("wrong-type", p, format!("'{name}' must be an identifier string"));
+        ctx.error(
+            "wrong-type",
+            p,
+            format!("'{name}' must be an identifier string"),
+        );
         return;
     };
     match Identifier::parse(s) {
-        Err(e) => ctx.error("identifier", p, format!("'{name}' value '{s}' is not an identifier: it {e}")),
+        Err(e) => ctx.error(
+            "identifier",
+            p,
+            format!("'{name}' value '{s}' is not an identifier: it {e}"),
+        ),
         Ok(id) if !target_ok(target, id.object_type()) => ctx.error(
             "reference-type",
             p,
-            format!("'{name}' must refer to {}, not to a {}", describe_target(target), id.object_type()),
+            format!(
+                "'{name}' must refer to {}, not to a {}",
+                describe_target(target),
+                id.object_type()
+            ),
         ),
-        Ok(id) if !type_name_ok(id.object_type()) => {
-            ctx.error("identifier", p, format!("'{s}' does not start with a valid type name"))
-        }
+        Ok(id) if !type_name_ok(id.object_type()) => ctx.error(
+            "identifier",
+            p,
+            format!("'{s}' does not start with a valid type name"),
+        ),
         Ok(_) => {}
     }
 }
@@ -516,29 +680,48 @@ fn enumeration(ctx: &mut Ctx<'_>, v: &Value, p: &JsonPath<'_>, name: &str, vocab
         ctx.error("wrong-type", p, format!("'{name}' must be a string"));
         return;
     };
-    if let Some(voc) = vocabulary(vocab) {
-        if !voc.contains(s) {
-            ctx.error(
-                "enum-value",
-                p,
-                format!("'{s}' is not allowed for '{name}'; use one of: {}", voc.values.join(", ")),
-            );
-        }
+    if let Some(voc) = vocabulary(vocab)
+        && !voc.contains(s)
+    {
+        ctx.error(
+            "enum-value",
+            p,
+            format!(
+                "'{s}' is not allowed for '{name}'; use one of: {}",
+                voc.values.join(", ")
+            ),
+        );
     }
 }
 
 fn hashes(ctx: &mut Ctx<'_>, v: &Value, p: &JsonPath<'_>, name: &str) {
     let Some(map) = v.as_object() else {
-        ctx.error("wrong-type", p, format!("'{name}' must be a dictionary of hash algorithm to hash value"));
+        ctx.error(
+            "wrong-type",
+            p,
+            format!("'{name}' must be a dictionary of hash algorithm to hash value"),
+        );
         return;
     };
     if map.is_empty() {
-        ctx.error("empty-dictionary", p, format!("'{name}' must hold at least one hash"));
+        ctx.error(
+            "empty-dictionary",
+            p,
+            format!("'{name}' must hold at least one hash"),
+        );
     }
     for (alg, value) in map {
         let hp = p.key(alg);
-        if !(3..=250).contains(&alg.len()) || !alg.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_') {
-            ctx.error("hash-name", &hp, format!("'{alg}' is not a valid hash algorithm name (3-250 of A-Z a-z 0-9 - _)"));
+        if !(3..=250).contains(&alg.len())
+            || !alg
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+        {
+            ctx.error(
+                "hash-name",
+                &hp,
+                format!("'{alg}' is not a valid hash algorithm name (3-250 of A-Z a-z 0-9 - _)"),
+            );
         }
         match value.as_str() {
             None => ctx.error("wrong-type", &hp, "hash values must be strings"),
@@ -553,12 +736,20 @@ fn hashes(ctx: &mut Ctx<'_>, v: &Value, p: &JsonPath<'_>, name: &str) {
 
 fn dictionary(ctx: &mut Ctx<'_>, v: &Value, p: &JsonPath<'_>, name: &str) {
     let Some(map) = v.as_object() else {
-        ctx.error("wrong-type", p, format!("'{name}' must be a dictionary (JSON object)"));
+        ctx.error(
+            "wrong-type",
+            p,
+            format!("'{name}' must be a dictionary (JSON object)"),
+        );
         return;
     };
     for key in map.keys() {
         if key.is_empty() || key.len() > 250 || !key.is_ascii() {
-            ctx.error("dictionary-key", &p.key(key), "dictionary keys must be 1-250 ASCII characters");
+            ctx.error(
+                "dictionary-key",
+                &p.key(key),
+                "dictionary keys must be 1-250 ASCII characters",
+            );
         }
     }
 }
@@ -569,20 +760,27 @@ fn base64_ok(s: &str) -> bool {
         return false;
     }
     let pad = b.iter().rev().take_while(|&&c| c == b'=').count();
-    pad <= 2 && b.iter().take(b.len() - pad).all(|&c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/')
+    pad <= 2
+        && b.iter()
+            .take(b.len() - pad)
+            .all(|&c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/')
 }
 
 fn structure(ctx: &mut Ctx<'_>, name: &str, v: &Value, p: &JsonPath<'_>) {
-    let Some(spec) = schema::struct_spec(name) else { return };
+    let Some(spec) = schema::struct_spec(name) else {
+        return;
+    };
     let Some(map) = v.as_object() else {
         ctx.error("wrong-type", p, format!("must be a {name} object"));
         return;
     };
     for prop in spec.props {
         match map.get(prop.name) {
-            None if prop.required => {
-                ctx.error("required-property", &p.key(prop.name), format!("'{}' is required in a {name}", prop.name))
-            }
+            None if prop.required => ctx.error(
+                "required-property",
+                &p.key(prop.name),
+                format!("'{}' is required in a {name}", prop.name),
+            ),
             None => {}
             Some(x) => property(ctx, name, prop, x, &p.key(prop.name)),
         }
@@ -599,25 +797,44 @@ fn list_of_structs(ctx: &mut Ctx<'_>, s: &str, v: &Value, p: &JsonPath<'_>, name
 
 /// An external reference needs at least one of description, url, external_id (spec 2.5).
 fn external_references(ctx: &mut Ctx<'_>, v: &Value, p: &JsonPath<'_>) {
-    for (i, r) in v.as_array().map(Vec::as_slice).unwrap_or_default().iter().enumerate() {
+    for (i, r) in v
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
         let Some(m) = r.as_object() else { continue };
-        let source = m.get("source_name").and_then(Value::as_str).unwrap_or_default();
+        let source = m
+            .get("source_name")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         let ext_id = m.get("external_id").and_then(Value::as_str);
         let cve = |s: &str| {
-            s.strip_prefix("CVE-").and_then(|r| r.split_once('-')).is_some_and(|(y, n)| {
-                y.len() == 4 && y.bytes().all(|c| c.is_ascii_digit()) && n.len() >= 4 && n.bytes().all(|c| c.is_ascii_digit())
-            })
+            s.strip_prefix("CVE-")
+                .and_then(|r| r.split_once('-'))
+                .is_some_and(|(y, n)| {
+                    y.len() == 4
+                        && y.bytes().all(|c| c.is_ascii_digit())
+                        && n.len() >= 4
+                        && n.bytes().all(|c| c.is_ascii_digit())
+                })
         };
-        let capec = |s: &str| s.strip_prefix("CAPEC-").is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()));
+        let capec = |s: &str| {
+            s.strip_prefix("CAPEC-")
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
+        };
         match (source, ext_id) {
             ("cve", id) if !id.is_some_and(cve) => ctx.error(
                 "external-reference",
                 &p.index(i),
                 "a 'cve' reference needs an 'external_id' such as CVE-2024-12345",
             ),
-            ("capec", id) if !id.is_some_and(capec) => {
-                ctx.error("external-reference", &p.index(i), "a 'capec' reference needs an 'external_id' such as CAPEC-98")
-            }
+            ("capec", id) if !id.is_some_and(capec) => ctx.error(
+                "external-reference",
+                &p.index(i),
+                "a 'capec' reference needs an 'external_id' such as CAPEC-98",
+            ),
             (s, Some(id)) if s != "cve" && s != "capec" && (cve(id) || capec(id)) => ctx.error(
                 "external-reference",
                 &p.index(i),
@@ -625,7 +842,10 @@ fn external_references(ctx: &mut Ctx<'_>, v: &Value, p: &JsonPath<'_>) {
             ),
             _ => {}
         }
-        if !["description", "url", "external_id"].iter().any(|k| m.contains_key(*k)) {
+        if !["description", "url", "external_id"]
+            .iter()
+            .any(|k| m.contains_key(*k))
+        {
             ctx.error(
                 "external-reference",
                 &p.index(i),
@@ -637,11 +857,25 @@ fn external_references(ctx: &mut Ctx<'_>, v: &Value, p: &JsonPath<'_>) {
 
 /// Each granular marking has exactly one of marking_ref and lang (spec 7.2.3).
 fn granular_markings_shape(ctx: &mut Ctx<'_>, v: &Value, p: &JsonPath<'_>) {
-    for (i, g) in v.as_array().map(Vec::as_slice).unwrap_or_default().iter().enumerate() {
+    for (i, g) in v
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
         let Some(m) = g.as_object() else { continue };
         match (m.contains_key("marking_ref"), m.contains_key("lang")) {
-            (true, true) => ctx.error("granular-marking", &p.index(i), "use either 'marking_ref' or 'lang', not both"),
-            (false, false) => ctx.error("granular-marking", &p.index(i), "a granular marking needs 'marking_ref' or 'lang'"),
+            (true, true) => ctx.error(
+                "granular-marking",
+                &p.index(i),
+                "use either 'marking_ref' or 'lang', not both",
+            ),
+            (false, false) => ctx.error(
+                "granular-marking",
+                &p.index(i),
+                "a granular marking needs 'marking_ref' or 'lang'",
+            ),
             _ => {}
         }
     }
@@ -649,22 +883,38 @@ fn granular_markings_shape(ctx: &mut Ctx<'_>, v: &Value, p: &JsonPath<'_>) {
 
 fn extensions(ctx: &mut Ctx<'_>, owner: &str, v: &Value, p: &JsonPath<'_>) {
     let Some(map) = v.as_object() else {
-        ctx.error("wrong-type", p, "'extensions' must be a dictionary of extension name to extension");
+        ctx.error(
+            "wrong-type",
+            p,
+            "'extensions' must be a dictionary of extension name to extension",
+        );
         return;
     };
     if map.is_empty() {
-        ctx.error("empty-dictionary", p, "'extensions' must not be empty; omit it instead");
+        ctx.error(
+            "empty-dictionary",
+            p,
+            "'extensions' must not be empty; omit it instead",
+        );
     }
     let predefined = schema::predefined_extensions(owner);
     for (key, ext) in map {
         let ep = p.key(key);
         if !ext.is_object() {
-            ctx.error("wrong-type", &ep, format!("extension '{key}' must be a JSON object"));
+            ctx.error(
+                "wrong-type",
+                &ep,
+                format!("extension '{key}' must be a JSON object"),
+            );
             continue;
         }
         if key.starts_with("extension-definition--") {
             if Identifier::parse(key).is_err() {
-                ctx.error("identifier", &ep, format!("'{key}' is not an extension-definition identifier"));
+                ctx.error(
+                    "identifier",
+                    &ep,
+                    format!("'{key}' is not an extension-definition identifier"),
+                );
             }
             match ext.get("extension_type").map(|t| t.as_str()) {
                 None => {}
@@ -683,34 +933,56 @@ fn extensions(ctx: &mut Ctx<'_>, owner: &str, v: &Value, p: &JsonPath<'_>) {
     }
 }
 
-fn timestamps_order(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPath<'_>, early: &str, late: &str) {
-    let get = |k: &str| map.get(k).and_then(Value::as_str).and_then(|s| Timestamp::parse(s).ok());
-    if let (Some(a), Some(b)) = (get(early), get(late)) {
-        if b < a {
-            ctx.error(
-                "timestamp-order",
-                &path.key(late),
-                format!("'{late}' ({b}) must not be earlier than '{early}' ({a})"),
-            );
-        }
+fn timestamps_order(
+    ctx: &mut Ctx<'_>,
+    map: &Map<String, Value>,
+    path: &JsonPath<'_>,
+    early: &str,
+    late: &str,
+) {
+    let get = |k: &str| {
+        map.get(k)
+            .and_then(Value::as_str)
+            .and_then(|s| Timestamp::parse(s).ok())
+    };
+    if let (Some(a), Some(b)) = (get(early), get(late))
+        && b < a
+    {
+        ctx.error(
+            "timestamp-order",
+            &path.key(late),
+            format!("'{late}' ({b}) must not be earlier than '{early}' ({a})"),
+        );
     }
 }
 
 /// Rules specific to one type.
 fn specific(ctx: &mut Ctx<'_>, spec: &TypeSpec, map: &Map<String, Value>, path: &JsonPath<'_>) {
     timestamps_order(ctx, map, path, "created", "modified");
-    if let Some(lang) = map.get("lang").and_then(Value::as_str) {
-        if !kyoyu_stix::lang::is_language_tag(lang) {
-            ctx.error("language-tag", &path.key("lang"), format!("'{lang}' is not an RFC 5646 language tag such as 'ja' or 'en-US'"));
-        }
+    if let Some(lang) = map.get("lang").and_then(Value::as_str)
+        && !kyoyu_stix::lang::is_language_tag(lang)
+    {
+        ctx.error(
+            "language-tag",
+            &path.key("lang"),
+            format!("'{lang}' is not an RFC 5646 language tag such as 'ja' or 'en-US'"),
+        );
     }
     let has = |k: &str| map.contains_key(k);
     match spec.name {
         "observed-data" => {
             timestamps_order(ctx, map, path, "first_observed", "last_observed");
             match (has("objects"), has("object_refs")) {
-                (true, true) => ctx.error("observed-data-objects", path, "use either 'object_refs' or the deprecated 'objects', not both"),
-                (false, false) => ctx.error("observed-data-objects", path, "observed-data needs 'object_refs' (or the deprecated 'objects')"),
+                (true, true) => ctx.error(
+                    "observed-data-objects",
+                    path,
+                    "use either 'object_refs' or the deprecated 'objects', not both",
+                ),
+                (false, false) => ctx.error(
+                    "observed-data-objects",
+                    path,
+                    "observed-data needs 'object_refs' (or the deprecated 'objects')",
+                ),
                 _ => {}
             }
         }
@@ -718,16 +990,27 @@ fn specific(ctx: &mut Ctx<'_>, spec: &TypeSpec, map: &Map<String, Value>, path: 
             timestamps_order_strict(ctx, map, path, "valid_from", "valid_until");
             indicator_pattern(ctx, map, path);
         }
-        "sighting" | "campaign" | "intrusion-set" | "threat-actor" | "infrastructure" | "malware" => {
+        "sighting" | "campaign" | "intrusion-set" | "threat-actor" | "infrastructure"
+        | "malware" => {
             timestamps_order(ctx, map, path, "first_seen", "last_seen");
-            if spec.name == "malware" && map.get("is_family") == Some(&Value::Bool(true)) && !has("name") {
-                ctx.error("required-property", &path.key("name"), "a malware family (is_family: true) must have a 'name'");
+            if spec.name == "malware"
+                && map.get("is_family") == Some(&Value::Bool(true))
+                && !has("name")
+            {
+                ctx.error(
+                    "required-property",
+                    &path.key("name"),
+                    "a malware family (is_family: true) must have a 'name'",
+                );
             }
         }
         "relationship" => {
             timestamps_order_strict(ctx, map, path, "start_time", "stop_time");
             if let Some(rt) = map.get("relationship_type").and_then(Value::as_str) {
-                let ok = !rt.is_empty() && rt.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-');
+                let ok = !rt.is_empty()
+                    && rt
+                        .bytes()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-');
                 if !ok {
                     ctx.error(
                         "relationship-type",
@@ -739,46 +1022,78 @@ fn specific(ctx: &mut Ctx<'_>, spec: &TypeSpec, map: &Map<String, Value>, path: 
         }
         "artifact" => {
             match (has("payload_bin"), has("url")) {
-                (true, true) => ctx.error("artifact", &path.key("url"), "an artifact has either 'payload_bin' or 'url', not both"),
-                (false, false) => ctx.error("artifact", path, "an artifact needs 'payload_bin' or 'url'"),
-                (false, true) if !has("hashes") => {
-                    ctx.error("artifact", &path.key("hashes"), "an artifact given by 'url' must have 'hashes' of the content")
+                (true, true) => ctx.error(
+                    "artifact",
+                    &path.key("url"),
+                    "an artifact has either 'payload_bin' or 'url', not both",
+                ),
+                (false, false) => {
+                    ctx.error("artifact", path, "an artifact needs 'payload_bin' or 'url'")
                 }
+                (false, true) if !has("hashes") => ctx.error(
+                    "artifact",
+                    &path.key("hashes"),
+                    "an artifact given by 'url' must have 'hashes' of the content",
+                ),
                 _ => {}
             }
             if has("decryption_key") && !has("encryption_algorithm") {
-                ctx.error("artifact", &path.key("decryption_key"), "'decryption_key' needs 'encryption_algorithm'");
+                ctx.error(
+                    "artifact",
+                    &path.key("decryption_key"),
+                    "'decryption_key' needs 'encryption_algorithm'",
+                );
             }
         }
         "location" => {
             if has("latitude") != has("longitude") {
-                ctx.error("location", path, "'latitude' and 'longitude' must be given together");
+                ctx.error(
+                    "location",
+                    path,
+                    "'latitude' and 'longitude' must be given together",
+                );
             }
             if has("precision") && !has("latitude") {
-                ctx.error("location", &path.key("precision"), "'precision' needs 'latitude' and 'longitude'");
+                ctx.error(
+                    "location",
+                    &path.key("precision"),
+                    "'precision' needs 'latitude' and 'longitude'",
+                );
             }
             if !["region", "country", "latitude"].iter().any(|k| has(k)) {
                 ctx.error("location", path, "a location needs at least one of 'region', 'country', or 'latitude' and 'longitude'");
             }
         }
-        "malware-analysis" => {
-            if !has("result") && !has("analysis_sco_refs") {
-                ctx.error("malware-analysis", path, "a malware-analysis needs 'result' or 'analysis_sco_refs'");
-            }
+        "malware-analysis" if !has("result") && !has("analysis_sco_refs") => {
+            ctx.error(
+                "malware-analysis",
+                path,
+                "a malware-analysis needs 'result' or 'analysis_sco_refs'",
+            );
         }
         "network-traffic" => {
             timestamps_order(ctx, map, path, "start", "end");
             if !has("src_ref") && !has("dst_ref") {
-                ctx.error("network-traffic", path, "network-traffic needs 'src_ref' or 'dst_ref'");
+                ctx.error(
+                    "network-traffic",
+                    path,
+                    "network-traffic needs 'src_ref' or 'dst_ref'",
+                );
             }
             if map.get("is_active") == Some(&Value::Bool(true)) && has("end") {
-                ctx.error("network-traffic", &path.key("end"), "an active connection (is_active: true) has no 'end'");
+                ctx.error(
+                    "network-traffic",
+                    &path.key("end"),
+                    "an active connection (is_active: true) has no 'end'",
+                );
             }
         }
         "email-message" => match map.get("is_multipart") {
-            Some(Value::Bool(true)) if has("body") => {
-                ctx.error("email-message", &path.key("body"), "a multipart message carries its parts in 'body_multipart', not 'body'")
-            }
+            Some(Value::Bool(true)) if has("body") => ctx.error(
+                "email-message",
+                &path.key("body"),
+                "a multipart message carries its parts in 'body_multipart', not 'body'",
+            ),
             Some(Value::Bool(false)) if has("body_multipart") => ctx.error(
                 "email-message",
                 &path.key("body_multipart"),
@@ -786,10 +1101,8 @@ fn specific(ctx: &mut Ctx<'_>, spec: &TypeSpec, map: &Map<String, Value>, path: 
             ),
             _ => {}
         },
-        "file" => {
-            if !has("hashes") && !has("name") {
-                ctx.error("file", path, "a file needs 'hashes' or 'name'");
-            }
+        "file" if !has("hashes") && !has("name") => {
+            ctx.error("file", path, "a file needs 'hashes' or 'name'");
         }
         "marking-definition" => {
             marking_definition(ctx, map, path);
@@ -807,14 +1120,22 @@ fn circular_markings(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPat
     if let Some(refs) = map.get("object_marking_refs").and_then(Value::as_array) {
         for (i, r) in refs.iter().enumerate() {
             if r == id {
-                ctx.error("circular-marking", &path.key("object_marking_refs").index(i), "a marking definition cannot mark itself");
+                ctx.error(
+                    "circular-marking",
+                    &path.key("object_marking_refs").index(i),
+                    "a marking definition cannot mark itself",
+                );
             }
         }
     }
     if let Some(gms) = map.get("granular_markings").and_then(Value::as_array) {
         for (i, g) in gms.iter().enumerate() {
             if g.get("marking_ref") == Some(id) {
-                ctx.error("circular-marking", &path.key("granular_markings").index(i), "a marking definition cannot mark itself");
+                ctx.error(
+                    "circular-marking",
+                    &path.key("granular_markings").index(i),
+                    "a marking definition cannot mark itself",
+                );
             }
         }
     }
@@ -822,37 +1143,69 @@ fn circular_markings(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPat
 
 /// `contents` maps language tags to property translations (spec 7.1).
 fn language_content(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPath<'_>) {
-    if let Some(target) = map.get("object_ref").and_then(Value::as_str) {
-        if target.starts_with("bundle--") || target.starts_with("language-content--") {
-            ctx.error("reference-type", &path.key("object_ref"), "'object_ref' cannot point at a bundle or another language-content");
-        }
+    if let Some(target) = map.get("object_ref").and_then(Value::as_str)
+        && (target.starts_with("bundle--") || target.starts_with("language-content--"))
+    {
+        ctx.error(
+            "reference-type",
+            &path.key("object_ref"),
+            "'object_ref' cannot point at a bundle or another language-content",
+        );
     }
-    let Some(contents) = map.get("contents").and_then(Value::as_object) else { return };
+    let Some(contents) = map.get("contents").and_then(Value::as_object) else {
+        return;
+    };
     for (lang, translations) in contents {
         let contents_path = path.key("contents");
         let lp = contents_path.key(lang);
         if !kyoyu_stix::lang::is_language_tag(lang) {
-            ctx.error("language-tag", &lp, format!("'{lang}' is not an RFC 5646 language tag"));
+            ctx.error(
+                "language-tag",
+                &lp,
+                format!("'{lang}' is not an RFC 5646 language tag"),
+            );
         }
         match translations.as_object() {
             Some(t) => {
                 for key in t.keys() {
                     if !property_name_ok(key) {
-                        ctx.error("property-name", &lp.key(key), format!("'{key}' is not a valid property name"));
+                        ctx.error(
+                            "property-name",
+                            &lp.key(key),
+                            format!("'{key}' is not a valid property name"),
+                        );
                     }
                 }
             }
-            None => ctx.error("wrong-type", &lp, "each language in 'contents' maps to an object of translated properties"),
+            None => ctx.error(
+                "wrong-type",
+                &lp,
+                "each language in 'contents' maps to an object of translated properties",
+            ),
         }
     }
 }
 
-fn timestamps_order_strict(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPath<'_>, early: &str, late: &str) {
-    let get = |k: &str| map.get(k).and_then(Value::as_str).and_then(|s| Timestamp::parse(s).ok());
-    if let (Some(a), Some(b)) = (get(early), get(late)) {
-        if b <= a {
-            ctx.error("timestamp-order", &path.key(late), format!("'{late}' ({b}) must be later than '{early}' ({a})"));
-        }
+fn timestamps_order_strict(
+    ctx: &mut Ctx<'_>,
+    map: &Map<String, Value>,
+    path: &JsonPath<'_>,
+    early: &str,
+    late: &str,
+) {
+    let get = |k: &str| {
+        map.get(k)
+            .and_then(Value::as_str)
+            .and_then(|s| Timestamp::parse(s).ok())
+    };
+    if let (Some(a), Some(b)) = (get(early), get(late))
+        && b <= a
+    {
+        ctx.error(
+            "timestamp-order",
+            &path.key(late),
+            format!("'{late}' ({b}) must be later than '{early}' ({a})"),
+        );
     }
 }
 
@@ -860,23 +1213,42 @@ fn indicator_pattern(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPat
     if map.get("pattern_type").and_then(Value::as_str) != Some("stix") {
         return;
     }
-    let Some(pattern) = map.get("pattern").and_then(Value::as_str) else { return };
+    let Some(pattern) = map.get("pattern").and_then(Value::as_str) else {
+        return;
+    };
     match kyoyu_pattern::parse(pattern) {
-        Err(e) => ctx.error("pattern", &path.key("pattern"), format!("the STIX pattern is invalid {}", e.describe(pattern))),
+        Err(e) => ctx.error(
+            "pattern",
+            &path.key("pattern"),
+            format!("the STIX pattern is invalid {}", e.describe(pattern)),
+        ),
         Ok(parsed) => {
             for (ty, prop) in kyoyu_pattern::object_paths(&parsed) {
                 let p = path.key("pattern");
                 match schema::type_spec(&ty) {
                     Some(spec) if spec.category == Category::Sco => {
-                        let known = schema::SCO_COMMON.iter().chain(spec.props).any(|x| x.name == prop);
+                        let known = schema::SCO_COMMON
+                            .iter()
+                            .chain(spec.props)
+                            .any(|x| x.name == prop);
                         if !known && !property_name_ok(&prop) {
-                            ctx.error("pattern", &p, format!("'{prop}' is not a valid property name for {ty}"));
+                            ctx.error(
+                                "pattern",
+                                &p,
+                                format!("'{prop}' is not a valid property name for {ty}"),
+                            );
                         }
                     }
-                    _ if !type_name_ok(&ty) => ctx.error("pattern", &p, format!("'{ty}' is not a valid object type name")),
-                    _ if !property_name_ok(&prop) => {
-                        ctx.error("pattern", &p, format!("'{prop}' is not a valid property name"))
-                    }
+                    _ if !type_name_ok(&ty) => ctx.error(
+                        "pattern",
+                        &p,
+                        format!("'{ty}' is not a valid object type name"),
+                    ),
+                    _ if !property_name_ok(&prop) => ctx.error(
+                        "pattern",
+                        &p,
+                        format!("'{prop}' is not a valid property name"),
+                    ),
                     _ => {}
                 }
             }
@@ -905,17 +1277,36 @@ fn marking_definition(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPa
                 ctx.error("marking-definition", path, "a marking definition needs 'definition_type' and 'definition', or an extension");
             }
         }
-        (Some(_), None) => ctx.error("required-property", &path.key("definition"), "'definition' is required with 'definition_type'"),
-        (None, Some(_)) => ctx.error("required-property", &path.key("definition_type"), "'definition_type' is required with 'definition'"),
+        (Some(_), None) => ctx.error(
+            "required-property",
+            &path.key("definition"),
+            "'definition' is required with 'definition_type'",
+        ),
+        (None, Some(_)) => ctx.error(
+            "required-property",
+            &path.key("definition_type"),
+            "'definition_type' is required with 'definition'",
+        ),
         (Some("statement"), Some(d)) => {
             if !d.get("statement").is_some_and(Value::is_string) {
-                ctx.error("marking-definition", &path.key("definition"), "a statement marking needs a string 'statement'");
+                ctx.error(
+                    "marking-definition",
+                    &path.key("definition"),
+                    "a statement marking needs a string 'statement'",
+                );
             }
         }
         (Some("tlp"), Some(d)) => {
-            let ok = d.get("tlp").and_then(Value::as_str).is_some_and(|t| ["white", "green", "amber", "red"].contains(&t));
+            let ok = d
+                .get("tlp")
+                .and_then(Value::as_str)
+                .is_some_and(|t| ["white", "green", "amber", "red"].contains(&t));
             if !ok {
-                ctx.error("marking-definition", &path.key("definition"), "a TLP marking's 'tlp' must be white, green, amber or red");
+                ctx.error(
+                    "marking-definition",
+                    &path.key("definition"),
+                    "a TLP marking's 'tlp' must be white, green, amber or red",
+                );
             } else {
                 ctx.error(
                     "tlp-marking",
@@ -930,9 +1321,13 @@ fn marking_definition(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPa
 
 /// Every granular-marking selector must resolve to a property of the object (spec 7.2.3.1).
 fn granular_selectors(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPath<'_>) {
-    let Some(list) = map.get("granular_markings").and_then(Value::as_array) else { return };
+    let Some(list) = map.get("granular_markings").and_then(Value::as_array) else {
+        return;
+    };
     for (i, g) in list.iter().enumerate() {
-        let Some(selectors) = g.get("selectors").and_then(Value::as_array) else { continue };
+        let Some(selectors) = g.get("selectors").and_then(Value::as_array) else {
+            continue;
+        };
         for (j, sel) in selectors.iter().enumerate() {
             let Some(sel) = sel.as_str() else { continue };
             if !selector_resolves(map, sel) {
@@ -949,12 +1344,17 @@ fn granular_selectors(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPa
 /// Whether a selector (`name`, `list.[0]`, `list.[0].key`) names a value in the object.
 pub(crate) fn selector_resolves(root: &Map<String, Value>, selector: &str) -> bool {
     let (first, rest) = selector.split_once('.').unwrap_or((selector, ""));
-    let Some(mut cur) = root.get(first) else { return false };
+    let Some(mut cur) = root.get(first) else {
+        return false;
+    };
     if rest.is_empty() {
         return true;
     }
     for part in rest.split('.') {
-        cur = match (cur, part.strip_prefix('[').and_then(|p| p.strip_suffix(']'))) {
+        cur = match (
+            cur,
+            part.strip_prefix('[').and_then(|p| p.strip_suffix(']')),
+        ) {
             (Value::Array(a), Some(idx)) => match idx.parse::<usize>() {
                 Ok(n) if idx.bytes().all(|c| c.is_ascii_digit()) => match a.get(n) {
                     Some(x) => x,

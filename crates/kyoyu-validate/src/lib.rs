@@ -37,7 +37,12 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_depth: 32, max_string_bytes: 4 << 20, max_array_len: 100_000, max_properties: 10_000 }
+        Self {
+            max_depth: 32,
+            max_string_bytes: 4 << 20,
+            max_array_len: 100_000,
+            max_properties: 10_000,
+        }
     }
 }
 
@@ -57,13 +62,37 @@ pub(crate) struct Ctx<'o> {
 }
 
 impl Ctx<'_> {
-    pub(crate) fn error(&mut self, code: &'static str, path: &JsonPath<'_>, message: impl Into<String>) {
-        self.findings.push(Finding { code, severity: Severity::Error, path: path.to_string(), message: message.into() });
+    pub(crate) fn error(
+        &mut self,
+        code: &'static str,
+        path: &JsonPath<'_>,
+        message: impl Into<String>,
+    ) {
+        self.findings.push(Finding {
+            code,
+            severity: Severity::Error,
+            path: path.to_string(),
+            message: message.into(),
+        });
     }
 
-    pub(crate) fn warn(&mut self, code: &'static str, path: &JsonPath<'_>, message: impl Into<String>) {
-        let severity = if self.opts.strict { Severity::Error } else { Severity::Warning };
-        self.findings.push(Finding { code, severity, path: path.to_string(), message: message.into() });
+    pub(crate) fn warn(
+        &mut self,
+        code: &'static str,
+        path: &JsonPath<'_>,
+        message: impl Into<String>,
+    ) {
+        let severity = if self.opts.strict {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        self.findings.push(Finding {
+            code,
+            severity,
+            path: path.to_string(),
+            message: message.into(),
+        });
     }
 }
 
@@ -78,14 +107,25 @@ pub fn validate_document(value: &Value, options: &Options) -> Vec<Report> {
             .map(|(i, v)| validate_at(v, &format!("$[{i}]"), options))
             .collect(),
         (DocumentKind::Envelope, _) => {
-            let items = value.get("objects").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-            items.iter().enumerate().map(|(i, v)| validate_at(v, &format!("$.objects[{i}]"), options)).collect()
+            let items = value
+                .get("objects")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| validate_at(v, &format!("$.objects[{i}]"), options))
+                .collect()
         }
         (DocumentKind::Bundle, _) => {
             let mut reports = vec![validate_at(value, "$", options)];
             if let Some(items) = value.get("objects").and_then(Value::as_array) {
                 reports.extend(
-                    items.iter().enumerate().map(|(i, v)| validate_at(v, &format!("$.objects[{i}]"), options)),
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| validate_at(v, &format!("$.objects[{i}]"), options)),
                 );
             }
             reports
@@ -100,7 +140,10 @@ pub fn validate_object(value: &Value, options: &Options) -> Report {
 }
 
 fn validate_at(value: &Value, root: &str, options: &Options) -> Report {
-    let mut ctx = Ctx { opts: options, findings: Vec::new() };
+    let mut ctx = Ctx {
+        opts: options,
+        findings: Vec::new(),
+    };
     let path = JsonPath::Root(root);
     if checks::within_limits(&mut ctx, value, &path) {
         checks::object(&mut ctx, value, &path);

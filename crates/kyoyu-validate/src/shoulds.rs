@@ -12,27 +12,43 @@ use kyoyu_stix::{Identifier, schema::Prop};
 use serde_json::{Map, Value};
 
 /// SHOULD rules for objects of a type the spec defines.
-pub(crate) fn object(ctx: &mut Ctx<'_>, spec: &TypeSpec, map: &Map<String, Value>, path: &JsonPath<'_>) {
+pub(crate) fn object(
+    ctx: &mut Ctx<'_>,
+    spec: &TypeSpec,
+    map: &Map<String, Value>,
+    path: &JsonPath<'_>,
+) {
     uuid_version(ctx, map, path);
     for prop in spec.props {
-        let Some(v) = map.get(prop.name) else { continue };
+        let Some(v) = map.get(prop.name) else {
+            continue;
+        };
         let p = path.key(prop.name);
         match prop.kind {
             Kind::Open(vocab) => open_values(ctx, vocab, prop.name, std::slice::from_ref(v), &p),
-            Kind::OpenList(vocab) => {
-                open_values(ctx, vocab, prop.name, v.as_array().map(Vec::as_slice).unwrap_or_default(), &p)
-            }
+            Kind::OpenList(vocab) => open_values(
+                ctx,
+                vocab,
+                prop.name,
+                v.as_array().map(Vec::as_slice).unwrap_or_default(),
+                &p,
+            ),
             Kind::Hashes => hash_names(ctx, v, &p),
             _ => {}
         }
     }
     let phases = map.get("kill_chain_phases").and_then(Value::as_array);
-    let with_phases = matches!(spec.name, "attack-pattern" | "indicator" | "infrastructure" | "malware" | "tool");
+    let with_phases = matches!(
+        spec.name,
+        "attack-pattern" | "indicator" | "infrastructure" | "malware" | "tool"
+    );
     if let Some(phases) = phases.filter(|_| with_phases) {
         kill_chain_names(ctx, phases, &path.key("kill_chain_phases"));
     }
     if let Some(refs) = map.get("external_references").and_then(Value::as_array) {
-        let url_without_hash = refs.iter().position(|r| r.get("url").is_some() && r.get("hashes").is_none());
+        let url_without_hash = refs
+            .iter()
+            .position(|r| r.get("url").is_some() && r.get("hashes").is_none());
         if let Some(i) = url_without_hash {
             ctx.warn(
                 "external-reference-hash",
@@ -44,34 +60,61 @@ pub(crate) fn object(ctx: &mut Ctx<'_>, spec: &TypeSpec, map: &Map<String, Value
     let has = |k: &str| map.contains_key(k);
     match spec.name {
         "indicator" if !has("name") || !has("description") => {
-            ctx.warn("indicator-name-description", path, "an indicator should have both a 'name' and a 'description'");
+            ctx.warn(
+                "indicator-name-description",
+                path,
+                "an indicator should have both a 'name' and a 'description'",
+            );
         }
         "malware-analysis" => {
-            if let Some(product) = map.get("product").and_then(Value::as_str) {
-                if !product.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-') || product.is_empty() {
-                    ctx.warn("product-name", &path.key("product"), "'product' should be lower case with words separated by '-'");
-                }
+            if let Some(product) = map.get("product").and_then(Value::as_str)
+                && (!product
+                    .bytes()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+                    || product.is_empty())
+            {
+                ctx.warn(
+                    "product-name",
+                    &path.key("product"),
+                    "'product' should be lower case with words separated by '-'",
+                );
             }
         }
         "observed-data" if has("objects") => {
-            ctx.warn("deprecated-property", &path.key("objects"), "'objects' is deprecated in STIX 2.1: list the SCOs in 'object_refs'");
+            ctx.warn(
+                "deprecated-property",
+                &path.key("objects"),
+                "'objects' is deprecated in STIX 2.1: list the SCOs in 'object_refs'",
+            );
         }
         "relationship" => relationship_type(ctx, map, path),
         "marking-definition" => {
             let dtype = map.get("definition_type").and_then(Value::as_str);
             if let Some(d) = dtype.filter(|d| *d != "statement" && *d != "tlp") {
-                ctx.warn("marking-definition-type", &path.key("definition_type"), format!("'{d}' is not a definition_type of the spec (statement, tlp)"));
+                ctx.warn(
+                    "marking-definition-type",
+                    &path.key("definition_type"),
+                    format!("'{d}' is not a definition_type of the spec (statement, tlp)"),
+                );
                 if !lower_hyphenated(d) {
                     open_format(ctx, "definition_type", d, &path.key("definition_type"));
                 }
             }
             if !has("extensions") && !matches!(dtype, Some("statement" | "tlp")) {
-                ctx.warn("custom-marking", path, "custom marking definitions should be defined with an extension ('extensions')");
+                ctx.warn(
+                    "custom-marking",
+                    path,
+                    "custom marking definitions should be defined with an extension ('extensions')",
+                );
             }
         }
         "extension-definition" => {
             if !has("description") {
-                ctx.warn("extension-description", &path.key("description"), "an extension definition should have a 'description'");
+                ctx.warn(
+                    "extension-description",
+                    &path.key("description"),
+                    "an extension definition should have a 'description'",
+                );
             }
             let toplevel = map
                 .get("extension_types")
@@ -86,7 +129,11 @@ pub(crate) fn object(ctx: &mut Ctx<'_>, spec: &TypeSpec, map: &Map<String, Value
             }
         }
         "network-traffic" if !has("src_port") || !has("dst_port") => {
-            ctx.warn("network-traffic-ports", path, "network traffic should give both 'src_port' and 'dst_port'");
+            ctx.warn(
+                "network-traffic-ports",
+                path,
+                "network traffic should give both 'src_port' and 'dst_port'",
+            );
         }
         _ => {}
     }
@@ -94,11 +141,18 @@ pub(crate) fn object(ctx: &mut Ctx<'_>, spec: &TypeSpec, map: &Map<String, Value
         sco_dictionary_keys(ctx, map, path);
         sco_extensions(ctx, spec.name, map, path);
         if spec.name == "process" {
-            let priority = map.get("extensions").and_then(|e| e.get("windows-process-ext")).and_then(|e| e.get("priority"));
-            if let Some(p) = priority.and_then(Value::as_str) {
-                if !p.ends_with("_CLASS") || p.len() <= "_CLASS".len() {
-                    ctx.warn("process-priority", &path.key("extensions"), "a Windows process 'priority' should end in '_CLASS'");
-                }
+            let priority = map
+                .get("extensions")
+                .and_then(|e| e.get("windows-process-ext"))
+                .and_then(|e| e.get("priority"));
+            if let Some(p) = priority.and_then(Value::as_str)
+                && (!p.ends_with("_CLASS") || p.len() <= "_CLASS".len())
+            {
+                ctx.warn(
+                    "process-priority",
+                    &path.key("extensions"),
+                    "a Windows process 'priority' should end in '_CLASS'",
+                );
             }
         }
     }
@@ -107,26 +161,44 @@ pub(crate) fn object(ctx: &mut Ctx<'_>, spec: &TypeSpec, map: &Map<String, Value
 /// SDOs, SROs and meta objects use UUIDv4; the spec's SCOs use the
 /// deterministic UUIDv5, except process (spec 2.9).
 fn uuid_version(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPath<'_>) {
-    let Some(id) = map.get("id").and_then(Value::as_str).and_then(|s| Identifier::parse(s).ok()) else { return };
+    let Some(id) = map
+        .get("id")
+        .and_then(Value::as_str)
+        .and_then(|s| Identifier::parse(s).ok())
+    else {
+        return;
+    };
     let version = id.uuid().get_version_num();
     let ty = id.object_type();
     let standard_sco = schema::category(ty) == Category::Sco && ty != "process";
     if standard_sco && version != 5 {
-        ctx.warn("uuid-version", &path.key("id"), format!("'{id}' should use the deterministic UUIDv5 of its ID-contributing properties"));
+        ctx.warn(
+            "uuid-version",
+            &path.key("id"),
+            format!("'{id}' should use the deterministic UUIDv5 of its ID-contributing properties"),
+        );
     } else if !standard_sco && version != 4 {
-        ctx.warn("uuid-version", &path.key("id"), format!("'{id}' should use a random UUIDv4"));
+        ctx.warn(
+            "uuid-version",
+            &path.key("id"),
+            format!("'{id}' should use a random UUIDv4"),
+        );
     }
 }
 
 fn lower_hyphenated(v: &str) -> bool {
-    v.chars().any(char::is_lowercase) && !v.chars().any(char::is_uppercase) && !v.contains(['_', ' '])
+    v.chars().any(char::is_lowercase)
+        && !v.chars().any(char::is_uppercase)
+        && !v.contains(['_', ' '])
 }
 
 fn open_format(ctx: &mut Ctx<'_>, name: &str, v: &str, p: &JsonPath<'_>) {
     ctx.warn(
         "vocabulary-format",
         p,
-        format!("'{name}' value '{v}' should be lower case, with '-' between words (no spaces or '_')"),
+        format!(
+            "'{name}' value '{v}' should be lower case, with '-' between words (no spaces or '_')"
+        ),
     );
 }
 
@@ -136,20 +208,39 @@ fn open_values(ctx: &mut Ctx<'_>, vocab: &str, name: &str, values: &[Value], p: 
     let mut outside = false;
     for v in values {
         let Some(s) = v.as_str() else { continue };
-        if !lower_hyphenated(s) && vocab != "hash-algorithm" && vocab != "windows-pebinary-type" && vocab != "account-type" {
+        if !lower_hyphenated(s)
+            && vocab != "hash-algorithm"
+            && vocab != "windows-pebinary-type"
+            && vocab != "account-type"
+        {
             open_format(ctx, name, s, p);
         }
         outside |= !voc.contains(s);
     }
     if outside {
-        ctx.warn("vocabulary", p, format!("'{name}' has a value outside the {vocab} vocabulary; prefer one of: {}", voc.values.join(", ")));
+        ctx.warn(
+            "vocabulary",
+            p,
+            format!(
+                "'{name}' has a value outside the {vocab} vocabulary; prefer one of: {}",
+                voc.values.join(", ")
+            ),
+        );
     }
 }
 
 fn kill_chain_names(ctx: &mut Ctx<'_>, phases: &[Value], p: &JsonPath<'_>) {
     for (i, phase) in phases.iter().enumerate() {
-        let Some(chain) = phase.get("kill_chain_name").and_then(Value::as_str) else { return };
-        for (key, v) in [("kill_chain_name", Some(chain)), ("phase_name", phase.get("phase_name").and_then(Value::as_str))] {
+        let Some(chain) = phase.get("kill_chain_name").and_then(Value::as_str) else {
+            return;
+        };
+        for (key, v) in [
+            ("kill_chain_name", Some(chain)),
+            (
+                "phase_name",
+                phase.get("phase_name").and_then(Value::as_str),
+            ),
+        ] {
             if let Some(v) = v.filter(|v| !lower_hyphenated(v)) {
                 ctx.warn(
                     "kill-chain-name",
@@ -178,38 +269,74 @@ fn hash_names(ctx: &mut Ctx<'_>, v: &Value, p: &JsonPath<'_>) {
 
 fn relationship_type(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPath<'_>) {
     let get = |k: &str| map.get(k).and_then(Value::as_str);
-    let (Some(rt), Some(src), Some(tgt)) = (get("relationship_type"), get("source_ref"), get("target_ref")) else { return };
+    let (Some(rt), Some(src), Some(tgt)) = (
+        get("relationship_type"),
+        get("source_ref"),
+        get("target_ref"),
+    ) else {
+        return;
+    };
     let ty = |r: &'_ str| r.rsplit_once("--").map(|(t, _)| t.to_owned());
-    let (Some(src), Some(tgt)) = (ty(src), ty(tgt)) else { return };
-    let meta = ["bundle", "language-content", "marking-definition", "sighting", "relationship", "extension-definition"];
+    let (Some(src), Some(tgt)) = (ty(src), ty(tgt)) else {
+        return;
+    };
+    let meta = [
+        "bundle",
+        "language-content",
+        "marking-definition",
+        "sighting",
+        "relationship",
+        "extension-definition",
+    ];
     if meta.contains(&src.as_str()) || meta.contains(&tgt.as_str()) {
         return;
     }
     let message = match suggestion(&src, rt, &tgt) {
         Suggestion::Defined => return,
         Suggestion::UnknownSource => format!("the spec defines no '{rt}' relationship from {src}"),
-        Suggestion::UnknownType => format!("'{rt}' is not a relationship type the spec defines for {src}"),
-        Suggestion::UnknownTarget => format!("the spec's '{rt}' relationship from {src} does not point at {tgt}"),
+        Suggestion::UnknownType => {
+            format!("'{rt}' is not a relationship type the spec defines for {src}")
+        }
+        Suggestion::UnknownTarget => {
+            format!("the spec's '{rt}' relationship from {src} does not point at {tgt}")
+        }
     };
-    ctx.warn("relationship-type", &path.key("relationship_type"), format!("{message}; prefer a defined one or related-to"));
+    ctx.warn(
+        "relationship-type",
+        &path.key("relationship_type"),
+        format!("{message}; prefer a defined one or related-to"),
+    );
 }
 
 /// Dictionary keys inside SCOs should be lower case (spec 3.1), except
 /// where the key is data (hashes, headers, environment variables…).
 fn sco_dictionary_keys(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPath<'_>) {
     const DATA_KEYS: &[&str] = &[
-        "hashes", "file_header_hashes", "request_header", "additional_header_fields", "document_info_dict",
-        "exif_tags", "ipfix", "options", "environment_variables", "key", "startup_info",
+        "hashes",
+        "file_header_hashes",
+        "request_header",
+        "additional_header_fields",
+        "document_info_dict",
+        "exif_tags",
+        "ipfix",
+        "options",
+        "environment_variables",
+        "key",
+        "startup_info",
     ];
     fn walk(ctx: &mut Ctx<'_>, map: &Map<String, Value>, p: &JsonPath<'_>) {
         for (k, v) in map {
             if k.is_empty() || k.bytes().any(|c| c.is_ascii_uppercase()) {
-                ctx.warn("dictionary-key", &p.key(k), format!("dictionary key '{k}' should be lower case"));
+                ctx.warn(
+                    "dictionary-key",
+                    &p.key(k),
+                    format!("dictionary key '{k}' should be lower case"),
+                );
             }
-            if let Value::Object(inner) = v {
-                if !DATA_KEYS.contains(&k.as_str()) {
-                    walk(ctx, inner, &p.key(k));
-                }
+            if let Value::Object(inner) = v
+                && !DATA_KEYS.contains(&k.as_str())
+            {
+                walk(ctx, inner, &p.key(k));
             }
         }
     }
@@ -219,7 +346,9 @@ fn sco_dictionary_keys(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonP
 /// Extensions of the spec's SCOs: predefined ones use only their own
 /// properties; others should be property extensions (extension-definition).
 fn sco_extensions(ctx: &mut Ctx<'_>, ty: &str, map: &Map<String, Value>, path: &JsonPath<'_>) {
-    let Some(exts) = map.get("extensions").and_then(Value::as_object) else { return };
+    let Some(exts) = map.get("extensions").and_then(Value::as_object) else {
+        return;
+    };
     let predefined = schema::predefined_extensions(ty);
     let property_ext = uses_extension(map, &["property-extension"]);
     for (key, ext) in exts {
@@ -244,14 +373,26 @@ fn sco_extensions(ctx: &mut Ctx<'_>, ty: &str, map: &Map<String, Value>, path: &
                     }
                 }
                 if key == "ntfs-ext" {
-                    for (i, ads) in ext.get("alternate_data_streams").and_then(Value::as_array).into_iter().flatten().enumerate() {
+                    for (i, ads) in ext
+                        .get("alternate_data_streams")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .enumerate()
+                    {
                         if let Some(h) = ads.get("hashes") {
-                            hash_names(ctx, h, &ep.key("alternate_data_streams").index(i).key("hashes"));
+                            hash_names(
+                                ctx,
+                                h,
+                                &ep.key("alternate_data_streams").index(i).key("hashes"),
+                            );
                         }
                     }
                 }
             }
-        } else if matches!(ty, "file" | "network-traffic" | "process" | "user-account") && !property_ext {
+        } else if matches!(ty, "file" | "network-traffic" | "process" | "user-account")
+            && !property_ext
+        {
             ctx.warn(
                 "custom-extension",
                 &ep,
@@ -260,8 +401,14 @@ fn sco_extensions(ctx: &mut Ctx<'_>, ty: &str, map: &Map<String, Value>, path: &
         }
     }
     // Nested structures of SCOs take only their defined keys.
-    for (prop, structure) in [("body_multipart", "email-mime-part"), ("values", "windows-registry-value"), ("x509_v3_extensions", "x509-v3-extensions")] {
-        let Some(spec) = schema::struct_spec(structure) else { continue };
+    for (prop, structure) in [
+        ("body_multipart", "email-mime-part"),
+        ("values", "windows-registry-value"),
+        ("x509_v3_extensions", "x509-v3-extensions"),
+    ] {
+        let Some(spec) = schema::struct_spec(structure) else {
+            continue;
+        };
         let p = path.key(prop);
         match map.get(prop) {
             Some(Value::Array(items)) => {
@@ -277,7 +424,13 @@ fn sco_extensions(ctx: &mut Ctx<'_>, ty: &str, map: &Map<String, Value>, path: &
     }
 }
 
-fn unknown_keys(ctx: &mut Ctx<'_>, props: &[Prop], map: &Map<String, Value>, p: &JsonPath<'_>, within: &str) {
+fn unknown_keys(
+    ctx: &mut Ctx<'_>,
+    props: &[Prop],
+    map: &Map<String, Value>,
+    p: &JsonPath<'_>,
+    within: &str,
+) {
     for k in map.keys() {
         if !props.iter().any(|x| x.name == k) {
             ctx.warn(
@@ -291,13 +444,24 @@ fn unknown_keys(ctx: &mut Ctx<'_>, props: &[Prop], map: &Map<String, Value>, p: 
 
 /// Whether some extension of the object has one of these `extension_type`s.
 fn uses_extension(map: &Map<String, Value>, kinds: &[&str]) -> bool {
-    map.get("extensions").and_then(Value::as_object).is_some_and(|e| {
-        e.values().any(|x| x.get("extension_type").and_then(Value::as_str).is_some_and(|t| kinds.contains(&t)))
-    })
+    map.get("extensions")
+        .and_then(Value::as_object)
+        .is_some_and(|e| {
+            e.values().any(|x| {
+                x.get("extension_type")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| kinds.contains(&t))
+            })
+        })
 }
 
 /// SHOULD rules for custom object types.
-pub(crate) fn custom_object(ctx: &mut Ctx<'_>, ty: &str, map: &Map<String, Value>, path: &JsonPath<'_>) {
+pub(crate) fn custom_object(
+    ctx: &mut Ctx<'_>,
+    ty: &str,
+    map: &Map<String, Value>,
+    path: &JsonPath<'_>,
+) {
     uuid_version(ctx, map, path);
     if !uses_extension(map, &["new-sdo", "new-sco", "new-sro"]) && ty != "action" {
         ctx.warn(
@@ -309,9 +473,17 @@ pub(crate) fn custom_object(ctx: &mut Ctx<'_>, ty: &str, map: &Map<String, Value
 }
 
 /// SHOULD rules for a property the object's type does not define.
-pub(crate) fn custom_property(ctx: &mut Ctx<'_>, spec: &TypeSpec, name: &str, p: &JsonPath<'_>, map: &Map<String, Value>) {
+pub(crate) fn custom_property(
+    ctx: &mut Ctx<'_>,
+    spec: &TypeSpec,
+    name: &str,
+    p: &JsonPath<'_>,
+    map: &Map<String, Value>,
+) {
     let _ = spec;
-    if !uses_extension(map, &["toplevel-property-extension"]) && !["severity", "username", "phone_numbers", "action"].contains(&name) {
+    if !uses_extension(map, &["toplevel-property-extension"])
+        && !["severity", "username", "phone_numbers", "action"].contains(&name)
+    {
         ctx.warn(
             "custom-property",
             p,
@@ -325,13 +497,22 @@ pub(crate) fn bundle(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPat
     uuid_version(ctx, map, path);
     for k in map.keys() {
         if !["type", "id", "objects"].contains(&k.as_str()) {
-            ctx.warn("custom-property", &path.key(k), format!("'{k}' is not a property of a bundle (type, id, objects)"));
+            ctx.warn(
+                "custom-property",
+                &path.key(k),
+                format!("'{k}' is not a property of a bundle (type, id, objects)"),
+            );
         }
     }
-    let Some(objects) = map.get("objects").and_then(Value::as_array) else { return };
+    let Some(objects) = map.get("objects").and_then(Value::as_array) else {
+        return;
+    };
     let mut first_seen: std::collections::HashMap<&str, &Value> = std::collections::HashMap::new();
     for (i, o) in objects.iter().enumerate() {
-        let (Some(id), Some(modified)) = (o.get("id").and_then(Value::as_str), o.get("modified")) else { continue };
+        let (Some(id), Some(modified)) = (o.get("id").and_then(Value::as_str), o.get("modified"))
+        else {
+            continue;
+        };
         match first_seen.get(id) {
             Some(m) if *m == modified => ctx.warn(
                 "duplicate-version",

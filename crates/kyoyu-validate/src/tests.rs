@@ -18,13 +18,26 @@ fn indicator() -> Value {
 
 /// Validates `value` in both modes and returns the (code, severity, path) triples.
 fn check(value: &Value, strict: bool) -> Vec<(String, Severity, String)> {
-    let r = validate_object(value, &Options { strict, ..Options::default() });
-    r.findings.into_iter().map(|f| (f.code.to_owned(), f.severity, f.path)).collect()
+    let r = validate_object(
+        value,
+        &Options {
+            strict,
+            ..Options::default()
+        },
+    );
+    r.findings
+        .into_iter()
+        .map(|f| (f.code.to_owned(), f.severity, f.path))
+        .collect()
 }
 
 fn with(mut v: Value, key: &str, new: Value) -> Value {
     if let Some(m) = v.as_object_mut() {
-        if new.is_null() { m.remove(key); } else { m.insert(key.into(), new); }
+        if new.is_null() {
+            m.remove(key);
+        } else {
+            m.insert(key.into(), new);
+        }
     }
     v
 }
@@ -37,13 +50,49 @@ fn a_good_indicator_has_no_findings() {
 #[test]
 fn findings_carry_code_and_path() {
     let cases = [
-        (with(indicator(), "valid_from", Value::Null), "required-property", "$.valid_from"),
-        (with(indicator(), "modified", json!("2024-03-01T00:00:00.000Z")), "timestamp-order", "$.modified"),
-        (with(indicator(), "created", json!("2024-04-01T09:30:00Z")), "timestamp-precision", "$.created"),
-        (with(indicator(), "created_by_ref", json!("malware--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f")), "reference-type", "$.created_by_ref"),
-        (with(indicator(), "pattern", json!("[ipv4-addr:value = ")), "pattern", "$.pattern"),
-        (with(indicator(), "id", json!("malware--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f")), "id-type-mismatch", "$.id"),
-        (with(indicator(), "labels", json!([])), "empty-list", "$.labels"),
+        (
+            with(indicator(), "valid_from", Value::Null),
+            "required-property",
+            "$.valid_from",
+        ),
+        (
+            with(indicator(), "modified", json!("2024-03-01T00:00:00.000Z")),
+            "timestamp-order",
+            "$.modified",
+        ),
+        (
+            with(indicator(), "created", json!("2024-04-01T09:30:00Z")),
+            "timestamp-precision",
+            "$.created",
+        ),
+        (
+            with(
+                indicator(),
+                "created_by_ref",
+                json!("malware--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"),
+            ),
+            "reference-type",
+            "$.created_by_ref",
+        ),
+        (
+            with(indicator(), "pattern", json!("[ipv4-addr:value = ")),
+            "pattern",
+            "$.pattern",
+        ),
+        (
+            with(
+                indicator(),
+                "id",
+                json!("malware--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"),
+            ),
+            "id-type-mismatch",
+            "$.id",
+        ),
+        (
+            with(indicator(), "labels", json!([])),
+            "empty-list",
+            "$.labels",
+        ),
         (
             {
                 let mut v = indicator();
@@ -55,14 +104,28 @@ fn findings_carry_code_and_path() {
             "null-value",
             "$.x_score",
         ),
-        (with(indicator(), "Bad-Name", json!(1)), "property-name", "$.Bad-Name"),
-        (with(indicator(), "lang", json!("japanese")), "language-tag", "$.lang"),
-        (with(indicator(), "confidence", json!(101)), "out-of-range", "$.confidence"),
+        (
+            with(indicator(), "Bad-Name", json!(1)),
+            "property-name",
+            "$.Bad-Name",
+        ),
+        (
+            with(indicator(), "lang", json!("japanese")),
+            "language-tag",
+            "$.lang",
+        ),
+        (
+            with(indicator(), "confidence", json!(101)),
+            "out-of-range",
+            "$.confidence",
+        ),
     ];
     for (value, code, path) in cases {
         let findings = check(&value, false);
         assert!(
-            findings.iter().any(|(c, s, p)| c == code && *s == Severity::Error && p == path),
+            findings
+                .iter()
+                .any(|(c, s, p)| c == code && *s == Severity::Error && p == path),
             "expected {code} at {path}, got {findings:?}"
         );
     }
@@ -72,12 +135,28 @@ fn findings_carry_code_and_path() {
 fn shoulds_are_warnings_until_strict() {
     let v = with(indicator(), "indicator_types", json!(["made-up"]));
     let default = check(&v, false);
-    assert!(default.iter().any(|(c, s, _)| c == "vocabulary" && *s == Severity::Warning), "{default:?}");
+    assert!(
+        default
+            .iter()
+            .any(|(c, s, _)| c == "vocabulary" && *s == Severity::Warning),
+        "{default:?}"
+    );
     let report = validate_object(&v, &Options::default());
     assert!(report.valid);
-    let strict = validate_object(&v, &Options { strict: true, ..Options::default() });
+    let strict = validate_object(
+        &v,
+        &Options {
+            strict: true,
+            ..Options::default()
+        },
+    );
     assert!(!strict.valid);
-    assert!(strict.findings.iter().all(|f| f.severity == Severity::Error));
+    assert!(
+        strict
+            .findings
+            .iter()
+            .all(|f| f.severity == Severity::Error)
+    );
 }
 
 #[test]
@@ -88,7 +167,10 @@ fn documents_give_one_report_per_object() {
     assert_eq!(reports[2].path, "$.objects[1]");
     let envelope = json!({"objects": [indicator()], "more": false});
     assert_eq!(validate_document(&envelope, &Options::default()).len(), 1);
-    assert_eq!(validate_document(&json!([indicator(), 5]), &Options::default())[1].findings[0].code, "not-an-object");
+    assert_eq!(
+        validate_document(&json!([indicator(), 5]), &Options::default())[1].findings[0].code,
+        "not-an-object"
+    );
 }
 
 #[test]
@@ -100,10 +182,26 @@ fn limits_are_errors_not_panics() {
     let r = validate_object(&with(indicator(), "x_deep", deep), &Options::default());
     assert_eq!(r.findings[0].code, "limit-exceeded");
     assert!(r.findings[0].message.contains("deeper than 32"));
-    let small = Options { limits: Limits { max_string_bytes: 10, ..Limits::default() }, ..Options::default() };
+    let small = Options {
+        limits: Limits {
+            max_string_bytes: 10,
+            ..Limits::default()
+        },
+        ..Options::default()
+    };
     let r = validate_object(&indicator(), &small);
-    assert!(!r.valid && r.findings[0].message.contains("at most 10"), "{:?}", r.findings);
-    let wide = Options { limits: Limits { max_array_len: 2, ..Limits::default() }, ..Options::default() };
+    assert!(
+        !r.valid && r.findings[0].message.contains("at most 10"),
+        "{:?}",
+        r.findings
+    );
+    let wide = Options {
+        limits: Limits {
+            max_array_len: 2,
+            ..Limits::default()
+        },
+        ..Options::default()
+    };
     let r = validate_object(&with(indicator(), "labels", json!(["a", "b", "c"])), &wide);
     assert!(r.findings[0].message.contains("split"), "{:?}", r.findings);
 }
@@ -125,7 +223,8 @@ fn arbitrary_json() -> impl Strategy<Value = Value> {
     leaf.prop_recursive(3, 16, 4, |inner| {
         prop_oneof![
             proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            proptest::collection::btree_map("[a-z_]{1,8}", inner, 0..4).prop_map(|m| Value::Object(m.into_iter().collect())),
+            proptest::collection::btree_map("[a-z_]{1,8}", inner, 0..4)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
 }

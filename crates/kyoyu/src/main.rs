@@ -50,9 +50,13 @@ fn read_input(path: &str) -> Result<String, String> {
     let result = if path == "-" {
         std::io::stdin().read_to_string(&mut text).map(|_| ())
     } else {
-        std::fs::File::open(path).and_then(|mut f| f.read_to_string(&mut text)).map(|_| ())
+        std::fs::File::open(path)
+            .and_then(|mut f| f.read_to_string(&mut text))
+            .map(|_| ())
     };
-    result.map(|()| text).map_err(|e| format!("{path}: cannot read: {e}"))
+    result
+        .map(|()| text)
+        .map_err(|e| format!("{path}: cannot read: {e}"))
 }
 
 /// Parses JSON text, naming the line and column of a syntax error.

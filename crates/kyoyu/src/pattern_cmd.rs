@@ -29,13 +29,21 @@ pub(crate) enum Command {
 pub(crate) fn run(cmd: &Command) -> u8 {
     match cmd {
         Command::Check { pattern, json } => check(pattern, *json),
-        Command::Match { pattern, file, json } => match_file(pattern, file, *json),
+        Command::Match {
+            pattern,
+            file,
+            json,
+        } => match_file(pattern, file, *json),
     }
 }
 
 fn show_error(pattern: &str, e: &PatternError) -> String {
     let col = e.column(pattern);
-    format!("{}\n  {pattern}\n  {}^", e.describe(pattern), " ".repeat(col.saturating_sub(1)))
+    format!(
+        "{}\n  {pattern}\n  {}^",
+        e.describe(pattern),
+        " ".repeat(col.saturating_sub(1))
+    )
 }
 
 fn check(pattern: &str, json: bool) -> u8 {
@@ -82,7 +90,10 @@ fn match_file(pattern: &str, file: &str, json: bool) -> u8 {
     match result {
         Ok(found) => {
             if json {
-                println!("{}", serde_json::json!({ "matched": found.is_some(), "observed_data": found.clone().unwrap_or_default() }));
+                println!(
+                    "{}",
+                    serde_json::json!({ "matched": found.is_some(), "observed_data": found.clone().unwrap_or_default() })
+                );
             } else if let Some(ids) = &found {
                 println!("match: {}", ids.join(", "));
             } else {

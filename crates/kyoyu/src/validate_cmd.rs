@@ -17,7 +17,10 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: &Args) -> u8 {
-    let options = Options { strict: args.strict, ..Options::default() };
+    let options = Options {
+        strict: args.strict,
+        ..Options::default()
+    };
     let mut unreadable = false;
     let mut invalid = false;
     for file in &args.files {
@@ -54,9 +57,17 @@ pub(crate) fn run(args: &Args) -> u8 {
 
 fn print_human(file: &str, reports: &[kyoyu_validate::Report]) {
     let bad = reports.iter().filter(|r| !r.valid).count();
-    println!("{file}: {} object(s), {} valid, {bad} invalid", reports.len(), reports.len() - bad);
+    println!(
+        "{file}: {} object(s), {} valid, {bad} invalid",
+        reports.len(),
+        reports.len() - bad
+    );
     for report in reports {
-        let name = report.id.as_deref().or(report.object_type.as_deref()).unwrap_or("(object)");
+        let name = report
+            .id
+            .as_deref()
+            .or(report.object_type.as_deref())
+            .unwrap_or("(object)");
         let mark = if report.valid { "ok  " } else { "FAIL" };
         println!("  {mark} {name} ({})", report.path);
         for finding in &report.findings {

@@ -4,10 +4,20 @@ use crate::support::kyoyu;
 
 #[test]
 fn validate_exit_codes() {
-    let good = std::fs::read_to_string(crate::support::root().join("tests/corpus/base-objects.json")).unwrap();
+    let good =
+        std::fs::read_to_string(crate::support::root().join("tests/corpus/base-objects.json"))
+            .unwrap();
     let out = kyoyu(&["validate", "-"], &good);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
-    let out = kyoyu(&["validate", "-"], r#"{"type": "indicator", "id": "indicator--nope"}"#);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = kyoyu(
+        &["validate", "-"],
+        r#"{"type": "indicator", "id": "indicator--nope"}"#,
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("FAIL"));
     let out = kyoyu(&["validate", "-"], "{not json");
@@ -28,8 +38,10 @@ fn validate_json_prints_one_result_per_object() {
          "pattern": "[ipv4-addr:value = '198.51.100.3'", "pattern_type": "stix", "valid_from": "2016-01-01T00:00:00Z"}]}"#;
     let out = kyoyu(&["validate", "--json", "-"], bundle);
     assert_eq!(out.status.code(), Some(1));
-    let lines: Vec<serde_json::Value> =
-        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 3, "bundle + 2 objects");
     assert_eq!(lines[1]["valid"], true);
     assert_eq!(lines[2]["valid"], false);
@@ -46,26 +58,55 @@ fn strict_promotes_warnings() {
          "indicator_types": ["made-up"],
          "pattern": "[ipv4-addr:value = '198.51.100.3']", "pattern_type": "stix", "valid_from": "2016-01-01T00:00:00Z"}"#;
     assert_eq!(kyoyu(&["validate", "-"], obj).status.code(), Some(0));
-    assert_eq!(kyoyu(&["validate", "--strict", "-"], obj).status.code(), Some(1));
+    assert_eq!(
+        kyoyu(&["validate", "--strict", "-"], obj).status.code(),
+        Some(1)
+    );
 }
 
 #[test]
 fn pattern_commands() {
-    let out = kyoyu(&["pattern", "check", "[ipv4-addr:value = '198.51.100.3']"], "");
+    let out = kyoyu(
+        &["pattern", "check", "[ipv4-addr:value = '198.51.100.3']"],
+        "",
+    );
     assert_eq!(out.status.code(), Some(0));
-    let out = kyoyu(&["pattern", "check", "[ipv4-addr:value = '198.51.100.3'"], "");
+    let out = kyoyu(
+        &["pattern", "check", "[ipv4-addr:value = '198.51.100.3'"],
+        "",
+    );
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("column 34"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("column 34"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let observed = r#"{"type": "bundle", "id": "bundle--6c1d5f3e-7d0b-4b1e-9d3b-2b8f2c0a9e11", "objects": [
         {"type": "observed-data", "spec_version": "2.1", "id": "observed-data--b67d30ff-02ac-498a-92f9-32f845f448cf",
          "created": "2016-04-06T19:58:16.000Z", "modified": "2016-04-06T19:58:16.000Z",
          "first_observed": "2015-12-21T19:00:00Z", "last_observed": "2015-12-21T19:00:00Z", "number_observed": 1,
          "object_refs": ["ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd"]},
         {"type": "ipv4-addr", "spec_version": "2.1", "id": "ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd", "value": "198.51.100.3"}]}"#;
-    let out = kyoyu(&["pattern", "match", "[ipv4-addr:value ISSUBSET '198.51.100.0/24']", "-"], observed);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = kyoyu(
+        &[
+            "pattern",
+            "match",
+            "[ipv4-addr:value ISSUBSET '198.51.100.0/24']",
+            "-",
+        ],
+        observed,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("observed-data--b67d30ff"));
-    let out = kyoyu(&["pattern", "match", "[ipv4-addr:value = '10.0.0.1']", "-"], observed);
+    let out = kyoyu(
+        &["pattern", "match", "[ipv4-addr:value = '10.0.0.1']", "-"],
+        observed,
+    );
     assert_eq!(out.status.code(), Some(1));
     let out = kyoyu(&["pattern", "match", "[ipv4-addr:value = ", "-"], observed);
     assert_eq!(out.status.code(), Some(2));

@@ -13,7 +13,8 @@ pub(crate) struct Case {
 }
 
 pub(crate) fn base_objects() -> Vec<Value> {
-    let text = std::fs::read_to_string(root().join("tests/corpus/base-objects.json")).expect("read base objects");
+    let text = std::fs::read_to_string(root().join("tests/corpus/base-objects.json"))
+        .expect("read base objects");
     serde_json::from_str(&text).expect("base objects are JSON")
 }
 
@@ -27,7 +28,12 @@ fn name_of(o: &Value) -> String {
 
 /// A type a reference property must not point at.
 fn wrong_target(target: Target) -> &'static str {
-    let candidates = ["vulnerability", "x509-certificate", "relationship", "marking-definition"];
+    let candidates = [
+        "vulnerability",
+        "x509-certificate",
+        "relationship",
+        "marking-definition",
+    ];
     candidates
         .into_iter()
         .find(|t| match target {
@@ -51,25 +57,74 @@ fn with(o: &Value, f: impl FnOnce(&mut Map<String, Value>)) -> Value {
 
 /// Mutations of one valid object.
 fn mutations(o: &Value, out: &mut Vec<Case>) {
-    let ty = o.get("type").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let ty = o
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
     let base = name_of(o);
-    let mut push = |what: &str, doc: Value| out.push(Case { id: format!("{base}/{what}"), doc });
+    let mut push = |what: &str, doc: Value| {
+        out.push(Case {
+            id: format!("{base}/{what}"),
+            doc,
+        })
+    };
     push("valid", o.clone());
-    let Some(spec) = schema::type_spec(&ty) else { return };
-    let all_props: Vec<&schema::Prop> = schema::common_props(spec).iter().chain(spec.props).collect();
+    let Some(spec) = schema::type_spec(&ty) else {
+        return;
+    };
+    let all_props: Vec<&schema::Prop> = schema::common_props(spec)
+        .iter()
+        .chain(spec.props)
+        .collect();
     // Each property removed: required ones break MUSTs, optional ones some SHOULDs.
     for p in &all_props {
         if o.get(p.name).is_some() || p.required {
-            push(&format!("drop-{}", p.name), with(o, |m| drop(m.remove(p.name))));
+            push(
+                &format!("drop-{}", p.name),
+                with(o, |m| drop(m.remove(p.name))),
+            );
         }
     }
-    let id = o.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
-    let uuid = id.rsplit_once("--").map(|(_, u)| u.to_owned()).unwrap_or_default();
-    push("id-wrong-type", with(o, |m| drop(m.insert("id".into(), json!(format!("campaign--{uuid}"))))));
-    push("id-not-uuid", with(o, |m| drop(m.insert("id".into(), json!(format!("{ty}--1234-abcd"))))));
-    push("id-uuid-v1", with(o, |m| drop(m.insert("id".into(), json!(format!("{ty}--{UUID_V1}"))))));
-    push("id-upper", with(o, |m| drop(m.insert("id".into(), json!(format!("{ty}--{}", uuid.to_uppercase()))))));
-    push("type-upper", with(o, |m| drop(m.insert("type".into(), json!(ty.to_uppercase())))));
+    let id = o
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let uuid = id
+        .rsplit_once("--")
+        .map(|(_, u)| u.to_owned())
+        .unwrap_or_default();
+    push(
+        "id-wrong-type",
+        with(o, |m| {
+            drop(m.insert("id".into(), json!(format!("campaign--{uuid}"))))
+        }),
+    );
+    push(
+        "id-not-uuid",
+        with(o, |m| {
+            drop(m.insert("id".into(), json!(format!("{ty}--1234-abcd"))))
+        }),
+    );
+    push(
+        "id-uuid-v1",
+        with(o, |m| {
+            drop(m.insert("id".into(), json!(format!("{ty}--{UUID_V1}"))))
+        }),
+    );
+    push(
+        "id-upper",
+        with(o, |m| {
+            drop(m.insert("id".into(), json!(format!("{ty}--{}", uuid.to_uppercase()))))
+        }),
+    );
+    push(
+        "type-upper",
+        with(o, |m| {
+            drop(m.insert("type".into(), json!(ty.to_uppercase())))
+        }),
+    );
     if o.get("created").is_some() {
         for (what, bad) in [
             ("ts-month-13", "2016-13-01T00:00:00.000Z"),
@@ -78,9 +133,17 @@ fn mutations(o: &Value, out: &mut Vec<Case>) {
             ("ts-feb-30", "2021-02-30T00:00:00.000Z"),
             ("ts-date-only", "2016-01-01"),
         ] {
-            push(what, with(o, |m| drop(m.insert("created".into(), json!(bad)))));
+            push(
+                what,
+                with(o, |m| drop(m.insert("created".into(), json!(bad)))),
+            );
         }
-        push("ts-number", with(o, |m| drop(m.insert("created".into(), json!(1_453_939_200)))));
+        push(
+            "ts-number",
+            with(o, |m| {
+                drop(m.insert("created".into(), json!(1_453_939_200)))
+            }),
+        );
         if o.get("modified").is_some() {
             push(
                 "modified-before-created",
@@ -108,15 +171,28 @@ fn mutations(o: &Value, out: &mut Vec<Case>) {
         let bad = json!(format!("{}--{OTHER_UUID}", wrong_target(target)));
         let replaced = if v.is_array() { json!([bad]) } else { bad };
         if !matches!(target, Target::Any) {
-            push(&format!("ref-type-{}", p.name), with(o, |m| drop(m.insert(p.name.into(), replaced))));
+            push(
+                &format!("ref-type-{}", p.name),
+                with(o, |m| drop(m.insert(p.name.into(), replaced))),
+            );
         }
-        let garbage = if v.is_array() { json!(["not-an-id"]) } else { json!("not-an-id") };
-        push(&format!("ref-garbage-{}", p.name), with(o, |m| drop(m.insert(p.name.into(), garbage))));
+        let garbage = if v.is_array() {
+            json!(["not-an-id"])
+        } else {
+            json!("not-an-id")
+        };
+        push(
+            &format!("ref-garbage-{}", p.name),
+            with(o, |m| drop(m.insert(p.name.into(), garbage))),
+        );
     }
     // Lists that must not be empty.
     for p in &all_props {
         if o.get(p.name).is_some_and(Value::is_array) {
-            push(&format!("empty-{}", p.name), with(o, |m| drop(m.insert(p.name.into(), json!([])))));
+            push(
+                &format!("empty-{}", p.name),
+                with(o, |m| drop(m.insert(p.name.into(), json!([])))),
+            );
             break;
         }
     }
@@ -134,28 +210,71 @@ fn mutations(o: &Value, out: &mut Vec<Case>) {
             Value::Object(_) => json!(["not", "an", "object"]),
             Value::Null => continue,
         };
-        push(&format!("wrong-json-type-{}", p.name), with(o, |m| drop(m.insert(p.name.into(), flipped))));
+        push(
+            &format!("wrong-json-type-{}", p.name),
+            with(o, |m| drop(m.insert(p.name.into(), flipped))),
+        );
     }
     // Open vocabularies and enumerations.
     for p in &all_props {
         match (p.kind, o.get(p.name)) {
-            (Kind::Open(_), Some(_)) => push(&format!("vocab-{}", p.name), with(o, |m| drop(m.insert(p.name.into(), json!("made-up-value"))))),
-            (Kind::OpenList(_), Some(_)) => push(&format!("vocab-{}", p.name), with(o, |m| drop(m.insert(p.name.into(), json!(["made-up-value"]))))),
-            (Kind::Enum(_), Some(_)) => push(&format!("enum-{}", p.name), with(o, |m| drop(m.insert(p.name.into(), json!("not-in-enum"))))),
+            (Kind::Open(_), Some(_)) => push(
+                &format!("vocab-{}", p.name),
+                with(o, |m| drop(m.insert(p.name.into(), json!("made-up-value")))),
+            ),
+            (Kind::OpenList(_), Some(_)) => push(
+                &format!("vocab-{}", p.name),
+                with(o, |m| {
+                    drop(m.insert(p.name.into(), json!(["made-up-value"])))
+                }),
+            ),
+            (Kind::Enum(_), Some(_)) => push(
+                &format!("enum-{}", p.name),
+                with(o, |m| drop(m.insert(p.name.into(), json!("not-in-enum")))),
+            ),
             _ => {}
         }
     }
     // Granular-marking selectors.
     let first_prop = o.as_object().and_then(|m| {
-        m.iter().find(|(k, v)| !["type", "id", "spec_version", "granular_markings"].contains(&k.as_str()) && v.is_string())
+        m.iter().find(|(k, v)| {
+            !["type", "id", "spec_version", "granular_markings"].contains(&k.as_str())
+                && v.is_string()
+        })
     });
     if let Some((prop, _)) = first_prop {
         let prop = prop.clone();
         let marking = |sel: Value| json!([{"marking_ref": "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da", "selectors": sel}]);
-        push("selector-valid", with(o, |m| drop(m.insert("granular_markings".into(), marking(json!([prop]))))));
-        push("selector-missing", with(o, |m| drop(m.insert("granular_markings".into(), marking(json!(["no_such_property"]))))));
-        push("selector-index", with(o, |m| drop(m.insert("granular_markings".into(), marking(json!([format!("{prop}.[99]")]))))));
-        push("selector-empty-list", with(o, |m| drop(m.insert("granular_markings".into(), marking(json!([]))))));
+        push(
+            "selector-valid",
+            with(o, |m| {
+                drop(m.insert("granular_markings".into(), marking(json!([prop]))))
+            }),
+        );
+        push(
+            "selector-missing",
+            with(o, |m| {
+                drop(m.insert(
+                    "granular_markings".into(),
+                    marking(json!(["no_such_property"])),
+                ))
+            }),
+        );
+        push(
+            "selector-index",
+            with(o, |m| {
+                drop(m.insert(
+                    "granular_markings".into(),
+                    marking(json!([format!("{prop}.[99]")])),
+                ))
+            }),
+        );
+        push(
+            "selector-empty-list",
+            with(o, |m| {
+                drop(m.insert("granular_markings".into(), marking(json!([]))))
+            }),
+        );
         push(
             "granular-both-ref-and-lang",
             with(o, |m| {
@@ -167,42 +286,111 @@ fn mutations(o: &Value, out: &mut Vec<Case>) {
         );
     }
     // Custom properties.
-    push("custom-x-prop", with(o, |m| drop(m.insert("x_kyoyu_sector".into(), json!("electricity")))));
-    push("custom-bad-name", with(o, |m| drop(m.insert("X-Bad".into(), json!(1)))));
-    push("custom-short-name", with(o, |m| drop(m.insert("ab".into(), json!(1)))));
-    push("custom-no-prefix", with(o, |m| drop(m.insert("kyoyu_note".into(), json!("n")))));
-    push("spec-version-2.0", with(o, |m| drop(m.insert("spec_version".into(), json!("2.0")))));
+    push(
+        "custom-x-prop",
+        with(o, |m| {
+            drop(m.insert("x_kyoyu_sector".into(), json!("electricity")))
+        }),
+    );
+    push(
+        "custom-bad-name",
+        with(o, |m| drop(m.insert("X-Bad".into(), json!(1)))),
+    );
+    push(
+        "custom-short-name",
+        with(o, |m| drop(m.insert("ab".into(), json!(1)))),
+    );
+    push(
+        "custom-no-prefix",
+        with(o, |m| drop(m.insert("kyoyu_note".into(), json!("n")))),
+    );
+    push(
+        "spec-version-2.0",
+        with(o, |m| drop(m.insert("spec_version".into(), json!("2.0")))),
+    );
     if spec.category != Category::Sco {
-        push("lang-bad", with(o, |m| drop(m.insert("lang".into(), json!("japanese")))));
-        push("lang-ja", with(o, |m| drop(m.insert("lang".into(), json!("ja")))));
+        push(
+            "lang-bad",
+            with(o, |m| drop(m.insert("lang".into(), json!("japanese")))),
+        );
+        push(
+            "lang-ja",
+            with(o, |m| drop(m.insert("lang".into(), json!("ja")))),
+        );
     }
     if spec.category == Category::Sdo {
-        push("confidence-101", with(o, |m| drop(m.insert("confidence".into(), json!(101)))));
-        push("external-ref-no-detail", with(o, |m| drop(m.insert("external_references".into(), json!([{"source_name": "jpcert"}])))));
+        push(
+            "confidence-101",
+            with(o, |m| drop(m.insert("confidence".into(), json!(101)))),
+        );
+        push(
+            "external-ref-no-detail",
+            with(o, |m| {
+                drop(m.insert(
+                    "external_references".into(),
+                    json!([{"source_name": "jpcert"}]),
+                ))
+            }),
+        );
         push(
             "external-ref-url-no-hash",
-            with(o, |m| drop(m.insert("external_references".into(), json!([{"source_name": "jpcert", "url": "https://www.jpcert.or.jp/"}])))),
+            with(o, |m| {
+                drop(m.insert(
+                    "external_references".into(),
+                    json!([{"source_name": "jpcert", "url": "https://www.jpcert.or.jp/"}]),
+                ))
+            }),
         );
         push(
             "kill-chain-caps",
-            with(o, |m| drop(m.insert("kill_chain_phases".into(), json!([{"kill_chain_name": "Lockheed Martin", "phase_name": "recon"}])))),
+            with(o, |m| {
+                drop(m.insert(
+                    "kill_chain_phases".into(),
+                    json!([{"kill_chain_name": "Lockheed Martin", "phase_name": "recon"}]),
+                ))
+            }),
         );
     }
     // Hashes.
     if let Some(Value::Object(_)) = o.get("hashes") {
         for (what, alg, val) in [
             ("hash-md5-short", "MD5", "d41d8cd98f00b204e9800998ecf842"),
-            ("hash-sha256-nonhex", "SHA-256", "zz0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
-            ("hash-lowercase-name", "sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+            (
+                "hash-sha256-nonhex",
+                "SHA-256",
+                "zz0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            ),
+            (
+                "hash-lowercase-name",
+                "sha256",
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            ),
             ("hash-custom-name", "x_kyoyu_fuzzy", "abc"),
-            ("hash-sha1-ok", "SHA-1", "da39a3ee5e6b4b0d3255bfef95601890afd80709"),
+            (
+                "hash-sha1-ok",
+                "SHA-1",
+                "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+            ),
         ] {
-            push(what, with(o, |m| drop(m.insert("hashes".into(), json!({alg: val})))));
+            push(
+                what,
+                with(o, |m| drop(m.insert("hashes".into(), json!({alg: val})))),
+            );
         }
     }
     if ty == "relationship" {
-        push("relationship-type-unknown", with(o, |m| drop(m.insert("relationship_type".into(), json!("sponsors")))));
-        push("relationship-type-bad-form", with(o, |m| drop(m.insert("relationship_type".into(), json!("Related To")))));
+        push(
+            "relationship-type-unknown",
+            with(o, |m| {
+                drop(m.insert("relationship_type".into(), json!("sponsors")))
+            }),
+        );
+        push(
+            "relationship-type-bad-form",
+            with(o, |m| {
+                drop(m.insert("relationship_type".into(), json!("Related To")))
+            }),
+        );
         push(
             "relationship-reversed",
             with(o, |m| {
@@ -216,10 +404,16 @@ fn mutations(o: &Value, out: &mut Vec<Case>) {
     }
     if ty == "indicator" {
         for (i, p) in BAD_PATTERNS.iter().enumerate() {
-            push(&format!("bad-pattern-{i}"), with(o, |m| drop(m.insert("pattern".into(), json!(p)))));
+            push(
+                &format!("bad-pattern-{i}"),
+                with(o, |m| drop(m.insert("pattern".into(), json!(p)))),
+            );
         }
         for (i, p) in GOOD_PATTERNS.iter().enumerate() {
-            push(&format!("good-pattern-{i}"), with(o, |m| drop(m.insert("pattern".into(), json!(p)))));
+            push(
+                &format!("good-pattern-{i}"),
+                with(o, |m| drop(m.insert("pattern".into(), json!(p)))),
+            );
         }
         push(
             "valid-until-before-valid-from",
@@ -228,10 +422,13 @@ fn mutations(o: &Value, out: &mut Vec<Case>) {
                 m.insert("valid_until".into(), json!("2024-04-01T00:00:00Z"));
             }),
         );
-        push("pattern-type-sigma-garbage", with(o, |m| {
-            m.insert("pattern_type".into(), json!("sigma"));
-            m.insert("pattern".into(), json!("title: not a stix pattern ["));
-        }));
+        push(
+            "pattern-type-sigma-garbage",
+            with(o, |m| {
+                m.insert("pattern_type".into(), json!("sigma"));
+                m.insert("pattern".into(), json!("title: not a stix pattern ["));
+            }),
+        );
     }
 }
 
@@ -288,26 +485,65 @@ pub(crate) fn object_cases() -> Vec<Case> {
         mutations(o, &mut out);
     }
     // Document shapes: arrays, bundles with good and bad members.
-    let members: Vec<Value> = base.iter().filter(|o| o["type"] != "bundle").take(5).cloned().collect();
+    let members: Vec<Value> = base
+        .iter()
+        .filter(|o| o["type"] != "bundle")
+        .take(5)
+        .cloned()
+        .collect();
     let bundle = |objects: Vec<Value>| json!({"type": "bundle", "id": "bundle--6c1d5f3e-7d0b-4b1e-9d3b-2b8f2c0a9e11", "objects": objects});
-    out.push(Case { id: "doc/array".into(), doc: Value::Array(members.clone()) });
-    out.push(Case { id: "doc/empty-array".into(), doc: json!([]) });
-    out.push(Case { id: "doc/bundle".into(), doc: bundle(members.clone()) });
-    out.push(Case { id: "doc/bundle-empty".into(), doc: bundle(vec![]) });
+    out.push(Case {
+        id: "doc/array".into(),
+        doc: Value::Array(members.clone()),
+    });
+    out.push(Case {
+        id: "doc/empty-array".into(),
+        doc: json!([]),
+    });
+    out.push(Case {
+        id: "doc/bundle".into(),
+        doc: bundle(members.clone()),
+    });
+    out.push(Case {
+        id: "doc/bundle-empty".into(),
+        doc: bundle(vec![]),
+    });
     let mut bad = members.clone();
     if let Some(m) = bad.first_mut().and_then(Value::as_object_mut) {
         m.insert("created".into(), json!("yesterday"));
     }
-    out.push(Case { id: "doc/bundle-bad-member".into(), doc: bundle(bad) });
-    out.push(Case { id: "doc/bundle-spec-version".into(), doc: with(&bundle(members.clone()), |m| drop(m.insert("spec_version".into(), json!("2.1")))) });
-    out.push(Case { id: "doc/bundle-bad-id".into(), doc: with(&bundle(members.clone()), |m| drop(m.insert("id".into(), json!("bundle--nope")))) });
+    out.push(Case {
+        id: "doc/bundle-bad-member".into(),
+        doc: bundle(bad),
+    });
+    out.push(Case {
+        id: "doc/bundle-spec-version".into(),
+        doc: with(&bundle(members.clone()), |m| {
+            drop(m.insert("spec_version".into(), json!("2.1")))
+        }),
+    });
+    out.push(Case {
+        id: "doc/bundle-bad-id".into(),
+        doc: with(&bundle(members.clone()), |m| {
+            drop(m.insert("id".into(), json!("bundle--nope")))
+        }),
+    });
     let mut dup = members.clone();
     if let Some(first) = members.first() {
         dup.push(first.clone());
     }
-    out.push(Case { id: "doc/bundle-duplicate".into(), doc: bundle(dup) });
-    out.push(Case { id: "doc/not-an-object".into(), doc: json!("indicator") });
-    out.push(Case { id: "doc/no-type".into(), doc: json!({"id": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"}) });
+    out.push(Case {
+        id: "doc/bundle-duplicate".into(),
+        doc: bundle(dup),
+    });
+    out.push(Case {
+        id: "doc/not-an-object".into(),
+        doc: json!("indicator"),
+    });
+    out.push(Case {
+        id: "doc/no-type".into(),
+        doc: json!({"id": "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"}),
+    });
     for tlp in [
         "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
         "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
@@ -317,8 +553,14 @@ pub(crate) fn object_cases() -> Vec<Case> {
         "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
     ] {
         let obj = kyoyu_stix::tlp::fixed_tlp_object(tlp).expect("fixed TLP");
-        out.push(Case { id: format!("tlp/{tlp}"), doc: obj.clone() });
-        out.push(Case { id: format!("tlp/{tlp}/renamed"), doc: with(&obj, |m| drop(m.insert("name".into(), json!("TLP:PURPLE")))) });
+        out.push(Case {
+            id: format!("tlp/{tlp}"),
+            doc: obj.clone(),
+        });
+        out.push(Case {
+            id: format!("tlp/{tlp}/renamed"),
+            doc: with(&obj, |m| drop(m.insert("name".into(), json!("TLP:PURPLE")))),
+        });
     }
     out
 }

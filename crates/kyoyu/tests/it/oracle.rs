@@ -31,20 +31,30 @@ impl Tally {
         if ours == theirs {
             self.agree += 1;
         } else {
-            self.disagree.insert(id.to_owned(), (ours.to_owned(), theirs.to_owned()));
+            self.disagree
+                .insert(id.to_owned(), (ours.to_owned(), theirs.to_owned()));
         }
     }
 }
 
 fn deviations() -> Vec<Value> {
-    let text = std::fs::read_to_string(root().join("tests/oracle/deviations.json")).expect("read deviations.json");
+    let text = std::fs::read_to_string(root().join("tests/oracle/deviations.json"))
+        .expect("read deviations.json");
     serde_json::from_str(&text).expect("deviations.json is JSON")
 }
 
 /// The deviation rule that explains a disagreement, if any.
-fn explain<'d>(rules: &'d [Value], suite: &str, id: &str, ours: &str, theirs: &str) -> Option<(usize, &'d Value)> {
+fn explain<'d>(
+    rules: &'d [Value],
+    suite: &str,
+    id: &str,
+    ours: &str,
+    theirs: &str,
+) -> Option<(usize, &'d Value)> {
     rules.iter().enumerate().find(|(_, r)| {
-        r["suite"].as_str().is_some_and(|s| s == suite || (s == "validate" && suite.starts_with("validate")))
+        r["suite"]
+            .as_str()
+            .is_some_and(|s| s == suite || (s == "validate" && suite.starts_with("validate")))
             && r["cases"].as_str().is_some_and(|c| id.contains(c))
             && r["kyoyu"].as_str() == Some(ours)
             && r["oracle"].as_str() == Some(theirs)
@@ -56,22 +66,41 @@ fn verdict(valid: bool) -> &'static str {
 }
 
 fn validator_suites(cases: &[Case]) -> (Tally, Tally) {
-    let input: Vec<Value> = cases.iter().map(|c| json!({"id": c.id, "object": c.doc})).collect();
+    let input: Vec<Value> = cases
+        .iter()
+        .map(|c| json!({"id": c.id, "object": c.doc}))
+        .collect();
     let oracle = run_oracle("validate", &input);
     if let Some(dir) = std::env::var_os("KYOYU_ORACLE_DUMP") {
         // For comparing other implementations on the same cases (bench/rstix-eval).
         let lines: Vec<String> = cases
             .iter()
             .zip(&oracle)
-            .map(|(c, o)| json!({"id": c.id, "doc": c.doc, "default": o["default"], "strict": o["strict"]}).to_string())
+            .map(|(c, o)| {
+                json!({"id": c.id, "doc": c.doc, "default": o["default"], "strict": o["strict"]})
+                    .to_string()
+            })
             .collect();
-        std::fs::write(std::path::Path::new(&dir).join("validate.jsonl"), lines.join("\n") + "\n").expect("dump cases");
+        std::fs::write(
+            std::path::Path::new(&dir).join("validate.jsonl"),
+            lines.join("\n") + "\n",
+        )
+        .expect("dump cases");
     }
     let mut default = Tally::default();
     let mut strict = Tally::default();
     for (case, theirs) in cases.iter().zip(&oracle) {
-        for (tally, strict_mode, key) in [(&mut default, false, "default"), (&mut strict, true, "strict")] {
-            let reports = validate_document(&case.doc, &Options { strict: strict_mode, ..Options::default() });
+        for (tally, strict_mode, key) in [
+            (&mut default, false, "default"),
+            (&mut strict, true, "strict"),
+        ] {
+            let reports = validate_document(
+                &case.doc,
+                &Options {
+                    strict: strict_mode,
+                    ..Options::default()
+                },
+            );
             let ours = reports.iter().all(|r| r.valid);
             let their = theirs[key].as_bool().unwrap_or(false);
             tally.record(&case.id, verdict(ours), verdict(their));
@@ -84,7 +113,12 @@ fn pattern_suite() -> Tally {
     let (oasis_patterns, _) = oasis_cases();
     let mut cases: Vec<(String, String)> = oasis_patterns
         .iter()
-        .map(|c| (c["id"].as_str().unwrap_or_default().to_owned(), c["pattern"].as_str().unwrap_or_default().to_owned()))
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap_or_default().to_owned(),
+                c["pattern"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
         .collect();
     for (i, p) in corpus::BAD_PATTERNS.iter().enumerate() {
         cases.push((format!("kyoyu:bad-{i}"), (*p).to_owned()));
@@ -92,7 +126,10 @@ fn pattern_suite() -> Tally {
     for (i, p) in corpus::GOOD_PATTERNS.iter().enumerate() {
         cases.push((format!("kyoyu:good-{i}"), (*p).to_owned()));
     }
-    let input: Vec<Value> = cases.iter().map(|(id, p)| json!({"id": id, "pattern": p})).collect();
+    let input: Vec<Value> = cases
+        .iter()
+        .map(|(id, p)| json!({"id": id, "pattern": p}))
+        .collect();
     let oracle = run_oracle("pattern", &input);
     if let Some(dir) = std::env::var_os("KYOYU_ORACLE_DUMP") {
         let lines: Vec<String> = cases
@@ -100,16 +137,29 @@ fn pattern_suite() -> Tally {
             .zip(&oracle)
             .map(|((id, p), o)| json!({"id": id, "pattern": p, "valid": o["valid"]}).to_string())
             .collect();
-        std::fs::write(std::path::Path::new(&dir).join("patterns.jsonl"), lines.join("\n") + "\n").expect("dump cases");
+        std::fs::write(
+            std::path::Path::new(&dir).join("patterns.jsonl"),
+            lines.join("\n") + "\n",
+        )
+        .expect("dump cases");
     }
     let mut tally = Tally::default();
     for ((id, pattern), theirs) in cases.iter().zip(&oracle) {
-        if theirs["errors"].as_array().is_some_and(|e| e.iter().any(|m| m.as_str().is_some_and(|m| m.contains("Error:") && !m.starts_with("FAIL")))) {
+        if theirs["errors"].as_array().is_some_and(|e| {
+            e.iter().any(|m| {
+                m.as_str()
+                    .is_some_and(|m| m.contains("Error:") && !m.starts_with("FAIL"))
+            })
+        }) {
             tally.oracle_errors += 1;
             continue;
         }
         let ours = kyoyu_pattern::parse(pattern).is_ok();
-        tally.record(id, verdict(ours), verdict(theirs["valid"].as_bool().unwrap_or(false)));
+        tally.record(
+            id,
+            verdict(ours),
+            verdict(theirs["valid"].as_bool().unwrap_or(false)),
+        );
     }
     tally
 }
@@ -117,9 +167,14 @@ fn pattern_suite() -> Tally {
 fn match_suite() -> Tally {
     let (_, oasis_matches) = oasis_cases();
     let mut tally = Tally::default();
-    let cases: Vec<&Value> = oasis_matches.iter().filter(|c| c.get("test_stix_version").is_none()).collect();
-    let input: Vec<Value> =
-        cases.iter().map(|c| json!({"id": c["id"], "pattern": c["pattern"], "observations": c["observations"]})).collect();
+    let cases: Vec<&Value> = oasis_matches
+        .iter()
+        .filter(|c| c.get("test_stix_version").is_none())
+        .collect();
+    let input: Vec<Value> = cases
+        .iter()
+        .map(|c| json!({"id": c["id"], "pattern": c["pattern"], "observations": c["observations"]}))
+        .collect();
     let oracle = run_oracle("match", &input);
     for (case, theirs) in cases.iter().zip(&oracle) {
         let id = case["id"].as_str().unwrap_or_default();
@@ -149,7 +204,11 @@ fn match_suite() -> Tally {
 #[test]
 fn kyoyu_agrees_with_the_oasis_tools() {
     let cases = corpus::object_cases();
-    assert!(cases.len() >= 1000, "the object corpus has only {} cases", cases.len());
+    assert!(
+        cases.len() >= 1000,
+        "the object corpus has only {} cases",
+        cases.len()
+    );
     let (default, strict) = validator_suites(&cases);
     let patterns = pattern_suite();
     let matches = match_suite();
@@ -184,7 +243,9 @@ fn kyoyu_agrees_with_the_oasis_tools() {
                         *u += 1;
                     }
                 }
-                None => unexplained.push(format!("{name}: {id}: kyoyu says {ours}, the oracle says {theirs}")),
+                None => unexplained.push(format!(
+                    "{name}: {id}: kyoyu says {ours}, the oracle says {theirs}"
+                )),
             }
         }
         let _ = writeln!(
@@ -217,19 +278,44 @@ fn kyoyu_agrees_with_the_oasis_tools() {
         );
     }
 
-    for (name, tally) in [("default", &default), ("strict", &strict), ("pattern", &patterns), ("match", &matches)] {
-        eprintln!("{name}: {} cases, {} agree, {} disagree", tally.cases, tally.agree, tally.disagree.len());
+    for (name, tally) in [
+        ("default", &default),
+        ("strict", &strict),
+        ("pattern", &patterns),
+        ("match", &matches),
+    ] {
+        eprintln!(
+            "{name}: {} cases, {} agree, {} disagree",
+            tally.cases,
+            tally.agree,
+            tally.disagree.len()
+        );
     }
-    let stale: Vec<&str> =
-        deviations.iter().zip(&used).filter(|(_, n)| **n == 0).filter_map(|(r, _)| r["cases"].as_str()).collect();
-    assert!(unexplained.is_empty(), "{} unexplained disagreements:\n{}", unexplained.len(), unexplained.join("\n"));
-    assert!(stale.is_empty(), "deviations.json has rules that explain nothing any more: {stale:?}");
+    let stale: Vec<&str> = deviations
+        .iter()
+        .zip(&used)
+        .filter(|(_, n)| **n == 0)
+        .filter_map(|(r, _)| r["cases"].as_str())
+        .collect();
+    assert!(
+        unexplained.is_empty(),
+        "{} unexplained disagreements:\n{}",
+        unexplained.len(),
+        unexplained.join("\n")
+    );
+    assert!(
+        stale.is_empty(),
+        "deviations.json has rules that explain nothing any more: {stale:?}"
+    );
 
     let doc = root().join("docs/oracle-agreement.md");
     if std::env::var_os("KYOYU_BLESS").is_some() {
         std::fs::write(&doc, &table).expect("write docs/oracle-agreement.md");
     } else {
         let committed = std::fs::read_to_string(&doc).unwrap_or_default();
-        assert_eq!(committed, table, "docs/oracle-agreement.md is out of date: rerun with KYOYU_BLESS=1");
+        assert_eq!(
+            committed, table,
+            "docs/oracle-agreement.md is out of date: rerun with KYOYU_BLESS=1"
+        );
     }
 }

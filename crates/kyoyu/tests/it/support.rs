@@ -7,7 +7,10 @@ use std::process::{Command, Output, Stdio};
 
 /// The workspace root.
 pub(crate) fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
 }
 
 /// The Python that has the OASIS tools installed (see `scripts/test`).
@@ -45,7 +48,11 @@ pub(crate) fn run_oracle(subcommand: &str, cases: &[Value]) -> Vec<Value> {
         .lines()
         .map(|l| serde_json::from_str(l).expect("oracle output is JSON"))
         .collect();
-    assert_eq!(results.len(), cases.len(), "oracle.py answered a different number of cases");
+    assert_eq!(
+        results.len(),
+        cases.len(),
+        "oracle.py answered a different number of cases"
+    );
     results
 }
 
@@ -80,6 +87,10 @@ pub(crate) fn kyoyu(args: &[&str], stdin: &str) -> Output {
         .spawn()
         .expect("spawn kyoyu");
     // The command may exit without reading its input (e.g. `pattern check`): a broken pipe is fine.
-    let _ = child.stdin.take().expect("stdin").write_all(stdin.as_bytes());
+    let _ = child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes());
     child.wait_with_output().expect("kyoyu output")
 }
