@@ -1,7 +1,12 @@
 //! kyoyu's integration tests: one binary, a module per area.
 
 // Test code fails by panicking; the library lints against it do not apply here.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod cli;
 mod corpus;
