@@ -468,7 +468,11 @@ fn main() {
         let (mut b_n, mut b_eq) = (0, 0);
         for c in cases.iter().filter(|c| c.doc.get("type").and_then(Value::as_str) == Some("bundle")) {
             let s = serde_json::to_string(&c.doc).unwrap_or_default();
-            if let Ok(Ok(b)) = catch_unwind(AssertUnwindSafe(|| Bundle::parse(&s))) {
+            let parsed = catch_unwind(AssertUnwindSafe(|| Bundle::parse(&s)));
+            if let Ok(Err(e)) = &parsed {
+                println!("    Bundle::parse rejects {} (oracle default={}): {}", c.id, c.default, e);
+            }
+            if let Ok(Ok(b)) = parsed {
                 b_n += 1;
                 let out = serde_json::to_value(&b).unwrap_or(Value::Null);
                 if out == c.doc {
@@ -627,6 +631,13 @@ fn main() {
     );
     let (r, _, _) = bench(N_OBJ, || black_box(ind_val.clone()).is_object());
     println!("       (baseline: serde_json::Value clone alone: {})", fmt_rate(r));
+
+    let ind_pat = ind_val["pattern"].as_str().unwrap_or_default().to_string();
+    let (r, runs, ok) = bench(N_OBJ / 2, || Pattern::parse(black_box(&ind_pat)).is_ok());
+    println!(
+        "  (i'') Pattern::parse of that indicator's own pattern ({} iters):                           {}  runs={:?} ok={}/{}",
+        N_OBJ / 2, fmt_rate(r), runs.iter().map(|x| x.round()).collect::<Vec<_>>(), ok, 5 * (N_OBJ / 2)
+    );
 
     const N_PAT: usize = 1_000_000;
     let pat = "[ipv4-addr:value = '198.51.100.1']";

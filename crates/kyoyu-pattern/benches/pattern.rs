@@ -2,6 +2,10 @@
 
 use divan::counter::ItemsCount;
 
+/// The same allocator as the `kyoyu` binary.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }

@@ -13,15 +13,18 @@ fn strip_final_newline(s: &str) -> &str {
     s.strip_suffix('\n').unwrap_or(s)
 }
 
+/// Whether a path goes through a `hashes` dictionary.
+pub(crate) fn goes_through_hashes(path: &ObjectPath) -> bool {
+    path.steps
+        .iter()
+        .any(|s| matches!(s, PathStep::Key(k) if k == "hashes"))
+}
+
 /// Checks `value` (the operand's text without quotes) against the algorithm
 /// named by the path's last key, when the path goes through `hashes`.
 /// Returns what is wrong, or `None` when it fits or is not checked.
 pub(crate) fn check_pattern_hash(path: &ObjectPath, value: &str) -> Option<String> {
-    if !path
-        .steps
-        .iter()
-        .any(|s| matches!(s, PathStep::Key(k) if k == "hashes"))
-    {
+    if !goes_through_hashes(path) {
         return None;
     }
     let Some(PathStep::Key(selector)) = path.steps.last() else {

@@ -231,7 +231,7 @@ pub(crate) fn timestamp_shape_ok(s: &[u8]) -> bool {
 /// Splits a pattern into tokens. Fails only on an unterminated comment.
 pub(crate) fn tokenize(src: &str) -> Result<Vec<Token<'_>>, PatternError> {
     let b = src.as_bytes();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(src.len() / 4 + 2);
     let mut i = 0;
     while i < b.len() {
         let Some(c) = src.get(i..).and_then(|s| s.chars().next()) else {
@@ -275,8 +275,17 @@ fn slice(src: &str, from: usize, len: usize) -> &str {
 fn next_token<'a>(src: &'a str, b: &[u8], i: usize, c: char) -> (Tok<'a>, usize) {
     // Numbers: the longest of the four numeric rules.
     let sign = usize::from(matches!(c, '+' | '-'));
-    let int = unsigned_int_len(b, i + sign);
-    let float = unsigned_float_len(b, i + sign);
+    let numeric = c.is_ascii_digit() || matches!(c, '+' | '-' | '.');
+    let int = if numeric {
+        unsigned_int_len(b, i + sign)
+    } else {
+        0
+    };
+    let float = if numeric {
+        unsigned_float_len(b, i + sign)
+    } else {
+        0
+    };
     if int > 0 || float > 0 {
         return if float > int {
             (Tok::Float(slice(src, i, sign + float)), sign + float)

@@ -381,6 +381,7 @@ impl<'a> Parser<'_, 'a> {
             }));
         }
         let path = self.object_path()?;
+        let hashed = hashes::goes_through_hashes(&path);
         let negated = self.eat_keyword(Keyword::Not);
         let op_offset = self.offset();
         let operand_offset = self
@@ -388,13 +389,25 @@ impl<'a> Parser<'_, 'a> {
             .get(self.pos + 1)
             .map_or(op_offset, |t| t.offset);
         let (op, operand_text) = match self.bump() {
-            Tok::Eq => self.literal(true).map(|(l, t)| (Operator::Eq(l), t))?,
-            Tok::Ne => self.literal(true).map(|(l, t)| (Operator::Ne(l), t))?,
-            Tok::Lt => self.literal(false).map(|(l, t)| (Operator::Lt(l), t))?,
-            Tok::Le => self.literal(false).map(|(l, t)| (Operator::Le(l), t))?,
-            Tok::Gt => self.literal(false).map(|(l, t)| (Operator::Gt(l), t))?,
-            Tok::Ge => self.literal(false).map(|(l, t)| (Operator::Ge(l), t))?,
-            Tok::Keyword(Keyword::In) => self.set()?,
+            Tok::Eq => self
+                .literal(true, hashed)
+                .map(|(l, t)| (Operator::Eq(l), t))?,
+            Tok::Ne => self
+                .literal(true, hashed)
+                .map(|(l, t)| (Operator::Ne(l), t))?,
+            Tok::Lt => self
+                .literal(false, hashed)
+                .map(|(l, t)| (Operator::Lt(l), t))?,
+            Tok::Le => self
+                .literal(false, hashed)
+                .map(|(l, t)| (Operator::Le(l), t))?,
+            Tok::Gt => self
+                .literal(false, hashed)
+                .map(|(l, t)| (Operator::Gt(l), t))?,
+            Tok::Ge => self
+                .literal(false, hashed)
+                .map(|(l, t)| (Operator::Ge(l), t))?,
+            Tok::Keyword(Keyword::In) => self.set(hashed)?,
             Tok::Keyword(
                 k @ (Keyword::Like | Keyword::Matches | Keyword::IsSubset | Keyword::IsSuperset),
             ) => {
@@ -412,7 +425,14 @@ impl<'a> Parser<'_, 'a> {
                     Keyword::IsSubset => Operator::IsSubset(value),
                     _ => Operator::IsSuperset(value),
                 };
-                (op, text.replace('\'', ""))
+                (
+                    op,
+                    if hashed {
+                        text.replace('\'', "")
+                    } else {
+                        String::new()
+                    },
+                )
             }
             _ => {
                 self.pos -= 1;
@@ -424,7 +444,10 @@ impl<'a> Parser<'_, 'a> {
                 return Err(self.error(what));
             }
         };
-        if let Some(problem) = hashes::check_pattern_hash(&path, &operand_text) {
+        if let Some(problem) = hashed
+            .then(|| hashes::check_pattern_hash(&path, &operand_text))
+            .flatten()
+        {
             self.semantic.push(PatternError::new(
                 ErrorKind::Semantic,
                 operand_offset,
@@ -435,13 +458,13 @@ impl<'a> Parser<'_, 'a> {
     }
 
     /// `( literal, … )`; returns the set and its text as the OASIS checks see it.
-    fn set(&mut self) -> Result<(Operator, String), PatternError> {
+    fn set(&mut self, want_text: bool) -> Result<(Operator, String), PatternError> {
         self.expect(&Tok::LParen, "'(' to start the IN list")?;
         let mut items = Vec::new();
         let mut text = String::from("(");
         if !self.eat(&Tok::RParen) {
             loop {
-                let (item, item_text) = self.literal(true)?;
+                let (item, item_text) = self.literal(true, want_text)?;
                 text.push_str(&item_text);
                 items.push(item);
                 if self.eat(&Tok::RParen) {
@@ -455,8 +478,12 @@ impl<'a> Parser<'_, 'a> {
         Ok((Operator::In(items), text))
     }
 
-    /// A literal and its source text without quotes (for the hash check).
-    fn literal(&mut self, allow_bool: bool) -> Result<(Literal, String), PatternError> {
+    /// A literal and, when `want_text`, its source text without quotes (for the hash check).
+    fn literal(
+        &mut self,
+        allow_bool: bool,
+        want_text: bool,
+    ) -> Result<(Literal, String), PatternError> {
         let offset = self.offset();
         let tok = self.bump();
         let bad_number = |what: &str| {
@@ -495,6 +522,9 @@ impl<'a> Parser<'_, 'a> {
                 }));
             }
         };
+        if !want_text {
+            return Ok((lit, String::new()));
+        }
         let text = match tok {
             Tok::Int(s) | Tok::Float(s) => s.to_owned(),
             Tok::Str(raw) => raw.replace('\'', ""),

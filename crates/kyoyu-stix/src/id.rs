@@ -75,6 +75,32 @@ impl Identifier {
     }
 }
 
+/// Splits `type--uuid` without allocating: the type part and the UUID
+/// (8-4-4-4-12 hex digits, either case).
+pub fn split(s: &str) -> Result<(&str, Uuid), IdError> {
+    let (ty, uuid) = s.rsplit_once("--").ok_or(IdError::NoSeparator)?;
+    if uuid.len() != 36 {
+        return Err(IdError::BadUuid);
+    }
+    let mut value: u128 = 0;
+    for (i, c) in uuid.bytes().enumerate() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            if c != b'-' {
+                return Err(IdError::BadUuid);
+            }
+            continue;
+        }
+        let digit = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            _ => return Err(IdError::BadUuid),
+        };
+        value = value << 4 | u128::from(digit);
+    }
+    Ok((ty, Uuid::from_u128(value)))
+}
+
 impl fmt::Display for Identifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}--{}", self.ty, self.uuid.hyphenated())

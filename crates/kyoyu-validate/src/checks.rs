@@ -193,19 +193,27 @@ fn known_object(
 ) {
     id_property(ctx, spec.name, map, path);
     let common = schema::common_props(spec);
-    for prop in common.iter().chain(spec.props) {
-        if prop.name == "id" || prop.name == "type" {
+    // One pass over the object's properties, then one over the required ones.
+    for (name, value) in map {
+        if name == "id" || name == "type" {
             continue;
         }
-        match map.get(prop.name) {
-            None if prop.required => ctx.error(
+        match common.iter().chain(spec.props).find(|p| p.name == name) {
+            Some(prop) => {
+                if present_value(ctx, name, value, &path.key(name)) {
+                    property(ctx, spec.name, prop, value, &path.key(name));
+                }
+            }
+            None => custom_property(ctx, spec, map, name, value, path),
+        }
+    }
+    for prop in common.iter().chain(spec.props).filter(|p| p.required) {
+        if !map.contains_key(prop.name) && prop.name != "id" && prop.name != "type" {
+            ctx.error(
                 "required-property",
                 &path.key(prop.name),
                 format!("'{}' is required on a {}", prop.name, spec.name),
-            ),
-            None => {}
-            Some(v) if !present_value(ctx, prop.name, v, &path.key(prop.name)) => {}
-            Some(v) => property(ctx, spec.name, prop, v, &path.key(prop.name)),
+            );
         }
     }
     if spec.category != Category::Sco && spec.name != "marking-definition" {
@@ -231,12 +239,6 @@ fn known_object(
             &path.key("spec_version"),
             "'spec_version' must be \"2.1\" for STIX 2.1 content",
         );
-    }
-    for (name, value) in map {
-        let defined = common.iter().chain(spec.props).any(|p| p.name == name);
-        if !defined {
-            custom_property(ctx, spec, map, name, value, path);
-        }
     }
     specific(ctx, spec, map, path);
     shoulds::object(ctx, spec, map, path);
@@ -651,22 +653,21 @@ fn reference(ctx: &mut Ctx<'_>, v: &Value, p: &JsonPath<'_>, name: &str, target:
         );
         return;
     };
-    match Identifier::parse(s) {
+    match kyoyu_stix::id::split(s) {
         Err(e) => ctx.error(
             "identifier",
             p,
             format!("'{name}' value '{s}' is not an identifier: it {e}"),
         ),
-        Ok(id) if !target_ok(target, id.object_type()) => ctx.error(
+        Ok((ty, _)) if !target_ok(target, ty) => ctx.error(
             "reference-type",
             p,
             format!(
-                "'{name}' must refer to {}, not to a {}",
-                describe_target(target),
-                id.object_type()
+                "'{name}' must refer to {}, not to a {ty}",
+                describe_target(target)
             ),
         ),
-        Ok(id) if !type_name_ok(id.object_type()) => ctx.error(
+        Ok((ty, _)) if !type_name_ok(ty) => ctx.error(
             "identifier",
             p,
             format!("'{s}' does not start with a valid type name"),

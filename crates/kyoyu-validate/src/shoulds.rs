@@ -6,9 +6,9 @@
 use crate::Ctx;
 use crate::path::JsonPath;
 use kyoyu_stix::relationships::{Suggestion, suggestion};
+use kyoyu_stix::schema::Prop;
 use kyoyu_stix::schema::{self, Category, Kind, TypeSpec};
 use kyoyu_stix::vocab::vocabulary;
-use kyoyu_stix::{Identifier, schema::Prop};
 use serde_json::{Map, Value};
 
 /// SHOULD rules for objects of a type the spec defines.
@@ -161,15 +161,13 @@ pub(crate) fn object(
 /// SDOs, SROs and meta objects use UUIDv4; the spec's SCOs use the
 /// deterministic UUIDv5, except process (spec 2.9).
 fn uuid_version(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPath<'_>) {
-    let Some(id) = map
-        .get("id")
-        .and_then(Value::as_str)
-        .and_then(|s| Identifier::parse(s).ok())
-    else {
+    let Some(id) = map.get("id").and_then(Value::as_str) else {
         return;
     };
-    let version = id.uuid().get_version_num();
-    let ty = id.object_type();
+    let Ok((ty, uuid)) = kyoyu_stix::id::split(id) else {
+        return;
+    };
+    let version = uuid.get_version_num();
     let standard_sco = schema::category(ty) == Category::Sco && ty != "process";
     if standard_sco && version != 5 {
         ctx.warn(

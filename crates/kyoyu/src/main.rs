@@ -1,5 +1,9 @@
 //! The `kyoyu` command: wires the library crates to the command line.
 
+/// mimalloc: the validator and (later) the server allocate many small objects.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod pattern_cmd;
 mod validate_cmd;
 
