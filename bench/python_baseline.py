@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Times the OASIS Python tools on the same inputs as kyoyu's benchmarks.
 
-Usage: python_baseline.py INDICATOR_JSON PATTERN
-Prints two lines: `python-validate <objects/s>` and `python-pattern <patterns/s>`
-(median of 5 runs each), for bench/stix_core.sh to compare.
+Usage: python_baseline.py PATTERN INDICATOR_JSON...
+Prints `python-validate/<file> <objects/s>` per indicator and
+`python-pattern <patterns/s>` (medians of 5 runs), for bench/stix_core.sh.
 """
 import json
+import os
 import statistics
 import sys
 import time
@@ -25,13 +26,15 @@ def rate(fn, n):
 
 
 def main():
-    with open(sys.argv[1], encoding="utf-8") as f:
-        indicator = json.load(f)
-    pattern = sys.argv[2]
+    pattern = sys.argv[1]
     options = ValidationOptions(version="2.1")
-    assert validate_instance(indicator, options).is_valid
+    for path in sys.argv[2:]:
+        with open(path, encoding="utf-8") as f:
+            indicator = json.load(f)
+        assert validate_instance(indicator, options).is_valid, path
+        name = os.path.basename(path)
+        print(f"python-validate/{name} {rate(lambda: validate_instance(indicator, options), 200):.0f}")
     assert run_validator(pattern, stix_version="2.1") == []
-    print(f"python-validate {rate(lambda: validate_instance(indicator, options), 200):.0f}")
     print(f"python-pattern {rate(lambda: run_validator(pattern, stix_version='2.1'), 2000):.0f}")
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # STIX core benchmark: kyoyu's validator and pattern parser against the OASIS
-# Python tools on the same indicator and pattern, in one run. Prints rates
-# (medians) and ratios. Usage: bench/stix_core.sh
+# Python tools on the same indicators and pattern, in one run. Prints the
+# medians (items per second, one core) and the ratios.
+# Usage: bench/stix_core.sh     (figures in bench/README.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/python ]; then
@@ -9,20 +10,26 @@ if [ ! -x .venv/bin/python ]; then
 fi
 pattern="[ipv4-addr:value = '198.51.100.1']"
 
-# divan prints per-benchmark medians; with an items counter, the throughput row gives items/s.
-out=$(cargo bench --quiet -p kyoyu-validate -p kyoyu-pattern 2>/dev/null)
-echo "$out"
-# Median throughput column of a bench line (the throughput row follows the time row).
-rate() { echo "$out" | grep -A1 -E "$1" | tail -1 | awk -F'│' '{print $4}' | xargs; }
-to_per_s() {  # "1.23 Mitem/s" -> 1230000
-    python3 -c "import sys;v,u=sys.argv[1].split();m={'item/s':1,'Kitem/s':1e3,'Mitem/s':1e6,'Gitem/s':1e9}[u];print(int(float(v)*m))" "$1"
-}
-kv=$(to_per_s "$(rate '├─ indicator_from_value')")
-kt=$(to_per_s "$(rate '├─ indicator_from_text|╰─ indicator_from_text')")
-kp=$(to_per_s "$(rate "$pattern")")
-read -r _ pv < <(.venv/bin/python bench/python_baseline.py bench/data/indicator.json "$pattern" | grep python-validate)
-read -r _ pp < <(.venv/bin/python bench/python_baseline.py bench/data/indicator.json "$pattern" | grep python-pattern)
+rates=$(cargo bench --quiet -p kyoyu-validate -p kyoyu-pattern 2>/dev/null | python3 bench/divan_rates.py)
+python=$(.venv/bin/python bench/python_baseline.py "$pattern" bench/data/indicator-typical.json bench/data/indicator.json)
+echo "$rates"
+echo "$python"
 echo
-echo "validate indicator (parsed value)   kyoyu ${kv}/s"
-echo "validate indicator (text, strict)   kyoyu ${kt}/s   stix2-validator ${pv}/s   ratio $(( kt / (pv > 0 ? pv : 1) ))x"
-echo "parse simple pattern                kyoyu ${kp}/s   stix2-patterns ${pp}/s   ratio $(( kp / (pp > 0 ? pp : 1) ))x"
+get() {  # the rate of one key (keys may contain spaces)
+    printf '%s\n%s\n' "$rates" "$python" | python3 -c '
+import sys
+key = sys.argv[1]
+for line in sys.stdin:
+    name, _, value = line.rstrip("\n").rpartition(" ")
+    if name == key:
+        print(value)' "$1"
+}
+row() {  # label, kyoyu key, python key
+    local k p
+    k=$(get "$2"); p=$(get "$3")
+    printf '%-44s kyoyu %10s/s   python %8s/s   ratio %sx\n' "$1" "$k" "$p" "$(( k / (p > 0 ? p : 1) ))"
+}
+row "validate typical indicator (parsed JSON)" "indicator_from_value/typical" "python-validate/indicator-typical.json"
+row "validate rich indicator (parsed JSON)" "indicator_from_value/rich" "python-validate/indicator.json"
+row "parse + validate rich indicator (--strict)" "indicator_from_text/rich" "python-validate/indicator.json"
+row "parse simple pattern" "parse/$pattern" "python-pattern"
