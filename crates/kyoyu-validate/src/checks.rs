@@ -204,7 +204,7 @@ fn known_object(
                     property(ctx, spec.name, prop, value, &path.key(name));
                 }
             }
-            None => custom_property(ctx, spec, map, name, value, path),
+            None => custom_property(ctx, map, name, value, path),
         }
     }
     for prop in common.iter().chain(spec.props).filter(|p| p.required) {
@@ -282,11 +282,10 @@ fn custom_object(ctx: &mut Ctx<'_>, ty: &str, map: &Map<String, Value>, path: &J
 }
 
 /// Properties no STIX object may carry (spec 3.1, reserved names).
-const RESERVED: [&str; 4] = ["severity", "action", "username", "phone_numbers"];
+pub(crate) const RESERVED: [&str; 4] = ["severity", "action", "username", "phone_numbers"];
 
 fn custom_property(
     ctx: &mut Ctx<'_>,
-    spec: &TypeSpec,
     map: &Map<String, Value>,
     name: &str,
     value: &Value,
@@ -294,7 +293,7 @@ fn custom_property(
 ) {
     let p = path.key(name);
     custom_value(ctx, name, value, &p);
-    shoulds::custom_property(ctx, spec, name, &p, map);
+    shoulds::custom_property(ctx, name, &p, map);
 }
 
 /// Rules for any property a type does not define: its name, reserved
@@ -928,8 +927,12 @@ fn extensions(ctx: &mut Ctx<'_>, owner: &str, v: &Value, p: &JsonPath<'_>) {
             }
         } else if predefined.contains(&key.as_str()) {
             structure(ctx, key, ext, &ep);
-        } else {
-            shoulds::custom_extension(ctx, owner, key, &ep);
+        } else if !key.ends_with("-ext") {
+            ctx.error(
+                "extension-name",
+                &ep,
+                format!("'{key}' is not an extension name: use an extension-definition id, or a name ending in '-ext'"),
+            );
         }
     }
 }

@@ -473,14 +473,12 @@ pub(crate) fn custom_object(
 /// SHOULD rules for a property the object's type does not define.
 pub(crate) fn custom_property(
     ctx: &mut Ctx<'_>,
-    spec: &TypeSpec,
     name: &str,
     p: &JsonPath<'_>,
     map: &Map<String, Value>,
 ) {
-    let _ = spec;
     if !uses_extension(map, &["toplevel-property-extension"])
-        && !["severity", "username", "phone_numbers", "action"].contains(&name)
+        && !crate::checks::RESERVED.contains(&name)
     {
         ctx.warn(
             "custom-property",
@@ -523,9 +521,4 @@ pub(crate) fn bundle(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPat
             }
         }
     }
-}
-
-/// SHOULD rules for a custom extension key on a spec-defined type.
-pub(crate) fn custom_extension(ctx: &mut Ctx<'_>, _owner: &str, key: &str, p: &JsonPath<'_>) {
-    let _ = (ctx, key, p);
 }
