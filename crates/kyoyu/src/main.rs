@@ -5,6 +5,8 @@
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod pattern_cmd;
+mod serve_cmd;
+mod token_cmd;
 mod validate_cmd;
 
 use clap::{Parser, Subcommand};
@@ -27,6 +29,11 @@ enum Command {
     /// Check STIX patterns and match them against observed data.
     #[command(subcommand)]
     Pattern(pattern_cmd::Command),
+    /// Run the hub: TAXII 2.1 over HTTP, SQLite in the data directory by default.
+    Serve(serve_cmd::Args),
+    /// Manage API tokens of a running hub.
+    #[command(subcommand)]
+    Token(token_cmd::Command),
 }
 
 /// Exit status 2: the input could not be read or the command was misused.
@@ -43,6 +50,8 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Validate(args) => validate_cmd::run(&args),
         Command::Pattern(cmd) => pattern_cmd::run(&cmd),
+        Command::Serve(args) => serve_cmd::run(&args),
+        Command::Token(cmd) => token_cmd::run(&cmd),
     };
     ExitCode::from(code)
 }

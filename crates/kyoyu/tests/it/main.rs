@@ -13,3 +13,5 @@ mod corpus;
 mod fuzz_replay;
 mod oracle;
 mod support;
+mod taxii;
+mod testkit;

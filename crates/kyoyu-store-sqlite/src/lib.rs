@@ -1,0 +1,521 @@
+//! The embedded store: one SQLite file in WAL mode.
+//!
+//! One writer connection (SQLite has one writer at a time anyway) and a
+//! small pool of readers, each used on tokio's blocking pool. Every
+//! `add_versions` call is one transaction, committed with
+//! `synchronous = FULL`, so an acknowledged object survives a crash.
+
+use kyoyu_store::{
+    Added, ApiRoot, Collection, Micros, NewVersion, Page, Query, Result, Status, Store, StoreError,
+    StoredVersion, TokenRecord, VersionSelect,
+};
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter, types::Value as SqlValue};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_initial.sql"))];
+
+/// Readers kept open; WAL lets them run beside the writer.
+const READERS: usize = 4;
+
+fn err(e: impl std::fmt::Display) -> StoreError {
+    StoreError(e.to_string())
+}
+
+/// The SQLite store. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    writer: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: std::sync::atomic::AtomicUsize,
+}
+
+fn open_connection(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path).map_err(err)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA busy_timeout = 10000;
+         PRAGMA cache_size = -32768;",
+    )
+    .map_err(err)?;
+    Ok(conn)
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let current: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(err)?;
+    for (version, sql) in MIGRATIONS {
+        if *version > current {
+            let tx = conn.transaction().map_err(err)?;
+            tx.execute_batch(sql).map_err(err)?;
+            tx.execute_batch(&format!("PRAGMA user_version = {version}"))
+                .map_err(err)?;
+            tx.commit().map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
+impl SqliteStore {
+    /// Opens (creating and migrating if needed) the database file.
+    pub fn open(path: &Path) -> Result<Self> {
+        let mut writer = open_connection(path)?;
+        migrate(&mut writer)?;
+        let readers = (0..READERS)
+            .map(|_| open_connection(path).map(Mutex::new))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                writer: Mutex::new(writer),
+                readers,
+                next_reader: std::sync::atomic::AtomicUsize::new(0),
+            }),
+        })
+    }
+
+    async fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = inner
+                .writer
+                .lock()
+                .map_err(|_| StoreError("writer lock poisoned".into()))?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(err)?
+    }
+
+    async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let n = inner
+                .next_reader
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                % inner.readers.len().max(1);
+            let slot = inner
+                .readers
+                .get(n)
+                .ok_or_else(|| StoreError("no reader".into()))?;
+            let conn = slot
+                .lock()
+                .map_err(|_| StoreError("reader lock poisoned".into()))?;
+            f(&conn)
+        })
+        .await
+        .map_err(err)?
+    }
+}
+
+/// Appends `AND <column> IN (?, ?, …)` for a non-empty list.
+fn push_in(sql: &mut String, args: &mut Vec<SqlValue>, column: &str, values: &[String]) {
+    if values.is_empty() {
+        return;
+    }
+    sql.push_str(" AND ");
+    sql.push_str(column);
+    sql.push_str(" IN (");
+    for (i, v) in values.iter().enumerate() {
+        sql.push_str(if i == 0 { "?" } else { ", ?" });
+        args.push(SqlValue::Text(v.clone()));
+    }
+    sql.push(')');
+}
+
+/// The SQL condition for a version selection (empty when all versions are wanted).
+fn version_condition(sql: &mut String, args: &mut Vec<SqlValue>, v: &VersionSelect) {
+    if v.all {
+        return;
+    }
+    let mut parts = Vec::new();
+    if v.last {
+        parts.push("is_last = 1".to_owned());
+    }
+    if v.first {
+        parts.push("is_first = 1".to_owned());
+    }
+    if !v.at.is_empty() {
+        let marks = vec!["?"; v.at.len()].join(", ");
+        parts.push(format!("version_key IN ({marks})"));
+        args.extend(v.at.iter().map(|m| SqlValue::Integer(*m)));
+    }
+    if parts.is_empty() {
+        parts.push("is_last = 1".to_owned());
+    }
+    sql.push_str(" AND (");
+    sql.push_str(&parts.join(" OR "));
+    sql.push(')');
+}
+
+/// Recomputes the first/last flags of one object after a deletion.
+fn refresh_flags(tx: &rusqlite::Transaction<'_>, collection: &str, id: &str) -> Result<()> {
+    tx.execute(
+        "UPDATE objects SET
+            is_first = (version_key = (SELECT MIN(version_key) FROM objects o WHERE o.collection = ?1 AND o.id = ?2)),
+            is_last  = (version_key = (SELECT MAX(version_key) FROM objects o WHERE o.collection = ?1 AND o.id = ?2))
+         WHERE collection = ?1 AND id = ?2",
+        params![collection, id],
+    )
+    .map_err(err)?;
+    Ok(())
+}
+
+fn list_to_text(list: &[String]) -> String {
+    serde_json::to_string(list).unwrap_or_else(|_| "[]".into())
+}
+
+fn text_to_list(text: &str) -> Vec<String> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+impl Store for SqliteStore {
+    async fn api_roots(&self) -> Result<Vec<ApiRoot>> {
+        self.read(|c| {
+            let mut st = c
+                .prepare_cached("SELECT path, title, description FROM api_roots ORDER BY path")
+                .map_err(err)?;
+            let rows = st
+                .query_map([], |r| {
+                    Ok(ApiRoot {
+                        path: r.get(0)?,
+                        title: r.get(1)?,
+                        description: r.get(2)?,
+                    })
+                })
+                .map_err(err)?;
+            rows.collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(err)
+        })
+        .await
+    }
+
+    async fn put_api_root(&self, root: ApiRoot) -> Result<()> {
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO api_roots (path, title, description) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (path) DO UPDATE SET title = excluded.title, description = excluded.description",
+                params![root.path, root.title, root.description],
+            )
+            .map_err(err)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn collections(&self, api_root: &str) -> Result<Vec<Collection>> {
+        let api_root = api_root.to_owned();
+        self.read(move |c| {
+            let mut st = c
+                .prepare_cached(
+                    "SELECT id, api_root, title, description, alias FROM collections WHERE api_root = ?1 ORDER BY title, id",
+                )
+                .map_err(err)?;
+            let rows = st
+                .query_map([api_root], |r| {
+                    Ok(Collection {
+                        id: r.get(0)?,
+                        api_root: r.get(1)?,
+                        title: r.get(2)?,
+                        description: r.get(3)?,
+                        alias: r.get(4)?,
+                    })
+                })
+                .map_err(err)?;
+            rows.collect::<std::result::Result<Vec<_>, _>>().map_err(err)
+        })
+        .await
+    }
+
+    async fn put_collection(&self, col: Collection) -> Result<()> {
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO collections (id, api_root, title, description, alias) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description, alias = excluded.alias",
+                params![col.id, col.api_root, col.title, col.description, col.alias],
+            )
+            .map_err(err)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn add_versions(
+        &self,
+        collection: &str,
+        versions: Vec<NewVersion>,
+        now: Micros,
+    ) -> Result<Vec<Added>> {
+        let collection = collection.to_owned();
+        self.write(move |c| {
+            let tx = c.transaction().map_err(err)?;
+            let mut out = Vec::with_capacity(versions.len());
+            {
+                let last_added: i64 =
+                    tx.query_row("SELECT last_added FROM clock WHERE one = 1", [], |r| r.get(0)).map_err(err)?;
+                let mut clock = last_added.max(now - 1);
+                let mut exists = tx
+                    .prepare_cached(
+                        "SELECT MIN(version_key), MAX(version_key), SUM(version_key = ?3)
+                         FROM objects WHERE collection = ?1 AND id = ?2",
+                    )
+                    .map_err(err)?;
+                let mut clear_last = tx
+                    .prepare_cached("UPDATE objects SET is_last = 0 WHERE collection = ?1 AND id = ?2 AND is_last = 1")
+                    .map_err(err)?;
+                let mut clear_first = tx
+                    .prepare_cached("UPDATE objects SET is_first = 0 WHERE collection = ?1 AND id = ?2 AND is_first = 1")
+                    .map_err(err)?;
+                let mut insert = tx
+                    .prepare_cached(
+                        "INSERT INTO objects
+                         (collection, id, version, version_key, spec_version, type, date_added, is_first, is_last, json)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    )
+                    .map_err(err)?;
+                for v in versions {
+                    let (min, max, same): (Option<i64>, Option<i64>, Option<i64>) = exists
+                        .query_row(params![collection, v.id, v.version_key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                        .map_err(err)?;
+                    if same.unwrap_or(0) > 0 {
+                        out.push(Added::Duplicate);
+                        continue;
+                    }
+                    let is_last = max.is_none_or(|m| v.version_key > m);
+                    let is_first = min.is_none_or(|m| v.version_key < m);
+                    if is_last && max.is_some() {
+                        clear_last.execute(params![collection, v.id]).map_err(err)?;
+                    }
+                    if is_first && min.is_some() {
+                        clear_first.execute(params![collection, v.id]).map_err(err)?;
+                    }
+                    // date_added strictly increases, so ordering by seq and by date_added agree.
+                    clock = clock.max(now).max(clock + 1);
+                    insert
+                        .execute(params![
+                            collection,
+                            v.id,
+                            v.version,
+                            v.version_key,
+                            v.spec_version,
+                            v.object_type,
+                            clock,
+                            is_first,
+                            is_last,
+                            v.json
+                        ])
+                        .map_err(err)?;
+                    out.push(Added::New);
+                }
+                tx.execute("UPDATE clock SET last_added = ?1 WHERE one = 1", [clock]).map_err(err)?;
+            }
+            tx.commit().map_err(err)?;
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn query(&self, q: Query) -> Result<Page> {
+        self.read(move |c| {
+            let cols = if q.with_json {
+                "seq, date_added, id, version, spec_version, type, json"
+            } else {
+                "seq, date_added, id, version, spec_version, type, ''"
+            };
+            let mut sql = format!("SELECT {cols} FROM objects WHERE collection = ?");
+            let mut args = vec![SqlValue::Text(q.collection.clone())];
+            if let Some(seq) = q.after_seq {
+                sql.push_str(" AND seq > ?");
+                args.push(SqlValue::Integer(seq));
+            }
+            if let Some(t) = q.added_after {
+                sql.push_str(" AND date_added > ?");
+                args.push(SqlValue::Integer(t));
+            }
+            push_in(&mut sql, &mut args, "id", &q.ids);
+            push_in(&mut sql, &mut args, "type", &q.types);
+            push_in(&mut sql, &mut args, "spec_version", &q.spec_versions);
+            version_condition(&mut sql, &mut args, &q.versions);
+            sql.push_str(" ORDER BY seq LIMIT ?");
+            args.push(SqlValue::Integer(
+                i64::try_from(q.limit).unwrap_or(i64::MAX).saturating_add(1),
+            ));
+            let mut st = c.prepare_cached(&sql).map_err(err)?;
+            let rows = st
+                .query_map(params_from_iter(args), |r| {
+                    Ok(StoredVersion {
+                        seq: r.get(0)?,
+                        date_added: r.get(1)?,
+                        id: r.get(2)?,
+                        version: r.get(3)?,
+                        spec_version: r.get(4)?,
+                        object_type: r.get(5)?,
+                        json: r.get(6)?,
+                    })
+                })
+                .map_err(err)?;
+            let mut items = rows
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(err)?;
+            let more = items.len() > q.limit;
+            items.truncate(q.limit);
+            Ok(Page { items, more })
+        })
+        .await
+    }
+
+    async fn delete_object(
+        &self,
+        collection: &str,
+        id: &str,
+        versions: VersionSelect,
+        spec_versions: Vec<String>,
+    ) -> Result<u64> {
+        let (collection, id) = (collection.to_owned(), id.to_owned());
+        self.write(move |c| {
+            let tx = c.transaction().map_err(err)?;
+            let mut sql = "DELETE FROM objects WHERE collection = ? AND id = ?".to_owned();
+            let mut args = vec![
+                SqlValue::Text(collection.clone()),
+                SqlValue::Text(id.clone()),
+            ];
+            push_in(&mut sql, &mut args, "spec_version", &spec_versions);
+            let all = VersionSelect {
+                all: true,
+                ..VersionSelect::default()
+            };
+            let selection = if versions == VersionSelect::default() {
+                all
+            } else {
+                versions
+            };
+            version_condition(&mut sql, &mut args, &selection);
+            let n = tx.execute(&sql, params_from_iter(args)).map_err(err)?;
+            refresh_flags(&tx, &collection, &id)?;
+            tx.commit().map_err(err)?;
+            Ok(u64::try_from(n).unwrap_or(0))
+        })
+        .await
+    }
+
+    async fn put_status(&self, status: Status) -> Result<()> {
+        let body = serde_json::to_string(&status).map_err(err)?;
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO statuses (id, api_root, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+                params![status.id, status.api_root, body],
+            )
+            .map_err(err)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn status(&self, api_root: &str, id: &str) -> Result<Option<Status>> {
+        let (api_root, id) = (api_root.to_owned(), id.to_owned());
+        self.read(move |c| {
+            let body: Option<String> = c
+                .query_row(
+                    "SELECT body FROM statuses WHERE id = ?1 AND api_root = ?2",
+                    params![id, api_root],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(err)?;
+            body.map(|b| serde_json::from_str(&b).map_err(err))
+                .transpose()
+        })
+        .await
+    }
+
+    async fn put_token(&self, t: TokenRecord) -> Result<()> {
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO tokens (id, hash, name, admin, read, write, expires, revoked)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, admin = excluded.admin, read = excluded.read,
+                    write = excluded.write, expires = excluded.expires, revoked = excluded.revoked",
+                params![t.id, t.hash, t.name, t.admin, list_to_text(&t.read), list_to_text(&t.write), t.expires, t.revoked],
+            )
+            .map_err(err)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn token_by_hash(&self, hash: &str) -> Result<Option<TokenRecord>> {
+        let hash = hash.to_owned();
+        self.read(move |c| {
+            let mut st = c
+                .prepare_cached("SELECT id, hash, name, admin, read, write, expires, revoked FROM tokens WHERE hash = ?1")
+                .map_err(err)?;
+            st.query_row([hash], |r| {
+                Ok(TokenRecord {
+                    id: r.get(0)?,
+                    hash: r.get(1)?,
+                    name: r.get(2)?,
+                    admin: r.get(3)?,
+                    read: text_to_list(&r.get::<_, String>(4)?),
+                    write: text_to_list(&r.get::<_, String>(5)?),
+                    expires: r.get(6)?,
+                    revoked: r.get(7)?,
+                })
+            })
+            .optional()
+            .map_err(err)
+        })
+        .await
+    }
+
+    async fn setting(&self, key: &str) -> Result<Option<String>> {
+        let key = key.to_owned();
+        self.read(move |c| {
+            c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(err)
+        })
+        .await
+    }
+
+    async fn init_setting(&self, key: &str, value: &str) -> Result<String> {
+        let (key, value) = (key.to_owned(), value.to_owned());
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
+                params![key, value],
+            )
+            .map_err(err)?;
+            c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .map_err(err)
+        })
+        .await
+    }
+
+    async fn count_versions(&self) -> Result<u64> {
+        self.read(|c| {
+            let n: i64 = c
+                .query_row("SELECT COUNT(*) FROM objects", [], |r| r.get(0))
+                .map_err(err)?;
+            Ok(u64::try_from(n).unwrap_or(0))
+        })
+        .await
+    }
+}

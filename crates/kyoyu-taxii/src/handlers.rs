@@ -1,0 +1,876 @@
+//! The TAXII 2.1 endpoints (spec sections 4 and 5) and the operations ones.
+
+use crate::error::{ErrorKind, TAXII_MEDIA_TYPE, TaxiiError};
+use crate::query::{self, Accepts, Filters, format_micros, micros};
+use crate::{Caller, Hub};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use base64::Engine;
+use kyoyu_store::{
+    Added, Collection, NewVersion, Page, Query, Status, StatusDetail, Store, VersionSelect,
+};
+use kyoyu_validate::{Options, validate_object};
+use serde_json::{Value, json, value::RawValue};
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+type HubState<S> = State<Arc<Hub<S>>>;
+type Answer = Result<Response, TaxiiError>;
+
+const STIX_MEDIA_TYPE: &str = "application/stix+json;version=2.1";
+
+fn now_micros() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+}
+
+/// A TAXII JSON answer.
+fn taxii(status: StatusCode, body: String) -> Response {
+    let mut r = (status, body).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(TAXII_MEDIA_TYPE),
+    );
+    r
+}
+
+/// The router of the whole hub.
+pub fn router<S: Store>(hub: Arc<Hub<S>>) -> Router {
+    let limit = hub.config.max_content_length;
+    let taxii_routes = Router::new()
+        .route("/taxii2/", get(discovery))
+        .route("/{root}/", get(api_root))
+        .route("/{root}/status/{status}/", get(status))
+        .route("/{root}/collections/", get(collections))
+        .route("/{root}/collections/{collection}/", get(collection))
+        .route("/{root}/collections/{collection}/manifest/", get(manifest))
+        .route(
+            "/{root}/collections/{collection}/objects/",
+            get(get_objects).post(add_objects),
+        )
+        .route(
+            "/{root}/collections/{collection}/objects/{object}/",
+            get(get_object).delete(delete_object),
+        )
+        .route(
+            "/{root}/collections/{collection}/objects/{object}/versions/",
+            get(versions),
+        )
+        .layer(middleware::from_fn(negotiate));
+    Router::new()
+        .merge(taxii_routes)
+        .route("/api/tokens", axum::routing::post(create_token))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
+        .route("/metrics", get(metrics))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(limit.saturating_add(1)))
+        .layer(middleware::from_fn_with_state(hub.clone(), observe))
+        .with_state(hub)
+}
+
+/// Adds the trailing slash TAXII URLs end with, so `/taxii2` and `/taxii2/` both work.
+pub fn with_trailing_slash(mut req: Request) -> Request {
+    let path = req.uri().path();
+    let taxii = !(path.starts_with("/api/") || matches!(path, "/healthz" | "/readyz" | "/metrics"));
+    if taxii && !path.ends_with('/') {
+        let fixed = match req.uri().query() {
+            Some(q) => format!("{path}/?{q}"),
+            None => format!("{path}/"),
+        };
+        if let Ok(uri) = fixed.parse() {
+            *req.uri_mut() = uri;
+        }
+    }
+    req
+}
+
+async fn observe<S: Store>(State(hub): HubState<S>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let response = next.run(req).await;
+    let status = response.status().as_u16();
+    hub.metrics
+        .record_request(status, started.elapsed().as_secs_f64());
+    tracing::debug!(%method, %path, status, micros = started.elapsed().as_micros() as u64, "request");
+    response
+}
+
+/// 406 unless the client accepts TAXII 2.1 JSON (TAXII 2.1 section 1.6.8).
+async fn negotiate(req: Request, next: Next) -> Response {
+    if let Some(accept) = req.headers().get(header::ACCEPT) {
+        let accept = accept.to_str().unwrap_or_default().to_ascii_lowercase();
+        let ok = accept.split(',').any(|part| {
+            let mut params = part.split(';').map(str::trim);
+            let media = params.next().unwrap_or_default();
+            let version = params
+                .find_map(|p| p.strip_prefix("version="))
+                .map(|v| v.trim_matches('"'));
+            matches!(media, "*/*" | "application/*")
+                || (media == "application/taxii+json" && version.is_none_or(|v| v == "2.1"))
+        });
+        if !ok {
+            return TaxiiError::new(
+                ErrorKind::NotAcceptable,
+                format!("this hub answers in {TAXII_MEDIA_TYPE}; put it in the Accept header"),
+            )
+            .into_response();
+        }
+    }
+    next.run(req).await
+}
+
+async fn not_found() -> Response {
+    TaxiiError::new(
+        ErrorKind::NotFound,
+        "no such endpoint: TAXII URLs start at /taxii2/",
+    )
+    .into_response()
+}
+
+async fn method_not_allowed() -> Response {
+    let (_, code, _) = ErrorKind::BadRequest.row();
+    let body = json!({
+        "title": "Method not allowed",
+        "description": "this endpoint does not support that HTTP method (see TAXII 2.1 section 5)",
+        "error_code": code,
+        "http_status": "405",
+    });
+    taxii(StatusCode::METHOD_NOT_ALLOWED, body.to_string())
+}
+
+/// The caller, from `Authorization: Bearer <token>` or HTTP Basic with the token as password.
+async fn caller<S: Store>(hub: &Hub<S>, headers: &HeaderMap) -> Result<Caller, TaxiiError> {
+    let unauthorized = |why: &str| TaxiiError::new(ErrorKind::Unauthorized, why.to_owned());
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| unauthorized("send an API token as `Authorization: Bearer <token>` or as the HTTP Basic password"))?;
+    let secret = if let Some(token) = value.strip_prefix("Bearer ") {
+        token.trim().to_owned()
+    } else if let Some(basic) = value.strip_prefix("Basic ") {
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(basic.trim())
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .ok_or_else(|| unauthorized("the Basic credentials are not base64 of user:password"))?;
+        decoded
+            .split_once(':')
+            .map(|(_, p)| p.to_owned())
+            .unwrap_or(decoded)
+    } else {
+        return Err(unauthorized("use the Bearer or Basic authorization scheme"));
+    };
+    hub.authenticate(&secret, now_micros())
+        .await?
+        .ok_or_else(|| {
+            unauthorized(
+                "the token is unknown, expired or revoked; ask the hub administrator for a new one",
+            )
+        })
+}
+
+fn public_base(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+async fn discovery<S: Store>(State(hub): HubState<S>, headers: HeaderMap) -> Answer {
+    caller(&hub, &headers).await?;
+    let base = public_base(&headers);
+    let roots: Vec<String> = hub
+        .store
+        .api_roots()
+        .await?
+        .iter()
+        .map(|r| format!("{base}/{}/", r.path))
+        .collect();
+    let mut body = json!({
+        "title": hub.config.title,
+        "description": hub.config.description,
+        "contact": hub.config.contact,
+        "api_roots": roots,
+    });
+    if let (Some(first), Some(map)) = (roots.first(), body.as_object_mut()) {
+        map.insert("default".into(), json!(first));
+    }
+    Ok(taxii(StatusCode::OK, body.to_string()))
+}
+
+async fn find_root<S: Store>(hub: &Hub<S>, root: &str) -> Result<kyoyu_store::ApiRoot, TaxiiError> {
+    hub.store
+        .api_roots()
+        .await?
+        .into_iter()
+        .find(|r| r.path == root)
+        .ok_or_else(|| {
+            TaxiiError::new(
+                ErrorKind::NotFound,
+                format!("there is no API root '{root}'; see /taxii2/"),
+            )
+        })
+}
+
+async fn api_root<S: Store>(
+    State(hub): HubState<S>,
+    Path(root): Path<String>,
+    headers: HeaderMap,
+) -> Answer {
+    caller(&hub, &headers).await?;
+    let r = find_root(&hub, &root).await?;
+    let body = json!({
+        "title": r.title,
+        "description": r.description,
+        "versions": [TAXII_MEDIA_TYPE],
+        "max_content_length": hub.config.max_content_length,
+    });
+    Ok(taxii(StatusCode::OK, body.to_string()))
+}
+
+fn collection_json(c: &Collection, who: &Caller) -> Value {
+    let mut body = json!({
+        "id": c.id,
+        "title": c.title,
+        "can_read": who.can_read(&c.id),
+        "can_write": who.can_write(&c.id),
+        "media_types": [STIX_MEDIA_TYPE],
+    });
+    if let Some(map) = body.as_object_mut() {
+        if let Some(d) = &c.description {
+            map.insert("description".into(), json!(d));
+        }
+        if let Some(a) = &c.alias {
+            map.insert("alias".into(), json!(a));
+        }
+    }
+    body
+}
+
+async fn collections<S: Store>(
+    State(hub): HubState<S>,
+    Path(root): Path<String>,
+    headers: HeaderMap,
+) -> Answer {
+    let who = caller(&hub, &headers).await?;
+    find_root(&hub, &root).await?;
+    let visible: Vec<Value> = hub
+        .store
+        .collections(&root)
+        .await?
+        .iter()
+        .filter(|c| who.can_read(&c.id) || who.can_write(&c.id))
+        .map(|c| collection_json(c, &who))
+        .collect();
+    let body = if visible.is_empty() {
+        json!({})
+    } else {
+        json!({ "collections": visible })
+    };
+    Ok(taxii(StatusCode::OK, body.to_string()))
+}
+
+/// The collection, if it exists and the caller may see it (else 404: existence is not revealed).
+async fn visible_collection<S: Store>(
+    hub: &Hub<S>,
+    who: &Caller,
+    root: &str,
+    id: &str,
+) -> Result<Collection, TaxiiError> {
+    find_root(hub, root).await?;
+    hub.store
+        .collections(root)
+        .await?
+        .into_iter()
+        .find(|c| {
+            (c.id == id || c.alias.as_deref() == Some(id))
+                && (who.can_read(&c.id) || who.can_write(&c.id))
+        })
+        .ok_or_else(|| {
+            TaxiiError::new(
+                ErrorKind::NotFound,
+                format!("there is no collection '{id}' in '{root}' that this token may use"),
+            )
+        })
+}
+
+async fn collection<S: Store>(
+    State(hub): HubState<S>,
+    Path((root, id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Answer {
+    let who = caller(&hub, &headers).await?;
+    let c = visible_collection(&hub, &who, &root, &id).await?;
+    Ok(taxii(StatusCode::OK, collection_json(&c, &who).to_string()))
+}
+
+fn must_read(who: &Caller, c: &Collection) -> Result<(), TaxiiError> {
+    if who.can_read(&c.id) {
+        Ok(())
+    } else {
+        Err(TaxiiError::new(
+            ErrorKind::Forbidden,
+            format!("this token may not read collection '{}'", c.id),
+        ))
+    }
+}
+
+fn must_write(who: &Caller, c: &Collection) -> Result<(), TaxiiError> {
+    if who.can_write(&c.id) {
+        Ok(())
+    } else {
+        Err(TaxiiError::new(
+            ErrorKind::Forbidden,
+            format!("this token may not write to collection '{}'", c.id),
+        ))
+    }
+}
+
+/// Runs a filtered, paged query; `default_versions` applies when no match[version] is given.
+async fn page<S: Store>(
+    hub: &Hub<S>,
+    c: &Collection,
+    filters: Filters,
+    object: Option<String>,
+    default_versions: VersionSelect,
+    with_json: bool,
+) -> Result<Page, TaxiiError> {
+    let after_seq = filters
+        .next
+        .as_deref()
+        .map(|n| hub.position(&c.id, n))
+        .transpose()?;
+    let mut ids = filters.ids;
+    if let Some(o) = object {
+        ids = vec![o];
+    }
+    let limit = filters
+        .limit
+        .unwrap_or(hub.config.default_page)
+        .min(hub.config.max_page);
+    Ok(hub
+        .store
+        .query(Query {
+            collection: c.id.clone(),
+            added_after: filters.added_after,
+            after_seq,
+            ids,
+            types: filters.types,
+            versions: filters.versions.unwrap_or(default_versions),
+            spec_versions: filters.spec_versions,
+            limit,
+            with_json,
+        })
+        .await?)
+}
+
+fn last_version() -> VersionSelect {
+    VersionSelect {
+        last: true,
+        ..VersionSelect::default()
+    }
+}
+
+fn all_versions() -> VersionSelect {
+    VersionSelect {
+        all: true,
+        ..VersionSelect::default()
+    }
+}
+
+/// `more`, `next` and the X-TAXII-Date-Added headers of a page.
+fn paged(
+    hub: &Hub<impl Store>,
+    c: &Collection,
+    page: &Page,
+    list_key: &str,
+    list: String,
+) -> Response {
+    let mut body = String::with_capacity(list.len() + 128);
+    body.push_str(&format!("{{\"more\":{}", page.more));
+    if page.more
+        && let Some(last) = page.items.last()
+    {
+        body.push_str(&format!(",\"next\":{}", json!(hub.cursor(&c.id, last.seq))));
+    }
+    if !page.items.is_empty() {
+        body.push_str(&format!(",\"{list_key}\":{list}"));
+    }
+    body.push('}');
+    let mut r = taxii(StatusCode::OK, body);
+    if let (Some(first), Some(last)) = (page.items.first(), page.items.last()) {
+        for (name, v) in [
+            ("x-taxii-date-added-first", first.date_added),
+            ("x-taxii-date-added-last", last.date_added),
+        ] {
+            if let Ok(value) = HeaderValue::from_str(&format_micros(v)) {
+                r.headers_mut().insert(name, value);
+            }
+        }
+    }
+    r
+}
+
+const LIST_FILTERS: Accepts = Accepts {
+    types: true,
+    ids: true,
+    version: true,
+};
+const OBJECT_FILTERS: Accepts = Accepts {
+    types: false,
+    ids: false,
+    version: true,
+};
+
+async fn manifest<S: Store>(
+    State(hub): HubState<S>,
+    Path((root, id)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Answer {
+    let who = caller(&hub, &headers).await?;
+    let c = visible_collection(&hub, &who, &root, &id).await?;
+    must_read(&who, &c)?;
+    let filters = query::parse(raw.as_deref(), LIST_FILTERS)?;
+    let page = page(&hub, &c, filters, None, last_version(), false).await?;
+    let records: Vec<Value> = page
+        .items
+        .iter()
+        .map(|v| {
+            json!({
+                "id": v.id,
+                "date_added": format_micros(v.date_added),
+                "version": if v.version.is_empty() { format_micros(v.date_added) } else { v.version.clone() },
+                "media_type": STIX_MEDIA_TYPE,
+            })
+        })
+        .collect();
+    Ok(paged(
+        &hub,
+        &c,
+        &page,
+        "objects",
+        Value::Array(records).to_string(),
+    ))
+}
+
+/// The stored JSON of a page's objects, as a JSON array, without re-encoding them.
+fn objects_array(page: &Page) -> String {
+    let mut out =
+        String::with_capacity(page.items.iter().map(|v| v.json.len() + 1).sum::<usize>() + 2);
+    out.push('[');
+    for (i, v) in page.items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&v.json);
+    }
+    out.push(']');
+    out
+}
+
+async fn get_objects<S: Store>(
+    State(hub): HubState<S>,
+    Path((root, id)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Answer {
+    let who = caller(&hub, &headers).await?;
+    let c = visible_collection(&hub, &who, &root, &id).await?;
+    must_read(&who, &c)?;
+    let filters = query::parse(raw.as_deref(), LIST_FILTERS)?;
+    let page = page(&hub, &c, filters, None, last_version(), true).await?;
+    let list = objects_array(&page);
+    Ok(paged(&hub, &c, &page, "objects", list))
+}
+
+async fn get_object<S: Store>(
+    State(hub): HubState<S>,
+    Path((root, id, object)): Path<(String, String, String)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Answer {
+    let who = caller(&hub, &headers).await?;
+    let c = visible_collection(&hub, &who, &root, &id).await?;
+    must_read(&who, &c)?;
+    let filters = query::parse(raw.as_deref(), OBJECT_FILTERS)?;
+    let page = page(
+        &hub,
+        &c,
+        filters,
+        Some(object.clone()),
+        last_version(),
+        true,
+    )
+    .await?;
+    if page.items.is_empty() {
+        return Err(TaxiiError::new(
+            ErrorKind::NotFound,
+            format!(
+                "collection '{}' holds no object '{object}' matching the filters",
+                c.id
+            ),
+        ));
+    }
+    let list = objects_array(&page);
+    Ok(paged(&hub, &c, &page, "objects", list))
+}
+
+async fn versions<S: Store>(
+    State(hub): HubState<S>,
+    Path((root, id, object)): Path<(String, String, String)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Answer {
+    let who = caller(&hub, &headers).await?;
+    let c = visible_collection(&hub, &who, &root, &id).await?;
+    must_read(&who, &c)?;
+    let filters = query::parse(
+        raw.as_deref(),
+        Accepts {
+            types: false,
+            ids: false,
+            version: false,
+        },
+    )?;
+    let page = page(
+        &hub,
+        &c,
+        filters,
+        Some(object.clone()),
+        all_versions(),
+        false,
+    )
+    .await?;
+    if page.items.is_empty() {
+        return Err(TaxiiError::new(
+            ErrorKind::NotFound,
+            format!("collection '{}' holds no object '{object}'", c.id),
+        ));
+    }
+    let list: Vec<String> = page
+        .items
+        .iter()
+        .map(|v| {
+            if v.version.is_empty() {
+                format_micros(v.date_added)
+            } else {
+                v.version.clone()
+            }
+        })
+        .collect();
+    Ok(paged(&hub, &c, &page, "versions", json!(list).to_string()))
+}
+
+async fn delete_object<S: Store>(
+    State(hub): HubState<S>,
+    Path((root, id, object)): Path<(String, String, String)>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Answer {
+    let who = caller(&hub, &headers).await?;
+    let c = visible_collection(&hub, &who, &root, &id).await?;
+    must_read(&who, &c)?;
+    must_write(&who, &c)?;
+    let filters = query::parse(raw.as_deref(), OBJECT_FILTERS)?;
+    let n = hub
+        .store
+        .delete_object(
+            &c.id,
+            &object,
+            filters.versions.unwrap_or_else(all_versions),
+            filters.spec_versions,
+        )
+        .await?;
+    if n == 0 {
+        return Err(TaxiiError::new(
+            ErrorKind::NotFound,
+            format!("collection '{}' holds no object '{object}'", c.id),
+        ));
+    }
+    Ok(StatusCode::OK.into_response())
+}
+
+async fn status<S: Store>(
+    State(hub): HubState<S>,
+    Path((root, status_id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Answer {
+    caller(&hub, &headers).await?;
+    find_root(&hub, &root).await?;
+    let s = hub.store.status(&root, &status_id).await?.ok_or_else(|| {
+        TaxiiError::new(
+            ErrorKind::NotFound,
+            format!("there is no status '{status_id}' in '{root}'"),
+        )
+    })?;
+    Ok(taxii(StatusCode::OK, status_json(&s).to_string()))
+}
+
+fn status_json(s: &Status) -> Value {
+    let mut body = json!({
+        "id": s.id,
+        "status": s.status,
+        "request_timestamp": format_micros(s.request_timestamp),
+        "total_count": s.total_count,
+        "success_count": s.successes.len(),
+        "failure_count": s.failures.len(),
+        "pending_count": s.pendings.len(),
+    });
+    if let Some(map) = body.as_object_mut() {
+        for (key, list) in [
+            ("successes", &s.successes),
+            ("failures", &s.failures),
+            ("pendings", &s.pendings),
+        ] {
+            if !list.is_empty() {
+                map.insert(key.into(), json!(list));
+            }
+        }
+    }
+    body
+}
+
+#[derive(serde::Deserialize)]
+struct Envelope<'a> {
+    #[serde(borrow)]
+    objects: Option<Vec<&'a RawValue>>,
+}
+
+fn media_type_is_taxii(headers: &HeaderMap) -> bool {
+    let Some(ct) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let ct = ct.to_ascii_lowercase();
+    let mut parts = ct.split(';').map(str::trim);
+    let media = parts.next().unwrap_or_default();
+    let version = parts
+        .find_map(|p| p.strip_prefix("version="))
+        .map(|v| v.trim_matches('"'));
+    media == "application/taxii+json" && version.is_none_or(|v| v == "2.1")
+}
+
+/// One object of an envelope: validated, and its version fields read.
+fn admit(raw: &RawValue) -> Result<NewVersion, StatusDetail> {
+    let value: Value = serde_json::from_str(raw.get()).map_err(|e| StatusDetail {
+        id: String::new(),
+        version: None,
+        message: Some(format!("not JSON: {e}")),
+    })?;
+    let id = value
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let version = ["modified", "created"]
+        .iter()
+        .find_map(|k| value.get(*k).and_then(Value::as_str))
+        .unwrap_or_default()
+        .to_owned();
+    let report = validate_object(&value, &Options::default());
+    if !report.valid {
+        let first = report
+            .errors()
+            .next()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let more = report.errors().count().saturating_sub(1);
+        let message = if more > 0 {
+            format!("{first} (and {more} more)")
+        } else {
+            first
+        };
+        return Err(StatusDetail {
+            id,
+            version: (!version.is_empty()).then_some(version),
+            message: Some(message),
+        });
+    }
+    let version_key = if version.is_empty() {
+        0
+    } else {
+        kyoyu_stix::Timestamp::parse(&version)
+            .map(|t| micros(&t))
+            .unwrap_or(0)
+    };
+    Ok(NewVersion {
+        object_type: value
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        spec_version: value
+            .get("spec_version")
+            .and_then(Value::as_str)
+            .unwrap_or("2.1")
+            .to_owned(),
+        id,
+        version,
+        version_key,
+        json: raw.get().to_owned(),
+    })
+}
+
+async fn add_objects<S: Store>(
+    State(hub): HubState<S>,
+    Path((root, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Answer {
+    let who = caller(&hub, &headers).await?;
+    let c = visible_collection(&hub, &who, &root, &id).await?;
+    must_write(&who, &c)?;
+    if !media_type_is_taxii(&headers) {
+        return Err(TaxiiError::new(
+            ErrorKind::UnsupportedMediaType,
+            format!("send the envelope with Content-Type: {TAXII_MEDIA_TYPE}"),
+        ));
+    }
+    let body = body.map_err(|e| {
+        TaxiiError::new(
+            ErrorKind::TooLarge,
+            format!(
+                "the body could not be read ({e}); this API root accepts at most {} bytes",
+                hub.config.max_content_length
+            ),
+        )
+    })?;
+    if body.len() > hub.config.max_content_length {
+        return Err(TaxiiError::new(
+            ErrorKind::TooLarge,
+            format!(
+                "the envelope is {} bytes; split it into envelopes of at most {} bytes",
+                body.len(),
+                hub.config.max_content_length
+            ),
+        ));
+    }
+    let envelope: Envelope<'_> = serde_json::from_slice(&body).map_err(|e| {
+        TaxiiError::new(
+            ErrorKind::BadRequest,
+            format!("the body is not a JSON envelope: {e}"),
+        )
+    })?;
+    let objects = envelope.objects.ok_or_else(|| {
+        TaxiiError::new(
+            ErrorKind::Unprocessable,
+            "the envelope has no 'objects' list: send {\"objects\": [...]}",
+        )
+    })?;
+    let request_timestamp = now_micros();
+    let mut admitted = Vec::with_capacity(objects.len());
+    let mut failures = Vec::new();
+    for raw in &objects {
+        match admit(raw) {
+            Ok(v) => admitted.push(v),
+            Err(f) => failures.push(f),
+        }
+    }
+    let details: Vec<StatusDetail> = admitted
+        .iter()
+        .map(|v| StatusDetail {
+            id: v.id.clone(),
+            version: (!v.version.is_empty()).then(|| v.version.clone()),
+            message: None,
+        })
+        .collect();
+    let outcomes = hub
+        .store
+        .add_versions(&c.id, admitted, request_timestamp)
+        .await?;
+    let stored = outcomes.iter().filter(|o| **o == Added::New).count() as u64;
+    hub.metrics.record_ingest(stored, failures.len() as u64);
+    let status = Status {
+        id: uuid::Uuid::new_v4().to_string(),
+        api_root: root,
+        status: "complete".into(),
+        request_timestamp,
+        total_count: objects.len() as u64,
+        successes: details,
+        failures,
+        pendings: Vec::new(),
+    };
+    hub.store.put_status(status.clone()).await?;
+    Ok(taxii(
+        StatusCode::ACCEPTED,
+        status_json(&status).to_string(),
+    ))
+}
+
+#[derive(serde::Deserialize)]
+struct TokenRequest {
+    name: Option<String>,
+    #[serde(default)]
+    admin: bool,
+    #[serde(default)]
+    read: Vec<String>,
+    #[serde(default)]
+    write: Vec<String>,
+    /// Lifetime in seconds.
+    expires_in: Option<i64>,
+}
+
+/// `POST /api/tokens` (admin): creates a token and returns its secret once.
+async fn create_token<S: Store>(
+    State(hub): HubState<S>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Answer {
+    let who = caller(&hub, &headers).await?;
+    if !who.is_admin() {
+        return Err(TaxiiError::new(
+            ErrorKind::Forbidden,
+            "only an admin token may create tokens",
+        ));
+    }
+    let req: TokenRequest = serde_json::from_slice(&body).map_err(|e| {
+        TaxiiError::new(ErrorKind::BadRequest, format!("send {{\"name\", \"read\": [collection ids], \"write\": [...], \"admin\", \"expires_in\"}}: {e}"))
+    })?;
+    let expires = req
+        .expires_in
+        .map(|s| now_micros().saturating_add(s.saturating_mul(1_000_000)));
+    let name = req.name.unwrap_or_else(|| "token".into());
+    let secret = hub
+        .create_token(&name, req.admin, req.read, req.write, expires)
+        .await?;
+    let mut r = (
+        StatusCode::CREATED,
+        json!({ "token": secret, "name": name }).to_string(),
+    )
+        .into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Ok(r)
+}
+
+async fn ready<S: Store>(State(hub): HubState<S>) -> Response {
+    match hub.store.api_roots().await {
+        Ok(_) => (StatusCode::OK, "ready").into_response(),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "storage unavailable").into_response(),
+    }
+}
+
+async fn metrics<S: Store>(State(hub): HubState<S>) -> Response {
+    let stored = hub.store.count_versions().await.unwrap_or(0);
+    let mut r = hub.metrics.render(stored).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4"),
+    );
+    r
+}

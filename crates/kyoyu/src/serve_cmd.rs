@@ -1,0 +1,192 @@
+//! `kyoyu serve`: opens the store, bootstraps an empty hub, serves TAXII.
+
+use kyoyu_store_sqlite::SqliteStore;
+use kyoyu_taxii::{Hub, HubConfig};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Settings of `kyoyu serve`. Each is a flag, a `KYOYU_*` variable, or a key
+/// of the TOML file given by `--config` (flag > variable > file > default).
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// Data directory: the SQLite database and the admin token file.
+    #[arg(long, env = "KYOYU_DATA")]
+    data: Option<PathBuf>,
+    /// Address to listen on.
+    #[arg(long, env = "KYOYU_LISTEN")]
+    listen: Option<SocketAddr>,
+    /// PostgreSQL URL (postgres://…); default: SQLite in the data directory.
+    #[arg(long, env = "KYOYU_DATABASE_URL")]
+    database_url: Option<String>,
+    /// TOML file with any of: data, listen, database_url, log_format, max_content_length, title.
+    #[arg(long, env = "KYOYU_CONFIG")]
+    config: Option<PathBuf>,
+    /// Log format: text or json.
+    #[arg(long, env = "KYOYU_LOG_FORMAT")]
+    log_format: Option<String>,
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "KYOYU_MAX_CONTENT_LENGTH")]
+    max_content_length: Option<usize>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    data: Option<PathBuf>,
+    listen: Option<SocketAddr>,
+    database_url: Option<String>,
+    log_format: Option<String>,
+    max_content_length: Option<usize>,
+    title: Option<String>,
+}
+
+fn load_file(path: Option<&Path>) -> Result<FileConfig, String> {
+    let Some(path) = path else {
+        return Ok(FileConfig::default());
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn init_logging(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KYOYU_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+/// Writes the admin token file readable by its owner only.
+fn write_secret(path: &Path, secret: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)?;
+        f.write_all(secret.as_bytes())?;
+        f.write_all(b"\n")
+    }
+    #[cfg(not(unix))]
+    {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)?;
+        f.write_all(secret.as_bytes())
+    }
+}
+
+pub(crate) fn run(args: &Args) -> u8 {
+    let file = match load_file(args.config.as_deref()) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("kyoyu: bad configuration: {e}");
+            return crate::EXIT_USAGE;
+        }
+    };
+    let data = args
+        .data
+        .clone()
+        .or(file.data)
+        .unwrap_or_else(|| PathBuf::from("kyoyu-data"));
+    let listen = args
+        .listen
+        .or(file.listen)
+        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8470)));
+    let log_format = args
+        .log_format
+        .clone()
+        .or(file.log_format)
+        .unwrap_or_else(|| "text".into());
+    init_logging(&log_format);
+    if let Some(url) = args.database_url.clone().or(file.database_url) {
+        eprintln!(
+            "kyoyu: --database-url {}: the PostgreSQL store is not built yet; leave it unset to use SQLite in {}",
+            url.split('@').next_back().unwrap_or_default(),
+            data.display()
+        );
+        return crate::EXIT_USAGE;
+    }
+    let mut config = HubConfig::default();
+    if let Some(n) = args.max_content_length.or(file.max_content_length) {
+        config.max_content_length = n;
+    }
+    if let Some(t) = file.title {
+        config.title = t;
+    }
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("kyoyu: cannot start the runtime: {e}");
+            return 1;
+        }
+    };
+    match runtime.block_on(serve(data, listen, config)) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("kyoyu: {e}");
+            1
+        }
+    }
+}
+
+async fn serve(data: PathBuf, listen: SocketAddr, config: HubConfig) -> Result<(), String> {
+    std::fs::create_dir_all(&data)
+        .map_err(|e| format!("{}: cannot create: {e}", data.display()))?;
+    let store = SqliteStore::open(&data.join("kyoyu.sqlite3")).map_err(|e| e.to_string())?;
+    let hub = Hub::open(store, config).await.map_err(|e| e.to_string())?;
+    let token_file = data.join("admin-token");
+    if !token_file.exists() {
+        let secret = hub
+            .create_token("admin", true, vec!["*".into()], vec!["*".into()], None)
+            .await
+            .map_err(|e| e.to_string())?;
+        write_secret(&token_file, &secret).map_err(|e| format!("{}: {e}", token_file.display()))?;
+        println!(
+            "kyoyu: created the admin token (also in {}, mode 0600):\n{secret}",
+            token_file.display()
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    println!(
+        "kyoyu: serving TAXII 2.1 at http://{local}/taxii2/ (data in {})",
+        data.display()
+    );
+    println!(
+        "kyoyu: connect with the admin token as `Authorization: Bearer <token>` or as the HTTP Basic password"
+    );
+    let app = tower::ServiceBuilder::new()
+        .map_request(kyoyu_taxii::with_trailing_slash)
+        .service(kyoyu_taxii::router(hub));
+    axum::serve(listener, tower::make::Shared::new(app))
+        .with_graceful_shutdown(async {
+            let ctrl_c = tokio::signal::ctrl_c();
+            #[cfg(unix)]
+            {
+                if let Ok(mut term) =
+                    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                {
+                    tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+                    return;
+                }
+            }
+            let _ = ctrl_c.await;
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    tracing::info!("shut down after finishing in-flight requests");
+    Ok(())
+}

@@ -1,0 +1,452 @@
+//! Black-box TAXII 2.1 tests against a real `kyoyu serve` over HTTP:
+//! the status-code rows and the filter rules of the spec.
+
+use crate::testkit::{TAXII, TestHub, indicator};
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+fn ids(v: &Value) -> Vec<String> {
+    v["objects"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|o| o["id"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn discovery_root_and_collections() {
+    let hub = TestHub::start();
+    let d = hub.get("/taxii2/", None);
+    assert_eq!(d.status, 200);
+    assert_eq!(d.content_type, TAXII);
+    let d = d.json();
+    assert!(d["api_roots"][0].as_str().unwrap().ends_with("/hub/"));
+    assert_eq!(
+        hub.get("/taxii2", None).status,
+        200,
+        "the trailing slash is optional"
+    );
+    let root = hub.get("/hub/", None).json();
+    assert_eq!(root["versions"][0], TAXII);
+    assert!(root["max_content_length"].as_u64().unwrap() > 0);
+    let c = hub
+        .get(&format!("/hub/collections/{}/", hub.collection), None)
+        .json();
+    assert_eq!(c["can_read"], true);
+    assert_eq!(c["can_write"], true);
+    assert_eq!(c["media_types"][0], "application/stix+json;version=2.1");
+    assert_eq!(hub.get("/nope/", None).status, 404);
+    assert_eq!(
+        hub.get(
+            "/hub/collections/00000000-0000-4000-8000-000000000000/",
+            None
+        )
+        .status,
+        404
+    );
+}
+
+#[test]
+fn authentication_and_permissions() {
+    let hub = TestHub::start();
+    let objects = hub.objects_path();
+    for (token, want) in [(Some(""), 401), (Some("kyoyu_not-a-real-token"), 401)] {
+        let a = hub.get(&objects, token);
+        assert_eq!(a.status, want);
+        assert_eq!(a.json()["http_status"], want.to_string());
+        assert!(a.json()["description"].as_str().unwrap().contains("token"));
+    }
+    // HTTP Basic with the token as password, any user name (taxii2-client, MISP, OpenCTI).
+    let basic = base64_basic("anyone", &hub.admin);
+    let a = hub.request(
+        "GET",
+        "/taxii2/",
+        Some(""),
+        &[("Authorization", &basic), ("Accept", TAXII)],
+        None,
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+
+    let reader = hub.token(&[&hub.collection], &[]);
+    let writer = hub.token(&[], &[&hub.collection]);
+    let nobody = hub.token(&[], &[]);
+    assert_eq!(hub.get(&objects, Some(&reader)).status, 200);
+    assert_eq!(
+        hub.post_objects(&[indicator(1, "2024-01-01T00:00:00.000Z")], Some(&reader))
+            .status,
+        403
+    );
+    assert_eq!(
+        hub.post_objects(&[indicator(1, "2024-01-01T00:00:00.000Z")], Some(&writer))
+            .status,
+        202
+    );
+    assert_eq!(hub.get(&objects, Some(&writer)).status, 403);
+    let c = hub
+        .get(
+            &format!("/hub/collections/{}/", hub.collection),
+            Some(&writer),
+        )
+        .json();
+    assert_eq!(
+        (c["can_read"].clone(), c["can_write"].clone()),
+        (Value::Bool(false), Value::Bool(true))
+    );
+    // A collection the caller may not use at all is not revealed.
+    assert_eq!(hub.get(&objects, Some(&nobody)).status, 404);
+    assert_eq!(
+        hub.get("/hub/collections/", Some(&nobody)).json(),
+        serde_json::json!({})
+    );
+    // Only admins create tokens.
+    let a = hub.request("POST", "/api/tokens", Some(&reader), &[], Some("{}"));
+    assert_eq!(a.status, 403);
+}
+
+fn base64_basic(user: &str, password: &str) -> String {
+    let raw = format!("{user}:{password}");
+    let table = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in raw.as_bytes().chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(table[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    format!("Basic {out}")
+}
+
+#[test]
+fn content_negotiation_and_limits() {
+    let hub = TestHub::start_with(&["--max-content-length", "20000"]);
+    let objects = hub.objects_path();
+    let a = hub.request(
+        "GET",
+        &objects,
+        None,
+        &[("Accept", "application/xml")],
+        None,
+    );
+    assert_eq!(a.status, 406);
+    assert_eq!(a.content_type, TAXII);
+    assert_eq!(
+        hub.request("GET", &objects, None, &[("Accept", "*/*")], None)
+            .status,
+        200
+    );
+    assert_eq!(
+        hub.request(
+            "GET",
+            &objects,
+            None,
+            &[("Accept", "application/taxii+json;version=2.0")],
+            None
+        )
+        .status,
+        406
+    );
+    let body =
+        serde_json::json!({"objects": [indicator(1, "2024-01-01T00:00:00.000Z")]}).to_string();
+    let a = hub.request(
+        "POST",
+        &objects,
+        None,
+        &[("Content-Type", "application/json")],
+        Some(&body),
+    );
+    assert_eq!(a.status, 415);
+    let big: Vec<Value> = (0..100)
+        .map(|n| indicator(n, "2024-01-01T00:00:00.000Z"))
+        .collect();
+    let a = hub.post_objects(&big, None);
+    assert_eq!(a.status, 413, "{}", a.body);
+    assert!(a.json()["description"].as_str().unwrap().contains("20000"));
+    let a = hub.request(
+        "POST",
+        &objects,
+        None,
+        &[("Content-Type", TAXII)],
+        Some("{not json"),
+    );
+    assert_eq!(a.status, 400);
+    let a = hub.request(
+        "POST",
+        &objects,
+        None,
+        &[("Content-Type", TAXII)],
+        Some("{\"more\": false}"),
+    );
+    assert_eq!(a.status, 422);
+    for bad in [
+        "limit=0",
+        "limit=-1",
+        "added_after=yesterday",
+        "match[version]=newest",
+        "next=forged",
+        "match[colour]=red",
+    ] {
+        let a = hub.get(&format!("{objects}?{bad}"), None);
+        assert_eq!(a.status, 400, "{bad}: {}", a.body);
+        assert!(!a.json()["description"].as_str().unwrap().is_empty());
+    }
+    let a = hub.request("DELETE", "/taxii2/", None, &[], None);
+    assert_eq!(a.status, 405);
+}
+
+#[test]
+fn ingest_status_and_idempotency() {
+    let hub = TestHub::start();
+    let mut bad = indicator(99, "2024-01-01T00:00:00.000Z");
+    bad.as_object_mut().unwrap().remove("pattern");
+    let a = hub.post_objects(&[indicator(1, "2024-01-01T00:00:00.000Z"), bad], None);
+    assert_eq!(a.status, 202);
+    let s = a.json();
+    assert_eq!(
+        (
+            s["status"].as_str(),
+            s["total_count"].as_u64(),
+            s["success_count"].as_u64(),
+            s["failure_count"].as_u64()
+        ),
+        (Some("complete"), Some(2), Some(1), Some(1))
+    );
+    assert!(
+        s["failures"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("pattern")
+    );
+    let again = hub.get(&format!("/hub/status/{}/", s["id"].as_str().unwrap()), None);
+    assert_eq!(again.status, 200);
+    assert_eq!(again.json()["success_count"], 1);
+    // The same id and version twice: a success, stored once.
+    let a = hub
+        .post_objects(&[indicator(1, "2024-01-01T00:00:00.000Z")], None)
+        .json();
+    assert_eq!(a["success_count"], 1);
+    let all = hub
+        .get(&format!("{}?match[version]=all", hub.objects_path()), None)
+        .json();
+    assert_eq!(ids(&all).len(), 1);
+    assert_eq!(
+        hub.get("/hub/status/00000000-0000-4000-8000-000000000000/", None)
+            .status,
+        404
+    );
+}
+
+#[test]
+fn versions_filters_and_delete() {
+    let hub = TestHub::start();
+    let versions = [
+        "2024-01-01T00:00:00.000Z",
+        "2024-02-01T00:00:00.000Z",
+        "2024-03-01T00:00:00.000Z",
+    ];
+    for v in versions {
+        assert_eq!(
+            hub.post_objects(&[indicator(7, v), indicator(8, v)], None)
+                .status,
+            202
+        );
+    }
+    let id = indicator(7, versions[0])["id"].as_str().unwrap().to_owned();
+    let objects = hub.objects_path();
+    let one = |q: &str| hub.get(&format!("{objects}{id}/?{q}"), None).json();
+    assert_eq!(
+        one("")["objects"].as_array().unwrap().len(),
+        1,
+        "default: last version"
+    );
+    assert_eq!(one("")["objects"][0]["modified"], versions[2]);
+    assert_eq!(
+        one("match[version]=first")["objects"][0]["modified"],
+        versions[0]
+    );
+    assert_eq!(
+        one("match[version]=all")["objects"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(
+        one("match[version]=first,last")["objects"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        one(&format!("match[version]={}", versions[1]))["objects"][0]["modified"],
+        versions[1]
+    );
+    let v = hub.get(&format!("{objects}{id}/versions/"), None).json();
+    assert_eq!(v["versions"], serde_json::json!(versions));
+    assert_eq!(
+        ids(&hub
+            .get(
+                &format!("{objects}?match[id]={id}&match[version]=all"),
+                None
+            )
+            .json())
+        .len(),
+        3
+    );
+    assert_eq!(
+        ids(&hub
+            .get(&format!("{objects}?match[type]=malware"), None)
+            .json())
+        .len(),
+        0
+    );
+    assert_eq!(
+        ids(&hub
+            .get(&format!("{objects}?match[type]=indicator"), None)
+            .json())
+        .len(),
+        2
+    );
+    assert_eq!(
+        ids(&hub
+            .get(&format!("{objects}?match[spec_version]=2.1"), None)
+            .json())
+        .len(),
+        2
+    );
+    let m = hub
+        .get(
+            &format!("/hub/collections/{}/manifest/", hub.collection),
+            None,
+        )
+        .json();
+    assert_eq!(m["objects"].as_array().unwrap().len(), 2);
+    assert!(
+        m["objects"][0]["date_added"]
+            .as_str()
+            .unwrap()
+            .ends_with('Z')
+    );
+    // Delete one version, then the rest.
+    let a = hub.request(
+        "DELETE",
+        &format!("{objects}{id}/?match[version]={}", versions[2]),
+        None,
+        &[],
+        None,
+    );
+    assert_eq!(a.status, 200);
+    assert_eq!(
+        one("")["objects"][0]["modified"],
+        versions[1],
+        "the last version is now the second"
+    );
+    assert_eq!(
+        hub.request("DELETE", &format!("{objects}{id}/"), None, &[], None)
+            .status,
+        200
+    );
+    assert_eq!(hub.get(&format!("{objects}{id}/"), None).status, 404);
+    assert_eq!(
+        hub.get(&format!("{objects}{id}/versions/"), None).status,
+        404
+    );
+    assert_eq!(
+        hub.request("DELETE", &format!("{objects}{id}/"), None, &[], None)
+            .status,
+        404
+    );
+}
+
+#[test]
+fn pagination_is_complete_and_added_after_is_strict() {
+    let hub = TestHub::start();
+    for chunk in (0..250).collect::<Vec<_>>().chunks(50) {
+        let batch: Vec<Value> = chunk
+            .iter()
+            .map(|n| indicator(*n, "2024-01-01T00:00:00.000Z"))
+            .collect();
+        assert_eq!(hub.post_objects(&batch, None).status, 202);
+    }
+    let objects = hub.objects_path();
+    let mut seen = BTreeSet::new();
+    let mut next: Option<String> = None;
+    let mut pages = 0;
+    let mut last_added: Option<String> = None;
+    loop {
+        let q = match &next {
+            Some(n) => format!("{objects}?limit=7&next={n}"),
+            None => format!("{objects}?limit=7"),
+        };
+        let a = hub.get(&q, None);
+        assert_eq!(a.status, 200, "{}", a.body);
+        let first = a.header("x-taxii-date-added-first").map(str::to_owned);
+        last_added = a
+            .header("x-taxii-date-added-last")
+            .map(str::to_owned)
+            .or(last_added);
+        let body = a.json();
+        for id in ids(&body) {
+            assert!(seen.insert(id.clone()), "{id} repeated");
+        }
+        assert!(first.is_some());
+        pages += 1;
+        if body["more"] == true {
+            next = Some(
+                body["next"]
+                    .as_str()
+                    .expect("next is present whenever more is true")
+                    .to_owned(),
+            );
+        } else {
+            assert!(body.get("next").is_none());
+            break;
+        }
+    }
+    assert_eq!(seen.len(), 250);
+    assert_eq!(pages, 36);
+    // added_after is strict: nothing is added after the last date_added.
+    let after = last_added.unwrap();
+    let a = hub
+        .get(&format!("{objects}?added_after={after}"), None)
+        .json();
+    assert_eq!(ids(&a).len(), 0, "added_after must be strict");
+    assert_eq!(a["more"], false);
+    // A cursor survives a restart (it is signed with a key kept in the database).
+    let mut hub = hub;
+    let first_page = hub.get(&format!("{objects}?limit=100"), None).json();
+    let cursor = first_page["next"].as_str().unwrap().to_owned();
+    hub.kill_and_restart();
+    let rest = hub
+        .get(&format!("{objects}?limit=1000&next={cursor}"), None)
+        .json();
+    assert_eq!(ids(&rest).len(), 150);
+}
+
+#[test]
+fn acknowledged_objects_survive_kill_9() {
+    let mut hub = TestHub::start();
+    let batch: Vec<Value> = (0..500)
+        .map(|n| indicator(n, "2024-01-01T00:00:00.000Z"))
+        .collect();
+    let a = hub.post_objects(&batch, None);
+    assert_eq!(a.status, 202);
+    assert_eq!(a.json()["success_count"], 500);
+    hub.kill_and_restart();
+    let all = hub
+        .get(&format!("{}?limit=10000", hub.objects_path()), None)
+        .json();
+    assert_eq!(ids(&all).len(), 500);
+}

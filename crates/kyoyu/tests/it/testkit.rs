@@ -1,0 +1,228 @@
+//! A real hub on a free port: the `kyoyu serve` process, killed on drop.
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+pub(crate) struct TestHub {
+    child: Child,
+    pub(crate) base: String,
+    pub(crate) admin: String,
+    pub(crate) collection: String,
+    pub(crate) dir: tempfile::TempDir,
+    extra: Vec<String>,
+}
+
+/// An HTTP answer: status, headers we look at, body.
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) content_type: String,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: String,
+}
+
+impl Answer {
+    pub(crate) fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+pub(crate) const TAXII: &str = "application/taxii+json;version=2.1";
+
+fn spawn(dir: &std::path::Path, extra: &[String]) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kyoyu"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(dir)
+        .args(extra)
+        .env("KYOYU_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start kyoyu serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let base = loop {
+        let line = lines
+            .next()
+            .expect("kyoyu serve exited before serving")
+            .expect("read stdout");
+        if let Some(rest) = line.strip_prefix("kyoyu: serving TAXII 2.1 at ") {
+            let url = rest.split_whitespace().next().expect("url");
+            break url.trim_end_matches("/taxii2/").to_owned();
+        }
+    };
+    // Keep draining stdout so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, base)
+}
+
+impl TestHub {
+    pub(crate) fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    pub(crate) fn start_with(extra: &[&str]) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let extra: Vec<String> = extra.iter().map(|s| (*s).to_owned()).collect();
+        let (child, base) = spawn(dir.path(), &extra);
+        let admin = std::fs::read_to_string(dir.path().join("admin-token"))
+            .expect("admin token")
+            .trim()
+            .to_owned();
+        let mut hub = Self {
+            child,
+            base,
+            admin,
+            collection: String::new(),
+            dir,
+            extra,
+        };
+        let cols = hub.get("/hub/collections/", None).json();
+        hub.collection = cols["collections"][0]["id"]
+            .as_str()
+            .expect("default collection")
+            .to_owned();
+        hub
+    }
+
+    /// Kills the process with SIGKILL and starts it again on the same data.
+    pub(crate) fn kill_and_restart(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let (child, base) = spawn(self.dir.path(), &self.extra);
+        self.child = child;
+        self.base = base;
+    }
+
+    pub(crate) fn objects_path(&self) -> String {
+        format!("/hub/collections/{}/objects/", self.collection)
+    }
+
+    pub(crate) fn request(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> Answer {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .new_agent();
+        let url = format!("{}{path}", self.base);
+        let token = token.unwrap_or(&self.admin);
+        let auth = format!("Bearer {token}");
+        let result = match (method, body) {
+            ("GET", _) => {
+                let mut r = agent.get(&url);
+                if !token.is_empty() {
+                    r = r.header("Authorization", &auth);
+                }
+                for (k, v) in headers {
+                    r = r.header(*k, *v);
+                }
+                r.call()
+            }
+            ("DELETE", _) => {
+                let mut r = agent.delete(&url).header("Authorization", &auth);
+                for (k, v) in headers {
+                    r = r.header(*k, *v);
+                }
+                r.call()
+            }
+            (_, body) => {
+                let mut r = agent.post(&url).header("Authorization", &auth);
+                for (k, v) in headers {
+                    r = r.header(*k, *v);
+                }
+                r.send(body.unwrap_or_default())
+            }
+        };
+        let mut response = result.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let status = response.status().as_u16();
+        let headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    v.to_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(1 << 30)
+            .read_to_string()
+            .unwrap_or_default();
+        Answer {
+            status,
+            content_type,
+            headers,
+            body,
+        }
+    }
+
+    pub(crate) fn get(&self, path: &str, token: Option<&str>) -> Answer {
+        self.request("GET", path, token, &[("Accept", TAXII)], None)
+    }
+
+    pub(crate) fn post_objects(&self, objects: &[Value], token: Option<&str>) -> Answer {
+        let body = serde_json::json!({ "objects": objects }).to_string();
+        self.request(
+            "POST",
+            &self.objects_path(),
+            token,
+            &[("Content-Type", TAXII), ("Accept", TAXII)],
+            Some(&body),
+        )
+    }
+
+    /// Creates a token through the REST API.
+    pub(crate) fn token(&self, read: &[&str], write: &[&str]) -> String {
+        let body = serde_json::json!({ "name": "test", "read": read, "write": write }).to_string();
+        let a = self.request(
+            "POST",
+            "/api/tokens",
+            None,
+            &[("Content-Type", "application/json")],
+            Some(&body),
+        );
+        assert_eq!(a.status, 201, "{}", a.body);
+        a.json()["token"].as_str().expect("token").to_owned()
+    }
+}
+
+impl Drop for TestHub {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A valid indicator with a given id (UUIDv4 text) and modified time.
+pub(crate) fn indicator(n: usize, modified: &str) -> Value {
+    serde_json::json!({
+        "type": "indicator", "spec_version": "2.1",
+        "id": format!("indicator--{:08x}-0000-4000-8000-{:012x}", n, n),
+        "created": "2024-01-01T00:00:00.000Z", "modified": modified,
+        "name": format!("indicator {n}"), "description": "test",
+        "indicator_types": ["malicious-activity"], "pattern_type": "stix", "valid_from": "2024-01-01T00:00:00Z",
+        "pattern": format!("[ipv4-addr:value = '198.51.100.{}']", n % 250)
+    })
+}
