@@ -1,7 +1,12 @@
 //! Random requests at the router: whatever arrives, the hub answers with a
 //! TAXII error or a success, never a 5xx and never a panic.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use axum::body::Body;
 use axum::http::Request;
