@@ -39,6 +39,7 @@ CREATE INDEX objects_by_seq   ON objects (collection, seq);
 CREATE INDEX objects_last     ON objects (collection, is_last, seq);
 CREATE INDEX objects_by_type  ON objects (collection, type, is_last, seq);
 CREATE INDEX objects_by_added ON objects (collection, date_added);
+CREATE INDEX objects_by_id    ON objects (collection, id, version_key);
 
 CREATE TABLE statuses (
     id       TEXT PRIMARY KEY,

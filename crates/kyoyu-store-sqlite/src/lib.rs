@@ -270,7 +270,7 @@ impl Store for SqliteStore {
                 let mut exists = tx
                     .prepare_cached(
                         "SELECT MIN(version_key), MAX(version_key), SUM(version_key = ?3)
-                         FROM objects WHERE collection = ?1 AND id = ?2",
+                         FROM objects INDEXED BY objects_by_id WHERE collection = ?1 AND id = ?2",
                     )
                     .map_err(err)?;
                 let mut clear_last = tx
@@ -335,7 +335,9 @@ impl Store for SqliteStore {
             } else {
                 "seq, date_added, id, version, spec_version, type, ''"
             };
-            let mut sql = format!("SELECT {cols} FROM objects WHERE collection = ?");
+            // With ids, go straight to them; otherwise let SQLite pick (it walks seq order).
+            let index = if q.ids.is_empty() { "" } else { " INDEXED BY objects_by_id" };
+            let mut sql = format!("SELECT {cols} FROM objects{index} WHERE collection = ?");
             let mut args = vec![SqlValue::Text(q.collection.clone())];
             if let Some(seq) = q.after_seq {
                 sql.push_str(" AND seq > ?");
