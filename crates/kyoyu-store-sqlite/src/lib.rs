@@ -336,7 +336,11 @@ impl Store for SqliteStore {
                 "seq, date_added, id, version, spec_version, type, ''"
             };
             // With ids, go straight to them; otherwise let SQLite pick (it walks seq order).
-            let index = if q.ids.is_empty() { "" } else { " INDEXED BY objects_by_id" };
+            let index = if q.ids.is_empty() {
+                ""
+            } else {
+                " INDEXED BY objects_by_id"
+            };
             let mut sql = format!("SELECT {cols} FROM objects{index} WHERE collection = ?");
             let mut args = vec![SqlValue::Text(q.collection.clone())];
             if let Some(seq) = q.after_seq {

@@ -154,7 +154,11 @@ async fn caller<S: Store>(hub: &Hub<S>, headers: &HeaderMap) -> Result<Caller, T
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .ok_or_else(|| unauthorized("send an API token as `Authorization: Bearer <token>` or as the HTTP Basic password"))?;
-    let secret = if let Some(token) = value.strip_prefix("Bearer ") {
+    // `Token <key>` is what taxii2-client's token helper sends.
+    let secret = if let Some(token) = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("Token "))
+    {
         token.trim().to_owned()
     } else if let Some(basic) = value.strip_prefix("Basic ") {
         let decoded = base64::engine::general_purpose::STANDARD

@@ -450,3 +450,83 @@ fn acknowledged_objects_survive_kill_9() {
         .json();
     assert_eq!(ids(&all).len(), 500);
 }
+
+#[test]
+fn paging_while_others_write_skips_and_repeats_nothing() {
+    let hub = TestHub::start();
+    for chunk in (0..300).collect::<Vec<_>>().chunks(100) {
+        let batch: Vec<Value> = chunk
+            .iter()
+            .map(|n| indicator(*n, "2024-01-01T00:00:00.000Z"))
+            .collect();
+        assert_eq!(hub.post_objects(&batch, None).status, 202);
+    }
+    let objects = hub.objects_path();
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(|| {
+            for round in 0..20 {
+                let batch: Vec<Value> = (0..25)
+                    .map(|i| indicator(1000 + round * 25 + i, "2024-01-01T00:00:00.000Z"))
+                    .collect();
+                assert_eq!(hub.post_objects(&batch, None).status, 202);
+            }
+        });
+        let mut seen = BTreeSet::new();
+        let mut next: Option<String> = None;
+        loop {
+            let q = next.as_ref().map_or(format!("{objects}?limit=13"), |n| {
+                format!("{objects}?limit=13&next={n}")
+            });
+            let body = hub.get(&q, None).json();
+            for id in ids(&body) {
+                assert!(
+                    seen.insert(id.clone()),
+                    "{id} repeated while another client wrote"
+                );
+            }
+            match body["next"].as_str() {
+                Some(n) if body["more"] == true => next = Some(n.to_owned()),
+                _ => break,
+            }
+        }
+        writer.join().unwrap();
+        // Every object present before paging began was returned.
+        for n in 0..300 {
+            let id = indicator(n, "2024-01-01T00:00:00.000Z")["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            assert!(seen.contains(&id), "{id} skipped");
+        }
+    });
+}
+
+#[test]
+fn operations_endpoints() {
+    let hub = TestHub::start();
+    assert_eq!(hub.get("/healthz", Some("")).status, 200);
+    assert_eq!(hub.get("/readyz", Some("")).status, 200);
+    hub.post_objects(&[indicator(1, "2024-01-01T00:00:00.000Z")], None);
+    let m = hub.get("/metrics", Some(""));
+    assert_eq!(m.status, 200);
+    assert!(
+        m.body.contains("kyoyu_objects_ingested_total 1"),
+        "{}",
+        m.body
+    );
+    assert!(m.body.contains("kyoyu_stored_versions 1"));
+    assert!(m.body.contains("kyoyu_http_request_seconds_bucket"));
+    // taxii2-client's token helper sends `Authorization: Token <key>`.
+    let token = format!("Token {}", hub.admin);
+    assert_eq!(
+        hub.request(
+            "GET",
+            "/taxii2/",
+            Some(""),
+            &[("Authorization", &token)],
+            None
+        )
+        .status,
+        200
+    );
+}
