@@ -1,5 +1,7 @@
 //! `kyoyu serve`: opens the store, bootstraps an empty hub, serves TAXII.
 
+use kyoyu_store::Store;
+use kyoyu_store_postgres::PostgresStore;
 use kyoyu_store_sqlite::SqliteStore;
 use kyoyu_taxii::{Hub, HubConfig};
 use std::net::SocketAddr;
@@ -15,7 +17,7 @@ pub(crate) struct Args {
     /// Address to listen on.
     #[arg(long, env = "KYOYU_LISTEN")]
     listen: Option<SocketAddr>,
-    /// PostgreSQL URL (postgres://…); default: SQLite in the data directory.
+    /// PostgreSQL URL (postgres://user@host:port/db); default: SQLite in the data directory.
     #[arg(long, env = "KYOYU_DATABASE_URL")]
     database_url: Option<String>,
     /// TOML file with any of: data, listen, database_url, log_format, max_content_length, title.
@@ -109,11 +111,12 @@ pub(crate) fn run(args: &Args) -> u8 {
         .or(file.log_format)
         .unwrap_or_else(|| "text".into());
     init_logging(&log_format);
-    if let Some(url) = args.database_url.clone().or(file.database_url) {
+    let database_url = args.database_url.clone().or(file.database_url);
+    if let Some(url) = &database_url
+        && !(url.starts_with("postgres://") || url.starts_with("postgresql://"))
+    {
         eprintln!(
-            "kyoyu: --database-url {}: the PostgreSQL store is not built yet; leave it unset to use SQLite in {}",
-            url.split('@').next_back().unwrap_or_default(),
-            data.display()
+            "kyoyu: --database-url must be a postgres:// URL (leave it unset for SQLite in the data directory)"
         );
         return crate::EXIT_USAGE;
     }
@@ -131,7 +134,7 @@ pub(crate) fn run(args: &Args) -> u8 {
             return 1;
         }
     };
-    match runtime.block_on(serve(data, listen, config)) {
+    match runtime.block_on(serve(data, listen, database_url, config)) {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("kyoyu: {e}");
@@ -140,10 +143,35 @@ pub(crate) fn run(args: &Args) -> u8 {
     }
 }
 
-async fn serve(data: PathBuf, listen: SocketAddr, config: HubConfig) -> Result<(), String> {
+async fn serve(
+    data: PathBuf,
+    listen: SocketAddr,
+    database_url: Option<String>,
+    config: HubConfig,
+) -> Result<(), String> {
     std::fs::create_dir_all(&data)
         .map_err(|e| format!("{}: cannot create: {e}", data.display()))?;
-    let store = SqliteStore::open(&data.join("kyoyu.sqlite3")).map_err(|e| e.to_string())?;
+    match database_url {
+        Some(url) => {
+            let store = PostgresStore::connect(&url)
+                .await
+                .map_err(|e| format!("PostgreSQL: {e}"))?;
+            serve_store(store, data, listen, config).await
+        }
+        None => {
+            let store =
+                SqliteStore::open(&data.join("kyoyu.sqlite3")).map_err(|e| e.to_string())?;
+            serve_store(store, data, listen, config).await
+        }
+    }
+}
+
+async fn serve_store<S: Store>(
+    store: S,
+    data: PathBuf,
+    listen: SocketAddr,
+    config: HubConfig,
+) -> Result<(), String> {
     let hub = Hub::open(store, config).await.map_err(|e| e.to_string())?;
     let token_file = data.join("admin-token");
     if !token_file.exists() {

@@ -11,6 +11,7 @@
 mod cli;
 mod corpus;
 mod fuzz_replay;
+mod interop;
 mod oracle;
 mod support;
 mod taxii;

@@ -1,7 +1,7 @@
 //! Black-box TAXII 2.1 tests against a real `kyoyu serve` over HTTP:
 //! the status-code rows and the filter rules of the spec.
 
-use crate::testkit::{TAXII, TestHub, indicator};
+use crate::testkit::{Backend, TAXII, TestHub, indicator, on_both_stores};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -16,9 +16,13 @@ fn ids(v: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-#[test]
-fn discovery_root_and_collections() {
-    let hub = TestHub::start();
+on_both_stores!(
+    discovery_root_and_collections,
+    discovery_root_and_collections_on
+);
+
+fn discovery_root_and_collections_on(backend: Backend) {
+    let hub = TestHub::start(backend);
     let d = hub.get("/taxii2/", None);
     assert_eq!(d.status, 200);
     assert_eq!(d.content_type, TAXII);
@@ -49,9 +53,13 @@ fn discovery_root_and_collections() {
     );
 }
 
-#[test]
-fn authentication_and_permissions() {
-    let hub = TestHub::start();
+on_both_stores!(
+    authentication_and_permissions,
+    authentication_and_permissions_on
+);
+
+fn authentication_and_permissions_on(backend: Backend) {
+    let hub = TestHub::start(backend);
     let objects = hub.objects_path();
     for (token, want) in [(Some(""), 401), (Some("kyoyu_not-a-real-token"), 401)] {
         let a = hub.get(&objects, token);
@@ -128,9 +136,13 @@ fn base64_basic(user: &str, password: &str) -> String {
     format!("Basic {out}")
 }
 
-#[test]
-fn content_negotiation_and_limits() {
-    let hub = TestHub::start_with(&["--max-content-length", "20000"]);
+on_both_stores!(
+    content_negotiation_and_limits,
+    content_negotiation_and_limits_on
+);
+
+fn content_negotiation_and_limits_on(backend: Backend) {
+    let hub = TestHub::start_with(backend, &["--max-content-length", "20000"]);
     let objects = hub.objects_path();
     let a = hub.request(
         "GET",
@@ -205,9 +217,13 @@ fn content_negotiation_and_limits() {
     assert_eq!(a.status, 405);
 }
 
-#[test]
-fn ingest_status_and_idempotency() {
-    let hub = TestHub::start();
+on_both_stores!(
+    ingest_status_and_idempotency,
+    ingest_status_and_idempotency_on
+);
+
+fn ingest_status_and_idempotency_on(backend: Backend) {
+    let hub = TestHub::start(backend);
     let mut bad = indicator(99, "2024-01-01T00:00:00.000Z");
     bad.as_object_mut().unwrap().remove("pattern");
     let a = hub.post_objects(&[indicator(1, "2024-01-01T00:00:00.000Z"), bad], None);
@@ -247,9 +263,10 @@ fn ingest_status_and_idempotency() {
     );
 }
 
-#[test]
-fn versions_filters_and_delete() {
-    let hub = TestHub::start();
+on_both_stores!(versions_filters_and_delete, versions_filters_and_delete_on);
+
+fn versions_filters_and_delete_on(backend: Backend) {
+    let hub = TestHub::start(backend);
     let versions = [
         "2024-01-01T00:00:00.000Z",
         "2024-02-01T00:00:00.000Z",
@@ -370,9 +387,13 @@ fn versions_filters_and_delete() {
     );
 }
 
-#[test]
-fn pagination_is_complete_and_added_after_is_strict() {
-    let hub = TestHub::start();
+on_both_stores!(
+    pagination_is_complete_and_added_after_is_strict,
+    pagination_is_complete_and_added_after_is_strict_on
+);
+
+fn pagination_is_complete_and_added_after_is_strict_on(backend: Backend) {
+    let hub = TestHub::start(backend);
     for chunk in (0..250).collect::<Vec<_>>().chunks(50) {
         let batch: Vec<Value> = chunk
             .iter()
@@ -435,9 +456,13 @@ fn pagination_is_complete_and_added_after_is_strict() {
     assert_eq!(ids(&rest).len(), 150);
 }
 
-#[test]
-fn acknowledged_objects_survive_kill_9() {
-    let mut hub = TestHub::start();
+on_both_stores!(
+    acknowledged_objects_survive_kill_9,
+    acknowledged_objects_survive_kill_9_on
+);
+
+fn acknowledged_objects_survive_kill_9_on(backend: Backend) {
+    let mut hub = TestHub::start(backend);
     let batch: Vec<Value> = (0..500)
         .map(|n| indicator(n, "2024-01-01T00:00:00.000Z"))
         .collect();
@@ -451,9 +476,13 @@ fn acknowledged_objects_survive_kill_9() {
     assert_eq!(ids(&all).len(), 500);
 }
 
-#[test]
-fn paging_while_others_write_skips_and_repeats_nothing() {
-    let hub = TestHub::start();
+on_both_stores!(
+    paging_while_others_write_skips_and_repeats_nothing,
+    paging_while_others_write_skips_and_repeats_nothing_on
+);
+
+fn paging_while_others_write_skips_and_repeats_nothing_on(backend: Backend) {
+    let hub = TestHub::start(backend);
     for chunk in (0..300).collect::<Vec<_>>().chunks(100) {
         let batch: Vec<Value> = chunk
             .iter()
@@ -501,9 +530,10 @@ fn paging_while_others_write_skips_and_repeats_nothing() {
     });
 }
 
-#[test]
-fn operations_endpoints() {
-    let hub = TestHub::start();
+on_both_stores!(operations_endpoints, operations_endpoints_on);
+
+fn operations_endpoints_on(backend: Backend) {
+    let hub = TestHub::start(backend);
     assert_eq!(hub.get("/healthz", Some("")).status, 200);
     assert_eq!(hub.get("/readyz", Some("")).status, 200);
     hub.post_objects(&[indicator(1, "2024-01-01T00:00:00.000Z")], None);

@@ -4,6 +4,28 @@ use serde_json::Value;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
+/// Which store a test hub runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh database on the test PostgreSQL server that `scripts/test` starts.
+fn fresh_postgres_database() -> String {
+    let server = std::env::var("KYOYU_TEST_POSTGRES").unwrap_or_else(|_| {
+        panic!("KYOYU_TEST_POSTGRES is not set: run `scripts/test`, which starts a PostgreSQL server for the tests")
+    });
+    let name = format!("kyoyu_{}", uuid::Uuid::new_v4().simple());
+    let status = Command::new("psql")
+        .arg(format!("{server}/postgres"))
+        .args(["-q", "-c", &format!("CREATE DATABASE {name}")])
+        .status()
+        .expect("run psql");
+    assert!(status.success(), "cannot create database {name}");
+    format!("{server}/{name}")
+}
+
 pub(crate) struct TestHub {
     child: Child,
     pub(crate) base: String,
@@ -64,13 +86,17 @@ fn spawn(dir: &std::path::Path, extra: &[String]) -> (Child, String) {
 }
 
 impl TestHub {
-    pub(crate) fn start() -> Self {
-        Self::start_with(&[])
+    pub(crate) fn start(backend: Backend) -> Self {
+        Self::start_with(backend, &[])
     }
 
-    pub(crate) fn start_with(extra: &[&str]) -> Self {
+    pub(crate) fn start_with(backend: Backend, extra: &[&str]) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        let extra: Vec<String> = extra.iter().map(|s| (*s).to_owned()).collect();
+        let mut extra: Vec<String> = extra.iter().map(|s| (*s).to_owned()).collect();
+        if backend == Backend::Postgres {
+            extra.push("--database-url".into());
+            extra.push(fresh_postgres_database());
+        }
         let (child, base) = spawn(dir.path(), &extra);
         let admin = std::fs::read_to_string(dir.path().join("admin-token"))
             .expect("admin token")
@@ -226,3 +252,22 @@ pub(crate) fn indicator(n: usize, modified: &str) -> Value {
         "pattern": format!("[ipv4-addr:value = '198.51.100.{}']", n % 250)
     })
 }
+
+/// Runs a test body on every backend: `on_both_stores!(name, |backend| { … })`.
+macro_rules! on_both_stores {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[test]
+            fn sqlite() {
+                ($body)(crate::testkit::Backend::Sqlite)
+            }
+            #[test]
+            fn postgres() {
+                ($body)(crate::testkit::Backend::Postgres)
+            }
+        }
+    };
+}
+pub(crate) use on_both_stores;

@@ -1,0 +1,471 @@
+//! The PostgreSQL store: the same records as the SQLite store, for
+//! deployments where several hub processes share one database.
+//!
+//! Writers lock the single `clock` row for their transaction, so versions
+//! become visible in `seq` order and `date_added` only grows: a `next`
+//! cursor issued by any process never skips or repeats an object.
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use kyoyu_store::{
+    Added, ApiRoot, Collection, Micros, NewVersion, Page, Query, Result, Status, Store, StoreError,
+    StoredVersion, TokenRecord, VersionSelect,
+};
+use tokio_postgres::NoTls;
+use tokio_postgres::types::ToSql;
+
+const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../migrations/0001_initial.sql"))];
+
+fn err(e: impl std::fmt::Display) -> StoreError {
+    StoreError(e.to_string())
+}
+
+/// The PostgreSQL store. Cheap to clone.
+#[derive(Clone)]
+pub struct PostgresStore {
+    pool: Pool,
+}
+
+impl std::fmt::Debug for PostgresStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PostgresStore")
+    }
+}
+
+impl PostgresStore {
+    /// Connects (`postgres://user@host:port/db`) and applies the migrations.
+    pub async fn connect(url: &str) -> Result<Self> {
+        let config: tokio_postgres::Config = url.parse().map_err(err)?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager).max_size(16).build().map_err(err)?;
+        let store = Self { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        let mut client = self.pool.get().await.map_err(err)?;
+        let tx = client.transaction().await.map_err(err)?;
+        // One migrator at a time across processes.
+        tx.execute("SELECT pg_advisory_xact_lock(8470)", &[])
+            .await
+            .map_err(err)?;
+        tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            .await
+            .map_err(err)?;
+        let current: i32 = tx
+            .query_opt("SELECT max(version) FROM schema_version", &[])
+            .await
+            .map_err(err)?
+            .and_then(|r| r.get::<_, Option<i32>>(0))
+            .unwrap_or(0);
+        for (version, sql) in MIGRATIONS {
+            if *version > current {
+                tx.batch_execute(sql).await.map_err(err)?;
+                tx.execute(
+                    "INSERT INTO schema_version (version) VALUES ($1)",
+                    &[version],
+                )
+                .await
+                .map_err(err)?;
+            }
+        }
+        tx.commit().await.map_err(err)
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Object> {
+        self.pool.get().await.map_err(err)
+    }
+}
+
+/// Builds `WHERE` clauses with numbered parameters.
+struct Sql {
+    text: String,
+    params: Vec<Box<dyn ToSql + Sync + Send>>,
+}
+
+impl Sql {
+    fn new(text: &str) -> Self {
+        Self {
+            text: text.to_owned(),
+            params: Vec::new(),
+        }
+    }
+
+    fn param(&mut self, value: impl ToSql + Sync + Send + 'static) -> String {
+        self.params.push(Box::new(value));
+        format!("${}", self.params.len())
+    }
+
+    fn any(&mut self, column: &str, values: &[String]) {
+        if !values.is_empty() {
+            let p = self.param(values.to_vec());
+            self.text.push_str(&format!(" AND {column} = ANY({p})"));
+        }
+    }
+
+    fn versions(&mut self, v: &VersionSelect) {
+        if v.all {
+            return;
+        }
+        let mut parts = Vec::new();
+        if v.last || (!v.first && v.at.is_empty()) {
+            parts.push("is_last".to_owned());
+        }
+        if v.first {
+            parts.push("is_first".to_owned());
+        }
+        if !v.at.is_empty() {
+            let p = self.param(v.at.clone());
+            parts.push(format!("version_key = ANY({p})"));
+        }
+        self.text
+            .push_str(&format!(" AND ({})", parts.join(" OR ")));
+    }
+
+    fn refs(&self) -> Vec<&(dyn ToSql + Sync)> {
+        self.params
+            .iter()
+            .map(|p| p.as_ref() as &(dyn ToSql + Sync))
+            .collect()
+    }
+}
+
+fn list_to_text(list: &[String]) -> String {
+    serde_json::to_string(list).unwrap_or_else(|_| "[]".into())
+}
+
+fn text_to_list(text: &str) -> Vec<String> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+impl Store for PostgresStore {
+    async fn api_roots(&self) -> Result<Vec<ApiRoot>> {
+        let c = self.client().await?;
+        let rows = c
+            .query(
+                "SELECT path, title, description FROM api_roots ORDER BY path",
+                &[],
+            )
+            .await
+            .map_err(err)?;
+        Ok(rows
+            .iter()
+            .map(|r| ApiRoot {
+                path: r.get(0),
+                title: r.get(1),
+                description: r.get(2),
+            })
+            .collect())
+    }
+
+    async fn put_api_root(&self, root: ApiRoot) -> Result<()> {
+        let c = self.client().await?;
+        c.execute(
+            "INSERT INTO api_roots (path, title, description) VALUES ($1, $2, $3)
+             ON CONFLICT (path) DO UPDATE SET title = excluded.title, description = excluded.description",
+            &[&root.path, &root.title, &root.description],
+        )
+        .await
+        .map_err(err)?;
+        Ok(())
+    }
+
+    async fn collections(&self, api_root: &str) -> Result<Vec<Collection>> {
+        let c = self.client().await?;
+        let rows = c
+            .query(
+                "SELECT id, api_root, title, description, alias FROM collections WHERE api_root = $1 ORDER BY title, id",
+                &[&api_root],
+            )
+            .await
+            .map_err(err)?;
+        Ok(rows
+            .iter()
+            .map(|r| Collection {
+                id: r.get(0),
+                api_root: r.get(1),
+                title: r.get(2),
+                description: r.get(3),
+                alias: r.get(4),
+            })
+            .collect())
+    }
+
+    async fn put_collection(&self, col: Collection) -> Result<()> {
+        let c = self.client().await?;
+        c.execute(
+            "INSERT INTO collections (id, api_root, title, description, alias) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description, alias = excluded.alias",
+            &[&col.id, &col.api_root, &col.title, &col.description, &col.alias],
+        )
+        .await
+        .map_err(err)?;
+        Ok(())
+    }
+
+    async fn add_versions(
+        &self,
+        collection: &str,
+        versions: Vec<NewVersion>,
+        now: Micros,
+    ) -> Result<Vec<Added>> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(err)?;
+        let last_added: i64 = tx
+            .query_one("SELECT last_added FROM clock WHERE one = 1 FOR UPDATE", &[])
+            .await
+            .map_err(err)?
+            .get(0);
+        let mut clock = last_added.max(now - 1);
+        let exists = tx
+            .prepare(
+                "SELECT min(version_key), max(version_key), count(*) FILTER (WHERE version_key = $3)
+                 FROM objects WHERE collection = $1 AND id = $2",
+            )
+            .await
+            .map_err(err)?;
+        let clear_last = tx
+            .prepare(
+                "UPDATE objects SET is_last = false WHERE collection = $1 AND id = $2 AND is_last",
+            )
+            .await
+            .map_err(err)?;
+        let clear_first = tx
+            .prepare("UPDATE objects SET is_first = false WHERE collection = $1 AND id = $2 AND is_first")
+            .await
+            .map_err(err)?;
+        let insert = tx
+            .prepare(
+                "INSERT INTO objects (collection, id, version, version_key, spec_version, type, date_added, is_first, is_last, json)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .await
+            .map_err(err)?;
+        let mut out = Vec::with_capacity(versions.len());
+        for v in versions {
+            let row = tx
+                .query_one(&exists, &[&collection, &v.id, &v.version_key])
+                .await
+                .map_err(err)?;
+            let (min, max, same): (Option<i64>, Option<i64>, i64) =
+                (row.get(0), row.get(1), row.get(2));
+            if same > 0 {
+                out.push(Added::Duplicate);
+                continue;
+            }
+            let is_last = max.is_none_or(|m| v.version_key > m);
+            let is_first = min.is_none_or(|m| v.version_key < m);
+            if is_last && max.is_some() {
+                tx.execute(&clear_last, &[&collection, &v.id])
+                    .await
+                    .map_err(err)?;
+            }
+            if is_first && min.is_some() {
+                tx.execute(&clear_first, &[&collection, &v.id])
+                    .await
+                    .map_err(err)?;
+            }
+            clock = clock.max(now).max(clock + 1);
+            tx.execute(
+                &insert,
+                &[
+                    &collection,
+                    &v.id,
+                    &v.version,
+                    &v.version_key,
+                    &v.spec_version,
+                    &v.object_type,
+                    &clock,
+                    &is_first,
+                    &is_last,
+                    &v.json,
+                ],
+            )
+            .await
+            .map_err(err)?;
+            out.push(Added::New);
+        }
+        tx.execute("UPDATE clock SET last_added = $1 WHERE one = 1", &[&clock])
+            .await
+            .map_err(err)?;
+        tx.commit().await.map_err(err)?;
+        Ok(out)
+    }
+
+    async fn query(&self, q: Query) -> Result<Page> {
+        let cols = if q.with_json {
+            "seq, date_added, id, version, spec_version, type, json"
+        } else {
+            "seq, date_added, id, version, spec_version, type, ''"
+        };
+        let mut sql = Sql::new(&format!("SELECT {cols} FROM objects WHERE collection = $1"));
+        sql.params.push(Box::new(q.collection.clone()));
+        if let Some(seq) = q.after_seq {
+            let p = sql.param(seq);
+            sql.text.push_str(&format!(" AND seq > {p}"));
+        }
+        if let Some(t) = q.added_after {
+            let p = sql.param(t);
+            sql.text.push_str(&format!(" AND date_added > {p}"));
+        }
+        sql.any("id", &q.ids);
+        sql.any("type", &q.types);
+        sql.any("spec_version", &q.spec_versions);
+        sql.versions(&q.versions);
+        let limit = sql.param(i64::try_from(q.limit).unwrap_or(i64::MAX).saturating_add(1));
+        sql.text.push_str(&format!(" ORDER BY seq LIMIT {limit}"));
+        let c = self.client().await?;
+        let rows = c.query(&sql.text, &sql.refs()).await.map_err(err)?;
+        let mut items: Vec<StoredVersion> = rows
+            .iter()
+            .map(|r| StoredVersion {
+                seq: r.get(0),
+                date_added: r.get(1),
+                id: r.get(2),
+                version: r.get(3),
+                spec_version: r.get(4),
+                object_type: r.get(5),
+                json: r.get(6),
+            })
+            .collect();
+        let more = items.len() > q.limit;
+        items.truncate(q.limit);
+        Ok(Page { items, more })
+    }
+
+    async fn delete_object(
+        &self,
+        collection: &str,
+        id: &str,
+        versions: VersionSelect,
+        spec_versions: Vec<String>,
+    ) -> Result<u64> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(err)?;
+        let mut sql = Sql::new("DELETE FROM objects WHERE collection = $1 AND id = $2");
+        sql.params.push(Box::new(collection.to_owned()));
+        sql.params.push(Box::new(id.to_owned()));
+        sql.any("spec_version", &spec_versions);
+        let selection = if versions == VersionSelect::default() {
+            VersionSelect {
+                all: true,
+                ..VersionSelect::default()
+            }
+        } else {
+            versions
+        };
+        sql.versions(&selection);
+        let n = tx.execute(&sql.text, &sql.refs()).await.map_err(err)?;
+        tx.execute(
+            "UPDATE objects SET
+                is_first = (version_key = (SELECT min(version_key) FROM objects o WHERE o.collection = $1 AND o.id = $2)),
+                is_last  = (version_key = (SELECT max(version_key) FROM objects o WHERE o.collection = $1 AND o.id = $2))
+             WHERE collection = $1 AND id = $2",
+            &[&collection, &id],
+        )
+        .await
+        .map_err(err)?;
+        tx.commit().await.map_err(err)?;
+        Ok(n)
+    }
+
+    async fn put_status(&self, status: Status) -> Result<()> {
+        let body = serde_json::to_string(&status).map_err(err)?;
+        let c = self.client().await?;
+        c.execute(
+            "INSERT INTO statuses (id, api_root, body) VALUES ($1, $2, $3)
+             ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+            &[&status.id, &status.api_root, &body],
+        )
+        .await
+        .map_err(err)?;
+        Ok(())
+    }
+
+    async fn status(&self, api_root: &str, id: &str) -> Result<Option<Status>> {
+        let c = self.client().await?;
+        let row = c
+            .query_opt(
+                "SELECT body FROM statuses WHERE id = $1 AND api_root = $2",
+                &[&id, &api_root],
+            )
+            .await
+            .map_err(err)?;
+        row.map(|r| serde_json::from_str(r.get::<_, &str>(0)).map_err(err))
+            .transpose()
+    }
+
+    async fn put_token(&self, t: TokenRecord) -> Result<()> {
+        let c = self.client().await?;
+        c.execute(
+            "INSERT INTO tokens (id, hash, name, admin, read, write, expires, revoked)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, admin = excluded.admin, read = excluded.read,
+                write = excluded.write, expires = excluded.expires, revoked = excluded.revoked",
+            &[&t.id, &t.hash, &t.name, &t.admin, &list_to_text(&t.read), &list_to_text(&t.write), &t.expires, &t.revoked],
+        )
+        .await
+        .map_err(err)?;
+        Ok(())
+    }
+
+    async fn token_by_hash(&self, hash: &str) -> Result<Option<TokenRecord>> {
+        let c = self.client().await?;
+        let row = c
+            .query_opt("SELECT id, hash, name, admin, read, write, expires, revoked FROM tokens WHERE hash = $1", &[&hash])
+            .await
+            .map_err(err)?;
+        Ok(row.map(|r| TokenRecord {
+            id: r.get(0),
+            hash: r.get(1),
+            name: r.get(2),
+            admin: r.get(3),
+            read: text_to_list(r.get(4)),
+            write: text_to_list(r.get(5)),
+            expires: r.get(6),
+            revoked: r.get(7),
+        }))
+    }
+
+    async fn setting(&self, key: &str) -> Result<Option<String>> {
+        let c = self.client().await?;
+        Ok(
+            c.query_opt("SELECT value FROM settings WHERE key = $1", &[&key])
+                .await
+                .map_err(err)?
+                .map(|r| r.get(0)),
+        )
+    }
+
+    async fn init_setting(&self, key: &str, value: &str) -> Result<String> {
+        let c = self.client().await?;
+        c.execute(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+            &[&key, &value],
+        )
+        .await
+        .map_err(err)?;
+        Ok(
+            c.query_one("SELECT value FROM settings WHERE key = $1", &[&key])
+                .await
+                .map_err(err)?
+                .get(0),
+        )
+    }
+
+    async fn count_versions(&self) -> Result<u64> {
+        let c = self.client().await?;
+        let n: i64 = c
+            .query_one("SELECT count(*) FROM objects", &[])
+            .await
+            .map_err(err)?
+            .get(0);
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+}
