@@ -45,7 +45,7 @@ read -r kurl ktoken _ < <(start_kyoyu "$work/kyoyu-peer" 18480)
 run kyoyu "$kurl" x "$ktoken" "$peer_objects" | tee -a "$results"
 eval "$(../shared/peers/opentaxii.sh 18481 | sed 's/^/OT_/')"
 pids+=("$OT_PID")
-run opentaxii "$OT_URL" "$OT_USER" "$OT_PASS" "$peer_objects" --concurrency 1 | tee -a "$results"
+run opentaxii "$OT_URL" "$OT_USER" "$OT_PASS" "$peer_objects" --concurrency 1 --lookups 20 --type-pages 1 | tee -a "$results"
 eval "$(../shared/peers/medallion.sh 18482 | sed 's/^/MD_/')"
 pids+=("$MD_PID")
 run medallion "$MD_URL" "$MD_USER" "$MD_PASS" "$peer_objects" --concurrency 1 --lookups 20 --type-pages 1 | tee -a "$results"
