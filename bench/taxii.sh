@@ -20,10 +20,12 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-start_kyoyu() {  # data-dir port -> prints collection url and token
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+start_kyoyu() {  # data-dir port -> prints collection url, token and pid
     ./target/release/kyoyu serve --data "$1" --listen "127.0.0.1:$2" >"$1.log" 2>&1 &
     pids+=($!)
-    for _ in $(seq 50); do [ -f "$1/admin-token" ] && curl -sf "http://127.0.0.1:$2/healthz" >/dev/null && break; sleep 0.1; done
+    for _ in $(seq 100); do [ -s "$1/admin-token" ] && curl -sf "http://127.0.0.1:$2/healthz" >/dev/null && break; sleep 0.1; done
     token=$(cat "$1/admin-token")
     col=$(curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$2/hub/collections/" |
         python3 -c 'import json,sys; print(json.load(sys.stdin)["collections"][0]["id"])')
@@ -40,13 +42,14 @@ run() {  # name url user pass objects [extra args]
 results=$work/results
 : >"$results"
 
-# Three-way comparison on the same workload.
-read -r kurl ktoken _ < <(start_kyoyu "$work/kyoyu-peer" 18480)
+# Three-way comparison on the same workload (PEER_OBJECTS=0 skips it).
+if [ "$peer_objects" != 0 ]; then
+read -r kurl ktoken _ < <(start_kyoyu "$work/kyoyu-peer" "$(free_port)")
 run kyoyu "$kurl" x "$ktoken" "$peer_objects" | tee -a "$results"
-eval "$(../shared/peers/opentaxii.sh 18481 | sed 's/^/OT_/')"
+eval "$(../shared/peers/opentaxii.sh "$(free_port)" | sed 's/^/OT_/')"
 pids+=("$OT_PID")
 run opentaxii "$OT_URL" "$OT_USER" "$OT_PASS" "$peer_objects" --concurrency 1 --lookups 20 --type-pages 1 | tee -a "$results"
-eval "$(../shared/peers/medallion.sh 18482 | sed 's/^/MD_/')"
+eval "$(../shared/peers/medallion.sh "$(free_port)" | sed 's/^/MD_/')"
 pids+=("$MD_PID")
 run medallion "$MD_URL" "$MD_USER" "$MD_PASS" "$peer_objects" --concurrency 1 --lookups 20 --type-pages 1 | tee -a "$results"
 
@@ -56,6 +59,8 @@ python3 - "$results" <<'PY'
 import sys
 vals = {}
 for line in open(sys.argv[1]):
+    if line.startswith("=="):
+        continue
     name, metric, value, *_ = line.split()
     vals[(name, metric)] = float(value)
 for peer in ("opentaxii", "medallion"):
@@ -65,10 +70,11 @@ for peer in ("opentaxii", "medallion"):
             ratio = k / p if higher_is_better else p / k
             print(f"{peer:10s} {metric:22s} kyoyu {k:12.2f}  {peer} {p:12.2f}  ratio {ratio:8.1f}x")
 PY
+fi
 
 # kyoyu alone, scaling.
 for n in "${sizes[@]}"; do
-    read -r kurl ktoken kpid < <(start_kyoyu "$work/kyoyu-$n" $((18500 + RANDOM % 400)))
+    read -r kurl ktoken kpid < <(start_kyoyu "$work/kyoyu-$n" "$(free_port)")
     run "kyoyu-$n" "$kurl" x "$ktoken" "$n" --lookups 1000
     echo "kyoyu-$n rss $(( $(ps -o rss= -p "$kpid") / 1024 )) MB"
     echo "kyoyu-$n database $(du -sm "$work/kyoyu-$n" | cut -f1) MB"

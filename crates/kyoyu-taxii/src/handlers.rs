@@ -66,6 +66,7 @@ pub fn router<S: Store>(hub: Arc<Hub<S>>) -> Router {
     Router::new()
         .merge(taxii_routes)
         .route("/api/tokens", axum::routing::post(create_token))
+        .route("/api/identity", get(identity))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
@@ -859,6 +860,15 @@ async fn create_token<S: Store>(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
+    Ok(r)
+}
+
+/// `GET /api/identity`: the hub's own STIX identity object.
+async fn identity<S: Store>(State(hub): HubState<S>, headers: HeaderMap) -> Answer {
+    caller(&hub, &headers).await?;
+    let identity = hub.store.setting(crate::HUB_IDENTITY).await?.unwrap_or_else(|| "{}".into());
+    let mut r = (StatusCode::OK, identity).into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(STIX_MEDIA_TYPE));
     Ok(r)
 }
 

@@ -93,6 +93,9 @@ impl Caller {
 /// Settings keys in the store.
 const TOKEN_KEY: &str = "token-key";
 const CURSOR_KEY: &str = "cursor-key";
+/// The hub's own STIX identity (JSON), created once; later issues attribute
+/// concealed and re-published content to it.
+pub const HUB_IDENTITY: &str = "hub-identity";
 
 /// The default API root and collection created on an empty hub.
 pub const DEFAULT_ROOT: &str = "hub";
@@ -109,6 +112,24 @@ impl<S: Store> Hub<S> {
                 .init_setting(CURSOR_KEY, &Key::generate_text())
                 .await?,
         );
+        let now = kyoyu_stix::Timestamp::from_unix(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0)),
+            0,
+            3,
+        );
+        let identity = serde_json::json!({
+            "type": "identity",
+            "spec_version": "2.1",
+            "id": format!("identity--{}", uuid::Uuid::new_v4()),
+            "created": now.to_string(),
+            "modified": now.to_string(),
+            "name": config.title,
+            "identity_class": "organization",
+            "description": config.description,
+        });
+        store.init_setting(HUB_IDENTITY, &identity.to_string()).await?;
         if store.api_roots().await?.is_empty() {
             store
                 .put_api_root(ApiRoot {
