@@ -866,9 +866,16 @@ async fn create_token<S: Store>(
 /// `GET /api/identity`: the hub's own STIX identity object.
 async fn identity<S: Store>(State(hub): HubState<S>, headers: HeaderMap) -> Answer {
     caller(&hub, &headers).await?;
-    let identity = hub.store.setting(crate::HUB_IDENTITY).await?.unwrap_or_else(|| "{}".into());
+    let identity = hub
+        .store
+        .setting(crate::HUB_IDENTITY)
+        .await?
+        .unwrap_or_else(|| "{}".into());
     let mut r = (StatusCode::OK, identity).into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(STIX_MEDIA_TYPE));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(STIX_MEDIA_TYPE),
+    );
     Ok(r)
 }
 

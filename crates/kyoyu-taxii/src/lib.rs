@@ -129,7 +129,9 @@ impl<S: Store> Hub<S> {
             "identity_class": "organization",
             "description": config.description,
         });
-        store.init_setting(HUB_IDENTITY, &identity.to_string()).await?;
+        store
+            .init_setting(HUB_IDENTITY, &identity.to_string())
+            .await?;
         if store.api_roots().await?.is_empty() {
             store
                 .put_api_root(ApiRoot {

@@ -561,7 +561,10 @@ fn operations_endpoints_on(backend: Backend) {
     );
 }
 
-on_both_stores!(bootstrap_creates_identity_and_keys, bootstrap_creates_identity_and_keys_on);
+on_both_stores!(
+    bootstrap_creates_identity_and_keys,
+    bootstrap_creates_identity_and_keys_on
+);
 
 fn bootstrap_creates_identity_and_keys_on(backend: Backend) {
     let hub = TestHub::start(backend);
@@ -569,13 +572,17 @@ fn bootstrap_creates_identity_and_keys_on(backend: Backend) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(hub.dir.path().join("admin-token")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(hub.dir.path().join("admin-token"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
     // The hub's STIX identity is valid STIX 2.1 and stable across restarts.
     let identity = hub.get("/api/identity", None);
     assert_eq!(identity.status, 200, "{}", identity.body);
-    let report = kyoyu_validate::validate_object(&identity.json(), &kyoyu_validate::Options::default());
+    let report =
+        kyoyu_validate::validate_object(&identity.json(), &kyoyu_validate::Options::default());
     assert!(report.valid, "{:?}", report.findings);
     let mut hub = hub;
     let before = identity.json()["id"].clone();
