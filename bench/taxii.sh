@@ -2,6 +2,8 @@
 # TAXII benchmark: the same workload (bench/taxii-load) against kyoyu,
 # OpenTAXII 0.9.3 and medallion 3.0.0 started side by side on this machine.
 # Usage: bench/taxii.sh [PEER_OBJECTS] [KYOYU_SIZES...]
+#   With BENCH_POSTGRES=postgres://user@host:port (e.g. from `scripts/postgres`),
+#   kyoyu's scaling run is repeated on PostgreSQL.
 #   PEER_OBJECTS  objects for the three-way comparison (default 5000)
 #   KYOYU_SIZES   sizes for kyoyu's scaling run (default: 10000 100000 1000000)
 # Prints one block per run and the ratios; figures go to bench/README.md.
@@ -22,8 +24,8 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-start_kyoyu() {  # data-dir port -> prints collection url, token and pid
-    ./target/release/kyoyu serve --data "$1" --listen "127.0.0.1:$2" >"$1.log" 2>&1 &
+start_kyoyu() {  # data-dir port [database-url] -> prints collection url, token and pid
+    ./target/release/kyoyu serve --data "$1" --listen "127.0.0.1:$2" ${3:+--database-url "$3"} >"$1.log" 2>&1 &
     pids+=($!)
     for _ in $(seq 100); do [ -s "$1/admin-token" ] && curl -sf "http://127.0.0.1:$2/healthz" >/dev/null && break; sleep 0.1; done
     token=$(cat "$1/admin-token")
@@ -80,3 +82,16 @@ for n in "${sizes[@]}"; do
     echo "kyoyu-$n database $(du -sm "$work/kyoyu-$n" | cut -f1) MB"
     kill "$kpid"
 done
+
+# kyoyu alone on PostgreSQL, same sizes.
+if [ -n "${BENCH_POSTGRES:-}" ]; then
+    for n in "${sizes[@]}"; do
+        db="kyoyu_bench_${n}_$$"
+        psql -q "$BENCH_POSTGRES/postgres" -c "CREATE DATABASE $db"
+        read -r kurl ktoken kpid < <(start_kyoyu "$work/kyoyu-pg-$n" "$(free_port)" "$BENCH_POSTGRES/$db")
+        run "kyoyu-pg-$n" "$kurl" x "$ktoken" "$n" --lookups 1000
+        echo "kyoyu-pg-$n rss $(( $(ps -o rss= -p "$kpid") / 1024 )) MB"
+        kill "$kpid"
+        psql -q "$BENCH_POSTGRES/postgres" -c "DROP DATABASE $db" || true
+    done
+fi

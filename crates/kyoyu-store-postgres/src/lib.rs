@@ -10,6 +10,7 @@ use kyoyu_store::{
     Added, ApiRoot, Collection, Micros, NewVersion, Page, Query, Result, Status, Store, StoreError,
     StoredVersion, TokenRecord, VersionSelect,
 };
+use std::collections::{HashMap, HashSet};
 use tokio_postgres::NoTls;
 use tokio_postgres::types::ToSql;
 
@@ -82,6 +83,10 @@ impl PostgresStore {
         self.pool.get().await.map_err(err)
     }
 }
+
+/// What is stored of one id: min and max version, and every version key
+/// (stored, then also those accepted from the batch being added).
+type Stored = (Option<i64>, Option<i64>, HashSet<i64>);
 
 /// Builds `WHERE` clauses with numbered parameters.
 struct Sql {
@@ -215,6 +220,8 @@ impl Store for PostgresStore {
         versions: Vec<NewVersion>,
         now: Micros,
     ) -> Result<Vec<Added>> {
+        // A whole envelope in a few round trips: read what is stored for its
+        // ids, decide in memory, clear superseded flags, insert with UNNEST.
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(err)?;
         let last_added: i64 = tx
@@ -222,74 +229,116 @@ impl Store for PostgresStore {
             .await
             .map_err(err)?
             .get(0);
-        let mut clock = last_added.max(now - 1);
-        let exists = tx
-            .prepare(
-                "SELECT min(version_key), max(version_key), count(*) FILTER (WHERE version_key = $3)
-                 FROM objects WHERE collection = $1 AND id = $2",
+        let ids: Vec<String> = versions.iter().map(|v| v.id.clone()).collect();
+        let rows = tx
+            .query(
+                "SELECT id, min(version_key), max(version_key), array_agg(version_key)
+                 FROM objects WHERE collection = $1 AND id = ANY($2) GROUP BY id",
+                &[&collection, &ids],
             )
             .await
             .map_err(err)?;
-        let clear_last = tx
-            .prepare(
-                "UPDATE objects SET is_last = false WHERE collection = $1 AND id = $2 AND is_last",
-            )
-            .await
-            .map_err(err)?;
-        let clear_first = tx
-            .prepare("UPDATE objects SET is_first = false WHERE collection = $1 AND id = $2 AND is_first")
-            .await
-            .map_err(err)?;
-        let insert = tx
-            .prepare(
-                "INSERT INTO objects (collection, id, version, version_key, spec_version, type, date_added, is_first, is_last, json)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .await
-            .map_err(err)?;
+        // id -> (stored min, stored max, every key: stored and accepted in this batch)
+        let mut known: HashMap<String, Stored> = rows
+            .iter()
+            .map(|r| {
+                let keys: Vec<i64> = r.get(3);
+                (
+                    r.get::<_, String>(0),
+                    (Some(r.get(1)), Some(r.get(2)), keys.into_iter().collect()),
+                )
+            })
+            .collect();
         let mut out = Vec::with_capacity(versions.len());
+        let mut accepted = Vec::with_capacity(versions.len());
         for v in versions {
-            let row = tx
-                .query_one(&exists, &[&collection, &v.id, &v.version_key])
-                .await
-                .map_err(err)?;
-            let (min, max, same): (Option<i64>, Option<i64>, i64) =
-                (row.get(0), row.get(1), row.get(2));
-            if same > 0 {
+            let entry = known
+                .entry(v.id.clone())
+                .or_insert((None, None, HashSet::new()));
+            if !entry.2.insert(v.version_key) {
                 out.push(Added::Duplicate);
                 continue;
             }
-            let is_last = max.is_none_or(|m| v.version_key > m);
-            let is_first = min.is_none_or(|m| v.version_key < m);
-            if is_last && max.is_some() {
-                tx.execute(&clear_last, &[&collection, &v.id])
-                    .await
-                    .map_err(err)?;
+            out.push(Added::New);
+            accepted.push(v);
+        }
+        // Final first/last per id, over stored and new versions together.
+        let mut bounds: HashMap<&str, (i64, i64)> = HashMap::new();
+        for v in &accepted {
+            let b = bounds
+                .entry(v.id.as_str())
+                .or_insert((v.version_key, v.version_key));
+            b.0 = b.0.min(v.version_key);
+            b.1 = b.1.max(v.version_key);
+        }
+        let mut clear_last = Vec::new();
+        let mut clear_first = Vec::new();
+        for (id, b) in &mut bounds {
+            if let Some((Some(min), Some(max), _)) = known.get(*id) {
+                if b.1 > *max {
+                    clear_last.push((*id).to_owned());
+                }
+                if b.0 < *min {
+                    clear_first.push((*id).to_owned());
+                }
+                b.0 = b.0.min(*min);
+                b.1 = b.1.max(*max);
             }
-            if is_first && min.is_some() {
-                tx.execute(&clear_first, &[&collection, &v.id])
-                    .await
-                    .map_err(err)?;
-            }
-            clock = clock.max(now).max(clock + 1);
+        }
+        if !clear_last.is_empty() {
             tx.execute(
-                &insert,
-                &[
-                    &collection,
-                    &v.id,
-                    &v.version,
-                    &v.version_key,
-                    &v.spec_version,
-                    &v.object_type,
-                    &clock,
-                    &is_first,
-                    &is_last,
-                    &v.json,
-                ],
+                "UPDATE objects SET is_last = false WHERE collection = $1 AND is_last AND id = ANY($2)",
+                &[&collection, &clear_last],
             )
             .await
             .map_err(err)?;
-            out.push(Added::New);
+        }
+        if !clear_first.is_empty() {
+            tx.execute(
+                "UPDATE objects SET is_first = false WHERE collection = $1 AND is_first AND id = ANY($2)",
+                &[&collection, &clear_first],
+            )
+            .await
+            .map_err(err)?;
+        }
+        let mut clock = last_added.max(now - 1);
+        let mut ids = Vec::with_capacity(accepted.len());
+        let mut versions_text = Vec::with_capacity(accepted.len());
+        let mut keys = Vec::with_capacity(accepted.len());
+        let mut specs = Vec::with_capacity(accepted.len());
+        let mut types = Vec::with_capacity(accepted.len());
+        let mut added = Vec::with_capacity(accepted.len());
+        let mut firsts = Vec::with_capacity(accepted.len());
+        let mut lasts = Vec::with_capacity(accepted.len());
+        let mut jsons = Vec::with_capacity(accepted.len());
+        for v in &accepted {
+            let (min, max) = bounds
+                .get(v.id.as_str())
+                .copied()
+                .unwrap_or((v.version_key, v.version_key));
+            clock = clock.max(now).max(clock + 1);
+            ids.push(v.id.as_str());
+            versions_text.push(v.version.as_str());
+            keys.push(v.version_key);
+            specs.push(v.spec_version.as_str());
+            types.push(v.object_type.as_str());
+            added.push(clock);
+            firsts.push(v.version_key == min);
+            lasts.push(v.version_key == max);
+            jsons.push(v.json.as_str());
+        }
+        if !accepted.is_empty() {
+            tx.execute(
+                "INSERT INTO objects (collection, id, version, version_key, spec_version, type, date_added, is_first, is_last, json)
+                 SELECT $1, t.id, t.version, t.version_key, t.spec_version, t.type, t.date_added, t.is_first, t.is_last, t.json
+                 FROM UNNEST($2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::bigint[],
+                             $8::bool[], $9::bool[], $10::text[])
+                      WITH ORDINALITY AS t(id, version, version_key, spec_version, type, date_added, is_first, is_last, json, n)
+                 ORDER BY t.n",
+                &[&collection, &ids, &versions_text, &keys, &specs, &types, &added, &firsts, &lasts, &jsons],
+            )
+            .await
+            .map_err(err)?;
         }
         tx.execute("UPDATE clock SET last_added = $1 WHERE one = 1", &[&clock])
             .await
