@@ -319,6 +319,20 @@ async fn collection<S: Store>(
     Ok(taxii(StatusCode::OK, collection_json(&c, &who).to_string()))
 }
 
+/// The caller's collection for a read endpoint: 401 without a token, 404 if
+/// it may not use the collection at all, 403 if it may only write it.
+async fn readable_collection<S: Store>(
+    hub: &Hub<S>,
+    headers: &HeaderMap,
+    root: &str,
+    id: &str,
+) -> Result<Collection, TaxiiError> {
+    let who = caller(hub, headers).await?;
+    let c = visible_collection(hub, &who, root, id).await?;
+    must_read(&who, &c)?;
+    Ok(c)
+}
+
 fn must_read(who: &Caller, c: &Collection) -> Result<(), TaxiiError> {
     if who.can_read(&c.id) {
         Ok(())
@@ -443,9 +457,7 @@ async fn manifest<S: Store>(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Answer {
-    let who = caller(&hub, &headers).await?;
-    let c = visible_collection(&hub, &who, &root, &id).await?;
-    must_read(&who, &c)?;
+    let c = readable_collection(&hub, &headers, &root, &id).await?;
     let filters = query::parse(raw.as_deref(), LIST_FILTERS)?;
     let page = page(&hub, &c, filters, None, last_version(), false).await?;
     let records: Vec<Value> = page
@@ -490,9 +502,7 @@ async fn get_objects<S: Store>(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Answer {
-    let who = caller(&hub, &headers).await?;
-    let c = visible_collection(&hub, &who, &root, &id).await?;
-    must_read(&who, &c)?;
+    let c = readable_collection(&hub, &headers, &root, &id).await?;
     let filters = query::parse(raw.as_deref(), LIST_FILTERS)?;
     let page = page(&hub, &c, filters, None, last_version(), true).await?;
     let list = objects_array(&page);
@@ -505,9 +515,7 @@ async fn get_object<S: Store>(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Answer {
-    let who = caller(&hub, &headers).await?;
-    let c = visible_collection(&hub, &who, &root, &id).await?;
-    must_read(&who, &c)?;
+    let c = readable_collection(&hub, &headers, &root, &id).await?;
     let filters = query::parse(raw.as_deref(), OBJECT_FILTERS)?;
     let page = page(
         &hub,
@@ -537,9 +545,7 @@ async fn versions<S: Store>(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Answer {
-    let who = caller(&hub, &headers).await?;
-    let c = visible_collection(&hub, &who, &root, &id).await?;
-    must_read(&who, &c)?;
+    let c = readable_collection(&hub, &headers, &root, &id).await?;
     let filters = query::parse(
         raw.as_deref(),
         Accepts {
@@ -583,6 +589,7 @@ async fn delete_object<S: Store>(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Answer {
+    // TAXII 2.1 section 5.7: deleting needs both can_read and can_write.
     let who = caller(&hub, &headers).await?;
     let c = visible_collection(&hub, &who, &root, &id).await?;
     must_read(&who, &c)?;

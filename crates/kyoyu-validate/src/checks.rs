@@ -277,7 +277,7 @@ fn custom_object(ctx: &mut Ctx<'_>, ty: &str, map: &Map<String, Value>, path: &J
             millisecond_precision(ctx, map, name, path);
         }
     }
-    timestamps_order(ctx, map, path, "created", "modified");
+    timestamps_order(ctx, map, path, "created", "modified", Order::NotBefore);
     shoulds::custom_object(ctx, ty, map, path);
 }
 
@@ -937,32 +937,52 @@ fn extensions(ctx: &mut Ctx<'_>, owner: &str, v: &Value, p: &JsonPath<'_>) {
     }
 }
 
+/// How two timestamps of one object must be ordered.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Order {
+    /// The later one may equal the earlier one (`modified >= created`).
+    NotBefore,
+    /// The later one must be strictly later (`valid_until > valid_from`).
+    After,
+}
+
 fn timestamps_order(
     ctx: &mut Ctx<'_>,
     map: &Map<String, Value>,
     path: &JsonPath<'_>,
     early: &str,
     late: &str,
+    order: Order,
 ) {
     let get = |k: &str| {
         map.get(k)
             .and_then(Value::as_str)
             .and_then(|s| Timestamp::parse(s).ok())
     };
-    if let (Some(a), Some(b)) = (get(early), get(late))
-        && b < a
-    {
+    let Some((a, b)) = get(early).zip(get(late)) else {
+        return;
+    };
+    let wrong = match order {
+        Order::NotBefore => b < a,
+        Order::After => b <= a,
+    };
+    if wrong {
+        let rule = if order == Order::After {
+            "be later than"
+        } else {
+            "not be earlier than"
+        };
         ctx.error(
             "timestamp-order",
             &path.key(late),
-            format!("'{late}' ({b}) must not be earlier than '{early}' ({a})"),
+            format!("'{late}' ({b}) must {rule} '{early}' ({a})"),
         );
     }
 }
 
 /// Rules specific to one type.
 fn specific(ctx: &mut Ctx<'_>, spec: &TypeSpec, map: &Map<String, Value>, path: &JsonPath<'_>) {
-    timestamps_order(ctx, map, path, "created", "modified");
+    timestamps_order(ctx, map, path, "created", "modified", Order::NotBefore);
     if let Some(lang) = map.get("lang").and_then(Value::as_str)
         && !kyoyu_stix::lang::is_language_tag(lang)
     {
@@ -975,7 +995,14 @@ fn specific(ctx: &mut Ctx<'_>, spec: &TypeSpec, map: &Map<String, Value>, path: 
     let has = |k: &str| map.contains_key(k);
     match spec.name {
         "observed-data" => {
-            timestamps_order(ctx, map, path, "first_observed", "last_observed");
+            timestamps_order(
+                ctx,
+                map,
+                path,
+                "first_observed",
+                "last_observed",
+                Order::NotBefore,
+            );
             match (has("objects"), has("object_refs")) {
                 (true, true) => ctx.error(
                     "observed-data-objects",
@@ -991,12 +1018,12 @@ fn specific(ctx: &mut Ctx<'_>, spec: &TypeSpec, map: &Map<String, Value>, path: 
             }
         }
         "indicator" => {
-            timestamps_order_strict(ctx, map, path, "valid_from", "valid_until");
+            timestamps_order(ctx, map, path, "valid_from", "valid_until", Order::After);
             indicator_pattern(ctx, map, path);
         }
         "sighting" | "campaign" | "intrusion-set" | "threat-actor" | "infrastructure"
         | "malware" => {
-            timestamps_order(ctx, map, path, "first_seen", "last_seen");
+            timestamps_order(ctx, map, path, "first_seen", "last_seen", Order::NotBefore);
             if spec.name == "malware"
                 && map.get("is_family") == Some(&Value::Bool(true))
                 && !has("name")
@@ -1009,7 +1036,7 @@ fn specific(ctx: &mut Ctx<'_>, spec: &TypeSpec, map: &Map<String, Value>, path: 
             }
         }
         "relationship" => {
-            timestamps_order_strict(ctx, map, path, "start_time", "stop_time");
+            timestamps_order(ctx, map, path, "start_time", "stop_time", Order::After);
             if let Some(rt) = map.get("relationship_type").and_then(Value::as_str) {
                 let ok = !rt.is_empty()
                     && rt
@@ -1076,7 +1103,7 @@ fn specific(ctx: &mut Ctx<'_>, spec: &TypeSpec, map: &Map<String, Value>, path: 
             );
         }
         "network-traffic" => {
-            timestamps_order(ctx, map, path, "start", "end");
+            timestamps_order(ctx, map, path, "start", "end", Order::NotBefore);
             if !has("src_ref") && !has("dst_ref") {
                 ctx.error(
                     "network-traffic",
@@ -1187,29 +1214,6 @@ fn language_content(ctx: &mut Ctx<'_>, map: &Map<String, Value>, path: &JsonPath
                 "each language in 'contents' maps to an object of translated properties",
             ),
         }
-    }
-}
-
-fn timestamps_order_strict(
-    ctx: &mut Ctx<'_>,
-    map: &Map<String, Value>,
-    path: &JsonPath<'_>,
-    early: &str,
-    late: &str,
-) {
-    let get = |k: &str| {
-        map.get(k)
-            .and_then(Value::as_str)
-            .and_then(|s| Timestamp::parse(s).ok())
-    };
-    if let (Some(a), Some(b)) = (get(early), get(late))
-        && b <= a
-    {
-        ctx.error(
-            "timestamp-order",
-            &path.key(late),
-            format!("'{late}' ({b}) must be later than '{early}' ({a})"),
-        );
     }
 }
 
