@@ -32,14 +32,14 @@ CREATE TABLE objects (
     date_added   INTEGER NOT NULL,
     is_first     INTEGER NOT NULL,
     is_last      INTEGER NOT NULL,
-    json         TEXT    NOT NULL,
-    UNIQUE (collection, id, version_key)
+    json         TEXT    NOT NULL
 );
+-- One row per (collection, id, version); also the index for id lookups.
+CREATE UNIQUE INDEX objects_by_id ON objects (collection, id, version_key);
 CREATE INDEX objects_by_seq   ON objects (collection, seq);
 CREATE INDEX objects_last     ON objects (collection, is_last, seq);
 CREATE INDEX objects_by_type  ON objects (collection, type, is_last, seq);
 CREATE INDEX objects_by_added ON objects (collection, date_added);
-CREATE INDEX objects_by_id    ON objects (collection, id, version_key);
 
 CREATE TABLE statuses (
     id       TEXT PRIMARY KEY,
