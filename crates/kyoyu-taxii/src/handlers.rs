@@ -393,6 +393,45 @@ async fn page<S: Store>(
         .await?)
 }
 
+/// One object's versions; 404 when the collection holds none matching.
+async fn object_page<S: Store>(
+    hub: &Hub<S>,
+    c: &Collection,
+    filters: Filters,
+    object: &str,
+    default_versions: VersionSelect,
+    with_json: bool,
+) -> Result<Page, TaxiiError> {
+    let found = page(
+        hub,
+        c,
+        filters,
+        Some(object.to_owned()),
+        default_versions,
+        with_json,
+    )
+    .await?;
+    if found.items.is_empty() {
+        return Err(TaxiiError::new(
+            ErrorKind::NotFound,
+            format!(
+                "collection '{}' holds no object '{object}' matching the filters",
+                c.id
+            ),
+        ));
+    }
+    Ok(found)
+}
+
+/// The version a record shows: its `modified`/`created`, or when it was added (unversioned SCOs).
+fn version_text(v: &kyoyu_store::StoredVersion) -> String {
+    if v.version.is_empty() {
+        format_micros(v.date_added)
+    } else {
+        v.version.clone()
+    }
+}
+
 fn last_version() -> VersionSelect {
     VersionSelect {
         last: true,
@@ -467,7 +506,7 @@ async fn manifest<S: Store>(
             json!({
                 "id": v.id,
                 "date_added": format_micros(v.date_added),
-                "version": if v.version.is_empty() { format_micros(v.date_added) } else { v.version.clone() },
+                "version": version_text(v),
                 "media_type": STIX_MEDIA_TYPE,
             })
         })
@@ -517,24 +556,7 @@ async fn get_object<S: Store>(
 ) -> Answer {
     let c = readable_collection(&hub, &headers, &root, &id).await?;
     let filters = query::parse(raw.as_deref(), OBJECT_FILTERS)?;
-    let page = page(
-        &hub,
-        &c,
-        filters,
-        Some(object.clone()),
-        last_version(),
-        true,
-    )
-    .await?;
-    if page.items.is_empty() {
-        return Err(TaxiiError::new(
-            ErrorKind::NotFound,
-            format!(
-                "collection '{}' holds no object '{object}' matching the filters",
-                c.id
-            ),
-        ));
-    }
+    let page = object_page(&hub, &c, filters, &object, last_version(), true).await?;
     let list = objects_array(&page);
     Ok(paged(&hub, &c, &page, "objects", list))
 }
@@ -554,32 +576,8 @@ async fn versions<S: Store>(
             version: false,
         },
     )?;
-    let page = page(
-        &hub,
-        &c,
-        filters,
-        Some(object.clone()),
-        all_versions(),
-        false,
-    )
-    .await?;
-    if page.items.is_empty() {
-        return Err(TaxiiError::new(
-            ErrorKind::NotFound,
-            format!("collection '{}' holds no object '{object}'", c.id),
-        ));
-    }
-    let list: Vec<String> = page
-        .items
-        .iter()
-        .map(|v| {
-            if v.version.is_empty() {
-                format_micros(v.date_added)
-            } else {
-                v.version.clone()
-            }
-        })
-        .collect();
+    let page = object_page(&hub, &c, filters, &object, all_versions(), false).await?;
+    let list: Vec<String> = page.items.iter().map(version_text).collect();
     Ok(paged(&hub, &c, &page, "versions", json!(list).to_string()))
 }
 
