@@ -11,6 +11,8 @@ use kyoyu_store::{
     StoredVersion, TokenRecord, VersionSelect,
 };
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use tokio_postgres::NoTls;
 use tokio_postgres::types::ToSql;
 
@@ -24,6 +26,11 @@ fn err(e: impl std::fmt::Display) -> StoreError {
 #[derive(Clone)]
 pub struct PostgresStore {
     pool: Pool,
+    /// Versions added since the last `ANALYZE`: a bulk load must not leave
+    /// the planner on empty-table statistics (sequential scans per envelope).
+    unanalyzed: Arc<AtomicU64>,
+    /// Rows at the last `ANALYZE`.
+    analyzed_rows: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -44,7 +51,11 @@ impl PostgresStore {
             },
         );
         let pool = Pool::builder(manager).max_size(16).build().map_err(err)?;
-        let store = Self { pool };
+        let store = Self {
+            pool,
+            unanalyzed: Arc::default(),
+            analyzed_rows: Arc::default(),
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -81,6 +92,38 @@ impl PostgresStore {
 
     async fn client(&self) -> Result<deadpool_postgres::Object> {
         self.pool.get().await.map_err(err)
+    }
+
+    /// Refreshes planner statistics once a fifth of the table (at least 10,000 rows) is new.
+    fn note_inserted(&self, n: u64) {
+        let pending = self.unanalyzed.fetch_add(n, Ordering::Relaxed) + n;
+        let threshold = (self.analyzed_rows.load(Ordering::Relaxed) / 5).max(10_000);
+        if pending < threshold
+            || self
+                .unanalyzed
+                .compare_exchange(pending, 0, Ordering::AcqRel, Ordering::Relaxed)
+                .is_err()
+        {
+            return;
+        }
+        let store = self.clone();
+        tokio::spawn(async move {
+            let Ok(c) = store.client().await else { return };
+            if c.batch_execute("ANALYZE objects").await.is_ok() {
+                if let Ok(row) = c
+                    .query_one(
+                        "SELECT reltuples::bigint FROM pg_class WHERE relname = 'objects'",
+                        &[],
+                    )
+                    .await
+                {
+                    store.analyzed_rows.store(
+                        u64::try_from(row.get::<_, i64>(0)).unwrap_or(0),
+                        Ordering::Relaxed,
+                    );
+                }
+            }
+        });
     }
 }
 
@@ -344,6 +387,7 @@ impl Store for PostgresStore {
             .await
             .map_err(err)?;
         tx.commit().await.map_err(err)?;
+        self.note_inserted(accepted.len() as u64);
         Ok(out)
     }
 
