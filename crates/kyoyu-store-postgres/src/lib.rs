@@ -109,19 +109,18 @@ impl PostgresStore {
         let store = self.clone();
         tokio::spawn(async move {
             let Ok(c) = store.client().await else { return };
-            if c.batch_execute("ANALYZE objects").await.is_ok() {
-                if let Ok(row) = c
+            if c.batch_execute("ANALYZE objects").await.is_ok()
+                && let Ok(row) = c
                     .query_one(
                         "SELECT reltuples::bigint FROM pg_class WHERE relname = 'objects'",
                         &[],
                     )
                     .await
-                {
-                    store.analyzed_rows.store(
-                        u64::try_from(row.get::<_, i64>(0)).unwrap_or(0),
-                        Ordering::Relaxed,
-                    );
-                }
+            {
+                store.analyzed_rows.store(
+                    u64::try_from(row.get::<_, i64>(0)).unwrap_or(0),
+                    Ordering::Relaxed,
+                );
             }
         });
     }
