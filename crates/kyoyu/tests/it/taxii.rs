@@ -589,3 +589,58 @@ fn bootstrap_creates_identity_and_keys_on(backend: Backend) {
     hub.kill_and_restart();
     assert_eq!(hub.get("/api/identity", None).json()["id"], before);
 }
+
+on_both_stores!(
+    cursors_work_across_processes,
+    cursors_work_across_processes_on
+);
+
+fn cursors_work_across_processes_on(backend: Backend) {
+    let first = TestHub::start(backend);
+    let batch: Vec<Value> = (0..50)
+        .map(|n| indicator(n, "2024-01-01T00:00:00.000Z"))
+        .collect();
+    assert_eq!(first.post_objects(&batch, None).status, 202);
+    let second = first.second_process();
+    let objects = first.objects_path();
+    let page = first.get(&format!("{objects}?limit=20"), None).json();
+    let next = page["next"].as_str().unwrap();
+    // The cursor the first process issued is honoured by the second.
+    let rest = second.get(&format!("{objects}?limit=100&next={next}"), None);
+    assert_eq!(rest.status, 200, "{}", rest.body);
+    let mut all: BTreeSet<String> = ids(&page).into_iter().collect();
+    for id in ids(&rest.json()) {
+        assert!(all.insert(id.clone()), "{id} repeated across processes");
+    }
+    assert_eq!(all.len(), 50);
+}
+
+#[test]
+fn graceful_shutdown_finishes_in_flight_ingest() {
+    let mut hub = TestHub::start(Backend::Sqlite);
+    let batch: Vec<Value> = (0..5000)
+        .map(|n| indicator(n, "2024-01-01T00:00:00.000Z"))
+        .collect();
+    let answer = std::thread::scope(|scope| {
+        let posting = scope.spawn(|| hub.post_objects(&batch, None));
+        // Give the request time to reach the hub, then ask it to stop.
+        std::thread::sleep(std::time::Duration::from_millis(150));
+        let pid = hub.pid().to_string();
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap();
+        posting.join().unwrap()
+    });
+    assert_eq!(
+        answer.status, 202,
+        "the in-flight ingest must finish: {}",
+        answer.body
+    );
+    assert_eq!(hub.terminate(), Some(0), "a SIGTERM-ed hub exits cleanly");
+    hub.restart();
+    let all = hub
+        .get(&format!("{}?limit=10000", hub.objects_path()), None)
+        .json();
+    assert_eq!(ids(&all).len(), 5000);
+}

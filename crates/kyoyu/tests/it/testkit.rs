@@ -118,6 +118,40 @@ impl TestHub {
         hub
     }
 
+    /// A second `kyoyu serve` process on the same database (same data directory
+    /// for SQLite, same URL for PostgreSQL), as in a multi-node deployment.
+    pub(crate) fn second_process(&self) -> TestHub {
+        let (child, base) = spawn(self.dir.path(), &self.extra);
+        TestHub {
+            child,
+            base,
+            admin: self.admin.clone(),
+            collection: self.collection.clone(),
+            dir: tempfile::tempdir().expect("tempdir"),
+            extra: self.extra.clone(),
+        }
+    }
+
+    /// The process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends SIGTERM and waits for the process to exit; returns its exit code.
+    pub(crate) fn terminate(&mut self) -> Option<i32> {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        self.child.wait().ok().and_then(|s| s.code())
+    }
+
+    /// Starts the hub again on the same data after it stopped.
+    pub(crate) fn restart(&mut self) {
+        let (child, base) = spawn(self.dir.path(), &self.extra);
+        self.child = child;
+        self.base = base;
+    }
+
     /// Kills the process with SIGKILL and starts it again on the same data.
     pub(crate) fn kill_and_restart(&mut self) {
         let _ = self.child.kill();
