@@ -644,3 +644,45 @@ fn graceful_shutdown_finishes_in_flight_ingest() {
         .json();
     assert_eq!(ids(&all).len(), 5000);
 }
+
+#[test]
+fn token_create_command() {
+    let hub = TestHub::start(Backend::Sqlite);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kyoyu"))
+        .args([
+            "token",
+            "create",
+            "--url",
+            &hub.base,
+            "--name",
+            "siem",
+            "--read",
+            &hub.collection,
+        ])
+        .env("KYOYU_TOKEN", &hub.admin)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert!(
+        token.starts_with("kyoyu_"),
+        "only the token is printed: {token}"
+    );
+    assert_eq!(hub.get(&hub.objects_path(), Some(&token)).status, 200);
+    assert_eq!(
+        hub.post_objects(&[indicator(1, "2024-01-01T00:00:00.000Z")], Some(&token))
+            .status,
+        403
+    );
+    // A non-admin token cannot create tokens; the command says why and fails.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kyoyu"))
+        .args(["token", "create", "--url", &hub.base, "--token", &token])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("403"));
+}
