@@ -623,25 +623,36 @@ fn graceful_shutdown_finishes_in_flight_ingest() {
         .map(|n| indicator(n, "2024-01-01T00:00:00.000Z"))
         .collect();
     let body = serde_json::json!({ "objects": batch }).to_string();
-    let (head, tail) = body.split_at(body.len() / 2);
-    // Send the headers and half the body, so the request is surely in flight…
+    // Send the headers with `Expect: 100-continue`; the hub answers 100 once
+    // the handler starts reading the body, so the request is surely in flight…
     let mut conn = std::net::TcpStream::connect(hub.base.trim_start_matches("http://")).unwrap();
     write!(
         conn,
-        "POST {} HTTP/1.1\r\nHost: hub\r\nAuthorization: Bearer {}\r\nContent-Type: {TAXII}\r\nAccept: {TAXII}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{head}",
+        "POST {} HTTP/1.1\r\nHost: hub\r\nAuthorization: Bearer {}\r\nContent-Type: {TAXII}\r\nAccept: {TAXII}\r\nContent-Length: {}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n",
         hub.objects_path(),
         hub.admin,
         body.len()
     )
     .unwrap();
-    // …then ask the hub to stop, and only then send the rest.
+    let mut interim = Vec::new();
+    let mut byte = [0u8; 1];
+    while !interim.ends_with(b"\r\n\r\n") {
+        conn.read_exact(&mut byte).unwrap();
+        interim.push(byte[0]);
+    }
+    assert!(
+        interim.starts_with(b"HTTP/1.1 100"),
+        "{}",
+        String::from_utf8_lossy(&interim)
+    );
+    // …then ask the hub to stop, and only then send the body.
     let pid = hub.pid().to_string();
     std::process::Command::new("kill")
         .args(["-TERM", &pid])
         .status()
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(200));
-    conn.write_all(tail.as_bytes()).unwrap();
+    conn.write_all(body.as_bytes()).unwrap();
     let mut answer = String::new();
     conn.read_to_string(&mut answer).unwrap();
     assert!(
