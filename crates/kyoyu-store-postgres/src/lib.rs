@@ -183,14 +183,6 @@ impl Sql {
     }
 }
 
-fn list_to_text(list: &[String]) -> String {
-    serde_json::to_string(list).unwrap_or_else(|_| "[]".into())
-}
-
-fn text_to_list(text: &str) -> Vec<String> {
-    serde_json::from_str(text).unwrap_or_default()
-}
-
 impl Store for PostgresStore {
     async fn api_roots(&self) -> Result<Vec<ApiRoot>> {
         let c = self.client().await?;
@@ -500,7 +492,7 @@ impl Store for PostgresStore {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (id) DO UPDATE SET name = excluded.name, admin = excluded.admin, read = excluded.read,
                 write = excluded.write, expires = excluded.expires, revoked = excluded.revoked",
-            &[&t.id, &t.hash, &t.name, &t.admin, &list_to_text(&t.read), &list_to_text(&t.write), &t.expires, &t.revoked],
+            &[&t.id, &t.hash, &t.name, &t.admin, &kyoyu_store::encode_list(&t.read), &kyoyu_store::encode_list(&t.write), &t.expires, &t.revoked],
         )
         .await
         .map_err(err)?;
@@ -518,8 +510,8 @@ impl Store for PostgresStore {
             hash: r.get(1),
             name: r.get(2),
             admin: r.get(3),
-            read: text_to_list(r.get(4)),
-            write: text_to_list(r.get(5)),
+            read: kyoyu_store::decode_list(r.get(4)),
+            write: kyoyu_store::decode_list(r.get(5)),
             expires: r.get(6),
             revoked: r.get(7),
         }))

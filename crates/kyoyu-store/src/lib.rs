@@ -185,6 +185,17 @@ pub struct TokenRecord {
     pub revoked: bool,
 }
 
+/// How a token's collection lists are kept in one text column (a JSON
+/// array), the same in every backend.
+pub fn encode_list(list: &[String]) -> String {
+    serde_json::to_string(list).unwrap_or_else(|_| "[]".into())
+}
+
+/// Reads back what [`encode_list`] wrote (an unreadable value grants nothing).
+pub fn decode_list(text: &str) -> Vec<String> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
 /// Why a store operation failed. Only I/O and corruption: the store has no
 /// rules about content, so there is nothing for a client to fix here.
 #[derive(Debug)]

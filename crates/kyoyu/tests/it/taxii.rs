@@ -5,6 +5,17 @@ use crate::testkit::{Backend, TAXII, TestHub, indicator, on_both_stores};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
+/// Posts indicators 0..n in envelopes of `per_envelope`.
+fn seed(hub: &TestHub, n: usize, per_envelope: usize) {
+    for chunk in (0..n).collect::<Vec<_>>().chunks(per_envelope) {
+        let batch: Vec<Value> = chunk
+            .iter()
+            .map(|n| indicator(*n, "2024-01-01T00:00:00.000Z"))
+            .collect();
+        assert_eq!(hub.post_objects(&batch, None).status, 202);
+    }
+}
+
 fn ids(v: &Value) -> Vec<String> {
     v["objects"]
         .as_array()
@@ -394,13 +405,7 @@ on_both_stores!(
 
 fn pagination_is_complete_and_added_after_is_strict_on(backend: Backend) {
     let hub = TestHub::start(backend);
-    for chunk in (0..250).collect::<Vec<_>>().chunks(50) {
-        let batch: Vec<Value> = chunk
-            .iter()
-            .map(|n| indicator(*n, "2024-01-01T00:00:00.000Z"))
-            .collect();
-        assert_eq!(hub.post_objects(&batch, None).status, 202);
-    }
+    seed(&hub, 250, 50);
     let objects = hub.objects_path();
     let mut seen = BTreeSet::new();
     let mut next: Option<String> = None;
@@ -483,13 +488,7 @@ on_both_stores!(
 
 fn paging_while_others_write_skips_and_repeats_nothing_on(backend: Backend) {
     let hub = TestHub::start(backend);
-    for chunk in (0..300).collect::<Vec<_>>().chunks(100) {
-        let batch: Vec<Value> = chunk
-            .iter()
-            .map(|n| indicator(*n, "2024-01-01T00:00:00.000Z"))
-            .collect();
-        assert_eq!(hub.post_objects(&batch, None).status, 202);
-    }
+    seed(&hub, 300, 100);
     let objects = hub.objects_path();
     std::thread::scope(|scope| {
         let writer = scope.spawn(|| {
