@@ -1,0 +1,229 @@
+//! The access policy: the one place that decides who may see, write and
+//! administer what. Every read path (TAXII objects, manifest, versions and
+//! status; the REST API; later streams, exports, search and analytics
+//! counts) asks [`View::may_read`]; nothing else decides.
+//!
+//! | level (effective)  | who reads it in a community's collection |
+//! |--------------------|------------------------------------------|
+//! | CLEAR              | everyone with access to the collection: members, observers, suppliers of members, members of connected communities |
+//! | GREEN              | members, observers, suppliers of members |
+//! | AMBER              | the recipients (named ones, else every member) and their suppliers |
+//! | AMBER+STRICT       | the recipients (named ones, else every member) only |
+//! | RED                | named recipients only |
+//!
+//! The contributing organization always sees what it wrote, and hub
+//! admins see everything (each such read of AMBER or above is audited).
+//! TLP 1.0 levels count as their TLP 2.0 equivalents. An object with no
+//! TLP marking, or only markings the hub does not know, counts as the
+//! community's default level, which is never CLEAR. Granular markings are
+//! not redacted: the object counts at the strictest level any part of it
+//! carries, so it is withheld whole from whoever may not see that part
+//! (redacting would change the object under its id and version).
+
+use crate::directory::Directory;
+use crate::model::{Community, MemberRole, Principal, Role};
+use kyoyu_stix::tlp::Tlp;
+use serde_json::Value;
+
+/// The property that names an object's recipient organizations.
+pub const RECIPIENTS_PROPERTY: &str = "x_kyoyu_recipients";
+
+/// What the policy needs to know about one stored object version.
+#[derive(Debug, Clone, Copy)]
+pub struct Access<'a> {
+    /// The strictest TLP level it carries, if it carries a known one.
+    pub tlp: Option<Tlp>,
+    /// Recipient organizations named on the object or its envelope.
+    pub recipients: &'a [String],
+    /// The organization that contributed it.
+    pub author: &'a str,
+}
+
+/// The marking facts of an object: its strictest known TLP level (object
+/// and granular markings; TLP 1.0 mapped to 2.0) and its named recipients
+/// (the object's own list, else the envelope's).
+pub fn marking_of(object: &Value, envelope_recipients: &[String]) -> (Option<Tlp>, Vec<String>) {
+    let mut level: Option<Tlp> = None;
+    let mut note = |id: &str| {
+        if let Some(t) = Tlp::from_marking_id(id) {
+            level = Some(level.map_or(t, |l| l.max(t)));
+        }
+    };
+    if let Some(refs) = object.get("object_marking_refs").and_then(Value::as_array) {
+        refs.iter().filter_map(Value::as_str).for_each(&mut note);
+    }
+    if let Some(granular) = object.get("granular_markings").and_then(Value::as_array) {
+        granular
+            .iter()
+            .filter_map(|g| g.get("marking_ref").and_then(Value::as_str))
+            .for_each(&mut note);
+    }
+    let own: Option<Vec<String>> = object
+        .get(RECIPIENTS_PROPERTY)
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        });
+    (level, own.unwrap_or_else(|| envelope_recipients.to_vec()))
+}
+
+/// One caller's standing towards one community, computed once per request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct View {
+    org: String,
+    hub_admin: bool,
+    read_only: bool,
+    exists: bool,
+    membership: Option<MemberRole>,
+    /// A supplier of at least one recipient member.
+    supplies_member: bool,
+    /// A member of a connected community.
+    guest: bool,
+    /// The operators this caller supplies.
+    clients: Vec<String>,
+    default_tlp: Tlp,
+}
+
+impl View {
+    /// `principal`'s view of `community` (which need not exist: then it sees nothing).
+    pub fn of(dir: &Directory, principal: &Principal, community: &str) -> Self {
+        let c: Option<&Community> = dir.community(community);
+        let org = principal.org.as_str();
+        let known_org = dir.org(org).is_some();
+        let clients: Vec<String> = dir.clients_of(org).map(str::to_owned).collect();
+        let supplies_member = dir
+            .members(community)
+            .any(|(m, r)| r.is_recipient() && clients.iter().any(|c| c == m));
+        let guest = c.is_some_and(|c| {
+            c.connected
+                .iter()
+                .any(|other| dir.membership(other, org).is_some())
+        });
+        Self {
+            org: principal.org.clone(),
+            hub_admin: principal.role == Role::HubAdmin,
+            read_only: principal.read_only,
+            exists: c.is_some() && known_org,
+            membership: dir.membership(community, org),
+            supplies_member,
+            guest,
+            clients,
+            default_tlp: c.map_or(Tlp::Red, |c| c.default_tlp),
+        }
+    }
+
+    /// Whether the collection is visible at all (TAXII `can_read`).
+    pub fn can_read(&self) -> bool {
+        self.hub_admin
+            || (self.exists && (self.membership.is_some() || self.supplies_member || self.guest))
+    }
+
+    /// TAXII `can_write`: members, admins and observers, with a token that is not read-only.
+    pub fn can_write(&self) -> bool {
+        !self.read_only && (self.hub_admin || (self.exists && self.membership.is_some()))
+    }
+
+    /// The level an object counts at here.
+    pub fn effective(&self, tlp: Option<Tlp>) -> Tlp {
+        tlp.unwrap_or(self.default_tlp)
+    }
+
+    /// Whether this caller may read this object version. The rules are the
+    /// table in the module documentation.
+    pub fn may_read(&self, a: &Access<'_>) -> bool {
+        if self.hub_admin || (self.exists && a.author == self.org) {
+            return true;
+        }
+        if !self.can_read() {
+            return false;
+        }
+        let member = self.membership.is_some_and(MemberRole::is_recipient);
+        let named = a.recipients.iter().any(|r| *r == self.org);
+        let client_named = a
+            .recipients
+            .iter()
+            .any(|r| self.clients.iter().any(|c| c == r));
+        let open_list = a.recipients.is_empty();
+        match self.effective(a.tlp) {
+            Tlp::Clear => true,
+            Tlp::Green => self.membership.is_some() || self.supplies_member,
+            Tlp::Amber => {
+                if open_list {
+                    member || self.supplies_member
+                } else {
+                    named || client_named
+                }
+            }
+            Tlp::AmberStrict => {
+                if open_list {
+                    member
+                } else {
+                    named
+                }
+            }
+            Tlp::Red => named,
+        }
+    }
+
+    /// Whether reading this object must be written to the audit trail
+    /// (AMBER, AMBER+STRICT and RED content).
+    pub fn read_is_audited(&self, tlp: Option<Tlp>) -> bool {
+        self.effective(tlp) >= Tlp::Amber
+    }
+
+    /// The caller's organization.
+    pub fn org(&self) -> &str {
+        &self.org
+    }
+}
+
+/// Whether `principal` may change organizations, communities and every
+/// membership (hub admins).
+pub fn may_administer_hub(principal: &Principal) -> bool {
+    principal.role == Role::HubAdmin && !principal.read_only
+}
+
+/// Whether `principal` may manage the membership of `community`: hub
+/// admins, and community admins (or national-centre officers) of an
+/// organization that administers it.
+pub fn may_manage_community(dir: &Directory, principal: &Principal, community: &str) -> bool {
+    if principal.read_only {
+        return false;
+    }
+    may_administer_hub(principal)
+        || (matches!(
+            principal.role,
+            Role::CommunityAdmin | Role::NationalCentreOfficer
+        ) && dir.membership(community, &principal.org) == Some(MemberRole::CommunityAdmin))
+}
+
+/// Whether `principal` may issue a token for `org` with `role`: hub admins
+/// any; an organization's community admins, ministry liaisons and
+/// national-centre officers may issue member and analyst tokens for their
+/// own organization (service accounts).
+pub fn may_issue_token(principal: &Principal, org: &str, role: Role) -> bool {
+    if may_administer_hub(principal) {
+        return true;
+    }
+    !principal.read_only
+        && principal.org == org
+        && matches!(role, Role::Member | Role::Analyst)
+        && matches!(
+            principal.role,
+            Role::CommunityAdmin | Role::MinistryLiaison | Role::NationalCentreOfficer
+        )
+}
+
+/// Whether `principal` may read the audit trail (hub admins and
+/// national-centre officers).
+pub fn may_read_audit(principal: &Principal) -> bool {
+    matches!(principal.role, Role::HubAdmin | Role::NationalCentreOfficer)
+}
+
+/// Whether `principal` may see a status resource created by `owner`.
+pub fn may_see_status(principal: &Principal, owner: &str) -> bool {
+    principal.role == Role::HubAdmin || principal.org == owner
+}
