@@ -141,7 +141,7 @@ impl View {
             return false;
         }
         let member = self.membership.is_some_and(MemberRole::is_recipient);
-        let named = a.recipients.iter().any(|r| *r == self.org);
+        let named = a.recipients.contains(&self.org);
         let client_named = a
             .recipients
             .iter()
