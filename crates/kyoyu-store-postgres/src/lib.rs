@@ -4,22 +4,42 @@
 //! Writers lock the single `clock` row for their transaction, so versions
 //! become visible in `seq` order and `date_added` only grows: a `next`
 //! cursor issued by any process never skips or repeats an object.
+//!
+//! Audit appends hold a transaction-scoped advisory lock from reading the
+//! last entry to commit, so the hash chain never forks either; triggers
+//! make the `audit` table append-only.
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use kyoyu_store::{
-    Added, ApiRoot, Collection, Micros, NewVersion, Page, Query, Result, Status, Store, StoreError,
-    StoredVersion, TokenRecord, VersionSelect,
+    Added, ApiRoot, AuditDraft, AuditEntry, Change, Collection, DirectoryRows, Micros, NewVersion,
+    Page, Query, Result, Status, Store, StoreError, StoredVersion, TokenRecord, VersionSelect,
+    decode_list, encode_list, tlp_code, tlp_from_code,
 };
+use kyoyu_trust::audit::GENESIS;
+use kyoyu_trust::{MemberRole, Membership};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use tokio_postgres::NoTls;
 use tokio_postgres::types::ToSql;
+use tokio_postgres::{NoTls, Transaction};
 
-const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("../migrations/0001_initial.sql")),
+    (2, include_str!("../migrations/0002_trust.sql")),
+];
+
+/// The advisory lock every audit append holds for the rest of its
+/// transaction: the chain has one writer at a time across all processes.
+const AUDIT_LOCK: i64 = 8471;
 
 fn err(e: impl std::fmt::Display) -> StoreError {
     StoreError(e.to_string())
+}
+
+fn now_micros() -> Micros {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
 }
 
 /// The PostgreSQL store. Cheap to clone.
@@ -183,6 +203,162 @@ impl Sql {
     }
 }
 
+/// Appends audit entries inside a write transaction. The advisory lock,
+/// taken before the last entry is read and held until commit, serializes
+/// appends across every hub process on the database, so the chain has no
+/// forks. Callers take it last, after their other locks.
+async fn append_audit_tx(tx: &Transaction<'_>, drafts: &[AuditDraft], now: Micros) -> Result<()> {
+    if drafts.is_empty() {
+        return Ok(());
+    }
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&AUDIT_LOCK])
+        .await
+        .map_err(err)?;
+    let (mut seq, mut prev): (i64, String) = tx
+        .query_opt("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &[])
+        .await
+        .map_err(err)?
+        .map(|r| (r.get(0), r.get(1)))
+        .unwrap_or_else(|| (0, GENESIS.to_owned()));
+    let mut entries = Vec::with_capacity(drafts.len());
+    for d in drafts {
+        seq += 1;
+        let e = AuditEntry::seal(d, seq, now, &prev);
+        prev.clone_from(&e.hash);
+        entries.push(e);
+    }
+    let seqs: Vec<i64> = entries.iter().map(|e| e.seq).collect();
+    let ats: Vec<i64> = entries.iter().map(|e| e.at).collect();
+    let column = |f: fn(&AuditEntry) -> &str| -> Vec<&str> { entries.iter().map(f).collect() };
+    tx.execute(
+        "INSERT INTO audit (seq, at, actor_org, actor_token, action, target, detail, prev, hash)
+         SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[],
+                              $6::text[], $7::text[], $8::text[], $9::text[])",
+        &[
+            &seqs,
+            &ats,
+            &column(|e| &e.actor_org),
+            &column(|e| &e.actor_token),
+            &column(|e| &e.action),
+            &column(|e| &e.target),
+            &column(|e| &e.detail),
+            &column(|e| &e.prev),
+            &column(|e| &e.hash),
+        ],
+    )
+    .await
+    .map_err(err)?;
+    Ok(())
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(err)
+}
+
+const TOKEN_COLUMNS: &str =
+    "id, hash, name, org, role, read_only, ip_allow, expires, revoked, created";
+
+fn token_row(r: &tokio_postgres::Row) -> TokenRecord {
+    TokenRecord {
+        id: r.get(0),
+        hash: r.get(1),
+        name: r.get(2),
+        org: r.get(3),
+        role: r.get(4),
+        read_only: r.get(5),
+        ip_allow: decode_list(r.get(6)),
+        expires: r.get(7),
+        revoked: r.get(8),
+        created: r.get(9),
+    }
+}
+
+/// Saves a token; its hash never changes once stored.
+async fn put_token_tx(tx: &Transaction<'_>, t: &TokenRecord) -> Result<()> {
+    tx.execute(
+        "INSERT INTO tokens (id, hash, name, org, role, read_only, ip_allow, expires, revoked, created)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, org = excluded.org, role = excluded.role,
+            read_only = excluded.read_only, ip_allow = excluded.ip_allow, expires = excluded.expires,
+            revoked = excluded.revoked",
+        &[
+            &t.id,
+            &t.hash,
+            &t.name,
+            &t.org,
+            &t.role,
+            &t.read_only,
+            &encode_list(&t.ip_allow),
+            &t.expires,
+            &t.revoked,
+            &t.created,
+        ],
+    )
+    .await
+    .map_err(err)?;
+    Ok(())
+}
+
+async fn apply_tx(tx: &Transaction<'_>, change: &Change) -> Result<()> {
+    match change {
+        Change::PutOrg(o) => {
+            tx.execute(
+                "INSERT INTO orgs (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+                &[&o.id, &to_json(o)?],
+            )
+            .await
+            .map_err(err)?;
+        }
+        Change::DeleteOrg(id) => {
+            tx.execute("DELETE FROM orgs WHERE id = $1", &[id])
+                .await
+                .map_err(err)?;
+            tx.execute("UPDATE tokens SET revoked = true WHERE org = $1", &[id])
+                .await
+                .map_err(err)?;
+        }
+        Change::PutCommunity(c, col) => {
+            tx.execute(
+                "INSERT INTO communities (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+                &[&c.id, &to_json(c)?],
+            )
+            .await
+            .map_err(err)?;
+            tx.execute(
+                "INSERT INTO collections (id, api_root, title, description, alias) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description, alias = excluded.alias",
+                &[&col.id, &col.api_root, &col.title, &col.description, &col.alias],
+            )
+            .await
+            .map_err(err)?;
+        }
+        Change::SetMember(m) => {
+            tx.execute(
+                "INSERT INTO memberships (community, org, role) VALUES ($1, $2, $3)
+                 ON CONFLICT (community, org) DO UPDATE SET role = excluded.role",
+                &[&m.community, &m.org, &m.role.name()],
+            )
+            .await
+            .map_err(err)?;
+        }
+        Change::RemoveMember { community, org } => {
+            tx.execute(
+                "DELETE FROM memberships WHERE community = $1 AND org = $2",
+                &[community, org],
+            )
+            .await
+            .map_err(err)?;
+        }
+        Change::PutToken(t) => put_token_tx(tx, t).await?,
+        Change::RevokeToken(id) => {
+            tx.execute("UPDATE tokens SET revoked = true WHERE id = $1", &[id])
+                .await
+                .map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
 impl Store for PostgresStore {
     async fn api_roots(&self) -> Result<Vec<ApiRoot>> {
         let c = self.client().await?;
@@ -253,6 +429,8 @@ impl Store for PostgresStore {
         collection: &str,
         versions: Vec<NewVersion>,
         now: Micros,
+        author: &str,
+        audit: AuditDraft,
     ) -> Result<Vec<Added>> {
         // A whole envelope in a few round trips: read what is stored for its
         // ids, decide in memory, clear superseded flags, insert with UNNEST.
@@ -345,6 +523,8 @@ impl Store for PostgresStore {
         let mut firsts = Vec::with_capacity(accepted.len());
         let mut lasts = Vec::with_capacity(accepted.len());
         let mut jsons = Vec::with_capacity(accepted.len());
+        let mut tlps = Vec::with_capacity(accepted.len());
+        let mut recipients = Vec::with_capacity(accepted.len());
         for v in &accepted {
             let (min, max) = bounds
                 .get(v.id.as_str())
@@ -360,16 +540,22 @@ impl Store for PostgresStore {
             firsts.push(v.version_key == min);
             lasts.push(v.version_key == max);
             jsons.push(v.json.as_str());
+            tlps.push(tlp_code(v.tlp));
+            recipients.push((!v.recipients.is_empty()).then(|| encode_list(&v.recipients)));
         }
         if !accepted.is_empty() {
             tx.execute(
-                "INSERT INTO objects (collection, id, version, version_key, spec_version, type, date_added, is_first, is_last, json)
-                 SELECT $1, t.id, t.version, t.version_key, t.spec_version, t.type, t.date_added, t.is_first, t.is_last, t.json
+                "INSERT INTO objects (collection, id, version, version_key, spec_version, type, date_added, is_first, is_last, json,
+                                      author, tlp, recipients)
+                 SELECT $1, t.id, t.version, t.version_key, t.spec_version, t.type, t.date_added, t.is_first, t.is_last, t.json,
+                        $11, t.tlp, t.recipients
                  FROM UNNEST($2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::bigint[],
-                             $8::bool[], $9::bool[], $10::text[])
-                      WITH ORDINALITY AS t(id, version, version_key, spec_version, type, date_added, is_first, is_last, json, n)
+                             $8::bool[], $9::bool[], $10::text[], $12::smallint[], $13::text[])
+                      WITH ORDINALITY AS t(id, version, version_key, spec_version, type, date_added, is_first, is_last, json,
+                                           tlp, recipients, n)
                  ORDER BY t.n",
-                &[&collection, &ids, &versions_text, &keys, &specs, &types, &added, &firsts, &lasts, &jsons],
+                &[&collection, &ids, &versions_text, &keys, &specs, &types, &added, &firsts, &lasts, &jsons,
+                  &author, &tlps, &recipients],
             )
             .await
             .map_err(err)?;
@@ -377,6 +563,7 @@ impl Store for PostgresStore {
         tx.execute("UPDATE clock SET last_added = $1 WHERE one = 1", &[&clock])
             .await
             .map_err(err)?;
+        append_audit_tx(&tx, std::slice::from_ref(&audit), now).await?;
         tx.commit().await.map_err(err)?;
         self.note_inserted(accepted.len() as u64);
         Ok(out)
@@ -384,9 +571,9 @@ impl Store for PostgresStore {
 
     async fn query(&self, q: Query) -> Result<Page> {
         let cols = if q.with_json {
-            "seq, date_added, id, version, spec_version, type, json"
+            "seq, date_added, id, version, spec_version, type, json, tlp, recipients, author"
         } else {
-            "seq, date_added, id, version, spec_version, type, ''"
+            "seq, date_added, id, version, spec_version, type, '', tlp, recipients, author"
         };
         let mut sql = Sql::new(&format!("SELECT {cols} FROM objects WHERE collection = $1"));
         sql.params.push(Box::new(q.collection.clone()));
@@ -416,6 +603,12 @@ impl Store for PostgresStore {
                 spec_version: r.get(4),
                 object_type: r.get(5),
                 json: r.get(6),
+                tlp: tlp_from_code(r.get(7)),
+                recipients: r
+                    .get::<_, Option<&str>>(8)
+                    .map(decode_list)
+                    .unwrap_or_default(),
+                author: r.get(9),
             })
             .collect();
         let more = items.len() > q.limit;
@@ -429,6 +622,7 @@ impl Store for PostgresStore {
         id: &str,
         versions: VersionSelect,
         spec_versions: Vec<String>,
+        audit: AuditDraft,
     ) -> Result<u64> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(err)?;
@@ -455,6 +649,9 @@ impl Store for PostgresStore {
         )
         .await
         .map_err(err)?;
+        if n > 0 {
+            append_audit_tx(&tx, std::slice::from_ref(&audit), now_micros()).await?;
+        }
         tx.commit().await.map_err(err)?;
         Ok(n)
     }
@@ -485,36 +682,109 @@ impl Store for PostgresStore {
             .transpose()
     }
 
-    async fn put_token(&self, t: TokenRecord) -> Result<()> {
-        let c = self.client().await?;
-        c.execute(
-            "INSERT INTO tokens (id, hash, name, admin, read, write, expires, revoked)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-             ON CONFLICT (id) DO UPDATE SET name = excluded.name, admin = excluded.admin, read = excluded.read,
-                write = excluded.write, expires = excluded.expires, revoked = excluded.revoked",
-            &[&t.id, &t.hash, &t.name, &t.admin, &kyoyu_store::encode_list(&t.read), &kyoyu_store::encode_list(&t.write), &t.expires, &t.revoked],
-        )
-        .await
-        .map_err(err)?;
-        Ok(())
-    }
-
     async fn token_by_hash(&self, hash: &str) -> Result<Option<TokenRecord>> {
         let c = self.client().await?;
         let row = c
-            .query_opt("SELECT id, hash, name, admin, read, write, expires, revoked FROM tokens WHERE hash = $1", &[&hash])
+            .query_opt(
+                &format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE hash = $1"),
+                &[&hash],
+            )
             .await
             .map_err(err)?;
-        Ok(row.map(|r| TokenRecord {
-            id: r.get(0),
-            hash: r.get(1),
-            name: r.get(2),
-            admin: r.get(3),
-            read: kyoyu_store::decode_list(r.get(4)),
-            write: kyoyu_store::decode_list(r.get(5)),
-            expires: r.get(6),
-            revoked: r.get(7),
-        }))
+        Ok(row.as_ref().map(token_row))
+    }
+
+    async fn tokens(&self) -> Result<Vec<TokenRecord>> {
+        let c = self.client().await?;
+        let rows = c
+            .query(
+                &format!("SELECT {TOKEN_COLUMNS} FROM tokens ORDER BY created, id"),
+                &[],
+            )
+            .await
+            .map_err(err)?;
+        Ok(rows.iter().map(token_row).collect())
+    }
+
+    async fn directory(&self) -> Result<DirectoryRows> {
+        let c = self.client().await?;
+        let orgs = c
+            .query("SELECT doc FROM orgs ORDER BY id", &[])
+            .await
+            .map_err(err)?
+            .iter()
+            .map(|r| serde_json::from_str(r.get::<_, &str>(0)).map_err(err))
+            .collect::<Result<Vec<_>>>()?;
+        let communities = c
+            .query("SELECT doc FROM communities ORDER BY id", &[])
+            .await
+            .map_err(err)?
+            .iter()
+            .map(|r| serde_json::from_str(r.get::<_, &str>(0)).map_err(err))
+            .collect::<Result<Vec<_>>>()?;
+        let memberships = c
+            .query(
+                "SELECT community, org, role FROM memberships ORDER BY community, org",
+                &[],
+            )
+            .await
+            .map_err(err)?
+            .iter()
+            .map(|r| Membership {
+                community: r.get(0),
+                org: r.get(1),
+                role: MemberRole::parse(r.get(2)).unwrap_or(MemberRole::Observer),
+            })
+            .collect();
+        Ok(DirectoryRows {
+            orgs,
+            communities,
+            memberships,
+        })
+    }
+
+    async fn apply(&self, changes: Vec<Change>, audit: AuditDraft, now: Micros) -> Result<()> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(err)?;
+        for change in &changes {
+            apply_tx(&tx, change).await?;
+        }
+        append_audit_tx(&tx, std::slice::from_ref(&audit), now).await?;
+        tx.commit().await.map_err(err)
+    }
+
+    async fn append_audit(&self, drafts: Vec<AuditDraft>, now: Micros) -> Result<()> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(err)?;
+        append_audit_tx(&tx, &drafts, now).await?;
+        tx.commit().await.map_err(err)
+    }
+
+    async fn audit_entries(&self, after: i64, limit: usize) -> Result<Vec<AuditEntry>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let c = self.client().await?;
+        let rows = c
+            .query(
+                "SELECT seq, at, actor_org, actor_token, action, target, detail, prev, hash
+                 FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2",
+                &[&after, &limit],
+            )
+            .await
+            .map_err(err)?;
+        Ok(rows
+            .iter()
+            .map(|r| AuditEntry {
+                seq: r.get(0),
+                at: r.get(1),
+                actor_org: r.get(2),
+                actor_token: r.get(3),
+                action: r.get(4),
+                target: r.get(5),
+                detail: r.get(6),
+                prev: r.get(7),
+                hash: r.get(8),
+            })
+            .collect())
     }
 
     async fn setting(&self, key: &str) -> Result<Option<String>> {

@@ -6,17 +6,29 @@
 //! `synchronous = FULL`, so an acknowledged object survives a crash.
 
 use kyoyu_store::{
-    Added, ApiRoot, Collection, Micros, NewVersion, Page, Query, Result, Status, Store, StoreError,
-    StoredVersion, TokenRecord, VersionSelect,
+    Added, ApiRoot, AuditDraft, AuditEntry, Change, Collection, DirectoryRows, Micros, NewVersion,
+    Page, Query, Result, Status, Store, StoreError, StoredVersion, TokenRecord, VersionSelect,
+    decode_list, encode_list, tlp_code, tlp_from_code,
 };
+use kyoyu_trust::audit::GENESIS;
+use kyoyu_trust::{MemberRole, Membership};
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter, types::Value as SqlValue};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_initial.sql")),
+    (2, include_str!("../migrations/0002_trust.sql")),
+];
 
 /// Readers kept open; WAL lets them run beside the writer.
 const READERS: usize = 4;
+
+fn now_micros() -> Micros {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+}
 
 fn err(e: impl std::fmt::Display) -> StoreError {
     StoreError(e.to_string())
@@ -174,6 +186,136 @@ fn refresh_flags(tx: &rusqlite::Transaction<'_>, collection: &str, id: &str) -> 
     Ok(())
 }
 
+/// Appends audit entries inside a write transaction (the one writer
+/// connection serializes appends, so the chain has no forks).
+fn append_audit_tx(
+    tx: &rusqlite::Transaction<'_>,
+    drafts: &[AuditDraft],
+    now: Micros,
+) -> Result<()> {
+    let (mut seq, mut prev): (i64, String) = tx
+        .query_row(
+            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .map_err(err)?
+        .unwrap_or((0, GENESIS.to_owned()));
+    let mut insert = tx
+        .prepare_cached(
+            "INSERT INTO audit (seq, at, actor_org, actor_token, action, target, detail, prev, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )
+        .map_err(err)?;
+    for d in drafts {
+        seq += 1;
+        let e = AuditEntry::seal(d, seq, now, &prev);
+        insert
+            .execute(params![
+                e.seq,
+                e.at,
+                e.actor_org,
+                e.actor_token,
+                e.action,
+                e.target,
+                e.detail,
+                e.prev,
+                e.hash
+            ])
+            .map_err(err)?;
+        prev = e.hash;
+    }
+    Ok(())
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(err)
+}
+
+fn put_token_tx(tx: &rusqlite::Transaction<'_>, t: &TokenRecord) -> Result<()> {
+    tx.execute(
+        "INSERT INTO tokens (id, hash, name, org, role, read_only, ip_allow, expires, revoked, created)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, org = excluded.org, role = excluded.role,
+            read_only = excluded.read_only, ip_allow = excluded.ip_allow, expires = excluded.expires,
+            revoked = excluded.revoked",
+        params![t.id, t.hash, t.name, t.org, t.role, t.read_only, encode_list(&t.ip_allow), t.expires, t.revoked, t.created],
+    )
+    .map_err(err)?;
+    Ok(())
+}
+
+fn apply_tx(tx: &rusqlite::Transaction<'_>, change: &Change) -> Result<()> {
+    match change {
+        Change::PutOrg(o) => {
+            tx.execute(
+                "INSERT INTO orgs (id, doc) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+                params![o.id, to_json(o)?],
+            )
+            .map_err(err)?;
+        }
+        Change::DeleteOrg(id) => {
+            tx.execute("DELETE FROM orgs WHERE id = ?1", [id])
+                .map_err(err)?;
+            tx.execute("UPDATE tokens SET revoked = 1 WHERE org = ?1", [id])
+                .map_err(err)?;
+        }
+        Change::PutCommunity(c, col) => {
+            tx.execute(
+                "INSERT INTO communities (id, doc) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+                params![c.id, to_json(c)?],
+            )
+            .map_err(err)?;
+            tx.execute(
+                "INSERT INTO collections (id, api_root, title, description, alias) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description, alias = excluded.alias",
+                params![col.id, col.api_root, col.title, col.description, col.alias],
+            )
+            .map_err(err)?;
+        }
+        Change::SetMember(m) => {
+            tx.execute(
+                "INSERT INTO memberships (community, org, role) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (community, org) DO UPDATE SET role = excluded.role",
+                params![m.community, m.org, m.role.name()],
+            )
+            .map_err(err)?;
+        }
+        Change::RemoveMember { community, org } => {
+            tx.execute(
+                "DELETE FROM memberships WHERE community = ?1 AND org = ?2",
+                params![community, org],
+            )
+            .map_err(err)?;
+        }
+        Change::PutToken(t) => put_token_tx(tx, t)?,
+        Change::RevokeToken(id) => {
+            tx.execute("UPDATE tokens SET revoked = 1 WHERE id = ?1", [id])
+                .map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
+fn token_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TokenRecord> {
+    Ok(TokenRecord {
+        id: r.get(0)?,
+        hash: r.get(1)?,
+        name: r.get(2)?,
+        org: r.get(3)?,
+        role: r.get(4)?,
+        read_only: r.get(5)?,
+        ip_allow: decode_list(&r.get::<_, String>(6)?),
+        expires: r.get(7)?,
+        revoked: r.get(8)?,
+        created: r.get(9)?,
+    })
+}
+
+const TOKEN_COLUMNS: &str =
+    "id, hash, name, org, role, read_only, ip_allow, expires, revoked, created";
+
 impl Store for SqliteStore {
     async fn api_roots(&self) -> Result<Vec<ApiRoot>> {
         self.read(|c| {
@@ -250,8 +392,11 @@ impl Store for SqliteStore {
         collection: &str,
         versions: Vec<NewVersion>,
         now: Micros,
+        author: &str,
+        audit: AuditDraft,
     ) -> Result<Vec<Added>> {
         let collection = collection.to_owned();
+        let author = author.to_owned();
         self.write(move |c| {
             let tx = c.transaction().map_err(err)?;
             let mut out = Vec::with_capacity(versions.len());
@@ -274,8 +419,9 @@ impl Store for SqliteStore {
                 let mut insert = tx
                     .prepare_cached(
                         "INSERT INTO objects
-                         (collection, id, version, version_key, spec_version, type, date_added, is_first, is_last, json)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                         (collection, id, version, version_key, spec_version, type, date_added, is_first, is_last, json,
+                          author, tlp, recipients)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                     )
                     .map_err(err)?;
                 for v in versions {
@@ -307,12 +453,16 @@ impl Store for SqliteStore {
                             clock,
                             is_first,
                             is_last,
-                            v.json
+                            v.json,
+                            author,
+                            tlp_code(v.tlp),
+                            (!v.recipients.is_empty()).then(|| encode_list(&v.recipients))
                         ])
                         .map_err(err)?;
                     out.push(Added::New);
                 }
                 tx.execute("UPDATE clock SET last_added = ?1 WHERE one = 1", [clock]).map_err(err)?;
+                append_audit_tx(&tx, std::slice::from_ref(&audit), now)?;
             }
             tx.commit().map_err(err)?;
             Ok(out)
@@ -323,9 +473,9 @@ impl Store for SqliteStore {
     async fn query(&self, q: Query) -> Result<Page> {
         self.read(move |c| {
             let cols = if q.with_json {
-                "seq, date_added, id, version, spec_version, type, json"
+                "seq, date_added, id, version, spec_version, type, json, tlp, recipients, author"
             } else {
-                "seq, date_added, id, version, spec_version, type, ''"
+                "seq, date_added, id, version, spec_version, type, '', tlp, recipients, author"
             };
             // With ids, go straight to them; otherwise let SQLite pick (it walks seq order).
             let index = if q.ids.is_empty() {
@@ -362,6 +512,12 @@ impl Store for SqliteStore {
                         spec_version: r.get(4)?,
                         object_type: r.get(5)?,
                         json: r.get(6)?,
+                        tlp: tlp_from_code(r.get(7)?),
+                        recipients: r
+                            .get::<_, Option<String>>(8)?
+                            .map(|t| decode_list(&t))
+                            .unwrap_or_default(),
+                        author: r.get(9)?,
                     })
                 })
                 .map_err(err)?;
@@ -381,6 +537,7 @@ impl Store for SqliteStore {
         id: &str,
         versions: VersionSelect,
         spec_versions: Vec<String>,
+        audit: AuditDraft,
     ) -> Result<u64> {
         let (collection, id) = (collection.to_owned(), id.to_owned());
         self.write(move |c| {
@@ -403,6 +560,9 @@ impl Store for SqliteStore {
             version_condition(&mut sql, &mut args, &selection);
             let n = tx.execute(&sql, params_from_iter(args)).map_err(err)?;
             refresh_flags(&tx, &collection, &id)?;
+            if n > 0 {
+                append_audit_tx(&tx, std::slice::from_ref(&audit), now_micros())?;
+            }
             tx.commit().map_err(err)?;
             Ok(u64::try_from(n).unwrap_or(0))
         })
@@ -440,41 +600,128 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn put_token(&self, t: TokenRecord) -> Result<()> {
-        self.write(move |c| {
-            c.execute(
-                "INSERT INTO tokens (id, hash, name, admin, read, write, expires, revoked)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, admin = excluded.admin, read = excluded.read,
-                    write = excluded.write, expires = excluded.expires, revoked = excluded.revoked",
-                params![t.id, t.hash, t.name, t.admin, kyoyu_store::encode_list(&t.read), kyoyu_store::encode_list(&t.write), t.expires, t.revoked],
-            )
-            .map_err(err)?;
-            Ok(())
-        })
-        .await
-    }
-
     async fn token_by_hash(&self, hash: &str) -> Result<Option<TokenRecord>> {
         let hash = hash.to_owned();
         self.read(move |c| {
             let mut st = c
-                .prepare_cached("SELECT id, hash, name, admin, read, write, expires, revoked FROM tokens WHERE hash = ?1")
+                .prepare_cached(&format!(
+                    "SELECT {TOKEN_COLUMNS} FROM tokens WHERE hash = ?1"
+                ))
                 .map_err(err)?;
-            st.query_row([hash], |r| {
-                Ok(TokenRecord {
-                    id: r.get(0)?,
-                    hash: r.get(1)?,
-                    name: r.get(2)?,
-                    admin: r.get(3)?,
-                    read: kyoyu_store::decode_list(&r.get::<_, String>(4)?),
-                    write: kyoyu_store::decode_list(&r.get::<_, String>(5)?),
-                    expires: r.get(6)?,
-                    revoked: r.get(7)?,
+            st.query_row([hash], token_row).optional().map_err(err)
+        })
+        .await
+    }
+
+    async fn tokens(&self) -> Result<Vec<TokenRecord>> {
+        self.read(|c| {
+            let mut st = c
+                .prepare_cached(&format!(
+                    "SELECT {TOKEN_COLUMNS} FROM tokens ORDER BY created, id"
+                ))
+                .map_err(err)?;
+            let rows = st.query_map([], token_row).map_err(err)?;
+            rows.collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(err)
+        })
+        .await
+    }
+
+    async fn directory(&self) -> Result<DirectoryRows> {
+        self.read(|c| {
+            let docs = |sql: &str| -> Result<Vec<String>> {
+                let mut st = c.prepare_cached(sql).map_err(err)?;
+                let rows = st.query_map([], |r| r.get(0)).map_err(err)?;
+                rows.collect::<std::result::Result<Vec<String>, _>>()
+                    .map_err(err)
+            };
+            let orgs = docs("SELECT doc FROM orgs ORDER BY id")?
+                .iter()
+                .map(|d| serde_json::from_str(d).map_err(err))
+                .collect::<Result<Vec<_>>>()?;
+            let communities = docs("SELECT doc FROM communities ORDER BY id")?
+                .iter()
+                .map(|d| serde_json::from_str(d).map_err(err))
+                .collect::<Result<Vec<_>>>()?;
+            let mut st = c
+                .prepare_cached(
+                    "SELECT community, org, role FROM memberships ORDER BY community, org",
+                )
+                .map_err(err)?;
+            let rows = st
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
                 })
+                .map_err(err)?;
+            let mut memberships = Vec::new();
+            for row in rows {
+                let (community, org, role) = row.map_err(err)?;
+                memberships.push(Membership {
+                    community,
+                    org,
+                    role: MemberRole::parse(&role).unwrap_or(MemberRole::Observer),
+                });
+            }
+            Ok(DirectoryRows {
+                orgs,
+                communities,
+                memberships,
             })
-            .optional()
-            .map_err(err)
+        })
+        .await
+    }
+
+    async fn apply(&self, changes: Vec<Change>, audit: AuditDraft, now: Micros) -> Result<()> {
+        self.write(move |c| {
+            let tx = c.transaction().map_err(err)?;
+            for change in &changes {
+                apply_tx(&tx, change)?;
+            }
+            append_audit_tx(&tx, std::slice::from_ref(&audit), now)?;
+            tx.commit().map_err(err)
+        })
+        .await
+    }
+
+    async fn append_audit(&self, drafts: Vec<AuditDraft>, now: Micros) -> Result<()> {
+        self.write(move |c| {
+            let tx = c.transaction().map_err(err)?;
+            append_audit_tx(&tx, &drafts, now)?;
+            tx.commit().map_err(err)
+        })
+        .await
+    }
+
+    async fn audit_entries(&self, after: i64, limit: usize) -> Result<Vec<AuditEntry>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.read(move |c| {
+            let mut st = c
+                .prepare_cached(
+                    "SELECT seq, at, actor_org, actor_token, action, target, detail, prev, hash
+                     FROM audit WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                )
+                .map_err(err)?;
+            let rows = st
+                .query_map(params![after, limit], |r| {
+                    Ok(AuditEntry {
+                        seq: r.get(0)?,
+                        at: r.get(1)?,
+                        actor_org: r.get(2)?,
+                        actor_token: r.get(3)?,
+                        action: r.get(4)?,
+                        target: r.get(5)?,
+                        detail: r.get(6)?,
+                        prev: r.get(7)?,
+                        hash: r.get(8)?,
+                    })
+                })
+                .map_err(err)?;
+            rows.collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(err)
         })
         .await
     }

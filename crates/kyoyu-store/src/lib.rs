@@ -11,6 +11,10 @@
 use std::fmt;
 use std::future::Future;
 
+use kyoyu_stix::tlp::Tlp;
+pub use kyoyu_trust::audit::{Draft as AuditDraft, Entry as AuditEntry};
+use kyoyu_trust::{Community, Membership, Org};
+
 /// Microseconds since the Unix epoch: the resolution of `date_added`.
 pub type Micros = i64;
 
@@ -25,7 +29,7 @@ pub struct Collection {
     pub title: String,
     /// Optional description.
     pub description: Option<String>,
-    /// TAXII alias (later: the community id).
+    /// TAXII alias: the id of the community that owns the collection.
     pub alias: Option<String>,
 }
 
@@ -55,6 +59,10 @@ pub struct NewVersion {
     pub spec_version: String,
     /// The object's JSON, exactly as received.
     pub json: String,
+    /// Its strictest known TLP level (the policy's input).
+    pub tlp: Option<Tlp>,
+    /// Recipient organizations named on it or its envelope.
+    pub recipients: Vec<String>,
 }
 
 /// A stored object version.
@@ -74,6 +82,12 @@ pub struct StoredVersion {
     pub object_type: String,
     /// The object's JSON, exactly as received (empty when not asked for).
     pub json: String,
+    /// Its strictest known TLP level.
+    pub tlp: Option<Tlp>,
+    /// Named recipient organizations.
+    pub recipients: Vec<String>,
+    /// The organization that contributed it.
+    pub author: String,
 }
 
 /// Which versions of each object a query selects.
@@ -149,6 +163,9 @@ pub struct Status {
     pub failures: Vec<StatusDetail>,
     /// Not yet processed.
     pub pendings: Vec<StatusDetail>,
+    /// The organization whose request it reports (only it may read it).
+    #[serde(default)]
+    pub owner: String,
 }
 
 /// One object in a status resource.
@@ -173,25 +190,87 @@ pub struct TokenRecord {
     pub hash: String,
     /// Label.
     pub name: String,
-    /// Whether it administers the hub.
-    pub admin: bool,
-    /// Collections it may read (`*` for all).
-    pub read: Vec<String>,
-    /// Collections it may write (`*` for all).
-    pub write: Vec<String>,
+    /// The organization it acts for.
+    pub org: String,
+    /// Its role (a `kyoyu_trust::Role` wire name).
+    pub role: String,
+    /// Read-only tokens never write.
+    pub read_only: bool,
+    /// Addresses it may be used from (CIDR; empty: anywhere).
+    pub ip_allow: Vec<String>,
     /// Expiry (micros), if any.
     pub expires: Option<Micros>,
     /// Revoked tokens are refused.
     pub revoked: bool,
+    /// When it was created (micros).
+    pub created: Micros,
 }
 
-/// How a token's collection lists are kept in one text column (a JSON
+/// The members as stored: what `kyoyu_trust::Directory::new` takes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DirectoryRows {
+    /// Organizations.
+    pub orgs: Vec<Org>,
+    /// Communities.
+    pub communities: Vec<Community>,
+    /// Memberships.
+    pub memberships: Vec<Membership>,
+}
+
+/// One change to the members or tokens; [`Store::apply`] runs a list of
+/// them and their audit entry in one transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// Creates or replaces an organization.
+    PutOrg(Org),
+    /// Removes an organization and its memberships, and revokes its tokens.
+    DeleteOrg(String),
+    /// Creates or replaces a community, creating its collection if missing.
+    PutCommunity(Community, Collection),
+    /// Adds a membership or changes its standing.
+    SetMember(Membership),
+    /// Removes a membership.
+    RemoveMember {
+        /// Community id.
+        community: String,
+        /// Organization id.
+        org: String,
+    },
+    /// Saves a token.
+    PutToken(TokenRecord),
+    /// Revokes a token by id; revocation is immediate (tokens are looked up on every request).
+    RevokeToken(String),
+}
+
+/// How a TLP level is kept in an integer column, the same in every backend.
+pub fn tlp_code(t: Option<Tlp>) -> Option<i16> {
+    t.map(|t| match t {
+        Tlp::Clear => 0,
+        Tlp::Green => 1,
+        Tlp::Amber => 2,
+        Tlp::AmberStrict => 3,
+        Tlp::Red => 4,
+    })
+}
+
+/// Reads back what [`tlp_code`] wrote (an unknown code is the strictest level).
+pub fn tlp_from_code(c: Option<i16>) -> Option<Tlp> {
+    c.map(|c| match c {
+        0 => Tlp::Clear,
+        1 => Tlp::Green,
+        2 => Tlp::Amber,
+        3 => Tlp::AmberStrict,
+        _ => Tlp::Red,
+    })
+}
+
+/// How lists (recipients, allow-lists) are kept in one text column (a JSON
 /// array), the same in every backend.
 pub fn encode_list(list: &[String]) -> String {
     serde_json::to_string(list).unwrap_or_else(|_| "[]".into())
 }
 
-/// Reads back what [`encode_list`] wrote (an unreadable value grants nothing).
+/// Reads back what [`encode_list`] wrote (an unreadable value is empty).
 pub fn decode_list(text: &str) -> Vec<String> {
     serde_json::from_str(text).unwrap_or_default()
 }
@@ -222,23 +301,29 @@ pub trait Store: Clone + Send + Sync + 'static {
     fn collections(&self, api_root: &str) -> impl Future<Output = Result<Vec<Collection>>> + Send;
     /// Creates or updates a collection.
     fn put_collection(&self, collection: Collection) -> impl Future<Output = Result<()>> + Send;
-    /// Adds versions to a collection in one durable transaction; one outcome per input, in order.
-    /// `now` is the time of the request; `date_added` values are made strictly increasing.
+    /// Adds versions to a collection, contributed by `author`, and the
+    /// audit entry of the write, in one durable transaction; one outcome per
+    /// input, in order. `now` is the time of the request; `date_added`
+    /// values are made strictly increasing.
     fn add_versions(
         &self,
         collection: &str,
         versions: Vec<NewVersion>,
         now: Micros,
+        author: &str,
+        audit: AuditDraft,
     ) -> impl Future<Output = Result<Vec<Added>>> + Send;
     /// Runs a query.
     fn query(&self, query: Query) -> impl Future<Output = Result<Page>> + Send;
-    /// Deletes versions of an object selected by `versions`; returns how many.
+    /// Deletes versions of an object selected by `versions`, with the audit
+    /// entry, in one transaction; returns how many (no entry when none).
     fn delete_object(
         &self,
         collection: &str,
         id: &str,
         versions: VersionSelect,
         spec_versions: Vec<String>,
+        audit: AuditDraft,
     ) -> impl Future<Output = Result<u64>> + Send;
     /// Saves a status resource.
     fn put_status(&self, status: Status) -> impl Future<Output = Result<()>> + Send;
@@ -248,8 +333,29 @@ pub trait Store: Clone + Send + Sync + 'static {
         api_root: &str,
         id: &str,
     ) -> impl Future<Output = Result<Option<Status>>> + Send;
-    /// Saves a token.
-    fn put_token(&self, token: TokenRecord) -> impl Future<Output = Result<()>> + Send;
+    /// Every token (hashes included; callers never show them).
+    fn tokens(&self) -> impl Future<Output = Result<Vec<TokenRecord>>> + Send;
+    /// The members as stored.
+    fn directory(&self) -> impl Future<Output = Result<DirectoryRows>> + Send;
+    /// Applies changes and appends their audit entry, all in one transaction.
+    fn apply(
+        &self,
+        changes: Vec<Change>,
+        audit: AuditDraft,
+        now: Micros,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// Appends audit entries (reads of marked content), in one transaction.
+    fn append_audit(
+        &self,
+        drafts: Vec<AuditDraft>,
+        now: Micros,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// Audit entries after position `after`, oldest first, at most `limit`.
+    fn audit_entries(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<AuditEntry>>> + Send;
     /// Finds a token by the hash of its secret.
     fn token_by_hash(&self, hash: &str)
     -> impl Future<Output = Result<Option<TokenRecord>>> + Send;

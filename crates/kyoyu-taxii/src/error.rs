@@ -16,6 +16,8 @@ pub struct TaxiiError {
     pub kind: ErrorKind,
     /// What exactly is wrong and how to fix it.
     pub description: String,
+    /// Seconds to wait before retrying (429).
+    pub retry_after: Option<u64>,
 }
 
 /// Rows of the error table.
@@ -29,6 +31,10 @@ pub enum ErrorKind {
     Forbidden,
     /// 404: no such resource (or not visible to the caller).
     NotFound,
+    /// 409: the resource already exists.
+    Conflict,
+    /// 429: too many requests from this token, or failed logins from this address.
+    TooManyRequests,
     /// 406: the Accept header excludes TAXII 2.1.
     NotAcceptable,
     /// 413: the body is larger than `max_content_length`.
@@ -61,6 +67,12 @@ impl ErrorKind {
                 "This token may not do that",
             ),
             Self::NotFound => (StatusCode::NOT_FOUND, "not-found", "No such resource"),
+            Self::Conflict => (StatusCode::CONFLICT, "conflict", "It already exists"),
+            Self::TooManyRequests => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many-requests",
+                "Too many requests",
+            ),
             Self::NotAcceptable => (
                 StatusCode::NOT_ACCEPTABLE,
                 "not-acceptable",
@@ -96,6 +108,15 @@ impl TaxiiError {
         Self {
             kind,
             description: description.into(),
+            retry_after: None,
+        }
+    }
+
+    /// A 429 that tells the client when to come back.
+    pub fn slow_down(seconds: u64, description: impl Into<String>) -> Self {
+        Self {
+            retry_after: Some(seconds.max(1)),
+            ..Self::new(ErrorKind::TooManyRequests, description)
         }
     }
 }
@@ -124,6 +145,11 @@ impl IntoResponse for TaxiiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static(TAXII_MEDIA_TYPE),
         );
+        if let Some(s) = self.retry_after
+            && let Ok(v) = HeaderValue::from_str(&s.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
         if self.kind == ErrorKind::Unauthorized {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

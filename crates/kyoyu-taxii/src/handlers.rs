@@ -1,5 +1,6 @@
 //! The TAXII 2.1 endpoints (spec sections 4 and 5) and the operations ones.
 
+use crate::auth::Auth;
 use crate::error::{ErrorKind, TAXII_MEDIA_TYPE, TaxiiError};
 use crate::query::{self, Accepts, Filters, format_micros, micros};
 use crate::{Caller, Hub};
@@ -10,10 +11,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use base64::Engine;
 use kyoyu_store::{
-    Added, Collection, NewVersion, Page, Query, Status, StatusDetail, Store, VersionSelect,
+    Added, Collection, NewVersion, Query, Status, StatusDetail, Store, StoredVersion, VersionSelect,
 };
+use kyoyu_trust::policy::{Access, RECIPIENTS_PROPERTY, View, marking_of, may_see_status};
 use kyoyu_validate::{Options, validate_object};
 use serde_json::{Value, json, value::RawValue};
 use std::sync::Arc;
@@ -65,8 +66,7 @@ pub fn router<S: Store>(hub: Arc<Hub<S>>) -> Router {
         .layer(middleware::from_fn(negotiate));
     Router::new()
         .merge(taxii_routes)
-        .route("/api/tokens", axum::routing::post(create_token))
-        .route("/api/identity", get(identity))
+        .merge(crate::rest::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
@@ -148,41 +148,6 @@ async fn method_not_allowed() -> Response {
     taxii(StatusCode::METHOD_NOT_ALLOWED, body.to_string())
 }
 
-/// The caller, from `Authorization: Bearer <token>` or HTTP Basic with the token as password.
-async fn caller<S: Store>(hub: &Hub<S>, headers: &HeaderMap) -> Result<Caller, TaxiiError> {
-    let unauthorized = |why: &str| TaxiiError::new(ErrorKind::Unauthorized, why.to_owned());
-    let value = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| unauthorized("send an API token as `Authorization: Bearer <token>` or as the HTTP Basic password"))?;
-    // `Token <key>` is what taxii2-client's token helper sends.
-    let secret = if let Some(token) = value
-        .strip_prefix("Bearer ")
-        .or_else(|| value.strip_prefix("Token "))
-    {
-        token.trim().to_owned()
-    } else if let Some(basic) = value.strip_prefix("Basic ") {
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(basic.trim())
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-            .ok_or_else(|| unauthorized("the Basic credentials are not base64 of user:password"))?;
-        decoded
-            .split_once(':')
-            .map(|(_, p)| p.to_owned())
-            .unwrap_or(decoded)
-    } else {
-        return Err(unauthorized("use the Bearer or Basic authorization scheme"));
-    };
-    hub.authenticate(&secret, now_micros())
-        .await?
-        .ok_or_else(|| {
-            unauthorized(
-                "the token is unknown, expired or revoked; ask the hub administrator for a new one",
-            )
-        })
-}
-
 fn public_base(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
@@ -191,8 +156,7 @@ fn public_base(headers: &HeaderMap) -> String {
     format!("http://{host}")
 }
 
-async fn discovery<S: Store>(State(hub): HubState<S>, headers: HeaderMap) -> Answer {
-    caller(&hub, &headers).await?;
+async fn discovery<S: Store>(Auth(_): Auth, State(hub): HubState<S>, headers: HeaderMap) -> Answer {
     let base = public_base(&headers);
     let roots: Vec<String> = hub
         .store
@@ -228,11 +192,10 @@ async fn find_root<S: Store>(hub: &Hub<S>, root: &str) -> Result<kyoyu_store::Ap
 }
 
 async fn api_root<S: Store>(
+    Auth(_): Auth,
     State(hub): HubState<S>,
     Path(root): Path<String>,
-    headers: HeaderMap,
 ) -> Answer {
-    caller(&hub, &headers).await?;
     let r = find_root(&hub, &root).await?;
     let body = json!({
         "title": r.title,
@@ -243,12 +206,12 @@ async fn api_root<S: Store>(
     Ok(taxii(StatusCode::OK, body.to_string()))
 }
 
-fn collection_json(c: &Collection, who: &Caller) -> Value {
+fn collection_json(c: &Collection, view: &View) -> Value {
     let mut body = json!({
         "id": c.id,
         "title": c.title,
-        "can_read": who.can_read(&c.id),
-        "can_write": who.can_write(&c.id),
+        "can_read": view.can_read(),
+        "can_write": view.can_write(),
         "media_types": [STIX_MEDIA_TYPE],
     });
     if let Some(map) = body.as_object_mut() {
@@ -263,19 +226,20 @@ fn collection_json(c: &Collection, who: &Caller) -> Value {
 }
 
 async fn collections<S: Store>(
+    Auth(who): Auth,
     State(hub): HubState<S>,
     Path(root): Path<String>,
-    headers: HeaderMap,
 ) -> Answer {
-    let who = caller(&hub, &headers).await?;
     find_root(&hub, &root).await?;
     let visible: Vec<Value> = hub
         .store
         .collections(&root)
         .await?
         .iter()
-        .filter(|c| who.can_read(&c.id) || who.can_write(&c.id))
-        .map(|c| collection_json(c, &who))
+        .filter_map(|c| {
+            let view = who.view_of(c);
+            (view.can_read() || view.can_write()).then(|| collection_json(c, &view))
+        })
         .collect();
     let body = if visible.is_empty() {
         json!({})
@@ -285,22 +249,25 @@ async fn collections<S: Store>(
     Ok(taxii(StatusCode::OK, body.to_string()))
 }
 
-/// The collection, if it exists and the caller may see it (else 404: existence is not revealed).
+/// The collection and the caller's view of it, if it exists and the caller
+/// may see it (else 404: existence is not revealed).
 async fn visible_collection<S: Store>(
     hub: &Hub<S>,
     who: &Caller,
     root: &str,
     id: &str,
-) -> Result<Collection, TaxiiError> {
+) -> Result<(Collection, View), TaxiiError> {
     find_root(hub, root).await?;
     hub.store
         .collections(root)
         .await?
         .into_iter()
-        .find(|c| {
-            (c.id == id || c.alias.as_deref() == Some(id))
-                && (who.can_read(&c.id) || who.can_write(&c.id))
+        .find(|c| c.id == id || c.alias.as_deref() == Some(id))
+        .map(|c| {
+            let view = who.view_of(&c);
+            (c, view)
         })
+        .filter(|(_, v)| v.can_read() || v.can_write())
         .ok_or_else(|| {
             TaxiiError::new(
                 ErrorKind::NotFound,
@@ -310,31 +277,32 @@ async fn visible_collection<S: Store>(
 }
 
 async fn collection<S: Store>(
+    Auth(who): Auth,
     State(hub): HubState<S>,
     Path((root, id)): Path<(String, String)>,
-    headers: HeaderMap,
 ) -> Answer {
-    let who = caller(&hub, &headers).await?;
-    let c = visible_collection(&hub, &who, &root, &id).await?;
-    Ok(taxii(StatusCode::OK, collection_json(&c, &who).to_string()))
+    let (c, view) = visible_collection(&hub, &who, &root, &id).await?;
+    Ok(taxii(
+        StatusCode::OK,
+        collection_json(&c, &view).to_string(),
+    ))
 }
 
-/// The caller's collection for a read endpoint: 401 without a token, 404 if
-/// it may not use the collection at all, 403 if it may only write it.
+/// The caller's collection for a read endpoint: 404 if it may not use the
+/// collection at all, 403 if it may only write it.
 async fn readable_collection<S: Store>(
     hub: &Hub<S>,
-    headers: &HeaderMap,
+    who: &Caller,
     root: &str,
     id: &str,
-) -> Result<Collection, TaxiiError> {
-    let who = caller(hub, headers).await?;
-    let c = visible_collection(hub, &who, root, id).await?;
-    must_read(&who, &c)?;
-    Ok(c)
+) -> Result<(Collection, View), TaxiiError> {
+    let (c, view) = visible_collection(hub, who, root, id).await?;
+    must_read(&view, &c)?;
+    Ok((c, view))
 }
 
-fn must_read(who: &Caller, c: &Collection) -> Result<(), TaxiiError> {
-    if who.can_read(&c.id) {
+fn must_read(view: &View, c: &Collection) -> Result<(), TaxiiError> {
+    if view.can_read() {
         Ok(())
     } else {
         Err(TaxiiError::new(
@@ -344,27 +312,57 @@ fn must_read(who: &Caller, c: &Collection) -> Result<(), TaxiiError> {
     }
 }
 
-fn must_write(who: &Caller, c: &Collection) -> Result<(), TaxiiError> {
-    if who.can_write(&c.id) {
+fn must_write(view: &View, c: &Collection) -> Result<(), TaxiiError> {
+    if view.can_write() {
         Ok(())
     } else {
         Err(TaxiiError::new(
             ErrorKind::Forbidden,
-            format!("this token may not write to collection '{}'", c.id),
+            format!(
+                "this token may not write to collection '{}' (read-only token, or its organization is not a member of community '{}')",
+                c.id,
+                c.alias.as_deref().unwrap_or_default()
+            ),
         ))
     }
 }
 
-/// Runs a filtered, paged query; `default_versions` applies when no match[version] is given.
+/// A page of what the caller may see.
+pub(crate) struct Visible {
+    /// The versions, in `seq` order.
+    pub(crate) items: Vec<StoredVersion>,
+    /// Whether more may follow.
+    pub(crate) more: bool,
+    /// Where the next page starts (the last position examined).
+    pub(crate) resume: Option<i64>,
+}
+
+/// Rows examined for one page at most, so a reader who may see little of a
+/// large collection gets short pages (with `more` and `next`) rather than
+/// one slow request.
+const SCAN_LIMIT: usize = 20_000;
+
+/// The policy's facts about a stored version.
+pub(crate) fn access_of(v: &StoredVersion) -> Access<'_> {
+    Access {
+        tlp: v.tlp,
+        recipients: &v.recipients,
+        author: &v.author,
+    }
+}
+
+/// Runs a filtered, paged query and keeps what the policy lets the caller
+/// see; `default_versions` applies when no match[version] is given.
 async fn page<S: Store>(
     hub: &Hub<S>,
     c: &Collection,
+    view: &View,
     filters: Filters,
     object: Option<String>,
     default_versions: VersionSelect,
     with_json: bool,
-) -> Result<Page, TaxiiError> {
-    let after_seq = filters
+) -> Result<Visible, TaxiiError> {
+    let mut after_seq = filters
         .next
         .as_deref()
         .map(|n| hub.position(&c.id, n))
@@ -376,51 +374,110 @@ async fn page<S: Store>(
     let limit = filters
         .limit
         .unwrap_or(hub.config.default_page)
-        .min(hub.config.max_page);
-    Ok(hub
-        .store
-        .query(Query {
-            collection: c.id.clone(),
-            added_after: filters.added_after,
-            after_seq,
-            ids,
-            types: filters.types,
-            versions: filters.versions.unwrap_or(default_versions),
-            spec_versions: filters.spec_versions,
-            limit,
-            with_json,
-        })
-        .await?)
+        .min(hub.config.max_page)
+        .max(1);
+    let mut query = Query {
+        collection: c.id.clone(),
+        added_after: filters.added_after,
+        after_seq,
+        ids,
+        types: filters.types,
+        versions: filters.versions.unwrap_or(default_versions),
+        spec_versions: filters.spec_versions,
+        limit,
+        with_json,
+    };
+    let mut items = Vec::new();
+    let mut scanned = 0usize;
+    loop {
+        query.after_seq = after_seq;
+        // Ask for what is missing, but not in tiny steps when much is hidden.
+        query.limit = (limit - items.len()).max(limit.min(200));
+        let got = hub.store.query(query.clone()).await?;
+        let fetched = got.items.len();
+        for (i, v) in got.items.into_iter().enumerate() {
+            scanned += 1;
+            after_seq = Some(v.seq);
+            if view.may_read(&access_of(&v)) {
+                items.push(v);
+                if items.len() == limit {
+                    let rest = i + 1 < fetched;
+                    return Ok(Visible {
+                        items,
+                        more: rest || got.more,
+                        resume: after_seq,
+                    });
+                }
+            }
+        }
+        if !got.more {
+            return Ok(Visible {
+                items,
+                more: false,
+                resume: after_seq,
+            });
+        }
+        if scanned >= SCAN_LIMIT {
+            return Ok(Visible {
+                items,
+                more: true,
+                resume: after_seq,
+            });
+        }
+    }
 }
 
-/// One object's versions; 404 when the collection holds none matching.
+/// One object's versions; 404 when the collection holds none the caller may see.
 async fn object_page<S: Store>(
     hub: &Hub<S>,
     c: &Collection,
+    view: &View,
     filters: Filters,
     object: &str,
     default_versions: VersionSelect,
     with_json: bool,
-) -> Result<Page, TaxiiError> {
+) -> Result<Visible, TaxiiError> {
     let found = page(
         hub,
         c,
+        view,
         filters,
         Some(object.to_owned()),
         default_versions,
         with_json,
     )
     .await?;
-    if found.items.is_empty() {
+    if found.items.is_empty() && !found.more {
         return Err(TaxiiError::new(
             ErrorKind::NotFound,
             format!(
-                "collection '{}' holds no object '{object}' matching the filters",
+                "collection '{}' holds no object '{object}' matching the filters that this token may see",
                 c.id
             ),
         ));
     }
     Ok(found)
+}
+
+/// Records, in the audit trail, the marked objects a caller was given.
+async fn audit_reads<S: Store>(
+    hub: &Hub<S>,
+    who: &Caller,
+    view: &View,
+    c: &Collection,
+    endpoint: &str,
+    items: &[StoredVersion],
+) {
+    let read: Vec<Value> = items
+        .iter()
+        .filter(|v| view.read_is_audited(v.tlp))
+        .map(|v| json!([v.id, version_text(v), view.effective(v.tlp).name()]))
+        .collect();
+    if !read.is_empty() {
+        let detail = json!({ "endpoint": endpoint, "collection": c.alias, "objects": read });
+        hub.audit_later(who.audit("objects.read", &c.id, detail))
+            .await;
+    }
 }
 
 /// The version a record shows: its `modified`/`created`, or when it was added (unversioned SCOs).
@@ -450,16 +507,16 @@ fn all_versions() -> VersionSelect {
 fn paged(
     hub: &Hub<impl Store>,
     c: &Collection,
-    page: &Page,
+    page: &Visible,
     list_key: &str,
     list: String,
 ) -> Response {
     let mut body = String::with_capacity(list.len() + 128);
     body.push_str(&format!("{{\"more\":{}", page.more));
     if page.more
-        && let Some(last) = page.items.last()
+        && let Some(resume) = page.resume
     {
-        body.push_str(&format!(",\"next\":{}", json!(hub.cursor(&c.id, last.seq))));
+        body.push_str(&format!(",\"next\":{}", json!(hub.cursor(&c.id, resume))));
     }
     if !page.items.is_empty() {
         body.push_str(&format!(",\"{list_key}\":{list}"));
@@ -491,14 +548,14 @@ const OBJECT_FILTERS: Accepts = Accepts {
 };
 
 async fn manifest<S: Store>(
+    Auth(who): Auth,
     State(hub): HubState<S>,
     Path((root, id)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
-    headers: HeaderMap,
 ) -> Answer {
-    let c = readable_collection(&hub, &headers, &root, &id).await?;
+    let (c, view) = readable_collection(&hub, &who, &root, &id).await?;
     let filters = query::parse(raw.as_deref(), LIST_FILTERS)?;
-    let page = page(&hub, &c, filters, None, last_version(), false).await?;
+    let page = page(&hub, &c, &view, filters, None, last_version(), false).await?;
     let records: Vec<Value> = page
         .items
         .iter()
@@ -521,7 +578,7 @@ async fn manifest<S: Store>(
 }
 
 /// The stored JSON of a page's objects, as a JSON array, without re-encoding them.
-fn objects_array(page: &Page) -> String {
+fn objects_array(page: &Visible) -> String {
     let mut out =
         String::with_capacity(page.items.iter().map(|v| v.json.len() + 1).sum::<usize>() + 2);
     out.push('[');
@@ -536,38 +593,40 @@ fn objects_array(page: &Page) -> String {
 }
 
 async fn get_objects<S: Store>(
+    Auth(who): Auth,
     State(hub): HubState<S>,
     Path((root, id)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
-    headers: HeaderMap,
 ) -> Answer {
-    let c = readable_collection(&hub, &headers, &root, &id).await?;
+    let (c, view) = readable_collection(&hub, &who, &root, &id).await?;
     let filters = query::parse(raw.as_deref(), LIST_FILTERS)?;
-    let page = page(&hub, &c, filters, None, last_version(), true).await?;
+    let page = page(&hub, &c, &view, filters, None, last_version(), true).await?;
+    audit_reads(&hub, &who, &view, &c, "objects", &page.items).await;
     let list = objects_array(&page);
     Ok(paged(&hub, &c, &page, "objects", list))
 }
 
 async fn get_object<S: Store>(
+    Auth(who): Auth,
     State(hub): HubState<S>,
     Path((root, id, object)): Path<(String, String, String)>,
     RawQuery(raw): RawQuery,
-    headers: HeaderMap,
 ) -> Answer {
-    let c = readable_collection(&hub, &headers, &root, &id).await?;
+    let (c, view) = readable_collection(&hub, &who, &root, &id).await?;
     let filters = query::parse(raw.as_deref(), OBJECT_FILTERS)?;
-    let page = object_page(&hub, &c, filters, &object, last_version(), true).await?;
+    let page = object_page(&hub, &c, &view, filters, &object, last_version(), true).await?;
+    audit_reads(&hub, &who, &view, &c, "object", &page.items).await;
     let list = objects_array(&page);
     Ok(paged(&hub, &c, &page, "objects", list))
 }
 
 async fn versions<S: Store>(
+    Auth(who): Auth,
     State(hub): HubState<S>,
     Path((root, id, object)): Path<(String, String, String)>,
     RawQuery(raw): RawQuery,
-    headers: HeaderMap,
 ) -> Answer {
-    let c = readable_collection(&hub, &headers, &root, &id).await?;
+    let (c, view) = readable_collection(&hub, &who, &root, &id).await?;
     let filters = query::parse(
         raw.as_deref(),
         Accepts {
@@ -576,31 +635,64 @@ async fn versions<S: Store>(
             version: false,
         },
     )?;
-    let page = object_page(&hub, &c, filters, &object, all_versions(), false).await?;
+    let page = object_page(&hub, &c, &view, filters, &object, all_versions(), false).await?;
     let list: Vec<String> = page.items.iter().map(version_text).collect();
     Ok(paged(&hub, &c, &page, "versions", json!(list).to_string()))
 }
 
 async fn delete_object<S: Store>(
+    Auth(who): Auth,
     State(hub): HubState<S>,
     Path((root, id, object)): Path<(String, String, String)>,
     RawQuery(raw): RawQuery,
-    headers: HeaderMap,
 ) -> Answer {
     // TAXII 2.1 section 5.7: deleting needs both can_read and can_write.
-    let who = caller(&hub, &headers).await?;
-    let c = visible_collection(&hub, &who, &root, &id).await?;
-    must_read(&who, &c)?;
-    must_write(&who, &c)?;
+    let (c, view) = visible_collection(&hub, &who, &root, &id).await?;
+    must_read(&view, &c)?;
+    must_write(&view, &c)?;
     let filters = query::parse(raw.as_deref(), OBJECT_FILTERS)?;
+    let versions = filters.versions.clone().unwrap_or_else(all_versions);
+    // What would go: every selected version must be the caller's to delete.
+    let selected = hub
+        .store
+        .query(Query {
+            collection: c.id.clone(),
+            ids: vec![object.clone()],
+            versions: versions.clone(),
+            spec_versions: filters.spec_versions.clone(),
+            limit: usize::MAX / 2,
+            ..Query::default()
+        })
+        .await?;
+    let visible: Vec<&StoredVersion> = selected
+        .items
+        .iter()
+        .filter(|v| view.may_read(&access_of(v)))
+        .collect();
+    if visible.is_empty() {
+        return Err(TaxiiError::new(
+            ErrorKind::NotFound,
+            format!(
+                "collection '{}' holds no object '{object}' that this token may see",
+                c.id
+            ),
+        ));
+    }
+    if visible.len() < selected.items.len() || !visible.iter().all(|v| view.may_delete(&v.author)) {
+        return Err(TaxiiError::new(
+            ErrorKind::Forbidden,
+            "only the organization that contributed an object, the community's admins and hub admins may delete it",
+        ));
+    }
+    let gone: Vec<String> = visible.iter().map(|v| version_text(v)).collect();
+    let audit = who.audit(
+        "objects.delete",
+        &c.id,
+        json!({ "collection": c.alias, "object": object, "versions": gone }),
+    );
     let n = hub
         .store
-        .delete_object(
-            &c.id,
-            &object,
-            filters.versions.unwrap_or_else(all_versions),
-            filters.spec_versions,
-        )
+        .delete_object(&c.id, &object, versions, filters.spec_versions, audit)
         .await?;
     if n == 0 {
         return Err(TaxiiError::new(
@@ -612,18 +704,22 @@ async fn delete_object<S: Store>(
 }
 
 async fn status<S: Store>(
+    Auth(who): Auth,
     State(hub): HubState<S>,
     Path((root, status_id)): Path<(String, String)>,
-    headers: HeaderMap,
 ) -> Answer {
-    caller(&hub, &headers).await?;
     find_root(&hub, &root).await?;
-    let s = hub.store.status(&root, &status_id).await?.ok_or_else(|| {
-        TaxiiError::new(
-            ErrorKind::NotFound,
-            format!("there is no status '{status_id}' in '{root}'"),
-        )
-    })?;
+    let s = hub
+        .store
+        .status(&root, &status_id)
+        .await?
+        .filter(|s| may_see_status(&who.principal, &s.owner))
+        .ok_or_else(|| {
+            TaxiiError::new(
+                ErrorKind::NotFound,
+                format!("there is no status '{status_id}' in '{root}' for this organization"),
+            )
+        })?;
     Ok(taxii(StatusCode::OK, status_json(&s).to_string()))
 }
 
@@ -655,6 +751,9 @@ fn status_json(s: &Status) -> Value {
 struct Envelope<'a> {
     #[serde(borrow)]
     objects: Option<Vec<&'a RawValue>>,
+    /// Recipient organizations for every object that names none itself.
+    #[serde(default, rename = "x_kyoyu_recipients")]
+    recipients: Vec<String>,
 }
 
 fn media_type_is_taxii(headers: &HeaderMap) -> bool {
@@ -673,8 +772,13 @@ fn media_type_is_taxii(headers: &HeaderMap) -> bool {
     media == "application/taxii+json" && version.is_none_or(|v| v == "2.1")
 }
 
-/// One object of an envelope: validated, and its version fields read.
-fn admit(raw: &RawValue) -> Result<NewVersion, StatusDetail> {
+/// One object of an envelope: validated, its version fields and markings
+/// read, its recipients checked against the known organizations.
+fn admit(
+    raw: &RawValue,
+    recipients: &[String],
+    dir: &kyoyu_trust::Directory,
+) -> Result<NewVersion, StatusDetail> {
     let value: Value = serde_json::from_str(raw.get()).map_err(|e| StatusDetail {
         id: String::new(),
         version: None,
@@ -709,6 +813,16 @@ fn admit(raw: &RawValue) -> Result<NewVersion, StatusDetail> {
             message: Some(message),
         });
     }
+    let (tlp, recipients) = marking_of(&value, recipients);
+    if let Some(unknown) = recipients.iter().find(|r| dir.org(r).is_none()) {
+        return Err(StatusDetail {
+            id,
+            version: (!version.is_empty()).then_some(version),
+            message: Some(format!(
+                "{RECIPIENTS_PROPERTY} names '{unknown}', which is not an organization of this hub; use organization ids (GET /api/orgs)"
+            )),
+        });
+    }
     let version_key = if version.is_empty() {
         0
     } else {
@@ -731,18 +845,20 @@ fn admit(raw: &RawValue) -> Result<NewVersion, StatusDetail> {
         version,
         version_key,
         json: raw.get().to_owned(),
+        tlp,
+        recipients,
     })
 }
 
 async fn add_objects<S: Store>(
+    Auth(who): Auth,
     State(hub): HubState<S>,
     Path((root, id)): Path<(String, String)>,
     headers: HeaderMap,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Answer {
-    let who = caller(&hub, &headers).await?;
-    let c = visible_collection(&hub, &who, &root, &id).await?;
-    must_write(&who, &c)?;
+    let (c, view) = visible_collection(&hub, &who, &root, &id).await?;
+    must_write(&view, &c)?;
     if !media_type_is_taxii(&headers) {
         return Err(TaxiiError::new(
             ErrorKind::UnsupportedMediaType,
@@ -783,8 +899,9 @@ async fn add_objects<S: Store>(
     let request_timestamp = now_micros();
     let mut admitted = Vec::with_capacity(objects.len());
     let mut failures = Vec::new();
+    let dir = hub.directory();
     for raw in &objects {
-        match admit(raw) {
+        match admit(raw, &envelope.recipients, &dir) {
             Ok(v) => admitted.push(v),
             Err(f) => failures.push(f),
         }
@@ -797,14 +914,31 @@ async fn add_objects<S: Store>(
             message: None,
         })
         .collect();
+    let status_id = uuid::Uuid::new_v4().to_string();
+    let audit = who.audit(
+        "objects.add",
+        &c.id,
+        json!({
+            "collection": c.alias,
+            "status": status_id,
+            "objects": details.iter().map(|d| json!([d.id, d.version])).collect::<Vec<_>>(),
+            "refused": failures.len(),
+        }),
+    );
     let outcomes = hub
         .store
-        .add_versions(&c.id, admitted, request_timestamp)
+        .add_versions(
+            &c.id,
+            admitted,
+            request_timestamp,
+            &who.principal.org,
+            audit,
+        )
         .await?;
     let stored = outcomes.iter().filter(|o| **o == Added::New).count() as u64;
     hub.metrics.record_ingest(stored, failures.len() as u64);
     let status = Status {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: status_id,
         api_root: root,
         status: "complete".into(),
         request_timestamp,
@@ -812,76 +946,13 @@ async fn add_objects<S: Store>(
         successes: details,
         failures,
         pendings: Vec::new(),
+        owner: who.principal.org.clone(),
     };
     hub.store.put_status(status.clone()).await?;
     Ok(taxii(
         StatusCode::ACCEPTED,
         status_json(&status).to_string(),
     ))
-}
-
-#[derive(serde::Deserialize)]
-struct TokenRequest {
-    name: Option<String>,
-    #[serde(default)]
-    admin: bool,
-    #[serde(default)]
-    read: Vec<String>,
-    #[serde(default)]
-    write: Vec<String>,
-    /// Lifetime in seconds.
-    expires_in: Option<i64>,
-}
-
-/// `POST /api/tokens` (admin): creates a token and returns its secret once.
-async fn create_token<S: Store>(
-    State(hub): HubState<S>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Answer {
-    let who = caller(&hub, &headers).await?;
-    if !who.is_admin() {
-        return Err(TaxiiError::new(
-            ErrorKind::Forbidden,
-            "only an admin token may create tokens",
-        ));
-    }
-    let req: TokenRequest = serde_json::from_slice(&body).map_err(|e| {
-        TaxiiError::new(ErrorKind::BadRequest, format!("send {{\"name\", \"read\": [collection ids], \"write\": [...], \"admin\", \"expires_in\"}}: {e}"))
-    })?;
-    let expires = req
-        .expires_in
-        .map(|s| now_micros().saturating_add(s.saturating_mul(1_000_000)));
-    let name = req.name.unwrap_or_else(|| "token".into());
-    let secret = hub
-        .create_token(&name, req.admin, req.read, req.write, expires)
-        .await?;
-    let mut r = (
-        StatusCode::CREATED,
-        json!({ "token": secret, "name": name }).to_string(),
-    )
-        .into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    Ok(r)
-}
-
-/// `GET /api/identity`: the hub's own STIX identity object.
-async fn identity<S: Store>(State(hub): HubState<S>, headers: HeaderMap) -> Answer {
-    caller(&hub, &headers).await?;
-    let identity = hub
-        .store
-        .setting(crate::HUB_IDENTITY)
-        .await?
-        .unwrap_or_else(|| "{}".into());
-    let mut r = (StatusCode::OK, identity).into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(STIX_MEDIA_TYPE),
-    );
-    Ok(r)
 }
 
 async fn ready<S: Store>(State(hub): HubState<S>) -> Response {

@@ -1,26 +1,37 @@
-//! The TAXII 2.1 transport of the hub (spec: oasis-tcs/cti-taxii2).
+//! The HTTP transport of the hub: TAXII 2.1 (spec: oasis-tcs/cti-taxii2)
+//! and the REST administration API.
 //!
-//! Axum handlers turn requests into [`kyoyu_store::Store`] calls. This
-//! crate owns the TAXII wire format, content negotiation, authentication,
-//! signed `next` cursors and the error table ([`error`]). It holds no SQL
-//! and no per-process paging state: any number of hub processes can serve
-//! the same database.
+//! Axum handlers turn requests into [`kyoyu_store::Store`] calls and ask
+//! [`kyoyu_trust::policy`] what each caller may see and do. This crate
+//! owns the wire formats, content negotiation, authentication, abuse
+//! limits, signed `next` cursors and the error table ([`error`]). It holds
+//! no SQL, no access rules of its own and no per-process paging state: any
+//! number of hub processes can serve the same database.
 
+mod admin;
+mod auth;
 pub mod error;
+pub mod guard;
 mod handlers;
 pub mod keys;
 mod metrics;
+mod openapi;
 pub mod query;
+mod rest;
 
 use error::{ErrorKind, TaxiiError};
 use keys::Key;
-use kyoyu_store::{ApiRoot, Collection, Store, TokenRecord};
-use std::sync::Arc;
+use kyoyu_store::{ApiRoot, AuditDraft, Change, Collection, Store, StoreError, TokenRecord};
+use kyoyu_trust::seeds::Seeds;
+use kyoyu_trust::{Directory, Membership, Org, OrgKind, Principal, Role, View};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock, Weak};
+use std::time::Duration;
 
 pub use handlers::{router, with_trailing_slash};
 pub use metrics::Metrics;
 
-/// Hub settings the TAXII layer needs.
+/// Hub settings the transport needs.
 #[derive(Debug, Clone)]
 pub struct HubConfig {
     /// Discovery title.
@@ -35,6 +46,10 @@ pub struct HubConfig {
     pub default_page: usize,
     /// Largest page served, whatever `limit` says.
     pub max_page: usize,
+    /// Per-token rate limits and failed-login backoff.
+    pub limits: guard::Limits,
+    /// Sectors, ministries and standing communities (the shipped data files unless given).
+    pub seeds: Option<Seeds>,
 }
 
 impl Default for HubConfig {
@@ -46,6 +61,8 @@ impl Default for HubConfig {
             max_content_length: 100 * 1024 * 1024,
             default_page: 1000,
             max_page: 10_000,
+            limits: guard::Limits::default(),
+            seeds: None,
         }
     }
 }
@@ -61,32 +78,45 @@ pub struct Hub<S> {
     cursor_key: Key,
     /// Counters for `/metrics`.
     pub metrics: Metrics,
+    seeds: Seeds,
+    directory: RwLock<Arc<Directory>>,
+    audit: tokio::sync::mpsc::Sender<AuditDraft>,
+    /// Audit entries queued and not yet appended.
+    audit_pending: Arc<AtomicU64>,
+    guard: guard::Guard,
 }
 
-/// What a caller may do, from its token.
+/// The authenticated caller of one request: its token and principal, and
+/// the directory snapshot every decision of the request is made against.
 #[derive(Debug, Clone)]
 pub struct Caller {
     /// Token id (never the secret).
     pub token_id: String,
-    admin: bool,
-    read: Vec<String>,
-    write: Vec<String>,
+    /// Organization and role.
+    pub principal: Principal,
+    directory: Arc<Directory>,
 }
 
 impl Caller {
-    /// Whether it administers the hub.
-    pub fn is_admin(&self) -> bool {
-        self.admin
+    /// The caller's view of a community.
+    pub fn view(&self, community: &str) -> View {
+        View::of(&self.directory, &self.principal, community)
     }
 
-    /// Whether it may read a collection.
-    pub fn can_read(&self, collection: &str) -> bool {
-        self.admin || self.read.iter().any(|c| c == "*" || c == collection)
+    /// The caller's view of a collection (through the community that owns it).
+    pub fn view_of(&self, c: &Collection) -> View {
+        self.view(c.alias.as_deref().unwrap_or_default())
     }
 
-    /// Whether it may write a collection.
-    pub fn can_write(&self, collection: &str) -> bool {
-        self.admin || self.write.iter().any(|c| c == "*" || c == collection)
+    /// An audit draft of something this caller did.
+    pub fn audit(&self, action: &str, target: &str, detail: serde_json::Value) -> AuditDraft {
+        AuditDraft {
+            actor_org: self.principal.org.clone(),
+            actor_token: self.token_id.clone(),
+            action: action.to_owned(),
+            target: target.to_owned(),
+            detail,
+        }
     }
 }
 
@@ -97,14 +127,47 @@ const CURSOR_KEY: &str = "cursor-key";
 /// concealed and re-published content to it.
 pub const HUB_IDENTITY: &str = "hub-identity";
 
-/// The default API root and collection created on an empty hub.
+/// The API root every community's collection lives in.
 pub const DEFAULT_ROOT: &str = "hub";
+/// The organization of the hub itself (its admins' tokens act for it).
+pub const HUB_ORG: &str = "hub";
+
+/// How often a process re-reads the members, so that changes made through
+/// another process sharing the database take effect.
+const DIRECTORY_REFRESH: Duration = Duration::from_secs(2);
+
+fn now_micros() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+}
+
+/// The collection of a community (its alias is the community id).
+pub(crate) fn community_collection(id: String, c: &kyoyu_trust::Community) -> Collection {
+    Collection {
+        id,
+        api_root: DEFAULT_ROOT.into(),
+        title: c.name.clone(),
+        description: Some(match &c.name_ja {
+            Some(ja) => format!("{ja} — community '{}'", c.id),
+            None => format!("Community '{}'", c.id),
+        }),
+        alias: Some(c.id.clone()),
+    }
+}
 
 impl<S: Store> Hub<S> {
-    /// Opens the hub over a store, creating keys, the default API root and
-    /// collection on first start. Keys live in the database, so every
-    /// process serving it signs and checks the same way.
-    pub async fn open(store: S, config: HubConfig) -> Result<Arc<Self>, kyoyu_store::StoreError> {
+    /// Opens the hub over a store. On first start it creates the keys, the
+    /// hub's identity and API root, the hub organization, the ministries and
+    /// the standing communities of the data files (each with its
+    /// collection); later starts add whatever the data files gained. Keys
+    /// live in the database, so every process serving it signs and checks
+    /// the same way.
+    pub async fn open(store: S, config: HubConfig) -> Result<Arc<Self>, StoreError> {
+        let seeds = match &config.seeds {
+            Some(s) => s.clone(),
+            None => Seeds::builtin().map_err(StoreError)?,
+        };
         let token_key =
             Key::from_text(&store.init_setting(TOKEN_KEY, &Key::generate_text()).await?);
         let cursor_key = Key::from_text(
@@ -112,13 +175,7 @@ impl<S: Store> Hub<S> {
                 .init_setting(CURSOR_KEY, &Key::generate_text())
                 .await?,
         );
-        let now = kyoyu_stix::Timestamp::from_unix(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0)),
-            0,
-            3,
-        );
+        let now = kyoyu_stix::Timestamp::from_unix(now_micros() / 1_000_000, 0, 3);
         let identity = serde_json::json!({
             "type": "identity",
             "spec_version": "2.1",
@@ -132,77 +189,134 @@ impl<S: Store> Hub<S> {
         store
             .init_setting(HUB_IDENTITY, &identity.to_string())
             .await?;
-        if store.api_roots().await?.is_empty() {
+        if !store
+            .api_roots()
+            .await?
+            .iter()
+            .any(|r| r.path == DEFAULT_ROOT)
+        {
             store
                 .put_api_root(ApiRoot {
                     path: DEFAULT_ROOT.into(),
                     title: "kyoyu hub".into(),
-                    description: Some("The hub's API root".into()),
-                })
-                .await?;
-            store
-                .put_collection(Collection {
-                    id: uuid::Uuid::new_v4().to_string(),
-                    api_root: DEFAULT_ROOT.into(),
-                    title: "Default".into(),
-                    description: Some("The hub's default collection".into()),
-                    alias: Some("default".into()),
+                    description: Some("One collection per community".into()),
                 })
                 .await?;
         }
-        Ok(Arc::new(Self {
+        seed(&store, &seeds, &config.title).await?;
+        let rows = store.directory().await?;
+        let directory = Directory::new(rows.orgs, rows.communities, rows.memberships);
+        let (audit, receiver) = tokio::sync::mpsc::channel(10_000);
+        let audit_pending = Arc::new(AtomicU64::new(0));
+        let hub = Arc::new(Self {
             store,
+            guard: guard::Guard::new(config.limits),
             config,
             token_key,
             cursor_key,
             metrics: Metrics::default(),
-        }))
+            seeds,
+            directory: RwLock::new(Arc::new(directory)),
+            audit,
+            audit_pending: audit_pending.clone(),
+        });
+        tokio::spawn(audit_sink(hub.store.clone(), receiver, audit_pending));
+        tokio::spawn(refresh_directory(Arc::downgrade(&hub)));
+        Ok(hub)
     }
 
-    /// Creates a token; returns the secret, which is shown once and never stored.
-    pub async fn create_token(
-        &self,
-        name: &str,
-        admin: bool,
-        read: Vec<String>,
-        write: Vec<String>,
-        expires: Option<i64>,
-    ) -> Result<String, kyoyu_store::StoreError> {
-        let secret = keys::new_token_secret();
-        let id = secret.get(6..14).unwrap_or_default().to_owned();
+    /// The data files in force.
+    pub fn seeds(&self) -> &Seeds {
+        &self.seeds
+    }
+
+    /// The current directory snapshot.
+    pub fn directory(&self) -> Arc<Directory> {
+        self.directory
+            .read()
+            .map(|d| Arc::clone(&d))
+            .unwrap_or_default()
+    }
+
+    /// Re-reads the members from the store.
+    pub async fn reload_directory(&self) -> Result<(), StoreError> {
+        let rows = self.store.directory().await?;
+        let fresh = Arc::new(Directory::new(
+            rows.orgs,
+            rows.communities,
+            rows.memberships,
+        ));
+        if let Ok(mut d) = self.directory.write() {
+            *d = fresh;
+        }
+        Ok(())
+    }
+
+    /// Creates the first hub-admin token (at first start); returns the
+    /// secret, which is shown once and never stored.
+    pub async fn bootstrap_admin_token(&self) -> Result<String, StoreError> {
+        let (secret, record) =
+            self.new_token(HUB_ORG, Role::HubAdmin, "admin", false, Vec::new(), None);
+        let audit = AuditDraft {
+            actor_org: HUB_ORG.into(),
+            actor_token: "bootstrap".into(),
+            action: "token.create".into(),
+            target: record.id.clone(),
+            detail: serde_json::json!({"org": HUB_ORG, "role": "hub-admin", "name": "admin"}),
+        };
         self.store
-            .put_token(TokenRecord {
-                id,
-                hash: self.token_key.hash_hex(&secret),
-                name: name.to_owned(),
-                admin,
-                read,
-                write,
-                expires,
-                revoked: false,
-            })
+            .apply(vec![Change::PutToken(record)], audit, now_micros())
             .await?;
         Ok(secret)
     }
 
-    /// Who presents this secret, if anyone (unknown, expired and revoked tokens: none).
-    pub async fn authenticate(&self, secret: &str, now: i64) -> Result<Option<Caller>, TaxiiError> {
-        let Some(t) = self
-            .store
-            .token_by_hash(&self.token_key.hash_hex(secret))
-            .await?
-        else {
-            return Ok(None);
+    /// A fresh secret and the record that stores its keyed hash.
+    fn new_token(
+        &self,
+        org: &str,
+        role: Role,
+        name: &str,
+        read_only: bool,
+        ip_allow: Vec<String>,
+        expires: Option<i64>,
+    ) -> (String, TokenRecord) {
+        let secret = keys::new_token_secret();
+        let id = secret.get(6..14).unwrap_or_default().to_owned();
+        let record = TokenRecord {
+            id,
+            hash: self.token_key.hash_hex(&secret),
+            name: name.to_owned(),
+            org: org.to_owned(),
+            role: role.name().to_owned(),
+            read_only,
+            ip_allow,
+            expires,
+            revoked: false,
+            created: now_micros(),
         };
-        if t.revoked || t.expires.is_some_and(|e| e <= now) {
-            return Ok(None);
+        (secret, record)
+    }
+
+    /// Queues an audit entry (reads); a background task appends queued
+    /// entries in batches, so reads never wait for a disk flush.
+    pub(crate) async fn audit_later(&self, draft: AuditDraft) {
+        self.audit_pending.fetch_add(1, Ordering::AcqRel);
+        if self.audit.send(draft).await.is_err() {
+            self.audit_pending.fetch_sub(1, Ordering::AcqRel);
+            tracing::error!("the audit writer has stopped; an entry was not recorded");
         }
-        Ok(Some(Caller {
-            token_id: t.id,
-            admin: t.admin,
-            read: t.read,
-            write: t.write,
-        }))
+    }
+
+    /// Waits (up to ten seconds) until every queued audit entry is appended:
+    /// called on shutdown, after the last request has finished.
+    pub async fn flush_audit(&self) {
+        for _ in 0..1000 {
+            if self.audit_pending.load(Ordering::Acquire) == 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        tracing::error!("audit entries still queued at shutdown");
     }
 
     /// Signs a position in a collection.
@@ -224,5 +338,105 @@ impl<S: Store> Hub<S> {
             return Err(refuse());
         }
         seq.parse().map_err(|_| refuse())
+    }
+}
+
+/// Creates what the data files describe and the store lacks, in one audited transaction.
+async fn seed<S: Store>(store: &S, seeds: &Seeds, title: &str) -> Result<(), StoreError> {
+    let rows = store.directory().await?;
+    let collections = store.collections(DEFAULT_ROOT).await?;
+    let mut changes = Vec::new();
+    let mut created = Vec::new();
+    if !rows.orgs.iter().any(|o| o.id == HUB_ORG) {
+        changes.push(Change::PutOrg(Org {
+            id: HUB_ORG.into(),
+            kind: OrgKind::Hub,
+            name: title.to_owned(),
+            name_ja: None,
+            sectors: Vec::new(),
+            country: "JP".into(),
+            contacts: Vec::new(),
+            domains: Vec::new(),
+            ip_ranges: Vec::new(),
+            aliases: Vec::new(),
+            asns: Vec::new(),
+            staff: Vec::new(),
+        }));
+        created.push(HUB_ORG.to_owned());
+    }
+    for (c, _) in &seeds.communities {
+        if rows.communities.iter().any(|have| have.id == c.id) {
+            continue;
+        }
+        let id = collections
+            .iter()
+            .find(|col| col.alias.as_deref() == Some(c.id.as_str()))
+            .map_or_else(|| uuid::Uuid::new_v4().to_string(), |col| col.id.clone());
+        changes.push(Change::PutCommunity(c.clone(), community_collection(id, c)));
+        created.push(c.id.clone());
+    }
+    for m in &seeds.ministries {
+        if rows.orgs.iter().any(|o| o.id == m.id) {
+            continue;
+        }
+        changes.push(Change::PutOrg(m.clone()));
+        for (community, role) in seeds.auto_memberships(m) {
+            changes.push(Change::SetMember(Membership {
+                community,
+                org: m.id.clone(),
+                role,
+            }));
+        }
+        created.push(m.id.clone());
+    }
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let audit = AuditDraft {
+        actor_org: HUB_ORG.into(),
+        actor_token: "seed".into(),
+        action: "hub.seed".into(),
+        target: HUB_ORG.into(),
+        detail: serde_json::json!({ "created": created }),
+    };
+    store.apply(changes, audit, now_micros()).await
+}
+
+/// Appends queued audit entries, in batches of whatever is waiting.
+async fn audit_sink<S: Store>(
+    store: S,
+    mut rx: tokio::sync::mpsc::Receiver<AuditDraft>,
+    pending: Arc<AtomicU64>,
+) {
+    while let Some(first) = rx.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < 1000 {
+            match rx.try_recv() {
+                Ok(d) => batch.push(d),
+                Err(_) => break,
+            }
+        }
+        let mut tries = 0;
+        while let Err(e) = store.append_audit(batch.clone(), now_micros()).await {
+            tries += 1;
+            tracing::error!(error = %e, tries, "cannot append to the audit trail; retrying");
+            tokio::time::sleep(Duration::from_millis(200 * tries)).await;
+            if tries >= 20 {
+                tracing::error!(entries = batch.len(), "audit entries lost after 20 tries");
+                break;
+            }
+        }
+        pending.fetch_sub(batch.len() as u64, Ordering::AcqRel);
+    }
+}
+
+/// Re-reads the members every few seconds while the hub lives.
+async fn refresh_directory<S: Store>(hub: Weak<Hub<S>>) {
+    loop {
+        tokio::time::sleep(DIRECTORY_REFRESH).await;
+        let Some(hub) = hub.upgrade() else { return };
+        if let Err(e) = hub.reload_directory().await {
+            tracing::warn!(error = %e, "cannot re-read the members");
+        }
     }
 }

@@ -43,10 +43,7 @@ fn fixture() -> Fixture {
         )
         .await
         .unwrap();
-        let admin = hub
-            .create_token("admin", true, vec!["*".into()], vec!["*".into()], None)
-            .await
-            .unwrap();
+        let admin = hub.bootstrap_admin_token().await.unwrap();
         use kyoyu_store::Store;
         let collection = hub.store.collections("hub").await.unwrap()[0].id.clone();
         (hub, admin, collection)
@@ -73,6 +70,11 @@ fn segment() -> impl Strategy<Value = String> {
         Just("indicator--00000000-0000-4000-8000-000000000001".to_owned()),
         Just("api".to_owned()),
         Just("tokens".to_owned()),
+        Just("orgs".to_owned()),
+        Just("communities".to_owned()),
+        Just("members".to_owned()),
+        Just("audit".to_owned()),
+        Just("national".to_owned()),
         Just("%ZZ".to_owned()),
         Just("..".to_owned()),
         "[a-z0-9%-]{0,12}",

@@ -132,6 +132,7 @@ impl Role {
 
 /// A contact person or desk of an organization.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Contact {
     /// Name or desk.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -149,6 +150,7 @@ pub struct Contact {
 /// `domains`, `ip_ranges`, `aliases`, `asns` and `staff` identify the
 /// organization; the concealment stages scrub them from what it submits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Org {
     /// Stable identifier (lower-case letters, digits and `-`).
     pub id: String,

@@ -174,6 +174,16 @@ impl View {
         self.effective(tlp) >= Tlp::Amber
     }
 
+    /// Whether this caller may delete a version contributed by `author`:
+    /// the contributor itself, the community's admins and hub admins, with
+    /// a token that may write.
+    pub fn may_delete(&self, author: &str) -> bool {
+        self.can_write()
+            && (self.hub_admin
+                || self.membership == Some(MemberRole::CommunityAdmin)
+                || author == self.org)
+    }
+
     /// The caller's organization.
     pub fn org(&self) -> &str {
         &self.org

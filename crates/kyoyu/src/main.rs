@@ -4,9 +4,9 @@
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod admin_cmd;
 mod pattern_cmd;
 mod serve_cmd;
-mod token_cmd;
 mod validate_cmd;
 
 use clap::{Parser, Subcommand};
@@ -31,9 +31,48 @@ enum Command {
     Pattern(pattern_cmd::Command),
     /// Run the hub: TAXII 2.1 over HTTP, SQLite in the data directory by default.
     Serve(serve_cmd::Args),
-    /// Manage API tokens of a running hub.
-    #[command(subcommand)]
-    Token(token_cmd::Command),
+    /// Organizations of a running hub (talks to its REST API: --url, --token).
+    Org {
+        #[command(flatten)]
+        remote: admin_cmd::Remote,
+        #[command(subcommand)]
+        cmd: admin_cmd::OrgCommand,
+    },
+    /// Communities of a running hub.
+    Community {
+        #[command(flatten)]
+        remote: admin_cmd::Remote,
+        #[command(subcommand)]
+        cmd: admin_cmd::CommunityCommand,
+    },
+    /// Community memberships.
+    Member {
+        #[command(flatten)]
+        remote: admin_cmd::Remote,
+        #[command(subcommand)]
+        cmd: admin_cmd::MemberCommand,
+    },
+    /// Operators' supplier circles.
+    Supplier {
+        #[command(flatten)]
+        remote: admin_cmd::Remote,
+        #[command(subcommand)]
+        cmd: admin_cmd::SupplierCommand,
+    },
+    /// API tokens.
+    Token {
+        #[command(flatten)]
+        remote: admin_cmd::Remote,
+        #[command(subcommand)]
+        cmd: admin_cmd::TokenCommand,
+    },
+    /// The tamper-evident audit trail.
+    Audit {
+        #[command(flatten)]
+        remote: admin_cmd::Remote,
+        #[command(subcommand)]
+        cmd: admin_cmd::AuditCommand,
+    },
 }
 
 /// Exit status 2: the input could not be read or the command was misused.
@@ -51,7 +90,12 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate_cmd::run(&args),
         Command::Pattern(cmd) => pattern_cmd::run(&cmd),
         Command::Serve(args) => serve_cmd::run(&args),
-        Command::Token(cmd) => token_cmd::run(&cmd),
+        Command::Org { remote, cmd } => admin_cmd::org(&remote, &cmd),
+        Command::Community { remote, cmd } => admin_cmd::community(&remote, &cmd),
+        Command::Member { remote, cmd } => admin_cmd::member(&remote, &cmd),
+        Command::Supplier { remote, cmd } => admin_cmd::supplier(&remote, &cmd),
+        Command::Token { remote, cmd } => admin_cmd::token(&remote, &cmd),
+        Command::Audit { remote, cmd } => admin_cmd::audit(&remote, &cmd),
     };
     ExitCode::from(code)
 }

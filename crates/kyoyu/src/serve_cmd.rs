@@ -29,6 +29,13 @@ pub(crate) struct Args {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "KYOYU_MAX_CONTENT_LENGTH")]
     max_content_length: Option<usize>,
+    /// Sustained requests per second per token (0: no limit; default 200, bursts of 1000).
+    #[arg(long, env = "KYOYU_RATE_LIMIT")]
+    rate_limit: Option<f64>,
+    /// Directory with the data files `sectors.toml` and `communities.toml`
+    /// (default: the files shipped with kyoyu).
+    #[arg(long, env = "KYOYU_RULES")]
+    rules: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -40,6 +47,8 @@ struct FileConfig {
     log_format: Option<String>,
     max_content_length: Option<usize>,
     title: Option<String>,
+    rate_limit: Option<f64>,
+    rules: Option<PathBuf>,
 }
 
 fn load_file(path: Option<&Path>) -> Result<FileConfig, String> {
@@ -127,6 +136,30 @@ pub(crate) fn run(args: &Args) -> u8 {
     if let Some(t) = file.title {
         config.title = t;
     }
+    if let Some(r) = args.rate_limit.or(file.rate_limit) {
+        config.limits.per_second = r;
+        config.limits.burst = (r * 5.0).max(1.0);
+    }
+    if let Some(dir) = args.rules.clone().or(file.rules) {
+        let read = |name: &str| {
+            let path = dir.join(name);
+            std::fs::read_to_string(&path)
+                .map_err(|e| format!("{}: cannot read: {e}", path.display()))
+        };
+        let seeds = read("sectors.toml").and_then(|s| {
+            read("communities.toml").and_then(|c| {
+                kyoyu_trust::seeds::Seeds::parse(&s, &c)
+                    .map_err(|e| format!("{}/{e}", dir.display()))
+            })
+        });
+        match seeds {
+            Ok(s) => config.seeds = Some(s),
+            Err(e) => {
+                eprintln!("kyoyu: bad rules: {e}");
+                return crate::EXIT_USAGE;
+            }
+        }
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
@@ -176,7 +209,7 @@ async fn serve_store<S: Store>(
     let token_file = data.join("admin-token");
     if !token_file.exists() {
         let secret = hub
-            .create_token("admin", true, vec!["*".into()], vec!["*".into()], None)
+            .bootstrap_admin_token()
             .await
             .map_err(|e| e.to_string())?;
         write_secret(&token_file, &secret).map_err(|e| format!("{}: {e}", token_file.display()))?;
@@ -198,8 +231,12 @@ async fn serve_store<S: Store>(
     );
     let app = tower::ServiceBuilder::new()
         .map_request(kyoyu_taxii::with_trailing_slash)
-        .service(kyoyu_taxii::router(hub));
-    axum::serve(listener, tower::make::Shared::new(app))
+        .service(kyoyu_taxii::router(hub.clone()));
+    // The client address feeds token allow-lists and failed-login backoff.
+    let app = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+        SocketAddr,
+    >(app);
+    axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let ctrl_c = tokio::signal::ctrl_c();
             #[cfg(unix)]
@@ -215,6 +252,7 @@ async fn serve_store<S: Store>(
         })
         .await
         .map_err(|e| e.to_string())?;
+    hub.flush_audit().await;
     tracing::info!("shut down after finishing in-flight requests");
     Ok(())
 }

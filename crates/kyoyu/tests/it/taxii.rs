@@ -89,30 +89,35 @@ fn authentication_and_permissions_on(backend: Backend) {
     );
     assert_eq!(a.status, 200, "{}", a.body);
 
-    let reader = hub.token(&[&hub.collection], &[]);
-    let writer = hub.token(&[], &[&hub.collection]);
-    let nobody = hub.token(&[], &[]);
+    // Rights come from the organization's communities and the token's flags.
+    hub.org("op-a", "operator", &["electricity"]);
+    hub.org("vendor-x", "supplier", &[]);
+    let reader = hub.token_for("op-a", "member", true);
+    let writer = hub.token_for("op-a", "member", false);
+    let nobody = hub.token_for("vendor-x", "member", false);
     assert_eq!(hub.get(&objects, Some(&reader)).status, 200);
-    assert_eq!(
-        hub.post_objects(&[indicator(1, "2024-01-01T00:00:00.000Z")], Some(&reader))
-            .status,
-        403
+    let refused = hub.post_objects(&[indicator(1, "2024-01-01T00:00:00.000Z")], Some(&reader));
+    assert_eq!(refused.status, 403);
+    assert!(
+        refused.json()["description"]
+            .as_str()
+            .unwrap()
+            .contains("read-only")
     );
     assert_eq!(
         hub.post_objects(&[indicator(1, "2024-01-01T00:00:00.000Z")], Some(&writer))
             .status,
         202
     );
-    assert_eq!(hub.get(&objects, Some(&writer)).status, 403);
     let c = hub
         .get(
             &format!("/hub/collections/{}/", hub.collection),
-            Some(&writer),
+            Some(&reader),
         )
         .json();
     assert_eq!(
         (c["can_read"].clone(), c["can_write"].clone()),
-        (Value::Bool(false), Value::Bool(true))
+        (Value::Bool(true), Value::Bool(false))
     );
     // A collection the caller may not use at all is not revealed.
     assert_eq!(hub.get(&objects, Some(&nobody)).status, 404);
@@ -120,9 +125,14 @@ fn authentication_and_permissions_on(backend: Backend) {
         hub.get("/hub/collections/", Some(&nobody)).json(),
         serde_json::json!({})
     );
-    // Only admins create tokens.
-    let a = hub.request("POST", "/api/tokens", Some(&reader), &[], Some("{}"));
-    assert_eq!(a.status, 403);
+    // Members do not issue tokens for other organizations.
+    let a = hub.rest(
+        "POST",
+        "/api/tokens",
+        Some(&writer),
+        &serde_json::json!({"org": "vendor-x", "role": "member"}),
+    );
+    assert_eq!(a.status, 403, "{}", a.body);
 }
 
 fn base64_basic(user: &str, password: &str) -> String {

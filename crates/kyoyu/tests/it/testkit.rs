@@ -111,9 +111,13 @@ impl TestHub {
             extra,
         };
         let cols = hub.get("/hub/collections/", None).json();
-        hub.collection = cols["collections"][0]["id"]
-            .as_str()
-            .expect("default collection")
+        hub.collection = cols["collections"]
+            .as_array()
+            .expect("collections")
+            .iter()
+            .find(|c| c["alias"] == "national")
+            .and_then(|c| c["id"].as_str())
+            .expect("the national community's collection")
             .to_owned();
         hub
     }
@@ -198,6 +202,13 @@ impl TestHub {
                 }
                 r.call()
             }
+            ("PUT", body) => {
+                let mut r = agent.put(&url).header("Authorization", &auth);
+                for (k, v) in headers {
+                    r = r.header(*k, *v);
+                }
+                r.send(body.unwrap_or_default())
+            }
             (_, body) => {
                 let mut r = agent.post(&url).header("Authorization", &auth);
                 for (k, v) in headers {
@@ -253,18 +264,50 @@ impl TestHub {
         )
     }
 
-    /// Creates a token through the REST API.
-    pub(crate) fn token(&self, read: &[&str], write: &[&str]) -> String {
-        let body = serde_json::json!({ "name": "test", "read": read, "write": write }).to_string();
-        let a = self.request(
-            "POST",
-            "/api/tokens",
-            None,
-            &[("Content-Type", "application/json")],
-            Some(&body),
-        );
+    /// Registers an organization through the REST API (as the hub admin).
+    pub(crate) fn org(&self, id: &str, kind: &str, sectors: &[&str]) {
+        let body = serde_json::json!({ "id": id, "kind": kind, "name": id, "sectors": sectors });
+        let a = self.rest("POST", "/api/orgs", None, &body);
+        assert_eq!(a.status, 201, "{}", a.body);
+    }
+
+    /// Issues a token for an organization through the REST API (as the hub admin).
+    pub(crate) fn token_for(&self, org: &str, role: &str, read_only: bool) -> String {
+        let body =
+            serde_json::json!({ "org": org, "role": role, "read_only": read_only, "name": "test" });
+        let a = self.rest("POST", "/api/tokens", None, &body);
         assert_eq!(a.status, 201, "{}", a.body);
         a.json()["token"].as_str().expect("token").to_owned()
+    }
+
+    /// A JSON call to the REST API.
+    pub(crate) fn rest(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: &serde_json::Value,
+    ) -> Answer {
+        self.request(
+            method,
+            path,
+            token,
+            &[("Content-Type", "application/json")],
+            Some(&body.to_string()),
+        )
+    }
+
+    /// The collection id of a community.
+    pub(crate) fn collection_of(&self, community: &str) -> String {
+        let cols = self.get("/hub/collections/", None).json();
+        cols["collections"]
+            .as_array()
+            .expect("collections")
+            .iter()
+            .find(|c| c["alias"] == community)
+            .and_then(|c| c["id"].as_str())
+            .unwrap_or_else(|| panic!("no collection for community {community}"))
+            .to_owned()
     }
 }
 

@@ -1,0 +1,408 @@
+//! Changes to the members and tokens: each checks the policy and the data,
+//! then runs as one audited store transaction and refreshes the directory.
+
+use crate::error::{ErrorKind, TaxiiError};
+use crate::{Caller, Hub, community_collection, now_micros};
+use kyoyu_store::{Change, Store, TokenRecord};
+use kyoyu_trust::policy::{may_administer_hub, may_issue_token, may_manage_community};
+use kyoyu_trust::seeds::supplier_circle;
+use kyoyu_trust::{Community, CommunityKind, MemberRole, Membership, Org, OrgKind, Role};
+use serde_json::json;
+
+fn forbidden(why: impl Into<String>) -> TaxiiError {
+    TaxiiError::new(ErrorKind::Forbidden, why)
+}
+
+fn invalid(why: impl Into<String>) -> TaxiiError {
+    TaxiiError::new(ErrorKind::BadRequest, why)
+}
+
+fn not_found(why: impl Into<String>) -> TaxiiError {
+    TaxiiError::new(ErrorKind::NotFound, why)
+}
+
+/// What a new token should be.
+#[derive(Debug, Clone)]
+pub(crate) struct TokenSpec {
+    pub(crate) org: String,
+    pub(crate) role: Role,
+    pub(crate) name: String,
+    pub(crate) read_only: bool,
+    pub(crate) ip_allow: Vec<String>,
+    /// Lifetime in seconds.
+    pub(crate) expires_in: Option<i64>,
+}
+
+impl<S: Store> Hub<S> {
+    async fn commit(
+        &self,
+        who: &Caller,
+        changes: Vec<Change>,
+        action: &str,
+        target: &str,
+        detail: serde_json::Value,
+    ) -> Result<(), TaxiiError> {
+        self.store
+            .apply(changes, who.audit(action, target, detail), now_micros())
+            .await?;
+        self.reload_directory().await?;
+        Ok(())
+    }
+
+    fn check_org(&self, org: &Org) -> Result<(), TaxiiError> {
+        let mut problems = org.problems();
+        for s in &org.sectors {
+            if self.seeds.sector(s).is_none() {
+                problems.push(format!(
+                    "unknown sector '{s}'; the sectors are: {}",
+                    self.seeds
+                        .sectors
+                        .iter()
+                        .map(|s| s.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        }
+        if org.kind == OrgKind::Operator && org.sectors.is_empty() {
+            problems.push("an operator needs at least one --sector".into());
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(invalid(problems.join("; ")))
+        }
+    }
+
+    /// Registers an organization; it joins its sectors' and the standing
+    /// communities, and an operator gets its supplier circle.
+    pub(crate) async fn create_org(&self, who: &Caller, org: Org) -> Result<Org, TaxiiError> {
+        if !may_administer_hub(&who.principal) {
+            return Err(forbidden("only hub admins register organizations"));
+        }
+        self.check_org(&org)?;
+        if org.kind == OrgKind::Hub {
+            return Err(invalid(
+                "there is one hub organization; choose another kind",
+            ));
+        }
+        let dir = self.directory();
+        if dir.org(&org.id).is_some() {
+            return Err(TaxiiError::new(
+                ErrorKind::Conflict,
+                format!(
+                    "organization '{}' already exists; change it with PUT /api/orgs/{}",
+                    org.id, org.id
+                ),
+            ));
+        }
+        let mut changes = vec![Change::PutOrg(org.clone())];
+        let mut joined = Vec::new();
+        for (community, role) in self.seeds.auto_memberships(&org) {
+            joined.push(json!([community, role.name()]));
+            changes.push(Change::SetMember(Membership {
+                community,
+                org: org.id.clone(),
+                role,
+            }));
+        }
+        if org.kind == OrgKind::Operator {
+            let circle = supplier_circle(&org);
+            if dir.community(&circle.id).is_none() {
+                let col = community_collection(uuid::Uuid::new_v4().to_string(), &circle);
+                changes.push(Change::PutCommunity(circle.clone(), col));
+            }
+            joined.push(json!([circle.id, "community-admin"]));
+            changes.push(Change::SetMember(Membership {
+                community: circle.id,
+                org: org.id.clone(),
+                role: MemberRole::CommunityAdmin,
+            }));
+        }
+        let detail = json!({ "org": org, "joined": joined });
+        self.commit(who, changes, "org.create", &org.id, detail)
+            .await?;
+        Ok(org)
+    }
+
+    /// Replaces an organization's record (its id and kind stay).
+    pub(crate) async fn update_org(&self, who: &Caller, org: Org) -> Result<Org, TaxiiError> {
+        if !may_administer_hub(&who.principal) {
+            return Err(forbidden("only hub admins change organizations"));
+        }
+        self.check_org(&org)?;
+        let dir = self.directory();
+        let old = dir
+            .org(&org.id)
+            .ok_or_else(|| not_found(format!("there is no organization '{}'", org.id)))?;
+        if old.kind != org.kind {
+            return Err(invalid(format!(
+                "an organization's kind cannot change ('{}' is {}); register a new organization instead",
+                org.id,
+                old.kind.name()
+            )));
+        }
+        let detail = json!({ "before": old, "after": org });
+        self.commit(
+            who,
+            vec![Change::PutOrg(org.clone())],
+            "org.update",
+            &org.id,
+            detail,
+        )
+        .await?;
+        Ok(org)
+    }
+
+    /// Removes an organization: its memberships go and its tokens are revoked.
+    pub(crate) async fn delete_org(&self, who: &Caller, id: &str) -> Result<(), TaxiiError> {
+        if !may_administer_hub(&who.principal) {
+            return Err(forbidden("only hub admins remove organizations"));
+        }
+        if id == crate::HUB_ORG {
+            return Err(invalid("the hub organization cannot be removed"));
+        }
+        let dir = self.directory();
+        let old = dir
+            .org(id)
+            .ok_or_else(|| not_found(format!("there is no organization '{id}'")))?;
+        let detail = json!({ "org": old });
+        self.commit(
+            who,
+            vec![Change::DeleteOrg(id.to_owned())],
+            "org.delete",
+            id,
+            detail,
+        )
+        .await
+    }
+
+    /// Creates a community and its collection.
+    pub(crate) async fn create_community(
+        &self,
+        who: &Caller,
+        community: Community,
+    ) -> Result<Community, TaxiiError> {
+        if !may_administer_hub(&who.principal) {
+            return Err(forbidden("only hub admins create communities"));
+        }
+        if !kyoyu_trust::model::valid_id(&community.id) {
+            return Err(invalid(format!(
+                "community id '{}' must be 2-64 characters of a-z, 0-9 and '-'",
+                community.id
+            )));
+        }
+        match community.kind {
+            CommunityKind::Sector => {
+                return Err(invalid(
+                    "sector communities come from the sectors data file; add the sector there",
+                ));
+            }
+            CommunityKind::SupplierCircle => {
+                return Err(invalid(
+                    "an operator's supplier circle is created with the operator; add suppliers with `kyoyu supplier add`",
+                ));
+            }
+            _ => {}
+        }
+        if community.default_tlp == kyoyu_stix::tlp::Tlp::Clear {
+            return Err(invalid(
+                "default_tlp cannot be clear: unmarked content must never be treated as CLEAR",
+            ));
+        }
+        let dir = self.directory();
+        if dir.community(&community.id).is_some() {
+            return Err(TaxiiError::new(
+                ErrorKind::Conflict,
+                format!("community '{}' already exists", community.id),
+            ));
+        }
+        for other in &community.connected {
+            if dir.community(other).is_none() {
+                return Err(invalid(format!(
+                    "connected community '{other}' does not exist"
+                )));
+            }
+        }
+        let col = community_collection(uuid::Uuid::new_v4().to_string(), &community);
+        let detail = json!({ "community": community, "collection": col.id });
+        self.commit(
+            who,
+            vec![Change::PutCommunity(community.clone(), col)],
+            "community.create",
+            &community.id,
+            detail,
+        )
+        .await?;
+        Ok(community)
+    }
+
+    /// Adds an organization to a community, or changes its standing.
+    pub(crate) async fn set_member(
+        &self,
+        who: &Caller,
+        community: &str,
+        org: &str,
+        role: MemberRole,
+    ) -> Result<(), TaxiiError> {
+        let dir = self.directory();
+        if dir.community(community).is_none() {
+            return Err(not_found(format!("there is no community '{community}'")));
+        }
+        if !may_manage_community(&dir, &who.principal, community) {
+            return Err(forbidden(format!(
+                "only hub admins and the admins of '{community}' manage its members"
+            )));
+        }
+        if dir.org(org).is_none() {
+            return Err(not_found(format!(
+                "there is no organization '{org}'; register it first with `kyoyu org create`"
+            )));
+        }
+        let before = dir.membership(community, org).map(MemberRole::name);
+        let detail = json!({ "org": org, "role": role.name(), "before": before });
+        self.commit(
+            who,
+            vec![Change::SetMember(Membership {
+                community: community.to_owned(),
+                org: org.to_owned(),
+                role,
+            })],
+            "member.set",
+            community,
+            detail,
+        )
+        .await
+    }
+
+    /// Removes an organization from a community.
+    pub(crate) async fn remove_member(
+        &self,
+        who: &Caller,
+        community: &str,
+        org: &str,
+    ) -> Result<(), TaxiiError> {
+        let dir = self.directory();
+        if dir.community(community).is_none() {
+            return Err(not_found(format!("there is no community '{community}'")));
+        }
+        if !may_manage_community(&dir, &who.principal, community) {
+            return Err(forbidden(format!(
+                "only hub admins and the admins of '{community}' manage its members"
+            )));
+        }
+        let Some(before) = dir.membership(community, org) else {
+            return Err(not_found(format!(
+                "'{org}' is not a member of '{community}'"
+            )));
+        };
+        let detail = json!({ "org": org, "before": before.name() });
+        self.commit(
+            who,
+            vec![Change::RemoveMember {
+                community: community.to_owned(),
+                org: org.to_owned(),
+            }],
+            "member.remove",
+            community,
+            detail,
+        )
+        .await
+    }
+
+    /// The supplier circle of an operator, checked.
+    pub(crate) fn circle_of(&self, operator: &str) -> Result<String, TaxiiError> {
+        let dir = self.directory();
+        let op = dir
+            .org(operator)
+            .ok_or_else(|| not_found(format!("there is no organization '{operator}'")))?;
+        if op.kind != OrgKind::Operator {
+            return Err(invalid(format!(
+                "'{operator}' is a {}, not an operator: only operators have supplier circles",
+                op.kind.name()
+            )));
+        }
+        Ok(format!("suppliers-{operator}"))
+    }
+
+    /// Issues a token; returns the secret (shown once) and its record.
+    pub(crate) async fn issue_token(
+        &self,
+        who: &Caller,
+        spec: TokenSpec,
+    ) -> Result<(String, TokenRecord), TaxiiError> {
+        if !may_issue_token(&who.principal, &spec.org, spec.role) {
+            return Err(forbidden(
+                "hub admins issue any token; an organization's community admins, ministry liaisons and national-centre officers issue member and analyst tokens for their own organization",
+            ));
+        }
+        let dir = self.directory();
+        let org = dir.org(&spec.org).ok_or_else(|| {
+            not_found(format!(
+                "there is no organization '{}'; register it first with `kyoyu org create`",
+                spec.org
+            ))
+        })?;
+        if let Some(why) = spec.role.refused_for(org.kind) {
+            return Err(invalid(why));
+        }
+        for c in &spec.ip_allow {
+            c.parse::<kyoyu_trust::net::Cidr>()
+                .map_err(|e| invalid(format!("ip allow-list entry '{c}': {e}")))?;
+        }
+        if spec.expires_in.is_some_and(|s| s <= 0) {
+            return Err(invalid(
+                "expires must be a positive duration such as 30d or 12h",
+            ));
+        }
+        let expires = spec
+            .expires_in
+            .map(|s| now_micros().saturating_add(s.saturating_mul(1_000_000)));
+        let read_only = spec.read_only || who.principal.read_only;
+        let (secret, record) = self.new_token(
+            &spec.org,
+            spec.role,
+            &spec.name,
+            read_only,
+            spec.ip_allow,
+            expires,
+        );
+        let detail = json!({
+            "org": record.org, "role": record.role, "name": record.name,
+            "read_only": record.read_only, "ip_allow": record.ip_allow, "expires": record.expires,
+        });
+        self.commit(
+            who,
+            vec![Change::PutToken(record.clone())],
+            "token.create",
+            &record.id,
+            detail,
+        )
+        .await?;
+        Ok((secret, record))
+    }
+
+    /// Revokes a token: hub admins any; others their own organization's
+    /// tokens if they could issue them, and always the token they present.
+    pub(crate) async fn revoke_token(&self, who: &Caller, id: &str) -> Result<(), TaxiiError> {
+        let tokens = self.store.tokens().await?;
+        let t = tokens
+            .iter()
+            .find(|t| t.id == id)
+            .ok_or_else(|| not_found(format!("there is no token '{id}'")))?;
+        let own = t.id == who.token_id;
+        let role = Role::parse(&t.role).unwrap_or(Role::HubAdmin);
+        if !own && !may_issue_token(&who.principal, &t.org, role) {
+            return Err(forbidden("this token may not revoke that token"));
+        }
+        let detail = json!({ "org": t.org, "role": t.role, "name": t.name });
+        self.commit(
+            who,
+            vec![Change::RevokeToken(id.to_owned())],
+            "token.revoke",
+            id,
+            detail,
+        )
+        .await
+    }
+}

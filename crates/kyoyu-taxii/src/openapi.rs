@@ -1,0 +1,315 @@
+//! The OpenAPI 3.1 description of the REST API, served at `/api/openapi.json`.
+//! One table of operations; a test checks that each answers on a live hub.
+
+use serde_json::{Map, Value, json};
+
+/// Method, path, summary, request schema (if any), success status and schema.
+type Operation = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    Option<&'static str>,
+);
+
+/// Every REST operation.
+pub(crate) const OPERATIONS: &[Operation] = &[
+    (
+        "get",
+        "/api/whoami",
+        "The calling token: organization, role and communities",
+        None,
+        "200",
+        Some("WhoAmI"),
+    ),
+    (
+        "get",
+        "/api/identity",
+        "The hub's STIX identity object",
+        None,
+        "200",
+        None,
+    ),
+    (
+        "get",
+        "/api/sectors",
+        "The critical-infrastructure sectors and their ministries",
+        None,
+        "200",
+        None,
+    ),
+    (
+        "get",
+        "/api/orgs",
+        "List organizations (identifying data only for hub admins and the organization itself)",
+        None,
+        "200",
+        None,
+    ),
+    (
+        "post",
+        "/api/orgs",
+        "Register an organization (hub admins); it joins its sectors' and the standing communities",
+        Some("Org"),
+        "201",
+        Some("Org"),
+    ),
+    (
+        "get",
+        "/api/orgs/{id}",
+        "One organization and its communities",
+        None,
+        "200",
+        Some("Org"),
+    ),
+    (
+        "put",
+        "/api/orgs/{id}",
+        "Replace an organization's record (hub admins)",
+        Some("Org"),
+        "200",
+        Some("Org"),
+    ),
+    (
+        "delete",
+        "/api/orgs/{id}",
+        "Remove an organization; its memberships go and its tokens are revoked",
+        None,
+        "204",
+        None,
+    ),
+    (
+        "get",
+        "/api/orgs/{id}/suppliers",
+        "An operator's supplier circle",
+        None,
+        "200",
+        None,
+    ),
+    (
+        "put",
+        "/api/orgs/{id}/suppliers/{supplier}",
+        "Add a supplier to an operator's circle",
+        None,
+        "200",
+        None,
+    ),
+    (
+        "delete",
+        "/api/orgs/{id}/suppliers/{supplier}",
+        "Remove a supplier from an operator's circle",
+        None,
+        "204",
+        None,
+    ),
+    (
+        "get",
+        "/api/communities",
+        "List communities with the caller's rights",
+        None,
+        "200",
+        None,
+    ),
+    (
+        "post",
+        "/api/communities",
+        "Create a community and its collection (hub admins)",
+        Some("NewCommunity"),
+        "201",
+        Some("Community"),
+    ),
+    (
+        "get",
+        "/api/communities/{id}",
+        "One community and, for those who may use it, its members",
+        None,
+        "200",
+        Some("Community"),
+    ),
+    (
+        "put",
+        "/api/communities/{id}/members/{org}",
+        "Add a member or change its standing (community admins)",
+        Some("MemberRequest"),
+        "200",
+        None,
+    ),
+    (
+        "delete",
+        "/api/communities/{id}/members/{org}",
+        "Remove a member (community admins)",
+        None,
+        "204",
+        None,
+    ),
+    (
+        "get",
+        "/api/tokens",
+        "List tokens (hub admins: all; others: their organization's)",
+        None,
+        "200",
+        None,
+    ),
+    (
+        "post",
+        "/api/tokens",
+        "Issue a token; the secret is in the answer and nowhere else",
+        Some("TokenRequest"),
+        "201",
+        Some("Token"),
+    ),
+    (
+        "delete",
+        "/api/tokens/{id}",
+        "Revoke a token, at once",
+        None,
+        "204",
+        None,
+    ),
+    (
+        "get",
+        "/api/audit",
+        "Audit entries in order (hub admins, national-centre officers)",
+        None,
+        "200",
+        Some("AuditPage"),
+    ),
+    (
+        "get",
+        "/api/objects/{id}",
+        "The newest version of an object in every collection where the caller may see it",
+        None,
+        "200",
+        None,
+    ),
+];
+
+fn parameters(path: &str) -> Vec<Value> {
+    let mut out: Vec<Value> = path
+        .split('/')
+        .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+        .collect();
+    if path == "/api/audit" {
+        out.push(json!({"name": "after", "in": "query", "schema": {"type": "integer"}, "description": "entries after this number"}));
+        out.push(json!({"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 10000}}));
+    }
+    out
+}
+
+fn schema_ref(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+fn list(item: &str) -> Value {
+    json!({"type": "array", "items": {"type": item}})
+}
+
+fn schemas() -> Value {
+    let tlp = json!({"type": "string", "enum": ["green", "amber", "amber+strict", "red"]});
+    json!({
+        "Error": {"type": "object", "required": ["title", "error_code", "http_status"], "properties": {
+            "title": {"type": "string"}, "description": {"type": "string"},
+            "error_code": {"type": "string"}, "http_status": {"type": "string"}}},
+        "Org": {"type": "object", "required": ["id", "kind", "name"], "additionalProperties": false, "properties": {
+            "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{1,63}$"},
+            "kind": {"type": "string", "enum": ["operator", "ceptoar", "ceptoar-council", "ministry", "national-centre", "supplier", "research", "overseas-partner", "hub"]},
+            "name": {"type": "string"}, "name_ja": {"type": "string"},
+            "sectors": list("string"), "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
+            "contacts": {"type": "array", "items": {"type": "object", "properties": {
+                "name": {"type": "string"}, "email": {"type": "string"}, "phone": {"type": "string"}}}},
+            "domains": list("string"), "ip_ranges": list("string"), "aliases": list("string"),
+            "asns": list("integer"), "staff": list("string")}},
+        "Community": {"type": "object", "required": ["id", "kind", "name", "default_tlp", "distribution"], "properties": {
+            "id": {"type": "string"}, "kind": {"type": "string"}, "name": {"type": "string"},
+            "name_ja": {"type": "string"}, "sector": {"type": "string"}, "owner": {"type": "string"},
+            "default_tlp": tlp, "distribution": {"type": "string", "enum": ["organization", "community", "connected", "all"]},
+            "connected": list("string"), "collection": {"type": "string"},
+            "can_read": {"type": "boolean"}, "can_write": {"type": "boolean"}}},
+        "NewCommunity": {"type": "object", "required": ["id", "kind"], "additionalProperties": false, "properties": {
+            "id": {"type": "string"}, "kind": {"type": "string", "enum": ["iot", "national", "ceptoar-council", "overseas", "custom"]},
+            "name": {"type": "string"}, "name_ja": {"type": "string"}, "default_tlp": tlp,
+            "distribution": {"type": "string", "enum": ["organization", "community", "connected", "all"]},
+            "connected": list("string")}},
+        "MemberRequest": {"type": "object", "additionalProperties": false, "properties": {
+            "role": {"type": "string", "enum": ["member", "community-admin", "observer"]}}},
+        "TokenRequest": {"type": "object", "additionalProperties": false, "properties": {
+            "org": {"type": "string"},
+            "role": {"type": "string", "enum": ["member", "analyst", "community-admin", "ministry-liaison", "national-centre-officer", "hub-admin"]},
+            "name": {"type": "string"}, "read_only": {"type": "boolean"},
+            "ip_allow": list("string"), "expires_in": {"type": "integer", "minimum": 1}}},
+        "Token": {"type": "object", "properties": {
+            "id": {"type": "string"}, "token": {"type": "string", "description": "the secret, shown once"},
+            "name": {"type": "string"}, "org": {"type": "string"}, "role": {"type": "string"},
+            "read_only": {"type": "boolean"}, "ip_allow": list("string"),
+            "expires": {"type": ["string", "null"]}, "created": {"type": "string"}, "revoked": {"type": "boolean"}}},
+        "WhoAmI": {"type": "object", "properties": {
+            "token": {"type": "string"}, "org": {"type": "string"}, "role": {"type": "string"},
+            "read_only": {"type": "boolean"}, "communities": {"type": "array", "items": {"type": "object"}}}},
+        "AuditPage": {"type": "object", "properties": {
+            "more": {"type": "boolean"},
+            "entries": {"type": "array", "items": {"type": "object", "properties": {
+                "seq": {"type": "integer"}, "at": {"type": "integer"}, "actor_org": {"type": "string"},
+                "actor_token": {"type": "string"}, "action": {"type": "string"}, "target": {"type": "string"},
+                "detail": {"type": "string"}, "prev": {"type": "string"}, "hash": {"type": "string"}}}}}}
+    })
+}
+
+/// The whole document.
+pub(crate) fn document() -> Value {
+    let mut paths = Map::new();
+    for (method, path, summary, request, status, response) in OPERATIONS {
+        let mut op = json!({
+            "summary": summary,
+            "operationId": format!("{method}{}", path.replace(['/', '{', '}', '.'], "_")),
+            "parameters": parameters(path),
+            "responses": {
+                "400": {"description": "Malformed request: the description says what to fix", "content": {"application/json": {"schema": schema_ref("Error")}}},
+                "401": {"description": "No token, or an unknown, expired or revoked one"},
+                "403": {"description": "The token may not do this"},
+                "404": {"description": "No such resource, or not visible to this token"},
+                "429": {"description": "Rate limit or failed-login backoff; see Retry-After"},
+            },
+        });
+        if let Some(map) = op.as_object_mut() {
+            if let Some(req) = request {
+                map.insert(
+                    "requestBody".into(),
+                    json!({"required": true, "content": {"application/json": {"schema": schema_ref(req)}}}),
+                );
+            }
+            let ok = match response {
+                Some(r) => {
+                    json!({"description": "Success", "content": {"application/json": {"schema": schema_ref(r)}}})
+                }
+                None => json!({"description": "Success"}),
+            };
+            if let Some(responses) = map.get_mut("responses").and_then(Value::as_object_mut) {
+                responses.insert((*status).to_owned(), ok);
+            }
+        }
+        let entry = paths.entry((*path).to_owned()).or_insert_with(|| json!({}));
+        if let Some(e) = entry.as_object_mut() {
+            e.insert((*method).to_owned(), op);
+        }
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "kyoyu REST API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Administration of a kyoyu hub: organizations, communities, memberships, supplier circles, tokens and the audit trail. Threat content itself is exchanged over TAXII 2.1 at /taxii2/.",
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}, {"basic": []}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas(),
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "basic": {"type": "http", "scheme": "basic", "description": "any user name; the token as password"},
+            },
+        },
+    })
+}

@@ -1,0 +1,565 @@
+//! The REST administration API (`/api/…`, JSON): organizations,
+//! communities, memberships, supplier circles, tokens, the audit trail, and
+//! a cross-collection object lookup. Described by `/api/openapi.json`.
+
+use crate::admin::TokenSpec;
+use crate::auth::Auth;
+use crate::error::{ErrorKind, TaxiiError};
+use crate::handlers::access_of;
+use crate::{Caller, DEFAULT_ROOT, Hub};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, put};
+use kyoyu_store::{Store, TokenRecord, VersionSelect};
+use kyoyu_trust::policy::{may_administer_hub, may_manage_community, may_read_audit};
+use kyoyu_trust::{Community, CommunityKind, Distribution, MemberRole, Org, Role};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+type HubState<S> = State<Arc<Hub<S>>>;
+type Answer = Result<Response, TaxiiError>;
+
+pub(crate) fn routes<S: Store>() -> Router<Arc<Hub<S>>> {
+    Router::new()
+        .route("/api/openapi.json", get(openapi))
+        .route("/api/whoami", get(whoami))
+        .route("/api/identity", get(identity))
+        .route("/api/sectors", get(sectors))
+        .route("/api/orgs", get(list_orgs).post(create_org))
+        .route(
+            "/api/orgs/{id}",
+            get(get_org).put(update_org).delete(delete_org),
+        )
+        .route("/api/orgs/{id}/suppliers", get(list_suppliers))
+        .route(
+            "/api/orgs/{id}/suppliers/{supplier}",
+            put(add_supplier).delete(remove_supplier),
+        )
+        .route(
+            "/api/communities",
+            get(list_communities).post(create_community),
+        )
+        .route("/api/communities/{id}", get(get_community))
+        .route(
+            "/api/communities/{id}/members/{org}",
+            put(set_member).delete(remove_member),
+        )
+        .route("/api/tokens", get(list_tokens).post(create_token))
+        .route("/api/tokens/{id}", axum::routing::delete(revoke_token))
+        .route("/api/audit", get(audit))
+        .route("/api/objects/{id}", get(object_everywhere))
+}
+
+/// A JSON answer.
+fn ok_json(status: StatusCode, body: &Value) -> Response {
+    let mut r = (status, body.to_string()).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r
+}
+
+/// Parses a JSON body, saying what to send when it does not fit.
+fn body<T: DeserializeOwned>(bytes: &Bytes, shape: &str) -> Result<T, TaxiiError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        TaxiiError::new(
+            ErrorKind::BadRequest,
+            format!("the body must be JSON of the form {shape}: {e}"),
+        )
+    })
+}
+
+fn not_found(why: String) -> TaxiiError {
+    TaxiiError::new(ErrorKind::NotFound, why)
+}
+
+async fn openapi() -> Response {
+    ok_json(StatusCode::OK, &crate::openapi::document())
+}
+
+async fn identity<S: Store>(Auth(_): Auth, State(hub): HubState<S>) -> Answer {
+    let identity = hub
+        .store
+        .setting(crate::HUB_IDENTITY)
+        .await?
+        .unwrap_or_else(|| "{}".into());
+    let mut r = (StatusCode::OK, identity).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/stix+json;version=2.1"),
+    );
+    Ok(r)
+}
+
+/// The caller, and its standing in every community it can use.
+async fn whoami(Auth(who): Auth) -> Response {
+    let dir = Arc::clone(&who.directory);
+    let communities: Vec<Value> = dir
+        .communities()
+        .filter_map(|c| {
+            let v = who.view(&c.id);
+            (v.can_read() || v.can_write()).then(|| {
+                json!({
+                    "id": c.id,
+                    "standing": dir.membership(&c.id, &who.principal.org).map(MemberRole::name),
+                    "can_read": v.can_read(),
+                    "can_write": v.can_write(),
+                })
+            })
+        })
+        .collect();
+    ok_json(
+        StatusCode::OK,
+        &json!({
+            "token": who.token_id,
+            "org": who.principal.org,
+            "role": who.principal.role.name(),
+            "read_only": who.principal.read_only,
+            "communities": communities,
+        }),
+    )
+}
+
+async fn sectors<S: Store>(Auth(_): Auth, State(hub): HubState<S>) -> Response {
+    ok_json(StatusCode::OK, &json!({ "sectors": hub.seeds().sectors }))
+}
+
+/// An organization as `who` may see it: identifying data (domains, ranges,
+/// aliases, staff, contacts) only for hub admins and the organization itself.
+fn org_json(who: &Caller, o: &Org) -> Value {
+    if may_administer_hub(&who.principal)
+        || who.principal.role == Role::HubAdmin
+        || who.principal.org == o.id
+    {
+        return json!(o);
+    }
+    json!({
+        "id": o.id, "kind": o.kind, "name": o.name, "name_ja": o.name_ja,
+        "sectors": o.sectors, "country": o.country,
+    })
+}
+
+async fn list_orgs(Auth(who): Auth) -> Response {
+    let orgs: Vec<Value> = who.directory.orgs().map(|o| org_json(&who, o)).collect();
+    ok_json(StatusCode::OK, &json!({ "orgs": orgs }))
+}
+
+async fn get_org(Auth(who): Auth, Path(id): Path<String>) -> Answer {
+    let o = who
+        .directory
+        .org(&id)
+        .ok_or_else(|| not_found(format!("there is no organization '{id}'")))?;
+    let mut v = org_json(&who, o);
+    if let Some(map) = v.as_object_mut() {
+        let member_of: Vec<Value> = who
+            .directory
+            .memberships_of(&id)
+            .map(|(c, r)| json!({"community": c, "standing": r.name()}))
+            .collect();
+        map.insert("communities".into(), json!(member_of));
+    }
+    Ok(ok_json(StatusCode::OK, &v))
+}
+
+const ORG_SHAPE: &str = r#"{"id", "kind", "name", "name_ja"?, "sectors"?: [..], "country"?, "contacts"?: [{"name","email","phone"}], "domains"?: [..], "ip_ranges"?: [..], "aliases"?: [..], "asns"?: [..], "staff"?: [..]}"#;
+
+async fn create_org<S: Store>(Auth(who): Auth, State(hub): HubState<S>, bytes: Bytes) -> Answer {
+    let org: Org = body(&bytes, ORG_SHAPE)?;
+    let org = hub.create_org(&who, org).await?;
+    Ok(ok_json(StatusCode::CREATED, &json!(org)))
+}
+
+async fn update_org<S: Store>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Answer {
+    let org: Org = body(&bytes, ORG_SHAPE)?;
+    if org.id != id {
+        return Err(TaxiiError::new(
+            ErrorKind::BadRequest,
+            format!("the body's id '{}' differs from the URL's '{id}'", org.id),
+        ));
+    }
+    let org = hub.update_org(&who, org).await?;
+    Ok(ok_json(StatusCode::OK, &json!(org)))
+}
+
+async fn delete_org<S: Store>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Path(id): Path<String>,
+) -> Answer {
+    hub.delete_org(&who, &id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn list_suppliers<S: Store>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Path(id): Path<String>,
+) -> Answer {
+    let circle = hub.circle_of(&id)?;
+    let view = who.view(&circle);
+    if !view.can_read() {
+        return Err(not_found(format!(
+            "this token may not see the suppliers of '{id}'"
+        )));
+    }
+    let suppliers: Vec<&str> = who
+        .directory
+        .members(&circle)
+        .map(|(o, _)| o)
+        .filter(|o| *o != id)
+        .collect();
+    Ok(ok_json(
+        StatusCode::OK,
+        &json!({ "operator": id, "community": circle, "suppliers": suppliers }),
+    ))
+}
+
+async fn add_supplier<S: Store>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Path((id, supplier)): Path<(String, String)>,
+) -> Answer {
+    let circle = hub.circle_of(&id)?;
+    if supplier == id {
+        return Err(TaxiiError::new(
+            ErrorKind::BadRequest,
+            "an operator cannot be its own supplier",
+        ));
+    }
+    hub.set_member(&who, &circle, &supplier, MemberRole::Member)
+        .await?;
+    Ok(ok_json(
+        StatusCode::OK,
+        &json!({ "operator": id, "supplier": supplier, "community": circle }),
+    ))
+}
+
+async fn remove_supplier<S: Store>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Path((id, supplier)): Path<(String, String)>,
+) -> Answer {
+    let circle = hub.circle_of(&id)?;
+    hub.remove_member(&who, &circle, &supplier).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+fn community_json(who: &Caller, c: &Community) -> Value {
+    let v = who.view(&c.id);
+    let mut out = json!(c);
+    if let Some(map) = out.as_object_mut() {
+        map.insert(
+            "collection".into(),
+            json!(format!("/{DEFAULT_ROOT}/collections/{}/", c.id)),
+        );
+        map.insert(
+            "members".into(),
+            json!(who.directory.members(&c.id).count()),
+        );
+        map.insert("can_read".into(), json!(v.can_read()));
+        map.insert("can_write".into(), json!(v.can_write()));
+    }
+    out
+}
+
+async fn list_communities(Auth(who): Auth) -> Response {
+    let list: Vec<Value> = who
+        .directory
+        .communities()
+        .map(|c| community_json(&who, c))
+        .collect();
+    ok_json(StatusCode::OK, &json!({ "communities": list }))
+}
+
+async fn get_community(Auth(who): Auth, Path(id): Path<String>) -> Answer {
+    let c = who
+        .directory
+        .community(&id)
+        .ok_or_else(|| not_found(format!("there is no community '{id}'")))?;
+    let mut out = community_json(&who, c);
+    // Who belongs is shown to those who may use the community.
+    let view = who.view(&id);
+    if (view.can_read() || may_manage_community(&who.directory, &who.principal, &id))
+        && let Some(map) = out.as_object_mut()
+    {
+        let members: Vec<Value> = who
+            .directory
+            .members(&id)
+            .map(|(o, r)| json!({"org": o, "standing": r.name()}))
+            .collect();
+        map.insert("members".into(), json!(members));
+    }
+    Ok(ok_json(StatusCode::OK, &out))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewCommunity {
+    id: String,
+    kind: CommunityKind,
+    name: Option<String>,
+    name_ja: Option<String>,
+    default_tlp: Option<String>,
+    distribution: Option<Distribution>,
+    #[serde(default)]
+    connected: Vec<String>,
+}
+
+async fn create_community<S: Store>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    bytes: Bytes,
+) -> Answer {
+    let req: NewCommunity = body(
+        &bytes,
+        r#"{"id", "kind": "iot|national|ceptoar-council|overseas|custom", "name"?, "name_ja"?, "default_tlp"?: "green|amber|amber+strict|red", "distribution"?: "organization|community|connected|all", "connected"?: [community ids]}"#,
+    )?;
+    let default_tlp = match req.default_tlp.as_deref() {
+        None => kyoyu_stix::tlp::Tlp::Amber,
+        Some(t) => kyoyu_stix::tlp::Tlp::parse(t).ok_or_else(|| {
+            TaxiiError::new(
+                ErrorKind::BadRequest,
+                format!(
+                    "default_tlp '{t}' is not a TLP level: use green, amber, amber+strict or red"
+                ),
+            )
+        })?,
+    };
+    let community = Community {
+        name: req.name.unwrap_or_else(|| req.id.clone()),
+        id: req.id,
+        kind: req.kind,
+        name_ja: req.name_ja,
+        sector: None,
+        owner: None,
+        default_tlp,
+        distribution: req.distribution.unwrap_or(Distribution::Community),
+        connected: req.connected,
+    };
+    let c = hub.create_community(&who, community).await?;
+    Ok(ok_json(StatusCode::CREATED, &community_json(&who, &c)))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct MemberRequest {
+    role: Option<String>,
+}
+
+async fn set_member<S: Store>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Path((id, org)): Path<(String, String)>,
+    bytes: Bytes,
+) -> Answer {
+    let req: MemberRequest = if bytes.is_empty() {
+        MemberRequest::default()
+    } else {
+        body(&bytes, r#"{"role": "member|community-admin|observer"}"#)?
+    };
+    let role = match req.role.as_deref() {
+        None => MemberRole::Member,
+        Some(r) => MemberRole::parse(r).ok_or_else(|| {
+            TaxiiError::new(
+                ErrorKind::BadRequest,
+                format!("role '{r}' is not a standing: use member, community-admin or observer"),
+            )
+        })?,
+    };
+    hub.set_member(&who, &id, &org, role).await?;
+    Ok(ok_json(
+        StatusCode::OK,
+        &json!({ "community": id, "org": org, "standing": role.name() }),
+    ))
+}
+
+async fn remove_member<S: Store>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Path((id, org)): Path<(String, String)>,
+) -> Answer {
+    hub.remove_member(&who, &id, &org).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+fn token_json(t: &TokenRecord) -> Value {
+    json!({
+        "id": t.id, "name": t.name, "org": t.org, "role": t.role, "read_only": t.read_only,
+        "ip_allow": t.ip_allow,
+        "expires": t.expires.map(crate::query::format_micros),
+        "created": crate::query::format_micros(t.created),
+        "revoked": t.revoked,
+    })
+}
+
+async fn list_tokens<S: Store>(Auth(who): Auth, State(hub): HubState<S>) -> Answer {
+    let all = may_administer_hub(&who.principal);
+    let list: Vec<Value> = hub
+        .store
+        .tokens()
+        .await?
+        .iter()
+        .filter(|t| all || t.org == who.principal.org)
+        .map(token_json)
+        .collect();
+    Ok(ok_json(StatusCode::OK, &json!({ "tokens": list })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenRequest {
+    org: Option<String>,
+    role: Option<String>,
+    name: Option<String>,
+    #[serde(default)]
+    read_only: bool,
+    #[serde(default)]
+    ip_allow: Vec<String>,
+    /// Lifetime in seconds.
+    expires_in: Option<i64>,
+}
+
+/// `POST /api/tokens`: issues a token and returns its secret once.
+async fn create_token<S: Store>(Auth(who): Auth, State(hub): HubState<S>, bytes: Bytes) -> Answer {
+    let req: TokenRequest = body(
+        &bytes,
+        r#"{"org"?, "role"?: "member|analyst|community-admin|ministry-liaison|national-centre-officer|hub-admin", "name"?, "read_only"?, "ip_allow"?: [CIDR], "expires_in"?: seconds}"#,
+    )?;
+    let role = match req.role.as_deref() {
+        None => Role::Member,
+        Some(r) => Role::parse(r).ok_or_else(|| {
+            TaxiiError::new(
+                ErrorKind::BadRequest,
+                format!(
+                    "role '{r}' is not a role: use member, analyst, community-admin, ministry-liaison, national-centre-officer or hub-admin"
+                ),
+            )
+        })?,
+    };
+    let spec = TokenSpec {
+        org: req.org.unwrap_or_else(|| who.principal.org.clone()),
+        role,
+        name: req.name.unwrap_or_else(|| "token".into()),
+        read_only: req.read_only,
+        ip_allow: req.ip_allow,
+        expires_in: req.expires_in,
+    };
+    let (secret, record) = hub.issue_token(&who, spec).await?;
+    let mut out = token_json(&record);
+    if let Some(map) = out.as_object_mut() {
+        map.insert("token".into(), json!(secret));
+    }
+    Ok(ok_json(StatusCode::CREATED, &out))
+}
+
+async fn revoke_token<S: Store>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Path(id): Path<String>,
+) -> Answer {
+    hub.revoke_token(&who, &id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Deserialize)]
+struct AuditQuery {
+    after: Option<i64>,
+    limit: Option<usize>,
+}
+
+/// `GET /api/audit?after=N&limit=M`: entries in order, for `kyoyu audit verify`.
+async fn audit<S: Store>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+) -> Answer {
+    if !may_read_audit(&who.principal) {
+        return Err(TaxiiError::new(
+            ErrorKind::Forbidden,
+            "only hub admins and national-centre officers read the audit trail",
+        ));
+    }
+    let Query(q) = q.map_err(|e| {
+        TaxiiError::new(
+            ErrorKind::BadRequest,
+            format!("use ?after=<entry number>&limit=<count>: {e}"),
+        )
+    })?;
+    let limit = q.limit.unwrap_or(1000).clamp(1, 10_000);
+    let entries = hub.store.audit_entries(q.after.unwrap_or(0), limit).await?;
+    let more = entries.len() == limit;
+    Ok(ok_json(
+        StatusCode::OK,
+        &json!({ "entries": entries, "more": more }),
+    ))
+}
+
+/// `GET /api/objects/{id}`: the newest version of an object in every
+/// collection where the caller may see it.
+async fn object_everywhere<S: Store>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Path(id): Path<String>,
+) -> Answer {
+    if kyoyu_stix::id::split(&id).is_err() {
+        return Err(TaxiiError::new(
+            ErrorKind::BadRequest,
+            format!("'{id}' is not a STIX identifier (type--UUID)"),
+        ));
+    }
+    let mut found = Vec::new();
+    for c in hub.store.collections(DEFAULT_ROOT).await? {
+        let view = who.view_of(&c);
+        if !view.can_read() {
+            continue;
+        }
+        let page = hub
+            .store
+            .query(kyoyu_store::Query {
+                collection: c.id.clone(),
+                ids: vec![id.clone()],
+                versions: VersionSelect {
+                    last: true,
+                    ..VersionSelect::default()
+                },
+                limit: 1,
+                with_json: true,
+                ..kyoyu_store::Query::default()
+            })
+            .await?;
+        for v in page.items.iter().filter(|v| view.may_read(&access_of(v))) {
+            let object: Value = serde_json::from_str(&v.json).unwrap_or(Value::Null);
+            if view.read_is_audited(v.tlp) {
+                let detail = json!({
+                    "endpoint": "rest", "collection": c.alias,
+                    "objects": [[v.id, v.version, view.effective(v.tlp).name()]],
+                });
+                hub.audit_later(who.audit("objects.read", &c.id, detail))
+                    .await;
+            }
+            found.push(json!({
+                "community": c.alias,
+                "collection": c.id,
+                "tlp": view.effective(v.tlp).name(),
+                "object": object,
+            }));
+        }
+    }
+    if found.is_empty() {
+        return Err(not_found(format!(
+            "no collection this token may read holds '{id}'"
+        )));
+    }
+    Ok(ok_json(StatusCode::OK, &json!({ "found": found })))
+}

@@ -1,0 +1,723 @@
+//! The administration commands (`kyoyu org|community|member|supplier|token|audit`):
+//! each is one or a few calls to the running hub's REST API.
+
+// `Value[key]` answers Null for a missing key or a non-object: it cannot panic.
+#![allow(clippy::indexing_slicing)]
+// Parsed once per process: the size of a subcommand's arguments does not matter.
+#![allow(clippy::large_enum_variant)]
+
+use serde_json::{Value, json};
+
+/// Where the hub is and who is asking.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct Remote {
+    /// URL of the hub, e.g. http://127.0.0.1:8470
+    #[arg(
+        long,
+        env = "KYOYU_URL",
+        default_value = "http://127.0.0.1:8470",
+        global = true
+    )]
+    url: String,
+    /// An API token.
+    #[arg(long, env = "KYOYU_TOKEN", hide_env_values = true, global = true)]
+    token: Option<String>,
+}
+
+/// What went wrong: the message and the exit status.
+struct Failure(String, u8);
+
+impl Remote {
+    /// Calls the API; a non-2xx answer becomes a failure naming the hub's reason.
+    fn call(&self, method: &str, path: &str, body: Option<&Value>) -> Result<Value, Failure> {
+        let token = self.token.as_deref().ok_or_else(|| {
+            Failure(
+                "give a token with --token or KYOYU_TOKEN (the admin token is in the hub's data directory)".into(),
+                crate::EXIT_USAGE,
+            )
+        })?;
+        let url = format!("{}{path}", self.url.trim_end_matches('/'));
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .new_agent();
+        let auth = format!("Bearer {token}");
+        let sent = match (method, body) {
+            ("POST", Some(b)) => agent.post(&url).header("Authorization", &auth).send_json(b),
+            ("PUT", Some(b)) => agent.put(&url).header("Authorization", &auth).send_json(b),
+            ("PUT", None) => agent.put(&url).header("Authorization", &auth).send_empty(),
+            ("DELETE", _) => agent.delete(&url).header("Authorization", &auth).call(),
+            _ => agent.get(&url).header("Authorization", &auth).call(),
+        };
+        let mut response =
+            sent.map_err(|e| Failure(format!("cannot reach {url}: {e}"), crate::EXIT_USAGE))?;
+        let status = response.status().as_u16();
+        let text = response.body_mut().read_to_string().unwrap_or_default();
+        let answer: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        if (200..300).contains(&status) {
+            return Ok(answer);
+        }
+        let why = answer
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or("no details");
+        Err(Failure(format!("the hub refused ({status}): {why}"), 1))
+    }
+}
+
+/// Runs a command body, printing failures; returns the exit status.
+fn finish(result: Result<(), Failure>) -> u8 {
+    match result {
+        Ok(()) => 0,
+        Err(Failure(msg, code)) => {
+            eprintln!("kyoyu: {msg}");
+            code
+        }
+    }
+}
+
+fn print_json(v: &Value) {
+    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+}
+
+/// Parses `30d`, `12h`, `90m`, `45s`, `2w` or plain seconds.
+pub(crate) fn parse_duration(s: &str) -> Result<i64, String> {
+    let s = s.trim();
+    let (n, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => s.split_at(i),
+        None => (s, "s"),
+    };
+    let n: i64 = n
+        .parse()
+        .map_err(|_| format!("'{s}' is not a duration such as 30d, 12h, 90m or 3600"))?;
+    let factor = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => return Err(format!("'{s}': use the units s, m, h, d or w")),
+    };
+    n.checked_mul(factor)
+        .filter(|v| *v > 0)
+        .ok_or_else(|| format!("'{s}' must be a positive duration"))
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum OrgCommand {
+    /// Register an organization (it joins its sectors' and the standing communities).
+    Create {
+        /// Identifier: 2-64 of a-z, 0-9 and '-'.
+        id: String,
+        /// operator, ceptoar, ceptoar-council, ministry, national-centre, supplier, research, overseas-partner.
+        #[arg(long)]
+        kind: String,
+        /// A sector id (repeat); see `kyoyu org sectors`.
+        #[arg(long = "sector")]
+        sectors: Vec<String>,
+        /// Name (default: the id).
+        #[arg(long)]
+        name: Option<String>,
+        /// Name in Japanese.
+        #[arg(long)]
+        name_ja: Option<String>,
+        /// ISO 3166-1 alpha-2 country code.
+        #[arg(long, default_value = "JP")]
+        country: String,
+        /// An internet domain it owns (repeat).
+        #[arg(long = "domain")]
+        domains: Vec<String>,
+        /// An address range it owns, as CIDR (repeat).
+        #[arg(long = "ip-range")]
+        ip_ranges: Vec<String>,
+        /// Another name or brand (repeat).
+        #[arg(long = "alias")]
+        aliases: Vec<String>,
+        /// An autonomous system number (repeat).
+        #[arg(long = "asn")]
+        asns: Vec<u32>,
+        /// A staff name, for scrubbing (repeat).
+        #[arg(long = "staff")]
+        staff: Vec<String>,
+        /// A contact e-mail address (repeat).
+        #[arg(long = "contact-email")]
+        contacts: Vec<String>,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List organizations.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one organization and its communities.
+    Show {
+        /// Organization id.
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove an organization (its memberships go, its tokens are revoked).
+    Delete {
+        /// Organization id.
+        id: String,
+    },
+    /// List the sectors and their competent ministries.
+    Sectors {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub(crate) fn org(remote: &Remote, cmd: &OrgCommand) -> u8 {
+    finish(match cmd {
+        OrgCommand::Create {
+            id,
+            kind,
+            sectors,
+            name,
+            name_ja,
+            country,
+            domains,
+            ip_ranges,
+            aliases,
+            asns,
+            staff,
+            contacts,
+            json,
+        } => {
+            let mut body = json!({
+                "id": id, "kind": kind, "name": name.clone().unwrap_or_else(|| id.clone()),
+                "sectors": sectors, "country": country, "domains": domains,
+                "ip_ranges": ip_ranges, "aliases": aliases, "asns": asns, "staff": staff,
+                "contacts": contacts.iter().map(|e| json!({"email": e})).collect::<Vec<_>>(),
+            });
+            if let (Some(ja), Some(map)) = (name_ja, body.as_object_mut()) {
+                map.insert("name_ja".into(), json!(ja));
+            }
+            remote.call("POST", "/api/orgs", Some(&body)).map(|o| {
+                if *json {
+                    print_json(&o);
+                } else {
+                    println!("{id}");
+                }
+            })
+        }
+        OrgCommand::List { json } => remote.call("GET", "/api/orgs", None).map(|v| {
+            if *json {
+                print_json(&v);
+                return;
+            }
+            for o in v["orgs"].as_array().into_iter().flatten() {
+                println!(
+                    "{:<28} {:<17} {:<28} {}",
+                    o["id"].as_str().unwrap_or_default(),
+                    o["kind"].as_str().unwrap_or_default(),
+                    o["sectors"]
+                        .as_array()
+                        .map(|s| s
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .collect::<Vec<_>>()
+                            .join(","))
+                        .unwrap_or_default(),
+                    o["name"].as_str().unwrap_or_default()
+                );
+            }
+        }),
+        OrgCommand::Show { id, json } => {
+            remote
+                .call("GET", &format!("/api/orgs/{id}"), None)
+                .map(|v| {
+                    if *json {
+                        print_json(&v);
+                    } else {
+                        println!(
+                            "{} ({}): {}",
+                            id,
+                            v["kind"].as_str().unwrap_or_default(),
+                            v["name"].as_str().unwrap_or_default()
+                        );
+                        for c in v["communities"].as_array().into_iter().flatten() {
+                            println!(
+                                "  {:<32} {}",
+                                c["community"].as_str().unwrap_or_default(),
+                                c["standing"].as_str().unwrap_or_default()
+                            );
+                        }
+                    }
+                })
+        }
+        OrgCommand::Delete { id } => remote
+            .call("DELETE", &format!("/api/orgs/{id}"), None)
+            .map(|_| ()),
+        OrgCommand::Sectors { json } => remote.call("GET", "/api/sectors", None).map(|v| {
+            if *json {
+                print_json(&v);
+                return;
+            }
+            for s in v["sectors"].as_array().into_iter().flatten() {
+                println!(
+                    "{:<26} {:<6} {:<40} {}",
+                    s["id"].as_str().unwrap_or_default(),
+                    s["ministry"].as_str().unwrap_or_default(),
+                    s["name"].as_str().unwrap_or_default(),
+                    s["name_ja"].as_str().unwrap_or_default()
+                );
+            }
+        }),
+    })
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum CommunityCommand {
+    /// Create a community and its TAXII collection (alias = the id).
+    /// Sector, national and standing communities exist from the start.
+    Create {
+        /// Identifier: 2-64 of a-z, 0-9 and '-'.
+        id: String,
+        /// iot, national, ceptoar-council, overseas or custom.
+        #[arg(long)]
+        kind: String,
+        /// Name (default: the id).
+        #[arg(long)]
+        name: Option<String>,
+        /// Name in Japanese.
+        #[arg(long)]
+        name_ja: Option<String>,
+        /// Level of content without a known TLP marking: green, amber (default), amber+strict, red.
+        #[arg(long)]
+        default_tlp: Option<String>,
+        /// How far federation may carry its content: organization, community (default), connected, all.
+        #[arg(long)]
+        distribution: Option<String>,
+        /// A community whose members may read this one's TLP:CLEAR content (repeat).
+        #[arg(long = "connected")]
+        connected: Vec<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List communities.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a community and its members.
+    Show {
+        /// Community id.
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub(crate) fn community(remote: &Remote, cmd: &CommunityCommand) -> u8 {
+    finish(match cmd {
+        CommunityCommand::Create {
+            id,
+            kind,
+            name,
+            name_ja,
+            default_tlp,
+            distribution,
+            connected,
+            json,
+        } => {
+            let mut body = json!({ "id": id, "kind": kind, "connected": connected });
+            if let Some(map) = body.as_object_mut() {
+                for (k, v) in [
+                    ("name", name),
+                    ("name_ja", name_ja),
+                    ("default_tlp", default_tlp),
+                    ("distribution", distribution),
+                ] {
+                    if let Some(v) = v {
+                        map.insert(k.into(), json!(v));
+                    }
+                }
+            }
+            remote
+                .call("POST", "/api/communities", Some(&body))
+                .map(|c| {
+                    if *json {
+                        print_json(&c);
+                    } else {
+                        println!("{id}");
+                    }
+                })
+        }
+        CommunityCommand::List { json } => remote.call("GET", "/api/communities", None).map(|v| {
+            if *json {
+                print_json(&v);
+                return;
+            }
+            for c in v["communities"].as_array().into_iter().flatten() {
+                println!(
+                    "{:<32} {:<16} {:>4} members  default {:<12} {}",
+                    c["id"].as_str().unwrap_or_default(),
+                    c["kind"].as_str().unwrap_or_default(),
+                    c["members"].as_u64().unwrap_or(0),
+                    c["default_tlp"].as_str().unwrap_or_default(),
+                    c["name"].as_str().unwrap_or_default()
+                );
+            }
+        }),
+        CommunityCommand::Show { id, json } => remote
+            .call("GET", &format!("/api/communities/{id}"), None)
+            .map(|v| {
+                if *json {
+                    print_json(&v);
+                    return;
+                }
+                println!("{id}: {}", v["name"].as_str().unwrap_or_default());
+                for m in v["members"].as_array().into_iter().flatten() {
+                    println!(
+                        "  {:<32} {}",
+                        m["org"].as_str().unwrap_or_default(),
+                        m["standing"].as_str().unwrap_or_default()
+                    );
+                }
+            }),
+    })
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum MemberCommand {
+    /// Add an organization to a community, or change its standing.
+    Add {
+        /// Community id.
+        community: String,
+        /// Organization id.
+        org: String,
+        /// member (default), community-admin or observer.
+        #[arg(long, default_value = "member")]
+        role: String,
+    },
+    /// Remove an organization from a community.
+    Remove {
+        /// Community id.
+        community: String,
+        /// Organization id.
+        org: String,
+    },
+}
+
+pub(crate) fn member(remote: &Remote, cmd: &MemberCommand) -> u8 {
+    finish(match cmd {
+        MemberCommand::Add {
+            community,
+            org,
+            role,
+        } => remote
+            .call(
+                "PUT",
+                &format!("/api/communities/{community}/members/{org}"),
+                Some(&json!({ "role": role })),
+            )
+            .map(|_| ()),
+        MemberCommand::Remove { community, org } => remote
+            .call(
+                "DELETE",
+                &format!("/api/communities/{community}/members/{org}"),
+                None,
+            )
+            .map(|_| ()),
+    })
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum SupplierCommand {
+    /// SUPPLIER joins OPERATOR's supplier circle.
+    Add {
+        /// The operator.
+        operator: String,
+        /// The supplier or outsourcer.
+        supplier: String,
+    },
+    /// SUPPLIER leaves OPERATOR's supplier circle.
+    Remove {
+        /// The operator.
+        operator: String,
+        /// The supplier.
+        supplier: String,
+    },
+}
+
+pub(crate) fn supplier(remote: &Remote, cmd: &SupplierCommand) -> u8 {
+    finish(match cmd {
+        SupplierCommand::Add { operator, supplier } => remote
+            .call(
+                "PUT",
+                &format!("/api/orgs/{operator}/suppliers/{supplier}"),
+                None,
+            )
+            .map(|_| ()),
+        SupplierCommand::Remove { operator, supplier } => remote
+            .call(
+                "DELETE",
+                &format!("/api/orgs/{operator}/suppliers/{supplier}"),
+                None,
+            )
+            .map(|_| ()),
+    })
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum TokenCommand {
+    /// Issue a token; prints only the token on stdout.
+    Create {
+        /// The organization it acts for (default: the caller's).
+        #[arg(long)]
+        org: Option<String>,
+        /// member, analyst, community-admin, ministry-liaison, national-centre-officer or hub-admin.
+        #[arg(long, default_value = "member")]
+        role: String,
+        /// A label.
+        #[arg(long)]
+        name: Option<String>,
+        /// Lifetime: 30d, 12h, 90m, 2w or seconds.
+        #[arg(long)]
+        expires: Option<String>,
+        /// It may read but never write.
+        #[arg(long)]
+        read_only: bool,
+        /// An address range it may be used from, as CIDR (repeat; default anywhere).
+        #[arg(long = "ip-allow")]
+        ip_allow: Vec<String>,
+        /// Print the whole answer as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List tokens (hub admins: all; others: their organization's).
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a token by id; takes effect at once.
+    Revoke {
+        /// Token id (from `kyoyu token list`).
+        id: String,
+    },
+}
+
+pub(crate) fn token(remote: &Remote, cmd: &TokenCommand) -> u8 {
+    finish(match cmd {
+        TokenCommand::Create {
+            org,
+            role,
+            name,
+            expires,
+            read_only,
+            ip_allow,
+            json,
+        } => {
+            let expires_in = match expires.as_deref().map(parse_duration).transpose() {
+                Ok(e) => e,
+                Err(e) => {
+                    eprintln!("kyoyu: --expires {e}");
+                    return crate::EXIT_USAGE;
+                }
+            };
+            let body = json!({
+                "org": org, "role": role, "name": name, "read_only": read_only,
+                "ip_allow": ip_allow, "expires_in": expires_in,
+            });
+            remote.call("POST", "/api/tokens", Some(&body)).map(|t| {
+                if *json {
+                    print_json(&t);
+                } else {
+                    println!("{}", t["token"].as_str().unwrap_or_default());
+                }
+            })
+        }
+        TokenCommand::List { json } => remote.call("GET", "/api/tokens", None).map(|v| {
+            if *json {
+                print_json(&v);
+                return;
+            }
+            for t in v["tokens"].as_array().into_iter().flatten() {
+                println!(
+                    "{:<10} {:<24} {:<24} {:<10} {}",
+                    t["id"].as_str().unwrap_or_default(),
+                    t["org"].as_str().unwrap_or_default(),
+                    t["role"].as_str().unwrap_or_default(),
+                    if t["revoked"].as_bool().unwrap_or(false) {
+                        "revoked"
+                    } else if t["read_only"].as_bool().unwrap_or(false) {
+                        "read-only"
+                    } else {
+                        ""
+                    },
+                    t["name"].as_str().unwrap_or_default()
+                );
+            }
+        }),
+        TokenCommand::Revoke { id } => remote
+            .call("DELETE", &format!("/api/tokens/{id}"), None)
+            .map(|_| ()),
+    })
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum AuditCommand {
+    /// Check the hash chain of the whole audit trail.
+    /// Exit status: 0 intact, 1 tampered (names the first bad entry), 2 unreachable.
+    Verify {
+        /// The head recorded earlier, as SEQ:HASH; catches entries removed from the end.
+        #[arg(long)]
+        expect_head: Option<String>,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print audit entries.
+    List {
+        /// Entries after this number.
+        #[arg(long, default_value_t = 0)]
+        after: i64,
+        /// At most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub(crate) fn audit(remote: &Remote, cmd: &AuditCommand) -> u8 {
+    use kyoyu_trust::audit::{Entry, GENESIS, verify};
+    match cmd {
+        AuditCommand::List { after, limit, json } => finish(
+            remote
+                .call(
+                    "GET",
+                    &format!("/api/audit?after={after}&limit={limit}"),
+                    None,
+                )
+                .map(|v| {
+                    if *json {
+                        print_json(&v);
+                        return;
+                    }
+                    for e in v["entries"].as_array().into_iter().flatten() {
+                        println!(
+                            "{:>6} {} {:<16} {:<10} {:<18} {}",
+                            e["seq"],
+                            crate::admin_cmd::time_text(e["at"].as_i64().unwrap_or(0)),
+                            e["actor_org"].as_str().unwrap_or_default(),
+                            e["actor_token"].as_str().unwrap_or_default(),
+                            e["action"].as_str().unwrap_or_default(),
+                            e["target"].as_str().unwrap_or_default()
+                        );
+                    }
+                }),
+        ),
+        AuditCommand::Verify { expect_head, json } => {
+            let mut head: (i64, String) = (0, GENESIS.to_owned());
+            loop {
+                let page = match remote.call(
+                    "GET",
+                    &format!("/api/audit?after={}&limit=10000", head.0),
+                    None,
+                ) {
+                    Ok(p) => p,
+                    Err(f) => return finish(Err(f)),
+                };
+                let entries: Vec<Entry> = match serde_json::from_value(page["entries"].clone()) {
+                    Ok(e) => e,
+                    Err(e) => {
+                        eprintln!("kyoyu: the hub's audit answer is not a list of entries: {e}");
+                        return 1;
+                    }
+                };
+                if entries.is_empty() {
+                    break;
+                }
+                match verify(&entries, head.clone()) {
+                    Ok(h) => head = h,
+                    Err(broken) => {
+                        if *json {
+                            println!(
+                                "{}",
+                                json!({"intact": false, "entry": broken.seq, "why": broken.why})
+                            );
+                        }
+                        eprintln!(
+                            "kyoyu: the audit trail is broken at entry {}: {}",
+                            broken.seq, broken.why
+                        );
+                        return 1;
+                    }
+                }
+            }
+            if let Some(expected) = expect_head {
+                let (seq, hash) = expected.split_once(':').unwrap_or((expected, ""));
+                let seq: i64 = seq.parse().unwrap_or(-1);
+                if seq > head.0 {
+                    eprintln!(
+                        "kyoyu: the audit trail ends at entry {} but entry {seq} was recorded earlier: entries were removed from the end",
+                        head.0
+                    );
+                    return 1;
+                }
+                // The recorded head must still be in the chain, unchanged.
+                let page = match remote.call(
+                    "GET",
+                    &format!("/api/audit?after={}&limit=1", seq - 1),
+                    None,
+                ) {
+                    Ok(p) => p,
+                    Err(f) => return finish(Err(f)),
+                };
+                if page["entries"][0]["hash"].as_str() != Some(hash) {
+                    eprintln!(
+                        "kyoyu: entry {seq} no longer has the hash recorded earlier: the trail was rewritten"
+                    );
+                    return 1;
+                }
+            }
+            if *json {
+                println!(
+                    "{}",
+                    json!({"intact": true, "entries": head.0, "head": format!("{}:{}", head.0, head.1)})
+                );
+            } else {
+                println!("intact: {} entries, head {}:{}", head.0, head.0, head.1);
+            }
+            0
+        }
+    }
+}
+
+/// An audit time (microseconds) as RFC 3339.
+pub(crate) fn time_text(micros: i64) -> String {
+    kyoyu_stix::Timestamp::from_unix(
+        micros.div_euclid(1_000_000),
+        u32::try_from(micros.rem_euclid(1_000_000) * 1000).unwrap_or(0),
+        3,
+    )
+    .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30d"), Ok(30 * 86_400));
+        assert_eq!(parse_duration("12h"), Ok(43_200));
+        assert_eq!(parse_duration("3600"), Ok(3600));
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("3y").is_err());
+        assert!(parse_duration("soon").is_err());
+    }
+}
