@@ -16,3 +16,4 @@ mod oracle;
 mod support;
 mod taxii;
 mod testkit;
+mod trust;

@@ -1,0 +1,403 @@
+//! The trust model over HTTP: who sees what on every read path, on both stores.
+
+use crate::testkit::{Backend, TAXII, TestHub, on_both_stores};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+
+const TLP_CLEAR: &str = "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487";
+const TLP_GREEN: &str = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb";
+const TLP_AMBER: &str = "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421";
+const TLP_AMBER_STRICT: &str = "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003";
+const TLP_RED: &str = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
+/// TLP 1.0 AMBER, which counts as TLP 2.0 AMBER.
+const TLP1_AMBER: &str = "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82";
+/// A marking the hub does not know: the community default applies.
+const UNKNOWN_MARKING: &str = "marking-definition--1d7c2b8e-0000-4000-8000-00000000abcd";
+
+/// An indicator with a readable name, markings and recipients.
+fn note(n: u32, name: &str, markings: &[&str], recipients: Option<&[&str]>) -> Value {
+    let mut o = json!({
+        "type": "indicator", "spec_version": "2.1",
+        "id": format!("indicator--{n:08x}-1111-4000-8000-000000000000"),
+        "created": "2025-01-01T00:00:00.000Z", "modified": "2025-01-01T00:00:00.000Z",
+        "name": name, "pattern_type": "stix", "valid_from": "2025-01-01T00:00:00Z",
+        "pattern": format!("[ipv4-addr:value = '203.0.113.{}']", n % 250),
+    });
+    if !markings.is_empty() {
+        o["object_marking_refs"] = json!(markings);
+    }
+    if let Some(r) = recipients {
+        o["x_kyoyu_recipients"] = json!(r);
+    }
+    o
+}
+
+fn post(hub: &TestHub, community: &str, token: &str, objects: &[Value]) {
+    let col = hub.collection_of(community);
+    let body = json!({ "objects": objects }).to_string();
+    let a = hub.request(
+        "POST",
+        &format!("/hub/collections/{col}/objects/"),
+        Some(token),
+        &[("Content-Type", TAXII), ("Accept", TAXII)],
+        Some(&body),
+    );
+    assert_eq!(a.status, 202, "{}", a.body);
+    assert_eq!(a.json()["failure_count"], 0, "{}", a.body);
+}
+
+fn names_of(objects: &Value) -> BTreeSet<String> {
+    objects["objects"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|o| o["name"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// What one reader gets from every read path of one community's collection,
+/// as the set of object names; `None` when the collection is hidden (404).
+/// The paths must agree with each other, or the test fails here.
+fn seen(
+    hub: &TestHub,
+    community: &str,
+    token: &str,
+    all: &[(String, String)],
+) -> Option<BTreeSet<String>> {
+    let col = hub.collection_of(community);
+    let base = format!("/hub/collections/{col}");
+    // Objects, in pages of 2 to exercise paging over hidden objects.
+    let mut from_objects = BTreeSet::new();
+    let mut path = format!("{base}/objects/?limit=2");
+    let mut pages = 0;
+    loop {
+        let a = hub.get(&path, Some(token));
+        if a.status == 404 {
+            // Hidden: every path must say so.
+            assert_eq!(
+                hub.get(&format!("{base}/manifest/"), Some(token)).status,
+                404
+            );
+            assert_eq!(hub.get(&format!("{base}/"), Some(token)).status, 404);
+            for (id, _) in all {
+                assert_eq!(
+                    hub.get(&format!("{base}/objects/{id}/"), Some(token))
+                        .status,
+                    404
+                );
+            }
+            return None;
+        }
+        assert_eq!(a.status, 200, "{}", a.body);
+        let page = a.json();
+        from_objects.extend(names_of(&page));
+        pages += 1;
+        assert!(pages < 50, "paging does not end");
+        match page["next"].as_str() {
+            Some(next) if page["more"] == true => {
+                path = format!("{base}/objects/?limit=2&next={next}");
+            }
+            _ => break,
+        }
+    }
+    let by_id: std::collections::BTreeMap<&str, &str> = all
+        .iter()
+        .map(|(id, name)| (id.as_str(), name.as_str()))
+        .collect();
+    // Manifest.
+    let manifest = hub.get(&format!("{base}/manifest/"), Some(token)).json();
+    let from_manifest: BTreeSet<String> = manifest["objects"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| by_id[r["id"].as_str().unwrap()].to_owned())
+        .collect();
+    assert_eq!(from_manifest, from_objects, "manifest and objects disagree");
+    // One object, its versions, and the REST lookup.
+    let mut from_single = BTreeSet::new();
+    for (id, name) in all {
+        let one = hub.get(&format!("{base}/objects/{id}/"), Some(token));
+        let versions = hub.get(&format!("{base}/objects/{id}/versions/"), Some(token));
+        let rest = hub.request("GET", &format!("/api/objects/{id}"), Some(token), &[], None);
+        let in_rest = rest.status == 200
+            && rest.json()["found"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["collection"] == col.as_str());
+        match one.status {
+            200 => {
+                assert_eq!(names_of(&one.json()), BTreeSet::from([name.clone()]));
+                assert_eq!(versions.status, 200, "versions of a visible object");
+                assert!(in_rest, "REST misses {name}");
+                from_single.insert(name.clone());
+            }
+            404 => {
+                assert_eq!(versions.status, 404, "versions of a hidden object");
+                assert!(!in_rest, "REST leaks {name}");
+            }
+            s => panic!("GET object answered {s}"),
+        }
+    }
+    assert_eq!(
+        from_single, from_objects,
+        "object endpoint and list disagree"
+    );
+    Some(from_objects)
+}
+
+fn set(names: &[&str]) -> Option<BTreeSet<String>> {
+    Some(names.iter().map(|s| (*s).to_owned()).collect())
+}
+
+fn who_sees_what(backend: Backend) {
+    let hub = TestHub::start(backend);
+    hub.org("elec-a", "operator", &["electricity"]);
+    hub.org("elec-b", "operator", &["electricity"]);
+    hub.org("gas-a", "operator", &["gas"]);
+    hub.org("ceptoar-elec", "ceptoar", &["electricity"]);
+    hub.org("nisc", "national-centre", &[]);
+    hub.org("vendor-x", "supplier", &[]);
+    hub.org("vendor-y", "supplier", &[]);
+    for (op, sup) in [("elec-b", "vendor-x"), ("gas-a", "vendor-y")] {
+        let a = hub.request(
+            "PUT",
+            &format!("/api/orgs/{op}/suppliers/{sup}"),
+            None,
+            &[],
+            None,
+        );
+        assert_eq!(a.status, 200, "{}", a.body);
+    }
+    let author = hub.token_for("elec-a", "member", false);
+    let electricity = [
+        note(1, "clear", &[TLP_CLEAR], None),
+        note(2, "green", &[TLP_GREEN], None),
+        note(3, "amber", &[TLP_AMBER], None),
+        note(4, "amber-strict", &[TLP_AMBER_STRICT], None),
+        note(5, "unmarked", &[], None),
+        note(6, "unknown-marking", &[UNKNOWN_MARKING], None),
+        note(7, "tlp1-amber", &[TLP1_AMBER], None),
+        note(8, "red-for-meti", &[TLP_RED], Some(&["meti"])),
+        note(9, "amber-for-elec-b", &[TLP_AMBER], Some(&["elec-b"])),
+        note(
+            10,
+            "strict-for-elec-b",
+            &[TLP_AMBER_STRICT],
+            Some(&["elec-b"]),
+        ),
+    ];
+    post(&hub, "sector-electricity", &author, &electricity);
+    let national = [
+        note(11, "national-clear", &[TLP_CLEAR], None),
+        note(12, "national-green", &[TLP_GREEN], None),
+    ];
+    post(&hub, "national", &author, &national);
+    let all_elec: Vec<(String, String)> = electricity
+        .iter()
+        .map(|o| {
+            (
+                o["id"].as_str().unwrap().to_owned(),
+                o["name"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let all_nat: Vec<(String, String)> = national
+        .iter()
+        .map(|o| {
+            (
+                o["id"].as_str().unwrap().to_owned(),
+                o["name"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+
+    let every = [
+        "clear",
+        "green",
+        "amber",
+        "amber-strict",
+        "unmarked",
+        "unknown-marking",
+        "tlp1-amber",
+        "red-for-meti",
+        "amber-for-elec-b",
+        "strict-for-elec-b",
+    ];
+    // The sector community's default is AMBER: unmarked and unknown count as AMBER.
+    let amber_default = ["unmarked", "unknown-marking", "tlp1-amber"];
+    let member_view: Vec<&str> = ["clear", "green", "amber", "amber-strict"]
+        .into_iter()
+        .chain(amber_default)
+        .collect();
+    let cases: Vec<(
+        &str,
+        &str,
+        Option<BTreeSet<String>>,
+        Option<BTreeSet<String>>,
+    )> = vec![
+        (
+            "elec-a",
+            "member",
+            set(&every),
+            set(&["national-clear", "national-green"]),
+        ),
+        (
+            "elec-b",
+            "analyst",
+            set(&[
+                member_view.as_slice(),
+                &["amber-for-elec-b", "strict-for-elec-b"],
+            ]
+            .concat()),
+            set(&["national-clear", "national-green"]),
+        ),
+        (
+            "ceptoar-elec",
+            "community-admin",
+            set(&member_view),
+            set(&["national-clear", "national-green"]),
+        ),
+        (
+            "vendor-x",
+            "member",
+            set(&[
+                "clear",
+                "green",
+                "amber",
+                "unmarked",
+                "unknown-marking",
+                "tlp1-amber",
+                "amber-for-elec-b",
+            ]),
+            // Suppliers of members read the community's GREEN and CLEAR.
+            set(&["national-clear", "national-green"]),
+        ),
+        (
+            "meti",
+            "ministry-liaison",
+            set(&["clear", "green", "red-for-meti"]),
+            set(&["national-clear", "national-green"]),
+        ),
+        (
+            "nisc",
+            "national-centre-officer",
+            set(&["clear", "green"]),
+            set(&["national-clear", "national-green"]),
+        ),
+        (
+            "gas-a",
+            "member",
+            None,
+            set(&["national-clear", "national-green"]),
+        ),
+        (
+            "vendor-y",
+            "member",
+            None,
+            set(&["national-clear", "national-green"]),
+        ),
+    ];
+    for (org, role, elec, nat) in cases {
+        let token = hub.token_for(org, role, true);
+        assert_eq!(
+            seen(&hub, "sector-electricity", &token, &all_elec),
+            elec,
+            "{org} in sector-electricity"
+        );
+        assert_eq!(
+            seen(&hub, "national", &token, &all_nat),
+            nat,
+            "{org} in national"
+        );
+    }
+    // Hub admins see everything.
+    assert_eq!(
+        seen(&hub, "sector-electricity", &hub.admin, &all_elec),
+        set(&every)
+    );
+
+    // Reads of AMBER and above are in the audit trail, with the reader and the objects.
+    let meti = hub.token_for("meti", "ministry-liaison", true);
+    let col = hub.collection_of("sector-electricity");
+    let red_id = &all_elec[7].0;
+    assert_eq!(
+        hub.get(
+            &format!("/hub/collections/{col}/objects/{red_id}/"),
+            Some(&meti)
+        )
+        .status,
+        200
+    );
+    let mut found = false;
+    for _ in 0..50 {
+        let entries = hub.get("/api/audit?limit=10000", None).json();
+        found = entries["entries"].as_array().unwrap().iter().any(|e| {
+            e["action"] == "objects.read"
+                && e["actor_org"] == "meti"
+                && e["detail"].as_str().unwrap().contains(red_id.as_str())
+        });
+        if found {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(found, "the RED read is not in the audit trail");
+
+    // Statuses belong to the organization that posted.
+    let a = hub.post_objects(&[note(20, "x", &[TLP_GREEN], None)], Some(&author));
+    let status = a.json()["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        hub.get(&format!("/hub/status/{status}/"), Some(&author))
+            .status,
+        200
+    );
+    assert_eq!(
+        hub.get(&format!("/hub/status/{status}/"), Some(&meti))
+            .status,
+        404
+    );
+
+    // Only the contributor (or a community admin) deletes.
+    let elec_b = hub.token_for("elec-b", "member", false);
+    let clear_id = &all_elec[0].0;
+    let a = hub.request(
+        "DELETE",
+        &format!("/hub/collections/{col}/objects/{clear_id}/"),
+        Some(&elec_b),
+        &[("Accept", TAXII)],
+        None,
+    );
+    assert_eq!(a.status, 403, "{}", a.body);
+    let writer = hub.token_for("elec-a", "member", false);
+    let a = hub.request(
+        "DELETE",
+        &format!("/hub/collections/{col}/objects/{clear_id}/"),
+        Some(&writer),
+        &[("Accept", TAXII)],
+        None,
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+
+    // Naming a recipient the hub does not know is refused, saying why.
+    let col_nat = hub.collection_of("national");
+    let body =
+        json!({"objects": [note(30, "typo", &[TLP_RED], Some(&["no-such-org"]))]}).to_string();
+    let a = hub.request(
+        "POST",
+        &format!("/hub/collections/{col_nat}/objects/"),
+        Some(&writer),
+        &[("Content-Type", TAXII), ("Accept", TAXII)],
+        Some(&body),
+    );
+    let status = a.json();
+    assert_eq!(status["failure_count"], 1);
+    assert!(
+        status["failures"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no-such-org")
+    );
+}
+
+on_both_stores!(who_sees_what_on_every_read_path, who_sees_what);
