@@ -401,3 +401,185 @@ fn who_sees_what(backend: Backend) {
 }
 
 on_both_stores!(who_sees_what_on_every_read_path, who_sees_what);
+
+/// A random community: standings of five organizations (org 0 is a
+/// supplier of some of the others), a default level, and objects with
+/// random markings, recipients and authors.
+#[derive(Debug, Clone)]
+struct World {
+    standing: Vec<Option<&'static str>>,
+    clients: Vec<usize>,
+    default_tlp: &'static str,
+    objects: Vec<(Option<&'static str>, Vec<usize>, usize)>,
+}
+
+const ORGS: usize = 5;
+
+fn world() -> impl proptest::strategy::Strategy<Value = World> {
+    use proptest::prelude::*;
+    let standing = proptest::option::of(prop_oneof![
+        Just("observer"),
+        Just("member"),
+        Just("community-admin")
+    ]);
+    let tlp = proptest::option::of(prop_oneof![
+        Just("clear"),
+        Just("green"),
+        Just("amber"),
+        Just("amber+strict"),
+        Just("red"),
+        Just("unknown")
+    ]);
+    (
+        proptest::collection::vec(standing, ORGS),
+        proptest::sample::subsequence(vec![1usize, 2, 3], 0..=2),
+        prop_oneof![
+            Just("green"),
+            Just("amber"),
+            Just("amber+strict"),
+            Just("red")
+        ],
+        proptest::collection::vec(
+            (
+                tlp,
+                proptest::sample::subsequence((0..ORGS).collect::<Vec<_>>(), 0..=2),
+                0..ORGS,
+            ),
+            1..7,
+        ),
+    )
+        .prop_map(|(standing, clients, default_tlp, objects)| World {
+            standing,
+            clients,
+            default_tlp,
+            objects,
+        })
+}
+
+fn marking(level: &str) -> &'static str {
+    match level {
+        "clear" => TLP_CLEAR,
+        "green" => TLP_GREEN,
+        "amber" => TLP_AMBER,
+        "amber+strict" => TLP_AMBER_STRICT,
+        "red" => TLP_RED,
+        _ => UNKNOWN_MARKING,
+    }
+}
+
+/// The rules of the README's table, written out independently of the policy module.
+fn expected(w: &World, reader: usize, object: usize, author: usize) -> bool {
+    let (tlp, recipients, _) = &w.objects[object];
+    if reader == author {
+        return true;
+    }
+    let recipient_member = |o: usize| matches!(w.standing[o], Some("member" | "community-admin"));
+    let supplies_member = reader == 0 && w.clients.iter().any(|c| recipient_member(*c));
+    if w.standing[reader].is_none() && !supplies_member {
+        return false;
+    }
+    let named = recipients.contains(&reader);
+    let client_named = reader == 0 && recipients.iter().any(|r| w.clients.contains(r));
+    let level = match tlp {
+        Some("unknown") | None => w.default_tlp,
+        Some(l) => l,
+    };
+    match level {
+        "clear" | "green" => true,
+        "amber" if recipients.is_empty() => recipient_member(reader) || supplies_member,
+        "amber" => named || client_named,
+        "amber+strict" if recipients.is_empty() => recipient_member(reader),
+        "amber+strict" => named,
+        _ => named,
+    }
+}
+
+/// Random worlds on a live hub: every reader sees, on every read path,
+/// exactly what the rules allow.
+#[test]
+fn random_worlds_leak_nothing_and_hide_nothing() {
+    use proptest::test_runner::{Config, TestRunner};
+    let hub = TestHub::start(Backend::Sqlite);
+    let round = std::sync::atomic::AtomicUsize::new(0);
+    let mut runner = TestRunner::new(Config {
+        cases: 12,
+        max_shrink_iters: 20,
+        ..Config::default()
+    });
+    let result = runner.run(&world(), |w| {
+        let r = round.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let org = |i: usize| format!("w{r}-o{i}");
+        let community = format!("w{r}-c");
+        for i in 0..ORGS {
+            hub.org(
+                &org(i),
+                if i == 0 { "supplier" } else { "operator" },
+                if i == 0 { &[] } else { &["petroleum"] },
+            );
+        }
+        let a = hub.rest(
+            "POST",
+            "/api/communities",
+            None,
+            &json!({"id": community, "kind": "custom", "default_tlp": w.default_tlp}),
+        );
+        assert_eq!(a.status, 201, "{}", a.body);
+        for (i, s) in w.standing.iter().enumerate() {
+            if let Some(role) = s {
+                let a = hub.rest(
+                    "PUT",
+                    &format!("/api/communities/{community}/members/{}", org(i)),
+                    None,
+                    &json!({"role": role}),
+                );
+                assert_eq!(a.status, 200, "{}", a.body);
+            }
+        }
+        for c in &w.clients {
+            let a = hub.request(
+                "PUT",
+                &format!("/api/orgs/{}/suppliers/{}", org(*c), org(0)),
+                None,
+                &[],
+                None,
+            );
+            assert_eq!(a.status, 200, "{}", a.body);
+        }
+        // Authors are organizations that may write; the hub admin when none may.
+        let writers: Vec<usize> = (0..ORGS).filter(|i| w.standing[*i].is_some()).collect();
+        let mut all = Vec::new();
+        let mut authors = Vec::new();
+        for (n, (tlp, recipients, pick)) in w.objects.iter().enumerate() {
+            let author = writers.get(pick % writers.len().max(1)).copied();
+            let token = author.map_or_else(
+                || hub.admin.clone(),
+                |a| hub.token_for(&org(a), "member", false),
+            );
+            let names: Vec<String> = recipients.iter().map(|i| org(*i)).collect();
+            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            let marks: Vec<&str> = tlp.iter().map(|t| marking(t)).collect();
+            let o = note(
+                u32::try_from(r * 100 + n).unwrap(),
+                &format!("n{n}"),
+                &marks,
+                (!refs.is_empty()).then_some(refs.as_slice()),
+            );
+            post(&hub, &community, &token, &[o.clone()]);
+            all.push((o["id"].as_str().unwrap().to_owned(), format!("n{n}")));
+            authors.push(author.unwrap_or(usize::MAX));
+        }
+        for reader in 0..ORGS {
+            let token = hub.token_for(&org(reader), "member", true);
+            let got = seen(&hub, &community, &token, &all).unwrap_or_default();
+            let want: BTreeSet<String> = (0..w.objects.len())
+                .filter(|n| expected(&w, reader, *n, authors[*n]))
+                .map(|n| format!("n{n}"))
+                .collect();
+            proptest::prop_assert_eq!(got, want, "reader {} in {:?}", reader, w);
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
