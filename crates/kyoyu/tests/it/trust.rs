@@ -146,6 +146,14 @@ fn seen(
     Some(from_objects)
 }
 
+/// A reader (organization, role) and what it should see in the sector and the national collection.
+type Case<'a> = (
+    &'a str,
+    &'a str,
+    Option<BTreeSet<String>>,
+    Option<BTreeSet<String>>,
+);
+
 fn set(names: &[&str]) -> Option<BTreeSet<String>> {
     Some(names.iter().map(|s| (*s).to_owned()).collect())
 }
@@ -230,12 +238,7 @@ fn who_sees_what(backend: Backend) {
         .into_iter()
         .chain(amber_default)
         .collect();
-    let cases: Vec<(
-        &str,
-        &str,
-        Option<BTreeSet<String>>,
-        Option<BTreeSet<String>>,
-    )> = vec![
+    let cases: Vec<Case<'_>> = vec![
         (
             "elec-a",
             "member",
@@ -564,7 +567,7 @@ fn random_worlds_leak_nothing_and_hide_nothing() {
                 &marks,
                 (!refs.is_empty()).then_some(refs.as_slice()),
             );
-            post(&hub, &community, &token, &[o.clone()]);
+            post(&hub, &community, &token, std::slice::from_ref(&o));
             all.push((o["id"].as_str().unwrap().to_owned(), format!("n{n}")));
             authors.push(author.unwrap_or(usize::MAX));
         }
