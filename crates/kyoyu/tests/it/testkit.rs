@@ -32,7 +32,8 @@ pub(crate) struct TestHub {
     pub(crate) admin: String,
     pub(crate) collection: String,
     pub(crate) dir: tempfile::TempDir,
-    extra: Vec<String>,
+    pub(crate) extra: Vec<String>,
+    log_level: Option<String>,
 }
 
 /// An HTTP answer: status, headers we look at, body.
@@ -58,14 +59,25 @@ impl Answer {
 
 pub(crate) const TAXII: &str = "application/taxii+json;version=2.1";
 
-fn spawn(dir: &std::path::Path, extra: &[String]) -> (Child, String) {
+/// Starts `kyoyu serve`; with a log level, its log goes to `DIR/serve.log`.
+fn spawn(dir: &std::path::Path, extra: &[String], log: Option<&str>) -> (Child, String) {
+    let stderr = match log {
+        Some(_) => Stdio::from(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(dir.join("serve.log"))
+                .expect("log file"),
+        ),
+        None => Stdio::inherit(),
+    };
     let mut child = Command::new(env!("CARGO_BIN_EXE_kyoyu"))
         .args(["serve", "--listen", "127.0.0.1:0", "--data"])
         .arg(dir)
         .args(extra)
-        .env("KYOYU_LOG", "warn")
+        .env("KYOYU_LOG", log.unwrap_or("warn"))
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(stderr)
         .spawn()
         .expect("start kyoyu serve");
     let stdout = child.stdout.take().expect("stdout");
@@ -91,13 +103,27 @@ impl TestHub {
     }
 
     pub(crate) fn start_with(backend: Backend, extra: &[&str]) -> Self {
+        Self::start_full(backend, extra, None)
+    }
+
+    /// A hub whose log, at `level`, is kept for [`TestHub::log`].
+    pub(crate) fn start_logged(backend: Backend, level: &str) -> Self {
+        Self::start_full(backend, &[], Some(level))
+    }
+
+    /// What the hub has logged (hubs from [`TestHub::start_logged`]).
+    pub(crate) fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("serve.log")).unwrap_or_default()
+    }
+
+    fn start_full(backend: Backend, extra: &[&str], log: Option<&str>) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut extra: Vec<String> = extra.iter().map(|s| (*s).to_owned()).collect();
         if backend == Backend::Postgres {
             extra.push("--database-url".into());
             extra.push(fresh_postgres_database());
         }
-        let (child, base) = spawn(dir.path(), &extra);
+        let (child, base) = spawn(dir.path(), &extra, log);
         let admin = std::fs::read_to_string(dir.path().join("admin-token"))
             .expect("admin token")
             .trim()
@@ -109,6 +135,7 @@ impl TestHub {
             collection: String::new(),
             dir,
             extra,
+            log_level: log.map(str::to_owned),
         };
         let cols = hub.get("/hub/collections/", None).json();
         hub.collection = cols["collections"]
@@ -125,7 +152,7 @@ impl TestHub {
     /// A second `kyoyu serve` process on the same database (same data directory
     /// for SQLite, same URL for PostgreSQL), as in a multi-node deployment.
     pub(crate) fn second_process(&self) -> TestHub {
-        let (child, base) = spawn(self.dir.path(), &self.extra);
+        let (child, base) = spawn(self.dir.path(), &self.extra, None);
         TestHub {
             child,
             base,
@@ -133,6 +160,7 @@ impl TestHub {
             collection: self.collection.clone(),
             dir: tempfile::tempdir().expect("tempdir"),
             extra: self.extra.clone(),
+            log_level: None,
         }
     }
 
@@ -151,7 +179,7 @@ impl TestHub {
 
     /// Starts the hub again on the same data after it stopped.
     pub(crate) fn restart(&mut self) {
-        let (child, base) = spawn(self.dir.path(), &self.extra);
+        let (child, base) = spawn(self.dir.path(), &self.extra, self.log_level.as_deref());
         self.child = child;
         self.base = base;
     }
@@ -160,7 +188,7 @@ impl TestHub {
     pub(crate) fn kill_and_restart(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let (child, base) = spawn(self.dir.path(), &self.extra);
+        let (child, base) = spawn(self.dir.path(), &self.extra, self.log_level.as_deref());
         self.child = child;
         self.base = base;
     }

@@ -1,0 +1,635 @@
+//! Administration over the CLI and REST: the command contract, the audit
+//! trail's tamper evidence on both stores, tokens (expiry, revocation,
+//! allow-lists), abuse limits, the OpenAPI document.
+
+use crate::testkit::{Backend, TAXII, TestHub, on_both_stores};
+use serde_json::{Value, json};
+use std::process::{Command, Output};
+
+/// Runs the real `kyoyu` against a hub with a token.
+fn cli(hub: &TestHub, token: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kyoyu"))
+        .args(args)
+        .env("KYOYU_URL", &hub.base)
+        .env("KYOYU_TOKEN", token)
+        .output()
+        .expect("run kyoyu")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn cli_contract() {
+    let hub = TestHub::start(Backend::Sqlite);
+    let admin = hub.admin.clone();
+    let ok = |args: &[&str]| {
+        let o = cli(&hub, &admin, args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        o
+    };
+    ok(&[
+        "org",
+        "create",
+        "tepco-like",
+        "--kind",
+        "operator",
+        "--sector",
+        "electricity",
+        "--name",
+        "Example Power Co., Ltd.",
+        "--name-ja",
+        "例示電力株式会社",
+        "--country",
+        "JP",
+        "--domain",
+        "example-power.co.jp",
+        "--ip-range",
+        "192.0.2.0/24",
+        "--alias",
+        "ExPower",
+    ]);
+    ok(&[
+        "org",
+        "create",
+        "it-outsourcer",
+        "--kind",
+        "supplier",
+        "--name",
+        "Outsourcer K.K.",
+    ]);
+    ok(&["org", "create", "nisc", "--kind", "national-centre"]);
+    ok(&[
+        "community",
+        "create",
+        "iot-drones",
+        "--kind",
+        "iot",
+        "--name",
+        "Drones",
+        "--default-tlp",
+        "amber",
+    ]);
+    ok(&[
+        "member",
+        "add",
+        "iot-drones",
+        "tepco-like",
+        "--role",
+        "community-admin",
+    ]);
+    ok(&["supplier", "add", "tepco-like", "it-outsourcer"]);
+    // The token command prints only the token.
+    let o = ok(&[
+        "token",
+        "create",
+        "--org",
+        "tepco-like",
+        "--role",
+        "community-admin",
+        "--name",
+        "soc",
+        "--expires",
+        "30d",
+    ]);
+    let token = stdout(&o).trim().to_owned();
+    assert!(
+        token.starts_with("kyoyu_") && !token.contains(char::is_whitespace),
+        "{token}"
+    );
+    // The organization's community admin manages its own circle and community.
+    let o = cli(&hub, &token, &["member", "add", "iot-drones", "nisc"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // JSON where data is printed.
+    let o = ok(&["org", "show", "tepco-like", "--json"]);
+    let shown: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(shown["domains"], json!(["example-power.co.jp"]));
+    let standings: Vec<(String, String)> = shown["communities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["community"].as_str().unwrap().into(),
+                c["standing"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    for want in [
+        ("sector-electricity", "member"),
+        ("national", "member"),
+        ("suppliers-tepco-like", "community-admin"),
+        ("iot-drones", "community-admin"),
+    ] {
+        assert!(
+            standings.contains(&(want.0.into(), want.1.into())),
+            "{standings:?}"
+        );
+    }
+    let o = ok(&["community", "show", "suppliers-tepco-like", "--json"]);
+    let circle: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(
+        circle["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["org"] == "it-outsourcer")
+    );
+    let o = ok(&["org", "list", "--json"]);
+    assert!(stdout(&o).contains("\"ministry\""), "ministries are seeded");
+    let o = ok(&["token", "list", "--json"]);
+    assert!(stdout(&o).contains("\"soc\""));
+    assert!(!stdout(&o).contains(&token), "listings never show secrets");
+
+    // Failures: non-zero, with the hub's reason.
+    let o = cli(
+        &hub,
+        &admin,
+        &[
+            "org",
+            "create",
+            "Bad Id",
+            "--kind",
+            "operator",
+            "--sector",
+            "electricity",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("2-64 characters"), "{}", stderr(&o));
+    let o = cli(
+        &hub,
+        &admin,
+        &[
+            "org", "create", "x-op", "--kind", "operator", "--sector", "steel",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("unknown sector 'steel'"),
+        "{}",
+        stderr(&o)
+    );
+    let o = cli(
+        &hub,
+        &admin,
+        &[
+            "org",
+            "create",
+            "tepco-like",
+            "--kind",
+            "operator",
+            "--sector",
+            "electricity",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+    let o = cli(
+        &hub,
+        &admin,
+        &[
+            "token",
+            "create",
+            "--org",
+            "tepco-like",
+            "--role",
+            "hub-admin",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("only for organizations of kind 'hub'"),
+        "{}",
+        stderr(&o)
+    );
+    let o = cli(
+        &hub,
+        &admin,
+        &[
+            "token",
+            "create",
+            "--org",
+            "tepco-like",
+            "--expires",
+            "soon",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let o = cli(
+        &hub,
+        &token,
+        &["org", "create", "y-op", "--kind", "supplier"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("403"), "{}", stderr(&o));
+    let o = Command::new(env!("CARGO_BIN_EXE_kyoyu"))
+        .args(["org", "list", "--url", "http://127.0.0.1:9", "--token", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot reach"));
+
+    // Revocation takes effect at once.
+    let o = ok(&["token", "list", "--json"]);
+    let list: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let id = list["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "soc")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(hub.get("/taxii2/", Some(&token)).status, 200);
+    ok(&["token", "revoke", &id]);
+    assert_eq!(hub.get("/taxii2/", Some(&token)).status, 401);
+
+    let o = ok(&["audit", "verify"]);
+    assert!(stdout(&o).starts_with("intact: "), "{}", stdout(&o));
+}
+
+/// Runs SQL on the hub's own database, behind its back.
+struct Db {
+    sqlite: Option<std::path::PathBuf>,
+    postgres: Option<String>,
+}
+
+impl Db {
+    fn of(hub: &TestHub) -> Self {
+        let postgres = hub
+            .extra
+            .iter()
+            .position(|a| a == "--database-url")
+            .map(|i| hub.extra[i + 1].clone());
+        Self {
+            sqlite: postgres
+                .is_none()
+                .then(|| hub.dir.path().join("kyoyu.sqlite3")),
+            postgres,
+        }
+    }
+
+    fn exec(&self, sql: &str) -> Result<(), String> {
+        if let Some(path) = &self.sqlite {
+            let c = rusqlite::Connection::open(path).map_err(|e| e.to_string())?;
+            c.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
+            return c.execute_batch(sql).map_err(|e| e.to_string());
+        }
+        let url = self.postgres.as_ref().unwrap();
+        let o = Command::new("psql")
+            .args([url.as_str(), "-q", "-v", "ON_ERROR_STOP=1", "-c", sql])
+            .output()
+            .unwrap();
+        if o.status.success() {
+            Ok(())
+        } else {
+            Err(String::from_utf8_lossy(&o.stderr).into_owned())
+        }
+    }
+
+    /// One audit row's columns after `seq`, as SQL literals.
+    fn row(&self, seq: i64) -> Vec<String> {
+        let sql = format!(
+            "SELECT at, actor_org, actor_token, action, target, detail, prev, hash FROM audit WHERE seq = {seq}"
+        );
+        let quote = |s: &str| format!("'{}'", s.replace('\'', "''"));
+        if let Some(path) = &self.sqlite {
+            let c = rusqlite::Connection::open(path).unwrap();
+            return c
+                .query_row(&sql, [], |r| {
+                    let at: i64 = r.get(0)?;
+                    let mut out = vec![at.to_string()];
+                    for i in 1..8 {
+                        out.push(quote(&r.get::<_, String>(i)?));
+                    }
+                    Ok(out)
+                })
+                .unwrap();
+        }
+        let o = Command::new("psql")
+            .args([
+                self.postgres.as_ref().unwrap().as_str(),
+                "-At",
+                "-F",
+                "\u{1f}",
+                "-c",
+                &sql,
+            ])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&o.stdout);
+        let fields: Vec<&str> = text.trim_end_matches('\n').split('\u{1f}').collect();
+        assert_eq!(fields.len(), 8, "{text}");
+        let mut out = vec![fields[0].to_owned()];
+        out.extend(fields[1..].iter().map(|f| quote(f)));
+        out
+    }
+
+    fn put_row(&self, seq: i64, row: &[String]) {
+        self.exec(&format!(
+            "DELETE FROM audit WHERE seq = {seq}; INSERT INTO audit (seq, at, actor_org, actor_token, action, target, detail, prev, hash) VALUES ({seq}, {})",
+            row.join(", ")
+        ))
+        .unwrap();
+    }
+}
+
+fn verify(hub: &TestHub, extra: &[&str]) -> (i32, String) {
+    let mut args = vec!["audit", "verify"];
+    args.extend_from_slice(extra);
+    let o = cli(hub, &hub.admin, &args);
+    (
+        o.status.code().unwrap_or(-1),
+        format!("{}{}", stdout(&o), stderr(&o)),
+    )
+}
+
+fn audit_tampering(backend: Backend) {
+    let hub = TestHub::start(backend);
+    hub.org("elec-a", "operator", &["electricity"]);
+    let token = hub.token_for("elec-a", "member", false);
+    let amber = json!({
+        "type": "indicator", "spec_version": "2.1", "id": "indicator--0b1e8c55-2b4d-4f58-9a3e-000000000001",
+        "created": "2025-01-01T00:00:00.000Z", "modified": "2025-01-01T00:00:00.000Z",
+        "pattern_type": "stix", "valid_from": "2025-01-01T00:00:00Z", "pattern": "[ipv4-addr:value = '203.0.113.5']",
+        "object_marking_refs": ["marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"],
+    });
+    let col = hub.collection_of("sector-electricity");
+    let a = hub.request(
+        "POST",
+        &format!("/hub/collections/{col}/objects/"),
+        Some(&token),
+        &[("Content-Type", TAXII), ("Accept", TAXII)],
+        Some(&json!({"objects": [amber]}).to_string()),
+    );
+    assert_eq!(a.status, 202, "{}", a.body);
+    assert_eq!(
+        hub.get(&format!("/hub/collections/{col}/objects/"), Some(&token))
+            .status,
+        200
+    );
+    hub.org("elec-b", "operator", &["electricity"]);
+    // Wait until the queued read entry is written.
+    let mut entries = Vec::new();
+    for _ in 0..50 {
+        entries = hub.get("/api/audit", None).json()["entries"]
+            .as_array()
+            .unwrap()
+            .clone();
+        if entries.iter().any(|e| e["action"] == "objects.read") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let actions: Vec<&str> = entries
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for want in [
+        "hub.seed",
+        "token.create",
+        "org.create",
+        "objects.add",
+        "objects.read",
+    ] {
+        assert!(actions.contains(&want), "{want} missing from {actions:?}");
+    }
+    assert!(entries.len() >= 6);
+    let (code, out) = verify(&hub, &[]);
+    assert_eq!(code, 0, "{out}");
+    let head = out.split("head ").nth(1).unwrap().trim().to_owned();
+
+    let db = Db::of(&hub);
+    // Append-only: the database itself refuses changes.
+    let e = db
+        .exec("UPDATE audit SET target = 'x' WHERE seq = 2")
+        .unwrap_err();
+    assert!(e.contains("append-only"), "{e}");
+    assert!(
+        db.exec("DELETE FROM audit WHERE seq = 2")
+            .unwrap_err()
+            .contains("append-only")
+    );
+    // Someone with the database can lift that; the chain still tells.
+    if db.sqlite.is_some() {
+        db.exec("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete")
+            .unwrap();
+    } else {
+        db.exec("ALTER TABLE audit DISABLE TRIGGER USER").unwrap();
+    }
+
+    // Edit.
+    let original = db.row(3);
+    db.exec("UPDATE audit SET target = 'someone-else' WHERE seq = 3")
+        .unwrap();
+    let (code, out) = verify(&hub, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("entry 3"), "{out}");
+    db.put_row(3, &original);
+    assert_eq!(verify(&hub, &[]).0, 0);
+
+    // Removal.
+    let original = db.row(4);
+    db.exec("DELETE FROM audit WHERE seq = 4").unwrap();
+    let (code, out) = verify(&hub, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("entry 4"), "{out}");
+    db.put_row(4, &original);
+    assert_eq!(verify(&hub, &[]).0, 0);
+
+    // Reordering: two entries swap places.
+    let (r2, r5) = (db.row(2), db.row(5));
+    db.put_row(2, &r5);
+    db.put_row(5, &r2);
+    let (code, out) = verify(&hub, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("entry 2"), "{out}");
+    db.put_row(2, &r2);
+    db.put_row(5, &r5);
+    assert_eq!(verify(&hub, &["--expect-head", &head]).0, 0);
+
+    // Cutting the tail leaves a shorter chain that is intact in itself:
+    // only a head recorded earlier shows that entries are gone.
+    let head_seq: i64 = head.split(':').next().unwrap().parse().unwrap();
+    db.exec(&format!("DELETE FROM audit WHERE seq >= {head_seq}"))
+        .unwrap();
+    assert_eq!(verify(&hub, &[]).0, 0);
+    let (code, out) = verify(&hub, &["--expect-head", &head]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("removed from the end"), "{out}");
+}
+
+on_both_stores!(audit_trail_shows_tampering, audit_tampering);
+
+#[test]
+fn token_expiry_allow_list_and_read_only() {
+    let hub = TestHub::start(Backend::Sqlite);
+    hub.org("elec-a", "operator", &["electricity"]);
+    let issue = |body: Value| {
+        let a = hub.rest("POST", "/api/tokens", None, &body);
+        assert_eq!(a.status, 201, "{}", a.body);
+        a.json()["token"].as_str().unwrap().to_owned()
+    };
+    let short = issue(json!({"org": "elec-a", "expires_in": 1}));
+    assert_eq!(hub.get("/taxii2/", Some(&short)).status, 200);
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let a = hub.get("/taxii2/", Some(&short));
+    assert_eq!(a.status, 401);
+    assert!(
+        a.json()["description"]
+            .as_str()
+            .unwrap()
+            .contains("expired")
+    );
+
+    let elsewhere = issue(json!({"org": "elec-a", "ip_allow": ["10.0.0.0/8"]}));
+    let a = hub.get("/taxii2/", Some(&elsewhere));
+    assert_eq!(a.status, 403);
+    assert!(
+        a.json()["description"]
+            .as_str()
+            .unwrap()
+            .contains("allow-list")
+    );
+    let here = issue(json!({"org": "elec-a", "ip_allow": ["127.0.0.0/8", "::1/128"]}));
+    assert_eq!(hub.get("/taxii2/", Some(&here)).status, 200);
+
+    // A bad allow-list entry or role is a 400 that says what to fix.
+    let a = hub.rest(
+        "POST",
+        "/api/tokens",
+        None,
+        &json!({"org": "elec-a", "ip_allow": ["10.0.0.0/99"]}),
+    );
+    assert_eq!(a.status, 400);
+    assert!(a.json()["description"].as_str().unwrap().contains("prefix"));
+    let a = hub.rest(
+        "POST",
+        "/api/tokens",
+        None,
+        &json!({"org": "elec-a", "role": "boss"}),
+    );
+    assert_eq!(a.status, 400);
+    let a = hub.rest(
+        "POST",
+        "/api/tokens",
+        None,
+        &json!({"org": "elec-a", "colour": "red"}),
+    );
+    assert_eq!(a.status, 400);
+    assert!(a.json()["description"].as_str().unwrap().contains("colour"));
+
+    // A read-only token issues only read-only tokens.
+    let community_admin =
+        issue(json!({"org": "elec-a", "role": "community-admin", "read_only": true}));
+    let a = hub.rest(
+        "POST",
+        "/api/tokens",
+        Some(&community_admin),
+        &json!({"role": "member"}),
+    );
+    assert_eq!(a.status, 403, "{}", a.body);
+}
+
+#[test]
+fn rate_limit_and_login_backoff() {
+    let hub = TestHub::start_with(Backend::Sqlite, &["--rate-limit", "2"]);
+    // Burst of 10, then 2 per second: the 30th quick request is refused.
+    let mut limited = None;
+    for _ in 0..30 {
+        let a = hub.get("/taxii2/", None);
+        if a.status == 429 {
+            limited = Some(a);
+            break;
+        }
+        assert_eq!(a.status, 200);
+    }
+    let a = limited.expect("no 429 after 30 quick requests at 2/s");
+    assert!(a.header("retry-after").is_some());
+    assert!(a.json()["description"].as_str().unwrap().contains("rate"));
+
+    // Failed logins from one address: after five, the address waits.
+    let other = TestHub::start(Backend::Sqlite);
+    for _ in 0..5 {
+        assert_eq!(other.get("/taxii2/", Some("kyoyu_wrong")).status, 401);
+    }
+    let a = other.get("/taxii2/", Some("kyoyu_wrong"));
+    assert_eq!(a.status, 401);
+    let a = other.get("/taxii2/", Some(&other.admin));
+    assert_eq!(a.status, 429, "even a good token waits during the backoff");
+    let wait: u64 = a.header("retry-after").unwrap().parse().unwrap();
+    assert!(wait >= 1);
+    std::thread::sleep(std::time::Duration::from_secs(wait + 1));
+    assert_eq!(other.get("/taxii2/", Some(&other.admin)).status, 200);
+}
+
+#[test]
+fn tokens_never_reach_the_log() {
+    let hub = TestHub::start_logged(Backend::Sqlite, "trace");
+    hub.org("elec-a", "operator", &["electricity"]);
+    let secret = hub.token_for("elec-a", "member", false);
+    assert_eq!(hub.get("/taxii2/", Some(&secret)).status, 200);
+    assert_eq!(
+        hub.get("/taxii2/", Some("kyoyu_not-a-real-token")).status,
+        401
+    );
+    let log = hub.log();
+    assert!(log.contains("request"), "the log is being written: {log}");
+    for s in [
+        secret.as_str(),
+        hub.admin.as_str(),
+        "kyoyu_not-a-real-token",
+    ] {
+        assert!(!log.contains(s), "a token secret reached the log");
+    }
+}
+
+#[test]
+fn openapi_document_describes_live_routes() {
+    let hub = TestHub::start(Backend::Sqlite);
+    let a = hub.request("GET", "/api/openapi.json", Some(""), &[], None);
+    assert_eq!(a.status, 200);
+    let doc = a.json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(paths.len() >= 12);
+    for (path, ops) in paths {
+        for method in ops.as_object().unwrap().keys() {
+            let concrete = path
+                .replace("{id}", "nosuch")
+                .replace("{supplier}", "nosuch")
+                .replace("{org}", "nosuch");
+            let a = hub.request(
+                &method.to_uppercase(),
+                &concrete,
+                None,
+                &[("Content-Type", "application/json")],
+                Some("{}"),
+            );
+            assert!(
+                a.status != 405 && !a.body.contains("no such endpoint"),
+                "{method} {path} is documented but not served: {} {}",
+                a.status,
+                a.body
+            );
+            assert!(a.status < 500, "{method} {path}: {}", a.status);
+        }
+    }
+    // The OpenAPI validator (Python, installed by scripts/test) accepts it.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("openapi.json");
+    std::fs::write(&file, a.body).unwrap();
+    let o = Command::new(crate::support::oracle_python())
+        .args(["-m", "openapi_spec_validator"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+}
