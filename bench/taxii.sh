@@ -25,12 +25,12 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 start_kyoyu() {  # data-dir port [database-url] -> prints collection url, token and pid
-    ./target/release/kyoyu serve --data "$1" --listen "127.0.0.1:$2" ${3:+--database-url "$3"} >"$1.log" 2>&1 &
+    ./target/release/kyoyu serve --data "$1" --listen "127.0.0.1:$2" --rate-limit 0 ${3:+--database-url "$3"} >"$1.log" 2>&1 &
     pids+=($!)
     for _ in $(seq 100); do [ -s "$1/admin-token" ] && curl -sf "http://127.0.0.1:$2/healthz" >/dev/null && break; sleep 0.1; done
     token=$(cat "$1/admin-token")
     col=$(curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$2/hub/collections/" |
-        python3 -c 'import json,sys; print(json.load(sys.stdin)["collections"][0]["id"])')
+        python3 -c 'import json,sys; print(next(c["id"] for c in json.load(sys.stdin)["collections"] if c.get("alias") == "national"))')
     echo "http://127.0.0.1:$2/hub/collections/$col/ $token $!"
 }
 

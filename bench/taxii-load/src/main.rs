@@ -65,6 +65,26 @@ fn indicator(n: usize) -> String {
     )
 }
 
+/// TLP 2.0 CLEAR, GREEN, AMBER, AMBER+STRICT, RED.
+const TLP: [&str; 5] = [
+    "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
+    "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
+    "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
+    "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
+    "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
+];
+
+/// The indicator with a TLP level by `n % 5`; every other RED one names `recipient`.
+fn marked(n: usize, recipient: &str) -> String {
+    let plain = indicator(n);
+    let level = n % 5;
+    let mut extra = format!(r#","object_marking_refs":["{}"]"#, TLP[level]);
+    if level == 4 && n % 10 == 4 {
+        extra.push_str(&format!(r#","x_kyoyu_recipients":["{recipient}"]"#));
+    }
+    format!("{}{extra}}}", &plain[..plain.len() - 1])
+}
+
 fn id_of(n: usize) -> String {
     format!("indicator--{:08x}-{:04x}-4000-8000-{:012x}", n, n % 65536, n)
 }
@@ -80,7 +100,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 5 {
-        eprintln!("usage: taxii-load COLLECTION_URL USER PASSWORD OBJECTS [--envelope N] [--page N] [--lookups N] [--skip-ingest]");
+        eprintln!("usage: taxii-load COLLECTION_URL USER PASSWORD OBJECTS [--envelope N] [--page N] [--lookups N] [--skip-ingest] [--mixed-markings ORG]");
         std::process::exit(2);
     }
     let opt = |name: &str, default: usize| -> usize {
@@ -93,6 +113,8 @@ fn main() {
     let skip_ingest = args.iter().any(|a| a == "--skip-ingest");
     let concurrency = opt("--concurrency", 2).max(1);
     let type_pages = opt("--type-pages", 5).max(1);
+    // `--mixed-markings ORG`: TLP levels in turn, half the RED ones naming ORG.
+    let recipient = args.iter().position(|a| a == "--mixed-markings").and_then(|i| args.get(i + 1)).cloned();
     let auth = format!(
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", args[2], args[3]))
@@ -106,7 +128,11 @@ fn main() {
             .step_by(envelope.max(1))
             .map(|n| {
                 let end = (n + envelope).min(total);
-                format!("{{\"objects\":[{}]}}", (n..end).map(indicator).collect::<Vec<_>>().join(","))
+                let objects: Vec<String> = match &recipient {
+                    Some(r) => (n..end).map(|i| marked(i, r)).collect(),
+                    None => (n..end).map(indicator).collect(),
+                };
+                format!("{{\"objects\":[{}]}}", objects.join(","))
             })
             .collect();
         let started = Instant::now();

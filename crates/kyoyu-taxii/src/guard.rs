@@ -23,8 +23,8 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            per_second: 200.0,
-            burst: 1000.0,
+            per_second: 500.0,
+            burst: 2500.0,
             free_failures: 5,
             max_backoff: Duration::from_secs(300),
         }

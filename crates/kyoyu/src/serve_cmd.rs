@@ -29,7 +29,7 @@ pub(crate) struct Args {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "KYOYU_MAX_CONTENT_LENGTH")]
     max_content_length: Option<usize>,
-    /// Sustained requests per second per token (0: no limit; default 200, bursts of 1000).
+    /// Sustained requests per second per token, with bursts of five times as many (0: no limit; default 500).
     #[arg(long, env = "KYOYU_RATE_LIMIT")]
     rate_limit: Option<f64>,
     /// Directory with the data files `sectors.toml` and `communities.toml`

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# What access control costs: the TAXII workload (bench/taxii-load) on one
+# hub with 100 organizations, run two ways on the same collection
+# (sector-electricity):
+#   open      the hub admin posts unmarked objects and reads them (the
+#             policy's shortcut: every object visible, nothing audited);
+#   enforced  an electricity operator posts objects with mixed TLP markings
+#             (CLEAR, GREEN, AMBER, AMBER+STRICT, RED; half the RED ones
+#             name the reader), and a second operator reads them (90%: all
+#             but the RED ones naming someone else): the
+#             policy decides every object and each page of AMBER-or-above
+#             content is written to the audit trail.
+# Each way runs ROUNDS times, alternating, each time on a fresh collection;
+# prints the medians and enforced/open ratios (latencies: open/enforced).
+# Usage: bench/policy.sh [OBJECTS] [ROUNDS]   (defaults 100000, 3)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+objects=${1:-100000}
+rounds=${2:-3}
+
+cargo build --release --quiet -p kyoyu
+CARGO_TARGET_DIR=target/taxii-load cargo build --release --quiet --manifest-path bench/taxii-load/Cargo.toml
+load=target/taxii-load/release/taxii-load
+work=$(mktemp -d)
+pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+./target/release/kyoyu serve --data "$work/data" --listen "127.0.0.1:$port" --rate-limit 0 >"$work/serve.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do [ -s "$work/data/admin-token" ] && curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+admin=$(cat "$work/data/admin-token")
+
+# 100 organizations across the sectors; one fresh community per run, so
+# every run starts from an empty collection.
+python3 - "http://127.0.0.1:$port" "$admin" "$rounds" >"$work/setup" <<'PY'
+import json, sys, urllib.request
+base, admin, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def call(method, path, body=None, token=admin):
+    req = urllib.request.Request(base + path, method=method, data=json.dumps(body).encode() if body is not None else None,
+                                 headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    with urllib.request.urlopen(req) as r:
+        return json.load(r) if r.status != 204 else None
+sectors = [s["id"] for s in call("GET", "/api/sectors")["sectors"]]
+for i in range(96):
+    call("POST", "/api/orgs", {"id": f"op-{i:03d}", "kind": "operator", "name": f"Operator {i}", "sectors": [sectors[i % len(sectors)]]})
+for i in range(3):
+    call("POST", "/api/orgs", {"id": f"vendor-{i}", "kind": "supplier", "name": f"Vendor {i}"})
+call("POST", "/api/orgs", {"id": "nisc", "kind": "national-centre", "name": "National centre"})
+call("PUT", "/api/orgs/op-005/suppliers/vendor-0")
+writer = call("POST", "/api/tokens", {"org": "op-005", "role": "member"})["token"]
+reader = call("POST", "/api/tokens", {"org": "op-020", "role": "member"})["token"]
+members = [o for o in call("GET", "/api/orgs")["orgs"] if "electricity" in o.get("sectors", []) and o["kind"] == "operator"]
+for r in range(rounds):
+    for way in ("open", "enforced"):
+        cid = f"bench-{way}-{r}"
+        call("POST", "/api/communities", {"id": cid, "kind": "custom", "default_tlp": "amber"})
+        for o in members:
+            call("PUT", f"/api/communities/{cid}/members/{o['id']}", {"role": "member"})
+        col = next(c for c in call("GET", "/hub/collections/")["collections"] if c.get("alias") == cid)
+        print(way, r, f"{base}/hub/collections/{col['id']}/")
+print("writer", writer)
+print("reader", reader)
+print("orgs", len(call("GET", "/api/orgs")["orgs"]))
+PY
+writer=$(awk '$1 == "writer" {print $2}' "$work/setup")
+reader=$(awk '$1 == "reader" {print $2}' "$work/setup")
+echo "== $(awk '$1 == "orgs" {print $2}' "$work/setup") organizations; writer op-005 and reader op-020 are electricity operators; $objects objects per run"
+
+results=$work/results
+: >"$results"
+for r in $(seq 0 $((rounds - 1))); do
+    url=$(awk -v r="$r" '$1 == "open" && $2 == r {print $3}' "$work/setup")
+    $load "$url" x "$admin" "$objects" --lookups 1000 | sed "s/^/open /" | tee -a "$results"
+    url=$(awk -v r="$r" '$1 == "enforced" && $2 == r {print $3}' "$work/setup")
+    # Ingest as the writer; the read, lookups and pages as the reader.
+    $load "$url" x "$writer" "$objects" --mixed-markings op-020 --lookups 0 --type-pages 1 | grep '^ingest' | sed "s/^/enforced /" | tee -a "$results"
+    $load "$url" x "$reader" "$objects" --skip-ingest --lookups 1000 | sed "s/^/enforced /" | tee -a "$results"
+done
+
+echo
+echo "== medians over $rounds rounds; ratio enforced/open (latencies open/enforced)"
+python3 - "$results" <<'PY'
+import statistics, sys
+vals = {}
+for line in open(sys.argv[1]):
+    way, metric, value, *_ = line.split()
+    if metric == "read_objects":
+        continue
+    vals.setdefault((way, metric), []).append(float(value))
+for metric, higher_is_better in (("ingest", True), ("read", True), ("match_id_p50", False), ("match_id_p99", False), ("match_type_first_page", False)):
+    o, e = vals.get(("open", metric)), vals.get(("enforced", metric))
+    if o and e:
+        mo, me = statistics.median(o), statistics.median(e)
+        ratio = me / mo if higher_is_better else mo / me
+        print(f"{metric:22s} open {mo:12.2f}  enforced {me:12.2f}  ratio {ratio:6.2f}")
+PY
