@@ -391,8 +391,15 @@ async fn page<S: Store>(
     let mut scanned = 0usize;
     loop {
         query.after_seq = after_seq;
-        // Ask for what is missing, but not in tiny steps when much is hidden.
-        query.limit = (limit - items.len()).max(limit.min(200));
+        // Ask for what is missing, plus what the share hidden so far
+        // says will be hidden: one more query per page, not many.
+        let missing = limit - items.len();
+        query.limit = if scanned == 0 {
+            limit
+        } else {
+            let hidden = scanned - items.len();
+            (missing + missing * hidden / items.len().max(1) + 16).min(limit.max(missing) * 4)
+        };
         let got = hub.store.query(query.clone()).await?;
         let fetched = got.items.len();
         for (i, v) in got.items.into_iter().enumerate() {
