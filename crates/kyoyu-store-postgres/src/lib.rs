@@ -32,8 +32,17 @@ const MIGRATIONS: &[(i32, &str)] = &[
 /// transaction: the chain has one writer at a time across all processes.
 const AUDIT_LOCK: i64 = 8471;
 
-fn err(e: impl std::fmt::Display) -> StoreError {
-    StoreError(e.to_string())
+/// The error and its causes: tokio-postgres says only "db error" at the
+/// top; the server's message is in the source.
+fn err(e: impl std::error::Error) -> StoreError {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    StoreError(text)
 }
 
 fn now_micros() -> Micros {

@@ -237,3 +237,31 @@ pub fn may_read_audit(principal: &Principal) -> bool {
 pub fn may_see_status(principal: &Principal, owner: &str) -> bool {
     principal.role == Role::HubAdmin || principal.org == owner
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn marking_of_takes_the_strictest_and_maps_tlp1() {
+        let tlp1_amber = "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82";
+        let green = Tlp::Green.marking_id();
+        let red = Tlp::Red.marking_id();
+        let o = json!({"object_marking_refs": [green, tlp1_amber]});
+        assert_eq!(marking_of(&o, &[]).0, Some(Tlp::Amber));
+        let o = json!({"object_marking_refs": [green],
+            "granular_markings": [{"marking_ref": red, "selectors": ["description"]}]});
+        assert_eq!(marking_of(&o, &[]).0, Some(Tlp::Red));
+        let o = json!({"object_marking_refs": ["marking-definition--00000000-0000-4000-8000-000000000000"]});
+        assert_eq!(
+            marking_of(&o, &[]).0,
+            None,
+            "unknown markings leave it to the default"
+        );
+        let envelope = vec!["a".to_owned()];
+        assert_eq!(marking_of(&json!({}), &envelope).1, envelope);
+        let o = json!({RECIPIENTS_PROPERTY: ["b"]});
+        assert_eq!(marking_of(&o, &envelope).1, vec!["b".to_owned()]);
+    }
+}

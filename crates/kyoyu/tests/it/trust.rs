@@ -32,6 +32,15 @@ fn note(n: u32, name: &str, markings: &[&str], recipients: Option<&[&str]>) -> V
     o
 }
 
+/// GREEN as a whole, but its description is marked RED: withheld whole
+/// from everyone who may not read RED (no one here but the author).
+fn granular(n: u32) -> Value {
+    let mut o = note(n, "granular-red", &[TLP_GREEN], None);
+    o["description"] = json!("victim detail");
+    o["granular_markings"] = json!([{"marking_ref": TLP_RED, "selectors": ["description"]}]);
+    o
+}
+
 fn post(hub: &TestHub, community: &str, token: &str, objects: &[Value]) {
     let col = hub.collection_of(community);
     let body = json!({ "objects": objects }).to_string();
