@@ -203,6 +203,7 @@ fn who_sees_what(backend: Backend) {
             &[TLP_AMBER_STRICT],
             Some(&["elec-b"]),
         ),
+        granular(13),
     ];
     post(&hub, "sector-electricity", &author, &electricity);
     let national = [
@@ -240,6 +241,7 @@ fn who_sees_what(backend: Backend) {
         "red-for-meti",
         "amber-for-elec-b",
         "strict-for-elec-b",
+        "granular-red",
     ];
     // The sector community's default is AMBER: unmarked and unknown count as AMBER.
     let amber_default = ["unmarked", "unknown-marking", "tlp1-amber"];
