@@ -160,6 +160,38 @@ pub(crate) enum OrgCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Change an organization's record: each list given replaces the stored one.
+    Update {
+        /// Organization id.
+        id: String,
+        /// New name.
+        #[arg(long)]
+        name: Option<String>,
+        /// New Japanese name.
+        #[arg(long)]
+        name_ja: Option<String>,
+        /// Sectors (repeat; replaces the list).
+        #[arg(long = "sector")]
+        sectors: Vec<String>,
+        /// Domains (repeat; replaces the list).
+        #[arg(long = "domain")]
+        domains: Vec<String>,
+        /// Address ranges, CIDR (repeat; replaces the list).
+        #[arg(long = "ip-range")]
+        ip_ranges: Vec<String>,
+        /// Other names and brands (repeat; replaces the list).
+        #[arg(long = "alias")]
+        aliases: Vec<String>,
+        /// Autonomous system numbers (repeat; replaces the list).
+        #[arg(long = "asn")]
+        asns: Vec<u32>,
+        /// Staff names (repeat; replaces the list).
+        #[arg(long = "staff")]
+        staff: Vec<String>,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Remove an organization (its memberships go, its tokens are revoked).
     Delete {
         /// Organization id.
@@ -252,6 +284,51 @@ pub(crate) fn org(remote: &Remote, cmd: &OrgCommand) -> u8 {
                     }
                 })
         }
+        OrgCommand::Update {
+            id,
+            name,
+            name_ja,
+            sectors,
+            domains,
+            ip_ranges,
+            aliases,
+            asns,
+            staff,
+            json,
+        } => remote
+            .call("GET", &format!("/api/orgs/{id}"), None)
+            .and_then(|mut org| {
+                if let Some(map) = org.as_object_mut() {
+                    map.remove("communities");
+                    if let Some(n) = name {
+                        map.insert("name".into(), json!(n));
+                    }
+                    if let Some(n) = name_ja {
+                        map.insert("name_ja".into(), json!(n));
+                    }
+                    let lists = [
+                        ("sectors", json!(sectors), sectors.is_empty()),
+                        ("domains", json!(domains), domains.is_empty()),
+                        ("ip_ranges", json!(ip_ranges), ip_ranges.is_empty()),
+                        ("aliases", json!(aliases), aliases.is_empty()),
+                        ("asns", json!(asns), asns.is_empty()),
+                        ("staff", json!(staff), staff.is_empty()),
+                    ];
+                    for (key, value, empty) in lists {
+                        if !empty {
+                            map.insert(key.into(), value);
+                        }
+                    }
+                }
+                remote.call("PUT", &format!("/api/orgs/{id}"), Some(&org))
+            })
+            .map(|o| {
+                if *json {
+                    print_json(&o);
+                } else {
+                    println!("{id}");
+                }
+            }),
         OrgCommand::Delete { id } => remote
             .call("DELETE", &format!("/api/orgs/{id}"), None)
             .map(|_| ()),

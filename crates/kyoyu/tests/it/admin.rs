@@ -131,6 +131,27 @@ fn cli_contract() {
             "{standings:?}"
         );
     }
+    // Identifying data stays editable.
+    ok(&[
+        "org",
+        "update",
+        "tepco-like",
+        "--domain",
+        "example-power.co.jp",
+        "--domain",
+        "expower.jp",
+    ]);
+    let o = ok(&["org", "show", "tepco-like", "--json"]);
+    let shown: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        shown["domains"],
+        json!(["example-power.co.jp", "expower.jp"])
+    );
+    assert_eq!(
+        shown["ip_ranges"],
+        json!(["192.0.2.0/24"]),
+        "lists not given are kept"
+    );
     let o = ok(&["community", "show", "suppliers-tepco-like", "--json"]);
     let circle: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert!(

@@ -679,16 +679,20 @@ fn graceful_shutdown_finishes_in_flight_ingest() {
 #[test]
 fn token_create_command() {
     let hub = TestHub::start(Backend::Sqlite);
+    hub.org("elec-a", "operator", &["electricity"]);
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_kyoyu"))
         .args([
             "token",
             "create",
             "--url",
             &hub.base,
+            "--org",
+            "elec-a",
+            "--role",
+            "member",
             "--name",
             "siem",
-            "--read",
-            &hub.collection,
+            "--read-only",
         ])
         .env("KYOYU_TOKEN", &hub.admin)
         .output()
@@ -709,7 +713,7 @@ fn token_create_command() {
             .status,
         403
     );
-    // A non-admin token cannot create tokens; the command says why and fails.
+    // A member token cannot create tokens; the command says why and fails.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_kyoyu"))
         .args(["token", "create", "--url", &hub.base, "--token", &token])
         .output()
