@@ -608,9 +608,20 @@ async fn get_objects<S: Store>(
     let (c, view) = readable_collection(&hub, &who, &root, &id).await?;
     let filters = query::parse(raw.as_deref(), LIST_FILTERS)?;
     let page = page(&hub, &c, &view, filters, None, last_version(), true).await?;
-    audit_reads(&hub, &who, &view, &c, "objects", &page.items).await;
-    let list = objects_array(&page);
-    Ok(paged(&hub, &c, &page, "objects", list))
+    Ok(objects_answer(&hub, &who, &view, &c, "objects", &page).await)
+}
+
+/// An envelope of objects, after recording the marked ones in the audit trail.
+async fn objects_answer<S: Store>(
+    hub: &Hub<S>,
+    who: &Caller,
+    view: &View,
+    c: &Collection,
+    endpoint: &str,
+    page: &Visible,
+) -> Response {
+    audit_reads(hub, who, view, c, endpoint, &page.items).await;
+    paged(hub, c, page, "objects", objects_array(page))
 }
 
 async fn get_object<S: Store>(
@@ -622,9 +633,7 @@ async fn get_object<S: Store>(
     let (c, view) = readable_collection(&hub, &who, &root, &id).await?;
     let filters = query::parse(raw.as_deref(), OBJECT_FILTERS)?;
     let page = object_page(&hub, &c, &view, filters, &object, last_version(), true).await?;
-    audit_reads(&hub, &who, &view, &c, "object", &page.items).await;
-    let list = objects_array(&page);
-    Ok(paged(&hub, &c, &page, "objects", list))
+    Ok(objects_answer(&hub, &who, &view, &c, "object", &page).await)
 }
 
 async fn versions<S: Store>(

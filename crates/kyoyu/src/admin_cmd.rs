@@ -80,6 +80,20 @@ fn print_json(v: &Value) {
     println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
 }
 
+/// Prints `v` as JSON with `--json`, else in the human form.
+fn show(json: bool, v: &Value, human: impl FnOnce(&Value)) {
+    if json {
+        print_json(v);
+    } else {
+        human(v);
+    }
+}
+
+/// A string field, or "".
+fn text<'a>(v: &'a Value, key: &str) -> &'a str {
+    v[key].as_str().unwrap_or_default()
+}
+
 /// Parses `30d`, `12h`, `90m`, `45s`, `2w` or plain seconds.
 pub(crate) fn parse_duration(s: &str) -> Result<i64, String> {
     let s = s.trim();
@@ -231,13 +245,9 @@ pub(crate) fn org(remote: &Remote, cmd: &OrgCommand) -> u8 {
             if let (Some(ja), Some(map)) = (name_ja, body.as_object_mut()) {
                 map.insert("name_ja".into(), json!(ja));
             }
-            remote.call("POST", "/api/orgs", Some(&body)).map(|o| {
-                if *json {
-                    print_json(&o);
-                } else {
-                    println!("{id}");
-                }
-            })
+            remote
+                .call("POST", "/api/orgs", Some(&body))
+                .map(|o| show(*json, &o, |_| println!("{id}")))
         }
         OrgCommand::List { json } => remote.call("GET", "/api/orgs", None).map(|v| {
             if *json {
@@ -247,8 +257,8 @@ pub(crate) fn org(remote: &Remote, cmd: &OrgCommand) -> u8 {
             for o in v["orgs"].as_array().into_iter().flatten() {
                 println!(
                     "{:<28} {:<17} {:<28} {}",
-                    o["id"].as_str().unwrap_or_default(),
-                    o["kind"].as_str().unwrap_or_default(),
+                    text(o, "id"),
+                    text(o, "kind"),
                     o["sectors"]
                         .as_array()
                         .map(|s| s
@@ -257,7 +267,7 @@ pub(crate) fn org(remote: &Remote, cmd: &OrgCommand) -> u8 {
                             .collect::<Vec<_>>()
                             .join(","))
                         .unwrap_or_default(),
-                    o["name"].as_str().unwrap_or_default()
+                    text(o, "name")
                 );
             }
         }),
@@ -268,18 +278,9 @@ pub(crate) fn org(remote: &Remote, cmd: &OrgCommand) -> u8 {
                     if *json {
                         print_json(&v);
                     } else {
-                        println!(
-                            "{} ({}): {}",
-                            id,
-                            v["kind"].as_str().unwrap_or_default(),
-                            v["name"].as_str().unwrap_or_default()
-                        );
+                        println!("{} ({}): {}", id, text(&v, "kind"), text(&v, "name"));
                         for c in v["communities"].as_array().into_iter().flatten() {
-                            println!(
-                                "  {:<32} {}",
-                                c["community"].as_str().unwrap_or_default(),
-                                c["standing"].as_str().unwrap_or_default()
-                            );
+                            println!("  {:<32} {}", text(c, "community"), text(c, "standing"));
                         }
                     }
                 })
@@ -322,13 +323,7 @@ pub(crate) fn org(remote: &Remote, cmd: &OrgCommand) -> u8 {
                 }
                 remote.call("PUT", &format!("/api/orgs/{id}"), Some(&org))
             })
-            .map(|o| {
-                if *json {
-                    print_json(&o);
-                } else {
-                    println!("{id}");
-                }
-            }),
+            .map(|o| show(*json, &o, |_| println!("{id}"))),
         OrgCommand::Delete { id } => remote
             .call("DELETE", &format!("/api/orgs/{id}"), None)
             .map(|_| ()),
@@ -340,10 +335,10 @@ pub(crate) fn org(remote: &Remote, cmd: &OrgCommand) -> u8 {
             for s in v["sectors"].as_array().into_iter().flatten() {
                 println!(
                     "{:<26} {:<6} {:<40} {}",
-                    s["id"].as_str().unwrap_or_default(),
-                    s["ministry"].as_str().unwrap_or_default(),
-                    s["name"].as_str().unwrap_or_default(),
-                    s["name_ja"].as_str().unwrap_or_default()
+                    text(s, "id"),
+                    text(s, "ministry"),
+                    text(s, "name"),
+                    text(s, "name_ja")
                 );
             }
         }),
@@ -422,13 +417,7 @@ pub(crate) fn community(remote: &Remote, cmd: &CommunityCommand) -> u8 {
             }
             remote
                 .call("POST", "/api/communities", Some(&body))
-                .map(|c| {
-                    if *json {
-                        print_json(&c);
-                    } else {
-                        println!("{id}");
-                    }
-                })
+                .map(|c| show(*json, &c, |_| println!("{id}")))
         }
         CommunityCommand::List { json } => remote.call("GET", "/api/communities", None).map(|v| {
             if *json {
@@ -438,11 +427,11 @@ pub(crate) fn community(remote: &Remote, cmd: &CommunityCommand) -> u8 {
             for c in v["communities"].as_array().into_iter().flatten() {
                 println!(
                     "{:<32} {:<16} {:>4} members  default {:<12} {}",
-                    c["id"].as_str().unwrap_or_default(),
-                    c["kind"].as_str().unwrap_or_default(),
+                    text(c, "id"),
+                    text(c, "kind"),
                     c["members"].as_u64().unwrap_or(0),
-                    c["default_tlp"].as_str().unwrap_or_default(),
-                    c["name"].as_str().unwrap_or_default()
+                    text(c, "default_tlp"),
+                    text(c, "name")
                 );
             }
         }),
@@ -453,13 +442,9 @@ pub(crate) fn community(remote: &Remote, cmd: &CommunityCommand) -> u8 {
                     print_json(&v);
                     return;
                 }
-                println!("{id}: {}", v["name"].as_str().unwrap_or_default());
+                println!("{id}: {}", text(&v, "name"));
                 for m in v["members"].as_array().into_iter().flatten() {
-                    println!(
-                        "  {:<32} {}",
-                        m["org"].as_str().unwrap_or_default(),
-                        m["standing"].as_str().unwrap_or_default()
-                    );
+                    println!("  {:<32} {}", text(m, "org"), text(m, "standing"));
                 }
             }),
     })
@@ -611,7 +596,7 @@ pub(crate) fn token(remote: &Remote, cmd: &TokenCommand) -> u8 {
                 if *json {
                     print_json(&t);
                 } else {
-                    println!("{}", t["token"].as_str().unwrap_or_default());
+                    println!("{}", text(&t, "token"));
                 }
             })
         }
@@ -623,9 +608,9 @@ pub(crate) fn token(remote: &Remote, cmd: &TokenCommand) -> u8 {
             for t in v["tokens"].as_array().into_iter().flatten() {
                 println!(
                     "{:<10} {:<24} {:<24} {:<10} {}",
-                    t["id"].as_str().unwrap_or_default(),
-                    t["org"].as_str().unwrap_or_default(),
-                    t["role"].as_str().unwrap_or_default(),
+                    text(t, "id"),
+                    text(t, "org"),
+                    text(t, "role"),
                     if t["revoked"].as_bool().unwrap_or(false) {
                         "revoked"
                     } else if t["read_only"].as_bool().unwrap_or(false) {
@@ -633,7 +618,7 @@ pub(crate) fn token(remote: &Remote, cmd: &TokenCommand) -> u8 {
                     } else {
                         ""
                     },
-                    t["name"].as_str().unwrap_or_default()
+                    text(t, "name")
                 );
             }
         }),
@@ -689,10 +674,10 @@ pub(crate) fn audit(remote: &Remote, cmd: &AuditCommand) -> u8 {
                             "{:>6} {} {:<16} {:<10} {:<18} {}",
                             e["seq"],
                             crate::admin_cmd::time_text(e["at"].as_i64().unwrap_or(0)),
-                            e["actor_org"].as_str().unwrap_or_default(),
-                            e["actor_token"].as_str().unwrap_or_default(),
-                            e["action"].as_str().unwrap_or_default(),
-                            e["target"].as_str().unwrap_or_default()
+                            text(e, "actor_org"),
+                            text(e, "actor_token"),
+                            text(e, "action"),
+                            text(e, "target")
                         );
                     }
                 }),
