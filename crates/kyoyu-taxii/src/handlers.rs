@@ -159,9 +159,8 @@ fn public_base(headers: &HeaderMap) -> String {
 async fn discovery<S: Store>(Auth(_): Auth, State(hub): HubState<S>, headers: HeaderMap) -> Answer {
     let base = public_base(&headers);
     let roots: Vec<String> = hub
-        .store
-        .api_roots()
-        .await?
+        .catalog()
+        .roots
         .iter()
         .map(|r| format!("{base}/{}/", r.path))
         .collect();
@@ -178,11 +177,11 @@ async fn discovery<S: Store>(Auth(_): Auth, State(hub): HubState<S>, headers: He
 }
 
 async fn find_root<S: Store>(hub: &Hub<S>, root: &str) -> Result<kyoyu_store::ApiRoot, TaxiiError> {
-    hub.store
-        .api_roots()
-        .await?
-        .into_iter()
+    hub.catalog()
+        .roots
+        .iter()
         .find(|r| r.path == root)
+        .cloned()
         .ok_or_else(|| {
             TaxiiError::new(
                 ErrorKind::NotFound,
@@ -232,10 +231,10 @@ async fn collections<S: Store>(
 ) -> Answer {
     find_root(&hub, &root).await?;
     let visible: Vec<Value> = hub
-        .store
-        .collections(&root)
-        .await?
+        .catalog()
+        .collections
         .iter()
+        .filter(|c| c.api_root == root)
         .filter_map(|c| {
             let view = who.view_of(c);
             (view.can_read() || view.can_write()).then(|| collection_json(c, &view))
@@ -258,11 +257,11 @@ async fn visible_collection<S: Store>(
     id: &str,
 ) -> Result<(Collection, View), TaxiiError> {
     find_root(hub, root).await?;
-    hub.store
-        .collections(root)
-        .await?
-        .into_iter()
-        .find(|c| c.id == id || c.alias.as_deref() == Some(id))
+    hub.catalog()
+        .collections
+        .iter()
+        .find(|c| c.api_root == root && (c.id == id || c.alias.as_deref() == Some(id)))
+        .cloned()
         .map(|c| {
             let view = who.view_of(&c);
             (c, view)

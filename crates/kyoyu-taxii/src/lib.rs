@@ -80,6 +80,7 @@ pub struct Hub<S> {
     pub metrics: Metrics,
     seeds: Seeds,
     directory: RwLock<Arc<Directory>>,
+    catalog: RwLock<Arc<Catalog>>,
     audit: tokio::sync::mpsc::Sender<AuditDraft>,
     /// Audit entries queued and not yet appended.
     audit_pending: Arc<AtomicU64>,
@@ -118,6 +119,14 @@ impl Caller {
             detail,
         }
     }
+}
+
+/// The API roots and collections, kept in memory: every TAXII request
+/// needs them, and they change only with communities.
+#[derive(Debug, Default)]
+pub(crate) struct Catalog {
+    pub(crate) roots: Vec<ApiRoot>,
+    pub(crate) collections: Vec<Collection>,
 }
 
 /// Settings keys in the store.
@@ -204,8 +213,6 @@ impl<S: Store> Hub<S> {
                 .await?;
         }
         seed(&store, &seeds, &config.title).await?;
-        let rows = store.directory().await?;
-        let directory = Directory::new(rows.orgs, rows.communities, rows.memberships);
         let (audit, receiver) = tokio::sync::mpsc::channel(10_000);
         let audit_pending = Arc::new(AtomicU64::new(0));
         let hub = Arc::new(Self {
@@ -216,10 +223,12 @@ impl<S: Store> Hub<S> {
             cursor_key,
             metrics: Metrics::default(),
             seeds,
-            directory: RwLock::new(Arc::new(directory)),
+            directory: RwLock::default(),
+            catalog: RwLock::default(),
             audit,
             audit_pending: audit_pending.clone(),
         });
+        hub.reload_directory().await?;
         tokio::spawn(audit_sink(hub.store.clone(), receiver, audit_pending));
         tokio::spawn(refresh_directory(Arc::downgrade(&hub)));
         Ok(hub)
@@ -238,16 +247,28 @@ impl<S: Store> Hub<S> {
             .unwrap_or_default()
     }
 
-    /// Re-reads the members from the store.
+    /// The current API roots and collections.
+    pub(crate) fn catalog(&self) -> Arc<Catalog> {
+        self.catalog
+            .read()
+            .map(|c| Arc::clone(&c))
+            .unwrap_or_default()
+    }
+
+    /// Re-reads the members, API roots and collections from the store.
     pub async fn reload_directory(&self) -> Result<(), StoreError> {
         let rows = self.store.directory().await?;
-        let fresh = Arc::new(Directory::new(
-            rows.orgs,
-            rows.communities,
-            rows.memberships,
-        ));
+        let fresh = Arc::new(Directory::new(rows.orgs, rows.communities, rows.memberships));
+        let mut collections = Vec::new();
+        let roots = self.store.api_roots().await?;
+        for r in &roots {
+            collections.extend(self.store.collections(&r.path).await?);
+        }
         if let Ok(mut d) = self.directory.write() {
             *d = fresh;
+        }
+        if let Ok(mut c) = self.catalog.write() {
+            *c = Arc::new(Catalog { roots, collections });
         }
         Ok(())
     }

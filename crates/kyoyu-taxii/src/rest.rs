@@ -519,8 +519,8 @@ async fn object_everywhere<S: Store>(
         ));
     }
     let mut found = Vec::new();
-    for c in hub.store.collections(DEFAULT_ROOT).await? {
-        let view = who.view_of(&c);
+    for c in &hub.catalog().collections {
+        let view = who.view_of(c);
         if !view.can_read() {
             continue;
         }
