@@ -141,6 +141,9 @@ pub const DEFAULT_ROOT: &str = "hub";
 /// The organization of the hub itself (its admins' tokens act for it).
 pub const HUB_ORG: &str = "hub";
 
+/// How long queued audit entries wait for company before being written.
+const AUDIT_WINDOW: Duration = Duration::from_millis(50);
+
 /// How often a process re-reads the members, so that changes made through
 /// another process sharing the database take effect.
 const DIRECTORY_REFRESH: Duration = Duration::from_secs(2);
@@ -258,7 +261,11 @@ impl<S: Store> Hub<S> {
     /// Re-reads the members, API roots and collections from the store.
     pub async fn reload_directory(&self) -> Result<(), StoreError> {
         let rows = self.store.directory().await?;
-        let fresh = Arc::new(Directory::new(rows.orgs, rows.communities, rows.memberships));
+        let fresh = Arc::new(Directory::new(
+            rows.orgs,
+            rows.communities,
+            rows.memberships,
+        ));
         let mut collections = Vec::new();
         let roots = self.store.api_roots().await?;
         for r in &roots {
@@ -430,11 +437,18 @@ async fn audit_sink<S: Store>(
     pending: Arc<AtomicU64>,
 ) {
     while let Some(first) = rx.recv().await {
+        // Gather what arrives within a short window: one durable commit for
+        // many reads instead of a disk flush per page served.
         let mut batch = vec![first];
+        let window = tokio::time::sleep(AUDIT_WINDOW);
+        tokio::pin!(window);
         while batch.len() < 1000 {
-            match rx.try_recv() {
-                Ok(d) => batch.push(d),
-                Err(_) => break,
+            tokio::select! {
+                more = rx.recv() => match more {
+                    Some(d) => batch.push(d),
+                    None => break,
+                },
+                () = &mut window => break,
             }
         }
         let mut tries = 0;
