@@ -1,0 +1,272 @@
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+//! Source-concealed sharing: a member reports an attack and the community
+//! receives it without learning who reported it.
+//!
+//! Each stage is its own module, switched on or off by the hub's settings:
+//! 1. [`identity`]: identity objects, `created_by_ref` and every original id go;
+//!    references are remapped consistently;
+//! 2. [`scrub`]: every string is scrubbed of the organization's identifying
+//!    data and of internal details; unsure finds become review doubts;
+//! 3. [`attribution`]: the hub (or a CEPTOAR) becomes the creator; timestamps
+//!    are coarsened;
+//! 4. [`release`]: batches by time window or count;
+//! 6. [`seal`]: the provenance is encrypted to an escrow key, m-of-n;
+//! 7. [`receipt`]: the submitter's capability;
+//! 9. [`kanon`]: k-anonymous statistics.
+//!
+//! The review queue (5) and per-recipient attribution (8) are hub
+//! workflows built on these. Plain functions over data: no I/O.
+
+pub mod attribution;
+pub mod identity;
+pub mod kanon;
+pub mod receipt;
+pub mod release;
+pub mod scrub;
+pub mod seal;
+#[cfg(test)]
+mod tests;
+
+use scrub::{Field, Kind, Profile};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+
+/// Which stages run (the hub's `[conceal]` settings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stages {
+    /// Stage 1.
+    pub identity: bool,
+    /// Stage 2.
+    pub scrub: bool,
+    /// Stage 3.
+    pub reattribute: bool,
+    /// Stage 3's timestamp granularity in seconds (1: unchanged).
+    pub granularity_seconds: i64,
+}
+
+impl Default for Stages {
+    fn default() -> Self {
+        Self {
+            identity: true,
+            scrub: true,
+            reattribute: true,
+            granularity_seconds: 3600,
+        }
+    }
+}
+
+/// Something a reviewer should decide on.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Doubt {
+    /// The released object's id.
+    pub object: String,
+    /// Where in it (a JSON path).
+    pub path: String,
+    /// Why.
+    pub why: String,
+}
+
+/// A concealed submission.
+#[derive(Debug, Clone, Default)]
+pub struct Concealed {
+    /// What will be released.
+    pub objects: Vec<Value>,
+    /// Original id → released id.
+    pub id_map: Vec<(String, String)>,
+    /// How many of each redaction were made.
+    pub redactions: BTreeMap<Kind, usize>,
+    /// What a reviewer must look at before release.
+    pub doubts: Vec<Doubt>,
+    /// Objects dropped whole.
+    pub dropped: usize,
+}
+
+/// Properties written by people; everything else is a machine value.
+fn field_of(key: &str) -> Field {
+    match key {
+        "name" | "description" | "content" | "explanation" | "abstract" | "statement"
+        | "authors" | "aliases" | "goals" | "roles" | "labels" | "x_title" => Field::Text,
+        k if k.starts_with("x_") => Field::Text,
+        _ => Field::Value,
+    }
+}
+
+/// Scrubs every string under `v`; `key` is the property holding it.
+fn scrub_value(
+    v: &mut Value,
+    key: &str,
+    path: &str,
+    profile: &Profile,
+    out: &mut (BTreeMap<Kind, usize>, Vec<(String, String)>),
+) -> bool {
+    let mut touched = false;
+    match v {
+        Value::String(s) => {
+            let r = profile.scrub(s, field_of(key));
+            for k in &r.redactions {
+                *out.0.entry(*k).or_default() += 1;
+            }
+            out.1
+                .extend(r.doubts.into_iter().map(|d| (path.to_owned(), d)));
+            touched = !r.redactions.is_empty();
+            *s = r.text;
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                touched |= scrub_value(item, key, &format!("{path}[{i}]"), profile, out);
+            }
+        }
+        Value::Object(map) => {
+            // Property names can name the reporter too (`x_examplepower_ticket`).
+            map.retain(|k, _| !(k.starts_with("x_") && profile.key_mentions(k)));
+            if let Some(Value::Array(refs)) = map.get_mut("external_references") {
+                // A reference that had to be scrubbed points back (an internal wiki, a ticket): drop it.
+                refs.retain_mut(|r| {
+                    let mut probe = (BTreeMap::new(), Vec::new());
+                    !scrub_value(r, "external_references", "", profile, &mut probe)
+                });
+                if refs.is_empty() {
+                    map.remove("external_references");
+                }
+            }
+            for (k, child) in map.iter_mut() {
+                if k == "id"
+                    || k == "type"
+                    || k == "spec_version"
+                    || k.ends_with("_ref")
+                    || k.ends_with("_refs")
+                {
+                    continue;
+                }
+                touched |= scrub_value(child, k, &format!("{path}.{k}"), profile, out);
+            }
+        }
+        _ => {}
+    }
+    touched
+}
+
+/// Whether a granular-marking selector (`a.[0].b`) still points at something.
+fn resolves(o: &Value, selector: &str) -> bool {
+    let mut at = o;
+    for step in selector.split('.') {
+        let next = match step.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+            Some(i) => i.parse::<usize>().ok().and_then(|i| at.get(i)),
+            None => at.get(step),
+        };
+        match next {
+            Some(v) => at = v,
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Drops granular-marking selectors that scrubbing left pointing at
+/// nothing, and markings left with none.
+fn prune_selectors(o: &mut Value) {
+    let Some(mut markings) = o
+        .get("granular_markings")
+        .and_then(Value::as_array)
+        .cloned()
+    else {
+        return;
+    };
+    for g in &mut markings {
+        if let Some(Value::Array(sel)) = g.get_mut("selectors") {
+            let snapshot = o.clone();
+            sel.retain(|s| s.as_str().is_some_and(|s| resolves(&snapshot, s)));
+        }
+    }
+    markings.retain(|g| {
+        g.get("selectors")
+            .and_then(Value::as_array)
+            .is_some_and(|s| !s.is_empty())
+    });
+    if let Some(m) = o.as_object_mut() {
+        if markings.is_empty() {
+            m.remove("granular_markings");
+        } else {
+            m.insert("granular_markings".into(), Value::Array(markings));
+        }
+    }
+}
+
+/// Runs the switched-on stages over a submission's objects. `creator` is
+/// the identity the released objects are attributed to.
+pub fn conceal(objects: &[Value], profile: &Profile, creator: &str, stages: &Stages) -> Concealed {
+    let mut result = if stages.identity {
+        let r = identity::remove_identity(objects);
+        Concealed {
+            objects: r.objects,
+            id_map: r.id_map,
+            dropped: r.dropped,
+            ..Concealed::default()
+        }
+    } else {
+        Concealed {
+            objects: objects.to_vec(),
+            id_map: objects
+                .iter()
+                .filter_map(|o| o.get("id").and_then(Value::as_str))
+                .map(|id| (id.to_owned(), id.to_owned()))
+                .collect(),
+            ..Concealed::default()
+        }
+    };
+    if stages.scrub {
+        let mut found = (BTreeMap::new(), Vec::new());
+        for o in &mut result.objects {
+            let before = found.1.len();
+            scrub_value(o, "", "$", profile, &mut found);
+            let id = o
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            for (path, why) in found.1.drain(before..).collect::<Vec<_>>() {
+                result.doubts.push(Doubt {
+                    object: id.clone(),
+                    path,
+                    why,
+                });
+            }
+        }
+        result.redactions = found.0;
+        // Scrubbed observables get the ids of what they now say.
+        let mut map: HashMap<String, String> = result.id_map.iter().cloned().collect();
+        identity::deterministic_sco_ids(&mut result.objects, &mut map);
+        for (orig, released) in &mut result.id_map {
+            if let Some(new) = map.get(orig.as_str()) {
+                released.clone_from(new);
+            }
+        }
+    }
+    for o in &mut result.objects {
+        prune_selectors(o);
+    }
+    // Two of the reporter's observables redacted to the same placeholder are one object now.
+    let mut seen = std::collections::HashSet::new();
+    result.objects.retain(|o| {
+        seen.insert(
+            o.get("id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+        )
+    });
+    if stages.reattribute {
+        for o in &mut result.objects {
+            attribution::reattribute(o, creator, stages.granularity_seconds);
+        }
+    }
+    result
+}
