@@ -12,8 +12,8 @@
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use kyoyu_store::{
     Added, ApiRoot, AuditDraft, AuditEntry, Change, Collection, DirectoryRows, Micros, NewVersion,
-    Page, Query, Result, Status, Store, StoreError, StoredVersion, TokenRecord, VersionSelect,
-    decode_list, encode_list, tlp_code, tlp_from_code,
+    Page, Query, Result, Status, Store, StoreError, StoredVersion, Submission, TokenRecord,
+    VersionSelect, decode_list, encode_list, tlp_code, tlp_from_code,
 };
 use kyoyu_trust::audit::GENESIS;
 use kyoyu_trust::{MemberRole, Membership};
@@ -26,6 +26,7 @@ use tokio_postgres::{NoTls, Transaction};
 const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("../migrations/0001_initial.sql")),
     (2, include_str!("../migrations/0002_trust.sql")),
+    (3, include_str!("../migrations/0003_submissions.sql")),
 ];
 
 /// The advisory lock every audit append holds for the rest of its
@@ -121,6 +122,24 @@ impl PostgresStore {
 
     async fn client(&self) -> Result<deadpool_postgres::Object> {
         self.pool.get().await.map_err(err)
+    }
+
+    /// The submission whose `column` (a fixed name, never input) is `value`.
+    async fn submission_where(
+        &self,
+        column: &'static str,
+        value: &str,
+    ) -> Result<Option<Submission>> {
+        let c = self.client().await?;
+        let row = c
+            .query_opt(
+                &format!("SELECT doc FROM submissions WHERE {column} = $1"),
+                &[&value],
+            )
+            .await
+            .map_err(err)?;
+        row.map(|r| serde_json::from_str(r.get::<_, &str>(0)).map_err(err))
+            .transpose()
     }
 
     /// Refreshes planner statistics once a fifth of the table (at least 10,000 rows) is new.
@@ -767,6 +786,68 @@ impl Store for PostgresStore {
         let tx = c.transaction().await.map_err(err)?;
         append_audit_tx(&tx, &drafts, now).await?;
         tx.commit().await.map_err(err)
+    }
+
+    async fn put_submission(&self, sub: Submission) -> Result<()> {
+        let doc = to_json(&sub)?;
+        let c = self.client().await?;
+        c.execute(
+            "INSERT INTO submissions (id, state, community, receipt_hash, doc) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (id) DO UPDATE SET state = excluded.state, community = excluded.community,
+                receipt_hash = excluded.receipt_hash, doc = excluded.doc",
+            &[&sub.id, &sub.state, &sub.community, &sub.receipt_hash, &doc],
+        )
+        .await
+        .map_err(err)?;
+        Ok(())
+    }
+
+    async fn claim_submission(&self, id: &str, from: &str, to: &str) -> Result<bool> {
+        // The row lock makes a second claimant wait for the first to commit;
+        // it then re-reads the row, sees the new state and claims nothing.
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(err)?;
+        let Some(row) = tx
+            .query_opt(
+                "SELECT doc FROM submissions WHERE id = $1 AND state = $2 FOR UPDATE",
+                &[&id, &from],
+            )
+            .await
+            .map_err(err)?
+        else {
+            return Ok(false);
+        };
+        let mut sub: Submission = serde_json::from_str(row.get::<_, &str>(0)).map_err(err)?;
+        to.clone_into(&mut sub.state);
+        tx.execute(
+            "UPDATE submissions SET state = $2, doc = $3 WHERE id = $1",
+            &[&id, &to, &to_json(&sub)?],
+        )
+        .await
+        .map_err(err)?;
+        tx.commit().await.map_err(err)?;
+        Ok(true)
+    }
+
+    async fn submission(&self, id: &str) -> Result<Option<Submission>> {
+        self.submission_where("id", id).await
+    }
+
+    async fn submission_by_receipt(&self, receipt_hash: &str) -> Result<Option<Submission>> {
+        self.submission_where("receipt_hash", receipt_hash).await
+    }
+
+    async fn submissions(&self, state: Option<&str>) -> Result<Vec<Submission>> {
+        let c = self.client().await?;
+        c.query(
+            "SELECT doc FROM submissions WHERE $1::text IS NULL OR state = $1 ORDER BY created",
+            &[&state],
+        )
+        .await
+        .map_err(err)?
+        .iter()
+        .map(|r| serde_json::from_str(r.get::<_, &str>(0)).map_err(err))
+        .collect()
     }
 
     async fn audit_entries(&self, after: i64, limit: usize) -> Result<Vec<AuditEntry>> {

@@ -12,8 +12,8 @@
 
 use kyoyu_stix::tlp::Tlp;
 use kyoyu_store::{
-    Added, ApiRoot, AuditDraft, Change, Collection, NewVersion, Query, Store, TokenRecord,
-    VersionSelect,
+    Added, ApiRoot, AuditDraft, Change, Collection, NewVersion, Query, Store, Submission,
+    TokenRecord, VersionSelect,
 };
 use kyoyu_store_postgres::PostgresStore;
 use kyoyu_trust::audit::{GENESIS, verify};
@@ -113,6 +113,28 @@ fn version(id: &str, key: i64, tlp: Option<Tlp>, recipients: &[&str]) -> NewVers
     }
 }
 
+fn submission(id: &str, state: &str, receipt_hash: &str) -> Submission {
+    Submission {
+        id: id.into(),
+        community: "national".into(),
+        state: state.into(),
+        tlp: Some("amber".into()),
+        urgent: false,
+        received: Some(1_700_000_000_000_000),
+        released: None,
+        objects: vec![json!({ "type": "indicator", "id": format!("indicator--{id}") })],
+        doubts: vec![json!({ "path": "description", "why": "a name" })],
+        redactions: json!({ "email": 1 }),
+        receipt_hash: receipt_hash.into(),
+        id_map: vec![("indicator--orig".into(), format!("indicator--{id}"))],
+        sealed: None,
+        contributor: "tag".into(),
+        sector: Some("energy".into()),
+        category: "phishing".into(),
+        note: None,
+    }
+}
+
 async fn expect_refused(client: &Client, sql: &str) {
     let e = client
         .batch_execute(sql)
@@ -196,7 +218,7 @@ async fn upgrades_a_version_1_database() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(versions, [1, 2]);
+    assert_eq!(versions, [1, 2, 3]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -215,7 +237,7 @@ async fn trust_model_versions_and_audit() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(versions, [1, 2]);
+    assert_eq!(versions, [1, 2, 3]);
 
     store
         .put_api_root(ApiRoot {
@@ -511,4 +533,162 @@ async fn trust_model_versions_and_audit() {
     expect_refused(&c, "DELETE FROM audit").await;
     expect_refused(&c, "TRUNCATE audit").await;
     assert_eq!(store.audit_entries(0, 10_000).await.unwrap(), entries);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn submissions_after_an_upgrade_from_version_2() {
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    // A database as schema version 2 left it.
+    let c = raw(&url).await;
+    c.batch_execute(include_str!("../migrations/0001_initial.sql"))
+        .await
+        .unwrap();
+    c.batch_execute(include_str!("../migrations/0002_trust.sql"))
+        .await
+        .unwrap();
+    c.batch_execute(
+        "CREATE TABLE schema_version (version INTEGER NOT NULL);
+         INSERT INTO schema_version (version) VALUES (1), (2);",
+    )
+    .await
+    .unwrap();
+    let store = PostgresStore::connect(&url).await.unwrap();
+    let versions: Vec<i32> = c
+        .query("SELECT version FROM schema_version ORDER BY version", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(versions, [1, 2, 3]);
+
+    // Put, read by id and by receipt hash; unknown ones are absent.
+    let (a, b) = (
+        submission("sub-b", "review", "rh-b"),
+        submission("sub-a", "held", "rh-a"),
+    );
+    store.put_submission(a.clone()).await.unwrap();
+    store.put_submission(b.clone()).await.unwrap();
+    assert_eq!(store.submission("sub-b").await.unwrap(), Some(a.clone()));
+    assert_eq!(
+        store.submission_by_receipt("rh-a").await.unwrap(),
+        Some(b.clone())
+    );
+    assert_eq!(store.submission("nope").await.unwrap(), None);
+    assert_eq!(store.submission_by_receipt("nope").await.unwrap(), None);
+
+    // Listed oldest first (not by id), all or by state.
+    assert_eq!(
+        store.submissions(None).await.unwrap(),
+        vec![a.clone(), b.clone()]
+    );
+    assert_eq!(
+        store.submissions(Some("review")).await.unwrap(),
+        vec![a.clone()]
+    );
+    assert_eq!(
+        store.submissions(Some("held")).await.unwrap(),
+        vec![b.clone()]
+    );
+    assert!(
+        store
+            .submissions(Some("released"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // A put replaces by id and keeps the submission's place.
+    let mut noted = a.clone();
+    noted.note = Some("checked".into());
+    store.put_submission(noted.clone()).await.unwrap();
+    assert_eq!(
+        store.submissions(None).await.unwrap(),
+        vec![noted.clone(), b.clone()]
+    );
+    // Receipt hashes are unique.
+    assert!(
+        store
+            .put_submission(submission("sub-c", "review", "rh-a"))
+            .await
+            .is_err()
+    );
+
+    // A claim succeeds once, moving the column and the document.
+    assert!(
+        store
+            .claim_submission("sub-b", "review", "releasing")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .claim_submission("sub-b", "review", "releasing")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .claim_submission("nope", "review", "releasing")
+            .await
+            .unwrap()
+    );
+    let claimed = store.submission("sub-b").await.unwrap().unwrap();
+    assert_eq!(claimed.state, "releasing");
+    assert_eq!(
+        claimed,
+        Submission {
+            state: "releasing".into(),
+            ..noted.clone()
+        }
+    );
+    let (column, doc): (String, String) = c
+        .query_one("SELECT state, doc FROM submissions WHERE id = 'sub-b'", &[])
+        .await
+        .map(|r| (r.get(0), r.get(1)))
+        .unwrap();
+    assert_eq!(column, "releasing");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&doc).unwrap()["state"],
+        "releasing"
+    );
+    assert!(store.submissions(Some("review")).await.unwrap().is_empty());
+    assert_eq!(
+        store.submissions(Some("releasing")).await.unwrap(),
+        vec![claimed]
+    );
+
+    // Two hub processes claiming the same submissions at once: each is
+    // claimed exactly once.
+    let other = PostgresStore::connect(&url).await.unwrap();
+    for i in 0..20 {
+        let id = format!("race-{i}");
+        store
+            .put_submission(submission(&id, "held", &format!("rh-race-{i}")))
+            .await
+            .unwrap();
+        let claims: Vec<_> = [store.clone(), other.clone()]
+            .into_iter()
+            .map(|s| {
+                let id = id.clone();
+                tokio::spawn(
+                    async move { s.claim_submission(&id, "held", "releasing").await.unwrap() },
+                )
+            })
+            .collect();
+        let mut won = 0;
+        for claim in claims {
+            if claim.await.unwrap() {
+                won += 1;
+            }
+        }
+        assert_eq!(won, 1, "{id} claimed {won} times");
+        assert_eq!(
+            other.submission(&id).await.unwrap().unwrap().state,
+            "releasing"
+        );
+    }
+    assert_eq!(store.submissions(Some("held")).await.unwrap(), vec![b]);
 }

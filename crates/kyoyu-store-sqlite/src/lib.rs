@@ -7,8 +7,8 @@
 
 use kyoyu_store::{
     Added, ApiRoot, AuditDraft, AuditEntry, Change, Collection, DirectoryRows, Micros, NewVersion,
-    Page, Query, Result, Status, Store, StoreError, StoredVersion, TokenRecord, VersionSelect,
-    decode_list, encode_list, tlp_code, tlp_from_code,
+    Page, Query, Result, Status, Store, StoreError, StoredVersion, Submission, TokenRecord,
+    VersionSelect, decode_list, encode_list, tlp_code, tlp_from_code,
 };
 use kyoyu_trust::audit::GENESIS;
 use kyoyu_trust::{MemberRole, Membership};
@@ -19,6 +19,7 @@ use std::sync::{Arc, Mutex};
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_initial.sql")),
     (2, include_str!("../migrations/0002_trust.sql")),
+    (3, include_str!("../migrations/0003_submissions.sql")),
 ];
 
 /// Readers kept open; WAL lets them run beside the writer.
@@ -77,6 +78,27 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 }
 
 impl SqliteStore {
+    async fn submission_where(
+        &self,
+        column: &'static str,
+        value: &str,
+    ) -> Result<Option<Submission>> {
+        let value = value.to_owned();
+        self.read(move |c| {
+            let doc: Option<String> = c
+                .query_row(
+                    &format!("SELECT doc FROM submissions WHERE {column} = ?1"),
+                    [value],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(err)?;
+            doc.map(|d| serde_json::from_str(&d).map_err(err))
+                .transpose()
+        })
+        .await
+    }
+
     /// Opens (creating and migrating if needed) the database file.
     pub fn open(path: &Path) -> Result<Self> {
         let mut writer = open_connection(path)?;
@@ -692,6 +714,75 @@ impl Store for SqliteStore {
             let tx = c.transaction().map_err(err)?;
             append_audit_tx(&tx, &drafts, now)?;
             tx.commit().map_err(err)
+        })
+        .await
+    }
+
+    async fn put_submission(&self, sub: Submission) -> Result<()> {
+        let doc = to_json(&sub)?;
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO submissions (id, state, community, receipt_hash, doc) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (id) DO UPDATE SET state = excluded.state, community = excluded.community,
+                    receipt_hash = excluded.receipt_hash, doc = excluded.doc",
+                params![sub.id, sub.state, sub.community, sub.receipt_hash, doc],
+            )
+            .map_err(err)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn claim_submission(&self, id: &str, from: &str, to: &str) -> Result<bool> {
+        let (id, from, to) = (id.to_owned(), from.to_owned(), to.to_owned());
+        self.write(move |c| {
+            let tx = c.transaction().map_err(err)?;
+            let doc: Option<String> = tx
+                .query_row(
+                    "SELECT doc FROM submissions WHERE id = ?1 AND state = ?2",
+                    params![id, from],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(err)?;
+            let Some(doc) = doc else { return Ok(false) };
+            let mut sub: Submission = serde_json::from_str(&doc).map_err(err)?;
+            sub.state.clone_from(&to);
+            tx.execute(
+                "UPDATE submissions SET state = ?2, doc = ?3 WHERE id = ?1",
+                params![id, to, to_json(&sub)?],
+            )
+            .map_err(err)?;
+            tx.commit().map_err(err)?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn submission(&self, id: &str) -> Result<Option<Submission>> {
+        self.submission_where("id", id).await
+    }
+
+    async fn submission_by_receipt(&self, receipt_hash: &str) -> Result<Option<Submission>> {
+        self.submission_where("receipt_hash", receipt_hash).await
+    }
+
+    async fn submissions(&self, state: Option<&str>) -> Result<Vec<Submission>> {
+        let state = state.map(str::to_owned);
+        self.read(move |c| {
+            let mut st = c
+                .prepare_cached(
+                    "SELECT doc FROM submissions WHERE ?1 IS NULL OR state = ?1 ORDER BY rowid",
+                )
+                .map_err(err)?;
+            let rows = st
+                .query_map([state], |r| r.get::<_, String>(0))
+                .map_err(err)?;
+            rows.map(|d| {
+                d.map_err(err)
+                    .and_then(|d| serde_json::from_str(&d).map_err(err))
+            })
+            .collect()
         })
         .await
     }

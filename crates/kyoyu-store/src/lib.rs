@@ -242,6 +242,50 @@ pub enum Change {
     RevokeToken(String),
 }
 
+/// A concealed submission as stored. Nothing in it names the submitting
+/// organization: the provenance is sealed to the escrow key (or absent),
+/// the receipt is kept as a keyed hash, and `contributor` is a keyed tag
+/// whose key is not in the database (it lets statistics count distinct
+/// contributors without knowing them).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Submission {
+    /// Random id, shown to reviewers.
+    pub id: String,
+    /// The community it is for.
+    pub community: String,
+    /// `review`, `held`, `releasing`, `released`, `rejected` or `withdrawn`.
+    pub state: String,
+    /// The requested TLP level (`clear` … `amber+strict`), if any.
+    pub tlp: Option<String>,
+    /// Released at once, without batching.
+    pub urgent: bool,
+    /// When it arrived (micros); cleared once released.
+    pub received: Option<Micros>,
+    /// When it was released (micros, the batch's time).
+    pub released: Option<Micros>,
+    /// The concealed objects to release.
+    pub objects: Vec<serde_json::Value>,
+    /// What a reviewer must decide on.
+    pub doubts: Vec<serde_json::Value>,
+    /// How many of each redaction were made.
+    pub redactions: serde_json::Value,
+    /// Keyed hash of the receipt.
+    pub receipt_hash: String,
+    /// Original id → released id, each original keyed with the receipt
+    /// (opaque without it).
+    pub id_map: Vec<(String, String)>,
+    /// The provenance sealed to the escrow key, if one is configured.
+    pub sealed: Option<String>,
+    /// Keyed contributor tag, for k-anonymous counts.
+    pub contributor: String,
+    /// The contributor's sector (coarse, for statistics).
+    pub sector: Option<String>,
+    /// The category (from the incident form, or the main object type).
+    pub category: String,
+    /// Why a reviewer rejected it.
+    pub note: Option<String>,
+}
+
 /// How a TLP level is kept in an integer column, the same in every backend.
 pub fn tlp_code(t: Option<Tlp>) -> Option<i16> {
     t.map(|t| match t {
@@ -350,6 +394,28 @@ pub trait Store: Clone + Send + Sync + 'static {
         drafts: Vec<AuditDraft>,
         now: Micros,
     ) -> impl Future<Output = Result<()>> + Send;
+    /// Saves a submission (insert or replace).
+    fn put_submission(&self, s: Submission) -> impl Future<Output = Result<()>> + Send;
+    /// Moves a submission from one state to another if it is still in the
+    /// first: the claim that keeps two processes from releasing it twice.
+    fn claim_submission(
+        &self,
+        id: &str,
+        from: &str,
+        to: &str,
+    ) -> impl Future<Output = Result<bool>> + Send;
+    /// One submission.
+    fn submission(&self, id: &str) -> impl Future<Output = Result<Option<Submission>>> + Send;
+    /// The submission a receipt hash belongs to.
+    fn submission_by_receipt(
+        &self,
+        receipt_hash: &str,
+    ) -> impl Future<Output = Result<Option<Submission>>> + Send;
+    /// Submissions in a state (all states when `None`), oldest first.
+    fn submissions(
+        &self,
+        state: Option<&str>,
+    ) -> impl Future<Output = Result<Vec<Submission>>> + Send;
     /// Audit entries after position `after`, oldest first, at most `limit`.
     fn audit_entries(
         &self,

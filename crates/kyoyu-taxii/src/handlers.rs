@@ -67,6 +67,7 @@ pub fn router<S: Store>(hub: Arc<Hub<S>>) -> Router {
     Router::new()
         .merge(taxii_routes)
         .merge(crate::rest::routes())
+        .merge(crate::submit::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
@@ -205,11 +206,33 @@ async fn api_root<S: Store>(
     Ok(taxii(StatusCode::OK, body.to_string()))
 }
 
+/// Whether a collection only receives concealed submissions.
+fn is_submit(c: &Collection) -> bool {
+    c.alias
+        .as_deref()
+        .is_some_and(|a| a.starts_with(crate::submit::SUBMIT_PREFIX))
+}
+
+/// A community's write-only collection for concealed submissions (not
+/// stored: it exists for every community's collection).
+fn submit_collection(c: &Collection) -> Collection {
+    let community = c.alias.clone().unwrap_or_default();
+    Collection {
+        id: format!("{}{community}", crate::submit::SUBMIT_PREFIX),
+        api_root: c.api_root.clone(),
+        title: format!("Concealed submissions to {}", c.title),
+        description: Some(format!(
+            "Objects posted here are released to '{community}' without naming your organization (see docs/concealment.md); the status carries your receipt as x_kyoyu_receipt"
+        )),
+        alias: Some(format!("{}{community}", crate::submit::SUBMIT_PREFIX)),
+    }
+}
+
 fn collection_json(c: &Collection, view: &View) -> Value {
     let mut body = json!({
         "id": c.id,
         "title": c.title,
-        "can_read": view.can_read(),
+        "can_read": view.can_read() && !is_submit(c),
         "can_write": view.can_write(),
         "media_types": [STIX_MEDIA_TYPE],
     });
@@ -230,16 +253,19 @@ async fn collections<S: Store>(
     Path(root): Path<String>,
 ) -> Answer {
     find_root(&hub, &root).await?;
-    let visible: Vec<Value> = hub
-        .catalog()
-        .collections
-        .iter()
-        .filter(|c| c.api_root == root)
-        .filter_map(|c| {
-            let view = who.view_of(c);
-            (view.can_read() || view.can_write()).then(|| collection_json(c, &view))
-        })
-        .collect();
+    let catalog = hub.catalog();
+    let mut visible: Vec<Value> = Vec::new();
+    let mut submit: Vec<Value> = Vec::new();
+    for c in catalog.collections.iter().filter(|c| c.api_root == root) {
+        let view = who.view_of(c);
+        if view.can_read() || view.can_write() {
+            visible.push(collection_json(c, &view));
+        }
+        if view.can_write() {
+            submit.push(collection_json(&submit_collection(c), &view));
+        }
+    }
+    visible.extend(submit);
     let body = if visible.is_empty() {
         json!({})
     } else {
@@ -257,11 +283,23 @@ async fn visible_collection<S: Store>(
     id: &str,
 ) -> Result<(Collection, View), TaxiiError> {
     find_root(hub, root).await?;
+    let wanted = id.strip_prefix(crate::submit::SUBMIT_PREFIX);
     hub.catalog()
         .collections
         .iter()
         .find(|c| c.api_root == root && (c.id == id || c.alias.as_deref() == Some(id)))
         .cloned()
+        .or_else(|| {
+            let community = wanted?;
+            hub.catalog()
+                .collections
+                .iter()
+                .find(|c| {
+                    c.api_root == root
+                        && (c.alias.as_deref() == Some(community) || c.id == community)
+                })
+                .map(submit_collection)
+        })
         .map(|c| {
             let view = who.view_of(&c);
             (c, view)
@@ -301,6 +339,16 @@ async fn readable_collection<S: Store>(
 }
 
 fn must_read(view: &View, c: &Collection) -> Result<(), TaxiiError> {
+    if is_submit(c) {
+        return Err(TaxiiError::new(
+            ErrorKind::Forbidden,
+            format!(
+                "collection '{}' only receives concealed submissions; read the community's own collection '{}'",
+                c.id,
+                crate::community_of(c)
+            ),
+        ));
+    }
     if view.can_read() {
         Ok(())
     } else {
@@ -769,6 +817,84 @@ struct Envelope<'a> {
     /// Recipient organizations for every object that names none itself.
     #[serde(default, rename = "x_kyoyu_recipients")]
     recipients: Vec<String>,
+    /// Concealed submissions: the TLP level to release at.
+    #[serde(default, rename = "x_kyoyu_tlp")]
+    tlp: Option<String>,
+    /// Concealed submissions: waive batching.
+    #[serde(default, rename = "x_kyoyu_urgent")]
+    urgent: bool,
+}
+
+/// A concealed submission over TAXII: the status is `pending` until the
+/// release, lists the ids the objects will have, and carries the receipt
+/// (`x_kyoyu_receipt`). It is not stored: a stored status would tie the
+/// submitter's token to the submission.
+async fn submit_envelope<S: Store>(
+    hub: &Hub<S>,
+    who: &Caller,
+    c: &Collection,
+    objects: &[&RawValue],
+    tlp: &Option<String>,
+    urgent: bool,
+) -> Answer {
+    let parsed = objects
+        .iter()
+        .map(|r| serde_json::from_str::<Value>(r.get()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| {
+            TaxiiError::new(ErrorKind::BadRequest, format!("an object is not JSON: {e}"))
+        })?;
+    let request_timestamp = now_micros();
+    let req = crate::submit::SubmitRequest {
+        community: crate::community_of(c).to_owned(),
+        objects: parsed,
+        tlp: tlp.clone(),
+        urgent,
+        ..Default::default()
+    };
+    let out = hub.submit(who, req).await?;
+    let submission = out.submission.clone();
+    let released = out.state == "released";
+    let details: Vec<StatusDetail> = hub
+        .store
+        .submission(&submission)
+        .await?
+        .map(|s| s.objects)
+        .unwrap_or_default()
+        .iter()
+        .map(|o| StatusDetail {
+            id: o
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            version: o.get("modified").and_then(Value::as_str).map(str::to_owned),
+            message: None,
+        })
+        .collect();
+    // Counts are of what will be published: concealment drops the reporter's identities.
+    let status = Status {
+        id: submission,
+        api_root: c.api_root.clone(),
+        status: if released { "complete" } else { "pending" }.into(),
+        request_timestamp,
+        total_count: details.len() as u64,
+        successes: if released {
+            details.clone()
+        } else {
+            Vec::new()
+        },
+        failures: Vec::new(),
+        pendings: if released { Vec::new() } else { details },
+        owner: String::new(),
+    };
+    let mut body = status_json(&status);
+    if let Some(m) = body.as_object_mut() {
+        m.insert("x_kyoyu_receipt".into(), json!(out.receipt));
+        m.insert("x_kyoyu_state".into(), json!(out.state));
+        m.insert("x_kyoyu_dropped".into(), json!(out.dropped));
+    }
+    Ok(taxii(StatusCode::ACCEPTED, body.to_string()))
 }
 
 fn media_type_is_taxii(headers: &HeaderMap) -> bool {
@@ -804,11 +930,6 @@ fn admit(
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
-    let version = ["modified", "created"]
-        .iter()
-        .find_map(|k| value.get(*k).and_then(Value::as_str))
-        .unwrap_or_default()
-        .to_owned();
     let report = validate_object(&value, &Options::default());
     if !report.valid {
         let first = report
@@ -822,47 +943,52 @@ fn admit(
         } else {
             first
         };
+        let version = value
+            .get("modified")
+            .or_else(|| value.get("created"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         return Err(StatusDetail {
             id,
-            version: (!version.is_empty()).then_some(version),
+            version,
             message: Some(message),
         });
     }
-    let (tlp, recipients) = marking_of(&value, recipients);
-    if let Some(unknown) = recipients.iter().find(|r| dir.org(r).is_none()) {
+    let version = new_version(&value, raw.get().to_owned(), recipients);
+    if let Some(unknown) = version.recipients.iter().find(|r| dir.org(r).is_none()) {
         return Err(StatusDetail {
             id,
-            version: (!version.is_empty()).then_some(version),
+            version: (!version.version.is_empty()).then(|| version.version.clone()),
             message: Some(format!(
                 "{RECIPIENTS_PROPERTY} names '{unknown}', which is not an organization of this hub; use organization ids (GET /api/orgs)"
             )),
         });
     }
-    let version_key = if version.is_empty() {
-        0
-    } else {
-        kyoyu_stix::Timestamp::parse(&version)
-            .map(|t| micros(&t))
-            .unwrap_or(0)
-    };
-    Ok(NewVersion {
-        object_type: value
-            .get("type")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned(),
-        spec_version: value
-            .get("spec_version")
-            .and_then(Value::as_str)
-            .unwrap_or("2.1")
-            .to_owned(),
-        id,
+    Ok(version)
+}
+
+/// The stored form of a valid object: its version fields and what the
+/// policy needs (strictest TLP, recipients: its own, else `recipients`).
+pub(crate) fn new_version(value: &Value, json: String, recipients: &[String]) -> NewVersion {
+    let text = |k: &str| value.get(k).and_then(Value::as_str);
+    let version = text("modified")
+        .or_else(|| text("created"))
+        .unwrap_or_default()
+        .to_owned();
+    let version_key = kyoyu_stix::Timestamp::parse(&version)
+        .map(|t| micros(&t))
+        .unwrap_or(0);
+    let (tlp, recipients) = marking_of(value, recipients);
+    NewVersion {
+        object_type: text("type").unwrap_or_default().to_owned(),
+        spec_version: text("spec_version").unwrap_or("2.1").to_owned(),
+        id: text("id").unwrap_or_default().to_owned(),
         version,
         version_key,
-        json: raw.get().to_owned(),
+        json,
         tlp,
         recipients,
-    })
+    }
 }
 
 async fn add_objects<S: Store>(
@@ -911,6 +1037,9 @@ async fn add_objects<S: Store>(
             "the envelope has no 'objects' list: send {\"objects\": [...]}",
         )
     })?;
+    if is_submit(&c) {
+        return submit_envelope(&hub, &who, &c, &objects, &envelope.tlp, envelope.urgent).await;
+    }
     let request_timestamp = now_micros();
     let mut admitted = Vec::with_capacity(objects.len());
     let mut failures = Vec::new();

@@ -18,6 +18,7 @@ mod metrics;
 mod openapi;
 pub mod query;
 mod rest;
+mod submit;
 
 use error::{ErrorKind, TaxiiError};
 use keys::Key;
@@ -30,6 +31,7 @@ use std::time::Duration;
 
 pub use handlers::{router, with_trailing_slash};
 pub use metrics::Metrics;
+pub use submit::ConcealConfig;
 
 /// Hub settings the transport needs.
 #[derive(Debug, Clone)]
@@ -50,6 +52,8 @@ pub struct HubConfig {
     pub limits: guard::Limits,
     /// Sectors, ministries and standing communities (the shipped data files unless given).
     pub seeds: Option<Seeds>,
+    /// Source-concealed sharing: one switch per stage.
+    pub conceal: ConcealConfig,
 }
 
 impl Default for HubConfig {
@@ -63,6 +67,7 @@ impl Default for HubConfig {
             max_page: 10_000,
             limits: guard::Limits::default(),
             seeds: None,
+            conceal: ConcealConfig::default(),
         }
     }
 }
@@ -104,9 +109,10 @@ impl Caller {
         View::of(&self.directory, &self.principal, community)
     }
 
-    /// The caller's view of a collection (through the community that owns it).
+    /// The caller's view of a collection (through the community that owns
+    /// it; a `submit-` collection belongs to its community too).
     pub fn view_of(&self, c: &Collection) -> View {
-        self.view(c.alias.as_deref().unwrap_or_default())
+        self.view(community_of(c))
     }
 
     /// An audit draft of something this caller did.
@@ -152,6 +158,12 @@ fn now_micros() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+}
+
+/// The community a collection belongs to.
+pub(crate) fn community_of(c: &Collection) -> &str {
+    let alias = c.alias.as_deref().unwrap_or_default();
+    alias.strip_prefix(submit::SUBMIT_PREFIX).unwrap_or(alias)
 }
 
 /// The collection of a community (its alias is the community id).
@@ -234,6 +246,7 @@ impl<S: Store> Hub<S> {
         hub.reload_directory().await?;
         tokio::spawn(audit_sink(hub.store.clone(), receiver, audit_pending));
         tokio::spawn(refresh_directory(Arc::downgrade(&hub)));
+        tokio::spawn(release_batches(Arc::downgrade(&hub)));
         Ok(hub)
     }
 
@@ -462,6 +475,17 @@ async fn audit_sink<S: Store>(
             }
         }
         pending.fetch_sub(batch.len() as u64, Ordering::AcqRel);
+    }
+}
+
+/// Releases due batches of concealed submissions, every second.
+async fn release_batches<S: Store>(hub: Weak<Hub<S>>) {
+    loop {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let Some(hub) = hub.upgrade() else { return };
+        if let Err(e) = hub.release_due().await {
+            tracing::warn!(error = %e.description, "cannot release concealed submissions");
+        }
     }
 }
 

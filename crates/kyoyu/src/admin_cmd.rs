@@ -25,11 +25,24 @@ pub(crate) struct Remote {
 }
 
 /// What went wrong: the message and the exit status.
-struct Failure(String, u8);
+pub(crate) struct Failure(String, u8);
+
+impl Failure {
+    /// Prints the message; returns the exit status.
+    pub(crate) fn report(self) -> u8 {
+        eprintln!("kyoyu: {}", self.0);
+        self.1
+    }
+}
 
 impl Remote {
     /// Calls the API; a non-2xx answer becomes a failure naming the hub's reason.
-    fn call(&self, method: &str, path: &str, body: Option<&Value>) -> Result<Value, Failure> {
+    pub(crate) fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, Failure> {
         let token = self.token.as_deref().ok_or_else(|| {
             Failure(
                 "give a token with --token or KYOYU_TOKEN (the admin token is in the hub's data directory)".into(),
@@ -67,13 +80,7 @@ impl Remote {
 
 /// Runs a command body, printing failures; returns the exit status.
 fn finish(result: Result<(), Failure>) -> u8 {
-    match result {
-        Ok(()) => 0,
-        Err(Failure(msg, code)) => {
-            eprintln!("kyoyu: {msg}");
-            code
-        }
-    }
+    result.map_or_else(Failure::report, |()| 0)
 }
 
 fn print_json(v: &Value) {

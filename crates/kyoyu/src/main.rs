@@ -5,6 +5,7 @@
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod admin_cmd;
+mod conceal_cmd;
 mod pattern_cmd;
 mod serve_cmd;
 mod validate_cmd;
@@ -73,6 +74,32 @@ enum Command {
         #[command(subcommand)]
         cmd: admin_cmd::AuditCommand,
     },
+    /// Share with a community without revealing your organization; prints the receipt.
+    Submit(conceal_cmd::SubmitArgs),
+    /// The review queue of concealed submissions.
+    Review {
+        #[command(flatten)]
+        remote: admin_cmd::Remote,
+        #[command(subcommand)]
+        cmd: conceal_cmd::ReviewCommand,
+    },
+    /// What a receipt lets its holder do: status, withdraw.
+    Receipt {
+        #[command(flatten)]
+        remote: admin_cmd::Remote,
+        #[command(subcommand)]
+        cmd: conceal_cmd::ReceiptCommand,
+    },
+    /// The escrow key of sealed provenance (run offline by the officers).
+    #[command(subcommand)]
+    Escrow(conceal_cmd::EscrowCommand),
+    /// Reveal the source of a concealed submission with m of n escrow shares.
+    Provenance {
+        #[command(flatten)]
+        remote: admin_cmd::Remote,
+        #[command(subcommand)]
+        cmd: conceal_cmd::ProvenanceCommand,
+    },
 }
 
 /// Exit status 2: the input could not be read or the command was misused.
@@ -96,6 +123,11 @@ fn main() -> ExitCode {
         Command::Supplier { remote, cmd } => admin_cmd::supplier(&remote, &cmd),
         Command::Token { remote, cmd } => admin_cmd::token(&remote, &cmd),
         Command::Audit { remote, cmd } => admin_cmd::audit(&remote, &cmd),
+        Command::Submit(args) => conceal_cmd::submit(&args),
+        Command::Review { remote, cmd } => conceal_cmd::review(&remote, &cmd),
+        Command::Receipt { remote, cmd } => conceal_cmd::receipt(&remote, &cmd),
+        Command::Escrow(cmd) => conceal_cmd::escrow(&cmd),
+        Command::Provenance { remote, cmd } => conceal_cmd::provenance(&remote, &cmd),
     };
     ExitCode::from(code)
 }

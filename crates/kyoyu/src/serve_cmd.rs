@@ -36,6 +36,33 @@ pub(crate) struct Args {
     /// (default: the files shipped with kyoyu).
     #[arg(long, env = "KYOYU_RULES")]
     rules: Option<PathBuf>,
+    /// Escrow public key (`kyoyu escrow init` prints it) that concealed
+    /// submissions' provenance is sealed to; without one it is not kept at all.
+    #[arg(long, env = "KYOYU_ESCROW_KEY")]
+    escrow_key: Option<String>,
+    /// Concealed submissions wait at most this many seconds for their release batch (default 3600).
+    #[arg(long, env = "KYOYU_RELEASE_WINDOW")]
+    release_window: Option<u64>,
+    /// ... or until this many are waiting for the same community (default 5).
+    #[arg(long, env = "KYOYU_RELEASE_K")]
+    release_k: Option<usize>,
+}
+
+/// The `[conceal]` table: a switch per stage of concealed sharing.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConcealFile {
+    identity: Option<bool>,
+    scrub: Option<bool>,
+    reattribute: Option<bool>,
+    granularity_seconds: Option<i64>,
+    review: Option<bool>,
+    batching: Option<bool>,
+    release_window: Option<u64>,
+    release_k: Option<usize>,
+    escrow_key: Option<String>,
+    k_anonymity: Option<usize>,
+    ceptoar_creator: Option<bool>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -49,6 +76,8 @@ struct FileConfig {
     title: Option<String>,
     rate_limit: Option<f64>,
     rules: Option<PathBuf>,
+    #[serde(default)]
+    conceal: ConcealFile,
 }
 
 fn load_file(path: Option<&Path>) -> Result<FileConfig, String> {
@@ -74,7 +103,7 @@ fn init_logging(format: &str) {
 }
 
 /// Writes the admin token file readable by its owner only.
-fn write_secret(path: &Path, secret: &str) -> std::io::Result<()> {
+pub(crate) fn write_secret(path: &Path, secret: &str) -> std::io::Result<()> {
     use std::io::Write;
     #[cfg(unix)]
     {
@@ -95,6 +124,56 @@ fn write_secret(path: &Path, secret: &str) -> std::io::Result<()> {
             .open(path)?;
         f.write_all(secret.as_bytes())
     }
+}
+
+/// Applies the concealment settings (flag > variable > `[conceal]` > default).
+fn conceal_settings(
+    c: &mut kyoyu_taxii::ConcealConfig,
+    args: &Args,
+    file: &ConcealFile,
+    data: &Path,
+) -> Result<(), String> {
+    let s = &mut c.stages;
+    s.identity = file.identity.unwrap_or(s.identity);
+    s.scrub = file.scrub.unwrap_or(s.scrub);
+    s.reattribute = file.reattribute.unwrap_or(s.reattribute);
+    s.granularity_seconds = file
+        .granularity_seconds
+        .unwrap_or(s.granularity_seconds)
+        .max(1);
+    c.review = file.review.unwrap_or(c.review);
+    c.k = file.k_anonymity.unwrap_or(c.k).max(1);
+    c.ceptoar_creator = file.ceptoar_creator.unwrap_or(c.ceptoar_creator);
+    if file.batching == Some(false) {
+        c.batching = None;
+    } else if let Some(b) = &mut c.batching {
+        if let Some(w) = args.release_window.or(file.release_window) {
+            b.window = i64::try_from(w)
+                .unwrap_or(i64::MAX / 2_000_000)
+                .saturating_mul(1_000_000);
+        }
+        if let Some(k) = args.release_k.or(file.release_k) {
+            b.k = k.max(1);
+        }
+    }
+    if let Some(key) = args.escrow_key.clone().or(file.escrow_key.clone()) {
+        c.escrow = Some(kyoyu_conceal::seal::EscrowPublic::from_text(&key).ok_or(
+            "--escrow-key must be the `kyoyu-escrow-public:…` line that `kyoyu escrow init` printed",
+        )?);
+    }
+    // Contributor tags are keyed outside the database: a stolen database cannot test them.
+    std::fs::create_dir_all(data).map_err(|e| format!("{}: {e}", data.display()))?;
+    let key_file = data.join("tag-key");
+    if !key_file.exists() {
+        let mut key = [0u8; 32];
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut key);
+        let text: String = key.iter().map(|b| format!("{b:02x}")).collect();
+        write_secret(&key_file, &text).map_err(|e| format!("{}: {e}", key_file.display()))?;
+    }
+    let text =
+        std::fs::read_to_string(&key_file).map_err(|e| format!("{}: {e}", key_file.display()))?;
+    c.tag_key = text.trim().as_bytes().to_vec();
+    Ok(())
 }
 
 pub(crate) fn run(args: &Args) -> u8 {
@@ -159,6 +238,10 @@ pub(crate) fn run(args: &Args) -> u8 {
                 return crate::EXIT_USAGE;
             }
         }
+    }
+    if let Err(e) = conceal_settings(&mut config.conceal, args, &file.conceal, &data) {
+        eprintln!("kyoyu: bad configuration: {e}");
+        return crate::EXIT_USAGE;
     }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,

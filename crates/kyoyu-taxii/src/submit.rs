@@ -1,0 +1,972 @@
+//! Source-concealed submissions: the hub side of `kyoyu-conceal`.
+//!
+//! A member submits STIX content (or a short incident form) for a
+//! community; the hub conceals it, keeps it for review or for the next
+//! release batch, and publishes it in the community's collection as the
+//! hub's (or a CEPTOAR's) content. What the hub stores names nobody: the
+//! provenance is sealed to an escrow key, the receipt is a keyed hash, the
+//! audit entries of the submission have no actor. See docs/concealment.md.
+
+use crate::auth::Auth;
+use crate::error::{ErrorKind, TaxiiError};
+use crate::handlers::{access_of, new_version};
+use crate::{Caller, HUB_ORG, Hub, now_micros};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use hmac::{Hmac, Mac};
+use kyoyu_conceal::release::Batching;
+use kyoyu_conceal::scrub::Profile;
+use kyoyu_conceal::seal::EscrowPublic;
+use kyoyu_conceal::{Stages, conceal};
+use kyoyu_stix::tlp::Tlp;
+use kyoyu_store::{AuditDraft, Store, Submission};
+use kyoyu_trust::policy::may_manage_community;
+use kyoyu_trust::{MemberRole, OrgKind, Role};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use sha2::Sha256;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+type HubState<S> = State<Arc<Hub<S>>>;
+type Answer = Result<Response, TaxiiError>;
+
+/// The `[conceal]` settings: one switch per stage.
+#[derive(Debug, Clone)]
+pub struct ConcealConfig {
+    /// Stages 1–3 and the timestamp granularity.
+    pub stages: Stages,
+    /// Stage 5: doubtful submissions wait for a reviewer.
+    pub review: bool,
+    /// Stage 4: release in batches (`None`: at once).
+    pub batching: Option<Batching>,
+    /// Stage 6: the escrow key provenance is sealed to (`None`: not kept at all).
+    pub escrow: Option<EscrowPublic>,
+    /// Stage 9: the least number of distinct contributors behind a published count.
+    pub k: usize,
+    /// Stage 3: released content is the community CEPTOAR's where it has one.
+    pub ceptoar_creator: bool,
+    /// The key of contributor tags; kept outside the database (the data directory).
+    pub tag_key: Vec<u8>,
+}
+
+impl Default for ConcealConfig {
+    fn default() -> Self {
+        let mut key = vec![0u8; 32];
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut key);
+        Self {
+            stages: Stages::default(),
+            review: true,
+            batching: Some(Batching::default()),
+            escrow: None,
+            k: 3,
+            ceptoar_creator: false,
+            tag_key: key,
+        }
+    }
+}
+
+/// The prefix of a community's write-only TAXII collection for concealed submissions.
+pub(crate) const SUBMIT_PREFIX: &str = "submit-";
+
+fn keyed_hex(key: &[u8], data: &str) -> String {
+    match <Hmac<Sha256> as Mac>::new_from_slice(key) {
+        Ok(mut mac) => {
+            mac.update(data.as_bytes());
+            mac.finalize()
+                .into_bytes()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        }
+        Err(_) => String::new(),
+    }
+}
+
+fn bad(why: impl Into<String>) -> TaxiiError {
+    TaxiiError::new(ErrorKind::BadRequest, why)
+}
+
+fn ok_json(status: StatusCode, body: &Value) -> Response {
+    let mut r = (status, body.to_string()).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r
+}
+
+/// An audit draft with no actor: concealed work must not name who asked.
+fn anonymous(action: &str, target: &str, detail: Value) -> AuditDraft {
+    AuditDraft {
+        actor_org: String::new(),
+        actor_token: String::new(),
+        action: action.to_owned(),
+        target: target.to_owned(),
+        detail,
+    }
+}
+
+/// What a submitter sends.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SubmitRequest {
+    /// The community it is for.
+    pub(crate) community: String,
+    /// STIX objects (or a bundle's `objects`).
+    #[serde(default)]
+    pub(crate) objects: Vec<Value>,
+    /// Or a short incident form.
+    pub(crate) form: Option<IncidentForm>,
+    /// `clear`, `green`, `amber` or `amber+strict`.
+    pub(crate) tlp: Option<String>,
+    /// Waive batching (an urgent warning).
+    #[serde(default)]
+    pub(crate) urgent: bool,
+    /// With consent: these organizations also receive the attributed original.
+    #[serde(default)]
+    pub(crate) attribute_to: Vec<String>,
+}
+
+/// The short incident form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct IncidentForm {
+    title: String,
+    #[serde(default)]
+    description: String,
+    /// e.g. ransomware, phishing, ddos, intrusion, malware, other.
+    #[serde(default)]
+    category: Option<String>,
+    /// Observed values: IPv4/IPv6 addresses, domains, URLs, e-mail addresses, SHA-256 hashes.
+    #[serde(default)]
+    indicators: Vec<String>,
+}
+
+/// What the submitter gets back.
+#[derive(Debug, Clone, serde::Serialize)]
+pub(crate) struct Submitted {
+    /// The capability to follow, update or withdraw the submission.
+    pub(crate) receipt: String,
+    /// Its id (what reviewers see).
+    pub(crate) submission: String,
+    /// `review`, `held` or `released`.
+    pub(crate) state: String,
+    /// How many of each redaction were made.
+    pub(crate) redactions: Value,
+    /// How many doubts wait for a reviewer.
+    pub(crate) doubts: usize,
+    /// Objects dropped whole (identities, markings).
+    pub(crate) dropped: usize,
+}
+
+/// The STIX pattern for an observed value, guessed from its shape.
+fn pattern_for(value: &str) -> Option<String> {
+    let v = value.trim();
+    let quoted = v.replace('\\', "\\\\").replace('\'', "\\'");
+    let p = if v.parse::<std::net::Ipv4Addr>().is_ok() {
+        format!("[ipv4-addr:value = '{quoted}']")
+    } else if v.parse::<std::net::Ipv6Addr>().is_ok() {
+        format!("[ipv6-addr:value = '{quoted}']")
+    } else if v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()) {
+        format!("[file:hashes.'SHA-256' = '{}']", v.to_ascii_lowercase())
+    } else if v.contains("://") {
+        format!("[url:value = '{quoted}']")
+    } else if v.contains('@') {
+        format!("[email-addr:value = '{quoted}']")
+    } else if v.contains('.') && !v.contains(char::is_whitespace) {
+        format!("[domain-name:value = '{quoted}']")
+    } else {
+        return None;
+    };
+    Some(p)
+}
+
+impl IncidentForm {
+    /// The form as STIX: an incident, an indicator per value, and the links.
+    fn to_stix(&self) -> Result<Vec<Value>, TaxiiError> {
+        if self.title.trim().is_empty() {
+            return Err(bad("the incident form needs a title"));
+        }
+        let now = kyoyu_stix::Timestamp::from_unix(now_micros() / 1_000_000, 0, 3).to_string();
+        let incident = format!("incident--{}", uuid::Uuid::new_v4());
+        let mut out = vec![json!({
+            "type": "incident", "spec_version": "2.1", "id": incident, "created": now, "modified": now,
+            "name": self.title, "description": self.description,
+        })];
+        for value in &self.indicators {
+            let pattern = pattern_for(value).ok_or_else(|| {
+                bad(format!(
+                    "indicator '{value}' is not an address, domain, URL, e-mail address or SHA-256 hash"
+                ))
+            })?;
+            let id = format!("indicator--{}", uuid::Uuid::new_v4());
+            out.push(json!({
+                "type": "indicator", "spec_version": "2.1", "id": id, "created": now, "modified": now,
+                "name": format!("Observed in: {}", self.title), "pattern_type": "stix",
+                "pattern": pattern, "valid_from": now, "indicator_types": ["malicious-activity"],
+            }));
+            out.push(json!({
+                "type": "relationship", "spec_version": "2.1", "id": format!("relationship--{}", uuid::Uuid::new_v4()),
+                "created": now, "modified": now, "relationship_type": "indicates",
+                "source_ref": id, "target_ref": incident,
+            }));
+        }
+        Ok(out)
+    }
+}
+
+/// Validates every object; the first problems, said plainly, else nothing.
+fn check_objects(objects: &[Value]) -> Result<(), TaxiiError> {
+    let mut problems = Vec::new();
+    for o in objects {
+        let report = kyoyu_validate::validate_object(o, &kyoyu_validate::Options::default());
+        if let Some(first) = report.errors().next() {
+            problems.push(format!(
+                "{}: {first}",
+                o.get("id").and_then(Value::as_str).unwrap_or("(no id)")
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(bad(format!(
+            "{} object(s) are not valid STIX 2.1; fix them and submit again: {}",
+            problems.len(),
+            problems.into_iter().take(5).collect::<Vec<_>>().join("; ")
+        )))
+    }
+}
+
+impl<S: Store> Hub<S> {
+    /// The STIX identity released content is attributed to in `community`.
+    async fn creator(&self, community: &str) -> Result<String, TaxiiError> {
+        if self.config.conceal.ceptoar_creator {
+            let dir = self.directory();
+            let ceptoar = dir.members(community).find(|(o, r)| {
+                *r == MemberRole::CommunityAdmin
+                    && dir.org(o).is_some_and(|o| o.kind == OrgKind::Ceptoar)
+            });
+            if let Some((org, _)) = ceptoar {
+                return Ok(org_identity(org));
+            }
+        }
+        let identity = self
+            .store
+            .setting(crate::HUB_IDENTITY)
+            .await?
+            .unwrap_or_default();
+        Ok(serde_json::from_str::<Value>(&identity)
+            .ok()
+            .and_then(|v| v.get("id").and_then(Value::as_str).map(str::to_owned))
+            .unwrap_or_default())
+    }
+
+    /// Receives a concealed submission; answers with the receipt.
+    pub(crate) async fn submit(
+        &self,
+        who: &Caller,
+        req: SubmitRequest,
+    ) -> Result<Submitted, TaxiiError> {
+        let cfg = &self.config.conceal;
+        let view = who.view(&req.community);
+        if !view.can_write() {
+            return Err(TaxiiError::new(
+                ErrorKind::Forbidden,
+                format!(
+                    "this token may not submit to community '{}' (read-only token, or its organization is not a member)",
+                    req.community
+                ),
+            ));
+        }
+        let dir = self.directory();
+        let org = dir.org(&who.principal.org).cloned().ok_or_else(|| {
+            TaxiiError::new(
+                ErrorKind::Forbidden,
+                "the token's organization is not registered",
+            )
+        })?;
+        let tlp = match req.tlp.as_deref() {
+            None => None,
+            Some(t) => match Tlp::parse(t) {
+                Some(Tlp::Red) | None => {
+                    return Err(bad(format!(
+                        "tlp '{t}' cannot be used for concealed sharing: use clear, green, amber or amber+strict"
+                    )));
+                }
+                Some(l) => Some(l),
+            },
+        };
+        for r in &req.attribute_to {
+            if dir.org(r).is_none() {
+                return Err(bad(format!(
+                    "attribute_to names '{r}', which is not an organization of this hub"
+                )));
+            }
+        }
+        let objects = match (&req.form, req.objects.is_empty()) {
+            (Some(form), true) => form.to_stix()?,
+            (None, false) => req.objects.clone(),
+            (Some(_), false) => return Err(bad("send either objects or a form, not both")),
+            (None, true) => {
+                return Err(bad(
+                    "nothing to submit: send STIX objects or an incident form",
+                ));
+            }
+        };
+        check_objects(&objects)?;
+        let creator = self.creator(&req.community).await?;
+        let mut concealed = conceal(&objects, &Profile::of(&org), &creator, &cfg.stages);
+        if let Some(level) = tlp {
+            for o in &mut concealed.objects {
+                if o.get("type").and_then(Value::as_str) != Some("marking-definition")
+                    && let Some(m) = o.as_object_mut()
+                {
+                    m.insert("object_marking_refs".into(), json!([level.marking_id()]));
+                }
+            }
+        }
+        check_objects(&concealed.objects).map_err(|e| {
+            TaxiiError::new(
+                ErrorKind::Unprocessable,
+                format!(
+                    "after concealment the content no longer validates; nothing was kept ({})",
+                    e.description
+                ),
+            )
+        })?;
+        if concealed.objects.is_empty() {
+            return Err(TaxiiError::new(
+                ErrorKind::Unprocessable,
+                "nothing is left after concealment (only identities and markings were sent); nothing was kept",
+            ));
+        }
+        let receipt = kyoyu_conceal::receipt::new_receipt();
+        let now = now_micros();
+        let id = uuid::Uuid::new_v4().to_string();
+        let sealed = cfg.escrow.and_then(|pk| {
+            let provenance = json!({"org": org.id, "submission": id, "received": now});
+            kyoyu_conceal::seal::seal(pk, provenance.to_string().as_bytes())
+        });
+        let category = req
+            .form
+            .as_ref()
+            .and_then(|f| f.category.clone())
+            .or_else(|| {
+                concealed.objects.iter().find_map(|o| {
+                    let t = o.get("type").and_then(Value::as_str)?;
+                    matches!(
+                        t,
+                        "incident" | "malware" | "attack-pattern" | "campaign" | "indicator"
+                    )
+                    .then(|| t.to_owned())
+                })
+            })
+            .unwrap_or_else(|| "other".into());
+        let doubts: Vec<Value> = concealed.doubts.iter().map(|d| json!(d)).collect();
+        let state = if cfg.review && !doubts.is_empty() {
+            "review"
+        } else {
+            "held"
+        };
+        let sub = Submission {
+            id: id.clone(),
+            community: req.community.clone(),
+            state: state.into(),
+            tlp: tlp.map(|t| t.name().to_owned()),
+            urgent: req.urgent,
+            received: Some(now),
+            released: None,
+            objects: concealed.objects,
+            doubts,
+            redactions: json!(concealed.redactions),
+            receipt_hash: self.token_key.hash_hex(&receipt),
+            id_map: concealed
+                .id_map
+                .iter()
+                .map(|(orig, new)| (keyed_hex(receipt.as_bytes(), orig), new.clone()))
+                .collect(),
+            sealed,
+            contributor: keyed_hex(&cfg.tag_key, &org.id),
+            sector: org.sectors.first().cloned(),
+            category,
+            note: None,
+        };
+        self.store.put_submission(sub.clone()).await?;
+        self.store
+            .append_audit(
+                vec![anonymous(
+                    "submission.receive",
+                    &id,
+                    json!({"community": req.community, "state": state}),
+                )],
+                now,
+            )
+            .await?;
+        if !req.attribute_to.is_empty() {
+            self.attributed_copy(who, &req.community, &objects, &req.attribute_to)
+                .await?;
+        }
+        if state == "held" && (req.urgent || cfg.batching.is_none()) {
+            self.release(&req.community, vec![sub.clone()]).await?;
+        }
+        let state = self
+            .store
+            .submission(&id)
+            .await?
+            .map_or(sub.state, |s| s.state);
+        Ok(Submitted {
+            receipt,
+            submission: id,
+            state,
+            redactions: json!(concealed.redactions),
+            doubts: sub.doubts.len(),
+            dropped: concealed.dropped,
+        })
+    }
+
+    /// With the submitter's consent, the original goes to named recipients
+    /// only (TLP:RED to them), attributed, like any other content it posts.
+    async fn attributed_copy(
+        &self,
+        who: &Caller,
+        community: &str,
+        objects: &[Value],
+        to: &[String],
+    ) -> Result<(), TaxiiError> {
+        let Some(col) = self
+            .catalog()
+            .collections
+            .iter()
+            .find(|c| c.alias.as_deref() == Some(community))
+            .cloned()
+        else {
+            return Err(bad(format!("community '{community}' has no collection")));
+        };
+        let versions: Vec<_> = objects
+            .iter()
+            .map(|o| {
+                let mut o = o.clone();
+                if let Some(m) = o.as_object_mut() {
+                    m.insert("object_marking_refs".into(), json!([Tlp::Red.marking_id()]));
+                    m.insert(kyoyu_trust::policy::RECIPIENTS_PROPERTY.into(), json!(to));
+                }
+                let text = o.to_string();
+                new_version(&o, text, &[])
+            })
+            .collect();
+        let audit = who.audit(
+            "submission.attributed-copy",
+            &col.id,
+            json!({"recipients": to, "objects": versions.len()}),
+        );
+        self.store
+            .add_versions(&col.id, versions, now_micros(), &who.principal.org, audit)
+            .await?;
+        Ok(())
+    }
+
+    /// Publishes a batch of held submissions for one community, shuffled,
+    /// as the hub's content. Safe to repeat: each submission is claimed
+    /// first, and re-adding the same versions changes nothing.
+    pub(crate) async fn release(
+        &self,
+        community: &str,
+        batch: Vec<Submission>,
+    ) -> Result<(), TaxiiError> {
+        let Some(col) = self
+            .catalog()
+            .collections
+            .iter()
+            .find(|c| c.alias.as_deref() == Some(community))
+            .cloned()
+        else {
+            return Ok(());
+        };
+        let mut claimed = Vec::new();
+        for s in batch {
+            if s.state == "releasing"
+                || self
+                    .store
+                    .claim_submission(&s.id, "held", "releasing")
+                    .await?
+            {
+                claimed.push(s);
+            }
+        }
+        if claimed.is_empty() {
+            return Ok(());
+        }
+        let mut versions: Vec<_> = claimed
+            .iter()
+            .flat_map(|s| s.objects.iter())
+            .map(|o| new_version(o, o.to_string(), &[]))
+            .collect();
+        kyoyu_conceal::release::shuffle(&mut versions);
+        let now = now_micros();
+        let audit = AuditDraft {
+            actor_org: HUB_ORG.into(),
+            actor_token: "release".into(),
+            action: "submissions.release".into(),
+            target: col.id.clone(),
+            detail: json!({"community": community, "submissions": claimed.len(), "objects": versions.len()}),
+        };
+        self.store
+            .add_versions(&col.id, versions, now, HUB_ORG, audit)
+            .await?;
+        for mut s in claimed {
+            s.state = "released".into();
+            s.released = Some(now);
+            s.received = None;
+            self.store.put_submission(s).await?;
+        }
+        Ok(())
+    }
+
+    /// Releases whatever batches are due (called every second).
+    pub(crate) async fn release_due(&self) -> Result<(), TaxiiError> {
+        let now = now_micros();
+        let mut by_community: BTreeMap<String, Vec<Submission>> = BTreeMap::new();
+        for s in self.store.submissions(Some("held")).await? {
+            by_community.entry(s.community.clone()).or_default().push(s);
+        }
+        // Interrupted releases finish (adding again is harmless).
+        for s in self.store.submissions(Some("releasing")).await? {
+            let community = s.community.clone();
+            self.release(&community, vec![s]).await?;
+        }
+        for (community, held) in by_community {
+            let since: Vec<i64> = held.iter().filter_map(|s| s.received).collect();
+            let due = match self.config.conceal.batching {
+                Some(b) => b.due(&since, now) || held.iter().any(|s| s.urgent),
+                None => true,
+            };
+            if due {
+                self.release(&community, held).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn by_receipt(&self, receipt: &str) -> Result<Submission, TaxiiError> {
+        let not_found = || TaxiiError::new(ErrorKind::NotFound, "no submission has this receipt");
+        if !kyoyu_conceal::receipt::looks_like_receipt(receipt) {
+            return Err(not_found());
+        }
+        self.store
+            .submission_by_receipt(&self.token_key.hash_hex(receipt))
+            .await?
+            .ok_or_else(not_found)
+    }
+}
+
+/// The deterministic STIX identity id of an organization.
+pub(crate) fn org_identity(org: &str) -> String {
+    let ns = uuid::Uuid::from_u128(0x6b79_6f79_7500_4000_8000_6f72_6700_0000);
+    format!("identity--{}", uuid::Uuid::new_v5(&ns, org.as_bytes()))
+}
+
+pub(crate) fn routes<S: Store>() -> Router<Arc<Hub<S>>> {
+    Router::new()
+        .route("/api/submissions", post(submit))
+        .route("/api/submissions/stats", get(stats))
+        .route("/api/submissions/{id}/sealed", get(sealed))
+        .route("/api/reviews", get(reviews))
+        .route("/api/reviews/{id}/approve", post(approve))
+        .route("/api/reviews/{id}/reject", post(reject))
+        .route("/api/receipts/status", post(receipt_status))
+        .route("/api/receipts/withdraw", post(receipt_withdraw))
+}
+
+fn parse<T: serde::de::DeserializeOwned>(bytes: &Bytes, shape: &str) -> Result<T, TaxiiError> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| bad(format!("the body must be JSON of the form {shape}: {e}")))
+}
+
+async fn submit<S: Store>(Auth(who): Auth, State(hub): HubState<S>, bytes: Bytes) -> Answer {
+    let req: SubmitRequest = parse(
+        &bytes,
+        r#"{"community", "objects": [STIX objects] | "form": {"title", "description", "category", "indicators": [values]}, "tlp"?, "urgent"?, "attribute_to"?: [org ids]}"#,
+    )?;
+    let out = hub.submit(&who, req).await?;
+    Ok(ok_json(StatusCode::ACCEPTED, &json!(out)))
+}
+
+/// Who may review a community's submissions: its admins, national-centre
+/// officers and hub admins.
+fn may_review(who: &Caller, community: &str) -> bool {
+    matches!(
+        who.principal.role,
+        Role::NationalCentreOfficer | Role::HubAdmin
+    ) || may_manage_community(&who.directory, &who.principal, community)
+}
+
+#[derive(Deserialize)]
+struct ReviewQuery {
+    community: Option<String>,
+}
+
+async fn reviews<S: Store>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Query(q): Query<ReviewQuery>,
+) -> Answer {
+    let list: Vec<Value> = hub
+        .store
+        .submissions(Some("review"))
+        .await?
+        .into_iter()
+        .filter(|s| q.community.as_ref().is_none_or(|c| *c == s.community))
+        .filter(|s| may_review(&who, &s.community))
+        .map(|s| json!({"submission": s.id, "community": s.community, "doubts": s.doubts, "objects": s.objects}))
+        .collect();
+    Ok(ok_json(StatusCode::OK, &json!({ "reviews": list })))
+}
+
+async fn reviewable<S: Store>(
+    hub: &Hub<S>,
+    who: &Caller,
+    id: &str,
+) -> Result<Submission, TaxiiError> {
+    let s = hub
+        .store
+        .submission(id)
+        .await?
+        .filter(|s| s.state == "review")
+        .ok_or_else(|| {
+            TaxiiError::new(
+                ErrorKind::NotFound,
+                format!("no submission '{id}' is waiting for review"),
+            )
+        })?;
+    if !may_review(who, &s.community) {
+        return Err(TaxiiError::new(
+            ErrorKind::Forbidden,
+            format!(
+                "only the admins of '{}' and national-centre officers review its submissions",
+                s.community
+            ),
+        ));
+    }
+    Ok(s)
+}
+
+async fn approve<S: Store>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Path(id): Path<String>,
+) -> Answer {
+    let mut s = reviewable(&hub, &who, &id).await?;
+    s.state = "held".into();
+    s.doubts.clear();
+    hub.store.put_submission(s.clone()).await?;
+    hub.store
+        .append_audit(
+            vec![who.audit("submission.approve", &id, json!({"community": s.community}))],
+            now_micros(),
+        )
+        .await?;
+    if s.urgent || hub.config.conceal.batching.is_none() {
+        let community = s.community.clone();
+        hub.release(&community, vec![s]).await?;
+    }
+    Ok(ok_json(
+        StatusCode::OK,
+        &json!({"submission": id, "state": "approved"}),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RejectRequest {
+    reason: String,
+}
+
+async fn reject<S: Store>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Answer {
+    let req: RejectRequest = parse(&bytes, r#"{"reason": "why"}"#)?;
+    let mut s = reviewable(&hub, &who, &id).await?;
+    s.state = "rejected".into();
+    s.note = Some(req.reason.clone());
+    s.objects.clear();
+    hub.store.put_submission(s.clone()).await?;
+    hub.store
+        .append_audit(
+            vec![who.audit(
+                "submission.reject",
+                &id,
+                json!({"community": s.community, "reason": req.reason}),
+            )],
+            now_micros(),
+        )
+        .await?;
+    Ok(ok_json(
+        StatusCode::OK,
+        &json!({"submission": id, "state": "rejected"}),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReceiptRequest {
+    receipt: String,
+}
+
+/// What a receipt holder may see: the state, the released ids, and the
+/// sightings and feedback (notes, opinions) on them it may read.
+async fn receipt_status<S: Store>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    bytes: Bytes,
+) -> Answer {
+    let req: ReceiptRequest = parse(&bytes, r#"{"receipt": "kyoyu_receipt_…"}"#)?;
+    let s = hub.by_receipt(&req.receipt).await?;
+    let released: Vec<String> = s
+        .objects
+        .iter()
+        .filter_map(|o| o.get("id").and_then(Value::as_str).map(str::to_owned))
+        .collect();
+    let mut sightings = Vec::new();
+    let mut feedback = Vec::new();
+    if s.state == "released"
+        && let Some(col) = hub
+            .catalog()
+            .collections
+            .iter()
+            .find(|c| c.alias.as_deref() == Some(s.community.as_str()))
+            .cloned()
+    {
+        let view = who.view_of(&col);
+        let page = hub
+            .store
+            .query(kyoyu_store::Query {
+                collection: col.id.clone(),
+                types: vec!["sighting".into(), "note".into(), "opinion".into()],
+                versions: kyoyu_store::VersionSelect {
+                    last: true,
+                    ..Default::default()
+                },
+                limit: 10_000,
+                with_json: true,
+                ..Default::default()
+            })
+            .await?;
+        for v in page.items.iter().filter(|v| view.may_read(&access_of(v))) {
+            let Ok(o) = serde_json::from_str::<Value>(&v.json) else {
+                continue;
+            };
+            let refs: Vec<&str> = ["sighting_of_ref"]
+                .iter()
+                .filter_map(|k| o.get(*k).and_then(Value::as_str))
+                .chain(
+                    o.get("object_refs")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str),
+                )
+                .collect();
+            if refs.iter().any(|r| released.iter().any(|x| x == r)) {
+                if v.object_type == "sighting" {
+                    sightings.push(o);
+                } else {
+                    feedback.push(o);
+                }
+            }
+        }
+    }
+    Ok(ok_json(
+        StatusCode::OK,
+        &json!({
+            "submission": s.id, "community": s.community, "state": s.state,
+            "released": s.released.map(crate::query::format_micros),
+            "objects": released, "doubts": s.doubts.len(), "note": s.note,
+            "sightings": sightings, "feedback": feedback,
+        }),
+    ))
+}
+
+/// Withdraws a submission: released objects leave the collection (TAXII
+/// DELETE semantics), and it no longer counts in statistics.
+async fn receipt_withdraw<S: Store>(
+    Auth(_): Auth,
+    State(hub): HubState<S>,
+    bytes: Bytes,
+) -> Answer {
+    let req: ReceiptRequest = parse(&bytes, r#"{"receipt": "kyoyu_receipt_…"}"#)?;
+    let mut s = hub.by_receipt(&req.receipt).await?;
+    if s.state == "withdrawn" {
+        return Ok(ok_json(
+            StatusCode::OK,
+            &json!({"submission": s.id, "state": "withdrawn"}),
+        ));
+    }
+    if s.state == "released"
+        && let Some(col) = hub
+            .catalog()
+            .collections
+            .iter()
+            .find(|c| c.alias.as_deref() == Some(s.community.as_str()))
+            .cloned()
+    {
+        for o in &s.objects {
+            let Some(id) = o.get("id").and_then(Value::as_str) else {
+                continue;
+            };
+            let audit = anonymous(
+                "submission.withdraw",
+                &col.id,
+                json!({"submission": s.id, "object": id}),
+            );
+            hub.store
+                .delete_object(
+                    &col.id,
+                    id,
+                    kyoyu_store::VersionSelect {
+                        all: true,
+                        ..Default::default()
+                    },
+                    Vec::new(),
+                    audit,
+                )
+                .await?;
+        }
+    }
+    s.state = "withdrawn".into();
+    s.objects.clear();
+    s.id_map.clear();
+    hub.store.put_submission(s.clone()).await?;
+    hub.store
+        .append_audit(
+            vec![anonymous(
+                "submission.withdrawn",
+                &s.id,
+                json!({"community": s.community}),
+            )],
+            now_micros(),
+        )
+        .await?;
+    Ok(ok_json(
+        StatusCode::OK,
+        &json!({"submission": s.id, "state": "withdrawn"}),
+    ))
+}
+
+#[derive(Deserialize)]
+struct StatsQuery {
+    by: Option<String>,
+}
+
+/// Counts of released concealed submissions by sector, week or category,
+/// each backed by at least k distinct organizations.
+async fn stats<S: Store>(
+    Auth(_): Auth,
+    State(hub): HubState<S>,
+    Query(q): Query<StatsQuery>,
+) -> Answer {
+    let by = q.by.unwrap_or_else(|| "sector".into());
+    let mut rows = Vec::new();
+    for s in hub.store.submissions(Some("released")).await? {
+        let key = match by.as_str() {
+            "sector" => s.sector.clone().unwrap_or_else(|| "none".into()),
+            "category" => s.category.clone(),
+            "week" => s.released.map_or_else(|| "unknown".into(), iso_week),
+            other => return Err(bad(format!("by='{other}': use sector, week or category"))),
+        };
+        rows.push((key, s.contributor.clone()));
+    }
+    let k = hub.config.conceal.k;
+    Ok(ok_json(
+        StatusCode::OK,
+        &json!({"by": by, "k": k, "figures": kyoyu_conceal::kanon::publish(&rows, k)}),
+    ))
+}
+
+/// The ISO week of a time, as `2026-W48`.
+fn iso_week(micros: i64) -> String {
+    let days = micros.div_euclid(86_400_000_000);
+    // 1970-01-01 was a Thursday; ISO weeks are those of their Thursday.
+    let thursday = days - (days + 3).rem_euclid(7) + 3;
+    let t = kyoyu_stix::Timestamp::from_unix(thursday * 86_400, 0, 0).to_string();
+    let year: i64 = t.get(..4).and_then(|y| y.parse().ok()).unwrap_or(1970);
+    let jan1 = kyoyu_stix::Timestamp::parse(&format!("{year}-01-01T00:00:00Z"))
+        .map(|t| t.unix_seconds() / 86_400)
+        .unwrap_or(0);
+    format!("{year}-W{:02}", (thursday - jan1) / 7 + 1)
+}
+
+/// The sealed provenance, for officers revealing a source with their
+/// escrow shares; every such read is audited.
+async fn sealed<S: Store>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Path(id): Path<String>,
+) -> Answer {
+    if !matches!(
+        who.principal.role,
+        Role::NationalCentreOfficer | Role::HubAdmin
+    ) {
+        return Err(TaxiiError::new(
+            ErrorKind::Forbidden,
+            "only national-centre officers and hub admins may fetch sealed provenance",
+        ));
+    }
+    let s = hub.store.submission(&id).await?.ok_or_else(|| {
+        TaxiiError::new(
+            ErrorKind::NotFound,
+            format!("there is no submission '{id}'"),
+        )
+    })?;
+    let sealed = s.sealed.ok_or_else(|| {
+        TaxiiError::new(
+            ErrorKind::NotFound,
+            format!("submission '{id}' has no sealed provenance (no escrow key was configured when it arrived)"),
+        )
+    })?;
+    hub.store
+        .append_audit(
+            vec![who.audit("provenance.reveal", &id, json!({"community": s.community}))],
+            now_micros(),
+        )
+        .await?;
+    Ok(ok_json(
+        StatusCode::OK,
+        &json!({"submission": id, "sealed": sealed}),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weeks() {
+        // 2026-11-25 is a Wednesday of ISO week 48; 2021-01-01 belongs to 2020-W53.
+        let t = |s: &str| kyoyu_stix::Timestamp::parse(s).unwrap().unix_seconds() * 1_000_000;
+        assert_eq!(iso_week(t("2026-11-25T12:00:00Z")), "2026-W48");
+        assert_eq!(iso_week(t("2021-01-01T00:00:00Z")), "2020-W53");
+        assert_eq!(iso_week(t("2024-12-30T00:00:00Z")), "2025-W01");
+    }
+
+    #[test]
+    fn form_patterns() {
+        assert_eq!(
+            pattern_for("203.0.113.5").unwrap(),
+            "[ipv4-addr:value = '203.0.113.5']"
+        );
+        assert_eq!(
+            pattern_for("evil.example").unwrap(),
+            "[domain-name:value = 'evil.example']"
+        );
+        assert!(pattern_for("hello world").is_none());
+    }
+}

@@ -1,0 +1,307 @@
+//! Concealed sharing from the command line: `kyoyu submit`, `review`,
+//! `receipt`, and the escrow officers' `escrow init` / `provenance reveal`
+//! (which run offline with the shares; the hub never sees them).
+
+// `Value[key]` answers Null for a missing key or a non-object: it cannot panic.
+#![allow(clippy::indexing_slicing)]
+
+use crate::admin_cmd::Remote;
+use kyoyu_conceal::seal::{EscrowSecret, Share, combine, open, split};
+use serde_json::{Value, json};
+
+/// `kyoyu submit FILE --conceal --to COMMUNITY`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct SubmitArgs {
+    #[command(flatten)]
+    remote: Remote,
+    /// A bundle, an array or an envelope of STIX objects; or an incident form
+    /// (`{"title", "description", "category", "indicators": [...]}`); `-` for standard input.
+    file: String,
+    /// Conceal the source (the only way submissions are made today; required so that scripts say so).
+    #[arg(long)]
+    conceal: bool,
+    /// The community to share with, e.g. sector-electricity.
+    #[arg(long)]
+    to: String,
+    /// clear, green, amber or amber+strict.
+    #[arg(long)]
+    tlp: Option<String>,
+    /// Release at once, without waiting for a batch (an urgent warning).
+    #[arg(long)]
+    urgent: bool,
+    /// With consent: this organization also receives the attributed original (repeat).
+    #[arg(long = "attribute-to")]
+    attribute_to: Vec<String>,
+    /// Print the hub's whole answer as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub(crate) fn submit(args: &SubmitArgs) -> u8 {
+    if !args.conceal {
+        eprintln!(
+            "kyoyu: add --conceal: submissions through `kyoyu submit` are concealed (post attributed content over TAXII)"
+        );
+        return crate::EXIT_USAGE;
+    }
+    let text = match crate::read_input(&args.file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("kyoyu: {e}");
+            return crate::EXIT_USAGE;
+        }
+    };
+    let doc = match crate::parse_json(&args.file, &text) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("kyoyu: {e}");
+            return crate::EXIT_USAGE;
+        }
+    };
+    let mut body = json!({
+        "community": args.to, "urgent": args.urgent, "attribute_to": args.attribute_to,
+    });
+    if let Some(t) = &args.tlp {
+        body["tlp"] = json!(t);
+    }
+    if doc.get("title").is_some() && doc.get("type").is_none() {
+        body["form"] = doc;
+    } else {
+        body["objects"] = match &doc {
+            Value::Array(a) => json!(a),
+            Value::Object(o) if o.contains_key("objects") => o["objects"].clone(),
+            other => json!([other]),
+        };
+    }
+    match args.remote.call("POST", "/api/submissions", Some(&body)) {
+        Ok(answer) => {
+            if args.json {
+                println!("{answer}");
+            } else {
+                println!("{}", answer["receipt"].as_str().unwrap_or_default());
+                eprintln!(
+                    "kyoyu: submission {} is {} (keep the receipt: it is the only link to it)",
+                    answer["submission"].as_str().unwrap_or_default(),
+                    answer["state"].as_str().unwrap_or_default()
+                );
+            }
+            0
+        }
+        Err(f) => f.report(),
+    }
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum ReviewCommand {
+    /// Submissions waiting for a reviewer (scrubbed versions only).
+    List {
+        /// Only this community's.
+        #[arg(long)]
+        community: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve a submission for release.
+    Approve {
+        /// Submission id.
+        submission: String,
+    },
+    /// Reject a submission.
+    Reject {
+        /// Submission id.
+        submission: String,
+        /// Why (the submitter sees it through its receipt).
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+pub(crate) fn review(remote: &Remote, cmd: &ReviewCommand) -> u8 {
+    let result = match cmd {
+        ReviewCommand::List { community, json } => {
+            let path = match community {
+                Some(c) => format!("/api/reviews?community={c}"),
+                None => "/api/reviews".into(),
+            };
+            remote.call("GET", &path, None).map(|v| {
+                if *json {
+                    println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+                    return;
+                }
+                for r in v["reviews"].as_array().into_iter().flatten() {
+                    println!(
+                        "{} {}",
+                        r["submission"].as_str().unwrap_or_default(),
+                        r["community"].as_str().unwrap_or_default()
+                    );
+                    for d in r["doubts"].as_array().into_iter().flatten() {
+                        println!(
+                            "  {} {}: {}",
+                            d["object"].as_str().unwrap_or_default(),
+                            d["path"].as_str().unwrap_or_default(),
+                            d["why"].as_str().unwrap_or_default()
+                        );
+                    }
+                }
+            })
+        }
+        ReviewCommand::Approve { submission } => remote
+            .call(
+                "POST",
+                &format!("/api/reviews/{submission}/approve"),
+                Some(&json!({})),
+            )
+            .map(|_| ()),
+        ReviewCommand::Reject { submission, reason } => remote
+            .call(
+                "POST",
+                &format!("/api/reviews/{submission}/reject"),
+                Some(&json!({"reason": reason})),
+            )
+            .map(|_| ()),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(f) => f.report(),
+    }
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum ReceiptCommand {
+    /// The submission's state, released ids, sightings and feedback.
+    Status {
+        /// The receipt `kyoyu submit` printed.
+        receipt: String,
+    },
+    /// Withdraw the submission: its released objects leave every collection.
+    Withdraw {
+        /// The receipt.
+        receipt: String,
+    },
+}
+
+pub(crate) fn receipt(remote: &Remote, cmd: &ReceiptCommand) -> u8 {
+    let (path, receipt) = match cmd {
+        ReceiptCommand::Status { receipt } => ("/api/receipts/status", receipt),
+        ReceiptCommand::Withdraw { receipt } => ("/api/receipts/withdraw", receipt),
+    };
+    match remote.call("POST", path, Some(&json!({"receipt": receipt}))) {
+        Ok(v) => {
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            0
+        }
+        Err(f) => f.report(),
+    }
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum EscrowCommand {
+    /// Make an escrow key pair offline and split the private key among
+    /// officers; prints the public key to give the hub (`--escrow-key`).
+    Init {
+        /// Shares needed to reveal a source.
+        #[arg(long, default_value_t = 3)]
+        threshold: u8,
+        /// Shares to make (one per officer).
+        #[arg(long, default_value_t = 5)]
+        shares: u8,
+        /// Directory to write `share-N.txt` files into (created; must not hold shares already).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+}
+
+pub(crate) fn escrow(cmd: &EscrowCommand) -> u8 {
+    let EscrowCommand::Init {
+        threshold,
+        shares,
+        out,
+    } = cmd;
+    let (secret, public) = EscrowSecret::generate();
+    let parts = match split(&secret, *threshold, *shares) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("kyoyu: {e}");
+            return crate::EXIT_USAGE;
+        }
+    };
+    if let Err(e) = std::fs::create_dir_all(out) {
+        eprintln!("kyoyu: {}: {e}", out.display());
+        return crate::EXIT_USAGE;
+    }
+    for s in &parts {
+        let path = out.join(format!("share-{}.txt", s.x));
+        if let Err(e) = crate::serve_cmd::write_secret(&path, &s.to_text()) {
+            eprintln!("kyoyu: {}: {e}", path.display());
+            return 1;
+        }
+    }
+    println!("{}", public.to_text());
+    eprintln!(
+        "kyoyu: {shares} shares written to {} ({threshold} reveal a source); give one to each officer and delete the rest from this machine. Start the hub with --escrow-key and the line above.",
+        out.display()
+    );
+    0
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum ProvenanceCommand {
+    /// Reveal who sent a concealed submission: fetches its sealed provenance
+    /// (the hub audits this) and opens it here with the officers' shares.
+    Reveal {
+        /// Submission id.
+        submission: String,
+        /// A share file (repeat; at least the threshold).
+        #[arg(long = "share", required = true)]
+        shares: Vec<std::path::PathBuf>,
+    },
+}
+
+pub(crate) fn provenance(remote: &Remote, cmd: &ProvenanceCommand) -> u8 {
+    let ProvenanceCommand::Reveal { submission, shares } = cmd;
+    let mut parsed = Vec::new();
+    for path in shares {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("kyoyu: {}: {e}", path.display());
+                return crate::EXIT_USAGE;
+            }
+        };
+        match Share::from_text(&text) {
+            Some(s) => parsed.push(s),
+            None => {
+                eprintln!("kyoyu: {} is not an escrow share", path.display());
+                return crate::EXIT_USAGE;
+            }
+        }
+    }
+    let key = match combine(&parsed) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("kyoyu: {e}");
+            return 1;
+        }
+    };
+    let answer = match remote.call(
+        "GET",
+        &format!("/api/submissions/{submission}/sealed"),
+        None,
+    ) {
+        Ok(a) => a,
+        Err(f) => return f.report(),
+    };
+    match open(&key, answer["sealed"].as_str().unwrap_or_default()) {
+        Some(plain) => {
+            println!("{}", String::from_utf8_lossy(&plain));
+            0
+        }
+        None => {
+            eprintln!(
+                "kyoyu: the shares do not open this submission's provenance (sealed to another escrow key?)"
+            );
+            1
+        }
+    }
+}
