@@ -439,13 +439,7 @@ impl<S: Store> Hub<S> {
         objects: &[Value],
         to: &[String],
     ) -> Result<(), TaxiiError> {
-        let Some(col) = self
-            .catalog()
-            .collections
-            .iter()
-            .find(|c| c.alias.as_deref() == Some(community))
-            .cloned()
-        else {
+        let Some(col) = self.collection_of(community) else {
             return Err(bad(format!("community '{community}' has no collection")));
         };
         let versions: Vec<_> = objects
@@ -479,13 +473,7 @@ impl<S: Store> Hub<S> {
         community: &str,
         batch: Vec<Submission>,
     ) -> Result<(), TaxiiError> {
-        let Some(col) = self
-            .catalog()
-            .collections
-            .iter()
-            .find(|c| c.alias.as_deref() == Some(community))
-            .cloned()
-        else {
+        let Some(col) = self.collection_of(community) else {
             return Ok(());
         };
         let mut claimed = Vec::new();
@@ -551,6 +539,15 @@ impl<S: Store> Hub<S> {
             }
         }
         Ok(())
+    }
+
+    /// The collection of a community.
+    pub(crate) fn collection_of(&self, community: &str) -> Option<kyoyu_store::Collection> {
+        self.catalog()
+            .collections
+            .iter()
+            .find(|c| c.alias.as_deref() == Some(community))
+            .cloned()
     }
 
     async fn by_receipt(&self, receipt: &str) -> Result<Submission, TaxiiError> {
@@ -738,12 +735,7 @@ async fn receipt_status<S: Store>(
     let mut sightings = Vec::new();
     let mut feedback = Vec::new();
     if s.state == "released"
-        && let Some(col) = hub
-            .catalog()
-            .collections
-            .iter()
-            .find(|c| c.alias.as_deref() == Some(s.community.as_str()))
-            .cloned()
+        && let Some(col) = hub.collection_of(&s.community)
     {
         let view = who.view_of(&col);
         let page = hub
@@ -811,17 +803,26 @@ async fn receipt_withdraw<S: Store>(
         ));
     }
     if s.state == "released"
-        && let Some(col) = hub
-            .catalog()
-            .collections
-            .iter()
-            .find(|c| c.alias.as_deref() == Some(s.community.as_str()))
-            .cloned()
+        && let Some(col) = hub.collection_of(&s.community)
     {
+        // Observables with deterministic ids can be part of other released
+        // submissions too (the same attacker address): those stay.
+        let shared: std::collections::HashSet<String> = hub
+            .store
+            .submissions(Some("released"))
+            .await?
+            .iter()
+            .filter(|other| other.id != s.id && other.community == s.community)
+            .flat_map(|other| other.objects.iter())
+            .filter_map(|o| o.get("id").and_then(Value::as_str).map(str::to_owned))
+            .collect();
         for o in &s.objects {
             let Some(id) = o.get("id").and_then(Value::as_str) else {
                 continue;
             };
+            if shared.contains(id) {
+                continue;
+            }
             let audit = anonymous(
                 "submission.withdraw",
                 &col.id,

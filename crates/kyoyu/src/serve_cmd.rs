@@ -90,8 +90,14 @@ fn load_file(path: Option<&Path>) -> Result<FileConfig, String> {
 }
 
 fn init_logging(format: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("KYOYU_LOG")
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("KYOYU_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // tokio-postgres logs every statement's parameters at debug: token
+    // hashes and member records beside the time of each request, which
+    // would tie a concealed submission to its sender. Never below info.
+    if let Ok(cap) = "tokio_postgres=info".parse() {
+        filter = filter.add_directive(cap);
+    }
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use std::process::{Command, Output};
 
 /// Runs the real `kyoyu` against a hub with a token.
-fn cli(hub: &TestHub, token: &str, args: &[&str]) -> Output {
+pub(crate) fn cli(hub: &TestHub, token: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kyoyu"))
         .args(args)
         .env("KYOYU_URL", &hub.base)
@@ -16,11 +16,11 @@ fn cli(hub: &TestHub, token: &str, args: &[&str]) -> Output {
         .expect("run kyoyu")
 }
 
-fn stdout(o: &Output) -> String {
+pub(crate) fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-fn stderr(o: &Output) -> String {
+pub(crate) fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
@@ -277,13 +277,13 @@ fn cli_contract() {
 }
 
 /// Runs SQL on the hub's own database, behind its back.
-struct Db {
+pub(crate) struct Db {
     sqlite: Option<std::path::PathBuf>,
     postgres: Option<String>,
 }
 
 impl Db {
-    fn of(hub: &TestHub) -> Self {
+    pub(crate) fn of(hub: &TestHub) -> Self {
         let postgres = hub
             .extra
             .iter()
@@ -313,6 +313,69 @@ impl Db {
         } else {
             Err(String::from_utf8_lossy(&o.stderr).into_owned())
         }
+    }
+
+    /// Every row of every table, as text (what a thief of the database gets).
+    pub(crate) fn dump(&self) -> Vec<String> {
+        if let Some(path) = &self.sqlite {
+            let c = rusqlite::Connection::open(path).unwrap();
+            let tables: Vec<String> = c
+                .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            let mut rows = Vec::new();
+            for t in tables {
+                let mut st = c.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
+                let n = st.column_count();
+                let mut q = st.query([]).unwrap();
+                while let Some(r) = q.next().unwrap() {
+                    let cells: Vec<String> = (0..n)
+                        .map(|i| match r.get_ref(i).unwrap() {
+                            rusqlite::types::ValueRef::Null => String::new(),
+                            rusqlite::types::ValueRef::Integer(v) => v.to_string(),
+                            rusqlite::types::ValueRef::Real(v) => v.to_string(),
+                            rusqlite::types::ValueRef::Text(v)
+                            | rusqlite::types::ValueRef::Blob(v) => {
+                                String::from_utf8_lossy(v).into_owned()
+                            }
+                        })
+                        .collect();
+                    rows.push(format!("{t}: {}", cells.join(" | ")));
+                }
+            }
+            return rows;
+        }
+        let url = self.postgres.as_ref().unwrap();
+        let tables = Command::new("psql")
+            .args([
+                url.as_str(),
+                "-At",
+                "-c",
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'",
+            ])
+            .output()
+            .unwrap();
+        let mut rows = Vec::new();
+        for t in String::from_utf8_lossy(&tables.stdout).lines() {
+            let o = Command::new("psql")
+                .args([
+                    url.as_str(),
+                    "-At",
+                    "-c",
+                    &format!("SELECT x::text FROM \"{t}\" x"),
+                ])
+                .output()
+                .unwrap();
+            rows.extend(
+                String::from_utf8_lossy(&o.stdout)
+                    .lines()
+                    .map(|l| format!("{t}: {l}")),
+            );
+        }
+        rows
     }
 
     /// One audit row's columns after `seq`, as SQL literals.

@@ -10,6 +10,7 @@
 
 mod admin;
 mod cli;
+mod conceal;
 mod corpus;
 mod fuzz_replay;
 mod interop;

@@ -116,7 +116,7 @@ impl TestHub {
         std::fs::read_to_string(self.dir.path().join("serve.log")).unwrap_or_default()
     }
 
-    fn start_full(backend: Backend, extra: &[&str], log: Option<&str>) -> Self {
+    pub(crate) fn start_full(backend: Backend, extra: &[&str], log: Option<&str>) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut extra: Vec<String> = extra.iter().map(|s| (*s).to_owned()).collect();
         if backend == Backend::Postgres {

@@ -1,0 +1,627 @@
+//! Source-concealed sharing over HTTP and the CLI: leaks, intelligence,
+//! release batches, receipts, review, statistics, database theft and
+//! m-of-n reveal, on both stores.
+
+use crate::admin::{Db, cli, stderr, stdout};
+use crate::testkit::{Backend, TAXII, TestHub, on_both_stores};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+/// The reporter's identifying data, as registered.
+const ORG_ARGS: [&str; 20] = [
+    "org",
+    "create",
+    "example-power",
+    "--kind",
+    "operator",
+    "--sector",
+    "electricity",
+    "--name",
+    "Example Power Co., Ltd.",
+    "--name-ja",
+    "例示電力株式会社",
+    "--domain",
+    "example-power.co.jp",
+    "--ip-range",
+    "192.0.2.0/24",
+    "--alias",
+    "ExPower",
+    "--staff",
+    "Taro Yamada",
+    "--asn",
+];
+
+/// What must never come out of a concealed submission.
+const LEAKS: [&str; 9] = [
+    "example-power",
+    "Example Power",
+    "例示電力",
+    "ExPower",
+    "192.0.2.",
+    "Taro Yamada",
+    "tyamada",
+    "64500",
+    "03-5555-0101",
+];
+
+const ATTACKER_IP: &str = "203.0.113.66";
+const MALWARE_SHA256: &str = "aec070645fe53ee3b3763059376134f058cc337247c978add178b6ccdfb0019f";
+
+/// A report full of the reporter's details, with real intelligence in it.
+fn report(n: u32) -> Value {
+    let seed = " — seen at Example Power Co., Ltd. (例示電力, ExPower, AS64500) by Taro Yamada \
+        <t.yamada@example-power.co.jp>, 03-5555-0101, on 192.0.2.44 (vpn.example-power.co.jp), \
+        dropped in C:\\Users\\tyamada\\AppData\\x.exe";
+    let id = |t: &str, k: u32| format!("{t}--{n:08x}-{k:04x}-4000-8000-000000000000");
+    json!({"type": "bundle", "id": format!("bundle--{n:08x}-0000-4000-8000-000000000000"), "objects": [
+        {"type": "identity", "spec_version": "2.1", "id": id("identity", 1), "created": "2025-06-01T09:13:27.123Z",
+         "modified": "2025-06-01T09:13:27.123Z", "name": "Example Power Co., Ltd.", "identity_class": "organization",
+         "contact_information": "soc@example-power.co.jp"},
+        {"type": "malware", "spec_version": "2.1", "id": id("malware", 2), "created": "2025-06-01T09:13:27.123Z",
+         "modified": "2025-06-01T09:13:27.123Z", "created_by_ref": id("identity", 1), "name": "GridWiper",
+         "is_family": false, "description": format!("Wiper{seed}"), "x_examplepower_case": "INC-4711"},
+        {"type": "indicator", "spec_version": "2.1", "id": id("indicator", 3), "created": "2025-06-01T09:13:27.123Z",
+         "modified": "2025-06-01T09:13:27.123Z", "created_by_ref": id("identity", 1), "name": "GridWiper C2",
+         "description": format!("C2 beacon{seed}"), "indicator_types": ["malicious-activity"], "pattern_type": "stix",
+         "pattern": format!("[ipv4-addr:value = '{ATTACKER_IP}'] OR [file:hashes.'SHA-256' = '{MALWARE_SHA256}']"),
+         "valid_from": "2025-06-01T09:13:27Z",
+         "external_references": [{"source_name": "ticket", "url": "https://jira.example-power.co.jp/INC-4711"}]},
+        {"type": "indicator", "spec_version": "2.1", "id": id("indicator", 4), "created": "2025-06-01T09:13:27.123Z",
+         "modified": "2025-06-01T09:13:27.123Z", "name": "Lateral movement to our VPN", "pattern_type": "stix",
+         "pattern": "[domain-name:value = 'vpn.example-power.co.jp'] AND [ipv4-addr:value = '192.0.2.44']",
+         "valid_from": "2025-06-01T09:13:27Z"},
+        {"type": "relationship", "spec_version": "2.1", "id": id("relationship", 5), "created": "2025-06-01T09:13:27.123Z",
+         "modified": "2025-06-01T09:13:27.123Z", "relationship_type": "indicates",
+         "source_ref": id("indicator", 3), "target_ref": id("malware", 2)},
+        {"type": "relationship", "spec_version": "2.1", "id": id("relationship", 6), "created": "2025-06-01T09:13:27.123Z",
+         "modified": "2025-06-01T09:13:27.123Z", "relationship_type": "targets",
+         "source_ref": id("malware", 2), "target_ref": id("identity", 1)},
+        {"type": "ipv4-addr", "spec_version": "2.1", "id": id("ipv4-addr", 7), "value": "192.0.2.44"},
+        {"type": "ipv4-addr", "spec_version": "2.1", "id": id("ipv4-addr", 8), "value": ATTACKER_IP},
+    ]})
+}
+
+/// A hub with an escrow key (3 of 5 shares in `shares/`), short release
+/// windows, and the organizations of the scenario.
+struct Scene {
+    hub: TestHub,
+    shares: tempfile::TempDir,
+    reporter: String,
+    reader: String,
+    ceptoar: String,
+    officer: String,
+}
+
+fn scene(backend: Backend, window: &str, k: &str) -> Scene {
+    let shares = tempfile::tempdir().unwrap();
+    let init = std::process::Command::new(env!("CARGO_BIN_EXE_kyoyu"))
+        .args([
+            "escrow",
+            "init",
+            "--threshold",
+            "3",
+            "--shares",
+            "5",
+            "--out",
+        ])
+        .arg(shares.path())
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "{}", stderr(&init));
+    let public = stdout(&init).trim().to_owned();
+    assert!(public.starts_with("kyoyu-escrow-public:"));
+    let hub = TestHub::start_full(
+        backend,
+        &[
+            "--escrow-key",
+            &public,
+            "--release-window",
+            window,
+            "--release-k",
+            k,
+        ],
+        Some("debug"),
+    );
+    let mut org = ORG_ARGS.to_vec();
+    org.push("64500");
+    let o = cli(&hub, &hub.admin, &org);
+    assert!(o.status.success(), "{}", stderr(&o));
+    hub.org("elec-b", "operator", &["electricity"]);
+    hub.org("elec-c", "operator", &["electricity"]);
+    hub.org("ceptoar-elec", "ceptoar", &["electricity"]);
+    hub.org("nisc", "national-centre", &[]);
+    Scene {
+        reporter: hub.token_for("example-power", "member", false),
+        reader: hub.token_for("elec-b", "member", false),
+        ceptoar: hub.token_for("ceptoar-elec", "community-admin", false),
+        officer: hub.token_for("nisc", "national-centre-officer", false),
+        hub,
+        shares,
+    }
+}
+
+fn submit(s: &Scene, token: &str, body: &Value, extra: &[&str]) -> (String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.json");
+    std::fs::write(&file, body.to_string()).unwrap();
+    let mut args = vec![
+        "submit",
+        file.to_str().unwrap(),
+        "--conceal",
+        "--to",
+        "sector-electricity",
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    let o = cli(&s.hub, token, &args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let answer: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    (
+        answer["receipt"].as_str().unwrap().to_owned(),
+        answer["submission"].as_str().unwrap().to_owned(),
+    )
+}
+
+fn collection_objects(s: &Scene, token: &str) -> Vec<Value> {
+    let col = s.hub.collection_of("sector-electricity");
+    let a = s.hub.get(
+        &format!("/hub/collections/{col}/objects/?limit=10000"),
+        Some(token),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    a.json()["objects"].as_array().cloned().unwrap_or_default()
+}
+
+/// Waits until `count` objects are in the community's collection.
+fn wait_for(s: &Scene, count: usize) -> Vec<Value> {
+    let started = Instant::now();
+    loop {
+        let objects = collection_objects(s, &s.reader);
+        if objects.len() >= count || started.elapsed() > Duration::from_secs(15) {
+            return objects;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn concealed_end_to_end(backend: Backend) {
+    let s = scene(backend, "2", "50");
+    let db = Db::of(&s.hub);
+    let before: BTreeSet<String> = db.dump().into_iter().collect();
+    let (receipt, submission) = submit(&s, &s.reporter, &report(1), &["--tlp", "amber"]);
+    let (_, second) = submit(&s, &s.reporter, &report(2), &["--tlp", "amber"]);
+
+    // Held: nothing is out before the batch.
+    assert!(
+        collection_objects(&s, &s.reader).is_empty(),
+        "released before its batch"
+    );
+    // Two submissions of 6 released objects each; the two address observables
+    // have deterministic ids, so the second submission's are the same objects.
+    let released = wait_for(&s, 10);
+    assert_eq!(
+        released.len(),
+        10,
+        "two submissions of 6 released objects each"
+    );
+
+    // Nothing of the reporter, no original ids, the hub as creator, coarse times.
+    let text = serde_json::to_string(&released).unwrap();
+    for leak in LEAKS {
+        assert!(!text.contains(leak), "'{leak}' leaked");
+    }
+    for n in [1, 2] {
+        assert!(
+            !text.contains(&format!("{n:08x}-")),
+            "an original id of submission {n} survives"
+        );
+    }
+    let hub_identity = s.hub.get("/api/identity", None).json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for o in &released {
+        if o.get("created").is_some() {
+            assert_eq!(o["created_by_ref"], hub_identity.as_str());
+            assert!(o["created"].as_str().unwrap().ends_with(":00:00.000Z"));
+            assert_eq!(
+                o["object_marking_refs"],
+                json!(["marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"])
+            );
+        }
+        assert_ne!(o["type"], "identity");
+        let report = kyoyu_validate::validate_object(o, &kyoyu_validate::Options::default());
+        assert!(report.valid, "{o}");
+    }
+    // Intelligence survives unchanged; the two reports share no SDO id.
+    assert!(text.contains(ATTACKER_IP) && text.contains(MALWARE_SHA256));
+    let ids: Vec<&str> = released
+        .iter()
+        .filter(|o| o.get("created").is_some())
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), ids.iter().collect::<BTreeSet<_>>().len());
+
+    // One batch: both submissions' objects were added in one transaction.
+    let col = s.hub.collection_of("sector-electricity");
+    let manifest = s
+        .hub
+        .get(
+            &format!("/hub/collections/{col}/manifest/"),
+            Some(&s.reader),
+        )
+        .json();
+    let added: BTreeSet<String> = manifest["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["date_added"].as_str().unwrap()[..19].to_owned())
+        .collect();
+    assert!(
+        added.len() <= 2,
+        "released in one batch, not as each arrived: {added:?}"
+    );
+
+    // The receipt: status, sightings of released objects, withdraw.
+    let mine = cli(&s.hub, &s.reporter, &["receipt", "status", &receipt]);
+    let mine: Value = serde_json::from_str(&stdout(&mine)).unwrap();
+    let indicator = released
+        .iter()
+        .find(|o| {
+            o["type"] == "indicator"
+                && o["pattern"].as_str().unwrap().contains(ATTACKER_IP)
+                && mine["objects"].as_array().unwrap().contains(&o["id"])
+        })
+        .unwrap();
+    let sighting = json!({"type": "sighting", "spec_version": "2.1", "id": "sighting--5e0b7e5a-1111-4222-8333-444455556666",
+        "created": "2025-07-01T00:00:00.000Z", "modified": "2025-07-01T00:00:00.000Z",
+        "sighting_of_ref": indicator["id"], "count": 3,
+        "object_marking_refs": ["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]});
+    let a = s.hub.request(
+        "POST",
+        &format!("/hub/collections/{col}/objects/"),
+        Some(&s.reader),
+        &[("Content-Type", TAXII), ("Accept", TAXII)],
+        Some(&json!({"objects": [sighting]}).to_string()),
+    );
+    assert_eq!(a.status, 202);
+    let o = cli(&s.hub, &s.reporter, &["receipt", "status", &receipt]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let status: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(status["state"], "released");
+    assert_eq!(status["objects"].as_array().unwrap().len(), 6);
+    assert_eq!(status["sightings"][0]["count"], 3, "{status}");
+
+    // Database theft: nothing stored since the submissions names the reporter.
+    let token_id = s.hub.get("/api/whoami", Some(&s.reporter)).json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let after: Vec<String> = db.dump();
+    let new_rows: Vec<&String> = after.iter().filter(|r| !before.contains(*r)).collect();
+    assert!(new_rows.len() > 10, "the dump sees the new rows");
+    for row in &new_rows {
+        for leak in LEAKS.iter().copied().chain([token_id.as_str()]) {
+            assert!(
+                !row.contains(leak),
+                "the database names the reporter ('{leak}'): {row}"
+            );
+        }
+    }
+    let log = s.hub.log();
+    let named: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("example-power"))
+        .collect();
+    assert!(named.is_empty(), "the log names the reporter: {named:?}");
+
+    // With 3 of 5 shares the source is revealed, and the reveal is audited; with 2 it is not.
+    let share = |i: u8| s.shares.path().join(format!("share-{i}.txt"));
+    let two = cli(
+        &s.hub,
+        &s.officer,
+        &[
+            "provenance",
+            "reveal",
+            &second,
+            "--share",
+            share(1).to_str().unwrap(),
+            "--share",
+            share(4).to_str().unwrap(),
+        ],
+    );
+    assert_eq!(two.status.code(), Some(1));
+    assert!(stderr(&two).contains("needs 3"), "{}", stderr(&two));
+    let three = cli(
+        &s.hub,
+        &s.officer,
+        &[
+            "provenance",
+            "reveal",
+            &second,
+            "--share",
+            share(1).to_str().unwrap(),
+            "--share",
+            share(3).to_str().unwrap(),
+            "--share",
+            share(5).to_str().unwrap(),
+        ],
+    );
+    assert_eq!(three.status.code(), Some(0), "{}", stderr(&three));
+    let revealed: Value = serde_json::from_str(&stdout(&three)).unwrap();
+    assert_eq!(revealed["org"], "example-power");
+    assert_eq!(revealed["submission"], second.as_str());
+    let audit = s.hub.get("/api/audit?limit=10000", None).json();
+    assert!(
+        audit["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "provenance.reveal"
+                && e["target"] == second.as_str()
+                && e["actor_org"] == "nisc")
+    );
+    // Members cannot fetch sealed provenance.
+    assert_eq!(
+        s.hub
+            .get(
+                &format!("/api/submissions/{submission}/sealed"),
+                Some(&s.reader)
+            )
+            .status,
+        403
+    );
+
+    // Withdrawal removes the released objects from the collection.
+    let o = cli(&s.hub, &s.reporter, &["receipt", "withdraw", &receipt]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let left = collection_objects(&s, &s.reader);
+    let withdrawn: BTreeSet<&str> = status["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    // The observables the other submission shares stay; the rest goes.
+    let kept: Vec<&Value> = left
+        .iter()
+        .filter(|o| withdrawn.contains(o["id"].as_str().unwrap()))
+        .collect();
+    assert_eq!(kept.len(), 2);
+    assert!(kept.iter().all(|o| o["type"] == "ipv4-addr"));
+    assert_eq!(
+        left.len(),
+        10 - 4 + 1,
+        "the other submission and the sighting remain"
+    );
+    let a = s.hub.get(
+        &format!(
+            "/hub/collections/{col}/objects/{}/",
+            indicator["id"].as_str().unwrap()
+        ),
+        Some(&s.reader),
+    );
+    assert_eq!(a.status, 404);
+}
+
+on_both_stores!(concealed_sharing_end_to_end, concealed_end_to_end);
+
+#[test]
+fn review_urgency_attribution_and_statistics() {
+    let s = scene(Backend::Sqlite, "3600", "50");
+    // A company name the detectors cannot place: a reviewer decides.
+    let mut doubtful = report(3);
+    doubtful["objects"][1]["description"] =
+        json!("Also hit: the contractor Acme Systems Co., Ltd.");
+    let (receipt, submission) = submit(&s, &s.reporter, &doubtful, &["--urgent"]);
+    let o = cli(&s.hub, &s.ceptoar, &["review", "list", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let list: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let item = &list["reviews"][0];
+    assert_eq!(item["submission"], submission.as_str());
+    assert!(
+        item["doubts"][0]["why"]
+            .as_str()
+            .unwrap()
+            .contains("Acme Systems")
+    );
+    assert!(
+        !item.to_string().contains("Example Power"),
+        "reviewers see the scrubbed version only"
+    );
+    // Members are not reviewers.
+    let o = cli(&s.hub, &s.reader, &["review", "approve", &submission]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(collection_objects(&s, &s.reader).is_empty());
+    let o = cli(&s.hub, &s.ceptoar, &["review", "approve", &submission]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Urgent: released at approval, without waiting for the hour-long window.
+    assert_eq!(wait_for(&s, 6).len(), 6);
+    let o = cli(&s.hub, &s.reporter, &["receipt", "status", &receipt]);
+    assert!(stdout(&o).contains("\"released\""));
+
+    // Rejection.
+    let mut doubtful = report(4);
+    doubtful["objects"][1]["description"] = json!("Reported with Beta Grid Corporation");
+    let (receipt, submission) = submit(&s, &s.reporter, &doubtful, &[]);
+    let o = cli(
+        &s.hub,
+        &s.officer,
+        &[
+            "review",
+            "reject",
+            &submission,
+            "--reason",
+            "names a partner",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = cli(&s.hub, &s.reporter, &["receipt", "status", &receipt]);
+    let status: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        (status["state"].as_str(), status["note"].as_str()),
+        (Some("rejected"), Some("names a partner"))
+    );
+
+    // Consent to attribution: the CEPTOAR gets the original, named; others do not.
+    let (_, _) = submit(
+        &s,
+        &s.reporter,
+        &report(5),
+        &["--urgent", "--attribute-to", "ceptoar-elec"],
+    );
+    let ceptoar_view = serde_json::to_string(&collection_objects(&s, &s.ceptoar)).unwrap();
+    assert!(
+        ceptoar_view.contains("Example Power"),
+        "the attributed original reaches its named recipient"
+    );
+    let reader_view = serde_json::to_string(&collection_objects(&s, &s.reader)).unwrap();
+    assert!(!reader_view.contains("Example Power"), "and nobody else");
+
+    // Statistics: electricity counts once three organizations contribute.
+    let sector_count = || -> Option<u64> {
+        let a = s
+            .hub
+            .get("/api/submissions/stats?by=sector", Some(&s.reader))
+            .json();
+        a["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["key"] == "electricity")
+            .and_then(|f| f["count"].as_u64())
+    };
+    assert_eq!(sector_count(), None, "one organization: suppressed");
+    let elec_c = s.hub.token_for("elec-c", "member", false);
+    // Other operators' reports (without Example Power's details, which would
+    // be a third party's name to them and go to review).
+    let plain = |n: u32| {
+        let mut r = report(n);
+        r["objects"][1]["description"] = json!("Wiper seen again");
+        r["objects"][2]["description"] = json!("Same C2");
+        r
+    };
+    submit(&s, &s.reader, &plain(6), &["--urgent"]);
+    assert_eq!(sector_count(), None, "two organizations: still suppressed");
+    submit(&s, &elec_c, &plain(7), &["--urgent"]);
+    assert_eq!(
+        sector_count(),
+        Some(4),
+        "three organizations, four released submissions"
+    );
+    let a = s
+        .hub
+        .get("/api/submissions/stats?by=planet", Some(&s.reader));
+    assert_eq!(a.status, 400);
+}
+
+#[test]
+fn taxii_submission_collection_and_bad_input() {
+    let s = scene(Backend::Sqlite, "3600", "50");
+    let cols = s.hub.get("/hub/collections/", Some(&s.reporter)).json();
+    let submit_col = cols["collections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "submit-sector-electricity")
+        .expect("a write-only submission collection per community")
+        .clone();
+    assert_eq!(
+        (
+            submit_col["can_read"].as_bool(),
+            submit_col["can_write"].as_bool()
+        ),
+        (Some(false), Some(true))
+    );
+    let envelope =
+        json!({"objects": report(8)["objects"], "x_kyoyu_tlp": "green", "x_kyoyu_urgent": true});
+    let a = s.hub.request(
+        "POST",
+        "/hub/collections/submit-sector-electricity/objects/",
+        Some(&s.reporter),
+        &[("Content-Type", TAXII), ("Accept", TAXII)],
+        Some(&envelope.to_string()),
+    );
+    assert_eq!(a.status, 202, "{}", a.body);
+    let status = a.json();
+    assert!(
+        status["x_kyoyu_receipt"]
+            .as_str()
+            .unwrap()
+            .starts_with("kyoyu_receipt_")
+    );
+    assert_eq!(status["status"], "complete");
+    assert_eq!(status["success_count"], 6);
+    assert!(
+        !a.body.contains("00000008-"),
+        "the status shows released ids only"
+    );
+    let a = s.hub.get(
+        "/hub/collections/submit-sector-electricity/objects/",
+        Some(&s.reporter),
+    );
+    assert_eq!(a.status, 403);
+    assert!(
+        a.json()["description"]
+            .as_str()
+            .unwrap()
+            .contains("only receives")
+    );
+    assert_eq!(wait_for(&s, 6).len(), 6);
+
+    // Bad input: a clear 4xx, nothing kept.
+    let bad = |body: Value, want: u16, says: &str| {
+        let a = s
+            .hub
+            .rest("POST", "/api/submissions", Some(&s.reporter), &body);
+        assert_eq!(a.status, want, "{}", a.body);
+        assert!(
+            a.json()["description"].as_str().unwrap().contains(says),
+            "{}",
+            a.body
+        );
+    };
+    bad(
+        json!({"community": "sector-electricity", "objects": [{"type": "indicator"}]}),
+        400,
+        "not valid STIX",
+    );
+    bad(
+        json!({"community": "sector-electricity", "objects": report(9)["objects"], "tlp": "red"}),
+        400,
+        "cannot be used",
+    );
+    bad(
+        json!({"community": "sector-gas", "objects": report(9)["objects"]}),
+        403,
+        "may not submit",
+    );
+    bad(
+        json!({"community": "sector-electricity"}),
+        400,
+        "nothing to submit",
+    );
+    bad(
+        json!({"community": "sector-electricity", "form": {"title": "x", "indicators": ["not a thing"]}}),
+        400,
+        "not an address",
+    );
+    // The incident form works.
+    let a = s.hub.rest(
+        "POST",
+        "/api/submissions",
+        Some(&s.reporter),
+        &json!({"community": "sector-electricity", "urgent": true,
+                "form": {"title": "Ransomware at a substation", "description": "Encrypted HMI hosts", "category": "ransomware",
+                         "indicators": [ATTACKER_IP, "evil-update.example.net", MALWARE_SHA256]}}),
+    );
+    assert_eq!(a.status, 202, "{}", a.body);
+    assert_eq!(wait_for(&s, 6 + 7).len(), 13);
+    let o = cli(
+        &s.hub,
+        &s.reporter,
+        &["receipt", "status", "kyoyu_receipt_nonsense"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+}
