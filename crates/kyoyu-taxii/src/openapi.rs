@@ -244,6 +244,22 @@ fn schemas() -> Value {
             "name": {"type": "string"}, "org": {"type": "string"}, "role": {"type": "string"},
             "read_only": {"type": "boolean"}, "ip_allow": list("string"),
             "expires": {"type": ["string", "null"]}, "created": {"type": "string"}, "revoked": {"type": "boolean"}}},
+        "SubmitRequest": {"type": "object", "required": ["community"], "additionalProperties": false, "properties": {
+            "community": {"type": "string"},
+            "objects": {"type": "array", "items": {"type": "object"}},
+            "form": {"type": "object", "required": ["title"], "properties": {
+                "title": {"type": "string"}, "description": {"type": "string"}, "category": {"type": "string"},
+                "indicators": list("string")}},
+            "tlp": {"type": "string", "enum": ["clear", "green", "amber", "amber+strict"]},
+            "urgent": {"type": "boolean"}, "attribute_to": list("string")}},
+        "Submitted": {"type": "object", "properties": {
+            "receipt": {"type": "string"}, "submission": {"type": "string"},
+            "state": {"type": "string", "enum": ["review", "held", "released"]},
+            "redactions": {"type": "object"}, "doubts": {"type": "integer"}, "dropped": {"type": "integer"}}},
+        "ReceiptRequest": {"type": "object", "required": ["receipt"], "additionalProperties": false, "properties": {
+            "receipt": {"type": "string"}}},
+        "RejectRequest": {"type": "object", "required": ["reason"], "additionalProperties": false, "properties": {
+            "reason": {"type": "string"}}},
         "WhoAmI": {"type": "object", "properties": {
             "token": {"type": "string"}, "org": {"type": "string"}, "role": {"type": "string"},
             "read_only": {"type": "boolean"}, "communities": {"type": "array", "items": {"type": "object"}}}},
