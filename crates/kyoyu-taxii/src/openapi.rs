@@ -258,6 +258,10 @@ fn schemas() -> Value {
             "redactions": {"type": "object"}, "doubts": {"type": "integer"}, "dropped": {"type": "integer"}}},
         "ReceiptRequest": {"type": "object", "required": ["receipt"], "additionalProperties": false, "properties": {
             "receipt": {"type": "string"}}},
+        "UpdateRequest": {"type": "object", "required": ["receipt", "objects"], "additionalProperties": false, "properties": {
+            "receipt": {"type": "string"}, "objects": {"type": "array", "items": {"type": "object"}}}},
+        "EditRequest": {"type": "object", "required": ["objects"], "additionalProperties": false, "properties": {
+            "objects": {"type": "array", "items": {"type": "object"}}}},
         "RejectRequest": {"type": "object", "required": ["reason"], "additionalProperties": false, "properties": {
             "reason": {"type": "string"}}},
         "WhoAmI": {"type": "object", "properties": {

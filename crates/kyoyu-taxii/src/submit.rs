@@ -578,6 +578,8 @@ pub(crate) fn routes<S: Store>() -> Router<Arc<Hub<S>>> {
         .route("/api/reviews/{id}/reject", post(reject))
         .route("/api/receipts/status", post(receipt_status))
         .route("/api/receipts/withdraw", post(receipt_withdraw))
+        .route("/api/receipts/update", post(receipt_update))
+        .route("/api/reviews/{id}/edit", post(edit))
 }
 
 fn parse<T: serde::de::DeserializeOwned>(bytes: &Bytes, shape: &str) -> Result<T, TaxiiError> {
@@ -682,6 +684,51 @@ async fn approve<S: Store>(
 #[serde(deny_unknown_fields)]
 struct RejectRequest {
     reason: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EditRequest {
+    objects: Vec<Value>,
+}
+
+/// A reviewer's edited version replaces the submission's objects: it is
+/// scrubbed again by the generic detectors (the reviewer does not know the
+/// source), validated, and held for release.
+async fn edit<S: Store>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Answer {
+    let req: EditRequest = parse(&bytes, r#"{"objects": [the edited STIX objects]}"#)?;
+    let mut s = reviewable(&hub, &who, &id).await?;
+    check_objects(&req.objects)?;
+    let stages = Stages {
+        identity: false,
+        ..hub.config.conceal.stages
+    };
+    let creator = hub.creator(&s.community).await?;
+    let again = conceal(&req.objects, &Profile::default(), &creator, &stages);
+    check_objects(&again.objects)?;
+    s.objects = again.objects;
+    s.doubts.clear();
+    s.state = "held".into();
+    hub.store.put_submission(s.clone()).await?;
+    hub.store
+        .append_audit(
+            vec![who.audit(
+                "submission.edit",
+                &id,
+                json!({"community": s.community, "objects": s.objects.len()}),
+            )],
+            now_micros(),
+        )
+        .await?;
+    Ok(ok_json(
+        StatusCode::OK,
+        &json!({"submission": id, "state": "held"}),
+    ))
 }
 
 async fn reject<S: Store>(
@@ -860,6 +907,152 @@ async fn receipt_withdraw<S: Store>(
         StatusCode::OK,
         &json!({"submission": s.id, "state": "withdrawn"}),
     ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UpdateRequest {
+    receipt: String,
+    objects: Vec<Value>,
+}
+
+/// A new version of a submission, through its receipt: concealed again
+/// with the sender's data; objects it sent before keep their released ids
+/// (new versions of them), new ones get fresh ids; then it is held for the
+/// next batch like any submission.
+async fn receipt_update<S: Store>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    bytes: Bytes,
+) -> Answer {
+    let req: UpdateRequest = parse(
+        &bytes,
+        r#"{"receipt": "kyoyu_receipt_…", "objects": [STIX objects]}"#,
+    )?;
+    let mut s = hub.by_receipt(&req.receipt).await?;
+    if matches!(s.state.as_str(), "withdrawn" | "rejected") {
+        return Err(TaxiiError::new(
+            ErrorKind::Conflict,
+            format!("the submission was {}; submit anew instead", s.state),
+        ));
+    }
+    check_objects(&req.objects)?;
+    let dir = who.directory.clone();
+    let org = dir.org(&who.principal.org).cloned().ok_or_else(|| {
+        TaxiiError::new(
+            ErrorKind::Forbidden,
+            "the token's organization is not registered",
+        )
+    })?;
+    let cfg = &hub.config.conceal;
+    let creator = hub.creator(&s.community).await?;
+    let mut fresh = conceal(&req.objects, &Profile::of(&org), &creator, &cfg.stages);
+    // Fresh id → the id released before for the same original.
+    let before: BTreeMap<&str, &str> = s
+        .id_map
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let renames: std::collections::HashMap<String, String> = fresh
+        .id_map
+        .iter()
+        .filter_map(|(orig, new)| {
+            before
+                .get(keyed_hex(req.receipt.as_bytes(), orig).as_str())
+                .map(|old| (new.clone(), (*old).to_owned()))
+        })
+        .collect();
+    let previous: BTreeMap<String, Value> = s
+        .objects
+        .iter()
+        .filter_map(|o| Some((o.get("id")?.as_str()?.to_owned(), o.clone())))
+        .collect();
+    let step = cfg.stages.granularity_seconds.max(1);
+    for o in &mut fresh.objects {
+        rename_refs(o, &renames);
+        let Some(id) = o.get("id").and_then(Value::as_str).map(str::to_owned) else {
+            continue;
+        };
+        let (Some(old), Some(m)) = (previous.get(&id), o.as_object_mut()) else {
+            continue;
+        };
+        // A new version: the first one's `created`, a `modified` after the last one's.
+        if let (Some(created), Some(last)) = (
+            old.get("created"),
+            old.get("modified").and_then(Value::as_str),
+        ) {
+            m.insert("created".into(), created.clone());
+            let last = kyoyu_stix::Timestamp::parse(last)
+                .map(|t| t.unix_seconds())
+                .unwrap_or(0);
+            let now = now_micros() / 1_000_000;
+            let next = (now - now.rem_euclid(step)).max(last + step);
+            m.insert(
+                "modified".into(),
+                json!(kyoyu_stix::Timestamp::from_unix(next, 0, 3).to_string()),
+            );
+        }
+    }
+    check_objects(&fresh.objects)?;
+    s.objects = fresh.objects;
+    s.id_map = fresh
+        .id_map
+        .iter()
+        .map(|(orig, new)| {
+            (
+                keyed_hex(req.receipt.as_bytes(), orig),
+                renames.get(new).unwrap_or(new).clone(),
+            )
+        })
+        .collect();
+    s.doubts = fresh.doubts.iter().map(|d| json!(d)).collect();
+    s.state = if cfg.review && !s.doubts.is_empty() {
+        "review"
+    } else {
+        "held"
+    }
+    .into();
+    s.received = Some(now_micros());
+    hub.store.put_submission(s.clone()).await?;
+    hub.store
+        .append_audit(
+            vec![anonymous(
+                "submission.update",
+                &s.id,
+                json!({"community": s.community}),
+            )],
+            now_micros(),
+        )
+        .await?;
+    Ok(ok_json(
+        StatusCode::ACCEPTED,
+        &json!({"submission": s.id, "state": s.state, "kept_ids": renames.len(), "objects": s.objects.len()}),
+    ))
+}
+
+/// Renames ids and every reference to them.
+fn rename_refs(v: &mut Value, renames: &std::collections::HashMap<String, String>) {
+    match v {
+        Value::String(s) => {
+            if let Some(new) = renames.get(s.as_str()) {
+                s.clone_from(new);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| rename_refs(i, renames)),
+        Value::Object(map) => {
+            for (k, child) in map.iter_mut() {
+                if k == "id"
+                    || k.ends_with("_ref")
+                    || k.ends_with("_refs")
+                    || child.is_object()
+                    || child.is_array()
+                {
+                    rename_refs(child, renames);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 #[derive(Deserialize)]

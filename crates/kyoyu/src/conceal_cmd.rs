@@ -107,6 +107,13 @@ pub(crate) enum ReviewCommand {
         /// Submission id.
         submission: String,
     },
+    /// Replace a submission with an edited version (scrubbed again, then held for release).
+    Edit {
+        /// Submission id.
+        submission: String,
+        /// The edited objects (a bundle, an array or an envelope; `-` for standard input).
+        file: String,
+    },
     /// Reject a submission.
     Reject {
         /// Submission id.
@@ -153,6 +160,19 @@ pub(crate) fn review(remote: &Remote, cmd: &ReviewCommand) -> u8 {
                 Some(&json!({})),
             )
             .map(|_| ()),
+        ReviewCommand::Edit { submission, file } => match objects_of(file) {
+            Ok(objects) => remote
+                .call(
+                    "POST",
+                    &format!("/api/reviews/{submission}/edit"),
+                    Some(&json!({"objects": objects})),
+                )
+                .map(|_| ()),
+            Err(e) => {
+                eprintln!("kyoyu: {e}");
+                return crate::EXIT_USAGE;
+            }
+        },
         ReviewCommand::Reject { submission, reason } => remote
             .call(
                 "POST",
@@ -179,14 +199,44 @@ pub(crate) enum ReceiptCommand {
         /// The receipt.
         receipt: String,
     },
+    /// Send a new version: objects sent before become new versions of what was released.
+    Update {
+        /// The receipt.
+        receipt: String,
+        /// A bundle, an array or an envelope of STIX objects (`-` for standard input).
+        file: String,
+    },
+}
+
+/// The objects of a file holding a bundle, an envelope, an array or one object.
+fn objects_of(path: &str) -> Result<Value, String> {
+    let text = crate::read_input(path)?;
+    let doc = crate::parse_json(path, &text)?;
+    Ok(match doc {
+        Value::Array(a) => json!(a),
+        Value::Object(ref o) if o.contains_key("objects") => o["objects"].clone(),
+        other => json!([other]),
+    })
 }
 
 pub(crate) fn receipt(remote: &Remote, cmd: &ReceiptCommand) -> u8 {
-    let (path, receipt) = match cmd {
-        ReceiptCommand::Status { receipt } => ("/api/receipts/status", receipt),
-        ReceiptCommand::Withdraw { receipt } => ("/api/receipts/withdraw", receipt),
+    let (path, body) = match cmd {
+        ReceiptCommand::Status { receipt } => ("/api/receipts/status", json!({"receipt": receipt})),
+        ReceiptCommand::Withdraw { receipt } => {
+            ("/api/receipts/withdraw", json!({"receipt": receipt}))
+        }
+        ReceiptCommand::Update { receipt, file } => match objects_of(file) {
+            Ok(objects) => (
+                "/api/receipts/update",
+                json!({"receipt": receipt, "objects": objects}),
+            ),
+            Err(e) => {
+                eprintln!("kyoyu: {e}");
+                return crate::EXIT_USAGE;
+            }
+        },
     };
-    match remote.call("POST", path, Some(&json!({"receipt": receipt}))) {
+    match remote.call("POST", path, Some(&body)) {
         Ok(v) => {
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             0

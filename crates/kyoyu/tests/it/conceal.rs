@@ -625,3 +625,79 @@ fn taxii_submission_collection_and_bad_input() {
     );
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn receipt_updates_and_reviewer_edits() {
+    let s = scene(Backend::Sqlite, "1", "50");
+    let (receipt, _) = submit(&s, &s.reporter, &report(10), &[]);
+    let first = wait_for(&s, 6);
+    assert_eq!(first.len(), 6);
+    let malware = first
+        .iter()
+        .find(|o| o["type"] == "malware")
+        .unwrap()
+        .clone();
+    // The update changes the malware's description and adds a course of action.
+    let mut update = report(10);
+    update["objects"][1]["description"] = json!("GridWiper, second stage confirmed");
+    update["objects"].as_array_mut().unwrap().push(json!({
+        "type": "course-of-action", "spec_version": "2.1", "id": "course-of-action--0000000a-0009-4000-8000-000000000000",
+        "created": "2025-06-02T00:00:00.000Z", "modified": "2025-06-02T00:00:00.000Z", "name": "Block the C2"}));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("update.json");
+    std::fs::write(&file, update.to_string()).unwrap();
+    let o = cli(
+        &s.hub,
+        &s.reporter,
+        &["receipt", "update", &receipt, file.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let after = wait_for(&s, 7);
+    assert_eq!(
+        after.len(),
+        7,
+        "one object more; the rest are new versions of the same ones"
+    );
+    let again = after.iter().find(|o| o["type"] == "malware").unwrap();
+    assert_eq!(again["id"], malware["id"], "the released id is kept");
+    assert_eq!(again["description"], "GridWiper, second stage confirmed");
+    assert!(again["modified"].as_str().unwrap() > malware["modified"].as_str().unwrap());
+    let col = s.hub.collection_of("sector-electricity");
+    let versions = s.hub.get(
+        &format!(
+            "/hub/collections/{col}/objects/{}/versions/",
+            malware["id"].as_str().unwrap()
+        ),
+        Some(&s.reader),
+    );
+    assert_eq!(versions.json()["versions"].as_array().unwrap().len(), 2);
+    assert!(
+        !serde_json::to_string(&after)
+            .unwrap()
+            .contains("Example Power")
+    );
+
+    // A reviewer edits a doubtful submission instead of rejecting it.
+    let mut doubtful = report(11);
+    doubtful["objects"][1]["description"] = json!("Also hit: Acme Systems Co., Ltd.");
+    let (_, submission) = submit(&s, &s.reporter, &doubtful, &[]);
+    let o = cli(&s.hub, &s.ceptoar, &["review", "list", "--json"]);
+    let list: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let mut objects = list["reviews"][0]["objects"].as_array().unwrap().clone();
+    for o in &mut objects {
+        if o["type"] == "malware" {
+            o["description"] = json!("Also hit: another operator");
+        }
+    }
+    let file = dir.path().join("edited.json");
+    std::fs::write(&file, json!(objects).to_string()).unwrap();
+    let o = cli(
+        &s.hub,
+        &s.ceptoar,
+        &["review", "edit", &submission, file.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let released = wait_for(&s, 11);
+    let text = serde_json::to_string(&released).unwrap();
+    assert!(text.contains("Also hit: another operator") && !text.contains("Acme"));
+}
