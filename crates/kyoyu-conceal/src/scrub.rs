@@ -32,6 +32,8 @@ pub struct Profile {
     ranges: Vec<Cidr>,
     /// Its autonomous systems.
     asns: Vec<u32>,
+    /// Its host-naming schemes.
+    hosts: Vec<Regex>,
 }
 
 impl Profile {
@@ -86,6 +88,11 @@ impl Profile {
                 .filter_map(|r| r.parse().ok())
                 .collect(),
             asns: org.asns.clone(),
+            hosts: org
+                .host_patterns
+                .iter()
+                .filter_map(|p| Regex::new(&format!(r"(?i)\b(?:{p})\b")).ok())
+                .collect(),
         }
     }
 
@@ -330,6 +337,14 @@ impl Profile {
                 }
             });
         }
+        for re in &self.hosts {
+            s = replace_all(&s, re, |c| {
+                (c.get(0)?.as_str() != REDACTED_HOST).then(|| {
+                    redactions.push(Kind::Host);
+                    REDACTED_HOST.to_owned()
+                })
+            });
+        }
         if let Some(re) = IPV4.as_ref() {
             s = replace_all(&s, re, |c| {
                 let ip: IpAddr = c.get(0)?.as_str().parse().ok()?;
@@ -421,7 +436,8 @@ mod tests {
             "id": "example-power", "kind": "operator", "name": "Example Power Co., Ltd.",
             "name_ja": "例示電力株式会社", "sectors": ["electricity"],
             "domains": ["example-power.co.jp"], "ip_ranges": ["192.0.2.0/24", "2001:db8:1::/48"],
-            "aliases": ["ExPower"], "asns": [64500], "staff": ["Taro Yamada", "山田太郎"]
+            "aliases": ["ExPower"], "asns": [64500], "staff": ["Taro Yamada", "山田太郎"],
+            "host_patterns": ["ep-[a-z]+-\\d{2}"]
         }))
         .unwrap()
     }
@@ -430,7 +446,7 @@ mod tests {
     fn the_organizations_data_goes() {
         let p = Profile::of(&org());
         let s = p.scrub(
-            "Example Power (例示電力) saw ExPower's portal vpn.example-power.co.jp at 192.0.2.10 and 2001:db8:1::5 \
+            "ep-scada-01 beaconed; Example Power (例示電力) saw ExPower's portal vpn.example-power.co.jp at 192.0.2.10 and 2001:db8:1::5 \
              via AS64500; Taro Yamada (t.yamada@example-power.co.jp, 03-1234-5678) found C:\\Users\\tyamada\\evil.exe",
             Field::Text,
         );

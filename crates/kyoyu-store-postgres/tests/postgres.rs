@@ -132,6 +132,7 @@ fn submission(id: &str, state: &str, receipt_hash: &str) -> Submission {
         sector: Some("energy".into()),
         category: "phishing".into(),
         note: None,
+        attributed: Vec::new(),
     }
 }
 

@@ -284,6 +284,10 @@ pub struct Submission {
     pub category: String,
     /// Why a reviewer rejected it.
     pub note: Option<String>,
+    /// Ids of the attributed copy sent to named recipients with the
+    /// sender's consent (withdrawn with the submission).
+    #[serde(default)]
+    pub attributed: Vec<String>,
 }
 
 /// How a TLP level is kept in an integer column, the same in every backend.

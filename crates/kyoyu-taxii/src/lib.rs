@@ -402,6 +402,7 @@ async fn seed<S: Store>(store: &S, seeds: &Seeds, title: &str) -> Result<(), Sto
             aliases: Vec::new(),
             asns: Vec::new(),
             staff: Vec::new(),
+            host_patterns: Vec::new(),
         }));
         created.push(HUB_ORG.to_owned());
     }

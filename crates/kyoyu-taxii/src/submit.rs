@@ -396,6 +396,14 @@ impl<S: Store> Hub<S> {
             sector: org.sectors.first().cloned(),
             category,
             note: None,
+            attributed: if req.attribute_to.is_empty() {
+                Vec::new()
+            } else {
+                objects
+                    .iter()
+                    .filter_map(|o| o.get("id").and_then(Value::as_str).map(str::to_owned))
+                    .collect()
+            },
         };
         self.store.put_submission(sub.clone()).await?;
         self.store
@@ -889,7 +897,29 @@ async fn receipt_withdraw<S: Store>(
                 .await?;
         }
     }
+    if let Some(col) = hub.collection_of(&s.community) {
+        for id in &s.attributed {
+            let audit = anonymous(
+                "submission.withdraw",
+                &col.id,
+                json!({"submission": s.id, "object": id}),
+            );
+            hub.store
+                .delete_object(
+                    &col.id,
+                    id,
+                    kyoyu_store::VersionSelect {
+                        all: true,
+                        ..Default::default()
+                    },
+                    Vec::new(),
+                    audit,
+                )
+                .await?;
+        }
+    }
     s.state = "withdrawn".into();
+    s.attributed.clear();
     s.objects.clear();
     s.id_map.clear();
     hub.store.put_submission(s.clone()).await?;

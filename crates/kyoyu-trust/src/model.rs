@@ -185,6 +185,10 @@ pub struct Org {
     /// Staff names (for scrubbing).
     #[serde(default)]
     pub staff: Vec<String>,
+    /// Its host-naming schemes, as regular expressions (`ep-[a-z]+-\d+`),
+    /// for host names outside its domains.
+    #[serde(default)]
+    pub host_patterns: Vec<String>,
 }
 
 fn default_country() -> String {
@@ -376,6 +380,13 @@ impl Org {
         for r in &self.ip_ranges {
             if let Err(e) = r.parse::<Cidr>() {
                 out.push(format!("ip range '{r}': {e}"));
+            }
+        }
+        for p in &self.host_patterns {
+            if let Err(e) = regex::Regex::new(p) {
+                out.push(format!(
+                    "host pattern '{p}' is not a regular expression: {e}"
+                ));
             }
         }
         for d in &self.domains {

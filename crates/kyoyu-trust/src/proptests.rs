@@ -27,6 +27,7 @@ fn org(i: usize) -> Org {
         aliases: Vec::new(),
         asns: Vec::new(),
         staff: Vec::new(),
+        host_patterns: Vec::new(),
     }
 }
 

@@ -123,6 +123,7 @@ impl Seeds {
                 aliases: Vec::new(),
                 asns: Vec::new(),
                 staff: Vec::new(),
+                host_patterns: Vec::new(),
             })
             .collect();
         for sector in &s.sector {

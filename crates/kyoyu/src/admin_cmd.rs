@@ -163,6 +163,9 @@ pub(crate) enum OrgCommand {
         /// A contact e-mail address (repeat).
         #[arg(long = "contact-email")]
         contacts: Vec<String>,
+        /// A host-naming scheme, as a regular expression (repeat), e.g. 'ep-[a-z]+-\d+'.
+        #[arg(long = "host-pattern")]
+        host_patterns: Vec<String>,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
@@ -241,12 +244,14 @@ pub(crate) fn org(remote: &Remote, cmd: &OrgCommand) -> u8 {
             asns,
             staff,
             contacts,
+            host_patterns,
             json,
         } => {
             let mut body = json!({
                 "id": id, "kind": kind, "name": name.clone().unwrap_or_else(|| id.clone()),
                 "sectors": sectors, "country": country, "domains": domains,
                 "ip_ranges": ip_ranges, "aliases": aliases, "asns": asns, "staff": staff,
+                "host_patterns": host_patterns,
                 "contacts": contacts.iter().map(|e| json!({"email": e})).collect::<Vec<_>>(),
             });
             if let (Some(ja), Some(map)) = (name_ja, body.as_object_mut()) {

@@ -465,7 +465,7 @@ fn review_urgency_attribution_and_statistics() {
     );
 
     // Consent to attribution: the CEPTOAR gets the original, named; others do not.
-    let (_, _) = submit(
+    let (attributed, _) = submit(
         &s,
         &s.reporter,
         &report(5),
@@ -478,6 +478,11 @@ fn review_urgency_attribution_and_statistics() {
     );
     let reader_view = serde_json::to_string(&collection_objects(&s, &s.reader)).unwrap();
     assert!(!reader_view.contains("Example Power"), "and nobody else");
+    // Withdrawing takes the attributed copy back too.
+    let o = cli(&s.hub, &s.reporter, &["receipt", "withdraw", &attributed]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let ceptoar_view = serde_json::to_string(&collection_objects(&s, &s.ceptoar)).unwrap();
+    assert!(!ceptoar_view.contains("Example Power"));
 
     // Statistics: electricity counts once three organizations contribute.
     let sector_count = || -> Option<u64> {
@@ -507,8 +512,8 @@ fn review_urgency_attribution_and_statistics() {
     submit(&s, &elec_c, &plain(7), &["--urgent"]);
     assert_eq!(
         sector_count(),
-        Some(4),
-        "three organizations, four released submissions"
+        Some(3),
+        "three organizations, three released submissions (the attributed one was withdrawn)"
     );
     let a = s
         .hub
