@@ -857,11 +857,10 @@ async fn receipt_withdraw<S: Store>(
             &json!({"submission": s.id, "state": "withdrawn"}),
         ));
     }
-    if s.state == "released"
-        && let Some(col) = hub.collection_of(&s.community)
-    {
-        // Observables with deterministic ids can be part of other released
-        // submissions too (the same attacker address): those stay.
+    // The released objects, except observables that other released
+    // submissions share (the same attacker address), and the attributed copy.
+    let mut gone: Vec<String> = s.attributed.clone();
+    if s.state == "released" {
         let shared: std::collections::HashSet<String> = hub
             .store
             .submissions(Some("released"))
@@ -871,50 +870,27 @@ async fn receipt_withdraw<S: Store>(
             .flat_map(|other| other.objects.iter())
             .filter_map(|o| o.get("id").and_then(Value::as_str).map(str::to_owned))
             .collect();
-        for o in &s.objects {
-            let Some(id) = o.get("id").and_then(Value::as_str) else {
-                continue;
-            };
-            if shared.contains(id) {
-                continue;
-            }
-            let audit = anonymous(
-                "submission.withdraw",
-                &col.id,
-                json!({"submission": s.id, "object": id}),
-            );
-            hub.store
-                .delete_object(
-                    &col.id,
-                    id,
-                    kyoyu_store::VersionSelect {
-                        all: true,
-                        ..Default::default()
-                    },
-                    Vec::new(),
-                    audit,
-                )
-                .await?;
-        }
+        gone.extend(
+            s.objects
+                .iter()
+                .filter_map(|o| o.get("id").and_then(Value::as_str))
+                .filter(|id| !shared.contains(*id))
+                .map(str::to_owned),
+        );
     }
     if let Some(col) = hub.collection_of(&s.community) {
-        for id in &s.attributed {
+        for id in &gone {
             let audit = anonymous(
                 "submission.withdraw",
                 &col.id,
                 json!({"submission": s.id, "object": id}),
             );
+            let every = kyoyu_store::VersionSelect {
+                all: true,
+                ..Default::default()
+            };
             hub.store
-                .delete_object(
-                    &col.id,
-                    id,
-                    kyoyu_store::VersionSelect {
-                        all: true,
-                        ..Default::default()
-                    },
-                    Vec::new(),
-                    audit,
-                )
+                .delete_object(&col.id, id, every, Vec::new(), audit)
                 .await?;
         }
     }
