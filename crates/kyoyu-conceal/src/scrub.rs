@@ -5,7 +5,7 @@
 //! What is certain is replaced: the organization's names, aliases, brands
 //! and staff; host names and e-mail addresses under its domains; its own
 //! address ranges and ASNs; private and internal addresses and host names;
-//! user folders in paths; telephone numbers in free text. What may or may
+//! user folders in paths; telephone numbers. What may or may
 //! not identify it (another company's name, an e-mail address in free text
 //! that is not under its domains) is left in place and reported as a
 //! doubt, for a reviewer to decide.
@@ -388,13 +388,15 @@ impl Profile {
                 redactions.push(Kind::Name);
             }
         }
+        // Telephone numbers in any field: a number in a mail header or a
+        // display name identifies as well as one in prose.
+        if let Some(re) = PHONE.as_ref() {
+            s = replace_all(&s, re, |_| {
+                redactions.push(Kind::Phone);
+                Some(REDACTED.to_owned())
+            });
+        }
         if field == Field::Text {
-            if let Some(re) = PHONE.as_ref() {
-                s = replace_all(&s, re, |_| {
-                    redactions.push(Kind::Phone);
-                    Some(REDACTED.to_owned())
-                });
-            }
             if let Some(re) = COMPANY.as_ref() {
                 for m in re.find_iter(&s) {
                     if !m.as_str().contains(REDACTED) {

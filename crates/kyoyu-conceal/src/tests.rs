@@ -211,3 +211,44 @@ fn stages_switch_off() {
             .contains("Taro Yamada")
     );
 }
+
+/// Appends the seed to every string leaf except ids, types and references.
+fn seed_every_leaf(v: &mut Value, key: &str) {
+    match v {
+        Value::String(s) => {
+            let structural = matches!(key, "id" | "type" | "spec_version")
+                || key.ends_with("_ref")
+                || key.ends_with("_refs");
+            if !structural {
+                s.push_str(SEED);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| seed_every_leaf(i, key)),
+        Value::Object(map) => {
+            for (k, child) in map.iter_mut() {
+                seed_every_leaf(child, k);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every string of every object type carries the organization's data: none of it comes out.
+#[test]
+fn every_string_of_every_type_is_scrubbed() {
+    let mut input = seeded();
+    for o in &mut input {
+        seed_every_leaf(o, "");
+    }
+    let strings = serde_json::to_string(&input)
+        .unwrap()
+        .matches("Taro Yamada")
+        .count();
+    assert!(strings > 300, "the seed reached {strings} strings");
+    let out = conceal(&input, &Profile::of(&org()), HUB, &Stages::default());
+    let text = serde_json::to_string(&out.objects).unwrap();
+    for leak in LEAKS {
+        assert!(!text.contains(leak), "{leak} leaked");
+    }
+    assert!(out.objects.len() > 40);
+}
