@@ -396,15 +396,15 @@ impl Profile {
                 Some(REDACTED.to_owned())
             });
         }
-        if field == Field::Text {
-            if let Some(re) = COMPANY.as_ref() {
-                for m in re.find_iter(&s) {
-                    if !m.as_str().contains(REDACTED) {
-                        doubts.push(format!(
+        if field == Field::Text
+            && let Some(re) = COMPANY.as_ref()
+        {
+            for m in re.find_iter(&s) {
+                if !m.as_str().contains(REDACTED) {
+                    doubts.push(format!(
                             "a company name ({}): remove it if it names the reporter, a customer or a partner",
                             m.as_str()
                         ));
-                    }
                 }
             }
         }
