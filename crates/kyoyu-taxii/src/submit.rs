@@ -405,17 +405,9 @@ impl<S: Store> Hub<S> {
                     .collect()
             },
         };
+        // No audit entry now: its time would sit beside the sender's other
+        // audited activity. The release batch records the submission.
         self.store.put_submission(sub.clone()).await?;
-        self.store
-            .append_audit(
-                vec![anonymous(
-                    "submission.receive",
-                    &id,
-                    json!({"community": req.community, "state": state}),
-                )],
-                now,
-            )
-            .await?;
         if !req.attribute_to.is_empty() {
             self.attributed_copy(who, &req.community, &objects, &req.attribute_to)
                 .await?;
@@ -510,7 +502,11 @@ impl<S: Store> Hub<S> {
             actor_token: "release".into(),
             action: "submissions.release".into(),
             target: col.id.clone(),
-            detail: json!({"community": community, "submissions": claimed.len(), "objects": versions.len()}),
+            detail: json!({
+                "community": community,
+                "submissions": claimed.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
+                "objects": versions.len(),
+            }),
         };
         self.store
             .add_versions(&col.id, versions, now, HUB_ORG, audit)
@@ -1020,16 +1016,7 @@ async fn receipt_update<S: Store>(
     .into();
     s.received = Some(now_micros());
     hub.store.put_submission(s.clone()).await?;
-    hub.store
-        .append_audit(
-            vec![anonymous(
-                "submission.update",
-                &s.id,
-                json!({"community": s.community}),
-            )],
-            now_micros(),
-        )
-        .await?;
+    // Like a new submission: the release batch records it.
     Ok(ok_json(
         StatusCode::ACCEPTED,
         &json!({"submission": s.id, "state": s.state, "kept_ids": renames.len(), "objects": s.objects.len()}),
