@@ -18,7 +18,7 @@ pub struct Figure {
 }
 
 /// Counts submissions per key, keeping only groups of at least `k`
-/// distinct contributors. `rows` are (key, contributor tag).
+/// distinct contributors. `rows` are (key, contributor tag), one per submission.
 pub fn publish(rows: &[(String, String)], k: usize) -> Vec<Figure> {
     let mut groups: BTreeMap<&str, (usize, BTreeSet<&str>)> = BTreeMap::new();
     for (key, tag) in rows {
@@ -26,6 +26,11 @@ pub fn publish(rows: &[(String, String)], k: usize) -> Vec<Figure> {
         g.0 += 1;
         g.1.insert(tag.as_str());
     }
+    publish_groups(groups, k)
+}
+
+/// The same over groups already counted: key → (submissions, contributor tags).
+pub fn publish_groups(groups: BTreeMap<&str, (usize, BTreeSet<&str>)>, k: usize) -> Vec<Figure> {
     let mut out = Vec::new();
     let mut other = (0usize, BTreeSet::new());
     for (key, (count, tags)) in groups {

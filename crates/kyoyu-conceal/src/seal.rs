@@ -5,7 +5,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use hkdf::Hkdf;
 use rand::RngCore;
@@ -96,8 +96,10 @@ fn cipher(shared: &[u8], eph: &[u8; 32], to: &[u8; 32]) -> Option<ChaCha20Poly13
     Some(ChaCha20Poly1305::new(Key::from_slice(&key)))
 }
 
-/// Seals `plaintext` to `to`: ephemeral public key, nonce, ciphertext (base64 text).
-pub fn seal(to: EscrowPublic, plaintext: &[u8]) -> Option<String> {
+/// Seals `plaintext` to `to`, bound to `context` (the submission id: a
+/// sealed blob moved to another submission does not open): ephemeral public
+/// key, nonce, ciphertext (base64 text).
+pub fn seal(to: EscrowPublic, context: &str, plaintext: &[u8]) -> Option<String> {
     let mut eph_bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut eph_bytes);
     let eph = StaticSecret::from(eph_bytes);
@@ -106,7 +108,13 @@ pub fn seal(to: EscrowPublic, plaintext: &[u8]) -> Option<String> {
     let mut nonce = [0u8; 12];
     rand::rng().fill_bytes(&mut nonce);
     let ct = cipher(shared.as_bytes(), &eph_pub, &to.0)?
-        .encrypt(Nonce::from_slice(&nonce), plaintext)
+        .encrypt(
+            Nonce::from_slice(&nonce),
+            Payload {
+                msg: plaintext,
+                aad: context.as_bytes(),
+            },
+        )
         .ok()?;
     let mut out = Vec::with_capacity(44 + ct.len());
     out.extend_from_slice(&eph_pub);
@@ -115,8 +123,8 @@ pub fn seal(to: EscrowPublic, plaintext: &[u8]) -> Option<String> {
     Some(B64.encode(out))
 }
 
-/// Opens what [`seal`] made, with the escrow private key.
-pub fn open(key: &EscrowSecret, sealed: &str) -> Option<Vec<u8>> {
+/// Opens what [`seal`] made for `context`, with the escrow private key.
+pub fn open(key: &EscrowSecret, context: &str, sealed: &str) -> Option<Vec<u8>> {
     let bytes = B64.decode(sealed.trim()).ok()?;
     let eph: [u8; 32] = bytes.get(..32)?.try_into().ok()?;
     let nonce = bytes.get(32..44)?;
@@ -125,7 +133,13 @@ pub fn open(key: &EscrowSecret, sealed: &str) -> Option<Vec<u8>> {
     let shared = secret.diffie_hellman(&PublicKey::from(eph));
     let own = key.public().0;
     cipher(shared.as_bytes(), &eph, &own)?
-        .decrypt(Nonce::from_slice(nonce), ct)
+        .decrypt(
+            Nonce::from_slice(nonce),
+            Payload {
+                msg: ct,
+                aad: context.as_bytes(),
+            },
+        )
         .ok()
 }
 
@@ -286,13 +300,17 @@ mod tests {
     #[test]
     fn seal_and_open() {
         let (sk, pk) = EscrowSecret::generate();
-        let sealed = seal(pk, b"org=example-power").unwrap();
-        assert_eq!(open(&sk, &sealed).unwrap(), b"org=example-power");
+        let sealed = seal(pk, "sub-1", b"org=example-power").unwrap();
+        assert_eq!(open(&sk, "sub-1", &sealed).unwrap(), b"org=example-power");
+        assert!(
+            open(&sk, "sub-2", &sealed).is_none(),
+            "bound to its submission"
+        );
         let (other, _) = EscrowSecret::generate();
-        assert!(open(&other, &sealed).is_none());
+        assert!(open(&other, "sub-1", &sealed).is_none());
         assert_ne!(
-            seal(pk, b"x").unwrap(),
-            seal(pk, b"x").unwrap(),
+            seal(pk, "c", b"x").unwrap(),
+            seal(pk, "c", b"x").unwrap(),
             "randomized"
         );
         assert_eq!(EscrowPublic::from_text(&pk.to_text()), Some(pk));

@@ -27,6 +27,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("../migrations/0001_initial.sql")),
     (2, include_str!("../migrations/0002_trust.sql")),
     (3, include_str!("../migrations/0003_submissions.sql")),
+    (4, include_str!("../migrations/0004_contributions.sql")),
 ];
 
 /// The advisory lock every audit append holds for the rest of its
@@ -848,6 +849,37 @@ impl Store for PostgresStore {
         .iter()
         .map(|r| serde_json::from_str(r.get::<_, &str>(0)).map_err(err))
         .collect()
+    }
+
+    async fn count_contributions(&self, changes: Vec<(String, String, i64)>) -> Result<()> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(err)?;
+        for (bucket, tag, delta) in &changes {
+            tx.execute(
+                "INSERT INTO contributions (bucket, tag, count) VALUES ($1, $2, $3)
+                 ON CONFLICT (bucket, tag) DO UPDATE SET count = contributions.count + EXCLUDED.count",
+                &[bucket, tag, delta],
+            )
+            .await
+            .map_err(err)?;
+        }
+        tx.execute("DELETE FROM contributions WHERE count <= 0", &[])
+            .await
+            .map_err(err)?;
+        tx.commit().await.map_err(err)
+    }
+
+    async fn contributions(&self) -> Result<Vec<(String, String, i64)>> {
+        let c = self.client().await?;
+        Ok(c.query(
+            "SELECT bucket, tag, count FROM contributions ORDER BY bucket, tag",
+            &[],
+        )
+        .await
+        .map_err(err)?
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect())
     }
 
     async fn audit_entries(&self, after: i64, limit: usize) -> Result<Vec<AuditEntry>> {

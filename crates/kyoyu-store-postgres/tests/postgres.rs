@@ -128,11 +128,13 @@ fn submission(id: &str, state: &str, receipt_hash: &str) -> Submission {
         receipt_hash: receipt_hash.into(),
         id_map: vec![("indicator--orig".into(), format!("indicator--{id}"))],
         sealed: None,
-        contributor: "tag".into(),
+        pending_tags: vec![("b".into(), "tag".into())],
+        buckets: vec!["b".into()],
         sector: Some("energy".into()),
         category: "phishing".into(),
         note: None,
         attributed: Vec::new(),
+        released_ids: Vec::new(),
     }
 }
 
@@ -219,7 +221,7 @@ async fn upgrades_a_version_1_database() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(versions, [1, 2, 3]);
+    assert_eq!(versions, [1, 2, 3, 4]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -238,7 +240,7 @@ async fn trust_model_versions_and_audit() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(versions, [1, 2, 3]);
+    assert_eq!(versions, [1, 2, 3, 4]);
 
     store
         .put_api_root(ApiRoot {
@@ -563,7 +565,7 @@ async fn submissions_after_an_upgrade_from_version_2() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(versions, [1, 2, 3]);
+    assert_eq!(versions, [1, 2, 3, 4]);
 
     // Put, read by id and by receipt hash; unknown ones are absent.
     let (a, b) = (

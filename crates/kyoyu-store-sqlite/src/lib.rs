@@ -20,6 +20,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_initial.sql")),
     (2, include_str!("../migrations/0002_trust.sql")),
     (3, include_str!("../migrations/0003_submissions.sql")),
+    (4, include_str!("../migrations/0004_contributions.sql")),
 ];
 
 /// Readers kept open; WAL lets them run beside the writer.
@@ -783,6 +784,38 @@ impl Store for SqliteStore {
                     .and_then(|d| serde_json::from_str(&d).map_err(err))
             })
             .collect()
+        })
+        .await
+    }
+
+    async fn count_contributions(&self, changes: Vec<(String, String, i64)>) -> Result<()> {
+        self.write(move |c| {
+            let tx = c.transaction().map_err(err)?;
+            for (bucket, tag, delta) in &changes {
+                tx.execute(
+                    "INSERT INTO contributions (bucket, tag, count) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (bucket, tag) DO UPDATE SET count = count + excluded.count",
+                    params![bucket, tag, delta],
+                )
+                .map_err(err)?;
+            }
+            tx.execute("DELETE FROM contributions WHERE count <= 0", [])
+                .map_err(err)?;
+            tx.commit().map_err(err)
+        })
+        .await
+    }
+
+    async fn contributions(&self) -> Result<Vec<(String, String, i64)>> {
+        self.read(|c| {
+            let mut st = c
+                .prepare_cached("SELECT bucket, tag, count FROM contributions ORDER BY bucket, tag")
+                .map_err(err)?;
+            let rows = st
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .map_err(err)?;
+            rows.collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(err)
         })
         .await
     }

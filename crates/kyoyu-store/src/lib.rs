@@ -276,8 +276,15 @@ pub struct Submission {
     pub id_map: Vec<(String, String)>,
     /// The provenance sealed to the escrow key, if one is configured.
     pub sealed: Option<String>,
-    /// Keyed contributor tag, for k-anonymous counts.
-    pub contributor: String,
+    /// Keyed contributor tags for the statistics buckets this submission
+    /// will count in, `(bucket, tag)`; moved to the contributions table at
+    /// release and erased from here, so no released row carries a tag.
+    #[serde(default)]
+    pub pending_tags: Vec<(String, String)>,
+    /// The statistics buckets it counts in (`community|sector:…`, `…|week:…`,
+    /// `…|category:…`), to take it back out on withdrawal.
+    #[serde(default)]
+    pub buckets: Vec<String>,
     /// The contributor's sector (coarse, for statistics).
     pub sector: Option<String>,
     /// The category (from the incident form, or the main object type).
@@ -288,6 +295,9 @@ pub struct Submission {
     /// sender's consent (withdrawn with the submission).
     #[serde(default)]
     pub attributed: Vec<String>,
+    /// Every id released for it so far (across updates).
+    #[serde(default)]
+    pub released_ids: Vec<String>,
 }
 
 /// How a TLP level is kept in an integer column, the same in every backend.
@@ -420,6 +430,15 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         state: Option<&str>,
     ) -> impl Future<Output = Result<Vec<Submission>>> + Send;
+    /// Adds `delta` to each (bucket, contributor tag) count; counts that
+    /// reach zero are removed. Tags are keyed per organization; the key is
+    /// not in the database, and no submission row refers to them.
+    fn count_contributions(
+        &self,
+        changes: Vec<(String, String, i64)>,
+    ) -> impl Future<Output = Result<()>> + Send;
+    /// Every (bucket, tag, count).
+    fn contributions(&self) -> impl Future<Output = Result<Vec<(String, String, i64)>>> + Send;
     /// Audit entries after position `after`, oldest first, at most `limit`.
     fn audit_entries(
         &self,

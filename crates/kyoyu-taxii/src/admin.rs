@@ -192,6 +192,12 @@ impl<S: Store> Hub<S> {
                 community.id
             )));
         }
+        if community.id.starts_with(crate::submit::SUBMIT_PREFIX) {
+            return Err(invalid(format!(
+                "community ids cannot start with '{}': those names are the communities' submission collections",
+                crate::submit::SUBMIT_PREFIX
+            )));
+        }
         match community.kind {
             CommunityKind::Sector => {
                 return Err(invalid(
@@ -254,9 +260,21 @@ impl<S: Store> Hub<S> {
                 "only hub admins and the admins of '{community}' manage its members"
             )));
         }
-        if dir.org(org).is_none() {
+        let Some(member) = dir.org(org) else {
             return Err(not_found(format!(
                 "there is no organization '{org}'; register it first with `kyoyu org create`"
+            )));
+        };
+        // A supplier circle passes AMBER on to its members: only suppliers
+        // (and the operator itself) belong in it.
+        if let Some(c) = dir.community(community)
+            && c.kind == CommunityKind::SupplierCircle
+            && c.owner.as_deref() != Some(org)
+            && member.kind != OrgKind::Supplier
+        {
+            return Err(invalid(format!(
+                "'{org}' is a {}, not a supplier: only organizations of kind supplier join a supplier circle",
+                member.kind.name()
             )));
         }
         let before = dir.membership(community, org).map(MemberRole::name);

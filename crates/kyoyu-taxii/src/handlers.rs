@@ -74,6 +74,7 @@ pub fn router<S: Store>(hub: Arc<Hub<S>>) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limit.saturating_add(1)))
+        .layer(middleware::from_fn(refuse_control_characters))
         .layer(middleware::from_fn_with_state(hub.clone(), observe))
         .with_state(hub)
 }
@@ -104,6 +105,22 @@ async fn observe<S: Store>(State(hub): HubState<S>, req: Request, next: Next) ->
         .record_request(status, started.elapsed().as_secs_f64());
     tracing::debug!(%method, %path, status, micros = started.elapsed().as_micros() as u64, "request");
     response
+}
+
+/// 400 for control characters (a NUL, say) in the path or query: no id,
+/// filter or name has them, and some databases refuse them outright.
+async fn refuse_control_characters(req: Request, next: Next) -> Response {
+    let uri = req.uri();
+    let raw = format!("{}?{}", uri.path(), uri.query().unwrap_or_default());
+    let decoded = percent_encoding::percent_decode_str(&raw).decode_utf8_lossy();
+    if decoded.chars().any(char::is_control) {
+        return TaxiiError::new(
+            ErrorKind::BadRequest,
+            "the URL holds control characters; ids, filters and names never do",
+        )
+        .into_response();
+    }
+    next.run(req).await
 }
 
 /// 406 unless the client accepts TAXII 2.1 JSON (TAXII 2.1 section 1.6.8).
@@ -714,7 +731,12 @@ async fn delete_object<S: Store>(
     must_read(&view, &c)?;
     must_write(&view, &c)?;
     let filters = query::parse(raw.as_deref(), OBJECT_FILTERS)?;
-    let versions = filters.versions.clone().unwrap_or_else(all_versions);
+    // The same selection for the check and the delete (an empty one means all in both).
+    let versions = filters
+        .versions
+        .clone()
+        .filter(|v| *v != VersionSelect::default())
+        .unwrap_or_else(all_versions);
     // What would go: every selected version must be the caller's to delete.
     let selected = hub
         .store
@@ -913,6 +935,58 @@ fn media_type_is_taxii(headers: &HeaderMap) -> bool {
     media == "application/taxii+json" && version.is_none_or(|v| v == "2.1")
 }
 
+/// Refuses new versions of objects another organization contributed: a
+/// member may not supersede someone else's report (or the hub's release).
+/// Observables have no versions and deterministic ids: anyone may post them.
+async fn keep_own_objects<S: Store>(
+    hub: &Hub<S>,
+    who: &Caller,
+    c: &Collection,
+    admitted: Vec<NewVersion>,
+    failures: &mut Vec<StatusDetail>,
+) -> Result<Vec<NewVersion>, TaxiiError> {
+    if who.principal.role == kyoyu_trust::Role::HubAdmin {
+        return Ok(admitted);
+    }
+    let mut ids: Vec<String> = admitted
+        .iter()
+        .filter(|v| !v.version.is_empty())
+        .map(|v| v.id.clone())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(admitted);
+    }
+    let existing = hub
+        .store
+        .query(Query {
+            collection: c.id.clone(),
+            ids,
+            versions: all_versions(),
+            limit: usize::MAX / 2,
+            ..Query::default()
+        })
+        .await?;
+    let foreign: std::collections::HashSet<&str> = existing
+        .items
+        .iter()
+        .filter(|v| v.author != who.principal.org)
+        .map(|v| v.id.as_str())
+        .collect();
+    let (mine, theirs): (Vec<NewVersion>, Vec<NewVersion>) = admitted
+        .into_iter()
+        .partition(|v| v.version.is_empty() || !foreign.contains(v.id.as_str()));
+    failures.extend(theirs.into_iter().map(|v| StatusDetail {
+        id: v.id,
+        version: Some(v.version),
+        message: Some(
+            "another organization contributed this object: post your own (a new id), or a sighting, note or opinion that refers to it".into(),
+        ),
+    }));
+    Ok(mine)
+}
+
 /// One object of an envelope: validated, its version fields and markings
 /// read, its recipients checked against the known organizations.
 fn admit(
@@ -1050,6 +1124,7 @@ async fn add_objects<S: Store>(
             Err(f) => failures.push(f),
         }
     }
+    let admitted = keep_own_objects(&hub, &who, &c, admitted, &mut failures).await?;
     let details: Vec<StatusDetail> = admitted
         .iter()
         .map(|v| StatusDetail {

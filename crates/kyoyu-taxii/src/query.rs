@@ -101,6 +101,11 @@ pub fn parse(raw: Option<&str>, accepts: Accepts) -> Result<Filters, TaxiiError>
                 }
             }
             "match[version]" if accepts.version => {
+                if list().next().is_none() {
+                    return Err(bad(
+                        "match[version] needs a value: first, last, all or a timestamp".into(),
+                    ));
+                }
                 let sel = f.versions.get_or_insert_with(VersionSelect::default);
                 for v in list() {
                     match v.as_str() {

@@ -160,6 +160,7 @@ async fn get_org(Auth(who): Auth, Path(id): Path<String>) -> Answer {
         let member_of: Vec<Value> = who
             .directory
             .memberships_of(&id)
+            .filter(|(c, _)| sees_community(&who, c))
             .map(|(c, r)| json!({"community": c, "standing": r.name()}))
             .collect();
         map.insert("communities".into(), json!(member_of));
@@ -273,10 +274,18 @@ fn community_json(who: &Caller, c: &Community) -> Value {
     out
 }
 
+/// Whether the caller may know a community exists: those who may use or
+/// manage it (hub admins: all). Everyone else gets a 404, as over TAXII.
+fn sees_community(who: &Caller, id: &str) -> bool {
+    let v = who.view(id);
+    v.can_read() || v.can_write() || may_manage_community(&who.directory, &who.principal, id)
+}
+
 async fn list_communities(Auth(who): Auth) -> Response {
     let list: Vec<Value> = who
         .directory
         .communities()
+        .filter(|c| sees_community(&who, &c.id))
         .map(|c| community_json(&who, c))
         .collect();
     ok_json(StatusCode::OK, &json!({ "communities": list }))
@@ -286,7 +295,12 @@ async fn get_community(Auth(who): Auth, Path(id): Path<String>) -> Answer {
     let c = who
         .directory
         .community(&id)
-        .ok_or_else(|| not_found(format!("there is no community '{id}'")))?;
+        .filter(|_| sees_community(&who, &id))
+        .ok_or_else(|| {
+            not_found(format!(
+                "there is no community '{id}' that this token may see"
+            ))
+        })?;
     let mut out = community_json(&who, c);
     // Who belongs is shown to those who may use the community.
     let view = who.view(&id);

@@ -87,6 +87,28 @@ fn keyed_hex(key: &[u8], data: &str) -> String {
     }
 }
 
+/// The categories statistics are kept by (anything else counts as `other`).
+const CATEGORIES: [&str; 10] = [
+    "ransomware",
+    "phishing",
+    "ddos",
+    "intrusion",
+    "malware",
+    "data-leak",
+    "supply-chain",
+    "vulnerability",
+    "fraud",
+    "other",
+];
+
+/// 409 while a submission is being released.
+fn busy() -> TaxiiError {
+    TaxiiError::new(
+        ErrorKind::Conflict,
+        "the submission is being released right now; try again in a few seconds",
+    )
+}
+
 fn bad(why: impl Into<String>) -> TaxiiError {
     TaxiiError::new(ErrorKind::BadRequest, why)
 }
@@ -274,6 +296,12 @@ impl<S: Store> Hub<S> {
         req: SubmitRequest,
     ) -> Result<Submitted, TaxiiError> {
         let cfg = &self.config.conceal;
+        if self.collection_of(&req.community).is_none() {
+            return Err(TaxiiError::new(
+                ErrorKind::NotFound,
+                format!("there is no community '{}' to submit to", req.community),
+            ));
+        }
         let view = who.view(&req.community);
         if !view.can_write() {
             return Err(TaxiiError::new(
@@ -351,7 +379,7 @@ impl<S: Store> Hub<S> {
         let id = uuid::Uuid::new_v4().to_string();
         let sealed = cfg.escrow.and_then(|pk| {
             let provenance = json!({"org": org.id, "submission": id, "received": now});
-            kyoyu_conceal::seal::seal(pk, provenance.to_string().as_bytes())
+            kyoyu_conceal::seal::seal(pk, &id, provenance.to_string().as_bytes())
         });
         let category = req
             .form
@@ -368,7 +396,23 @@ impl<S: Store> Hub<S> {
                 })
             })
             .unwrap_or_else(|| "other".into());
+        let category = if CATEGORIES.contains(&category.as_str()) {
+            category
+        } else {
+            "other".to_owned()
+        };
         let doubts: Vec<Value> = concealed.doubts.iter().map(|d| json!(d)).collect();
+        // Statistics buckets, each with its own tag: an organization's tags
+        // differ from bucket to bucket, so they link nothing across buckets.
+        let buckets = vec![
+            format!(
+                "{}|sector:{}",
+                req.community,
+                org.sectors.first().map_or("none", String::as_str)
+            ),
+            format!("{}|week:{}", req.community, iso_week(now)),
+            format!("{}|category:{category}", req.community),
+        ];
         let state = if cfg.review && !doubts.is_empty() {
             "review"
         } else {
@@ -392,7 +436,16 @@ impl<S: Store> Hub<S> {
                 .map(|(orig, new)| (keyed_hex(receipt.as_bytes(), orig), new.clone()))
                 .collect(),
             sealed,
-            contributor: keyed_hex(&cfg.tag_key, &org.id),
+            pending_tags: buckets
+                .iter()
+                .map(|b| {
+                    (
+                        b.clone(),
+                        keyed_hex(&cfg.tag_key, &format!("{}|{b}", org.id)),
+                    )
+                })
+                .collect(),
+            buckets,
             sector: org.sectors.first().cloned(),
             category,
             note: None,
@@ -404,16 +457,23 @@ impl<S: Store> Hub<S> {
                     .filter_map(|o| o.get("id").and_then(Value::as_str).map(str::to_owned))
                     .collect()
             },
+            released_ids: Vec::new(),
         };
         // No audit entry now: its time would sit beside the sender's other
         // audited activity. The release batch records the submission.
-        self.store.put_submission(sub.clone()).await?;
+        // The attributed copy first: if it fails, nothing was kept and no
+        // receipt is lost.
         if !req.attribute_to.is_empty() {
             self.attributed_copy(who, &req.community, &objects, &req.attribute_to)
                 .await?;
         }
-        if state == "held" && (req.urgent || cfg.batching.is_none()) {
-            self.release(&req.community, vec![sub.clone()]).await?;
+        self.store.put_submission(sub.clone()).await?;
+        if state == "held"
+            && (req.urgent || cfg.batching.is_none())
+            && let Err(e) = self.release(&req.community, vec![sub.clone()]).await
+        {
+            // Kept and held: the release job tries again; the sender keeps its receipt.
+            tracing::warn!(error = %e.description, "an urgent release waits for the release job");
         }
         let state = self
             .store
@@ -484,7 +544,11 @@ impl<S: Store> Hub<S> {
                     .claim_submission(&s.id, "held", "releasing")
                     .await?
             {
-                claimed.push(s);
+                // The stored document, not the listed one: an update may have come in between.
+                if let Some(mut fresh) = self.store.submission(&s.id).await? {
+                    apply_tlp(&mut fresh);
+                    claimed.push(fresh);
+                }
             }
         }
         if claimed.is_empty() {
@@ -511,10 +575,30 @@ impl<S: Store> Hub<S> {
         self.store
             .add_versions(&col.id, versions, now, HUB_ORG, audit)
             .await?;
+        let tags: Vec<(String, String, i64)> = claimed
+            .iter()
+            .flat_map(|s| {
+                s.pending_tags
+                    .iter()
+                    .map(|(b, t)| (b.clone(), t.clone(), 1))
+            })
+            .collect();
+        self.store.count_contributions(tags).await?;
         for mut s in claimed {
+            s.pending_tags.clear();
             s.state = "released".into();
             s.released = Some(now);
             s.received = None;
+            // Every id ever released, so a withdrawal after updates takes all of them back.
+            for id in s
+                .objects
+                .iter()
+                .filter_map(|o| o.get("id").and_then(Value::as_str))
+            {
+                if !s.released_ids.iter().any(|r| r == id) {
+                    s.released_ids.push(id.to_owned());
+                }
+            }
             self.store.put_submission(s).await?;
         }
         Ok(())
@@ -534,12 +618,17 @@ impl<S: Store> Hub<S> {
         }
         for (community, held) in by_community {
             let since: Vec<i64> = held.iter().filter_map(|s| s.received).collect();
+            // Urgent ones go alone: they must not pull others out of their batch.
+            let (urgent, waiting): (Vec<_>, Vec<_>) = held.into_iter().partition(|s| s.urgent);
+            for u in urgent {
+                self.release(&community, vec![u]).await?;
+            }
             let due = match self.config.conceal.batching {
-                Some(b) => b.due(&since, now) || held.iter().any(|s| s.urgent),
+                Some(b) => b.due(&since, now),
                 None => true,
             };
-            if due {
-                self.release(&community, held).await?;
+            if due && !waiting.is_empty() {
+                self.release(&community, waiting).await?;
             }
         }
         Ok(())
@@ -563,6 +652,22 @@ impl<S: Store> Hub<S> {
             .submission_by_receipt(&self.token_key.hash_hex(receipt))
             .await?
             .ok_or_else(not_found)
+    }
+}
+
+/// Marks every object with the TLP level the sender asked for (at release,
+/// so updates and reviewers' edits keep it).
+fn apply_tlp(s: &mut Submission) {
+    let Some(level) = s.tlp.as_deref().and_then(Tlp::parse) else {
+        return;
+    };
+    for o in &mut s.objects {
+        if o.get("type").and_then(Value::as_str) != Some("marking-definition")
+            && let Some(m) = o.as_object_mut()
+        {
+            m.insert("object_marking_refs".into(), json!([level.marking_id()]));
+            m.remove(kyoyu_trust::policy::RECIPIENTS_PROPERTY);
+        }
     }
 }
 
@@ -713,7 +818,13 @@ async fn edit<S: Store>(
         ..hub.config.conceal.stages
     };
     let creator = hub.creator(&s.community).await?;
-    let again = conceal(&req.objects, &Profile::default(), &creator, &stages);
+    let mut again = conceal(&req.objects, &Profile::default(), &creator, &stages);
+    for o in &mut again.objects {
+        if let Some(m) = o.as_object_mut() {
+            // Who sees it is the sender's TLP, not a reviewer's list.
+            m.remove(kyoyu_trust::policy::RECIPIENTS_PROPERTY);
+        }
+    }
     check_objects(&again.objects)?;
     s.objects = again.objects;
     s.doubts.clear();
@@ -841,56 +952,110 @@ async fn receipt_status<S: Store>(
 /// Withdraws a submission: released objects leave the collection (TAXII
 /// DELETE semantics), and it no longer counts in statistics.
 async fn receipt_withdraw<S: Store>(
-    Auth(_): Auth,
+    Auth(who): Auth,
     State(hub): HubState<S>,
     bytes: Bytes,
 ) -> Answer {
     let req: ReceiptRequest = parse(&bytes, r#"{"receipt": "kyoyu_receipt_…"}"#)?;
     let mut s = hub.by_receipt(&req.receipt).await?;
+    if who.principal.read_only {
+        return Err(TaxiiError::new(
+            ErrorKind::Forbidden,
+            "a read-only token cannot withdraw",
+        ));
+    }
     if s.state == "withdrawn" {
         return Ok(ok_json(
             StatusCode::OK,
             &json!({"submission": s.id, "state": "withdrawn"}),
         ));
     }
-    // The released objects, except observables that other released
-    // submissions share (the same attacker address), and the attributed copy.
-    let mut gone: Vec<String> = s.attributed.clone();
+    if s.state == "releasing" {
+        return Err(busy());
+    }
+    // Every id released for it (across updates), except observables that
+    // other released submissions share (the same attacker address); and
+    // the attributed copy. Only rows the hub (or, for the copy, the sender)
+    // wrote go: an identical observable someone else posted stays.
+    let shared: std::collections::HashSet<String> = hub
+        .store
+        .submissions(Some("released"))
+        .await?
+        .iter()
+        .filter(|other| other.id != s.id && other.community == s.community)
+        .flat_map(|other| other.objects.iter())
+        .filter_map(|o| o.get("id").and_then(Value::as_str).map(str::to_owned))
+        .collect();
+    let mut released: Vec<String> = s.released_ids.clone();
     if s.state == "released" {
-        let shared: std::collections::HashSet<String> = hub
-            .store
-            .submissions(Some("released"))
-            .await?
-            .iter()
-            .filter(|other| other.id != s.id && other.community == s.community)
-            .flat_map(|other| other.objects.iter())
-            .filter_map(|o| o.get("id").and_then(Value::as_str).map(str::to_owned))
-            .collect();
-        gone.extend(
+        released.extend(
             s.objects
                 .iter()
                 .filter_map(|o| o.get("id").and_then(Value::as_str))
-                .filter(|id| !shared.contains(*id))
                 .map(str::to_owned),
         );
     }
+    released.retain(|id| !shared.contains(id));
+    released.sort();
+    released.dedup();
+    let candidates = released
+        .into_iter()
+        .map(|id| (id, HUB_ORG.to_owned()))
+        .chain(
+            s.attributed
+                .iter()
+                .map(|id| (id.clone(), who.principal.org.clone())),
+        );
     if let Some(col) = hub.collection_of(&s.community) {
-        for id in &gone {
+        for (id, owner) in candidates {
+            let every = kyoyu_store::VersionSelect {
+                all: true,
+                ..Default::default()
+            };
+            let rows = hub
+                .store
+                .query(kyoyu_store::Query {
+                    collection: col.id.clone(),
+                    ids: vec![id.clone()],
+                    versions: every.clone(),
+                    limit: usize::MAX / 2,
+                    ..Default::default()
+                })
+                .await?;
+            if rows.items.is_empty() || rows.items.iter().any(|v| v.author != owner) {
+                continue;
+            }
             let audit = anonymous(
                 "submission.withdraw",
                 &col.id,
                 json!({"submission": s.id, "object": id}),
             );
-            let every = kyoyu_store::VersionSelect {
-                all: true,
-                ..Default::default()
-            };
             hub.store
-                .delete_object(&col.id, id, every, Vec::new(), audit)
+                .delete_object(&col.id, &id, every, Vec::new(), audit)
                 .await?;
         }
     }
+    if s.state == "released" {
+        // Out of the statistics: the holder's tags for its buckets, one less.
+        let less: Vec<(String, String, i64)> = s
+            .buckets
+            .iter()
+            .map(|b| {
+                (
+                    b.clone(),
+                    keyed_hex(
+                        &hub.config.conceal.tag_key,
+                        &format!("{}|{b}", who.principal.org),
+                    ),
+                    -1,
+                )
+            })
+            .collect();
+        hub.store.count_contributions(less).await?;
+    }
     s.state = "withdrawn".into();
+    s.pending_tags.clear();
+    s.released_ids.clear();
     s.attributed.clear();
     s.objects.clear();
     s.id_map.clear();
@@ -932,6 +1097,15 @@ async fn receipt_update<S: Store>(
         r#"{"receipt": "kyoyu_receipt_…", "objects": [STIX objects]}"#,
     )?;
     let mut s = hub.by_receipt(&req.receipt).await?;
+    if who.principal.read_only {
+        return Err(TaxiiError::new(
+            ErrorKind::Forbidden,
+            "a read-only token cannot update",
+        ));
+    }
+    if s.state == "releasing" {
+        return Err(busy());
+    }
     if matches!(s.state.as_str(), "withdrawn" | "rejected") {
         return Err(TaxiiError::new(
             ErrorKind::Conflict,
@@ -1056,25 +1230,36 @@ struct StatsQuery {
 /// Counts of released concealed submissions by sector, week or category,
 /// each backed by at least k distinct organizations.
 async fn stats<S: Store>(
-    Auth(_): Auth,
+    Auth(who): Auth,
     State(hub): HubState<S>,
     Query(q): Query<StatsQuery>,
 ) -> Answer {
     let by = q.by.unwrap_or_else(|| "sector".into());
-    let mut rows = Vec::new();
-    for s in hub.store.submissions(Some("released")).await? {
-        let key = match by.as_str() {
-            "sector" => s.sector.clone().unwrap_or_else(|| "none".into()),
-            "category" => s.category.clone(),
-            "week" => s.released.map_or_else(|| "unknown".into(), iso_week),
-            other => return Err(bad(format!("by='{other}': use sector, week or category"))),
+    if !matches!(by.as_str(), "sector" | "week" | "category") {
+        return Err(bad(format!("by='{by}': use sector, week or category")));
+    }
+    // Only the communities the caller may read, and only contributions
+    // (released submissions), each bucket with its distinct contributors.
+    let rows = hub.store.contributions().await?;
+    let mut groups: BTreeMap<&str, (usize, std::collections::BTreeSet<&str>)> = BTreeMap::new();
+    for (bucket, tag, count) in &rows {
+        let Some((community, rest)) = bucket.split_once('|') else {
+            continue;
         };
-        rows.push((key, s.contributor.clone()));
+        let Some(key) = rest.strip_prefix(&format!("{by}:")) else {
+            continue;
+        };
+        if !who.view(community).can_read() {
+            continue;
+        }
+        let g = groups.entry(key).or_default();
+        g.0 += usize::try_from(*count).unwrap_or(0);
+        g.1.insert(tag.as_str());
     }
     let k = hub.config.conceal.k;
     Ok(ok_json(
         StatusCode::OK,
-        &json!({"by": by, "k": k, "figures": kyoyu_conceal::kanon::publish(&rows, k)}),
+        &json!({"by": by, "k": k, "figures": kyoyu_conceal::kanon::publish_groups(groups, k)}),
     ))
 }
 

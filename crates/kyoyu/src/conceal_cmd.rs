@@ -342,8 +342,18 @@ pub(crate) fn provenance(remote: &Remote, cmd: &ProvenanceCommand) -> u8 {
         Ok(a) => a,
         Err(f) => return f.report(),
     };
-    match open(&key, answer["sealed"].as_str().unwrap_or_default()) {
+    match open(
+        &key,
+        submission,
+        answer["sealed"].as_str().unwrap_or_default(),
+    ) {
         Some(plain) => {
+            // The blob is bound to its submission; check the content says so too.
+            let said: Value = serde_json::from_slice(&plain).unwrap_or_default();
+            if said["submission"] != submission.as_str() {
+                eprintln!("kyoyu: the sealed provenance is not this submission's");
+                return 1;
+            }
             println!("{}", String::from_utf8_lossy(&plain));
             0
         }
