@@ -597,3 +597,105 @@ fn random_worlds_leak_nothing_and_hide_nothing() {
         panic!("{e}");
     }
 }
+
+/// What a security review found, each closed.
+#[test]
+fn reviewed_gaps_stay_closed() {
+    let hub = TestHub::start(Backend::Sqlite);
+    hub.org("elec-a", "operator", &["electricity"]);
+    hub.org("elec-b", "operator", &["electricity"]);
+    hub.org("gas-a", "operator", &["gas"]);
+    hub.org("vendor-x", "supplier", &[]);
+    let a = hub.token_for("elec-a", "member", false);
+    let b = hub.token_for("elec-b", "member", false);
+    let vendor = hub.token_for("vendor-x", "member", false);
+    let red = note(40, "red-for-nobody", &[TLP_RED], None);
+    post(&hub, "sector-electricity", &a, std::slice::from_ref(&red));
+    let col = hub.collection_of("sector-electricity");
+    let id = red["id"].as_str().unwrap();
+
+    // Another member cannot supersede it with a newer version of its own...
+    let mut newer = red.clone();
+    newer["modified"] = json!("2025-06-01T00:00:00.000Z");
+    newer["object_marking_refs"] = json!([TLP_CLEAR]);
+    let body = json!({"objects": [newer]}).to_string();
+    let s = hub.request(
+        "POST",
+        &format!("/hub/collections/{col}/objects/"),
+        Some(&b),
+        &[("Content-Type", TAXII), ("Accept", TAXII)],
+        Some(&body),
+    );
+    let status = s.json();
+    assert_eq!(status["failure_count"], 1, "{status}");
+    assert!(
+        status["failures"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("another organization")
+    );
+    // ...and an empty version filter is refused rather than read two ways.
+    let d = hub.request(
+        "DELETE",
+        &format!("/hub/collections/{col}/objects/{id}/?match[version]="),
+        Some(&b),
+        &[("Accept", TAXII)],
+        None,
+    );
+    assert_eq!(d.status, 400, "{}", d.body);
+    assert_eq!(
+        hub.get(&format!("/hub/collections/{col}/objects/{id}/"), Some(&a))
+            .status,
+        200,
+        "still there"
+    );
+
+    // The REST directory hides what TAXII hides.
+    let gas = hub.token_for("gas-a", "member", true);
+    assert_eq!(
+        hub.get("/api/communities/sector-electricity", Some(&gas))
+            .status,
+        404
+    );
+    let listed = hub.get("/api/communities", Some(&gas)).json();
+    assert!(!listed.to_string().contains("sector-electricity"));
+    let org = hub.get("/api/orgs/elec-a", Some(&gas)).json();
+    assert!(!org.to_string().contains("sector-electricity"), "{org}");
+    assert!(org.to_string().contains("national"));
+
+    // A supplier circle takes suppliers, not other operators.
+    let r = hub.request("PUT", "/api/orgs/elec-a/suppliers/gas-a", None, &[], None);
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(
+        hub.request(
+            "PUT",
+            "/api/orgs/elec-a/suppliers/vendor-x",
+            None,
+            &[],
+            None
+        )
+        .status,
+        200
+    );
+    assert_eq!(
+        hub.get(&format!("/hub/collections/{col}/objects/"), Some(&vendor))
+            .status,
+        200
+    );
+
+    // Control characters in the URL are a client error, on every store.
+    let n = hub.get(
+        &format!("/hub/collections/{col}/objects/indicator--%00/"),
+        Some(&a),
+    );
+    assert_eq!(n.status, 400, "{}", n.body);
+
+    // Community ids cannot shadow the submission collections.
+    let c = hub.rest(
+        "POST",
+        "/api/communities",
+        None,
+        &json!({"id": "submit-sector-gas", "kind": "custom"}),
+    );
+    assert_eq!(c.status, 400, "{}", c.body);
+}
