@@ -121,13 +121,54 @@ fn fresh_id(ty: &str) -> String {
     format!("{ty}--{}", uuid::Uuid::new_v4())
 }
 
-/// Runs stage 1 on a submission's objects.
-pub fn remove_identity(objects: &[Value]) -> Removed {
+/// Every id a submission refers to that it does not hold itself.
+pub fn external_refs(objects: &[Value]) -> Vec<String> {
+    let held: HashSet<&str> = objects.iter().map(id_of).collect();
+    let mut out = Vec::new();
+    for o in objects {
+        let mut o = o.clone();
+        each_ref_property(&mut o, &mut |_, v| {
+            let refs: Vec<&str> = match v {
+                Value::String(s) => vec![s.as_str()],
+                Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+                _ => Vec::new(),
+            };
+            out.extend(
+                refs.into_iter()
+                    .filter(|r| !held.contains(r))
+                    .map(str::to_owned),
+            );
+        });
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Whether a reference to an object outside the submission must go:
+/// identities (the reporter's, usually), marking definitions other than
+/// TLP, extension definitions, and whatever the hub says the reporter
+/// itself published before (`own`), which would point back to it.
+fn points_back(id: &str, own: &dyn Fn(&str) -> bool) -> bool {
+    id.starts_with("identity--")
+        || id.starts_with("extension-definition--")
+        || (id.starts_with("marking-definition--") && !kyoyu_stix::tlp::is_fixed_tlp_id(id))
+        || own(id)
+}
+
+/// Runs stage 1 on a submission's objects; `own` says which outside ids
+/// are the reporter's own earlier objects.
+pub fn remove_identity(objects: &[Value], own: &dyn Fn(&str) -> bool) -> Removed {
     let mut gone: HashSet<String> = objects
         .iter()
         .filter(|o| describes_someone(o))
         .map(|o| id_of(o).to_owned())
         .collect();
+    gone.extend(
+        external_refs(objects)
+            .into_iter()
+            .filter(|r| points_back(r, own)),
+    );
     let mut kept: Vec<Value> = objects
         .iter()
         .filter(|o| !describes_someone(o))
@@ -249,6 +290,37 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    #[test]
+    fn references_out_of_the_submission_that_point_back_go() {
+        let objects = vec![
+            json!({"type": "sighting", "spec_version": "2.1", "id": "sighting--11111111-1111-4111-8111-111111111111",
+                   "created": "2025-01-01T00:00:00.000Z", "modified": "2025-01-01T00:00:00.000Z",
+                   "sighting_of_ref": "indicator--22222222-2222-4222-8222-222222222222",
+                   "where_sighted_refs": ["identity--33333333-3333-4333-8333-333333333333"]}),
+            json!({"type": "note", "spec_version": "2.1", "id": "note--44444444-4444-4444-8444-444444444444",
+                   "created": "2025-01-01T00:00:00.000Z", "modified": "2025-01-01T00:00:00.000Z", "content": "x",
+                   "object_refs": ["report--55555555-5555-4555-8555-555555555555", "indicator--22222222-2222-4222-8222-222222222222"]}),
+        ];
+        assert_eq!(external_refs(&objects).len(), 3);
+        // The indicator is someone else's (kept); the report is the reporter's own (dropped).
+        let own = |id: &str| id.starts_with("report--");
+        let out = remove_identity(&objects, &own);
+        let text = serde_json::to_string(&out.objects).unwrap();
+        assert!(
+            !text.contains("33333333"),
+            "the sighting no longer says where (whose) it was seen"
+        );
+        assert!(
+            !text.contains("55555555"),
+            "the reporter's own earlier report is not referred to"
+        );
+        assert!(
+            text.contains("22222222"),
+            "someone else's indicator stays referred to"
+        );
+        assert_eq!(out.objects.len(), 2);
+    }
+
     fn submission() -> Vec<Value> {
         vec![
             json!({"type": "identity", "spec_version": "2.1", "id": "identity--11111111-1111-4111-8111-111111111111",
@@ -280,7 +352,7 @@ mod tests {
 
     #[test]
     fn the_reporter_goes_and_references_follow() {
-        let out = remove_identity(&submission());
+        let out = remove_identity(&submission(), &|_| false);
         // The organization identity and the relationship that targets it are gone.
         assert_eq!(out.dropped, 2);
         let text = serde_json::to_string(&out.objects).unwrap();
@@ -316,7 +388,7 @@ mod tests {
             .find(|o| type_of(o) == "observed-data")
             .unwrap();
         assert_eq!(od["object_refs"], json!([ip]));
-        let again = remove_identity(&submission());
+        let again = remove_identity(&submission(), &|_| false);
         assert_eq!(
             new("66666666"),
             again

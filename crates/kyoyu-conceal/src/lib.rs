@@ -204,7 +204,7 @@ fn prune_selectors(o: &mut Value) {
 /// the identity the released objects are attributed to.
 pub fn conceal(objects: &[Value], profile: &Profile, creator: &str, stages: &Stages) -> Concealed {
     let mut result = if stages.identity {
-        let r = identity::remove_identity(objects);
+        let r = identity::remove_identity(objects, &|id| profile.owns_object(id));
         Concealed {
             objects: r.objects,
             id_map: r.id_map,

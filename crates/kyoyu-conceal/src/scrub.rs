@@ -34,6 +34,8 @@ pub struct Profile {
     asns: Vec<u32>,
     /// Its host-naming schemes.
     hosts: Vec<Regex>,
+    /// Objects on the hub it published under its own name.
+    own_objects: std::collections::HashSet<String>,
 }
 
 impl Profile {
@@ -93,7 +95,20 @@ impl Profile {
                 .iter()
                 .filter_map(|p| Regex::new(&format!(r"(?i)\b(?:{p})\b")).ok())
                 .collect(),
+            own_objects: std::collections::HashSet::new(),
         }
+    }
+
+    /// The same, knowing which objects on the hub the organization
+    /// published under its name (references to them would point back).
+    pub fn with_own_objects(mut self, ids: impl IntoIterator<Item = String>) -> Self {
+        self.own_objects.extend(ids);
+        self
+    }
+
+    /// Whether the organization published this object under its name.
+    pub fn owns_object(&self, id: &str) -> bool {
+        self.own_objects.contains(id)
     }
 
     /// Whether a host name is the organization's (one of its domains or under one).

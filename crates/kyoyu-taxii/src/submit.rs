@@ -349,7 +349,8 @@ impl<S: Store> Hub<S> {
         };
         check_objects(&objects)?;
         let creator = self.creator(&req.community).await?;
-        let mut concealed = conceal(&objects, &Profile::of(&org), &creator, &cfg.stages);
+        let profile = self.profile(&org, &req.community, &objects).await?;
+        let mut concealed = conceal(&objects, &profile, &creator, &cfg.stages);
         if let Some(level) = tlp {
             for o in &mut concealed.objects {
                 if o.get("type").and_then(Value::as_str) != Some("marking-definition")
@@ -632,6 +633,41 @@ impl<S: Store> Hub<S> {
             }
         }
         Ok(())
+    }
+
+    /// What identifies `org` in a submission to `community`: its recorded
+    /// data, and which of the outside objects the submission refers to it
+    /// published there under its own name (references to them would point back).
+    async fn profile(
+        &self,
+        org: &kyoyu_trust::Org,
+        community: &str,
+        objects: &[Value],
+    ) -> Result<Profile, TaxiiError> {
+        let external = kyoyu_conceal::identity::external_refs(objects);
+        let mut own = Vec::new();
+        if let (false, Some(col)) = (external.is_empty(), self.collection_of(community)) {
+            let rows = self
+                .store
+                .query(kyoyu_store::Query {
+                    collection: col.id.clone(),
+                    ids: external,
+                    versions: kyoyu_store::VersionSelect {
+                        all: true,
+                        ..Default::default()
+                    },
+                    limit: usize::MAX / 2,
+                    ..Default::default()
+                })
+                .await?;
+            own.extend(
+                rows.items
+                    .into_iter()
+                    .filter(|v| v.author == org.id)
+                    .map(|v| v.id),
+            );
+        }
+        Ok(Profile::of(org).with_own_objects(own))
     }
 
     /// The collection of a community.
@@ -1122,7 +1158,8 @@ async fn receipt_update<S: Store>(
     })?;
     let cfg = &hub.config.conceal;
     let creator = hub.creator(&s.community).await?;
-    let mut fresh = conceal(&req.objects, &Profile::of(&org), &creator, &cfg.stages);
+    let profile = hub.profile(&org, &s.community, &req.objects).await?;
+    let mut fresh = conceal(&req.objects, &profile, &creator, &cfg.stages);
     // Fresh id → the id released before for the same original.
     let before: BTreeMap<&str, &str> = s
         .id_map

@@ -706,3 +706,48 @@ fn receipt_updates_and_reviewer_edits() {
     let text = serde_json::to_string(&released).unwrap();
     assert!(text.contains("Also hit: another operator") && !text.contains("Acme"));
 }
+
+/// A concealed report may refer to what is already on the hub, but not to
+/// what its sender published there under its own name.
+#[test]
+fn references_to_the_senders_own_objects_go() {
+    let s = scene(Backend::Sqlite, "3600", "50");
+    let col = s.hub.collection_of("sector-electricity");
+    let indicator = |n: u32, name: &str| {
+        json!({"type": "indicator", "spec_version": "2.1", "id": format!("indicator--{n:08x}-7777-4000-8000-000000000000"),
+               "created": "2025-06-01T00:00:00.000Z", "modified": "2025-06-01T00:00:00.000Z", "name": name,
+               "pattern_type": "stix", "pattern": "[ipv4-addr:value = '203.0.113.77']", "valid_from": "2025-06-01T00:00:00Z"})
+    };
+    let post = |token: &str, o: &Value| {
+        let a = s.hub.request(
+            "POST",
+            &format!("/hub/collections/{col}/objects/"),
+            Some(token),
+            &[("Content-Type", TAXII), ("Accept", TAXII)],
+            Some(&json!({"objects": [o]}).to_string()),
+        );
+        assert_eq!(a.json()["success_count"], 1, "{}", a.body);
+    };
+    let mine = indicator(1, "posted openly by the reporter");
+    let theirs = indicator(2, "posted by another member");
+    post(&s.reporter, &mine);
+    post(&s.reader, &theirs);
+    let report = json!({"objects": [
+        {"type": "sighting", "spec_version": "2.1", "id": "sighting--00000001-8888-4000-8000-000000000000",
+         "created": "2025-06-02T00:00:00.000Z", "modified": "2025-06-02T00:00:00.000Z", "sighting_of_ref": mine["id"]},
+        {"type": "note", "spec_version": "2.1", "id": "note--00000002-8888-4000-8000-000000000000",
+         "created": "2025-06-02T00:00:00.000Z", "modified": "2025-06-02T00:00:00.000Z", "content": "seen here too",
+         "object_refs": [mine["id"], theirs["id"]]}
+    ]});
+    submit(&s, &s.reporter, &report, &["--urgent"]);
+    let released: Vec<Value> = wait_for(&s, 3)
+        .into_iter()
+        .filter(|o| o["type"] == "note" || o["type"] == "sighting")
+        .collect();
+    assert_eq!(
+        released.len(),
+        1,
+        "the sighting of the sender's own indicator goes: {released:?}"
+    );
+    assert_eq!(released[0]["object_refs"], json!([theirs["id"]]));
+}
