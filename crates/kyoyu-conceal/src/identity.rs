@@ -124,22 +124,23 @@ fn fresh_id(ty: &str) -> String {
 /// Every id a submission refers to that it does not hold itself.
 pub fn external_refs(objects: &[Value]) -> Vec<String> {
     let held: HashSet<&str> = objects.iter().map(id_of).collect();
-    let mut out = Vec::new();
-    for o in objects {
-        let mut o = o.clone();
-        each_ref_property(&mut o, &mut |_, v| {
-            let refs: Vec<&str> = match v {
-                Value::String(s) => vec![s.as_str()],
-                Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
-                _ => Vec::new(),
-            };
-            out.extend(
-                refs.into_iter()
-                    .filter(|r| !held.contains(r))
-                    .map(str::to_owned),
-            );
-        });
+    fn walk<'a>(v: &'a Value, key: &str, found: &mut Vec<&'a str>) {
+        match v {
+            Value::String(s) if key.ends_with("_ref") || key.ends_with("_refs") => found.push(s),
+            Value::Array(items) => items.iter().for_each(|i| walk(i, key, found)),
+            Value::Object(map) => map.iter().for_each(|(k, c)| walk(c, k, found)),
+            _ => {}
+        }
     }
+    let mut found = Vec::new();
+    for o in objects {
+        walk(o, "", &mut found);
+    }
+    let mut out: Vec<String> = found
+        .into_iter()
+        .filter(|r| !held.contains(r))
+        .map(str::to_owned)
+        .collect();
     out.sort();
     out.dedup();
     out
