@@ -4,6 +4,8 @@
 # (sector-electricity):
 #   open      the hub admin posts unmarked objects and reads them (the
 #             policy's shortcut: every object visible, nothing audited);
+#   marked    the hub admin posts and reads the same mixed-marked objects as
+#             below: same bytes on the wire, still no policy decisions;
 #   enforced  an electricity operator posts objects with mixed TLP markings
 #             (CLEAR, GREEN, AMBER, AMBER+STRICT, RED; half the RED ones
 #             name the reader), and a second operator reads them (90%: all
@@ -53,7 +55,7 @@ writer = call("POST", "/api/tokens", {"org": "op-005", "role": "member"})["token
 reader = call("POST", "/api/tokens", {"org": "op-020", "role": "member"})["token"]
 members = [o for o in call("GET", "/api/orgs")["orgs"] if "electricity" in o.get("sectors", []) and o["kind"] == "operator"]
 for r in range(rounds):
-    for way in ("open", "enforced"):
+    for way in ("open", "marked", "enforced"):
         cid = f"bench-{way}-{r}"
         call("POST", "/api/communities", {"id": cid, "kind": "custom", "default_tlp": "amber"})
         for o in members:
@@ -73,6 +75,8 @@ results=$work/results
 for r in $(seq 0 $((rounds - 1))); do
     url=$(awk -v r="$r" '$1 == "open" && $2 == r {print $3}' "$work/setup")
     $load "$url" x "$admin" "$objects" --lookups 1000 --type-pages 20 | sed "s/^/open /" | tee -a "$results"
+    url=$(awk -v r="$r" '$1 == "marked" && $2 == r {print $3}' "$work/setup")
+    $load "$url" x "$admin" "$objects" --mixed-markings op-020 --lookups 1000 --type-pages 20 | sed "s/^/marked /" | tee -a "$results"
     url=$(awk -v r="$r" '$1 == "enforced" && $2 == r {print $3}' "$work/setup")
     # Ingest as the writer; the read, lookups and pages as the reader.
     $load "$url" x "$writer" "$objects" --mixed-markings op-020 --lookups 0 --type-pages 1 | grep '^ingest' | sed "s/^/enforced /" | tee -a "$results"
@@ -80,7 +84,7 @@ for r in $(seq 0 $((rounds - 1))); do
 done
 
 echo
-echo "== medians over $rounds rounds; ratio enforced/open (latencies open/enforced)"
+echo "== medians over $rounds rounds; ratios enforced/open and enforced/marked (latencies inverted)"
 python3 - "$results" <<'PY'
 import statistics, sys
 vals = {}
@@ -90,9 +94,9 @@ for line in open(sys.argv[1]):
         continue
     vals.setdefault((way, metric), []).append(float(value))
 for metric, higher_is_better in (("ingest", True), ("read", True), ("match_id_p50", False), ("match_id_p99", False), ("match_type_first_page", False)):
-    o, e = vals.get(("open", metric)), vals.get(("enforced", metric))
-    if o and e:
-        mo, me = statistics.median(o), statistics.median(e)
-        ratio = me / mo if higher_is_better else mo / me
-        print(f"{metric:22s} open {mo:12.2f}  enforced {me:12.2f}  ratio {ratio:6.2f}")
+    o, m, e = vals.get(("open", metric)), vals.get(("marked", metric)), vals.get(("enforced", metric))
+    if o and m and e:
+        mo, mm, me = statistics.median(o), statistics.median(m), statistics.median(e)
+        r = (lambda base: me / base if higher_is_better else base / me)
+        print(f"{metric:22s} open {mo:10.2f}  marked {mm:10.2f}  enforced {me:10.2f}  vs open {r(mo):5.2f}  vs marked {r(mm):5.2f}")
 PY

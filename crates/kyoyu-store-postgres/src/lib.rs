@@ -473,13 +473,19 @@ impl Store for PostgresStore {
         let ids: Vec<String> = versions.iter().map(|v| v.id.clone()).collect();
         let rows = tx
             .query(
-                "SELECT id, min(version_key), max(version_key), array_agg(version_key)
+                "SELECT id, min(version_key), max(version_key), array_agg(version_key),
+                        bool_or(author <> $3 AND author <> '')
                  FROM objects WHERE collection = $1 AND id = ANY($2) GROUP BY id",
-                &[&collection, &ids],
+                &[&collection, &ids, &author],
             )
             .await
             .map_err(err)?;
         // id -> (stored min, stored max, every key: stored and accepted in this batch)
+        let foreign: HashSet<String> = rows
+            .iter()
+            .filter(|r| r.get::<_, Option<bool>>(4).unwrap_or(false))
+            .map(|r| r.get::<_, String>(0))
+            .collect();
         let mut known: HashMap<String, Stored> = rows
             .iter()
             .map(|r| {
@@ -496,10 +502,15 @@ impl Store for PostgresStore {
             let entry = known
                 .entry(v.id.clone())
                 .or_insert((None, None, HashSet::new()));
-            if !entry.2.insert(v.version_key) {
+            if entry.2.contains(&v.version_key) {
                 out.push(Added::Duplicate);
                 continue;
             }
+            if !v.version.is_empty() && foreign.contains(&v.id) {
+                out.push(Added::Foreign);
+                continue;
+            }
+            entry.2.insert(v.version_key);
             out.push(Added::New);
             accepted.push(v);
         }

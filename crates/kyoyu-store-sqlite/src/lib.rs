@@ -429,7 +429,8 @@ impl Store for SqliteStore {
                 let mut clock = last_added.max(now - 1);
                 let mut exists = tx
                     .prepare_cached(
-                        "SELECT MIN(version_key), MAX(version_key), SUM(version_key = ?3)
+                        "SELECT MIN(version_key), MAX(version_key), SUM(version_key = ?3),
+                                SUM(author <> ?4 AND author <> '')
                          FROM objects INDEXED BY objects_by_id WHERE collection = ?1 AND id = ?2",
                     )
                     .map_err(err)?;
@@ -448,11 +449,17 @@ impl Store for SqliteStore {
                     )
                     .map_err(err)?;
                 for v in versions {
-                    let (min, max, same): (Option<i64>, Option<i64>, Option<i64>) = exists
-                        .query_row(params![collection, v.id, v.version_key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    let (min, max, same, foreign): (Option<i64>, Option<i64>, Option<i64>, Option<i64>) = exists
+                        .query_row(params![collection, v.id, v.version_key, author], |r| {
+                            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                        })
                         .map_err(err)?;
                     if same.unwrap_or(0) > 0 {
                         out.push(Added::Duplicate);
+                        continue;
+                    }
+                    if foreign.unwrap_or(0) > 0 && !v.version.is_empty() {
+                        out.push(Added::Foreign);
                         continue;
                     }
                     let is_last = max.is_none_or(|m| v.version_key > m);

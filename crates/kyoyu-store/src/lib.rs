@@ -142,6 +142,9 @@ pub enum Added {
     New,
     /// The same id and version was already there (idempotent success).
     Duplicate,
+    /// Refused: another organization contributed this (versioned) object; only
+    /// its contributor adds versions of it.
+    Foreign,
 }
 
 /// A status resource (TAXII 2.1 section 4.3).
@@ -361,7 +364,9 @@ pub trait Store: Clone + Send + Sync + 'static {
     fn put_collection(&self, collection: Collection) -> impl Future<Output = Result<()>> + Send;
     /// Adds versions to a collection, contributed by `author`, and the
     /// audit entry of the write, in one durable transaction; one outcome per
-    /// input, in order. `now` is the time of the request; `date_added`
+    /// input, in order. A new version of an object whose stored versions
+    /// another author contributed is refused ([`Added::Foreign`]); objects
+    /// without versions (observables) are anyone's. `now` is the time of the request; `date_added`
     /// values are made strictly increasing.
     fn add_versions(
         &self,

@@ -451,15 +451,28 @@ async fn page<S: Store>(
         limit,
         with_json,
     };
+    // How much of this collection this organization's pages hid last time:
+    // the first query over-fetches by that share, so a page needs one query.
+    let memory = (c.id.clone(), view.org().to_owned());
+    let remembered = hub.hidden_share(&memory);
     let mut items = Vec::new();
     let mut scanned = 0usize;
+    let done = |items: Vec<StoredVersion>, more: bool, resume: Option<i64>, scanned: usize| {
+        let hidden = scanned.saturating_sub(items.len());
+        hub.remember_hidden_share(memory.clone(), hidden, scanned);
+        Ok(Visible {
+            items,
+            more,
+            resume,
+        })
+    };
     loop {
         query.after_seq = after_seq;
-        // Ask for what is missing, plus what the share hidden so far
-        // says will be hidden: one more query per page, not many.
+        // Ask for what is missing, plus what the share hidden so far (or
+        // last time) says will be hidden.
         let missing = limit - items.len();
         query.limit = if scanned == 0 {
-            limit
+            limit + (limit as f64 * remembered).ceil() as usize
         } else {
             let hidden = scanned - items.len();
             (missing + missing * hidden / items.len().max(1) + 16).min(limit.max(missing) * 4)
@@ -473,27 +486,15 @@ async fn page<S: Store>(
                 items.push(v);
                 if items.len() == limit {
                     let rest = i + 1 < fetched;
-                    return Ok(Visible {
-                        items,
-                        more: rest || got.more,
-                        resume: after_seq,
-                    });
+                    return done(items, rest || got.more, after_seq, scanned);
                 }
             }
         }
         if !got.more {
-            return Ok(Visible {
-                items,
-                more: false,
-                resume: after_seq,
-            });
+            return done(items, false, after_seq, scanned);
         }
         if scanned >= SCAN_LIMIT {
-            return Ok(Visible {
-                items,
-                more: true,
-                resume: after_seq,
-            });
+            return done(items, true, after_seq, scanned);
         }
     }
 }
@@ -935,58 +936,6 @@ fn media_type_is_taxii(headers: &HeaderMap) -> bool {
     media == "application/taxii+json" && version.is_none_or(|v| v == "2.1")
 }
 
-/// Refuses new versions of objects another organization contributed: a
-/// member may not supersede someone else's report (or the hub's release).
-/// Observables have no versions and deterministic ids: anyone may post them.
-async fn keep_own_objects<S: Store>(
-    hub: &Hub<S>,
-    who: &Caller,
-    c: &Collection,
-    admitted: Vec<NewVersion>,
-    failures: &mut Vec<StatusDetail>,
-) -> Result<Vec<NewVersion>, TaxiiError> {
-    if who.principal.role == kyoyu_trust::Role::HubAdmin {
-        return Ok(admitted);
-    }
-    let mut ids: Vec<String> = admitted
-        .iter()
-        .filter(|v| !v.version.is_empty())
-        .map(|v| v.id.clone())
-        .collect();
-    ids.sort();
-    ids.dedup();
-    if ids.is_empty() {
-        return Ok(admitted);
-    }
-    let existing = hub
-        .store
-        .query(Query {
-            collection: c.id.clone(),
-            ids,
-            versions: all_versions(),
-            limit: usize::MAX / 2,
-            ..Query::default()
-        })
-        .await?;
-    let foreign: std::collections::HashSet<&str> = existing
-        .items
-        .iter()
-        .filter(|v| v.author != who.principal.org)
-        .map(|v| v.id.as_str())
-        .collect();
-    let (mine, theirs): (Vec<NewVersion>, Vec<NewVersion>) = admitted
-        .into_iter()
-        .partition(|v| v.version.is_empty() || !foreign.contains(v.id.as_str()));
-    failures.extend(theirs.into_iter().map(|v| StatusDetail {
-        id: v.id,
-        version: Some(v.version),
-        message: Some(
-            "another organization contributed this object: post your own (a new id), or a sighting, note or opinion that refers to it".into(),
-        ),
-    }));
-    Ok(mine)
-}
-
 /// One object of an envelope: validated, its version fields and markings
 /// read, its recipients checked against the known organizations.
 fn admit(
@@ -1124,7 +1073,6 @@ async fn add_objects<S: Store>(
             Err(f) => failures.push(f),
         }
     }
-    let admitted = keep_own_objects(&hub, &who, &c, admitted, &mut failures).await?;
     let details: Vec<StatusDetail> = admitted
         .iter()
         .map(|v| StatusDetail {
@@ -1155,6 +1103,21 @@ async fn add_objects<S: Store>(
         )
         .await?;
     let stored = outcomes.iter().filter(|o| **o == Added::New).count() as u64;
+    // A member may not supersede another organization's report (or the hub's release).
+    let mut successes = Vec::with_capacity(details.len());
+    for (d, outcome) in details.into_iter().zip(&outcomes) {
+        if *outcome == Added::Foreign {
+            failures.push(StatusDetail {
+                message: Some(
+                    "another organization contributed this object: post your own (a new id), or a sighting, note or opinion that refers to it".into(),
+                ),
+                ..d
+            });
+        } else {
+            successes.push(d);
+        }
+    }
+    let details = successes;
     hub.metrics.record_ingest(stored, failures.len() as u64);
     let status = Status {
         id: status_id,

@@ -90,6 +90,8 @@ pub struct Hub<S> {
     /// Audit entries queued and not yet appended.
     audit_pending: Arc<AtomicU64>,
     guard: guard::Guard,
+    /// (collection, organization) → share of rows its last page hid (a hint only).
+    hidden: std::sync::Mutex<std::collections::HashMap<(String, String), f64>>,
 }
 
 /// The authenticated caller of one request: its token and principal, and
@@ -242,6 +244,7 @@ impl<S: Store> Hub<S> {
             catalog: RwLock::default(),
             audit,
             audit_pending: audit_pending.clone(),
+            hidden: std::sync::Mutex::default(),
         });
         hub.reload_directory().await?;
         tokio::spawn(audit_sink(hub.store.clone(), receiver, audit_pending));
@@ -358,6 +361,29 @@ impl<S: Store> Hub<S> {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         tracing::error!("audit entries still queued at shutdown");
+    }
+
+    /// The share of rows a reader's last page of a collection hid (0 when unknown).
+    pub(crate) fn hidden_share(&self, key: &(String, String)) -> f64 {
+        self.hidden
+            .lock()
+            .ok()
+            .and_then(|m| m.get(key).copied())
+            .unwrap_or(0.0)
+    }
+
+    /// Remembers how much a page hid, for the next page's first query.
+    pub(crate) fn remember_hidden_share(&self, key: (String, String), hidden: usize, scanned: usize) {
+        if scanned < 100 {
+            return;
+        }
+        if let Ok(mut m) = self.hidden.lock() {
+            if m.len() > 100_000 {
+                m.clear();
+            }
+            // Capped: a reader who sees little is served by the later queries anyway.
+            m.insert(key, (hidden as f64 / scanned as f64).min(0.5));
+        }
     }
 
     /// Signs a position in a collection.
