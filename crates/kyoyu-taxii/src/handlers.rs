@@ -540,13 +540,27 @@ async fn audit_reads<S: Store>(
     endpoint: &str,
     items: &[StoredVersion],
 ) {
-    let read: Vec<Value> = items
-        .iter()
-        .filter(|v| view.read_is_audited(v.tlp))
-        .map(|v| json!([v.id, version_text(v), view.effective(v.tlp).name()]))
-        .collect();
-    if !read.is_empty() {
-        let detail = json!({ "endpoint": endpoint, "collection": c.alias, "objects": read });
+    // One string per object, `id@version`: the entry stays small, and
+    // building it costs the request little.
+    let mut read = String::new();
+    let mut count = 0usize;
+    for v in items.iter().filter(|v| view.read_is_audited(v.tlp)) {
+        if count > 0 {
+            read.push(' ');
+        }
+        read.push_str(&v.id);
+        read.push('@');
+        if v.version.is_empty() {
+            read.push_str(&format_micros(v.date_added));
+        } else {
+            read.push_str(&v.version);
+        }
+        count += 1;
+    }
+    if count > 0 {
+        let detail = json!({
+            "endpoint": endpoint, "collection": c.alias, "count": count, "objects": read,
+        });
         hub.audit_later(who.audit("objects.read", &c.id, detail))
             .await;
     }
