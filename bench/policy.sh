@@ -74,13 +74,13 @@ results=$work/results
 : >"$results"
 for r in $(seq 0 $((rounds - 1))); do
     url=$(awk -v r="$r" '$1 == "open" && $2 == r {print $3}' "$work/setup")
-    $load "$url" x "$admin" "$objects" --lookups 1000 --type-pages 20 | sed "s/^/open /" | tee -a "$results"
+    $load "$url" x "$admin" "$objects" --lookups 1000 --type-pages 50 | sed "s/^/open /" | tee -a "$results"
     url=$(awk -v r="$r" '$1 == "marked" && $2 == r {print $3}' "$work/setup")
-    $load "$url" x "$admin" "$objects" --mixed-markings op-020 --lookups 1000 --type-pages 20 | sed "s/^/marked /" | tee -a "$results"
+    $load "$url" x "$admin" "$objects" --mixed-markings op-020 --lookups 1000 --type-pages 50 | sed "s/^/marked /" | tee -a "$results"
     url=$(awk -v r="$r" '$1 == "enforced" && $2 == r {print $3}' "$work/setup")
     # Ingest as the writer; the read, lookups and pages as the reader.
     $load "$url" x "$writer" "$objects" --mixed-markings op-020 --lookups 0 --type-pages 1 | grep '^ingest' | sed "s/^/enforced /" | tee -a "$results"
-    $load "$url" x "$reader" "$objects" --skip-ingest --lookups 1000 --type-pages 20 | sed "s/^/enforced /" | tee -a "$results"
+    $load "$url" x "$reader" "$objects" --skip-ingest --lookups 1000 --type-pages 50 | sed "s/^/enforced /" | tee -a "$results"
 done
 
 echo
