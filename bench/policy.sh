@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # What access control costs: the TAXII workload (bench/taxii-load) on one
-# hub with 100 organizations, run two ways on the same collection
-# (sector-electricity):
-#   open      the hub admin posts unmarked objects and reads them (the
-#             policy's shortcut: every object visible, nothing audited);
+# hub with 106 organizations, run three ways, each on a fresh community
+# collection of electricity operators:
+#   open      the hub admin posts unmarked objects and reads them: the policy
+#             grants everything (unmarked counts as the community's AMBER
+#             default, so pages are audited);
 #   marked    the hub admin posts and reads the same mixed-marked objects as
-#             below: same bytes on the wire, still no policy decisions;
+#             below: same bytes on the wire, audited, nothing withheld;
 #   enforced  an electricity operator posts objects with mixed TLP markings
 #             (CLEAR, GREEN, AMBER, AMBER+STRICT, RED; half the RED ones
 #             name the reader), and a second operator reads them (90%: all
-#             but the RED ones naming someone else): the
-#             policy decides every object and each page of AMBER-or-above
-#             content is written to the audit trail.
-# Each way runs ROUNDS times, alternating, each time on a fresh collection;
-# prints the medians and enforced/open ratios (latencies: open/enforced).
+#             but the RED ones naming nobody): the policy decides every
+#             object and each page of AMBER-or-above content is audited.
+# Each way runs ROUNDS times, alternating; prints the medians and the ratios
+# enforced/open and enforced/marked (latencies inverted).
 # Usage: bench/policy.sh [OBJECTS] [ROUNDS]   (defaults 100000, 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
