@@ -373,7 +373,12 @@ impl<S: Store> Hub<S> {
     }
 
     /// Remembers how much a page hid, for the next page's first query.
-    pub(crate) fn remember_hidden_share(&self, key: (String, String), hidden: usize, scanned: usize) {
+    pub(crate) fn remember_hidden_share(
+        &self,
+        key: (String, String),
+        hidden: usize,
+        scanned: usize,
+    ) {
         if scanned < 100 {
             return;
         }
