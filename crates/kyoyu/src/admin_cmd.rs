@@ -124,6 +124,61 @@ pub(crate) fn parse_duration(s: &str) -> Result<i64, String> {
         .ok_or_else(|| format!("'{s}' must be a positive duration"))
 }
 
+/// An organization's sectors and identifying data (what concealment scrubs),
+/// shared by `org create` and `org update` (where each list given replaces
+/// the stored one).
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct OrgData {
+    /// A sector id (repeat); see `kyoyu org sectors`.
+    #[arg(long = "sector")]
+    sectors: Vec<String>,
+    /// An internet domain it owns (repeat).
+    #[arg(long = "domain")]
+    domains: Vec<String>,
+    /// An address range it owns, as CIDR (repeat).
+    #[arg(long = "ip-range")]
+    ip_ranges: Vec<String>,
+    /// Another name or brand (repeat).
+    #[arg(long = "alias")]
+    aliases: Vec<String>,
+    /// An autonomous system number (repeat).
+    #[arg(long = "asn")]
+    asns: Vec<u32>,
+    /// A staff name, for scrubbing (repeat).
+    #[arg(long = "staff")]
+    staff: Vec<String>,
+    /// A host-naming scheme, as a regular expression (repeat), e.g. 'ep-[a-z]+-\d+'.
+    #[arg(long = "host-pattern")]
+    host_patterns: Vec<String>,
+}
+
+impl OrgData {
+    /// The lists that were given, by JSON key.
+    fn given(&self) -> Vec<(&'static str, Value)> {
+        [
+            ("sectors", json!(self.sectors), self.sectors.is_empty()),
+            ("domains", json!(self.domains), self.domains.is_empty()),
+            (
+                "ip_ranges",
+                json!(self.ip_ranges),
+                self.ip_ranges.is_empty(),
+            ),
+            ("aliases", json!(self.aliases), self.aliases.is_empty()),
+            ("asns", json!(self.asns), self.asns.is_empty()),
+            ("staff", json!(self.staff), self.staff.is_empty()),
+            (
+                "host_patterns",
+                json!(self.host_patterns),
+                self.host_patterns.is_empty(),
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, _, empty)| !empty)
+        .map(|(k, v, _)| (k, v))
+        .collect()
+    }
+}
+
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum OrgCommand {
     /// Register an organization (it joins its sectors' and the standing communities).
@@ -133,9 +188,6 @@ pub(crate) enum OrgCommand {
         /// operator, ceptoar, ceptoar-council, ministry, national-centre, supplier, research, overseas-partner.
         #[arg(long)]
         kind: String,
-        /// A sector id (repeat); see `kyoyu org sectors`.
-        #[arg(long = "sector")]
-        sectors: Vec<String>,
         /// Name (default: the id).
         #[arg(long)]
         name: Option<String>,
@@ -145,27 +197,11 @@ pub(crate) enum OrgCommand {
         /// ISO 3166-1 alpha-2 country code.
         #[arg(long, default_value = "JP")]
         country: String,
-        /// An internet domain it owns (repeat).
-        #[arg(long = "domain")]
-        domains: Vec<String>,
-        /// An address range it owns, as CIDR (repeat).
-        #[arg(long = "ip-range")]
-        ip_ranges: Vec<String>,
-        /// Another name or brand (repeat).
-        #[arg(long = "alias")]
-        aliases: Vec<String>,
-        /// An autonomous system number (repeat).
-        #[arg(long = "asn")]
-        asns: Vec<u32>,
-        /// A staff name, for scrubbing (repeat).
-        #[arg(long = "staff")]
-        staff: Vec<String>,
         /// A contact e-mail address (repeat).
         #[arg(long = "contact-email")]
         contacts: Vec<String>,
-        /// A host-naming scheme, as a regular expression (repeat), e.g. 'ep-[a-z]+-\d+'.
-        #[arg(long = "host-pattern")]
-        host_patterns: Vec<String>,
+        #[command(flatten)]
+        data: OrgData,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
@@ -194,24 +230,8 @@ pub(crate) enum OrgCommand {
         /// New Japanese name.
         #[arg(long)]
         name_ja: Option<String>,
-        /// Sectors (repeat; replaces the list).
-        #[arg(long = "sector")]
-        sectors: Vec<String>,
-        /// Domains (repeat; replaces the list).
-        #[arg(long = "domain")]
-        domains: Vec<String>,
-        /// Address ranges, CIDR (repeat; replaces the list).
-        #[arg(long = "ip-range")]
-        ip_ranges: Vec<String>,
-        /// Other names and brands (repeat; replaces the list).
-        #[arg(long = "alias")]
-        aliases: Vec<String>,
-        /// Autonomous system numbers (repeat; replaces the list).
-        #[arg(long = "asn")]
-        asns: Vec<u32>,
-        /// Staff names (repeat; replaces the list).
-        #[arg(long = "staff")]
-        staff: Vec<String>,
+        #[command(flatten)]
+        data: OrgData,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
@@ -234,28 +254,23 @@ pub(crate) fn org(remote: &Remote, cmd: &OrgCommand) -> u8 {
         OrgCommand::Create {
             id,
             kind,
-            sectors,
             name,
             name_ja,
             country,
-            domains,
-            ip_ranges,
-            aliases,
-            asns,
-            staff,
             contacts,
-            host_patterns,
+            data,
             json,
         } => {
             let mut body = json!({
                 "id": id, "kind": kind, "name": name.clone().unwrap_or_else(|| id.clone()),
-                "sectors": sectors, "country": country, "domains": domains,
-                "ip_ranges": ip_ranges, "aliases": aliases, "asns": asns, "staff": staff,
-                "host_patterns": host_patterns,
+                "country": country,
                 "contacts": contacts.iter().map(|e| json!({"email": e})).collect::<Vec<_>>(),
             });
-            if let (Some(ja), Some(map)) = (name_ja, body.as_object_mut()) {
-                map.insert("name_ja".into(), json!(ja));
+            if let Some(map) = body.as_object_mut() {
+                map.extend(data.given().into_iter().map(|(k, v)| (k.to_owned(), v)));
+                if let Some(ja) = name_ja {
+                    map.insert("name_ja".into(), json!(ja));
+                }
             }
             remote
                 .call("POST", "/api/orgs", Some(&body))
@@ -301,12 +316,7 @@ pub(crate) fn org(remote: &Remote, cmd: &OrgCommand) -> u8 {
             id,
             name,
             name_ja,
-            sectors,
-            domains,
-            ip_ranges,
-            aliases,
-            asns,
-            staff,
+            data,
             json,
         } => remote
             .call("GET", &format!("/api/orgs/{id}"), None)
@@ -319,19 +329,7 @@ pub(crate) fn org(remote: &Remote, cmd: &OrgCommand) -> u8 {
                     if let Some(n) = name_ja {
                         map.insert("name_ja".into(), json!(n));
                     }
-                    let lists = [
-                        ("sectors", json!(sectors), sectors.is_empty()),
-                        ("domains", json!(domains), domains.is_empty()),
-                        ("ip_ranges", json!(ip_ranges), ip_ranges.is_empty()),
-                        ("aliases", json!(aliases), aliases.is_empty()),
-                        ("asns", json!(asns), asns.is_empty()),
-                        ("staff", json!(staff), staff.is_empty()),
-                    ];
-                    for (key, value, empty) in lists {
-                        if !empty {
-                            map.insert(key.into(), value);
-                        }
-                    }
+                    map.extend(data.given().into_iter().map(|(k, v)| (k.to_owned(), v)));
                 }
                 remote.call("PUT", &format!("/api/orgs/{id}"), Some(&org))
             })
