@@ -21,12 +21,14 @@ impl Default for Batching {
 }
 
 impl Batching {
-    /// Whether the waiting submissions (their arrival times) go now.
-    pub fn due(&self, waiting_since: &[i64], now: i64) -> bool {
+    /// Whether the waiting submissions go now: `waiting_since` are their
+    /// arrival times, `senders` how many distinct organizations sent them
+    /// (k counts senders, so one member cannot flush a batch with dummies).
+    pub fn due(&self, waiting_since: &[i64], senders: usize, now: i64) -> bool {
         let Some(oldest) = waiting_since.iter().min() else {
             return false;
         };
-        waiting_since.len() >= self.k.max(1) || now - oldest >= self.window
+        senders >= self.k.max(1) || now - oldest >= self.window
     }
 }
 
@@ -43,9 +45,13 @@ mod tests {
     #[test]
     fn window_or_count() {
         let b = Batching { window: 100, k: 3 };
-        assert!(!b.due(&[], 1000));
-        assert!(!b.due(&[950, 960], 1000));
-        assert!(b.due(&[900, 960], 1000), "the oldest waited the window");
-        assert!(b.due(&[990, 995, 999], 1000), "k are waiting");
+        assert!(!b.due(&[], 0, 1000));
+        assert!(!b.due(&[950, 960], 2, 1000));
+        assert!(b.due(&[900, 960], 2, 1000), "the oldest waited the window");
+        assert!(b.due(&[990, 995, 999], 3, 1000), "k senders are waiting");
+        assert!(
+            !b.due(&[990, 995, 999], 1, 1000),
+            "one sender's three reports are not k"
+        );
     }
 }

@@ -624,8 +624,20 @@ impl<S: Store> Hub<S> {
             for u in urgent {
                 self.release(&community, vec![u]).await?;
             }
+            // Distinct senders among the waiting: their tags for this week's
+            // bucket differ per organization (held rows only; erased at release).
+            let senders = waiting
+                .iter()
+                .filter_map(|s| {
+                    s.pending_tags
+                        .iter()
+                        .find(|(b, _)| b.contains("|week:"))
+                        .map(|(_, t)| t.as_str())
+                })
+                .collect::<std::collections::BTreeSet<_>>()
+                .len();
             let due = match self.config.conceal.batching {
-                Some(b) => b.due(&since, now),
+                Some(b) => b.due(&since, senders, now),
                 None => true,
             };
             if due && !waiting.is_empty() {

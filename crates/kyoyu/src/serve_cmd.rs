@@ -43,7 +43,7 @@ pub(crate) struct Args {
     /// Concealed submissions wait at most this many seconds for their release batch (default 3600).
     #[arg(long, env = "KYOYU_RELEASE_WINDOW")]
     release_window: Option<u64>,
-    /// ... or until this many are waiting for the same community (default 5).
+    /// ... or until reports from this many organizations wait for the same community (default 5).
     #[arg(long, env = "KYOYU_RELEASE_K")]
     release_k: Option<usize>,
 }

@@ -751,3 +751,30 @@ fn references_to_the_senders_own_objects_go() {
     );
     assert_eq!(released[0]["object_refs"], json!([theirs["id"]]));
 }
+
+/// k counts senders: one member's reports do not make a batch on their own.
+#[test]
+fn a_batch_needs_k_senders() {
+    let s = scene(Backend::Sqlite, "3600", "2");
+    let plain = |n: u32| {
+        let mut r = report(n);
+        r["objects"][1]["description"] = json!("Wiper");
+        r["objects"][2]["description"] = json!("C2");
+        r
+    };
+    submit(&s, &s.reporter, &plain(20), &[]);
+    submit(&s, &s.reporter, &plain(21), &[]);
+    std::thread::sleep(Duration::from_millis(2500));
+    assert!(
+        collection_objects(&s, &s.reader).is_empty(),
+        "two reports from one sender stay held"
+    );
+    submit(&s, &s.reader, &plain(22), &[]);
+    // 3 x 4 SDOs, and the observables: the attacker's address once, the
+    // reporter's redacted address once, the address the second sender does not own.
+    assert_eq!(
+        wait_for(&s, 15).len(),
+        15,
+        "a second sender completes the batch: all three go"
+    );
+}
