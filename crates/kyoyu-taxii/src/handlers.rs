@@ -605,7 +605,11 @@ fn paged(
         body.push_str(&format!(",\"next\":{}", json!(hub.cursor(&c.id, resume))));
     }
     if !page.items.is_empty() {
-        body.push_str(&format!(",\"{list_key}\":{list}"));
+        // Pieces, not format!: the list can be megabytes, copied once.
+        body.push_str(",\"");
+        body.push_str(list_key);
+        body.push_str("\":");
+        body.push_str(&list);
     }
     body.push('}');
     let mut r = taxii(StatusCode::OK, body);
