@@ -472,7 +472,12 @@ async fn page<S: Store>(
         // last time) says will be hidden.
         let missing = limit - items.len();
         query.limit = if scanned == 0 {
-            limit + (limit as f64 * remembered).ceil() as usize
+            if remembered > 0.0 {
+                // Enough rows that, at the remembered share, one query fills the page.
+                (limit as f64 / (1.0 - remembered)).ceil() as usize + 16
+            } else {
+                limit
+            }
         } else {
             let hidden = scanned - items.len();
             (missing + missing * hidden / items.len().max(1) + 16).min(limit.max(missing) * 4)
