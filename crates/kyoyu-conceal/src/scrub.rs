@@ -145,11 +145,6 @@ impl Profile {
             )
             .any(|t| t.chars().count() >= 5 && key.contains(&t))
     }
-
-    /// Whether `text` contains one of the organization's terms.
-    pub fn names_in(&self, text: &str) -> bool {
-        self.terms.iter().any(|t| find_term(text, t).is_some())
-    }
 }
 
 /// How a string is used, which decides what counts as certain.

@@ -9,7 +9,7 @@ use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use hkdf::Hkdf;
 use rand::RngCore;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use x25519_dalek::{PublicKey, StaticSecret};
 
 const PUBLIC_PREFIX: &str = "kyoyu-escrow-public:";
@@ -47,15 +47,6 @@ impl EscrowPublic {
     /// Reads [`EscrowPublic::to_text`].
     pub fn from_text(text: &str) -> Option<Self> {
         decode32(text, PUBLIC_PREFIX).map(Self)
-    }
-
-    /// A short fingerprint, to tell keys apart.
-    pub fn fingerprint(self) -> String {
-        Sha256::digest(self.0)
-            .iter()
-            .take(6)
-            .map(|b| format!("{b:02x}"))
-            .collect()
     }
 }
 
@@ -189,7 +180,7 @@ pub struct Share {
 }
 
 impl Share {
-    /// `kyoyu-escrow-share:<threshold>:<x>:<public fingerprint base64>:<y base64>`.
+    /// `kyoyu-escrow-share:<threshold>:<x>:<public key base64>:<y base64>`.
     pub fn to_text(&self) -> String {
         format!(
             "{SHARE_PREFIX}{}:{}:{}:{}",

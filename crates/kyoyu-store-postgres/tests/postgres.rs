@@ -130,8 +130,6 @@ fn submission(id: &str, state: &str, receipt_hash: &str) -> Submission {
         sealed: None,
         pending_tags: vec![("b".into(), "tag".into())],
         buckets: vec!["b".into()],
-        sector: Some("energy".into()),
-        category: "phishing".into(),
         note: None,
         attributed: Vec::new(),
         released_ids: Vec::new(),

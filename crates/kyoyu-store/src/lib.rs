@@ -288,10 +288,6 @@ pub struct Submission {
     /// `…|category:…`), to take it back out on withdrawal.
     #[serde(default)]
     pub buckets: Vec<String>,
-    /// The contributor's sector (coarse, for statistics).
-    pub sector: Option<String>,
-    /// The category (from the incident form, or the main object type).
-    pub category: String,
     /// Why a reviewer rejected it.
     pub note: Option<String>,
     /// Ids of the attributed copy sent to named recipients with the

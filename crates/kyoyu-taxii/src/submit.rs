@@ -447,8 +447,6 @@ impl<S: Store> Hub<S> {
                 })
                 .collect(),
             buckets,
-            sector: org.sectors.first().cloned(),
-            category,
             note: None,
             attributed: if req.attribute_to.is_empty() {
                 Vec::new()
