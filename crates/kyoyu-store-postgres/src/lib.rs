@@ -916,6 +916,7 @@ impl Store for PostgresStore {
                 detail: r.get(6),
                 prev: r.get(7),
                 hash: r.get(8),
+                withheld: false,
             })
             .collect())
     }

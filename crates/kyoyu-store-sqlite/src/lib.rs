@@ -848,6 +848,7 @@ impl Store for SqliteStore {
                         detail: r.get(6)?,
                         prev: r.get(7)?,
                         hash: r.get(8)?,
+                        withheld: false,
                     })
                 })
                 .map_err(err)?;

@@ -1,49 +1,17 @@
 //! TAXII 2.1 URL filters (section 3.4): parsed and checked, each error a 400
 //! that names the parameter and the accepted forms.
 
-use crate::error::{ErrorKind, TaxiiError};
+use kyoyu_core::reader::Selection;
+use kyoyu_core::time::micros;
+use kyoyu_core::{Error, Micros, VersionSelect};
 use kyoyu_stix::Timestamp;
-use kyoyu_store::{Micros, VersionSelect};
 use percent_encoding::percent_decode_str;
 
-/// The filters of one request.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Filters {
-    /// `added_after`.
-    pub added_after: Option<Micros>,
-    /// `limit`.
-    pub limit: Option<usize>,
-    /// `next` (still signed).
-    pub next: Option<String>,
-    /// `match[id]`.
-    pub ids: Vec<String>,
-    /// `match[type]`.
-    pub types: Vec<String>,
-    /// `match[version]`, if given.
-    pub versions: Option<VersionSelect>,
-    /// `match[spec_version]`.
-    pub spec_versions: Vec<String>,
+fn bad(description: String) -> Error {
+    Error::bad(description)
 }
 
-fn bad(description: String) -> TaxiiError {
-    TaxiiError::new(ErrorKind::BadRequest, description)
-}
-
-/// Microseconds since the epoch of a STIX timestamp.
-pub fn micros(t: &Timestamp) -> Micros {
-    t.unix_seconds()
-        .saturating_mul(1_000_000)
-        .saturating_add(i64::from(t.subsec_nanos() / 1000))
-}
-
-/// A `date_added` value as TAXII writes it (microseconds, `Z`).
-pub fn format_micros(m: Micros) -> String {
-    let secs = m.div_euclid(1_000_000);
-    let nanos = u32::try_from(m.rem_euclid(1_000_000) * 1000).unwrap_or(0);
-    Timestamp::from_unix(secs, nanos, 6).to_string()
-}
-
-fn timestamp(name: &str, value: &str) -> Result<Micros, TaxiiError> {
+fn timestamp(name: &str, value: &str) -> Result<Micros, Error> {
     Timestamp::parse(value).map(|t| micros(&t)).map_err(|e| {
         bad(format!(
             "{name}={value} is not a timestamp: it {e} (for example 2024-04-01T09:30:00.000Z)"
@@ -63,8 +31,8 @@ pub struct Accepts {
 }
 
 /// Parses the raw query string of a request.
-pub fn parse(raw: Option<&str>, accepts: Accepts) -> Result<Filters, TaxiiError> {
-    let mut f = Filters::default();
+pub fn parse(raw: Option<&str>, accepts: Accepts) -> Result<Selection, Error> {
+    let mut f = Selection::default();
     for pair in raw.unwrap_or_default().split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let key = percent_decode_str(&k.replace('+', " "))
@@ -135,6 +103,8 @@ pub fn parse(raw: Option<&str>, accepts: Accepts) -> Result<Filters, TaxiiError>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kyoyu_core::ErrorKind;
+    use kyoyu_core::time::format_micros;
 
     const ALL: Accepts = Accepts {
         types: true,

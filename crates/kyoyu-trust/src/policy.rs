@@ -233,6 +233,51 @@ pub fn may_read_audit(principal: &Principal) -> bool {
     matches!(principal.role, Role::HubAdmin | Role::NationalCentreOfficer)
 }
 
+/// Whether `principal` may list the tokens of `org`: hub admins any
+/// organization's; within an organization, those who may issue its tokens
+/// (its community admins, ministry liaisons and national-centre officers).
+/// Everyone sees its own token (the caller handles that).
+pub fn may_list_tokens(principal: &Principal, org: &str) -> bool {
+    may_issue_token(principal, org, Role::Member) || (principal.role == Role::HubAdmin)
+}
+
+/// Whether `principal` may review the concealed submissions to
+/// `community`: its admins (as for membership), national-centre officers
+/// and hub admins, with a token that may write. What each reviewer is shown
+/// is still decided by [`View::may_read`] at the submission's level.
+pub fn may_review(dir: &Directory, principal: &Principal, community: &str) -> bool {
+    !principal.read_only
+        && (matches!(principal.role, Role::NationalCentreOfficer | Role::HubAdmin)
+            || may_manage_community(dir, principal, community))
+}
+
+/// Whether `principal` may fetch sealed provenance (to reveal a source
+/// with the escrow shares): national-centre officers and hub admins.
+pub fn may_fetch_sealed(principal: &Principal) -> bool {
+    matches!(principal.role, Role::NationalCentreOfficer | Role::HubAdmin)
+}
+
+/// Whether `principal` may read audit entries whole: hub admins. Others
+/// allowed to read the trail ([`may_read_audit`]) get entries whose
+/// objects they may not read, and identifying data, withheld.
+pub fn may_read_audit_whole(principal: &Principal) -> bool {
+    principal.role == Role::HubAdmin
+}
+
+/// Whether `principal` may see the hub-wide operational figures
+/// (`/metrics`: request counts, stored versions): hub admins.
+pub fn may_see_metrics(principal: &Principal) -> bool {
+    principal.role == Role::HubAdmin
+}
+
+/// Whether `principal` may see an organization's identifying data
+/// (domains, ranges, aliases, ASNs, staff, contacts, host patterns): hub
+/// admins and the organization itself. Everyone else sees its id, kind,
+/// names, sectors and country.
+pub fn may_see_identifying(principal: &Principal, org: &str) -> bool {
+    principal.role == Role::HubAdmin || principal.org == org
+}
+
 /// Whether `principal` may see a status resource created by `owner`.
 pub fn may_see_status(principal: &Principal, owner: &str) -> bool {
     principal.role == Role::HubAdmin || principal.org == owner

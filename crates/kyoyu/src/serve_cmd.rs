@@ -1,9 +1,9 @@
 //! `kyoyu serve`: opens the store, bootstraps an empty hub, serves TAXII.
 
+use kyoyu_core::{Hub, HubConfig};
 use kyoyu_store::Store;
 use kyoyu_store_postgres::PostgresStore;
 use kyoyu_store_sqlite::SqliteStore;
-use kyoyu_taxii::{Hub, HubConfig};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -134,7 +134,7 @@ pub(crate) fn write_secret(path: &Path, secret: &str) -> std::io::Result<()> {
 
 /// Applies the concealment settings (flag > variable > `[conceal]` > default).
 fn conceal_settings(
-    c: &mut kyoyu_taxii::ConcealConfig,
+    c: &mut kyoyu_core::ConcealConfig,
     args: &Args,
     file: &ConcealFile,
     data: &Path,
@@ -318,30 +318,21 @@ async fn serve_store<S: Store>(
     println!(
         "kyoyu: connect with the admin token as `Authorization: Bearer <token>` or as the HTTP Basic password"
     );
-    let app = tower::ServiceBuilder::new()
-        .map_request(kyoyu_taxii::with_trailing_slash)
-        .service(kyoyu_taxii::router(hub.clone()));
-    // The client address feeds token allow-lists and failed-login backoff.
-    let app = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
-        SocketAddr,
-    >(app);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let ctrl_c = tokio::signal::ctrl_c();
-            #[cfg(unix)]
+    kyoyu_server::serve(listener, hub, async {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            if let Ok(mut term) =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
             {
-                if let Ok(mut term) =
-                    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                {
-                    tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
-                    return;
-                }
+                tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+                return;
             }
-            let _ = ctrl_c.await;
-        })
-        .await
-        .map_err(|e| e.to_string())?;
-    hub.flush_audit().await;
+        }
+        let _ = ctrl_c.await;
+    })
+    .await
+    .map_err(|e| e.to_string())?;
     tracing::info!("shut down after finishing in-flight requests");
     Ok(())
 }

@@ -445,9 +445,22 @@ fn review_urgency_attribution_and_statistics() {
     let mut doubtful = report(4);
     doubtful["objects"][1]["description"] = json!("Reported with Beta Grid Corporation");
     let (receipt, submission) = submit(&s, &s.reporter, &doubtful, &[]);
+    // A national-centre officer is an observer of the sector: the content
+    // is AMBER (the community's default), which observers do not read, so
+    // the officer neither sees nor decides it (as if it did not exist).
+    let o = cli(&s.hub, &s.officer, &["review", "list", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stdout(&o).contains(&submission), "{}", stdout(&o));
     let o = cli(
         &s.hub,
         &s.officer,
+        &["review", "reject", &submission, "--reason", "x"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("(404)"), "{}", stderr(&o));
+    let o = cli(
+        &s.hub,
+        &s.ceptoar,
         &[
             "review",
             "reject",

@@ -9,12 +9,14 @@
 )]
 
 mod admin;
+mod architecture;
 mod cli;
 mod conceal;
 mod corpus;
 mod fuzz_replay;
 mod interop;
 mod oracle;
+mod routes;
 mod support;
 mod taxii;
 mod testkit;

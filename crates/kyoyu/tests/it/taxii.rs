@@ -546,7 +546,15 @@ fn operations_endpoints_on(backend: Backend) {
     assert_eq!(hub.get("/healthz", Some("")).status, 200);
     assert_eq!(hub.get("/readyz", Some("")).status, 200);
     hub.post_objects(&[indicator(1, "2024-01-01T00:00:00.000Z")], None);
-    let m = hub.get("/metrics", Some(""));
+    // Hub-wide figures are for hub-admin tokens only.
+    assert_eq!(hub.get("/metrics", Some("")).status, 401);
+    hub.org("op-a", "operator", &["electricity"]);
+    let member = hub.token_for("op-a", "member", true);
+    let m = hub.get("/metrics", Some(&member));
+    assert_eq!(m.status, 403, "{}", m.body);
+    assert!(!m.body.contains("kyoyu_stored_versions"));
+    let scraper = hub.token_for("hub", "hub-admin", true);
+    let m = hub.get("/metrics", Some(&scraper));
     assert_eq!(m.status, 200);
     assert!(
         m.body.contains("kyoyu_objects_ingested_total 1"),

@@ -632,7 +632,7 @@ fn reviewed_gaps_stay_closed() {
         status["failures"][0]["message"]
             .as_str()
             .unwrap()
-            .contains("another organization")
+            .contains("not yours")
     );
     // ...and an empty version filter is refused rather than read two ways.
     let d = hub.request(

@@ -1,36 +1,42 @@
 //! Changes to the members and tokens: each checks the policy and the data,
 //! then runs as one audited store transaction and refreshes the directory.
 
-use crate::error::{ErrorKind, TaxiiError};
-use crate::{Caller, Hub, community_collection, now_micros};
-use kyoyu_store::{Change, Store, TokenRecord};
-use kyoyu_trust::policy::{may_administer_hub, may_issue_token, may_manage_community};
+use crate::catalog::community_collection;
+use crate::time::{format_micros, now_micros};
+use crate::{Caller, Error, ErrorKind, Hub};
+use kyoyu_store::{AuditEntry, Change, Store, TokenRecord};
+use kyoyu_trust::policy::{
+    may_administer_hub, may_issue_token, may_list_tokens, may_manage_community, may_read_audit,
+    may_read_audit_whole,
+};
 use kyoyu_trust::seeds::supplier_circle;
 use kyoyu_trust::{Community, CommunityKind, MemberRole, Membership, Org, OrgKind, Role};
+use kyoyu_wire::admin::TokenInfo;
+use serde_json::Value;
 use serde_json::json;
 
-fn forbidden(why: impl Into<String>) -> TaxiiError {
-    TaxiiError::new(ErrorKind::Forbidden, why)
+fn forbidden(why: impl Into<String>) -> Error {
+    Error::forbidden(why)
 }
 
-fn invalid(why: impl Into<String>) -> TaxiiError {
-    TaxiiError::new(ErrorKind::BadRequest, why)
+fn invalid(why: impl Into<String>) -> Error {
+    Error::bad(why)
 }
 
-fn not_found(why: impl Into<String>) -> TaxiiError {
-    TaxiiError::new(ErrorKind::NotFound, why)
+fn not_found(why: impl Into<String>) -> Error {
+    Error::not_found(why)
 }
 
 /// What a new token should be.
 #[derive(Debug, Clone)]
-pub(crate) struct TokenSpec {
-    pub(crate) org: String,
-    pub(crate) role: Role,
-    pub(crate) name: String,
-    pub(crate) read_only: bool,
-    pub(crate) ip_allow: Vec<String>,
+pub struct TokenSpec {
+    pub org: String,
+    pub role: Role,
+    pub name: String,
+    pub read_only: bool,
+    pub ip_allow: Vec<String>,
     /// Lifetime in seconds.
-    pub(crate) expires_in: Option<i64>,
+    pub expires_in: Option<i64>,
 }
 
 impl<S: Store> Hub<S> {
@@ -41,7 +47,7 @@ impl<S: Store> Hub<S> {
         action: &str,
         target: &str,
         detail: serde_json::Value,
-    ) -> Result<(), TaxiiError> {
+    ) -> Result<(), Error> {
         self.store
             .apply(changes, who.audit(action, target, detail), now_micros())
             .await?;
@@ -49,7 +55,7 @@ impl<S: Store> Hub<S> {
         Ok(())
     }
 
-    fn check_org(&self, org: &Org) -> Result<(), TaxiiError> {
+    fn check_org(&self, org: &Org) -> Result<(), Error> {
         let mut problems = org.problems();
         for s in &org.sectors {
             if self.seeds.sector(s).is_none() {
@@ -76,7 +82,7 @@ impl<S: Store> Hub<S> {
 
     /// Registers an organization; it joins its sectors' and the standing
     /// communities, and an operator gets its supplier circle.
-    pub(crate) async fn create_org(&self, who: &Caller, org: Org) -> Result<Org, TaxiiError> {
+    pub async fn create_org(&self, who: &Caller, org: Org) -> Result<Org, Error> {
         if !may_administer_hub(&who.principal) {
             return Err(forbidden("only hub admins register organizations"));
         }
@@ -88,7 +94,7 @@ impl<S: Store> Hub<S> {
         }
         let dir = self.directory();
         if dir.org(&org.id).is_some() {
-            return Err(TaxiiError::new(
+            return Err(Error::new(
                 ErrorKind::Conflict,
                 format!(
                     "organization '{}' already exists; change it with PUT /api/orgs/{}",
@@ -126,7 +132,7 @@ impl<S: Store> Hub<S> {
     }
 
     /// Replaces an organization's record (its id and kind stay).
-    pub(crate) async fn update_org(&self, who: &Caller, org: Org) -> Result<Org, TaxiiError> {
+    pub async fn update_org(&self, who: &Caller, org: Org) -> Result<Org, Error> {
         if !may_administer_hub(&who.principal) {
             return Err(forbidden("only hub admins change organizations"));
         }
@@ -155,7 +161,7 @@ impl<S: Store> Hub<S> {
     }
 
     /// Removes an organization: its memberships go and its tokens are revoked.
-    pub(crate) async fn delete_org(&self, who: &Caller, id: &str) -> Result<(), TaxiiError> {
+    pub async fn delete_org(&self, who: &Caller, id: &str) -> Result<(), Error> {
         if !may_administer_hub(&who.principal) {
             return Err(forbidden("only hub admins remove organizations"));
         }
@@ -178,11 +184,11 @@ impl<S: Store> Hub<S> {
     }
 
     /// Creates a community and its collection.
-    pub(crate) async fn create_community(
+    pub async fn create_community(
         &self,
         who: &Caller,
         community: Community,
-    ) -> Result<Community, TaxiiError> {
+    ) -> Result<Community, Error> {
         if !may_administer_hub(&who.principal) {
             return Err(forbidden("only hub admins create communities"));
         }
@@ -192,10 +198,10 @@ impl<S: Store> Hub<S> {
                 community.id
             )));
         }
-        if community.id.starts_with(crate::submit::SUBMIT_PREFIX) {
+        if community.id.starts_with(crate::SUBMIT_PREFIX) {
             return Err(invalid(format!(
                 "community ids cannot start with '{}': those names are the communities' submission collections",
-                crate::submit::SUBMIT_PREFIX
+                crate::SUBMIT_PREFIX
             )));
         }
         match community.kind {
@@ -218,7 +224,7 @@ impl<S: Store> Hub<S> {
         }
         let dir = self.directory();
         if dir.community(&community.id).is_some() {
-            return Err(TaxiiError::new(
+            return Err(Error::new(
                 ErrorKind::Conflict,
                 format!("community '{}' already exists", community.id),
             ));
@@ -244,13 +250,13 @@ impl<S: Store> Hub<S> {
     }
 
     /// Adds an organization to a community, or changes its standing.
-    pub(crate) async fn set_member(
+    pub async fn set_member(
         &self,
         who: &Caller,
         community: &str,
         org: &str,
         role: MemberRole,
-    ) -> Result<(), TaxiiError> {
+    ) -> Result<(), Error> {
         let dir = self.directory();
         if dir.community(community).is_none() {
             return Err(not_found(format!("there is no community '{community}'")));
@@ -294,12 +300,12 @@ impl<S: Store> Hub<S> {
     }
 
     /// Removes an organization from a community.
-    pub(crate) async fn remove_member(
+    pub async fn remove_member(
         &self,
         who: &Caller,
         community: &str,
         org: &str,
-    ) -> Result<(), TaxiiError> {
+    ) -> Result<(), Error> {
         let dir = self.directory();
         if dir.community(community).is_none() {
             return Err(not_found(format!("there is no community '{community}'")));
@@ -329,7 +335,7 @@ impl<S: Store> Hub<S> {
     }
 
     /// The supplier circle of an operator, checked.
-    pub(crate) fn circle_of(&self, operator: &str) -> Result<String, TaxiiError> {
+    pub fn circle_of(&self, operator: &str) -> Result<String, Error> {
         let dir = self.directory();
         let op = dir
             .org(operator)
@@ -344,11 +350,11 @@ impl<S: Store> Hub<S> {
     }
 
     /// Issues a token; returns the secret (shown once) and its record.
-    pub(crate) async fn issue_token(
+    pub async fn issue_token(
         &self,
         who: &Caller,
         spec: TokenSpec,
-    ) -> Result<(String, TokenRecord), TaxiiError> {
+    ) -> Result<(String, TokenInfo), Error> {
         if !may_issue_token(&who.principal, &spec.org, spec.role) {
             return Err(forbidden(
                 "hub admins issue any token; an organization's community admins, ministry liaisons and national-centre officers issue member and analyst tokens for their own organization",
@@ -397,12 +403,12 @@ impl<S: Store> Hub<S> {
             detail,
         )
         .await?;
-        Ok((secret, record))
+        Ok((secret, token_info(&record)))
     }
 
     /// Revokes a token: hub admins any; others their own organization's
     /// tokens if they could issue them, and always the token they present.
-    pub(crate) async fn revoke_token(&self, who: &Caller, id: &str) -> Result<(), TaxiiError> {
+    pub async fn revoke_token(&self, who: &Caller, id: &str) -> Result<(), Error> {
         let tokens = self.store.tokens().await?;
         let t = tokens
             .iter()
@@ -422,5 +428,133 @@ impl<S: Store> Hub<S> {
             detail,
         )
         .await
+    }
+}
+
+/// A token record as listed.
+fn token_info(t: &TokenRecord) -> TokenInfo {
+    TokenInfo {
+        id: t.id.clone(),
+        name: t.name.clone(),
+        org: t.org.clone(),
+        role: t.role.clone(),
+        read_only: t.read_only,
+        ip_allow: t.ip_allow.clone(),
+        expires: t.expires.map(format_micros),
+        created: format_micros(t.created),
+        revoked: t.revoked,
+    }
+}
+
+/// Every STIX id a detail names (`type--uuid`, with or without `@version`).
+fn ids_in(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => {
+            for word in s.split_whitespace() {
+                let id = word.split('@').next().unwrap_or_default();
+                if kyoyu_stix::id::split(id).is_ok() {
+                    out.push(id.to_owned());
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| ids_in(i, out)),
+        Value::Object(map) => map.values().for_each(|i| ids_in(i, out)),
+        _ => {}
+    }
+}
+
+impl<S: Store> Hub<S> {
+    /// The tokens the caller may list: its own always; an organization's
+    /// for those who may list them ([`may_list_tokens`]).
+    pub async fn list_tokens(&self, who: &Caller) -> Result<Vec<TokenInfo>, Error> {
+        Ok(self
+            .store
+            .tokens()
+            .await?
+            .iter()
+            .filter(|t| t.id == who.token_id || may_list_tokens(&who.principal, &t.org))
+            .map(token_info)
+            .collect())
+    }
+
+    /// Audit entries after `after`, at most `limit`, and whether more
+    /// follow. Hub admins read them whole; other readers of the trail get
+    /// entries at their standing: an entry that names objects they may not
+    /// read (or that no longer exist), or organizations' identifying data,
+    /// comes with its detail withheld (its place in the chain still shows).
+    pub async fn audit_entries(
+        &self,
+        who: &Caller,
+        after: i64,
+        limit: usize,
+    ) -> Result<(Vec<AuditEntry>, bool), Error> {
+        if !may_read_audit(&who.principal) {
+            return Err(forbidden(
+                "only hub admins and national-centre officers read the audit trail",
+            ));
+        }
+        let mut entries = self.store.audit_entries(after, limit).await?;
+        let more = entries.len() == limit;
+        if !may_read_audit_whole(&who.principal) {
+            for e in &mut entries {
+                if !self.entry_readable(who, e).await? {
+                    e.detail = json!({"withheld": "not at this token's standing"}).to_string();
+                    e.withheld = true;
+                }
+            }
+        }
+        Ok((entries, more))
+    }
+
+    /// Whether a reader who is not a hub admin may see an entry's detail.
+    async fn entry_readable(&self, who: &Caller, e: &AuditEntry) -> Result<bool, Error> {
+        let detail: Value = serde_json::from_str(&e.detail).unwrap_or(Value::Null);
+        // Organization records and token allow-lists are identifying data.
+        if e.action.starts_with("org.") {
+            return Ok(false);
+        }
+        if e.action == "token.create" {
+            return Ok(
+                detail.get("org").and_then(Value::as_str) == Some(who.principal.org.as_str())
+            );
+        }
+        let mut ids = Vec::new();
+        ids_in(&detail, &mut ids);
+        ids.sort();
+        ids.dedup();
+        if ids.is_empty() {
+            return Ok(true);
+        }
+        // Entries about objects name a collection: each object must be one
+        // the reader may read there now.
+        let Some(c) = self
+            .catalog()
+            .collections
+            .iter()
+            .find(|c| c.id == e.target)
+            .cloned()
+        else {
+            return Ok(false);
+        };
+        let view = who.view_of(&c);
+        let rows = self
+            .rows_for_check(
+                &c.id,
+                ids.clone(),
+                crate::reader::all_versions(),
+                Vec::new(),
+            )
+            .await?;
+        Ok(ids.iter().all(|id| {
+            let mine: Vec<_> = rows.iter().filter(|r| &r.id == id).collect();
+            !mine.is_empty()
+                && mine.iter().all(|r| {
+                    view.may_read(&kyoyu_trust::policy::Access {
+                        tlp: r.tlp,
+                        recipients: &r.recipients,
+                        author: &r.author,
+                    })
+                })
+        }))
     }
 }

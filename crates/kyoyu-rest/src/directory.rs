@@ -2,104 +2,40 @@
 //! communities, memberships, supplier circles, tokens, the audit trail, and
 //! a cross-collection object lookup. Described by `/api/openapi.json`.
 
-use crate::admin::TokenSpec;
-use crate::auth::Auth;
-use crate::error::{ErrorKind, TaxiiError};
-use crate::handlers::access_of;
-use crate::{Caller, DEFAULT_ROOT, Hub};
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, put};
-use kyoyu_store::{Store, TokenRecord, VersionSelect};
-use kyoyu_trust::policy::{may_administer_hub, may_manage_community, may_read_audit};
+use kyoyu_core::admin::TokenSpec;
+use kyoyu_core::{Backend, Caller, DEFAULT_ROOT, Error, ErrorKind};
+use kyoyu_http::{Answer, Auth, Failure, HubState, body, json as ok_json};
+use kyoyu_trust::policy::{may_manage_community, may_see_identifying};
 use kyoyu_trust::{Community, CommunityKind, Distribution, MemberRole, Org, Role};
+use kyoyu_wire::admin::{TOKEN_SHAPE, TokenInfo, TokenRequest};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use std::sync::Arc;
 
-type HubState<S> = State<Arc<Hub<S>>>;
-type Answer = Result<Response, TaxiiError>;
-
-pub(crate) fn routes<S: Store>() -> Router<Arc<Hub<S>>> {
-    Router::new()
-        .route("/api/openapi.json", get(openapi))
-        .route("/api/whoami", get(whoami))
-        .route("/api/identity", get(identity))
-        .route("/api/sectors", get(sectors))
-        .route("/api/orgs", get(list_orgs).post(create_org))
-        .route(
-            "/api/orgs/{id}",
-            get(get_org).put(update_org).delete(delete_org),
-        )
-        .route("/api/orgs/{id}/suppliers", get(list_suppliers))
-        .route(
-            "/api/orgs/{id}/suppliers/{supplier}",
-            put(add_supplier).delete(remove_supplier),
-        )
-        .route(
-            "/api/communities",
-            get(list_communities).post(create_community),
-        )
-        .route("/api/communities/{id}", get(get_community))
-        .route(
-            "/api/communities/{id}/members/{org}",
-            put(set_member).delete(remove_member),
-        )
-        .route("/api/tokens", get(list_tokens).post(create_token))
-        .route("/api/tokens/{id}", axum::routing::delete(revoke_token))
-        .route("/api/audit", get(audit))
-        .route("/api/objects/{id}", get(object_everywhere))
+fn not_found(why: String) -> Failure {
+    Failure(Error::not_found(why))
 }
 
-/// A JSON answer.
-fn ok_json(status: StatusCode, body: &Value) -> Response {
-    let mut r = (status, body.to_string()).into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    r
-}
-
-/// Parses a JSON body, saying what to send when it does not fit.
-fn body<T: DeserializeOwned>(bytes: &Bytes, shape: &str) -> Result<T, TaxiiError> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        TaxiiError::new(
-            ErrorKind::BadRequest,
-            format!("the body must be JSON of the form {shape}: {e}"),
-        )
-    })
-}
-
-fn not_found(why: String) -> TaxiiError {
-    TaxiiError::new(ErrorKind::NotFound, why)
-}
-
-async fn openapi() -> Response {
+pub(crate) async fn openapi() -> Response {
     ok_json(StatusCode::OK, &crate::openapi::document())
 }
 
-async fn identity<S: Store>(Auth(_): Auth, State(hub): HubState<S>) -> Answer {
-    let identity = hub
-        .store
-        .setting(crate::HUB_IDENTITY)
-        .await?
-        .unwrap_or_else(|| "{}".into());
+pub(crate) async fn identity<S: Backend>(Auth(_): Auth, State(hub): HubState<S>) -> Answer {
+    let identity = hub.identity().await?;
     let mut r = (StatusCode::OK, identity).into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static("application/stix+json;version=2.1"),
+        HeaderValue::from_static(kyoyu_wire::STIX_MEDIA_TYPE),
     );
     Ok(r)
 }
 
 /// The caller, and its standing in every community it can use.
-async fn whoami(Auth(who): Auth) -> Response {
-    let dir = Arc::clone(&who.directory);
+pub(crate) async fn whoami(Auth(who): Auth) -> Response {
+    let dir = who.directory();
     let communities: Vec<Value> = dir
         .communities()
         .filter_map(|c| {
@@ -126,17 +62,14 @@ async fn whoami(Auth(who): Auth) -> Response {
     )
 }
 
-async fn sectors<S: Store>(Auth(_): Auth, State(hub): HubState<S>) -> Response {
+pub(crate) async fn sectors<S: Backend>(Auth(_): Auth, State(hub): HubState<S>) -> Response {
     ok_json(StatusCode::OK, &json!({ "sectors": hub.seeds().sectors }))
 }
 
 /// An organization as `who` may see it: identifying data (domains, ranges,
 /// aliases, staff, contacts) only for hub admins and the organization itself.
 fn org_json(who: &Caller, o: &Org) -> Value {
-    if may_administer_hub(&who.principal)
-        || who.principal.role == Role::HubAdmin
-        || who.principal.org == o.id
-    {
+    if may_see_identifying(&who.principal, &o.id) {
         return json!(o);
     }
     json!({
@@ -145,20 +78,20 @@ fn org_json(who: &Caller, o: &Org) -> Value {
     })
 }
 
-async fn list_orgs(Auth(who): Auth) -> Response {
-    let orgs: Vec<Value> = who.directory.orgs().map(|o| org_json(&who, o)).collect();
+pub(crate) async fn list_orgs(Auth(who): Auth) -> Response {
+    let orgs: Vec<Value> = who.directory().orgs().map(|o| org_json(&who, o)).collect();
     ok_json(StatusCode::OK, &json!({ "orgs": orgs }))
 }
 
-async fn get_org(Auth(who): Auth, Path(id): Path<String>) -> Answer {
+pub(crate) async fn get_org(Auth(who): Auth, Path(id): Path<String>) -> Answer {
     let o = who
-        .directory
+        .directory()
         .org(&id)
         .ok_or_else(|| not_found(format!("there is no organization '{id}'")))?;
     let mut v = org_json(&who, o);
     if let Some(map) = v.as_object_mut() {
         let member_of: Vec<Value> = who
-            .directory
+            .directory()
             .memberships_of(&id)
             .filter(|(c, _)| sees_community(&who, c))
             .map(|(c, r)| json!({"community": c, "standing": r.name()}))
@@ -170,13 +103,17 @@ async fn get_org(Auth(who): Auth, Path(id): Path<String>) -> Answer {
 
 const ORG_SHAPE: &str = r#"{"id", "kind", "name", "name_ja"?, "sectors"?: [..], "country"?, "contacts"?: [{"name","email","phone"}], "domains"?: [..], "ip_ranges"?: [..], "aliases"?: [..], "asns"?: [..], "staff"?: [..]}"#;
 
-async fn create_org<S: Store>(Auth(who): Auth, State(hub): HubState<S>, bytes: Bytes) -> Answer {
+pub(crate) async fn create_org<S: Backend>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    bytes: Bytes,
+) -> Answer {
     let org: Org = body(&bytes, ORG_SHAPE)?;
     let org = hub.create_org(&who, org).await?;
     Ok(ok_json(StatusCode::CREATED, &json!(org)))
 }
 
-async fn update_org<S: Store>(
+pub(crate) async fn update_org<S: Backend>(
     Auth(who): Auth,
     State(hub): HubState<S>,
     Path(id): Path<String>,
@@ -184,7 +121,7 @@ async fn update_org<S: Store>(
 ) -> Answer {
     let org: Org = body(&bytes, ORG_SHAPE)?;
     if org.id != id {
-        return Err(TaxiiError::new(
+        return Err(Failure::new(
             ErrorKind::BadRequest,
             format!("the body's id '{}' differs from the URL's '{id}'", org.id),
         ));
@@ -193,7 +130,7 @@ async fn update_org<S: Store>(
     Ok(ok_json(StatusCode::OK, &json!(org)))
 }
 
-async fn delete_org<S: Store>(
+pub(crate) async fn delete_org<S: Backend>(
     Auth(who): Auth,
     State(hub): HubState<S>,
     Path(id): Path<String>,
@@ -202,7 +139,7 @@ async fn delete_org<S: Store>(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-async fn list_suppliers<S: Store>(
+pub(crate) async fn list_suppliers<S: Backend>(
     Auth(who): Auth,
     State(hub): HubState<S>,
     Path(id): Path<String>,
@@ -215,7 +152,7 @@ async fn list_suppliers<S: Store>(
         )));
     }
     let suppliers: Vec<&str> = who
-        .directory
+        .directory()
         .members(&circle)
         .map(|(o, _)| o)
         .filter(|o| *o != id)
@@ -226,14 +163,14 @@ async fn list_suppliers<S: Store>(
     ))
 }
 
-async fn add_supplier<S: Store>(
+pub(crate) async fn add_supplier<S: Backend>(
     Auth(who): Auth,
     State(hub): HubState<S>,
     Path((id, supplier)): Path<(String, String)>,
 ) -> Answer {
     let circle = hub.circle_of(&id)?;
     if supplier == id {
-        return Err(TaxiiError::new(
+        return Err(Failure::new(
             ErrorKind::BadRequest,
             "an operator cannot be its own supplier",
         ));
@@ -246,7 +183,7 @@ async fn add_supplier<S: Store>(
     ))
 }
 
-async fn remove_supplier<S: Store>(
+pub(crate) async fn remove_supplier<S: Backend>(
     Auth(who): Auth,
     State(hub): HubState<S>,
     Path((id, supplier)): Path<(String, String)>,
@@ -266,7 +203,7 @@ fn community_json(who: &Caller, c: &Community) -> Value {
         );
         map.insert(
             "members".into(),
-            json!(who.directory.members(&c.id).count()),
+            json!(who.directory().members(&c.id).count()),
         );
         map.insert("can_read".into(), json!(v.can_read()));
         map.insert("can_write".into(), json!(v.can_write()));
@@ -278,12 +215,12 @@ fn community_json(who: &Caller, c: &Community) -> Value {
 /// manage it (hub admins: all). Everyone else gets a 404, as over TAXII.
 fn sees_community(who: &Caller, id: &str) -> bool {
     let v = who.view(id);
-    v.can_read() || v.can_write() || may_manage_community(&who.directory, &who.principal, id)
+    v.can_read() || v.can_write() || may_manage_community(who.directory(), &who.principal, id)
 }
 
-async fn list_communities(Auth(who): Auth) -> Response {
+pub(crate) async fn list_communities(Auth(who): Auth) -> Response {
     let list: Vec<Value> = who
-        .directory
+        .directory()
         .communities()
         .filter(|c| sees_community(&who, &c.id))
         .map(|c| community_json(&who, c))
@@ -291,9 +228,9 @@ async fn list_communities(Auth(who): Auth) -> Response {
     ok_json(StatusCode::OK, &json!({ "communities": list }))
 }
 
-async fn get_community(Auth(who): Auth, Path(id): Path<String>) -> Answer {
+pub(crate) async fn get_community(Auth(who): Auth, Path(id): Path<String>) -> Answer {
     let c = who
-        .directory
+        .directory()
         .community(&id)
         .filter(|_| sees_community(&who, &id))
         .ok_or_else(|| {
@@ -304,11 +241,11 @@ async fn get_community(Auth(who): Auth, Path(id): Path<String>) -> Answer {
     let mut out = community_json(&who, c);
     // Who belongs is shown to those who may use the community.
     let view = who.view(&id);
-    if (view.can_read() || may_manage_community(&who.directory, &who.principal, &id))
+    if (view.can_read() || may_manage_community(who.directory(), &who.principal, &id))
         && let Some(map) = out.as_object_mut()
     {
         let members: Vec<Value> = who
-            .directory
+            .directory()
             .members(&id)
             .map(|(o, r)| json!({"org": o, "standing": r.name()}))
             .collect();
@@ -330,7 +267,7 @@ struct NewCommunity {
     connected: Vec<String>,
 }
 
-async fn create_community<S: Store>(
+pub(crate) async fn create_community<S: Backend>(
     Auth(who): Auth,
     State(hub): HubState<S>,
     bytes: Bytes,
@@ -342,7 +279,7 @@ async fn create_community<S: Store>(
     let default_tlp = match req.default_tlp.as_deref() {
         None => kyoyu_stix::tlp::Tlp::Amber,
         Some(t) => kyoyu_stix::tlp::Tlp::parse(t).ok_or_else(|| {
-            TaxiiError::new(
+            Failure::new(
                 ErrorKind::BadRequest,
                 format!(
                     "default_tlp '{t}' is not a TLP level: use green, amber, amber+strict or red"
@@ -371,7 +308,7 @@ struct MemberRequest {
     role: Option<String>,
 }
 
-async fn set_member<S: Store>(
+pub(crate) async fn set_member<S: Backend>(
     Auth(who): Auth,
     State(hub): HubState<S>,
     Path((id, org)): Path<(String, String)>,
@@ -385,7 +322,7 @@ async fn set_member<S: Store>(
     let role = match req.role.as_deref() {
         None => MemberRole::Member,
         Some(r) => MemberRole::parse(r).ok_or_else(|| {
-            TaxiiError::new(
+            Failure::new(
                 ErrorKind::BadRequest,
                 format!("role '{r}' is not a standing: use member, community-admin or observer"),
             )
@@ -398,7 +335,7 @@ async fn set_member<S: Store>(
     ))
 }
 
-async fn remove_member<S: Store>(
+pub(crate) async fn remove_member<S: Backend>(
     Auth(who): Auth,
     State(hub): HubState<S>,
     Path((id, org)): Path<(String, String)>,
@@ -407,53 +344,22 @@ async fn remove_member<S: Store>(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-fn token_json(t: &TokenRecord) -> Value {
-    json!({
-        "id": t.id, "name": t.name, "org": t.org, "role": t.role, "read_only": t.read_only,
-        "ip_allow": t.ip_allow,
-        "expires": t.expires.map(crate::query::format_micros),
-        "created": crate::query::format_micros(t.created),
-        "revoked": t.revoked,
-    })
-}
-
-async fn list_tokens<S: Store>(Auth(who): Auth, State(hub): HubState<S>) -> Answer {
-    let all = may_administer_hub(&who.principal);
-    let list: Vec<Value> = hub
-        .store
-        .tokens()
-        .await?
-        .iter()
-        .filter(|t| all || t.org == who.principal.org)
-        .map(token_json)
-        .collect();
+pub(crate) async fn list_tokens<S: Backend>(Auth(who): Auth, State(hub): HubState<S>) -> Answer {
+    let list = hub.list_tokens(&who).await?;
     Ok(ok_json(StatusCode::OK, &json!({ "tokens": list })))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TokenRequest {
-    org: Option<String>,
-    role: Option<String>,
-    name: Option<String>,
-    #[serde(default)]
-    read_only: bool,
-    #[serde(default)]
-    ip_allow: Vec<String>,
-    /// Lifetime in seconds.
-    expires_in: Option<i64>,
-}
-
 /// `POST /api/tokens`: issues a token and returns its secret once.
-async fn create_token<S: Store>(Auth(who): Auth, State(hub): HubState<S>, bytes: Bytes) -> Answer {
-    let req: TokenRequest = body(
-        &bytes,
-        r#"{"org"?, "role"?: "member|analyst|community-admin|ministry-liaison|national-centre-officer|hub-admin", "name"?, "read_only"?, "ip_allow"?: [CIDR], "expires_in"?: seconds}"#,
-    )?;
+pub(crate) async fn create_token<S: Backend>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    bytes: Bytes,
+) -> Answer {
+    let req: TokenRequest = body(&bytes, TOKEN_SHAPE)?;
     let role = match req.role.as_deref() {
         None => Role::Member,
         Some(r) => Role::parse(r).ok_or_else(|| {
-            TaxiiError::new(
+            Failure::new(
                 ErrorKind::BadRequest,
                 format!(
                     "role '{r}' is not a role: use member, analyst, community-admin, ministry-liaison, national-centre-officer or hub-admin"
@@ -469,15 +375,15 @@ async fn create_token<S: Store>(Auth(who): Auth, State(hub): HubState<S>, bytes:
         ip_allow: req.ip_allow,
         expires_in: req.expires_in,
     };
-    let (secret, record) = hub.issue_token(&who, spec).await?;
-    let mut out = token_json(&record);
+    let (secret, record): (String, TokenInfo) = hub.issue_token(&who, spec).await?;
+    let mut out = json!(record);
     if let Some(map) = out.as_object_mut() {
         map.insert("token".into(), json!(secret));
     }
     Ok(ok_json(StatusCode::CREATED, &out))
 }
 
-async fn revoke_token<S: Store>(
+pub(crate) async fn revoke_token<S: Backend>(
     Auth(who): Auth,
     State(hub): HubState<S>,
     Path(id): Path<String>,
@@ -487,32 +393,25 @@ async fn revoke_token<S: Store>(
 }
 
 #[derive(Deserialize)]
-struct AuditQuery {
+pub(crate) struct AuditQuery {
     after: Option<i64>,
     limit: Option<usize>,
 }
 
 /// `GET /api/audit?after=N&limit=M`: entries in order, for `kyoyu audit verify`.
-async fn audit<S: Store>(
+pub(crate) async fn audit<S: Backend>(
     Auth(who): Auth,
     State(hub): HubState<S>,
     q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Answer {
-    if !may_read_audit(&who.principal) {
-        return Err(TaxiiError::new(
-            ErrorKind::Forbidden,
-            "only hub admins and national-centre officers read the audit trail",
-        ));
-    }
     let Query(q) = q.map_err(|e| {
-        TaxiiError::new(
+        Failure::new(
             ErrorKind::BadRequest,
             format!("use ?after=<entry number>&limit=<count>: {e}"),
         )
     })?;
     let limit = q.limit.unwrap_or(1000).clamp(1, 10_000);
-    let entries = hub.store.audit_entries(q.after.unwrap_or(0), limit).await?;
-    let more = entries.len() == limit;
+    let (entries, more) = hub.audit_entries(&who, q.after.unwrap_or(0), limit).await?;
     Ok(ok_json(
         StatusCode::OK,
         &json!({ "entries": entries, "more": more }),
@@ -521,55 +420,26 @@ async fn audit<S: Store>(
 
 /// `GET /api/objects/{id}`: the newest version of an object in every
 /// collection where the caller may see it.
-async fn object_everywhere<S: Store>(
+pub(crate) async fn object_everywhere<S: Backend>(
     Auth(who): Auth,
     State(hub): HubState<S>,
     Path(id): Path<String>,
 ) -> Answer {
     if kyoyu_stix::id::split(&id).is_err() {
-        return Err(TaxiiError::new(
+        return Err(Failure::new(
             ErrorKind::BadRequest,
             format!("'{id}' is not a STIX identifier (type--UUID)"),
         ));
     }
-    let mut found = Vec::new();
-    for c in &hub.catalog().collections {
-        let view = who.view_of(c);
-        if !view.can_read() {
-            continue;
-        }
-        let page = hub
-            .store
-            .query(kyoyu_store::Query {
-                collection: c.id.clone(),
-                ids: vec![id.clone()],
-                versions: VersionSelect {
-                    last: true,
-                    ..VersionSelect::default()
-                },
-                limit: 1,
-                with_json: true,
-                ..kyoyu_store::Query::default()
-            })
-            .await?;
-        for v in page.items.iter().filter(|v| view.may_read(&access_of(v))) {
+    let found: Vec<Value> = hub
+        .find_everywhere(&who, &id)
+        .await?
+        .into_iter()
+        .map(|(c, tlp, v)| {
             let object: Value = serde_json::from_str(&v.json).unwrap_or(Value::Null);
-            if view.read_is_audited(v.tlp) {
-                let detail = json!({
-                    "endpoint": "rest", "collection": c.alias,
-                    "objects": [[v.id, v.version, view.effective(v.tlp).name()]],
-                });
-                hub.audit_later(who.audit("objects.read", &c.id, detail))
-                    .await;
-            }
-            found.push(json!({
-                "community": c.alias,
-                "collection": c.id,
-                "tlp": view.effective(v.tlp).name(),
-                "object": object,
-            }));
-        }
-    }
+            json!({"community": c.alias, "collection": c.id, "tlp": tlp, "object": object})
+        })
+        .collect();
     if found.is_empty() {
         return Err(not_found(format!(
             "no collection this token may read holds '{id}'"

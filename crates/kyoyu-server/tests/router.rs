@@ -10,8 +10,9 @@
 
 use axum::body::Body;
 use axum::http::Request;
+use kyoyu_core::{Hub, HubConfig};
+use kyoyu_server::app;
 use kyoyu_store_sqlite::SqliteStore;
-use kyoyu_taxii::{Hub, HubConfig, router};
 use proptest::prelude::*;
 use std::sync::Arc;
 use tower::ServiceExt;
@@ -44,8 +45,7 @@ fn fixture() -> Fixture {
         .await
         .unwrap();
         let admin = hub.bootstrap_admin_token().await.unwrap();
-        use kyoyu_store::Store;
-        let collection = hub.store.collections("hub").await.unwrap()[0].id.clone();
+        let collection = hub.catalog().collections[0].id.clone();
         (hub, admin, collection)
     });
     Fixture {
@@ -169,7 +169,7 @@ proptest! {
         }
         let Ok(req) = req.body(Body::from(payload)) else { return Ok(()) };
         let req = kyoyu_taxii::with_trailing_slash(req);
-        let status = RT.with(|rt| rt.block_on(async { router(hub).oneshot(req).await.map(|r| r.status().as_u16()) }));
+        let status = RT.with(|rt| rt.block_on(async { app(hub).oneshot(req).await.map(|r| r.status().as_u16()) }));
         let status = status.unwrap_or(599);
         prop_assert!(status < 500, "{method} {path} answered {status}");
     }

@@ -183,6 +183,86 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         "200",
         None,
     ),
+    (
+        "post",
+        "/api/submissions",
+        "Submit content (or an incident form) for concealed sharing; answers with the receipt",
+        Some("SubmitRequest"),
+        "202",
+        Some("Submitted"),
+    ),
+    (
+        "get",
+        "/api/submissions/stats",
+        "Counts of released concealed submissions by sector, week or category, each from at least k organizations",
+        None,
+        "200",
+        None,
+    ),
+    (
+        "get",
+        "/api/submissions/{id}/sealed",
+        "The sealed provenance of a submission, for revealing its source with escrow shares (audited)",
+        None,
+        "200",
+        None,
+    ),
+    (
+        "get",
+        "/api/reviews",
+        "Concealed submissions waiting for review that this token may review",
+        None,
+        "200",
+        None,
+    ),
+    (
+        "post",
+        "/api/reviews/{id}/approve",
+        "Approve a submission for release",
+        None,
+        "200",
+        None,
+    ),
+    (
+        "post",
+        "/api/reviews/{id}/edit",
+        "Replace a submission's content with an edited version (scrubbed again) and hold it for release",
+        Some("EditRequest"),
+        "200",
+        None,
+    ),
+    (
+        "post",
+        "/api/reviews/{id}/reject",
+        "Reject a submission; its content is erased",
+        Some("RejectRequest"),
+        "200",
+        None,
+    ),
+    (
+        "post",
+        "/api/receipts/status",
+        "A submission's state, released ids, and the sightings and feedback on them, by receipt",
+        Some("ReceiptRequest"),
+        "200",
+        None,
+    ),
+    (
+        "post",
+        "/api/receipts/withdraw",
+        "Withdraw a submission by receipt: its released objects leave the collection",
+        Some("ReceiptRequest"),
+        "200",
+        None,
+    ),
+    (
+        "post",
+        "/api/receipts/update",
+        "Send a new version of a submission by receipt",
+        Some("UpdateRequest"),
+        "202",
+        None,
+    ),
 ];
 
 fn parameters(path: &str) -> Vec<Value> {
@@ -191,6 +271,12 @@ fn parameters(path: &str) -> Vec<Value> {
         .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
         .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
         .collect();
+    if path == "/api/submissions/stats" {
+        out.push(json!({"name": "by", "in": "query", "schema": {"enum": ["sector", "week", "category"]}}));
+    }
+    if path == "/api/reviews" {
+        out.push(json!({"name": "community", "in": "query", "schema": {"type": "string"}}));
+    }
     if path == "/api/audit" {
         out.push(json!({"name": "after", "in": "query", "schema": {"type": "integer"}, "description": "entries after this number"}));
         out.push(json!({"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 10000}}));

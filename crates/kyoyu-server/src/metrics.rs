@@ -14,8 +14,6 @@ pub struct Metrics {
     latency_buckets: [AtomicU64; 10],
     latency_count: AtomicU64,
     latency_sum_micros: AtomicU64,
-    objects_ingested: AtomicU64,
-    objects_refused: AtomicU64,
 }
 
 impl Metrics {
@@ -35,14 +33,8 @@ impl Metrics {
             .fetch_add((seconds * 1e6) as u64, Ordering::Relaxed);
     }
 
-    /// Records ingested and refused objects.
-    pub fn record_ingest(&self, stored: u64, refused: u64) {
-        self.objects_ingested.fetch_add(stored, Ordering::Relaxed);
-        self.objects_refused.fetch_add(refused, Ordering::Relaxed);
-    }
-
     /// The Prometheus text exposition.
-    pub fn render(&self, stored_versions: u64) -> String {
+    pub fn render(&self, ingested: (u64, u64), stored_versions: u64) -> String {
         let mut out = String::new();
         out.push_str("# HELP kyoyu_http_requests_total HTTP requests by status class.\n# TYPE kyoyu_http_requests_total counter\n");
         for (class, c) in self.requests.iter().enumerate().skip(1) {
@@ -68,11 +60,11 @@ impl Metrics {
         ));
         out.push_str(&format!(
             "# HELP kyoyu_objects_ingested_total Object versions stored from TAXII POSTs.\n# TYPE kyoyu_objects_ingested_total counter\nkyoyu_objects_ingested_total {}\n",
-            self.objects_ingested.load(Ordering::Relaxed)
+            ingested.0
         ));
         out.push_str(&format!(
             "# HELP kyoyu_objects_refused_total Objects refused at ingest.\n# TYPE kyoyu_objects_refused_total counter\nkyoyu_objects_refused_total {}\n",
-            self.objects_refused.load(Ordering::Relaxed)
+            ingested.1
         ));
         out.push_str(&format!(
             "# HELP kyoyu_stored_versions Object versions stored.\n# TYPE kyoyu_stored_versions gauge\nkyoyu_stored_versions {stored_versions}\n"

@@ -1,0 +1,88 @@
+//! Who is calling: a presented token secret is checked (keyed-hash lookup,
+//! expiry, revocation, address allow-list), then the per-token rate limit
+//! and the failed-login backoff. Secrets never reach a log: only the
+//! token's public id is ever recorded. Reading the secret out of a request
+//! is the HTTP edge's work (`kyoyu-http`).
+
+use crate::{Caller, Error, ErrorKind, Hub};
+use kyoyu_store::Store;
+use kyoyu_trust::net::Cidr;
+use kyoyu_trust::{Principal, Role};
+use std::net::IpAddr;
+
+/// Constant-time equality of two hex strings.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+impl<S: Store> Hub<S> {
+    /// Authenticates `secret` (or its absence, which the HTTP edge explains
+    /// in `missing`) presented from `ip` at time `now`.
+    pub async fn authenticate(
+        &self,
+        secret: Result<String, String>,
+        ip: Option<IpAddr>,
+        now: i64,
+    ) -> Result<Caller, Error> {
+        if let Some(wait) = self.guard.blocked(ip) {
+            return Err(Error::slow_down(
+                wait,
+                format!(
+                    "too many failed logins from this address; wait {wait} s and check the token"
+                ),
+            ));
+        }
+        let secret = secret.map_err(|why| Error::new(ErrorKind::Unauthorized, why))?;
+        let hash = self.token_key.hash_hex(&secret);
+        let found = self.store.token_by_hash(&hash).await?;
+        let usable = found
+            .filter(|t| same(&t.hash, &hash) && !t.revoked && t.expires.is_none_or(|e| e > now));
+        let Some(t) = usable else {
+            self.guard.failed(ip);
+            return Err(Error::new(
+                ErrorKind::Unauthorized,
+                "the token is unknown, expired or revoked; ask your organization's administrator for a new one",
+            ));
+        };
+        if !t.ip_allow.is_empty() {
+            let allowed = ip.is_some_and(|ip| {
+                t.ip_allow
+                    .iter()
+                    .filter_map(|c| c.parse::<Cidr>().ok())
+                    .any(|c| c.contains(ip))
+            });
+            if !allowed {
+                self.guard.failed(ip);
+                return Err(Error::forbidden(
+                    "this token may not be used from this address (see its IP allow-list)",
+                ));
+            }
+        }
+        self.guard.succeeded(ip);
+        if let Err(wait) = self.guard.take(&t.id) {
+            return Err(Error::slow_down(
+                wait,
+                format!("this token is over its request rate; retry in {wait} s"),
+            ));
+        }
+        let Some(role) = Role::parse(&t.role) else {
+            return Err(Error::forbidden(format!(
+                "the token has role '{}', which this hub does not know",
+                t.role
+            )));
+        };
+        Ok(Caller {
+            token_id: t.id,
+            principal: Principal {
+                org: t.org,
+                role,
+                read_only: t.read_only,
+            },
+            directory: self.directory(),
+        })
+    }
+}

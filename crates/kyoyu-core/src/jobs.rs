@@ -1,0 +1,85 @@
+//! The hub's background jobs: the audit writer, the directory refresh
+//! (changes made through another process sharing the database) and the
+//! release of due batches of concealed submissions.
+
+use crate::Hub;
+use crate::time::now_micros;
+use kyoyu_store::{AuditDraft, Store};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+/// How long queued audit entries wait for company before being written.
+const AUDIT_WINDOW: Duration = Duration::from_millis(50);
+
+/// How often a process re-reads the members, so that changes made through
+/// another process sharing the database take effect.
+const DIRECTORY_REFRESH: Duration = Duration::from_secs(2);
+
+/// Starts every job; each stops when the hub is dropped.
+pub(crate) fn start<S: Store>(
+    hub: &Arc<Hub<S>>,
+    audit: tokio::sync::mpsc::Receiver<AuditDraft>,
+    pending: Arc<AtomicU64>,
+) {
+    tokio::spawn(audit_sink(hub.store.clone(), audit, pending));
+    tokio::spawn(refresh_directory(Arc::downgrade(hub)));
+    tokio::spawn(release_batches(Arc::downgrade(hub)));
+}
+
+/// Appends queued audit entries, in batches of whatever is waiting.
+async fn audit_sink<S: Store>(
+    store: S,
+    mut rx: tokio::sync::mpsc::Receiver<AuditDraft>,
+    pending: Arc<AtomicU64>,
+) {
+    while let Some(first) = rx.recv().await {
+        // Gather what arrives within a short window: one durable commit for
+        // many reads instead of a disk flush per page served.
+        let mut batch = vec![first];
+        let window = tokio::time::sleep(AUDIT_WINDOW);
+        tokio::pin!(window);
+        while batch.len() < 1000 {
+            tokio::select! {
+                more = rx.recv() => match more {
+                    Some(d) => batch.push(d),
+                    None => break,
+                },
+                () = &mut window => break,
+            }
+        }
+        let mut tries = 0;
+        while let Err(e) = store.append_audit(batch.clone(), now_micros()).await {
+            tries += 1;
+            tracing::error!(error = %e, tries, "cannot append to the audit trail; retrying");
+            tokio::time::sleep(Duration::from_millis(200 * tries)).await;
+            if tries >= 20 {
+                tracing::error!(entries = batch.len(), "audit entries lost after 20 tries");
+                break;
+            }
+        }
+        pending.fetch_sub(batch.len() as u64, Ordering::AcqRel);
+    }
+}
+
+/// Releases due batches of concealed submissions, every second.
+async fn release_batches<S: Store>(hub: Weak<Hub<S>>) {
+    loop {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let Some(hub) = hub.upgrade() else { return };
+        if let Err(e) = hub.release_due().await {
+            tracing::warn!(error = %e.description, "cannot release concealed submissions");
+        }
+    }
+}
+
+/// Re-reads the members every few seconds while the hub lives.
+async fn refresh_directory<S: Store>(hub: Weak<Hub<S>>) {
+    loop {
+        tokio::time::sleep(DIRECTORY_REFRESH).await;
+        let Some(hub) = hub.upgrade() else { return };
+        if let Err(e) = hub.reload_directory().await {
+            tracing::warn!(error = %e, "cannot re-read the members");
+        }
+    }
+}

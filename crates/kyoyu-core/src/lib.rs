@@ -1,0 +1,362 @@
+//! The application core of the hub.
+//!
+//! [`Hub`] holds the store, the keys, the directory snapshot and the
+//! background jobs; [`Caller`] is who makes a request. The services are
+//! methods on the hub, each taking the caller: ingest ([`ingest`]),
+//! administration ([`admin`]), concealed submissions and their statistics
+//! ([`submissions`]), and [`reader::Reader`], the one way to stored object
+//! versions (query → policy → read audit).
+//!
+//! Architecture Invariant: the store is private to this crate, and inside
+//! it object versions are read only in `reader.rs`. Transports (TAXII,
+//! REST, later the console and federation) reach stored objects only
+//! through the services, so no new endpoint can read around the policy
+//! or the read audit. This crate has no HTTP types.
+
+pub mod admin;
+mod auth;
+mod catalog;
+pub mod error;
+pub mod guard;
+pub mod ingest;
+mod jobs;
+pub mod keys;
+pub mod reader;
+pub mod submissions;
+pub mod time;
+
+pub use catalog::{Catalog, SUBMIT_PREFIX, community_of, is_submit};
+pub use error::{Error, ErrorKind};
+pub use ingest::IngestCounts;
+/// The bound every storage backend meets (the binary picks one); the
+/// store itself stays inside the hub.
+pub use kyoyu_store::Store as Backend;
+pub use kyoyu_store::{
+    ApiRoot, Collection, Micros, Status, StatusDetail, StoredVersion, VersionSelect,
+};
+pub use kyoyu_trust::View;
+pub use submissions::ConcealConfig;
+
+use keys::Key;
+use kyoyu_store::{AuditDraft, Change, Store, StoreError, TokenRecord};
+use kyoyu_trust::seeds::Seeds;
+use kyoyu_trust::{Directory, Principal, Role};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use time::now_micros;
+
+/// Hub settings.
+#[derive(Debug, Clone)]
+pub struct HubConfig {
+    /// Discovery title.
+    pub title: String,
+    /// Discovery description.
+    pub description: String,
+    /// Contact shown in discovery.
+    pub contact: String,
+    /// Largest request body accepted, in bytes (TAXII `max_content_length`).
+    pub max_content_length: usize,
+    /// Page size when the client gives no `limit`.
+    pub default_page: usize,
+    /// Largest page served, whatever `limit` says.
+    pub max_page: usize,
+    /// Per-token rate limits and failed-login backoff.
+    pub limits: guard::Limits,
+    /// Sectors, ministries and standing communities (the shipped data files unless given).
+    pub seeds: Option<Seeds>,
+    /// Source-concealed sharing: one switch per stage.
+    pub conceal: ConcealConfig,
+}
+
+impl Default for HubConfig {
+    fn default() -> Self {
+        Self {
+            title: "kyoyu".into(),
+            description: "Critical-infrastructure threat-sharing hub".into(),
+            contact: "hub operator".into(),
+            max_content_length: 100 * 1024 * 1024,
+            default_page: 1000,
+            max_page: 10_000,
+            limits: guard::Limits::default(),
+            seeds: None,
+            conceal: ConcealConfig::default(),
+        }
+    }
+}
+
+/// Shared state of a running hub.
+#[derive(Debug)]
+pub struct Hub<S> {
+    /// Private: reads of object versions go through `reader.rs`, which
+    /// applies the policy and the read audit.
+    store: S,
+    config: HubConfig,
+    token_key: Key,
+    cursor_key: Key,
+    ingest: IngestCounts,
+    seeds: Seeds,
+    directory: RwLock<Arc<Directory>>,
+    catalog: RwLock<Arc<Catalog>>,
+    audit: tokio::sync::mpsc::Sender<AuditDraft>,
+    /// Audit entries queued and not yet appended.
+    audit_pending: Arc<AtomicU64>,
+    guard: guard::Guard,
+    /// (collection, organization) → share of rows its last page hid (a hint only).
+    hidden: std::sync::Mutex<std::collections::HashMap<(String, String), f64>>,
+}
+
+/// The authenticated caller of one request: its token and principal, and
+/// the directory snapshot every decision of the request is made against.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// Token id (never the secret).
+    pub token_id: String,
+    /// Organization and role.
+    pub principal: Principal,
+    directory: Arc<Directory>,
+}
+
+impl Caller {
+    /// The caller's view of a community.
+    pub fn view(&self, community: &str) -> View {
+        View::of(&self.directory, &self.principal, community)
+    }
+
+    /// The caller's view of a collection (through the community that owns
+    /// it; a `submit-` collection belongs to its community too).
+    pub fn view_of(&self, c: &Collection) -> View {
+        self.view(community_of(c))
+    }
+
+    /// The directory snapshot of this request.
+    pub fn directory(&self) -> &Directory {
+        &self.directory
+    }
+
+    /// An audit draft of something this caller did.
+    pub(crate) fn audit(
+        &self,
+        action: &str,
+        target: &str,
+        detail: serde_json::Value,
+    ) -> AuditDraft {
+        AuditDraft {
+            actor_org: self.principal.org.clone(),
+            actor_token: self.token_id.clone(),
+            action: action.to_owned(),
+            target: target.to_owned(),
+            detail,
+        }
+    }
+}
+
+/// Settings keys in the store.
+const TOKEN_KEY: &str = "token-key";
+const CURSOR_KEY: &str = "cursor-key";
+/// The hub's own STIX identity (JSON), created once; concealed and
+/// re-published content is attributed to it.
+const HUB_IDENTITY: &str = "hub-identity";
+
+/// The API root every community's collection lives in.
+pub const DEFAULT_ROOT: &str = "hub";
+/// The organization of the hub itself (its admins' tokens act for it).
+pub const HUB_ORG: &str = "hub";
+
+impl<S: Store> Hub<S> {
+    /// Opens the hub over a store. On first start it creates the keys, the
+    /// hub's identity and API root, the hub organization, the ministries and
+    /// the standing communities of the data files (each with its
+    /// collection); later starts add whatever the data files gained. Keys
+    /// live in the database, so every process serving it signs and checks
+    /// the same way. Starts the background jobs ([`jobs`]).
+    pub async fn open(store: S, config: HubConfig) -> Result<Arc<Self>, Error> {
+        let seeds = match &config.seeds {
+            Some(s) => s.clone(),
+            None => Seeds::builtin().map_err(StoreError)?,
+        };
+        let token_key =
+            Key::from_text(&store.init_setting(TOKEN_KEY, &Key::generate_text()).await?);
+        let cursor_key = Key::from_text(
+            &store
+                .init_setting(CURSOR_KEY, &Key::generate_text())
+                .await?,
+        );
+        let now = kyoyu_stix::Timestamp::from_unix(now_micros() / 1_000_000, 0, 3);
+        let identity = serde_json::json!({
+            "type": "identity",
+            "spec_version": "2.1",
+            "id": format!("identity--{}", uuid::Uuid::new_v4()),
+            "created": now.to_string(),
+            "modified": now.to_string(),
+            "name": config.title,
+            "identity_class": "organization",
+            "description": config.description,
+        });
+        store
+            .init_setting(HUB_IDENTITY, &identity.to_string())
+            .await?;
+        catalog::seed(&store, &seeds, &config.title).await?;
+        let (audit, receiver) = tokio::sync::mpsc::channel(10_000);
+        let audit_pending = Arc::new(AtomicU64::new(0));
+        let hub = Arc::new(Self {
+            store,
+            guard: guard::Guard::new(config.limits),
+            config,
+            token_key,
+            cursor_key,
+            ingest: IngestCounts::default(),
+            seeds,
+            directory: RwLock::default(),
+            catalog: RwLock::default(),
+            audit,
+            audit_pending: audit_pending.clone(),
+            hidden: std::sync::Mutex::default(),
+        });
+        hub.reload_directory().await?;
+        jobs::start(&hub, receiver, audit_pending);
+        Ok(hub)
+    }
+
+    /// The settings in force.
+    pub fn config(&self) -> &HubConfig {
+        &self.config
+    }
+
+    /// The data files in force.
+    pub fn seeds(&self) -> &Seeds {
+        &self.seeds
+    }
+
+    /// Counts of ingested and refused objects since start.
+    pub fn ingest_counts(&self) -> &IngestCounts {
+        &self.ingest
+    }
+
+    /// The current directory snapshot.
+    pub(crate) fn directory(&self) -> Arc<Directory> {
+        self.directory
+            .read()
+            .map(|d| Arc::clone(&d))
+            .unwrap_or_default()
+    }
+
+    /// The current API roots and collections.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.catalog
+            .read()
+            .map(|c| Arc::clone(&c))
+            .unwrap_or_default()
+    }
+
+    /// The hub's STIX identity object, as stored.
+    pub async fn identity(&self) -> Result<String, Error> {
+        Ok(self
+            .store
+            .setting(HUB_IDENTITY)
+            .await?
+            .unwrap_or_else(|| "{}".into()))
+    }
+
+    /// Whether the storage answers (for readiness probes).
+    pub async fn ready(&self) -> bool {
+        self.store.api_roots().await.is_ok()
+    }
+
+    /// How many object versions are stored, for those allowed to know the
+    /// hub's size (hub admins, read-only ones too); `None` for everyone else.
+    pub async fn stored_versions(&self, who: &Caller) -> Result<Option<u64>, Error> {
+        if !kyoyu_trust::policy::may_see_metrics(&who.principal) {
+            return Ok(None);
+        }
+        Ok(Some(self.store.count_versions().await?))
+    }
+
+    /// Re-reads the members, API roots and collections from the store.
+    pub async fn reload_directory(&self) -> Result<(), Error> {
+        let rows = self.store.directory().await?;
+        let fresh = Arc::new(Directory::new(
+            rows.orgs,
+            rows.communities,
+            rows.memberships,
+        ));
+        let mut collections = Vec::new();
+        let roots = self.store.api_roots().await?;
+        for r in &roots {
+            collections.extend(self.store.collections(&r.path).await?);
+        }
+        if let Ok(mut d) = self.directory.write() {
+            *d = fresh;
+        }
+        if let Ok(mut c) = self.catalog.write() {
+            *c = Arc::new(Catalog { roots, collections });
+        }
+        Ok(())
+    }
+
+    /// Creates the first hub-admin token (at first start); returns the
+    /// secret, which is shown once and never stored.
+    pub async fn bootstrap_admin_token(&self) -> Result<String, Error> {
+        let (secret, record) =
+            self.new_token(HUB_ORG, Role::HubAdmin, "admin", false, Vec::new(), None);
+        let audit = AuditDraft {
+            actor_org: HUB_ORG.into(),
+            actor_token: "bootstrap".into(),
+            action: "token.create".into(),
+            target: record.id.clone(),
+            detail: serde_json::json!({"org": HUB_ORG, "role": "hub-admin", "name": "admin"}),
+        };
+        self.store
+            .apply(vec![Change::PutToken(record)], audit, now_micros())
+            .await?;
+        Ok(secret)
+    }
+
+    /// A fresh secret and the record that stores its keyed hash.
+    fn new_token(
+        &self,
+        org: &str,
+        role: Role,
+        name: &str,
+        read_only: bool,
+        ip_allow: Vec<String>,
+        expires: Option<i64>,
+    ) -> (String, TokenRecord) {
+        let secret = keys::new_token_secret();
+        let id = secret.get(6..14).unwrap_or_default().to_owned();
+        let record = TokenRecord {
+            id,
+            hash: self.token_key.hash_hex(&secret),
+            name: name.to_owned(),
+            org: org.to_owned(),
+            role: role.name().to_owned(),
+            read_only,
+            ip_allow,
+            expires,
+            revoked: false,
+            created: now_micros(),
+        };
+        (secret, record)
+    }
+
+    /// Queues an audit entry (reads); a background task appends queued
+    /// entries in batches, so reads never wait for a disk flush.
+    pub(crate) async fn audit_later(&self, draft: AuditDraft) {
+        self.audit_pending.fetch_add(1, Ordering::AcqRel);
+        if self.audit.send(draft).await.is_err() {
+            self.audit_pending.fetch_sub(1, Ordering::AcqRel);
+            tracing::error!("the audit writer has stopped; an entry was not recorded");
+        }
+    }
+
+    /// Waits (up to ten seconds) until every queued audit entry is appended:
+    /// called on shutdown, after the last request has finished.
+    pub async fn flush_audit(&self) {
+        for _ in 0..1000 {
+            if self.audit_pending.load(Ordering::Acquire) == 0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        tracing::error!("audit entries still queued at shutdown");
+    }
+}

@@ -1,0 +1,1164 @@
+//! Source-concealed submissions: the hub side of `kyoyu-conceal`.
+//!
+//! A member submits STIX content (or a short incident form) for a
+//! community; the hub conceals it, keeps it for review or for the next
+//! release batch, and publishes it in the community's collection as the
+//! hub's (or a CEPTOAR's) content. What the hub stores names nobody: the
+//! provenance is sealed to an escrow key, the receipt is a keyed hash, the
+//! audit entries of the submission have no actor. See docs/concealment.md.
+
+use crate::ingest::new_version;
+use crate::reader::all_versions;
+use crate::time::{format_micros, now_micros};
+use crate::{Caller, Error, ErrorKind, HUB_ORG, Hub};
+use hmac::{Hmac, Mac};
+use kyoyu_conceal::release::Batching;
+use kyoyu_conceal::scrub::Profile;
+use kyoyu_conceal::seal::EscrowPublic;
+use kyoyu_conceal::{Stages, conceal};
+use kyoyu_stix::tlp::Tlp;
+use kyoyu_store::{AuditDraft, Collection, Status, StatusDetail, Store, Submission};
+use kyoyu_trust::policy::{Access, may_fetch_sealed, may_review};
+use kyoyu_trust::{MemberRole, OrgKind};
+use kyoyu_wire::submission::{IncidentForm, SubmitRequest, Submitted};
+use serde_json::value::RawValue;
+use serde_json::{Value, json};
+use sha2::Sha256;
+use std::collections::BTreeMap;
+
+/// The `[conceal]` settings: one switch per stage.
+#[derive(Debug, Clone)]
+pub struct ConcealConfig {
+    /// Stages 1–3 and the timestamp granularity.
+    pub stages: Stages,
+    /// Stage 5: doubtful submissions wait for a reviewer.
+    pub review: bool,
+    /// Stage 4: release in batches (`None`: at once).
+    pub batching: Option<Batching>,
+    /// Stage 6: the escrow key provenance is sealed to (`None`: not kept at all).
+    pub escrow: Option<EscrowPublic>,
+    /// Stage 9: the least number of distinct contributors behind a published count.
+    pub k: usize,
+    /// Stage 3: released content is the community CEPTOAR's where it has one.
+    pub ceptoar_creator: bool,
+    /// The key of contributor tags; kept outside the database (the data directory).
+    pub tag_key: Vec<u8>,
+}
+
+impl Default for ConcealConfig {
+    fn default() -> Self {
+        let mut key = vec![0u8; 32];
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut key);
+        Self {
+            stages: Stages::default(),
+            review: true,
+            batching: Some(Batching::default()),
+            escrow: None,
+            k: 3,
+            ceptoar_creator: false,
+            tag_key: key,
+        }
+    }
+}
+
+fn keyed_hex(key: &[u8], data: &str) -> String {
+    match <Hmac<Sha256> as Mac>::new_from_slice(key) {
+        Ok(mut mac) => {
+            mac.update(data.as_bytes());
+            mac.finalize()
+                .into_bytes()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        }
+        Err(_) => String::new(),
+    }
+}
+
+/// The categories statistics are kept by (anything else counts as `other`).
+const CATEGORIES: [&str; 10] = [
+    "ransomware",
+    "phishing",
+    "ddos",
+    "intrusion",
+    "malware",
+    "data-leak",
+    "supply-chain",
+    "vulnerability",
+    "fraud",
+    "other",
+];
+
+/// 409 while a submission is being released.
+fn busy() -> Error {
+    Error::new(
+        ErrorKind::Conflict,
+        "the submission is being released right now; try again in a few seconds",
+    )
+}
+
+fn bad(why: impl Into<String>) -> Error {
+    Error::new(ErrorKind::BadRequest, why)
+}
+
+/// An audit draft with no actor: concealed work must not name who asked.
+fn anonymous(action: &str, target: &str, detail: Value) -> AuditDraft {
+    AuditDraft {
+        actor_org: String::new(),
+        actor_token: String::new(),
+        action: action.to_owned(),
+        target: target.to_owned(),
+        detail,
+    }
+}
+
+/// The STIX pattern for an observed value, guessed from its shape.
+fn pattern_for(value: &str) -> Option<String> {
+    let v = value.trim();
+    let quoted = v.replace('\\', "\\\\").replace('\'', "\\'");
+    let p = if v.parse::<std::net::Ipv4Addr>().is_ok() {
+        format!("[ipv4-addr:value = '{quoted}']")
+    } else if v.parse::<std::net::Ipv6Addr>().is_ok() {
+        format!("[ipv6-addr:value = '{quoted}']")
+    } else if v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()) {
+        format!("[file:hashes.'SHA-256' = '{}']", v.to_ascii_lowercase())
+    } else if v.contains("://") {
+        format!("[url:value = '{quoted}']")
+    } else if v.contains('@') {
+        format!("[email-addr:value = '{quoted}']")
+    } else if v.contains('.') && !v.contains(char::is_whitespace) {
+        format!("[domain-name:value = '{quoted}']")
+    } else {
+        return None;
+    };
+    Some(p)
+}
+
+/// The form as STIX: an incident, an indicator per value, and the links.
+fn form_to_stix(form: &IncidentForm) -> Result<Vec<Value>, Error> {
+    if form.title.trim().is_empty() {
+        return Err(bad("the incident form needs a title"));
+    }
+    let now = kyoyu_stix::Timestamp::from_unix(now_micros() / 1_000_000, 0, 3).to_string();
+    let incident = format!("incident--{}", uuid::Uuid::new_v4());
+    let mut out = vec![json!({
+        "type": "incident", "spec_version": "2.1", "id": incident, "created": now, "modified": now,
+        "name": form.title, "description": form.description,
+    })];
+    for value in &form.indicators {
+        let pattern = pattern_for(value).ok_or_else(|| {
+            bad(format!(
+                "indicator '{value}' is not an address, domain, URL, e-mail address or SHA-256 hash"
+            ))
+        })?;
+        let id = format!("indicator--{}", uuid::Uuid::new_v4());
+        out.push(json!({
+            "type": "indicator", "spec_version": "2.1", "id": id, "created": now, "modified": now,
+            "name": format!("Observed in: {}", form.title), "pattern_type": "stix",
+            "pattern": pattern, "valid_from": now, "indicator_types": ["malicious-activity"],
+        }));
+        out.push(json!({
+            "type": "relationship", "spec_version": "2.1", "id": format!("relationship--{}", uuid::Uuid::new_v4()),
+            "created": now, "modified": now, "relationship_type": "indicates",
+            "source_ref": id, "target_ref": incident,
+        }));
+    }
+    Ok(out)
+}
+
+/// Validates every object; the first problems, said plainly, else nothing.
+fn check_objects(objects: &[Value]) -> Result<(), Error> {
+    let mut problems = Vec::new();
+    for o in objects {
+        let report = kyoyu_validate::validate_object(o, &kyoyu_validate::Options::default());
+        if let Some(first) = report.errors().next() {
+            problems.push(format!(
+                "{}: {first}",
+                o.get("id").and_then(Value::as_str).unwrap_or("(no id)")
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(bad(format!(
+            "{} object(s) are not valid STIX 2.1; fix them and submit again: {}",
+            problems.len(),
+            problems.into_iter().take(5).collect::<Vec<_>>().join("; ")
+        )))
+    }
+}
+
+impl<S: Store> Hub<S> {
+    /// The STIX identity released content is attributed to in `community`.
+    async fn creator(&self, community: &str) -> Result<String, Error> {
+        if self.config.conceal.ceptoar_creator {
+            let dir = self.directory();
+            let ceptoar = dir.members(community).find(|(o, r)| {
+                *r == MemberRole::CommunityAdmin
+                    && dir.org(o).is_some_and(|o| o.kind == OrgKind::Ceptoar)
+            });
+            if let Some((org, _)) = ceptoar {
+                return Ok(org_identity(org));
+            }
+        }
+        let identity = self
+            .store
+            .setting(crate::HUB_IDENTITY)
+            .await?
+            .unwrap_or_default();
+        Ok(serde_json::from_str::<Value>(&identity)
+            .ok()
+            .and_then(|v| v.get("id").and_then(Value::as_str).map(str::to_owned))
+            .unwrap_or_default())
+    }
+
+    /// Receives a concealed submission; answers with the receipt.
+    pub async fn submit(&self, who: &Caller, req: SubmitRequest) -> Result<Submitted, Error> {
+        let cfg = &self.config.conceal;
+        if self.collection_of(&req.community).is_none() {
+            return Err(Error::new(
+                ErrorKind::NotFound,
+                format!("there is no community '{}' to submit to", req.community),
+            ));
+        }
+        let view = who.view(&req.community);
+        if !view.can_write() {
+            return Err(Error::new(
+                ErrorKind::Forbidden,
+                format!(
+                    "this token may not submit to community '{}' (read-only token, or its organization is not a member)",
+                    req.community
+                ),
+            ));
+        }
+        let dir = self.directory();
+        let org = dir.org(&who.principal.org).cloned().ok_or_else(|| {
+            Error::new(
+                ErrorKind::Forbidden,
+                "the token's organization is not registered",
+            )
+        })?;
+        let tlp = match req.tlp.as_deref() {
+            None => None,
+            Some(t) => match Tlp::parse(t) {
+                Some(Tlp::Red) | None => {
+                    return Err(bad(format!(
+                        "tlp '{t}' cannot be used for concealed sharing: use clear, green, amber or amber+strict"
+                    )));
+                }
+                Some(l) => Some(l),
+            },
+        };
+        for r in &req.attribute_to {
+            if dir.org(r).is_none() {
+                return Err(bad(format!(
+                    "attribute_to names '{r}', which is not an organization of this hub"
+                )));
+            }
+        }
+        let objects = match (&req.form, req.objects.is_empty()) {
+            (Some(form), true) => form_to_stix(form)?,
+            (None, false) => req.objects.clone(),
+            (Some(_), false) => return Err(bad("send either objects or a form, not both")),
+            (None, true) => {
+                return Err(bad(
+                    "nothing to submit: send STIX objects or an incident form",
+                ));
+            }
+        };
+        check_objects(&objects)?;
+        let creator = self.creator(&req.community).await?;
+        let profile = self.profile(&org, &req.community, &objects).await?;
+        let mut concealed = conceal(&objects, &profile, &creator, &cfg.stages);
+        if let Some(level) = tlp {
+            for o in &mut concealed.objects {
+                if o.get("type").and_then(Value::as_str) != Some("marking-definition")
+                    && let Some(m) = o.as_object_mut()
+                {
+                    m.insert("object_marking_refs".into(), json!([level.marking_id()]));
+                }
+            }
+        }
+        check_objects(&concealed.objects).map_err(|e| {
+            Error::new(
+                ErrorKind::Unprocessable,
+                format!(
+                    "after concealment the content no longer validates; nothing was kept ({})",
+                    e.description
+                ),
+            )
+        })?;
+        if concealed.objects.is_empty() {
+            return Err(Error::new(
+                ErrorKind::Unprocessable,
+                "nothing is left after concealment (only identities and markings were sent); nothing was kept",
+            ));
+        }
+        let receipt = kyoyu_conceal::receipt::new_receipt();
+        let now = now_micros();
+        let id = uuid::Uuid::new_v4().to_string();
+        let sealed = cfg.escrow.and_then(|pk| {
+            let provenance = json!({"org": org.id, "submission": id, "received": now});
+            kyoyu_conceal::seal::seal(pk, &id, provenance.to_string().as_bytes())
+        });
+        let category = req
+            .form
+            .as_ref()
+            .and_then(|f| f.category.clone())
+            .or_else(|| {
+                concealed.objects.iter().find_map(|o| {
+                    let t = o.get("type").and_then(Value::as_str)?;
+                    matches!(
+                        t,
+                        "incident" | "malware" | "attack-pattern" | "campaign" | "indicator"
+                    )
+                    .then(|| t.to_owned())
+                })
+            })
+            .unwrap_or_else(|| "other".into());
+        let category = if CATEGORIES.contains(&category.as_str()) {
+            category
+        } else {
+            "other".to_owned()
+        };
+        let doubts: Vec<Value> = concealed.doubts.iter().map(|d| json!(d)).collect();
+        // Statistics buckets, each with its own tag: an organization's tags
+        // differ from bucket to bucket, so they link nothing across buckets.
+        let buckets = vec![
+            format!(
+                "{}|sector:{}",
+                req.community,
+                org.sectors.first().map_or("none", String::as_str)
+            ),
+            format!("{}|week:{}", req.community, iso_week(now)),
+            format!("{}|category:{category}", req.community),
+        ];
+        let state = if cfg.review && !doubts.is_empty() {
+            "review"
+        } else {
+            "held"
+        };
+        let sub = Submission {
+            id: id.clone(),
+            community: req.community.clone(),
+            state: state.into(),
+            tlp: tlp.map(|t| t.name().to_owned()),
+            urgent: req.urgent,
+            received: Some(now),
+            released: None,
+            objects: concealed.objects,
+            doubts,
+            redactions: json!(concealed.redactions),
+            receipt_hash: self.token_key.hash_hex(&receipt),
+            id_map: concealed
+                .id_map
+                .iter()
+                .map(|(orig, new)| (keyed_hex(receipt.as_bytes(), orig), new.clone()))
+                .collect(),
+            sealed,
+            pending_tags: buckets
+                .iter()
+                .map(|b| {
+                    (
+                        b.clone(),
+                        keyed_hex(&cfg.tag_key, &format!("{}|{b}", org.id)),
+                    )
+                })
+                .collect(),
+            buckets,
+            note: None,
+            attributed: if req.attribute_to.is_empty() {
+                Vec::new()
+            } else {
+                objects
+                    .iter()
+                    .filter_map(|o| o.get("id").and_then(Value::as_str).map(str::to_owned))
+                    .collect()
+            },
+            released_ids: Vec::new(),
+        };
+        // No audit entry now: its time would sit beside the sender's other
+        // audited activity. The release batch records the submission.
+        // The attributed copy first: if it fails, nothing was kept and no
+        // receipt is lost.
+        if !req.attribute_to.is_empty() {
+            self.attributed_copy(who, &req.community, &objects, &req.attribute_to)
+                .await?;
+        }
+        self.store.put_submission(sub.clone()).await?;
+        if state == "held"
+            && (req.urgent || cfg.batching.is_none())
+            && let Err(e) = self.release(&req.community, vec![sub.clone()]).await
+        {
+            // Kept and held: the release job tries again; the sender keeps its receipt.
+            tracing::warn!(error = %e.description, "an urgent release waits for the release job");
+        }
+        let state = self
+            .store
+            .submission(&id)
+            .await?
+            .map_or(sub.state, |s| s.state);
+        Ok(Submitted {
+            receipt,
+            submission: id,
+            state,
+            redactions: json!(concealed.redactions),
+            doubts: sub.doubts.len(),
+            dropped: concealed.dropped,
+        })
+    }
+
+    /// With the submitter's consent, the original goes to named recipients
+    /// only (TLP:RED to them), attributed, like any other content it posts.
+    async fn attributed_copy(
+        &self,
+        who: &Caller,
+        community: &str,
+        objects: &[Value],
+        to: &[String],
+    ) -> Result<(), Error> {
+        let Some(col) = self.collection_of(community) else {
+            return Err(bad(format!("community '{community}' has no collection")));
+        };
+        let versions: Vec<_> = objects
+            .iter()
+            .map(|o| {
+                let mut o = o.clone();
+                if let Some(m) = o.as_object_mut() {
+                    m.insert("object_marking_refs".into(), json!([Tlp::Red.marking_id()]));
+                    m.insert(kyoyu_trust::policy::RECIPIENTS_PROPERTY.into(), json!(to));
+                }
+                let text = o.to_string();
+                new_version(&o, text, &[])
+            })
+            .collect();
+        let audit = who.audit(
+            "submission.attributed-copy",
+            &col.id,
+            json!({"recipients": to, "objects": versions.len()}),
+        );
+        self.store
+            .add_versions(&col.id, versions, now_micros(), &who.principal.org, audit)
+            .await?;
+        Ok(())
+    }
+
+    /// Publishes a batch of held submissions for one community, shuffled,
+    /// as the hub's content. Safe to repeat: each submission is claimed
+    /// first, and re-adding the same versions changes nothing.
+    pub(crate) async fn release(
+        &self,
+        community: &str,
+        batch: Vec<Submission>,
+    ) -> Result<(), Error> {
+        let Some(col) = self.collection_of(community) else {
+            return Ok(());
+        };
+        let mut claimed = Vec::new();
+        for s in batch {
+            if s.state == "releasing"
+                || self
+                    .store
+                    .claim_submission(&s.id, "held", "releasing")
+                    .await?
+            {
+                // The stored document, not the listed one: an update may have come in between.
+                if let Some(mut fresh) = self.store.submission(&s.id).await? {
+                    apply_tlp(&mut fresh);
+                    claimed.push(fresh);
+                }
+            }
+        }
+        if claimed.is_empty() {
+            return Ok(());
+        }
+        let mut versions: Vec<_> = claimed
+            .iter()
+            .flat_map(|s| s.objects.iter())
+            .map(|o| new_version(o, o.to_string(), &[]))
+            .collect();
+        kyoyu_conceal::release::shuffle(&mut versions);
+        let now = now_micros();
+        let audit = AuditDraft {
+            actor_org: HUB_ORG.into(),
+            actor_token: "release".into(),
+            action: "submissions.release".into(),
+            target: col.id.clone(),
+            detail: json!({
+                "community": community,
+                "submissions": claimed.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
+                "objects": versions.len(),
+            }),
+        };
+        self.store
+            .add_versions(&col.id, versions, now, HUB_ORG, audit)
+            .await?;
+        let tags: Vec<(String, String, i64)> = claimed
+            .iter()
+            .flat_map(|s| {
+                s.pending_tags
+                    .iter()
+                    .map(|(b, t)| (b.clone(), t.clone(), 1))
+            })
+            .collect();
+        self.store.count_contributions(tags).await?;
+        for mut s in claimed {
+            s.pending_tags.clear();
+            s.state = "released".into();
+            s.released = Some(now);
+            s.received = None;
+            // Every id ever released, so a withdrawal after updates takes all of them back.
+            for id in s
+                .objects
+                .iter()
+                .filter_map(|o| o.get("id").and_then(Value::as_str))
+            {
+                if !s.released_ids.iter().any(|r| r == id) {
+                    s.released_ids.push(id.to_owned());
+                }
+            }
+            self.store.put_submission(s).await?;
+        }
+        Ok(())
+    }
+
+    /// Releases whatever batches are due (called every second).
+    pub(crate) async fn release_due(&self) -> Result<(), Error> {
+        let now = now_micros();
+        let mut by_community: BTreeMap<String, Vec<Submission>> = BTreeMap::new();
+        for s in self.store.submissions(Some("held")).await? {
+            by_community.entry(s.community.clone()).or_default().push(s);
+        }
+        // Interrupted releases finish (adding again is harmless).
+        for s in self.store.submissions(Some("releasing")).await? {
+            let community = s.community.clone();
+            self.release(&community, vec![s]).await?;
+        }
+        for (community, held) in by_community {
+            let since: Vec<i64> = held.iter().filter_map(|s| s.received).collect();
+            // Urgent ones go alone: they must not pull others out of their batch.
+            let (urgent, waiting): (Vec<_>, Vec<_>) = held.into_iter().partition(|s| s.urgent);
+            for u in urgent {
+                self.release(&community, vec![u]).await?;
+            }
+            // Distinct senders among the waiting: their tags for this week's
+            // bucket differ per organization (held rows only; erased at release).
+            let senders = waiting
+                .iter()
+                .filter_map(|s| {
+                    s.pending_tags
+                        .iter()
+                        .find(|(b, _)| b.contains("|week:"))
+                        .map(|(_, t)| t.as_str())
+                })
+                .collect::<std::collections::BTreeSet<_>>()
+                .len();
+            let due = match self.config.conceal.batching {
+                Some(b) => b.due(&since, senders, now),
+                None => true,
+            };
+            if due && !waiting.is_empty() {
+                self.release(&community, waiting).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// What identifies `org` in a submission to `community`: its recorded
+    /// data, and which of the outside objects the submission refers to it
+    /// published there under its own name (references to them would point back).
+    async fn profile(
+        &self,
+        org: &kyoyu_trust::Org,
+        community: &str,
+        objects: &[Value],
+    ) -> Result<Profile, Error> {
+        let external = kyoyu_conceal::identity::external_refs(objects);
+        let mut own = Vec::new();
+        if let Some(col) = self.collection_of(community) {
+            let rows = self
+                .rows_for_check(&col.id, external, all_versions(), Vec::new())
+                .await?;
+            own.extend(
+                rows.into_iter()
+                    .filter(|v| v.author == org.id)
+                    .map(|v| v.id),
+            );
+        }
+        Ok(Profile::of(org).with_own_objects(own))
+    }
+
+    async fn by_receipt(&self, receipt: &str) -> Result<Submission, Error> {
+        let not_found = || Error::new(ErrorKind::NotFound, "no submission has this receipt");
+        if !kyoyu_conceal::receipt::looks_like_receipt(receipt) {
+            return Err(not_found());
+        }
+        self.store
+            .submission_by_receipt(&self.token_key.hash_hex(receipt))
+            .await?
+            .ok_or_else(not_found)
+    }
+}
+
+/// Marks every object with the TLP level the sender asked for (at release,
+/// so updates and reviewers' edits keep it).
+fn apply_tlp(s: &mut Submission) {
+    let Some(level) = s.tlp.as_deref().and_then(Tlp::parse) else {
+        return;
+    };
+    for o in &mut s.objects {
+        if o.get("type").and_then(Value::as_str) != Some("marking-definition")
+            && let Some(m) = o.as_object_mut()
+        {
+            m.insert("object_marking_refs".into(), json!([level.marking_id()]));
+            m.remove(kyoyu_trust::policy::RECIPIENTS_PROPERTY);
+        }
+    }
+}
+
+/// The deterministic STIX identity id of an organization.
+pub(crate) fn org_identity(org: &str) -> String {
+    let ns = uuid::Uuid::from_u128(0x6b79_6f79_7500_4000_8000_6f72_6700_0000);
+    format!("identity--{}", uuid::Uuid::new_v5(&ns, org.as_bytes()))
+}
+
+/// The TLP a held submission will be released at, as the policy reads it.
+fn release_level(s: &Submission) -> Option<Tlp> {
+    s.tlp.as_deref().and_then(Tlp::parse)
+}
+
+impl<S: Store> Hub<S> {
+    /// A concealed submission posted over TAXII (to a `submit-` collection):
+    /// the status is `pending` until the release and lists the ids the
+    /// objects will have.
+    pub(crate) async fn submit_envelope(
+        &self,
+        who: &Caller,
+        c: &Collection,
+        objects: &[&RawValue],
+        tlp: Option<String>,
+        urgent: bool,
+    ) -> Result<(Status, Submitted), Error> {
+        let parsed = objects
+            .iter()
+            .map(|r| serde_json::from_str::<Value>(r.get()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| bad(format!("an object is not JSON: {e}")))?;
+        let request_timestamp = now_micros();
+        let req = SubmitRequest {
+            community: crate::community_of(c).to_owned(),
+            objects: parsed,
+            tlp,
+            urgent,
+            ..Default::default()
+        };
+        let out = self.submit(who, req).await?;
+        let released = out.state == "released";
+        let details: Vec<StatusDetail> = self
+            .store
+            .submission(&out.submission)
+            .await?
+            .map(|s| s.objects)
+            .unwrap_or_default()
+            .iter()
+            .map(|o| StatusDetail {
+                id: o
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                version: o.get("modified").and_then(Value::as_str).map(str::to_owned),
+                message: None,
+            })
+            .collect();
+        // Counts are of what will be published: concealment drops the reporter's identities.
+        let status = Status {
+            id: out.submission.clone(),
+            api_root: c.api_root.clone(),
+            status: if released { "complete" } else { "pending" }.into(),
+            request_timestamp,
+            total_count: details.len() as u64,
+            successes: if released {
+                details.clone()
+            } else {
+                Vec::new()
+            },
+            failures: Vec::new(),
+            pendings: if released { Vec::new() } else { details },
+            owner: String::new(),
+        };
+        Ok((status, out))
+    }
+
+    /// Whether the caller may review this submission and see its content:
+    /// [`may_review`] for the community, and [`kyoyu_trust::View::may_read`]
+    /// at the level it will be released at (as the hub's content, to the
+    /// whole community).
+    fn may_see_review(&self, who: &Caller, s: &Submission) -> bool {
+        may_review(who.directory(), &who.principal, &s.community)
+            && who.view(&s.community).may_read(&Access {
+                tlp: release_level(s),
+                recipients: &[],
+                author: HUB_ORG,
+            })
+    }
+
+    /// The submissions waiting for review that the caller may review.
+    pub async fn reviews(&self, who: &Caller, community: Option<&str>) -> Result<Value, Error> {
+        let list: Vec<Value> = self
+            .store
+            .submissions(Some("review"))
+            .await?
+            .into_iter()
+            .filter(|s| community.is_none_or(|c| c == s.community))
+            .filter(|s| self.may_see_review(who, s))
+            .map(|s| json!({"submission": s.id, "community": s.community, "doubts": s.doubts, "objects": s.objects}))
+            .collect();
+        Ok(json!({ "reviews": list }))
+    }
+
+    /// A submission waiting for review that the caller may review (404 for
+    /// one it may not: whether it exists is not said).
+    async fn reviewable(&self, who: &Caller, id: &str) -> Result<Submission, Error> {
+        if who.principal.read_only {
+            return Err(Error::forbidden("a read-only token cannot review"));
+        }
+        self.store
+            .submission(id)
+            .await?
+            .filter(|s| s.state == "review" && self.may_see_review(who, s))
+            .ok_or_else(|| {
+                Error::not_found(format!(
+                    "no submission '{id}' that this token may review is waiting for review"
+                ))
+            })
+    }
+
+    /// A reviewer lets a submission go to the next batch (or at once when urgent).
+    pub async fn approve(&self, who: &Caller, id: &str) -> Result<Value, Error> {
+        let mut s = self.reviewable(who, id).await?;
+        s.state = "held".into();
+        s.doubts.clear();
+        self.store.put_submission(s.clone()).await?;
+        self.store
+            .append_audit(
+                vec![who.audit("submission.approve", id, json!({"community": s.community}))],
+                now_micros(),
+            )
+            .await?;
+        if s.urgent || self.config.conceal.batching.is_none() {
+            let community = s.community.clone();
+            self.release(&community, vec![s]).await?;
+        }
+        Ok(json!({"submission": id, "state": "approved"}))
+    }
+
+    /// A reviewer's edited version replaces the submission's objects: it is
+    /// scrubbed again by the generic detectors (the reviewer does not know
+    /// the source), validated, and held for release.
+    pub async fn edit(&self, who: &Caller, id: &str, objects: Vec<Value>) -> Result<Value, Error> {
+        let mut s = self.reviewable(who, id).await?;
+        check_objects(&objects)?;
+        let stages = Stages {
+            identity: false,
+            ..self.config.conceal.stages
+        };
+        let creator = self.creator(&s.community).await?;
+        let mut again = conceal(&objects, &Profile::default(), &creator, &stages);
+        for o in &mut again.objects {
+            if let Some(m) = o.as_object_mut() {
+                // Who sees it is the sender's TLP, not a reviewer's list.
+                m.remove(kyoyu_trust::policy::RECIPIENTS_PROPERTY);
+            }
+        }
+        check_objects(&again.objects)?;
+        s.objects = again.objects;
+        s.doubts.clear();
+        s.state = "held".into();
+        self.store.put_submission(s.clone()).await?;
+        self.store
+            .append_audit(
+                vec![who.audit(
+                    "submission.edit",
+                    id,
+                    json!({"community": s.community, "objects": s.objects.len()}),
+                )],
+                now_micros(),
+            )
+            .await?;
+        Ok(json!({"submission": id, "state": "held"}))
+    }
+
+    /// A reviewer refuses a submission; its content is erased.
+    pub async fn reject(&self, who: &Caller, id: &str, reason: String) -> Result<Value, Error> {
+        let mut s = self.reviewable(who, id).await?;
+        s.state = "rejected".into();
+        s.note = Some(reason.clone());
+        s.objects.clear();
+        self.store.put_submission(s.clone()).await?;
+        self.store
+            .append_audit(
+                vec![who.audit(
+                    "submission.reject",
+                    id,
+                    json!({"community": s.community, "reason": reason}),
+                )],
+                now_micros(),
+            )
+            .await?;
+        Ok(json!({"submission": id, "state": "rejected"}))
+    }
+
+    /// What a receipt holder may see: the state, the released ids, and the
+    /// sightings and feedback (notes, opinions) on them it may read.
+    pub async fn receipt_status(&self, who: &Caller, receipt: &str) -> Result<Value, Error> {
+        let s = self.by_receipt(receipt).await?;
+        let released: Vec<String> = s
+            .objects
+            .iter()
+            .filter_map(|o| o.get("id").and_then(Value::as_str).map(str::to_owned))
+            .collect();
+        let (mut sightings, mut feedback) = (Vec::new(), Vec::new());
+        if s.state == "released"
+            && let Some(col) = self.collection_of(&s.community)
+        {
+            (sightings, feedback) = self.feedback_on(who, &col, &released).await?;
+        }
+        Ok(json!({
+            "submission": s.id, "community": s.community, "state": s.state,
+            "released": s.released.map(format_micros),
+            "objects": released, "doubts": s.doubts.len(), "note": s.note,
+            "sightings": sightings, "feedback": feedback,
+        }))
+    }
+
+    /// Withdraws a submission: released objects leave the collection (TAXII
+    /// DELETE semantics), and it no longer counts in statistics.
+    pub async fn withdraw(&self, who: &Caller, receipt: &str) -> Result<Value, Error> {
+        let mut s = self.by_receipt(receipt).await?;
+        if who.principal.read_only {
+            return Err(Error::forbidden("a read-only token cannot withdraw"));
+        }
+        if s.state == "withdrawn" {
+            return Ok(json!({"submission": s.id, "state": "withdrawn"}));
+        }
+        if s.state == "releasing" {
+            return Err(busy());
+        }
+        // Every id released for it (across updates), except observables that
+        // other released submissions share (the same attacker address); and
+        // the attributed copy. Only rows the hub (or, for the copy, the sender)
+        // wrote go: an identical observable someone else posted stays.
+        let shared: std::collections::HashSet<String> = self
+            .store
+            .submissions(Some("released"))
+            .await?
+            .iter()
+            .filter(|other| other.id != s.id && other.community == s.community)
+            .flat_map(|other| other.objects.iter())
+            .filter_map(|o| o.get("id").and_then(Value::as_str).map(str::to_owned))
+            .collect();
+        let mut released: Vec<String> = s.released_ids.clone();
+        if s.state == "released" {
+            released.extend(
+                s.objects
+                    .iter()
+                    .filter_map(|o| o.get("id").and_then(Value::as_str))
+                    .map(str::to_owned),
+            );
+        }
+        released.retain(|id| !shared.contains(id));
+        released.sort();
+        released.dedup();
+        let candidates = released
+            .into_iter()
+            .map(|id| (id, HUB_ORG.to_owned()))
+            .chain(
+                s.attributed
+                    .iter()
+                    .map(|id| (id.clone(), who.principal.org.clone())),
+            );
+        if let Some(col) = self.collection_of(&s.community) {
+            for (id, owner) in candidates {
+                let rows = self
+                    .rows_for_check(&col.id, vec![id.clone()], all_versions(), Vec::new())
+                    .await?;
+                if rows.is_empty() || rows.iter().any(|v| v.author != owner) {
+                    continue;
+                }
+                let audit = anonymous(
+                    "submission.withdraw",
+                    &col.id,
+                    json!({"submission": s.id, "object": id}),
+                );
+                self.store
+                    .delete_object(&col.id, &id, all_versions(), Vec::new(), audit)
+                    .await?;
+            }
+        }
+        if s.state == "released" {
+            // Out of the statistics: the holder's tags for its buckets, one less.
+            let less: Vec<(String, String, i64)> = s
+                .buckets
+                .iter()
+                .map(|b| {
+                    (
+                        b.clone(),
+                        keyed_hex(
+                            &self.config.conceal.tag_key,
+                            &format!("{}|{b}", who.principal.org),
+                        ),
+                        -1,
+                    )
+                })
+                .collect();
+            self.store.count_contributions(less).await?;
+        }
+        s.state = "withdrawn".into();
+        s.pending_tags.clear();
+        s.released_ids.clear();
+        s.attributed.clear();
+        s.objects.clear();
+        s.id_map.clear();
+        self.store.put_submission(s.clone()).await?;
+        self.store
+            .append_audit(
+                vec![anonymous(
+                    "submission.withdrawn",
+                    &s.id,
+                    json!({"community": s.community}),
+                )],
+                now_micros(),
+            )
+            .await?;
+        Ok(json!({"submission": s.id, "state": "withdrawn"}))
+    }
+
+    /// A new version of a submission, through its receipt: concealed again
+    /// with the sender's data; objects it sent before keep their released
+    /// ids (new versions of them), new ones get fresh ids; then it is held
+    /// for the next batch like any submission.
+    pub async fn update(
+        &self,
+        who: &Caller,
+        receipt: &str,
+        objects: Vec<Value>,
+    ) -> Result<Value, Error> {
+        let mut s = self.by_receipt(receipt).await?;
+        if who.principal.read_only {
+            return Err(Error::forbidden("a read-only token cannot update"));
+        }
+        if s.state == "releasing" {
+            return Err(busy());
+        }
+        if matches!(s.state.as_str(), "withdrawn" | "rejected") {
+            return Err(Error::conflict(format!(
+                "the submission was {}; submit anew instead",
+                s.state
+            )));
+        }
+        check_objects(&objects)?;
+        let org = who
+            .directory()
+            .org(&who.principal.org)
+            .cloned()
+            .ok_or_else(|| Error::forbidden("the token's organization is not registered"))?;
+        let cfg = &self.config.conceal;
+        let creator = self.creator(&s.community).await?;
+        let profile = self.profile(&org, &s.community, &objects).await?;
+        let mut fresh = conceal(&objects, &profile, &creator, &cfg.stages);
+        // Fresh id → the id released before for the same original.
+        let before: BTreeMap<&str, &str> = s
+            .id_map
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let renames: std::collections::HashMap<String, String> = fresh
+            .id_map
+            .iter()
+            .filter_map(|(orig, new)| {
+                before
+                    .get(keyed_hex(receipt.as_bytes(), orig).as_str())
+                    .map(|old| (new.clone(), (*old).to_owned()))
+            })
+            .collect();
+        let previous: BTreeMap<String, Value> = s
+            .objects
+            .iter()
+            .filter_map(|o| Some((o.get("id")?.as_str()?.to_owned(), o.clone())))
+            .collect();
+        let step = cfg.stages.granularity_seconds.max(1);
+        for o in &mut fresh.objects {
+            rename_refs(o, &renames);
+            let Some(id) = o.get("id").and_then(Value::as_str).map(str::to_owned) else {
+                continue;
+            };
+            let (Some(old), Some(m)) = (previous.get(&id), o.as_object_mut()) else {
+                continue;
+            };
+            // A new version: the first one's `created`, a `modified` after the last one's.
+            if let (Some(created), Some(last)) = (
+                old.get("created"),
+                old.get("modified").and_then(Value::as_str),
+            ) {
+                m.insert("created".into(), created.clone());
+                let last = kyoyu_stix::Timestamp::parse(last)
+                    .map(|t| t.unix_seconds())
+                    .unwrap_or(0);
+                let now = now_micros() / 1_000_000;
+                let next = (now - now.rem_euclid(step)).max(last + step);
+                m.insert(
+                    "modified".into(),
+                    json!(kyoyu_stix::Timestamp::from_unix(next, 0, 3).to_string()),
+                );
+            }
+        }
+        check_objects(&fresh.objects)?;
+        s.objects = fresh.objects;
+        s.id_map = fresh
+            .id_map
+            .iter()
+            .map(|(orig, new)| {
+                (
+                    keyed_hex(receipt.as_bytes(), orig),
+                    renames.get(new).unwrap_or(new).clone(),
+                )
+            })
+            .collect();
+        s.doubts = fresh.doubts.iter().map(|d| json!(d)).collect();
+        s.state = if cfg.review && !s.doubts.is_empty() {
+            "review"
+        } else {
+            "held"
+        }
+        .into();
+        s.received = Some(now_micros());
+        self.store.put_submission(s.clone()).await?;
+        // Like a new submission: the release batch records it.
+        Ok(
+            json!({"submission": s.id, "state": s.state, "kept_ids": renames.len(), "objects": s.objects.len()}),
+        )
+    }
+
+    /// Counts of released concealed submissions by sector, week or
+    /// category, each backed by at least k distinct organizations.
+    pub async fn stats(&self, who: &Caller, by: Option<String>) -> Result<Value, Error> {
+        let by = by.unwrap_or_else(|| "sector".into());
+        if !matches!(by.as_str(), "sector" | "week" | "category") {
+            return Err(bad(format!("by='{by}': use sector, week or category")));
+        }
+        // Only the communities the caller may read, and only contributions
+        // (released submissions), each bucket with its distinct contributors.
+        let rows = self.store.contributions().await?;
+        let mut groups: BTreeMap<&str, (usize, std::collections::BTreeSet<&str>)> = BTreeMap::new();
+        for (bucket, tag, count) in &rows {
+            let Some((community, rest)) = bucket.split_once('|') else {
+                continue;
+            };
+            let Some(key) = rest.strip_prefix(&format!("{by}:")) else {
+                continue;
+            };
+            if !who.view(community).can_read() {
+                continue;
+            }
+            let g = groups.entry(key).or_default();
+            g.0 += usize::try_from(*count).unwrap_or(0);
+            g.1.insert(tag.as_str());
+        }
+        let k = self.config.conceal.k;
+        Ok(json!({"by": by, "k": k, "figures": kyoyu_conceal::kanon::publish_groups(groups, k)}))
+    }
+
+    /// The sealed provenance, for officers revealing a source with their
+    /// escrow shares; every such read is audited.
+    pub async fn sealed(&self, who: &Caller, id: &str) -> Result<Value, Error> {
+        if !may_fetch_sealed(&who.principal) {
+            return Err(Error::forbidden(
+                "only national-centre officers and hub admins may fetch sealed provenance",
+            ));
+        }
+        let s = self
+            .store
+            .submission(id)
+            .await?
+            .ok_or_else(|| Error::not_found(format!("there is no submission '{id}'")))?;
+        let sealed = s.sealed.ok_or_else(|| {
+            Error::not_found(format!(
+                "submission '{id}' has no sealed provenance (no escrow key was configured when it arrived)"
+            ))
+        })?;
+        self.store
+            .append_audit(
+                vec![who.audit("provenance.reveal", id, json!({"community": s.community}))],
+                now_micros(),
+            )
+            .await?;
+        Ok(json!({"submission": id, "sealed": sealed}))
+    }
+}
+
+/// Renames ids and every reference to them.
+fn rename_refs(v: &mut Value, renames: &std::collections::HashMap<String, String>) {
+    match v {
+        Value::String(s) => {
+            if let Some(new) = renames.get(s.as_str()) {
+                s.clone_from(new);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| rename_refs(i, renames)),
+        Value::Object(map) => {
+            for (k, child) in map.iter_mut() {
+                if k == "id"
+                    || k.ends_with("_ref")
+                    || k.ends_with("_refs")
+                    || child.is_object()
+                    || child.is_array()
+                {
+                    rename_refs(child, renames);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The ISO week of a time, as `2026-W48`.
+fn iso_week(micros: i64) -> String {
+    let days = micros.div_euclid(86_400_000_000);
+    // 1970-01-01 was a Thursday; ISO weeks are those of their Thursday.
+    let thursday = days - (days + 3).rem_euclid(7) + 3;
+    let t = kyoyu_stix::Timestamp::from_unix(thursday * 86_400, 0, 0).to_string();
+    let year: i64 = t.get(..4).and_then(|y| y.parse().ok()).unwrap_or(1970);
+    let jan1 = kyoyu_stix::Timestamp::parse(&format!("{year}-01-01T00:00:00Z"))
+        .map(|t| t.unix_seconds() / 86_400)
+        .unwrap_or(0);
+    format!("{year}-W{:02}", (thursday - jan1) / 7 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weeks() {
+        // 2026-11-25 is a Wednesday of ISO week 48; 2021-01-01 belongs to 2020-W53.
+        let t = |s: &str| kyoyu_stix::Timestamp::parse(s).unwrap().unix_seconds() * 1_000_000;
+        assert_eq!(iso_week(t("2026-11-25T12:00:00Z")), "2026-W48");
+        assert_eq!(iso_week(t("2021-01-01T00:00:00Z")), "2020-W53");
+        assert_eq!(iso_week(t("2024-12-30T00:00:00Z")), "2025-W01");
+    }
+
+    #[test]
+    fn form_patterns() {
+        assert_eq!(
+            pattern_for("203.0.113.5").unwrap(),
+            "[ipv4-addr:value = '203.0.113.5']"
+        );
+        assert_eq!(
+            pattern_for("evil.example").unwrap(),
+            "[domain-name:value = 'evil.example']"
+        );
+        assert!(pattern_for("hello world").is_none());
+    }
+}

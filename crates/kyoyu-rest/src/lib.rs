@@ -1,0 +1,86 @@
+//! The REST API (`/api/…`, JSON): the directory and its administration
+//! (organizations, communities, memberships, supplier circles, tokens),
+//! the audit trail, the cross-collection object lookup, and concealed
+//! submissions.
+//!
+//! The routes are built from the table of operations that the OpenAPI
+//! document (`/api/openapi.json`) is generated from: an endpoint cannot be
+//! served without being documented, and a documented one without a
+//! handler fails the tests.
+
+mod directory;
+mod openapi;
+mod submissions;
+
+use axum::Router;
+use axum::routing::{MethodRouter, delete, get, post, put};
+use kyoyu_core::{Backend, Hub};
+use std::sync::Arc;
+
+/// The REST routes (state: the hub).
+pub fn routes<S: Backend>() -> Router<Arc<Hub<S>>> {
+    let mut router = Router::new().route("/api/openapi.json", get(directory::openapi));
+    for (method, path, ..) in openapi::OPERATIONS {
+        if let Some(h) = handler::<S>(method, path) {
+            router = router.route(path, h);
+        }
+    }
+    router
+}
+
+/// The handler of one operation of the table.
+fn handler<S: Backend>(method: &str, path: &str) -> Option<MethodRouter<Arc<Hub<S>>>> {
+    use directory as d;
+    use submissions as s;
+    Some(match (method, path) {
+        ("get", "/api/whoami") => get(d::whoami),
+        ("get", "/api/identity") => get(d::identity::<S>),
+        ("get", "/api/sectors") => get(d::sectors::<S>),
+        ("get", "/api/orgs") => get(d::list_orgs),
+        ("post", "/api/orgs") => post(d::create_org::<S>),
+        ("get", "/api/orgs/{id}") => get(d::get_org),
+        ("put", "/api/orgs/{id}") => put(d::update_org::<S>),
+        ("delete", "/api/orgs/{id}") => delete(d::delete_org::<S>),
+        ("get", "/api/orgs/{id}/suppliers") => get(d::list_suppliers::<S>),
+        ("put", "/api/orgs/{id}/suppliers/{supplier}") => put(d::add_supplier::<S>),
+        ("delete", "/api/orgs/{id}/suppliers/{supplier}") => delete(d::remove_supplier::<S>),
+        ("get", "/api/communities") => get(d::list_communities),
+        ("post", "/api/communities") => post(d::create_community::<S>),
+        ("get", "/api/communities/{id}") => get(d::get_community),
+        ("put", "/api/communities/{id}/members/{org}") => put(d::set_member::<S>),
+        ("delete", "/api/communities/{id}/members/{org}") => delete(d::remove_member::<S>),
+        ("get", "/api/tokens") => get(d::list_tokens::<S>),
+        ("post", "/api/tokens") => post(d::create_token::<S>),
+        ("delete", "/api/tokens/{id}") => delete(d::revoke_token::<S>),
+        ("get", "/api/audit") => get(d::audit::<S>),
+        ("get", "/api/objects/{id}") => get(d::object_everywhere::<S>),
+        ("post", "/api/submissions") => post(s::submit::<S>),
+        ("get", "/api/submissions/stats") => get(s::stats::<S>),
+        ("get", "/api/submissions/{id}/sealed") => get(s::sealed::<S>),
+        ("get", "/api/reviews") => get(s::reviews::<S>),
+        ("post", "/api/reviews/{id}/approve") => post(s::approve::<S>),
+        ("post", "/api/reviews/{id}/edit") => post(s::edit::<S>),
+        ("post", "/api/reviews/{id}/reject") => post(s::reject::<S>),
+        ("post", "/api/receipts/status") => post(s::receipt_status::<S>),
+        ("post", "/api/receipts/withdraw") => post(s::receipt_withdraw::<S>),
+        ("post", "/api/receipts/update") => post(s::receipt_update::<S>),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Sqlite = kyoyu_store_sqlite::SqliteStore;
+
+    #[test]
+    fn every_documented_operation_has_a_handler() {
+        for (method, path, ..) in openapi::OPERATIONS {
+            assert!(
+                handler::<Sqlite>(method, path).is_some(),
+                "{method} {path} is documented but has no handler"
+            );
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! The hub's HTTP server: it assembles the transports (TAXII 2.1 from
+//! `kyoyu-taxii`, REST from `kyoyu-rest`) with the operations endpoints,
+//! applies the request limits and the metrics middleware, and serves until
+//! shutdown, then waits for the audit queue.
+//!
+//! Operations endpoints: `/healthz` and `/readyz` answer without a token
+//! (load balancers); `/metrics` needs a hub-admin token, because its
+//! figures (request counts, stored versions) describe the whole hub.
+
+mod metrics;
+
+pub use metrics::Metrics;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use kyoyu_core::{Backend, ErrorKind, Hub};
+use kyoyu_http::{Answer, Auth, Failure};
+use kyoyu_trust::policy::may_see_metrics;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The whole hub as one router: TAXII, REST and operations.
+pub fn app<S: Backend>(hub: Arc<Hub<S>>) -> Router {
+    let limit = hub.config().max_content_length;
+    let metrics = Arc::new(Metrics::default());
+    Router::new()
+        .merge(kyoyu_taxii::routes::<S>())
+        .merge(kyoyu_rest::routes::<S>())
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready::<S>))
+        .route("/metrics", get(metrics_text::<S>))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(hub)
+        .layer(axum::extract::DefaultBodyLimit::max(
+            limit.saturating_add(1),
+        ))
+        .layer(middleware::from_fn(refuse_control_characters))
+        .layer(middleware::from_fn_with_state(metrics.clone(), observe))
+        .layer(axum::Extension(metrics))
+}
+
+/// Serves `hub` on `listener` until `shutdown` completes; requests already
+/// being handled finish first, then queued audit entries are written.
+pub async fn serve<S: Backend>(
+    listener: tokio::net::TcpListener,
+    hub: Arc<Hub<S>>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let service = tower::ServiceBuilder::new()
+        .map_request(kyoyu_taxii::with_trailing_slash)
+        .service(app(hub.clone()));
+    // The client address feeds token allow-lists and failed-login backoff.
+    let service =
+        axum::ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(service);
+    axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    hub.flush_audit().await;
+    Ok(())
+}
+
+async fn observe(State(metrics): State<Arc<Metrics>>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let response = next.run(req).await;
+    let status = response.status().as_u16();
+    metrics.record_request(status, started.elapsed().as_secs_f64());
+    tracing::debug!(%method, %path, status, micros = started.elapsed().as_micros() as u64, "request");
+    response
+}
+
+/// 400 for control characters (a NUL, say) in the path or query: no id,
+/// filter or name has them, and some databases refuse them outright.
+async fn refuse_control_characters(req: Request, next: Next) -> Response {
+    let uri = req.uri();
+    let raw = format!("{}?{}", uri.path(), uri.query().unwrap_or_default());
+    let decoded = percent_encoding::percent_decode_str(&raw).decode_utf8_lossy();
+    if decoded.chars().any(char::is_control) {
+        return Failure::new(
+            ErrorKind::BadRequest,
+            "the URL holds control characters; ids, filters and names never do",
+        )
+        .into_response();
+    }
+    next.run(req).await
+}
+
+async fn not_found() -> Response {
+    Failure::new(
+        ErrorKind::NotFound,
+        "no such endpoint: TAXII URLs start at /taxii2/, the REST API at /api/ (see /api/openapi.json)",
+    )
+    .into_response()
+}
+
+async fn method_not_allowed() -> Response {
+    Failure::new(
+        ErrorKind::MethodNotAllowed,
+        "this endpoint does not support that HTTP method (see TAXII 2.1 section 5, or /api/openapi.json)",
+    )
+    .into_response()
+}
+
+async fn ready<S: Backend>(State(hub): State<Arc<Hub<S>>>) -> Response {
+    if hub.ready().await {
+        (StatusCode::OK, "ready").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "storage unavailable").into_response()
+    }
+}
+
+/// Prometheus figures, for hub admins' tokens only.
+async fn metrics_text<S: Backend>(
+    Auth(who): Auth,
+    State(hub): State<Arc<Hub<S>>>,
+    axum::Extension(metrics): axum::Extension<Arc<Metrics>>,
+) -> Answer {
+    if !may_see_metrics(&who.principal) {
+        return Err(Failure::new(
+            ErrorKind::Forbidden,
+            "the hub's metrics are for hub-admin tokens (use a read-only one for the scraper)",
+        ));
+    }
+    let stored = hub.stored_versions(&who).await?.unwrap_or(0);
+    let mut r = metrics
+        .render(hub.ingest_counts().get(), stored)
+        .into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4"),
+    );
+    Ok(r)
+}
