@@ -34,6 +34,7 @@ pub mod scrub;
 pub mod seal;
 #[cfg(test)]
 mod tests;
+pub mod workflow;
 
 use scrub::{Field, Kind, Profile};
 use serde_json::Value;

@@ -21,9 +21,15 @@ const INFO: &[u8] = b"kyoyu sealed provenance v1";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EscrowPublic([u8; 32]);
 
-/// The escrow private key (never on the hub).
+/// The escrow private key (never on the hub); wiped when dropped.
 #[derive(Clone)]
 pub struct EscrowSecret([u8; 32]);
+
+impl Drop for EscrowSecret {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
 
 impl std::fmt::Debug for EscrowSecret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -44,9 +50,15 @@ impl EscrowPublic {
         format!("{PUBLIC_PREFIX}{}", B64.encode(self.0))
     }
 
-    /// Reads [`EscrowPublic::to_text`].
+    /// Reads [`EscrowPublic::to_text`]. A low-order point (all of whose
+    /// key exchanges give the same, publicly known, secret) is refused.
     pub fn from_text(text: &str) -> Option<Self> {
-        decode32(text, PUBLIC_PREFIX).map(Self)
+        let key = decode32(text, PUBLIC_PREFIX).map(Self)?;
+        let probe = StaticSecret::from([7u8; 32]);
+        probe
+            .diffie_hellman(&PublicKey::from(key.0))
+            .was_contributory()
+            .then_some(key)
     }
 }
 
@@ -96,6 +108,11 @@ pub fn seal(to: EscrowPublic, context: &str, plaintext: &[u8]) -> Option<String>
     let eph = StaticSecret::from(eph_bytes);
     let eph_pub = PublicKey::from(&eph).to_bytes();
     let shared = eph.diffie_hellman(&PublicKey::from(to.0));
+    // A non-contributory exchange (a low-order key) would seal to a secret
+    // everyone can compute.
+    if !shared.was_contributory() {
+        return None;
+    }
     let mut nonce = [0u8; 12];
     rand::rng().fill_bytes(&mut nonce);
     let ct = cipher(shared.as_bytes(), &eph_pub, &to.0)?
@@ -122,6 +139,9 @@ pub fn open(key: &EscrowSecret, context: &str, sealed: &str) -> Option<Vec<u8>> 
     let ct = bytes.get(44..)?;
     let secret = StaticSecret::from(key.0);
     let shared = secret.diffie_hellman(&PublicKey::from(eph));
+    if !shared.was_contributory() {
+        return None;
+    }
     let own = key.public().0;
     cipher(shared.as_bytes(), &eph, &own)?
         .decrypt(
@@ -166,7 +186,7 @@ fn gf_inv(a: u8) -> u8 {
     result
 }
 
-/// One officer's share of the escrow private key.
+/// One officer's share of the escrow private key; wiped when dropped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Share {
     /// x coordinate, 1..=255.
@@ -177,6 +197,12 @@ pub struct Share {
     pub of: EscrowPublic,
     /// y for each of the 32 key bytes.
     pub y: [u8; 32],
+}
+
+impl Drop for Share {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.y);
+    }
 }
 
 impl Share {
@@ -306,6 +332,24 @@ mod tests {
         );
         assert_eq!(EscrowPublic::from_text(&pk.to_text()), Some(pk));
         assert_eq!(EscrowSecret::from_text(&sk.to_text()).unwrap().public(), pk);
+    }
+
+    #[test]
+    fn low_order_keys_are_refused() {
+        // The identity and a point of order 8: every exchange with them
+        // gives a secret anyone can compute.
+        let order8: [u8; 32] = [
+            0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3, 0xfa, 0xf1, 0x9f,
+            0xc4, 0x6a, 0xda, 0x09, 0x8d, 0xeb, 0x9c, 0x32, 0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16,
+            0x5f, 0x49, 0xb8, 0x00,
+        ];
+        let mut one = [0u8; 32];
+        one[0] = 1;
+        for bad in [[0u8; 32], one, order8] {
+            let text = format!("{PUBLIC_PREFIX}{}", B64.encode(bad));
+            assert_eq!(EscrowPublic::from_text(&text), None, "{bad:?}");
+            assert_eq!(seal(EscrowPublic(bad), "c", b"x"), None);
+        }
     }
 
     #[test]

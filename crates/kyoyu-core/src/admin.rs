@@ -397,7 +397,7 @@ impl<S: Store> Hub<S> {
         });
         self.commit(
             who,
-            vec![Change::PutToken(record.clone())],
+            vec![Change::AddToken(record.clone())],
             "token.create",
             &record.id,
             detail,

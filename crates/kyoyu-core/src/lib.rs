@@ -156,6 +156,8 @@ const CURSOR_KEY: &str = "cursor-key";
 /// The hub's own STIX identity (JSON), created once; concealed and
 /// re-published content is attributed to it.
 const HUB_IDENTITY: &str = "hub-identity";
+/// A value that tells whether a process has the database's local key.
+const LOCAL_KEY_CHECK: &str = "local-key-check";
 
 /// The API root every community's collection lives in.
 pub const DEFAULT_ROOT: &str = "hub";
@@ -195,6 +197,15 @@ impl<S: Store> Hub<S> {
         store
             .init_setting(HUB_IDENTITY, &identity.to_string())
             .await?;
+        // Every process on one database must hold the same local key (tags
+        // counted with two keys would count one organization twice).
+        let check = config.conceal.local_key.check_value();
+        if store.init_setting(LOCAL_KEY_CHECK, check).await? != check {
+            return Err(Error::new(
+                ErrorKind::Unavailable,
+                "this database was set up with another local key (the `tag-key` file of the data folder): copy that file from the first node's data folder to this one's; every node of one database needs the same key",
+            ));
+        }
         catalog::seed(&store, &seeds, &config.title).await?;
         let (audit, receiver) = tokio::sync::mpsc::channel(10_000);
         let audit_pending = Arc::new(AtomicU64::new(0));
@@ -306,7 +317,7 @@ impl<S: Store> Hub<S> {
             detail: serde_json::json!({"org": HUB_ORG, "role": "hub-admin", "name": "admin"}),
         };
         self.store
-            .apply(vec![Change::PutToken(record)], audit, now_micros())
+            .apply(vec![Change::AddToken(record)], audit, now_micros())
             .await?;
         Ok(secret)
     }
@@ -322,7 +333,8 @@ impl<S: Store> Hub<S> {
         expires: Option<i64>,
     ) -> (String, TokenRecord) {
         let secret = keys::new_token_secret();
-        let id = secret.get(6..14).unwrap_or_default().to_owned();
+        // The public id tells nothing about the secret.
+        let id = keys::new_token_id();
         let record = TokenRecord {
             id,
             hash: self.token_key.hash_hex(&secret),

@@ -8,6 +8,7 @@
 //! audit entries of the submission have no actor. See docs/concealment.md.
 
 use crate::ingest::new_version;
+use crate::keys::LocalKey;
 use crate::reader::all_versions;
 use crate::time::{format_micros, now_micros};
 use crate::{Caller, Error, ErrorKind, HUB_ORG, Hub};
@@ -15,6 +16,7 @@ use hmac::{Hmac, Mac};
 use kyoyu_conceal::release::Batching;
 use kyoyu_conceal::scrub::Profile;
 use kyoyu_conceal::seal::EscrowPublic;
+use kyoyu_conceal::workflow::{self, Refusal, State, Transition};
 use kyoyu_conceal::{Stages, conceal};
 use kyoyu_stix::tlp::Tlp;
 use kyoyu_store::{AuditDraft, Collection, Status, StatusDetail, Store, Submission};
@@ -41,14 +43,18 @@ pub struct ConcealConfig {
     pub k: usize,
     /// Stage 3: released content is the community CEPTOAR's where it has one.
     pub ceptoar_creator: bool,
-    /// The key of contributor tags; kept outside the database (the data directory).
-    pub tag_key: Vec<u8>,
+    /// The key kept outside the database (the data folder, the same on
+    /// every node): contributor tags, seals on held submissions, the MAC on
+    /// sealed provenance.
+    pub local_key: LocalKey,
 }
 
 impl Default for ConcealConfig {
     fn default() -> Self {
         let mut key = vec![0u8; 32];
         rand::RngCore::fill_bytes(&mut rand::rng(), &mut key);
+        let local_key = LocalKey::new(&key);
+        zeroize::Zeroize::zeroize(&mut key);
         Self {
             stages: Stages::default(),
             review: true,
@@ -56,7 +62,7 @@ impl Default for ConcealConfig {
             escrow: None,
             k: 3,
             ceptoar_creator: false,
-            tag_key: key,
+            local_key,
         }
     }
 }
@@ -302,6 +308,7 @@ impl<S: Store> Hub<S> {
             let provenance = json!({"org": org.id, "submission": id, "received": now});
             kyoyu_conceal::seal::seal(pk, &id, provenance.to_string().as_bytes())
         });
+        let sealed_mac = sealed.as_ref().map(|b| cfg.local_key.mac(&[&id, b]));
         let category = req
             .form
             .as_ref()
@@ -323,26 +330,33 @@ impl<S: Store> Hub<S> {
             "other".to_owned()
         };
         let doubts: Vec<Value> = concealed.doubts.iter().map(|d| json!(d)).collect();
-        // Statistics buckets, each with its own tag: an organization's tags
-        // differ from bucket to bucket, so they link nothing across buckets.
-        let buckets = vec![
-            format!(
-                "{}|sector:{}",
-                req.community,
-                org.sectors.first().map_or("none", String::as_str)
-            ),
-            format!("{}|week:{}", req.community, iso_week(now)),
-            format!("{}|category:{category}", req.community),
-        ];
+        // Statistics buckets, each with the organization's tag for that
+        // statistic (the same across its submissions and the statistic's
+        // values, so figures count organizations); sealed on the row.
+        let sector = org.sectors.first().map_or("none", String::as_str);
+        let tags: Vec<(String, String)> = [
+            ("sector", sector.to_owned()),
+            ("week", iso_week(now)),
+            ("category", category),
+        ]
+        .into_iter()
+        .map(|(stat, value)| {
+            (
+                format!("{}|{stat}:{value}", req.community),
+                cfg.local_key.tag(&org.id, stat),
+            )
+        })
+        .collect();
         let state = if cfg.review && !doubts.is_empty() {
-            "review"
+            State::Review
         } else {
-            "held"
+            State::Held
         };
         let sub = Submission {
             id: id.clone(),
             community: req.community.clone(),
-            state: state.into(),
+            state: state.name().into(),
+            rev: 0,
             tlp: tlp.map(|t| t.name().to_owned()),
             urgent: req.urgent,
             received: Some(now),
@@ -357,16 +371,10 @@ impl<S: Store> Hub<S> {
                 .map(|(orig, new)| (keyed_hex(receipt.as_bytes(), orig), new.clone()))
                 .collect(),
             sealed,
-            pending_tags: buckets
-                .iter()
-                .map(|b| {
-                    (
-                        b.clone(),
-                        keyed_hex(&cfg.tag_key, &format!("{}|{b}", org.id)),
-                    )
-                })
-                .collect(),
-            buckets,
+            sealed_mac,
+            sealed_tags: cfg.local_key.seal(json!(tags).to_string().as_bytes(), &id),
+            sealed_sender: cfg.local_key.seal(org.id.as_bytes(), &id),
+            counted: false,
             note: None,
             attributed: if req.attribute_to.is_empty() {
                 Vec::new()
@@ -386,8 +394,8 @@ impl<S: Store> Hub<S> {
             self.attributed_copy(who, &req.community, &objects, &req.attribute_to)
                 .await?;
         }
-        self.store.put_submission(sub.clone()).await?;
-        if state == "held"
+        self.store.insert_submission(sub.clone()).await?;
+        if state == State::Held
             && (req.urgent || cfg.batching.is_none())
             && let Err(e) = self.release(&req.community, vec![sub.clone()]).await
         {
@@ -446,7 +454,9 @@ impl<S: Store> Hub<S> {
 
     /// Publishes a batch of held submissions for one community, shuffled,
     /// as the hub's content. Safe to repeat: each submission is claimed
-    /// first, and re-adding the same versions changes nothing.
+    /// first (held → releasing, compare-and-set), re-adding the same
+    /// versions changes nothing, and the publish transition (releasing →
+    /// released) counts it in the statistics once.
     pub(crate) async fn release(
         &self,
         community: &str,
@@ -457,25 +467,35 @@ impl<S: Store> Hub<S> {
         };
         let mut claimed = Vec::new();
         for s in batch {
-            if s.state == "releasing"
-                || self
-                    .store
-                    .claim_submission(&s.id, "held", "releasing")
-                    .await?
-            {
-                // The stored document, not the listed one: an update may have come in between.
-                if let Some(mut fresh) = self.store.submission(&s.id).await? {
-                    apply_tlp(&mut fresh);
-                    claimed.push(fresh);
+            // The stored document, not the listed one: an update may have come in between.
+            let Some(fresh) = self.store.submission(&s.id).await? else {
+                continue;
+            };
+            let fresh = match State::parse(&fresh.state) {
+                Some(State::Releasing) => fresh,
+                Some(State::Held) => {
+                    match self
+                        .transition(&fresh, Transition::Claim, fresh.clone(), Vec::new(), None)
+                        .await
+                    {
+                        Ok(claimed) => claimed,
+                        // Someone else acted on it first: it is theirs now.
+                        Err(e) if e.kind == ErrorKind::Conflict => continue,
+                        Err(e) => return Err(e),
+                    }
                 }
-            }
+                _ => continue,
+            };
+            let mut out = fresh.clone();
+            apply_tlp(&mut out);
+            claimed.push((fresh, out));
         }
         if claimed.is_empty() {
             return Ok(());
         }
         let mut versions: Vec<_> = claimed
             .iter()
-            .flat_map(|s| s.objects.iter())
+            .flat_map(|(_, s)| s.objects.iter())
             .map(|o| new_version(o, o.to_string(), &[]))
             .collect();
         kyoyu_conceal::release::shuffle(&mut versions);
@@ -487,25 +507,20 @@ impl<S: Store> Hub<S> {
             target: col.id.clone(),
             detail: json!({
                 "community": community,
-                "submissions": claimed.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
+                "submissions": claimed.iter().map(|(s, _)| s.id.as_str()).collect::<Vec<_>>(),
                 "objects": versions.len(),
             }),
         };
         self.store
             .add_versions(&col.id, versions, now, HUB_ORG, audit)
             .await?;
-        let tags: Vec<(String, String, i64)> = claimed
-            .iter()
-            .flat_map(|s| {
-                s.pending_tags
-                    .iter()
-                    .map(|(b, t)| (b.clone(), t.clone(), 1))
-            })
-            .collect();
-        self.store.count_contributions(tags).await?;
-        for mut s in claimed {
-            s.pending_tags.clear();
-            s.state = "released".into();
+        for (read, mut s) in claimed {
+            let counts = if s.counted {
+                Vec::new()
+            } else {
+                self.opened_tags(&s, 1)
+            };
+            s.counted = true;
             s.released = Some(now);
             s.received = None;
             // Every id ever released, so a withdrawal after updates takes all of them back.
@@ -518,22 +533,116 @@ impl<S: Store> Hub<S> {
                     s.released_ids.push(id.to_owned());
                 }
             }
-            self.store.put_submission(s).await?;
+            if let Err(e) = self
+                .transition(&read, Transition::Publish, s, counts, None)
+                .await
+            {
+                tracing::warn!(error = %e.description, "a released submission could not be marked released; the release job retries");
+            }
         }
         Ok(())
     }
 
-    /// Releases whatever batches are due (called every second).
+    /// The submission's contributor tags with `delta` each (none when its
+    /// seal does not open: logged, never guessed).
+    fn opened_tags(&self, s: &Submission, delta: i64) -> Vec<(String, String, i64)> {
+        let opened = s
+            .sealed_tags
+            .as_deref()
+            .and_then(|t| self.config.conceal.local_key.open(t, &s.id))
+            .and_then(|b| serde_json::from_slice::<Vec<(String, String)>>(&b).ok());
+        match opened {
+            Some(tags) => tags.into_iter().map(|(b, t)| (b, t, delta)).collect(),
+            None => {
+                tracing::error!(submission = %s.id, "the contributor tags of a submission do not open with this hub's local key; it is not counted");
+                Vec::new()
+            }
+        }
+    }
+
+    /// The sending organization of a submission, from its seal.
+    fn sender_of(&self, s: &Submission) -> Option<String> {
+        let bytes = self
+            .config
+            .conceal
+            .local_key
+            .open(s.sealed_sender.as_deref()?, &s.id)?;
+        String::from_utf8(bytes).ok()
+    }
+
+    /// Applies a workflow transition to `read` (the submission as read):
+    /// the state machine says where it goes; `new` is written with that
+    /// state and the next revision, its contribution counts and audit
+    /// entry, in one transaction, only if nobody changed it meanwhile.
+    async fn transition(
+        &self,
+        read: &Submission,
+        t: Transition,
+        mut new: Submission,
+        contributions: Vec<(String, String, i64)>,
+        audit: Option<AuditDraft>,
+    ) -> Result<Submission, Error> {
+        let from = State::parse(&read.state).ok_or_else(|| {
+            Error::conflict(format!(
+                "submission '{}' is in state '{}', which this hub does not know; nothing was changed",
+                read.id, read.state
+            ))
+        })?;
+        let to = workflow::next(from, t).map_err(|r| match r {
+            Refusal::Busy => busy(),
+            Refusal::NotNow => Error::conflict(format!(
+                "the submission is {}: it cannot be {} now",
+                from.name(),
+                done_word(t)
+            )),
+        })?;
+        to.name().clone_into(&mut new.state);
+        new.rev = read.rev + 1;
+        let applied = self
+            .store
+            .transition_submission(
+                new.clone(),
+                (&read.state, read.rev),
+                contributions,
+                audit,
+                now_micros(),
+            )
+            .await?;
+        if applied {
+            Ok(new)
+        } else {
+            Err(Error::conflict(
+                "the submission changed while this request was handled; look at it again and retry",
+            ))
+        }
+    }
+
+    /// Releases whatever batches are due (called every second), finishes
+    /// interrupted releases and withdrawals.
     pub(crate) async fn release_due(&self) -> Result<(), Error> {
         let now = now_micros();
         let mut by_community: BTreeMap<String, Vec<Submission>> = BTreeMap::new();
-        for s in self.store.submissions(Some("held")).await? {
+        for s in self.store.submissions(Some(State::Held.name())).await? {
             by_community.entry(s.community.clone()).or_default().push(s);
         }
         // Interrupted releases finish (adding again is harmless).
-        for s in self.store.submissions(Some("releasing")).await? {
+        for s in self
+            .store
+            .submissions(Some(State::Releasing.name()))
+            .await?
+        {
             let community = s.community.clone();
             self.release(&community, vec![s]).await?;
+        }
+        // Interrupted withdrawals delete what is left.
+        for s in self
+            .store
+            .submissions(Some(State::Withdrawn.name()))
+            .await?
+        {
+            if !s.released_ids.is_empty() || !s.attributed.is_empty() {
+                self.take_back(s).await?;
+            }
         }
         for (community, held) in by_community {
             let since: Vec<i64> = held.iter().filter_map(|s| s.received).collect();
@@ -542,16 +651,12 @@ impl<S: Store> Hub<S> {
             for u in urgent {
                 self.release(&community, vec![u]).await?;
             }
-            // Distinct senders among the waiting: their tags for this week's
-            // bucket differ per organization (held rows only; erased at release).
+            // Distinct senders among the waiting: one week tag per organization.
             let senders = waiting
                 .iter()
-                .filter_map(|s| {
-                    s.pending_tags
-                        .iter()
-                        .find(|(b, _)| b.contains("|week:"))
-                        .map(|(_, t)| t.as_str())
-                })
+                .flat_map(|s| self.opened_tags(s, 1))
+                .filter(|(b, _, _)| b.contains("|week:"))
+                .map(|(_, t, _)| t)
                 .collect::<std::collections::BTreeSet<_>>()
                 .len();
             let due = match self.config.conceal.batching {
@@ -654,7 +759,7 @@ impl<S: Store> Hub<S> {
             ..Default::default()
         };
         let out = self.submit(who, req).await?;
-        let released = out.state == "released";
+        let released = out.state == State::Released.name();
         let details: Vec<StatusDetail> = self
             .store
             .submission(&out.submission)
@@ -708,7 +813,7 @@ impl<S: Store> Hub<S> {
     pub async fn reviews(&self, who: &Caller, community: Option<&str>) -> Result<Value, Error> {
         let list: Vec<Value> = self
             .store
-            .submissions(Some("review"))
+            .submissions(Some(State::Review.name()))
             .await?
             .into_iter()
             .filter(|s| community.is_none_or(|c| c == s.community))
@@ -727,7 +832,7 @@ impl<S: Store> Hub<S> {
         self.store
             .submission(id)
             .await?
-            .filter(|s| s.state == "review" && self.may_see_review(who, s))
+            .filter(|s| s.state == State::Review.name() && self.may_see_review(who, s))
             .ok_or_else(|| {
                 Error::not_found(format!(
                     "no submission '{id}' that this token may review is waiting for review"
@@ -737,15 +842,12 @@ impl<S: Store> Hub<S> {
 
     /// A reviewer lets a submission go to the next batch (or at once when urgent).
     pub async fn approve(&self, who: &Caller, id: &str) -> Result<Value, Error> {
-        let mut s = self.reviewable(who, id).await?;
-        s.state = "held".into();
+        let read = self.reviewable(who, id).await?;
+        let mut s = read.clone();
         s.doubts.clear();
-        self.store.put_submission(s.clone()).await?;
-        self.store
-            .append_audit(
-                vec![who.audit("submission.approve", id, json!({"community": s.community}))],
-                now_micros(),
-            )
+        let audit = who.audit("submission.approve", id, json!({"community": s.community}));
+        let s = self
+            .transition(&read, Transition::Approve, s, Vec::new(), Some(audit))
             .await?;
         if s.urgent || self.config.conceal.batching.is_none() {
             let community = s.community.clone();
@@ -758,13 +860,13 @@ impl<S: Store> Hub<S> {
     /// scrubbed again by the generic detectors (the reviewer does not know
     /// the source), validated, and held for release.
     pub async fn edit(&self, who: &Caller, id: &str, objects: Vec<Value>) -> Result<Value, Error> {
-        let mut s = self.reviewable(who, id).await?;
+        let read = self.reviewable(who, id).await?;
         check_objects(&objects)?;
         let stages = Stages {
             identity: false,
             ..self.config.conceal.stages
         };
-        let creator = self.creator(&s.community).await?;
+        let creator = self.creator(&read.community).await?;
         let mut again = conceal(&objects, &Profile::default(), &creator, &stages);
         for o in &mut again.objects {
             if let Some(m) = o.as_object_mut() {
@@ -773,41 +875,36 @@ impl<S: Store> Hub<S> {
             }
         }
         check_objects(&again.objects)?;
+        let mut s = read.clone();
         s.objects = again.objects;
         s.doubts.clear();
-        s.state = "held".into();
-        self.store.put_submission(s.clone()).await?;
-        self.store
-            .append_audit(
-                vec![who.audit(
-                    "submission.edit",
-                    id,
-                    json!({"community": s.community, "objects": s.objects.len()}),
-                )],
-                now_micros(),
-            )
+        let audit = who.audit(
+            "submission.edit",
+            id,
+            json!({"community": s.community, "objects": s.objects.len()}),
+        );
+        let s = self
+            .transition(&read, Transition::Edit, s, Vec::new(), Some(audit))
             .await?;
-        Ok(json!({"submission": id, "state": "held"}))
+        Ok(json!({"submission": id, "state": s.state}))
     }
 
     /// A reviewer refuses a submission; its content is erased.
     pub async fn reject(&self, who: &Caller, id: &str, reason: String) -> Result<Value, Error> {
-        let mut s = self.reviewable(who, id).await?;
-        s.state = "rejected".into();
+        let read = self.reviewable(who, id).await?;
+        let mut s = read.clone();
         s.note = Some(reason.clone());
         s.objects.clear();
-        self.store.put_submission(s.clone()).await?;
-        self.store
-            .append_audit(
-                vec![who.audit(
-                    "submission.reject",
-                    id,
-                    json!({"community": s.community, "reason": reason}),
-                )],
-                now_micros(),
-            )
+        s.id_map.clear();
+        let audit = who.audit(
+            "submission.reject",
+            id,
+            json!({"community": s.community, "reason": reason}),
+        );
+        let s = self
+            .transition(&read, Transition::Reject, s, Vec::new(), Some(audit))
             .await?;
-        Ok(json!({"submission": id, "state": "rejected"}))
+        Ok(json!({"submission": id, "state": s.state}))
     }
 
     /// What a receipt holder may see: the state, the released ids, and the
@@ -820,7 +917,7 @@ impl<S: Store> Hub<S> {
             .filter_map(|o| o.get("id").and_then(Value::as_str).map(str::to_owned))
             .collect();
         let (mut sightings, mut feedback) = (Vec::new(), Vec::new());
-        if s.state == "released"
+        if s.state == State::Released.name()
             && let Some(col) = self.collection_of(&s.community)
         {
             (sightings, feedback) = self.feedback_on(who, &col, &released).await?;
@@ -834,53 +931,80 @@ impl<S: Store> Hub<S> {
     }
 
     /// Withdraws a submission: released objects leave the collection (TAXII
-    /// DELETE semantics), and it no longer counts in statistics.
+    /// DELETE semantics), and it no longer counts in statistics. The
+    /// withdrawal is one transition (compare-and-set, with its audit entry
+    /// and the sender's counts); the deletions follow, and the release job
+    /// finishes them if the hub stops in between.
     pub async fn withdraw(&self, who: &Caller, receipt: &str) -> Result<Value, Error> {
-        let mut s = self.by_receipt(receipt).await?;
+        let read = self.by_receipt(receipt).await?;
         if who.principal.read_only {
             return Err(Error::forbidden("a read-only token cannot withdraw"));
         }
-        if s.state == "withdrawn" {
-            return Ok(json!({"submission": s.id, "state": "withdrawn"}));
+        if read.state == State::Withdrawn.name() {
+            return Ok(json!({"submission": read.id, "state": "withdrawn"}));
         }
-        if s.state == "releasing" {
-            return Err(busy());
+        let mut s = read.clone();
+        // Every id released for it (across updates); the attributed copy's
+        // ids stay in `attributed`. Both lists are what is left to delete.
+        if read.state == State::Released.name() {
+            for id in s
+                .objects
+                .iter()
+                .filter_map(|o| o.get("id").and_then(Value::as_str))
+            {
+                if !s.released_ids.iter().any(|r| r == id) {
+                    s.released_ids.push(id.to_owned());
+                }
+            }
         }
-        // Every id released for it (across updates), except observables that
-        // other released submissions share (the same attacker address); and
-        // the attributed copy. Only rows the hub (or, for the copy, the sender)
-        // wrote go: an identical observable someone else posted stays.
+        // Out of the statistics: the sender's counts, if they were counted.
+        let less = if read.counted {
+            self.opened_tags(&read, -1)
+        } else {
+            Vec::new()
+        };
+        s.counted = false;
+        s.objects.clear();
+        s.doubts.clear();
+        s.id_map.clear();
+        let audit = anonymous(
+            "submission.withdrawn",
+            &s.id,
+            json!({"community": s.community}),
+        );
+        let s = self
+            .transition(&read, Transition::Withdraw, s, less, Some(audit))
+            .await?;
+        let id = s.id.clone();
+        self.take_back(s).await?;
+        Ok(json!({"submission": id, "state": "withdrawn"}))
+    }
+
+    /// Deletes what a withdrawn submission left in its collection: the ids
+    /// it released (except observables other released submissions share:
+    /// the same attacker address) if the hub wrote them, and the attributed
+    /// copy if its sender wrote it; then clears the lists.
+    async fn take_back(&self, s: Submission) -> Result<(), Error> {
         let shared: std::collections::HashSet<String> = self
             .store
-            .submissions(Some("released"))
+            .submissions(Some(State::Released.name()))
             .await?
             .iter()
             .filter(|other| other.id != s.id && other.community == s.community)
             .flat_map(|other| other.objects.iter())
             .filter_map(|o| o.get("id").and_then(Value::as_str).map(str::to_owned))
             .collect();
-        let mut released: Vec<String> = s.released_ids.clone();
-        if s.state == "released" {
-            released.extend(
-                s.objects
-                    .iter()
-                    .filter_map(|o| o.get("id").and_then(Value::as_str))
-                    .map(str::to_owned),
-            );
-        }
-        released.retain(|id| !shared.contains(id));
-        released.sort();
-        released.dedup();
-        let candidates = released
-            .into_iter()
-            .map(|id| (id, HUB_ORG.to_owned()))
-            .chain(
-                s.attributed
-                    .iter()
-                    .map(|id| (id.clone(), who.principal.org.clone())),
-            );
+        let sender = self.sender_of(&s);
+        let mut candidates: Vec<(String, Option<String>)> = s
+            .released_ids
+            .iter()
+            .filter(|id| !shared.contains(*id))
+            .map(|id| (id.clone(), Some(HUB_ORG.to_owned())))
+            .collect();
+        candidates.extend(s.attributed.iter().map(|id| (id.clone(), sender.clone())));
         if let Some(col) = self.collection_of(&s.community) {
             for (id, owner) in candidates {
+                let Some(owner) = owner else { continue };
                 let rows = self
                     .rows_for_check(&col.id, vec![id.clone()], all_versions(), Vec::new())
                     .await?;
@@ -897,42 +1021,15 @@ impl<S: Store> Hub<S> {
                     .await?;
             }
         }
-        if s.state == "released" {
-            // Out of the statistics: the holder's tags for its buckets, one less.
-            let less: Vec<(String, String, i64)> = s
-                .buckets
-                .iter()
-                .map(|b| {
-                    (
-                        b.clone(),
-                        keyed_hex(
-                            &self.config.conceal.tag_key,
-                            &format!("{}|{b}", who.principal.org),
-                        ),
-                        -1,
-                    )
-                })
-                .collect();
-            self.store.count_contributions(less).await?;
-        }
-        s.state = "withdrawn".into();
-        s.pending_tags.clear();
-        s.released_ids.clear();
-        s.attributed.clear();
-        s.objects.clear();
-        s.id_map.clear();
-        self.store.put_submission(s.clone()).await?;
+        // Done: nothing left to take back (a housekeeping write, not a transition).
+        let mut done = s.clone();
+        done.released_ids.clear();
+        done.attributed.clear();
+        done.rev = s.rev + 1;
         self.store
-            .append_audit(
-                vec![anonymous(
-                    "submission.withdrawn",
-                    &s.id,
-                    json!({"community": s.community}),
-                )],
-                now_micros(),
-            )
+            .transition_submission(done, (&s.state, s.rev), Vec::new(), None, now_micros())
             .await?;
-        Ok(json!({"submission": s.id, "state": "withdrawn"}))
+        Ok(())
     }
 
     /// A new version of a submission, through its receipt: concealed again
@@ -945,19 +1042,20 @@ impl<S: Store> Hub<S> {
         receipt: &str,
         objects: Vec<Value>,
     ) -> Result<Value, Error> {
-        let mut s = self.by_receipt(receipt).await?;
+        let read = self.by_receipt(receipt).await?;
         if who.principal.read_only {
             return Err(Error::forbidden("a read-only token cannot update"));
         }
-        if s.state == "releasing" {
-            return Err(busy());
-        }
-        if matches!(s.state.as_str(), "withdrawn" | "rejected") {
+        if matches!(
+            State::parse(&read.state),
+            Some(State::Withdrawn | State::Rejected)
+        ) {
             return Err(Error::conflict(format!(
                 "the submission was {}; submit anew instead",
-                s.state
+                read.state
             )));
         }
+        let mut s = read.clone();
         check_objects(&objects)?;
         let org = who
             .directory()
@@ -1027,14 +1125,11 @@ impl<S: Store> Hub<S> {
             })
             .collect();
         s.doubts = fresh.doubts.iter().map(|d| json!(d)).collect();
-        s.state = if cfg.review && !s.doubts.is_empty() {
-            "review"
-        } else {
-            "held"
-        }
-        .into();
         s.received = Some(now_micros());
-        self.store.put_submission(s.clone()).await?;
+        let doubtful = cfg.review && !s.doubts.is_empty();
+        let s = self
+            .transition(&read, Transition::Update { doubtful }, s, Vec::new(), None)
+            .await?;
         // Like a new submission: the release batch records it.
         Ok(
             json!({"submission": s.id, "state": s.state, "kept_ids": renames.len(), "objects": s.objects.len()}),
@@ -1048,10 +1143,16 @@ impl<S: Store> Hub<S> {
         if !matches!(by.as_str(), "sector" | "week" | "category") {
             return Err(bad(format!("by='{by}': use sector, week or category")));
         }
-        // Only the communities the caller may read, and only contributions
-        // (released submissions), each bucket with its distinct contributors.
+        // Per community, each value's cell with its distinct contributors
+        // (one tag per organization and statistic). A cell backed by fewer
+        // than k organizations merges into the community's `other`, which
+        // is itself withheld below k. A figure is the sum of the cells shown
+        // in the communities the caller may read: two callers' figures, or a
+        // figure before and after a community joins the sum, differ by whole
+        // cells of at least k organizations.
         let rows = self.store.contributions().await?;
-        let mut groups: BTreeMap<&str, (usize, std::collections::BTreeSet<&str>)> = BTreeMap::new();
+        let mut cells: BTreeMap<&str, BTreeMap<&str, (usize, std::collections::BTreeSet<&str>)>> =
+            BTreeMap::new();
         for (bucket, tag, count) in &rows {
             let Some((community, rest)) = bucket.split_once('|') else {
                 continue;
@@ -1062,12 +1163,22 @@ impl<S: Store> Hub<S> {
             if !who.view(community).can_read() {
                 continue;
             }
-            let g = groups.entry(key).or_default();
-            g.0 += usize::try_from(*count).unwrap_or(0);
-            g.1.insert(tag.as_str());
+            let cell = cells.entry(community).or_default().entry(key).or_default();
+            cell.0 += usize::try_from(*count).unwrap_or(0);
+            cell.1.insert(tag.as_str());
         }
         let k = self.config.conceal.k;
-        Ok(json!({"by": by, "k": k, "figures": kyoyu_conceal::kanon::publish_groups(groups, k)}))
+        let mut figures: BTreeMap<String, usize> = BTreeMap::new();
+        for (_, groups) in cells {
+            for f in kyoyu_conceal::kanon::publish_groups(groups, k) {
+                *figures.entry(f.key).or_default() += f.count;
+            }
+        }
+        let figures: Vec<Value> = figures
+            .into_iter()
+            .map(|(key, count)| json!({"key": key, "count": count}))
+            .collect();
+        Ok(json!({"by": by, "k": k, "figures": figures}))
     }
 
     /// The sealed provenance, for officers revealing a source with their
@@ -1083,11 +1194,33 @@ impl<S: Store> Hub<S> {
             .submission(id)
             .await?
             .ok_or_else(|| Error::not_found(format!("there is no submission '{id}'")))?;
-        let sealed = s.sealed.ok_or_else(|| {
+        let sealed = s.sealed.clone().ok_or_else(|| {
             Error::not_found(format!(
                 "submission '{id}' has no sealed provenance (no escrow key was configured when it arrived)"
             ))
         })?;
+        // Only what this hub sealed: anyone who can write the database can
+        // encrypt to the escrow key, but not MAC with the local key.
+        let want = self.config.conceal.local_key.mac(&[id, &sealed]);
+        let genuine = s.sealed_mac.as_deref().is_some_and(|m| {
+            m.len() == want.len()
+                && m.bytes()
+                    .zip(want.bytes())
+                    .fold(0u8, |a, (x, y)| a | (x ^ y))
+                    == 0
+        });
+        if !genuine {
+            self.store
+                .append_audit(
+                    vec![who.audit("provenance.refused", id, json!({"community": s.community, "why": "the sealed provenance does not carry this hub's MAC"}))],
+                    now_micros(),
+                )
+                .await?;
+            tracing::error!(submission = %id, "sealed provenance without this hub's MAC: written outside the hub");
+            return Err(Error::conflict(format!(
+                "the sealed provenance of submission '{id}' was not sealed by this hub (its MAC is missing or wrong): it was written outside the hub, so nothing is revealed; report this to the hub operator"
+            )));
+        }
         self.store
             .append_audit(
                 vec![who.audit("provenance.reveal", id, json!({"community": s.community}))],
@@ -1095,6 +1228,19 @@ impl<S: Store> Hub<S> {
             )
             .await?;
         Ok(json!({"submission": id, "sealed": sealed}))
+    }
+}
+
+/// How a transition reads in "it cannot be … now".
+fn done_word(t: Transition) -> &'static str {
+    match t {
+        Transition::Approve => "approved",
+        Transition::Edit => "edited",
+        Transition::Reject => "rejected",
+        Transition::Update { .. } => "updated",
+        Transition::Withdraw => "withdrawn",
+        Transition::Claim => "claimed for release",
+        Transition::Publish => "published",
     }
 }
 

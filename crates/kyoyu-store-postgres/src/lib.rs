@@ -28,6 +28,10 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (2, include_str!("../migrations/0002_trust.sql")),
     (3, include_str!("../migrations/0003_submissions.sql")),
     (4, include_str!("../migrations/0004_contributions.sql")),
+    (
+        5,
+        include_str!("../migrations/0005_submission_revisions.sql"),
+    ),
 ];
 
 /// The advisory lock every audit append holds for the rest of its
@@ -303,13 +307,10 @@ fn token_row(r: &tokio_postgres::Row) -> TokenRecord {
 }
 
 /// Saves a token; its hash never changes once stored.
-async fn put_token_tx(tx: &Transaction<'_>, t: &TokenRecord) -> Result<()> {
+async fn add_token_tx(tx: &Transaction<'_>, t: &TokenRecord) -> Result<()> {
     tx.execute(
         "INSERT INTO tokens (id, hash, name, org, role, read_only, ip_allow, expires, revoked, created)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, org = excluded.org, role = excluded.role,
-            read_only = excluded.read_only, ip_allow = excluded.ip_allow, expires = excluded.expires,
-            revoked = excluded.revoked",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         &[
             &t.id,
             &t.hash,
@@ -378,7 +379,7 @@ async fn apply_tx(tx: &Transaction<'_>, change: &Change) -> Result<()> {
             .await
             .map_err(err)?;
         }
-        Change::PutToken(t) => put_token_tx(tx, t).await?,
+        Change::AddToken(t) => add_token_tx(tx, t).await?,
         Change::RevokeToken(id) => {
             tx.execute("UPDATE tokens SET revoked = true WHERE id = $1", &[id])
                 .await
@@ -800,43 +801,66 @@ impl Store for PostgresStore {
         tx.commit().await.map_err(err)
     }
 
-    async fn put_submission(&self, sub: Submission) -> Result<()> {
+    async fn insert_submission(&self, sub: Submission) -> Result<()> {
         let doc = to_json(&sub)?;
         let c = self.client().await?;
         c.execute(
-            "INSERT INTO submissions (id, state, community, receipt_hash, doc) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (id) DO UPDATE SET state = excluded.state, community = excluded.community,
-                receipt_hash = excluded.receipt_hash, doc = excluded.doc",
-            &[&sub.id, &sub.state, &sub.community, &sub.receipt_hash, &doc],
+            "INSERT INTO submissions (id, state, community, receipt_hash, doc, rev) VALUES ($1, $2, $3, $4, $5, $6)",
+            &[&sub.id, &sub.state, &sub.community, &sub.receipt_hash, &doc, &sub.rev],
         )
         .await
         .map_err(err)?;
         Ok(())
     }
 
-    async fn claim_submission(&self, id: &str, from: &str, to: &str) -> Result<bool> {
-        // The row lock makes a second claimant wait for the first to commit;
-        // it then re-reads the row, sees the new state and claims nothing.
+    async fn transition_submission(
+        &self,
+        sub: Submission,
+        from: (&str, i64),
+        contributions: Vec<(String, String, i64)>,
+        audit: Option<AuditDraft>,
+        now: Micros,
+    ) -> Result<bool> {
+        let doc = to_json(&sub)?;
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(err)?;
-        let Some(row) = tx
-            .query_opt(
-                "SELECT doc FROM submissions WHERE id = $1 AND state = $2 FOR UPDATE",
-                &[&id, &from],
+        // The row lock makes a concurrent transition wait for this one to
+        // commit; it then re-checks state and revision and changes nothing.
+        let n = tx
+            .execute(
+                "UPDATE submissions SET state = $2, community = $3, receipt_hash = $4, doc = $5, rev = $6
+                 WHERE id = $1 AND state = $7 AND rev = $8",
+                &[
+                    &sub.id,
+                    &sub.state,
+                    &sub.community,
+                    &sub.receipt_hash,
+                    &doc,
+                    &sub.rev,
+                    &from.0,
+                    &from.1,
+                ],
             )
             .await
-            .map_err(err)?
-        else {
+            .map_err(err)?;
+        if n == 0 {
             return Ok(false);
-        };
-        let mut sub: Submission = serde_json::from_str(row.get::<_, &str>(0)).map_err(err)?;
-        to.clone_into(&mut sub.state);
-        tx.execute(
-            "UPDATE submissions SET state = $2, doc = $3 WHERE id = $1",
-            &[&id, &to, &to_json(&sub)?],
-        )
-        .await
-        .map_err(err)?;
+        }
+        for (bucket, tag, delta) in &contributions {
+            tx.execute(
+                "INSERT INTO contributions (bucket, tag, count) VALUES ($1, $2, $3)
+                 ON CONFLICT (bucket, tag) DO UPDATE SET count = contributions.count + EXCLUDED.count",
+                &[bucket, tag, delta],
+            )
+            .await
+            .map_err(err)?;
+        }
+        tx.execute("DELETE FROM contributions WHERE count <= 0", &[])
+            .await
+            .map_err(err)?;
+        if let Some(a) = audit {
+            append_audit_tx(&tx, &[a], now).await?;
+        }
         tx.commit().await.map_err(err)?;
         Ok(true)
     }
@@ -860,24 +884,6 @@ impl Store for PostgresStore {
         .iter()
         .map(|r| serde_json::from_str(r.get::<_, &str>(0)).map_err(err))
         .collect()
-    }
-
-    async fn count_contributions(&self, changes: Vec<(String, String, i64)>) -> Result<()> {
-        let mut c = self.client().await?;
-        let tx = c.transaction().await.map_err(err)?;
-        for (bucket, tag, delta) in &changes {
-            tx.execute(
-                "INSERT INTO contributions (bucket, tag, count) VALUES ($1, $2, $3)
-                 ON CONFLICT (bucket, tag) DO UPDATE SET count = contributions.count + EXCLUDED.count",
-                &[bucket, tag, delta],
-            )
-            .await
-            .map_err(err)?;
-        }
-        tx.execute("DELETE FROM contributions WHERE count <= 0", &[])
-            .await
-            .map_err(err)?;
-        tx.commit().await.map_err(err)
     }
 
     async fn contributions(&self) -> Result<Vec<(String, String, i64)>> {

@@ -21,6 +21,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/0002_trust.sql")),
     (3, include_str!("../migrations/0003_submissions.sql")),
     (4, include_str!("../migrations/0004_contributions.sql")),
+    (
+        5,
+        include_str!("../migrations/0005_submission_revisions.sql"),
+    ),
 ];
 
 /// Readers kept open; WAL lets them run beside the writer.
@@ -256,13 +260,10 @@ fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(err)
 }
 
-fn put_token_tx(tx: &rusqlite::Transaction<'_>, t: &TokenRecord) -> Result<()> {
+fn add_token_tx(tx: &rusqlite::Transaction<'_>, t: &TokenRecord) -> Result<()> {
     tx.execute(
         "INSERT INTO tokens (id, hash, name, org, role, read_only, ip_allow, expires, revoked, created)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, org = excluded.org, role = excluded.role,
-            read_only = excluded.read_only, ip_allow = excluded.ip_allow, expires = excluded.expires,
-            revoked = excluded.revoked",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![t.id, t.hash, t.name, t.org, t.role, t.read_only, encode_list(&t.ip_allow), t.expires, t.revoked, t.created],
     )
     .map_err(err)?;
@@ -312,7 +313,7 @@ fn apply_tx(tx: &rusqlite::Transaction<'_>, change: &Change) -> Result<()> {
             )
             .map_err(err)?;
         }
-        Change::PutToken(t) => put_token_tx(tx, t)?,
+        Change::AddToken(t) => add_token_tx(tx, t)?,
         Change::RevokeToken(id) => {
             tx.execute("UPDATE tokens SET revoked = 1 WHERE id = ?1", [id])
                 .map_err(err)?;
@@ -726,14 +727,12 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn put_submission(&self, sub: Submission) -> Result<()> {
+    async fn insert_submission(&self, sub: Submission) -> Result<()> {
         let doc = to_json(&sub)?;
         self.write(move |c| {
             c.execute(
-                "INSERT INTO submissions (id, state, community, receipt_hash, doc) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (id) DO UPDATE SET state = excluded.state, community = excluded.community,
-                    receipt_hash = excluded.receipt_hash, doc = excluded.doc",
-                params![sub.id, sub.state, sub.community, sub.receipt_hash, doc],
+                "INSERT INTO submissions (id, state, community, receipt_hash, doc, rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![sub.id, sub.state, sub.community, sub.receipt_hash, doc, sub.rev],
             )
             .map_err(err)?;
             Ok(())
@@ -741,26 +740,50 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn claim_submission(&self, id: &str, from: &str, to: &str) -> Result<bool> {
-        let (id, from, to) = (id.to_owned(), from.to_owned(), to.to_owned());
+    async fn transition_submission(
+        &self,
+        sub: Submission,
+        from: (&str, i64),
+        contributions: Vec<(String, String, i64)>,
+        audit: Option<AuditDraft>,
+        now: Micros,
+    ) -> Result<bool> {
+        let doc = to_json(&sub)?;
+        let (from_state, from_rev) = (from.0.to_owned(), from.1);
         self.write(move |c| {
             let tx = c.transaction().map_err(err)?;
-            let doc: Option<String> = tx
-                .query_row(
-                    "SELECT doc FROM submissions WHERE id = ?1 AND state = ?2",
-                    params![id, from],
-                    |r| r.get(0),
+            let n = tx
+                .execute(
+                    "UPDATE submissions SET state = ?2, community = ?3, receipt_hash = ?4, doc = ?5, rev = ?6
+                     WHERE id = ?1 AND state = ?7 AND rev = ?8",
+                    params![
+                        sub.id,
+                        sub.state,
+                        sub.community,
+                        sub.receipt_hash,
+                        doc,
+                        sub.rev,
+                        from_state,
+                        from_rev
+                    ],
                 )
-                .optional()
                 .map_err(err)?;
-            let Some(doc) = doc else { return Ok(false) };
-            let mut sub: Submission = serde_json::from_str(&doc).map_err(err)?;
-            sub.state.clone_from(&to);
-            tx.execute(
-                "UPDATE submissions SET state = ?2, doc = ?3 WHERE id = ?1",
-                params![id, to, to_json(&sub)?],
-            )
-            .map_err(err)?;
+            if n == 0 {
+                return Ok(false);
+            }
+            for (bucket, tag, delta) in &contributions {
+                tx.execute(
+                    "INSERT INTO contributions (bucket, tag, count) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (bucket, tag) DO UPDATE SET count = count + excluded.count",
+                    params![bucket, tag, delta],
+                )
+                .map_err(err)?;
+            }
+            tx.execute("DELETE FROM contributions WHERE count <= 0", [])
+                .map_err(err)?;
+            if let Some(a) = audit {
+                append_audit_tx(&tx, &[a], now)?;
+            }
             tx.commit().map_err(err)?;
             Ok(true)
         })
@@ -791,24 +814,6 @@ impl Store for SqliteStore {
                     .and_then(|d| serde_json::from_str(&d).map_err(err))
             })
             .collect()
-        })
-        .await
-    }
-
-    async fn count_contributions(&self, changes: Vec<(String, String, i64)>) -> Result<()> {
-        self.write(move |c| {
-            let tx = c.transaction().map_err(err)?;
-            for (bucket, tag, delta) in &changes {
-                tx.execute(
-                    "INSERT INTO contributions (bucket, tag, count) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (bucket, tag) DO UPDATE SET count = count + excluded.count",
-                    params![bucket, tag, delta],
-                )
-                .map_err(err)?;
-            }
-            tx.execute("DELETE FROM contributions WHERE count <= 0", [])
-                .map_err(err)?;
-            tx.commit().map_err(err)
         })
         .await
     }

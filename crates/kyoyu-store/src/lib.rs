@@ -239,8 +239,9 @@ pub enum Change {
         /// Organization id.
         org: String,
     },
-    /// Saves a token.
-    PutToken(TokenRecord),
+    /// Adds a token; an id or hash already present is an error, never a
+    /// silent relabelling of another token.
+    AddToken(TokenRecord),
     /// Revokes a token by id; revocation is immediate (tokens are looked up on every request).
     RevokeToken(String),
 }
@@ -279,22 +280,37 @@ pub struct Submission {
     pub id_map: Vec<(String, String)>,
     /// The provenance sealed to the escrow key, if one is configured.
     pub sealed: Option<String>,
-    /// Keyed contributor tags for the statistics buckets this submission
-    /// will count in, `(bucket, tag)`; moved to the contributions table at
-    /// release and erased from here, so no released row carries a tag.
+    /// Revision: every transition adds one (compare-and-set with the state).
     #[serde(default)]
-    pub pending_tags: Vec<(String, String)>,
-    /// The statistics buckets it counts in (`community|sector:…`, `…|week:…`,
-    /// `…|category:…`), to take it back out on withdrawal.
+    pub rev: i64,
+    /// The contributor tags this submission counts with, `(bucket, tag)`,
+    /// encrypted under a key kept outside the database with a fresh nonce:
+    /// two submissions of one organization look unrelated in a copy of
+    /// the database. Counted at release, taken back at withdrawal.
     #[serde(default)]
-    pub buckets: Vec<String>,
+    pub sealed_tags: Option<String>,
+    /// The sending organization, encrypted the same way: withdrawal acts on
+    /// the sender's records (its attributed copy, its counts), whoever
+    /// presents the receipt.
+    #[serde(default)]
+    pub sealed_sender: Option<String>,
+    /// A MAC over the submission id and `sealed`, with a key kept outside
+    /// the database: a sealed blob written by someone who can only write
+    /// the database is refused at reveal.
+    #[serde(default)]
+    pub sealed_mac: Option<String>,
+    /// Whether its release has been counted in the statistics (once, at
+    /// its first release; updates do not count again).
+    #[serde(default)]
+    pub counted: bool,
     /// Why a reviewer rejected it.
     pub note: Option<String>,
     /// Ids of the attributed copy sent to named recipients with the
     /// sender's consent (withdrawn with the submission).
     #[serde(default)]
     pub attributed: Vec<String>,
-    /// Every id released for it so far (across updates).
+    /// Every id released for it so far (across updates); after a
+    /// withdrawal, those still to be deleted.
     #[serde(default)]
     pub released_ids: Vec<String>,
 }
@@ -409,15 +425,21 @@ pub trait Store: Clone + Send + Sync + 'static {
         drafts: Vec<AuditDraft>,
         now: Micros,
     ) -> impl Future<Output = Result<()>> + Send;
-    /// Saves a submission (insert or replace).
-    fn put_submission(&self, s: Submission) -> impl Future<Output = Result<()>> + Send;
-    /// Moves a submission from one state to another if it is still in the
-    /// first: the claim that keeps two processes from releasing it twice.
-    fn claim_submission(
+    /// Stores a new submission (its id is fresh; an existing id is an error).
+    fn insert_submission(&self, s: Submission) -> impl Future<Output = Result<()>> + Send;
+    /// One workflow transition: if the submission is still at `from`
+    /// (state, revision), replaces it with `s` (its new state, revision
+    /// `from.1 + 1`), applies the contribution-count changes and appends the
+    /// audit entry, all in one transaction; returns whether it was still
+    /// there. The compare-and-set keeps two requests (or two processes)
+    /// from both acting on what they read.
+    fn transition_submission(
         &self,
-        id: &str,
-        from: &str,
-        to: &str,
+        s: Submission,
+        from: (&str, i64),
+        contributions: Vec<(String, String, i64)>,
+        audit: Option<AuditDraft>,
+        now: Micros,
     ) -> impl Future<Output = Result<bool>> + Send;
     /// One submission.
     fn submission(&self, id: &str) -> impl Future<Output = Result<Option<Submission>>> + Send;
@@ -431,13 +453,6 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         state: Option<&str>,
     ) -> impl Future<Output = Result<Vec<Submission>>> + Send;
-    /// Adds `delta` to each (bucket, contributor tag) count; counts that
-    /// reach zero are removed. Tags are keyed per organization; the key is
-    /// not in the database, and no submission row refers to them.
-    fn count_contributions(
-        &self,
-        changes: Vec<(String, String, i64)>,
-    ) -> impl Future<Output = Result<()>> + Send;
     /// Every (bucket, tag, count).
     fn contributions(&self) -> impl Future<Output = Result<Vec<(String, String, i64)>>> + Send;
     /// Audit entries after position `after`, oldest first, at most `limit`.

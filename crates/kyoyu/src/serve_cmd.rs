@@ -167,7 +167,8 @@ fn conceal_settings(
             "--escrow-key must be the `kyoyu-escrow-public:…` line that `kyoyu escrow init` printed",
         )?);
     }
-    // Contributor tags are keyed outside the database: a stolen database cannot test them.
+    // The local key stays outside the database: a stolen or rewritten
+    // database cannot test contributor tags, open seals or forge provenance.
     std::fs::create_dir_all(data).map_err(|e| format!("{}: {e}", data.display()))?;
     let key_file = data.join("tag-key");
     if !key_file.exists() {
@@ -178,7 +179,7 @@ fn conceal_settings(
     }
     let text =
         std::fs::read_to_string(&key_file).map_err(|e| format!("{}: {e}", key_file.display()))?;
-    c.tag_key = text.trim().as_bytes().to_vec();
+    c.local_key = kyoyu_core::keys::LocalKey::new(text.trim().as_bytes());
     Ok(())
 }
 

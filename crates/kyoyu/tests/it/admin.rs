@@ -297,7 +297,11 @@ impl Db {
         }
     }
 
-    fn exec(&self, sql: &str) -> Result<(), String> {
+    pub(crate) fn is_sqlite(&self) -> bool {
+        self.sqlite.is_some()
+    }
+
+    pub(crate) fn exec(&self, sql: &str) -> Result<(), String> {
         if let Some(path) = &self.sqlite {
             let c = rusqlite::Connection::open(path).map_err(|e| e.to_string())?;
             c.busy_timeout(std::time::Duration::from_secs(10)).unwrap();

@@ -87,6 +87,8 @@ fn report(n: u32) -> Value {
 struct Scene {
     hub: TestHub,
     shares: tempfile::TempDir,
+    /// The escrow public key (what anyone may encrypt provenance to).
+    public: String,
     reporter: String,
     reader: String,
     ceptoar: String,
@@ -138,6 +140,7 @@ fn scene(backend: Backend, window: &str, k: &str) -> Scene {
         officer: hub.token_for("nisc", "national-centre-officer", false),
         hub,
         shares,
+        public,
     }
 }
 
@@ -362,6 +365,50 @@ fn concealed_end_to_end(backend: Backend) {
                 && e["target"] == second.as_str()
                 && e["actor_org"] == "nisc")
     );
+    // Someone who can write the database but does not hold the hub's local
+    // key replaces the sealed blob with one naming another organization,
+    // properly encrypted to the escrow key: reveal refuses it.
+    let forged = kyoyu_conceal::seal::seal(
+        kyoyu_conceal::seal::EscrowPublic::from_text(&s.public).unwrap(),
+        &second,
+        json!({"org": "elec-b", "submission": second, "received": 0})
+            .to_string()
+            .as_bytes(),
+    )
+    .unwrap();
+    let sql = if db.is_sqlite() {
+        format!(
+            "UPDATE submissions SET doc = json_set(doc, '$.sealed', '{forged}') WHERE id = '{second}'"
+        )
+    } else {
+        format!(
+            "UPDATE submissions SET doc = jsonb_set(doc::jsonb, '{{sealed}}', to_jsonb('{forged}'::text))::text WHERE id = '{second}'"
+        )
+    };
+    db.exec(&sql).unwrap();
+    let refused = cli(
+        &s.hub,
+        &s.officer,
+        &[
+            "provenance",
+            "reveal",
+            &second,
+            "--share",
+            share(1).to_str().unwrap(),
+            "--share",
+            share(3).to_str().unwrap(),
+            "--share",
+            share(5).to_str().unwrap(),
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(1), "{}", stdout(&refused));
+    assert!(
+        stderr(&refused).contains("not sealed by this hub"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(!stdout(&refused).contains("elec-b"));
+
     // Members cannot fetch sealed provenance.
     assert_eq!(
         s.hub
@@ -791,3 +838,184 @@ fn a_batch_needs_k_senders() {
         "a second sender completes the batch: all three go"
     );
 }
+
+/// Approve, edit, reject, withdraw and update, sent at once at one
+/// submission, round after round (urgent ones also race their release):
+/// every answer is a success or a 404/409 that says what happened, the
+/// successful transitions are exactly the audited ones, the end state is
+/// one the state machine allows after them, and the statistics count each
+/// released, not withdrawn submission once.
+fn workflow_races(backend: Backend) {
+    let s = scene(backend, "1", "50");
+    let db = Db::of(&s.hub);
+    let doubtful = |n: u32| {
+        let mut r = report(n);
+        r["objects"][1]["description"] = json!("Also hit: the contractor Acme Systems Co., Ltd.");
+        r
+    };
+    let rounds = 12u32;
+    let mut audited_successes = 0usize;
+    let mut ids = Vec::new();
+    let mut receipts = Vec::new();
+    for round in 0..rounds {
+        let urgent = round % 2 == 0;
+        let extra: &[&str] = if urgent { &["--urgent"] } else { &[] };
+        let (receipt, submission) = submit(&s, &s.reporter, &doubtful(100 + round), extra);
+        ids.push(submission.clone());
+        receipts.push(receipt.clone());
+        let list = s.hub.get("/api/reviews", Some(&s.ceptoar)).json();
+        let objects = list["reviews"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["submission"] == submission.as_str())
+            .map(|r| r["objects"].clone())
+            .expect("the submission waits for review");
+        let update = doubtful(100 + round)["objects"].clone();
+        let calls: Vec<(&str, String, String, Value)> = vec![
+            (
+                "approve",
+                format!("/api/reviews/{submission}/approve"),
+                s.ceptoar.clone(),
+                json!({}),
+            ),
+            (
+                "edit",
+                format!("/api/reviews/{submission}/edit"),
+                s.ceptoar.clone(),
+                json!({"objects": objects}),
+            ),
+            (
+                "reject",
+                format!("/api/reviews/{submission}/reject"),
+                s.ceptoar.clone(),
+                json!({"reason": "race"}),
+            ),
+            (
+                "withdraw",
+                "/api/receipts/withdraw".into(),
+                s.reporter.clone(),
+                json!({"receipt": receipt}),
+            ),
+            (
+                "update",
+                "/api/receipts/update".into(),
+                s.reporter.clone(),
+                json!({"receipt": receipt, "objects": update}),
+            ),
+        ];
+        let answers: Vec<(&str, u16, String)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = calls
+                .iter()
+                .map(|(name, path, token, body)| {
+                    let hub = &s.hub;
+                    scope.spawn(move || {
+                        let a = hub.rest("POST", path, Some(token), body);
+                        (*name, a.status, a.body)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let ok = |name: &str| answers.iter().any(|(n, st, _)| *n == name && *st < 300);
+        for (name, status, body) in &answers {
+            assert!(
+                [200, 202, 404, 409].contains(status),
+                "round {round}: {name} answered {status}: {body}"
+            );
+        }
+        audited_successes += answers
+            .iter()
+            .filter(|(n, st, _)| *st < 300 && ["approve", "edit", "reject", "withdraw"].contains(n))
+            .count();
+        // Let the release job act on what is held, then read the end state.
+        std::thread::sleep(Duration::from_millis(1500));
+        let status = s
+            .hub
+            .rest(
+                "POST",
+                "/api/receipts/status",
+                Some(&s.reporter),
+                &json!({"receipt": receipt}),
+            )
+            .json();
+        let end = status["state"].as_str().unwrap().to_owned();
+        let allowed: &[&str] = if ok("withdraw") {
+            &["withdrawn"]
+        } else if ok("reject") && !ok("update") {
+            &["rejected"]
+        } else {
+            &["review", "held", "releasing", "released", "rejected"]
+        };
+        assert!(
+            allowed.contains(&end.as_str()),
+            "round {round}: ended {end} after {answers:?}"
+        );
+    }
+    // Once every held submission is out, each released and not withdrawn
+    // one counts once.
+    let started = Instant::now();
+    let expected_counted = loop {
+        let states: Vec<Value> = receipts
+            .iter()
+            .map(|r| {
+                s.hub
+                    .rest(
+                        "POST",
+                        "/api/receipts/status",
+                        Some(&s.reporter),
+                        &json!({"receipt": r}),
+                    )
+                    .json()
+            })
+            .collect();
+        let waiting = states
+            .iter()
+            .any(|st| st["state"] == "held" || st["state"] == "releasing");
+        if !waiting || started.elapsed() > Duration::from_secs(20) {
+            assert!(!waiting, "submissions still held after 20 s");
+            break states
+                .iter()
+                .filter(|st| st["state"] != "withdrawn" && !st["released"].is_null())
+                .count();
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    };
+    // One audit entry per successful reviewer or withdrawal transition.
+    let entries = s.hub.get("/api/audit?limit=10000", None).json();
+    let audited = entries["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| {
+            [
+                "submission.approve",
+                "submission.edit",
+                "submission.reject",
+                "submission.withdrawn",
+            ]
+            .contains(&e["action"].as_str().unwrap())
+                && ids.iter().any(|id| e["target"] == id.as_str())
+        })
+        .count();
+    assert_eq!(audited, audited_successes);
+    let o = cli(&s.hub, &s.hub.admin, &["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Each counted submission adds one to its week bucket, once.
+    let counted: i64 = db
+        .dump()
+        .iter()
+        .filter_map(|row| row.strip_prefix("contributions: "))
+        .filter(|row| row.contains("|week:"))
+        .map(|row| {
+            let cells: Vec<&str> = row
+                .split(['|', ',', '(', ')', ' '])
+                .filter(|c| !c.is_empty())
+                .collect();
+            cells.last().unwrap().parse::<i64>().unwrap()
+        })
+        .sum();
+    assert_eq!(counted, expected_counted as i64, "contributions counted");
+}
+
+on_both_stores!(workflow_transitions_race_safely, workflow_races);

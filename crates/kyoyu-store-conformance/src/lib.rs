@@ -1,0 +1,290 @@
+//! Stories every storage backend must pass. Each backend's tests call
+//! them with fresh stores (`kyoyu-store-sqlite/tests/conformance.rs`,
+//! `kyoyu-store-postgres/tests/postgres.rs`), so the two backends are held
+//! to one behaviour, not to two sets of tests. A story panics on the first
+//! difference, saying what was expected.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use kyoyu_store::{AuditDraft, Change, Store, Submission, TokenRecord};
+use kyoyu_trust::audit::{GENESIS, verify};
+use kyoyu_trust::{Org, OrgKind};
+use serde_json::json;
+
+/// A submission as the hub would store it.
+pub fn submission(id: &str, state: &str, receipt_hash: &str) -> Submission {
+    Submission {
+        id: id.into(),
+        community: "national".into(),
+        state: state.into(),
+        rev: 0,
+        tlp: Some("amber".into()),
+        urgent: false,
+        received: Some(1_700_000_000_000_000),
+        released: None,
+        objects: vec![json!({ "type": "indicator", "id": format!("indicator--{id}") })],
+        doubts: vec![json!({ "path": "description", "why": "a name" })],
+        redactions: json!({ "email": 1 }),
+        receipt_hash: receipt_hash.into(),
+        id_map: vec![("indicator--orig".into(), format!("indicator--{id}"))],
+        sealed: None,
+        sealed_mac: None,
+        sealed_tags: Some("sealed-tags".into()),
+        sealed_sender: Some("sealed-sender".into()),
+        counted: false,
+        note: None,
+        attributed: Vec::new(),
+        released_ids: Vec::new(),
+    }
+}
+
+fn draft(action: &str, target: &str) -> AuditDraft {
+    AuditDraft {
+        actor_org: String::new(),
+        actor_token: String::new(),
+        action: action.into(),
+        target: target.into(),
+        detail: json!({}),
+    }
+}
+
+/// `s` moved to `state` at the next revision.
+fn moved(s: &Submission, state: &str) -> Submission {
+    Submission {
+        state: state.into(),
+        rev: s.rev + 1,
+        ..s.clone()
+    }
+}
+
+/// Submissions: insert, read by id and receipt, list by state in arrival
+/// order, and transitions that are compare-and-set on (state, revision),
+/// carrying their counts and audit entry in the same transaction. `other`
+/// is a second handle on the same database (another process).
+pub async fn submissions<S: Store>(store: S, other: S) {
+    let (a, b) = (
+        submission("sub-b", "review", "rh-b"),
+        submission("sub-a", "held", "rh-a"),
+    );
+    store.insert_submission(a.clone()).await.unwrap();
+    store.insert_submission(b.clone()).await.unwrap();
+    assert_eq!(store.submission("sub-b").await.unwrap(), Some(a.clone()));
+    assert_eq!(
+        store.submission_by_receipt("rh-a").await.unwrap(),
+        Some(b.clone())
+    );
+    assert_eq!(store.submission("nope").await.unwrap(), None);
+    assert_eq!(store.submission_by_receipt("nope").await.unwrap(), None);
+    // Insert never replaces, and receipt hashes are unique.
+    assert!(store.insert_submission(a.clone()).await.is_err());
+    assert!(
+        store
+            .insert_submission(submission("sub-c", "review", "rh-a"))
+            .await
+            .is_err()
+    );
+    // Listed oldest first (not by id), all or by state.
+    assert_eq!(
+        store.submissions(None).await.unwrap(),
+        vec![a.clone(), b.clone()]
+    );
+    assert_eq!(
+        store.submissions(Some("review")).await.unwrap(),
+        vec![a.clone()]
+    );
+    assert!(
+        store
+            .submissions(Some("released"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // A transition applies once: from the state and revision it read.
+    let approved = moved(&a, "held");
+    let audit_before = store.audit_entries(0, 10_000).await.unwrap().len();
+    assert!(
+        store
+            .transition_submission(
+                approved.clone(),
+                ("review", 0),
+                vec![("c|week:1".into(), "t1".into(), 1)],
+                Some(draft("submission.approve", "sub-b")),
+                1,
+            )
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store.submission("sub-b").await.unwrap(),
+        Some(approved.clone())
+    );
+    // The same (state, revision) again, or a stale revision: nothing.
+    for from in [("review", 0), ("held", 0)] {
+        assert!(
+            !store
+                .transition_submission(
+                    moved(&approved, "rejected"),
+                    from,
+                    vec![("c|week:1".into(), "t1".into(), 5)],
+                    Some(draft("submission.reject", "sub-b")),
+                    2,
+                )
+                .await
+                .unwrap(),
+            "from {from:?}"
+        );
+    }
+    assert!(
+        !store
+            .transition_submission(moved(&a, "held"), ("review", 0), Vec::new(), None, 2)
+            .await
+            .unwrap()
+    );
+    // Exactly one audit entry and one count came with it.
+    let entries = store.audit_entries(0, 10_000).await.unwrap();
+    assert_eq!(entries.len(), audit_before + 1);
+    verify(&entries, (0, GENESIS.into())).unwrap();
+    assert_eq!(
+        store.contributions().await.unwrap(),
+        vec![("c|week:1".to_owned(), "t1".to_owned(), 1)]
+    );
+    // Counts that reach zero go.
+    assert!(
+        store
+            .transition_submission(
+                moved(&approved, "releasing"),
+                ("held", 1),
+                vec![("c|week:1".into(), "t1".into(), -1)],
+                None,
+                3,
+            )
+            .await
+            .unwrap()
+    );
+    assert!(store.contributions().await.unwrap().is_empty());
+    // The state column follows the document.
+    assert_eq!(
+        store
+            .submissions(Some("releasing"))
+            .await
+            .unwrap()
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect::<Vec<_>>(),
+        vec!["sub-b"]
+    );
+
+    // Two processes moving the same submissions at once: each moves once,
+    // and each move's audit entry is written once.
+    let entries_before = store.audit_entries(0, 100_000).await.unwrap().len();
+    for i in 0..20 {
+        let id = format!("race-{i}");
+        let s = submission(&id, "held", &format!("rh-race-{i}"));
+        store.insert_submission(s.clone()).await.unwrap();
+        let moves: Vec<_> = [store.clone(), other.clone()]
+            .into_iter()
+            .enumerate()
+            .map(|(n, st)| {
+                let next = moved(&s, if n == 0 { "releasing" } else { "withdrawn" });
+                let id = id.clone();
+                tokio::spawn(async move {
+                    st.transition_submission(
+                        next,
+                        ("held", 0),
+                        vec![(format!("c|{id}"), "t".into(), 1)],
+                        Some(draft("submission.move", &id)),
+                        4,
+                    )
+                    .await
+                    .unwrap()
+                })
+            })
+            .collect();
+        let mut won = 0;
+        for m in moves {
+            if m.await.unwrap() {
+                won += 1;
+            }
+        }
+        assert_eq!(won, 1, "{id} moved {won} times");
+        let now = other.submission(&id).await.unwrap().unwrap();
+        assert_eq!(now.rev, 1);
+        assert!(now.state == "releasing" || now.state == "withdrawn");
+    }
+    let entries = store.audit_entries(0, 100_000).await.unwrap();
+    assert_eq!(entries.len(), entries_before + 20);
+    verify(&entries, (0, GENESIS.into())).unwrap();
+    let counts = store.contributions().await.unwrap();
+    assert_eq!(counts.len(), 20);
+    assert!(counts.iter().all(|(_, _, n)| *n == 1), "{counts:?}");
+}
+
+/// Tokens are added, never replaced: a second token with an id (or a
+/// secret hash) already present is refused, and the first stays as it was.
+pub async fn tokens_are_insert_only<S: Store>(store: S) {
+    let org = Org {
+        id: "acme".into(),
+        kind: OrgKind::Operator,
+        name: "Acme".into(),
+        name_ja: None,
+        sectors: vec!["electricity".into()],
+        country: "JP".into(),
+        contacts: Vec::new(),
+        domains: Vec::new(),
+        ip_ranges: Vec::new(),
+        aliases: Vec::new(),
+        asns: Vec::new(),
+        staff: Vec::new(),
+        host_patterns: Vec::new(),
+    };
+    let token = |id: &str, hash: &str, name: &str| TokenRecord {
+        id: id.into(),
+        hash: hash.into(),
+        name: name.into(),
+        org: "acme".into(),
+        role: "member".into(),
+        read_only: false,
+        ip_allow: Vec::new(),
+        expires: None,
+        revoked: false,
+        created: 1,
+    };
+    store
+        .apply(
+            vec![
+                Change::PutOrg(org),
+                Change::AddToken(token("t1", "h1", "first")),
+            ],
+            draft("token.create", "t1"),
+            1,
+        )
+        .await
+        .unwrap();
+    for clash in [
+        token("t1", "h2", "relabel"),
+        token("t2", "h1", "same secret"),
+    ] {
+        assert!(
+            store
+                .apply(
+                    vec![Change::AddToken(clash.clone())],
+                    draft("token.create", &clash.id),
+                    2,
+                )
+                .await
+                .is_err(),
+            "{} was accepted",
+            clash.name
+        );
+    }
+    let tokens = store.tokens().await.unwrap();
+    assert_eq!(tokens.len(), 1);
+    assert_eq!(tokens[0].name, "first");
+    assert_eq!(store.token_by_hash("h1").await.unwrap().unwrap().id, "t1");
+}

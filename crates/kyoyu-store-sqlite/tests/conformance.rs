@@ -1,0 +1,28 @@
+//! The store conformance suite (`kyoyu-store-conformance`) on SQLite: the
+//! same stories the PostgreSQL store passes in `kyoyu-store-postgres/tests`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use kyoyu_store_sqlite::SqliteStore;
+
+/// A fresh store in a temporary folder, and a second handle on the same
+/// file (another process would open it the same way).
+fn fresh() -> (tempfile::TempDir, SqliteStore, SqliteStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kyoyu.sqlite3");
+    let a = SqliteStore::open(&path).unwrap();
+    let b = SqliteStore::open(&path).unwrap();
+    (dir, a, b)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn submissions() {
+    let (_dir, a, b) = fresh();
+    kyoyu_store_conformance::submissions(a, b).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_are_insert_only() {
+    let (_dir, a, _) = fresh();
+    kyoyu_store_conformance::tokens_are_insert_only(a).await;
+}
