@@ -82,9 +82,12 @@ impl<S: Store> Hub<S> {
 
     /// Registers an organization; it joins its sectors' and the standing
     /// communities, and an operator gets its supplier circle.
-    pub async fn create_org(&self, who: &Caller, org: Org) -> Result<Org, Error> {
+    pub async fn create_org(&self, who: &Caller, mut org: Org) -> Result<Org, Error> {
         if !may_administer_hub(&who.principal) {
             return Err(forbidden("only hub admins register organizations"));
+        }
+        if org.country.is_empty() {
+            org.country.clone_from(&self.seeds.country);
         }
         self.check_org(&org)?;
         if org.kind == OrgKind::Hub {
@@ -132,15 +135,18 @@ impl<S: Store> Hub<S> {
     }
 
     /// Replaces an organization's record (its id and kind stay).
-    pub async fn update_org(&self, who: &Caller, org: Org) -> Result<Org, Error> {
+    pub async fn update_org(&self, who: &Caller, mut org: Org) -> Result<Org, Error> {
         if !may_administer_hub(&who.principal) {
             return Err(forbidden("only hub admins change organizations"));
         }
-        self.check_org(&org)?;
         let dir = self.directory();
         let old = dir
             .org(&org.id)
             .ok_or_else(|| not_found(format!("there is no organization '{}'", org.id)))?;
+        if org.country.is_empty() {
+            org.country.clone_from(&old.country);
+        }
+        self.check_org(&org)?;
         if old.kind != org.kind {
             return Err(invalid(format!(
                 "an organization's kind cannot change ('{}' is {}); register a new organization instead",

@@ -62,7 +62,6 @@ impl<S: Store> Hub<S> {
                 ));
             }
         }
-        self.guard.succeeded(ip);
         if let Err(wait) = self.guard.take(&t.id) {
             return Err(Error::slow_down(
                 wait,

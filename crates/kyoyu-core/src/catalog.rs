@@ -223,7 +223,7 @@ pub(crate) async fn seed<S: Store>(
             name: title.to_owned(),
             name_ja: None,
             sectors: Vec::new(),
-            country: "JP".into(),
+            country: seeds.country.clone(),
             contacts: Vec::new(),
             domains: Vec::new(),
             ip_ranges: Vec::new(),

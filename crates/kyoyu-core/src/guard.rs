@@ -1,10 +1,12 @@
 //! Abuse resistance: a token bucket per token, and exponential backoff per
-//! client address after failed authentication. In memory, per process: a
+//! client address after failed authentication. A good login does not clear
+//! an address's failures (a guesser holding one valid token could reset
+//! its own backoff); they are forgotten an hour after the last one. In memory, per process: a
 //! limit that several nodes share would live in the database later.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// Limits, from the hub configuration.
@@ -71,9 +73,8 @@ impl Guard {
             return Ok(());
         }
         let now = Instant::now();
-        let Ok(mut buckets) = self.buckets.lock() else {
-            return Ok(());
-        };
+        // A poisoned lock still holds the counts: keep enforcing them.
+        let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
         if buckets.len() > 100_000 {
             buckets.retain(|_, b| now.duration_since(b.at) < FORGET);
         }
@@ -96,7 +97,7 @@ impl Guard {
     pub(crate) fn blocked(&self, ip: Option<IpAddr>) -> Option<u64> {
         let ip = ip?;
         let now = Instant::now();
-        let failures = self.failures.lock().ok()?;
+        let failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
         let until = failures.get(&ip)?.blocked_until?;
         (until > now).then(|| until.duration_since(now).as_secs().max(1))
     }
@@ -105,9 +106,7 @@ impl Guard {
     pub(crate) fn failed(&self, ip: Option<IpAddr>) {
         let Some(ip) = ip else { return };
         let now = Instant::now();
-        let Ok(mut failures) = self.failures.lock() else {
-            return;
-        };
+        let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
         if failures.len() > 100_000 {
             failures.retain(|_, f| now.duration_since(f.last) < FORGET);
         }
@@ -125,13 +124,6 @@ impl Guard {
             let over = f.count - self.limits.free_failures - 1;
             let wait = Duration::from_secs(1u64 << over.min(16)).min(self.limits.max_backoff);
             f.blocked_until = Some(now + wait);
-        }
-    }
-
-    /// A successful authentication clears the address's record.
-    pub(crate) fn succeeded(&self, ip: Option<IpAddr>) {
-        if let (Some(ip), Ok(mut failures)) = (ip, self.failures.lock()) {
-            failures.remove(&ip);
         }
     }
 }

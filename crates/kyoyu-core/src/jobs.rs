@@ -48,15 +48,13 @@ async fn audit_sink<S: Store>(
                 () = &mut window => break,
             }
         }
-        let mut tries = 0;
+        // Never dropped: retried until the store takes them (reads wait in
+        // the queue meanwhile, and shutdown waits for the queue).
+        let mut tries: u64 = 0;
         while let Err(e) = store.append_audit(batch.clone(), now_micros()).await {
             tries += 1;
-            tracing::error!(error = %e, tries, "cannot append to the audit trail; retrying");
-            tokio::time::sleep(Duration::from_millis(200 * tries)).await;
-            if tries >= 20 {
-                tracing::error!(entries = batch.len(), "audit entries lost after 20 tries");
-                break;
-            }
+            tracing::error!(error = %e, tries, entries = batch.len(), "cannot append to the audit trail; retrying");
+            tokio::time::sleep(Duration::from_millis((200 * tries).min(5_000))).await;
         }
         pending.fetch_sub(batch.len() as u64, Ordering::AcqRel);
     }

@@ -66,6 +66,8 @@ pub struct HubConfig {
     pub seeds: Option<Seeds>,
     /// Source-concealed sharing: one switch per stage.
     pub conceal: ConcealConfig,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<kyoyu_trust::net::Cidr>,
 }
 
 impl Default for HubConfig {
@@ -80,6 +82,7 @@ impl Default for HubConfig {
             limits: guard::Limits::default(),
             seeds: None,
             conceal: ConcealConfig::default(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -360,15 +363,23 @@ impl<S: Store> Hub<S> {
         }
     }
 
-    /// Waits (up to ten seconds) until every queued audit entry is appended:
-    /// called on shutdown, after the last request has finished.
+    /// Waits until every queued audit entry is appended: called on
+    /// shutdown, after the last request has finished. It does not give up:
+    /// an entry is never dropped (while the store is unreachable it says so
+    /// every few seconds).
     pub async fn flush_audit(&self) {
-        for _ in 0..1000 {
-            if self.audit_pending.load(Ordering::Acquire) == 0 {
-                return;
+        let started = std::time::Instant::now();
+        let mut said = 0;
+        while self.audit_pending.load(Ordering::Acquire) > 0 {
+            let waited = started.elapsed().as_secs() / 5;
+            if waited > said {
+                said = waited;
+                tracing::warn!(
+                    pending = self.audit_pending.load(Ordering::Acquire),
+                    "waiting for the audit trail to take the queued entries before stopping"
+                );
             }
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
-        tracing::error!("audit entries still queued at shutdown");
     }
 }

@@ -1151,33 +1151,18 @@ impl<S: Store> Hub<S> {
         // figure before and after a community joins the sum, differ by whole
         // cells of at least k organizations.
         let rows = self.store.contributions().await?;
-        let mut cells: BTreeMap<&str, BTreeMap<&str, (usize, std::collections::BTreeSet<&str>)>> =
-            BTreeMap::new();
-        for (bucket, tag, count) in &rows {
-            let Some((community, rest)) = bucket.split_once('|') else {
-                continue;
-            };
-            let Some(key) = rest.strip_prefix(&format!("{by}:")) else {
-                continue;
-            };
-            if !who.view(community).can_read() {
-                continue;
-            }
-            let cell = cells.entry(community).or_default().entry(key).or_default();
-            cell.0 += usize::try_from(*count).unwrap_or(0);
-            cell.1.insert(tag.as_str());
-        }
+        let prefix = format!("{by}:");
+        let contributions = rows.iter().filter_map(|(bucket, tag, count)| {
+            let (community, rest) = bucket.split_once('|')?;
+            Some(kyoyu_conceal::kanon::Contribution {
+                community,
+                value: rest.strip_prefix(&prefix)?,
+                tag,
+                count: usize::try_from(*count).unwrap_or(0),
+            })
+        });
         let k = self.config.conceal.k;
-        let mut figures: BTreeMap<String, usize> = BTreeMap::new();
-        for (_, groups) in cells {
-            for f in kyoyu_conceal::kanon::publish_groups(groups, k) {
-                *figures.entry(f.key).or_default() += f.count;
-            }
-        }
-        let figures: Vec<Value> = figures
-            .into_iter()
-            .map(|(key, count)| json!({"key": key, "count": count}))
-            .collect();
+        let figures = kyoyu_conceal::kanon::figures(contributions, |c| who.view(c).can_read(), k);
         Ok(json!({"by": by, "k": k, "figures": figures}))
     }
 

@@ -7,6 +7,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use base64::Engine;
 use kyoyu_core::{Backend, Caller, Hub};
+use kyoyu_trust::net::Cidr;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
@@ -14,12 +15,36 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct Auth(pub Caller);
 
-/// The client address, when the server knows it.
-pub fn peer(parts: &Parts) -> Option<IpAddr> {
-    parts
+/// The client address, when the server knows it: the connection's peer,
+/// or, when the peer is one of `trusted` proxies, the nearest address in
+/// `X-Forwarded-For` that is not itself a trusted proxy. The header is
+/// ignored from anyone else (a client could write any address in it).
+pub fn client_address(parts: &Parts, trusted: &[Cidr]) -> Option<IpAddr> {
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
+        .map(|c| c.0.ip())?;
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|c| c.contains(ip));
+    if !is_trusted(peer) {
+        return Some(peer);
+    }
+    let forwarded: Vec<IpAddr> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|a| a.trim().parse::<IpAddr>())
+        .collect::<Result<_, _>>()
+        .unwrap_or_default();
+    // Right to left: the last hop a trusted proxy saw first.
+    Some(
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|ip| !is_trusted(*ip))
+            .unwrap_or(peer),
+    )
 }
 
 /// The secret in `Authorization: Bearer|Token <secret>` or HTTP Basic (the
@@ -60,7 +85,8 @@ impl<S: Backend> FromRequestParts<Arc<Hub<S>>> for Auth {
         hub: &Arc<Hub<S>>,
     ) -> Result<Self, Self::Rejection> {
         let now = kyoyu_core::time::now_micros();
-        hub.authenticate(presented_secret(&parts.headers), peer(parts), now)
+        let ip = client_address(parts, &hub.config().trusted_proxies);
+        hub.authenticate(presented_secret(&parts.headers), ip, now)
             .await
             .map(Auth)
             .map_err(Failure)

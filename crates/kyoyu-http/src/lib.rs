@@ -6,7 +6,7 @@
 mod auth;
 mod error;
 
-pub use auth::{Auth, peer};
+pub use auth::{Auth, client_address};
 pub use error::Failure;
 
 use axum::body::Bytes;

@@ -149,7 +149,19 @@ proptest! {
 
     #[test]
     fn parser_never_panics(src in "[\\[\\]()a-z:.'=<>!*0-9 ANDORTSWIHNEPUBLKCFXhbt_-]{0,60}") {
-        let _ = parse(&src);
+        match parse(&src) {
+            // What parses prints back to text that parses to the same tree.
+            Ok(p) => {
+                let again = parse_grammar(&p.to_string(), Limits::default());
+                prop_assert!(again.is_ok(), "{} printed as {}", src, p);
+                prop_assert_eq!(strip(&again.unwrap_or_else(|_| unreachable!()).root), strip(&p.root));
+            }
+            // What does not says where, inside the input, with a message.
+            Err(e) => {
+                prop_assert!(e.offset <= src.len(), "offset {} past {} bytes", e.offset, src.len());
+                prop_assert!(!e.message.is_empty());
+            }
+        }
     }
 
     #[test]
@@ -162,7 +174,13 @@ proptest! {
              "hashes": {"MD5": "d41d8cd98f00b204e9800998ecf8427e"}, "x_list": [1, "a", true, null], "magic_number_hex": "ffd8"}
         ]}]);
         let obs = Observations::from_document(&observed).unwrap_or_default();
-        let _ = matches(&Pattern { root }, &obs);
+        let pattern = Pattern { root };
+        let first = matches(&pattern, &obs);
+        // The same answer every time, and for the printed-and-reparsed pattern.
+        prop_assert_eq!(format!("{first:?}"), format!("{:?}", matches(&pattern, &obs)));
+        if let Ok(reparsed) = parse_grammar(&pattern.to_string(), Limits::default()) {
+            prop_assert_eq!(format!("{first:?}"), format!("{:?}", matches(&reparsed, &obs)));
+        }
     }
 }
 

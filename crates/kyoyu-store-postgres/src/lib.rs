@@ -16,7 +16,7 @@ use kyoyu_store::{
     VersionSelect, decode_list, encode_list, tlp_code, tlp_from_code,
 };
 use kyoyu_trust::audit::GENESIS;
-use kyoyu_trust::{MemberRole, Membership};
+
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -442,18 +442,6 @@ impl Store for PostgresStore {
             .collect())
     }
 
-    async fn put_collection(&self, col: Collection) -> Result<()> {
-        let c = self.client().await?;
-        c.execute(
-            "INSERT INTO collections (id, api_root, title, description, alias) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description, alias = excluded.alias",
-            &[&col.id, &col.api_root, &col.title, &col.description, &col.alias],
-        )
-        .await
-        .map_err(err)?;
-        Ok(())
-    }
-
     async fn add_versions(
         &self,
         collection: &str,
@@ -771,11 +759,7 @@ impl Store for PostgresStore {
             .await
             .map_err(err)?
             .iter()
-            .map(|r| Membership {
-                community: r.get(0),
-                org: r.get(1),
-                role: MemberRole::parse(r.get(2)).unwrap_or(MemberRole::Observer),
-            })
+            .filter_map(|r| kyoyu_store::membership(r.get(0), r.get(1), r.get(2)))
             .collect();
         Ok(DirectoryRows {
             orgs,

@@ -11,7 +11,7 @@ use kyoyu_store::{
     VersionSelect, decode_list, encode_list, tlp_code, tlp_from_code,
 };
 use kyoyu_trust::audit::GENESIS;
-use kyoyu_trust::{MemberRole, Membership};
+
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter, types::Value as SqlValue};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -398,19 +398,6 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn put_collection(&self, col: Collection) -> Result<()> {
-        self.write(move |c| {
-            c.execute(
-                "INSERT INTO collections (id, api_root, title, description, alias) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description, alias = excluded.alias",
-                params![col.id, col.api_root, col.title, col.description, col.alias],
-            )
-            .map_err(err)?;
-            Ok(())
-        })
-        .await
-    }
-
     async fn add_versions(
         &self,
         collection: &str,
@@ -691,11 +678,7 @@ impl Store for SqliteStore {
             let mut memberships = Vec::new();
             for row in rows {
                 let (community, org, role) = row.map_err(err)?;
-                memberships.push(Membership {
-                    community,
-                    org,
-                    role: MemberRole::parse(&role).unwrap_or(MemberRole::Observer),
-                });
+                memberships.extend(kyoyu_store::membership(community, org, &role));
             }
             Ok(DirectoryRows {
                 orgs,

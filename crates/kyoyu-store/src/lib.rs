@@ -337,6 +337,17 @@ pub fn tlp_from_code(c: Option<i16>) -> Option<Tlp> {
     })
 }
 
+/// A stored membership, if its standing is one this hub knows. An unknown
+/// standing (written by a newer version, or by hand) gives no membership
+/// at all: it fails closed, never as some other standing.
+pub fn membership(community: String, org: String, role: &str) -> Option<Membership> {
+    Some(Membership {
+        community,
+        org,
+        role: kyoyu_trust::MemberRole::parse(role)?,
+    })
+}
+
 /// How lists (recipients, allow-lists) are kept in one text column (a JSON
 /// array), the same in every backend.
 pub fn encode_list(list: &[String]) -> String {
@@ -372,8 +383,6 @@ pub trait Store: Clone + Send + Sync + 'static {
     fn put_api_root(&self, root: ApiRoot) -> impl Future<Output = Result<()>> + Send;
     /// Collections of an API root.
     fn collections(&self, api_root: &str) -> impl Future<Output = Result<Vec<Collection>>> + Send;
-    /// Creates or updates a collection.
-    fn put_collection(&self, collection: Collection) -> impl Future<Output = Result<()>> + Send;
     /// Adds versions to a collection, contributed by `author`, and the
     /// audit entry of the write, in one durable transaction; one outcome per
     /// input, in order. A new version of an object whose stored versions

@@ -103,13 +103,6 @@ impl Directory {
             .flat_map(|s| s.iter().map(String::as_str))
     }
 
-    /// Whether `supplier` is in `operator`'s supplier circle.
-    pub fn supplies(&self, supplier: &str, operator: &str) -> bool {
-        self.clients
-            .get(supplier)
-            .is_some_and(|s| s.contains(operator))
-    }
-
     /// Every membership, for listings.
     pub fn memberships(&self) -> Vec<Membership> {
         self.members

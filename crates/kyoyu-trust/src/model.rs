@@ -164,8 +164,9 @@ pub struct Org {
     /// Sector ids (operators, CEPTOARs, ministries).
     #[serde(default)]
     pub sectors: Vec<String>,
-    /// ISO 3166-1 alpha-2 country code.
-    #[serde(default = "default_country")]
+    /// ISO 3166-1 alpha-2 country code (the hub's own, from its data
+    /// files, when registered without one).
+    #[serde(default)]
     pub country: String,
     /// Contacts.
     #[serde(default)]
@@ -189,10 +190,6 @@ pub struct Org {
     /// for host names outside its domains.
     #[serde(default)]
     pub host_patterns: Vec<String>,
-}
-
-fn default_country() -> String {
-    "JP".into()
 }
 
 /// What a community is.

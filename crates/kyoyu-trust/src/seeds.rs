@@ -39,6 +39,8 @@ struct MinistryRow {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SectorsFile {
+    /// The country these sectors and ministries belong to (ISO 3166-1 alpha-2).
+    country: String,
     sector: Vec<Sector>,
     #[serde(default)]
     ministry: Vec<MinistryRow>,
@@ -83,6 +85,9 @@ pub struct AutoJoin {
 /// Everything the data files say.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Seeds {
+    /// The hub's country (ISO 3166-1 alpha-2): its ministries', and any
+    /// organization registered without one.
+    pub country: String,
     /// Sectors.
     pub sectors: Vec<Sector>,
     /// Ministries, as organizations.
@@ -116,7 +121,7 @@ impl Seeds {
                 kind: OrgKind::Ministry,
                 name: m.name,
                 name_ja: Some(m.name_ja),
-                country: "JP".into(),
+                country: s.country.clone(),
                 contacts: Vec::new(),
                 domains: Vec::new(),
                 ip_ranges: Vec::new(),
@@ -126,6 +131,12 @@ impl Seeds {
                 host_patterns: Vec::new(),
             })
             .collect();
+        if s.country.len() != 2 || !s.country.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(format!(
+                "sectors.toml: country = '{}' must be an ISO 3166-1 alpha-2 code such as JP",
+                s.country
+            ));
+        }
         for sector in &s.sector {
             if !crate::model::valid_id(&sector.id) {
                 return Err(format!(
@@ -177,6 +188,7 @@ impl Seeds {
             communities.push((sector_community(sector), AutoJoin::default()));
         }
         Ok(Self {
+            country: s.country,
             sectors: s.sector,
             ministries,
             communities,

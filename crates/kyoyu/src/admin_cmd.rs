@@ -194,9 +194,9 @@ pub(crate) enum OrgCommand {
         /// Name in Japanese.
         #[arg(long)]
         name_ja: Option<String>,
-        /// ISO 3166-1 alpha-2 country code.
-        #[arg(long, default_value = "JP")]
-        country: String,
+        /// ISO 3166-1 alpha-2 country code (default: the hub's country).
+        #[arg(long)]
+        country: Option<String>,
         /// A contact e-mail address (repeat).
         #[arg(long = "contact-email")]
         contacts: Vec<String>,
@@ -263,7 +263,7 @@ pub(crate) fn org(remote: &Remote, cmd: &OrgCommand) -> u8 {
         } => {
             let mut body = json!({
                 "id": id, "kind": kind, "name": name.clone().unwrap_or_else(|| id.clone()),
-                "country": country,
+                "country": country.clone().unwrap_or_default(),
                 "contacts": contacts.iter().map(|e| json!({"email": e})).collect::<Vec<_>>(),
             });
             if let Some(map) = body.as_object_mut() {

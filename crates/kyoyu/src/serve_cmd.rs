@@ -46,6 +46,15 @@ pub(crate) struct Args {
     /// ... or until reports from this many organizations wait for the same community (default 5).
     #[arg(long, env = "KYOYU_RELEASE_K")]
     release_k: Option<usize>,
+    /// A reverse proxy in front of the hub (CIDR; repeat): requests from it
+    /// are taken to come from the address it names in `X-Forwarded-For`.
+    /// Without one, that header is ignored.
+    #[arg(
+        long = "trusted-proxy",
+        env = "KYOYU_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<String>,
 }
 
 /// The `[conceal]` table: a switch per stage of concealed sharing.
@@ -76,6 +85,8 @@ struct FileConfig {
     title: Option<String>,
     rate_limit: Option<f64>,
     rules: Option<PathBuf>,
+    #[serde(default)]
+    trusted_proxies: Vec<String>,
     #[serde(default)]
     conceal: ConcealFile,
 }
@@ -242,6 +253,20 @@ pub(crate) fn run(args: &Args) -> u8 {
             Ok(s) => config.seeds = Some(s),
             Err(e) => {
                 eprintln!("kyoyu: bad rules: {e}");
+                return crate::EXIT_USAGE;
+            }
+        }
+    }
+    let proxies = if args.trusted_proxies.is_empty() {
+        &file.trusted_proxies
+    } else {
+        &args.trusted_proxies
+    };
+    for p in proxies {
+        match p.parse::<kyoyu_trust::net::Cidr>() {
+            Ok(c) => config.trusted_proxies.push(c),
+            Err(e) => {
+                eprintln!("kyoyu: --trusted-proxy {p}: {e}");
                 return crate::EXIT_USAGE;
             }
         }

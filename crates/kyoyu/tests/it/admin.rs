@@ -656,6 +656,55 @@ fn rate_limit_and_login_backoff() {
     assert!(wait >= 1);
     std::thread::sleep(std::time::Duration::from_secs(wait + 1));
     assert_eq!(other.get("/taxii2/", Some(&other.admin)).status, 200);
+    // A good login does not wipe the address's record: a guesser who holds
+    // one valid token cannot reset its own backoff.
+    assert_eq!(other.get("/taxii2/", Some("kyoyu_wrong")).status, 401);
+    let a = other.get("/taxii2/", Some(&other.admin));
+    assert_eq!(a.status, 429, "the next failure still waits: {}", a.body);
+}
+
+#[test]
+fn client_addresses_behind_a_trusted_proxy() {
+    let behind = TestHub::start_with(Backend::Sqlite, &["--trusted-proxy", "127.0.0.1/32"]);
+    let direct = TestHub::start(Backend::Sqlite);
+    for hub in [&behind, &direct] {
+        hub.org("op-a", "operator", &["electricity"]);
+    }
+    let allow = |hub: &TestHub| {
+        let body =
+            serde_json::json!({"org": "op-a", "role": "member", "ip_allow": ["198.51.100.7/32"]});
+        let a = hub.rest("POST", "/api/tokens", None, &body);
+        assert_eq!(a.status, 201, "{}", a.body);
+        a.json()["token"].as_str().unwrap().to_owned()
+    };
+    let get = |hub: &TestHub, token: &str, xff: Option<&str>| {
+        let mut headers = vec![("Accept", TAXII)];
+        if let Some(x) = xff {
+            headers.push(("X-Forwarded-For", x));
+        }
+        hub.request("GET", "/taxii2/", Some(token), &headers, None)
+            .status
+    };
+    // Behind the proxy, the allow-list sees the forwarded client.
+    let t = allow(&behind);
+    assert_eq!(get(&behind, &t, Some("198.51.100.7")), 200);
+    assert_eq!(get(&behind, &t, Some("198.51.100.7, 127.0.0.1")), 200);
+    assert_eq!(get(&behind, &t, Some("203.0.113.1")), 403);
+    assert_eq!(
+        get(&behind, &t, None),
+        403,
+        "the proxy itself is not the client"
+    );
+    // A client that writes the header itself, to a hub with no trusted proxy, is ignored.
+    let t = allow(&direct);
+    assert_eq!(get(&direct, &t, Some("198.51.100.7")), 403);
+    // Failed logins count per forwarded client: one client's guesses do not
+    // lock out everyone behind the proxy.
+    for _ in 0..6 {
+        assert_eq!(get(&behind, "kyoyu_wrong", Some("203.0.113.66")), 401);
+    }
+    assert_eq!(get(&behind, &behind.admin, Some("203.0.113.66")), 429);
+    assert_eq!(get(&behind, &behind.admin, Some("203.0.113.67")), 200);
 }
 
 #[test]

@@ -454,9 +454,8 @@ fn concealed_end_to_end(backend: Backend) {
 
 on_both_stores!(concealed_sharing_end_to_end, concealed_end_to_end);
 
-#[test]
-fn review_urgency_attribution_and_statistics() {
-    let s = scene(Backend::Sqlite, "3600", "50");
+fn review_urgency_attribution_and_statistics_on(backend: Backend) {
+    let s = scene(backend, "3600", "50");
     // A company name the detectors cannot place: a reviewer decides.
     let mut doubtful = report(3);
     doubtful["objects"][1]["description"] =
@@ -581,9 +580,13 @@ fn review_urgency_attribution_and_statistics() {
     assert_eq!(a.status, 400);
 }
 
-#[test]
-fn taxii_submission_collection_and_bad_input() {
-    let s = scene(Backend::Sqlite, "3600", "50");
+on_both_stores!(
+    review_urgency_attribution_and_statistics,
+    review_urgency_attribution_and_statistics_on
+);
+
+fn taxii_submission_collection_and_bad_input_on(backend: Backend) {
+    let s = scene(backend, "3600", "50");
     let cols = s.hub.get("/hub/collections/", Some(&s.reporter)).json();
     let submit_col = cols["collections"]
         .as_array()
@@ -691,9 +694,13 @@ fn taxii_submission_collection_and_bad_input() {
     assert_eq!(o.status.code(), Some(1));
 }
 
-#[test]
-fn receipt_updates_and_reviewer_edits() {
-    let s = scene(Backend::Sqlite, "1", "50");
+on_both_stores!(
+    taxii_submission_collection_and_bad_input,
+    taxii_submission_collection_and_bad_input_on
+);
+
+fn receipt_updates_and_reviewer_edits_on(backend: Backend) {
+    let s = scene(backend, "1", "50");
     let (receipt, _) = submit(&s, &s.reporter, &report(10), &[]);
     let first = wait_for(&s, 6);
     assert_eq!(first.len(), 6);
@@ -767,11 +774,15 @@ fn receipt_updates_and_reviewer_edits() {
     assert!(text.contains("Also hit: another operator") && !text.contains("Acme"));
 }
 
+on_both_stores!(
+    receipt_updates_and_reviewer_edits,
+    receipt_updates_and_reviewer_edits_on
+);
+
 /// A concealed report may refer to what is already on the hub, but not to
 /// what its sender published there under its own name.
-#[test]
-fn references_to_the_senders_own_objects_go() {
-    let s = scene(Backend::Sqlite, "3600", "50");
+fn references_to_the_senders_own_objects_go_on(backend: Backend) {
+    let s = scene(backend, "3600", "50");
     let col = s.hub.collection_of("sector-electricity");
     let indicator = |n: u32, name: &str| {
         json!({"type": "indicator", "spec_version": "2.1", "id": format!("indicator--{n:08x}-7777-4000-8000-000000000000"),
@@ -812,10 +823,14 @@ fn references_to_the_senders_own_objects_go() {
     assert_eq!(released[0]["object_refs"], json!([theirs["id"]]));
 }
 
+on_both_stores!(
+    references_to_the_senders_own_objects_go,
+    references_to_the_senders_own_objects_go_on
+);
+
 /// k counts senders: one member's reports do not make a batch on their own.
-#[test]
-fn a_batch_needs_k_senders() {
-    let s = scene(Backend::Sqlite, "3600", "2");
+fn a_batch_needs_k_senders_on(backend: Backend) {
+    let s = scene(backend, "3600", "2");
     let plain = |n: u32| {
         let mut r = report(n);
         r["objects"][1]["description"] = json!("Wiper");
@@ -838,6 +853,8 @@ fn a_batch_needs_k_senders() {
         "a second sender completes the batch: all three go"
     );
 }
+
+on_both_stores!(a_batch_needs_k_senders, a_batch_needs_k_senders_on);
 
 /// Approve, edit, reject, withdraw and update, sent at once at one
 /// submission, round after round (urgent ones also race their release):

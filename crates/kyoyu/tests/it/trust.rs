@@ -510,10 +510,9 @@ fn expected(w: &World, reader: usize, object: usize, author: usize) -> bool {
 
 /// Random worlds on a live hub: every reader sees, on every read path,
 /// exactly what the rules allow.
-#[test]
-fn random_worlds_leak_nothing_and_hide_nothing() {
+fn random_worlds_leak_nothing_and_hide_nothing_on(backend: Backend) {
     use proptest::test_runner::{Config, TestRunner};
-    let hub = TestHub::start(Backend::Sqlite);
+    let hub = TestHub::start(backend);
     let round = std::sync::atomic::AtomicUsize::new(0);
     let mut runner = TestRunner::new(Config {
         cases: 12,
@@ -598,10 +597,14 @@ fn random_worlds_leak_nothing_and_hide_nothing() {
     }
 }
 
+on_both_stores!(
+    random_worlds_leak_nothing_and_hide_nothing,
+    random_worlds_leak_nothing_and_hide_nothing_on
+);
+
 /// What a security review found, each closed.
-#[test]
-fn reviewed_gaps_stay_closed() {
-    let hub = TestHub::start(Backend::Sqlite);
+fn reviewed_gaps_stay_closed_on(backend: Backend) {
+    let hub = TestHub::start(backend);
     hub.org("elec-a", "operator", &["electricity"]);
     hub.org("elec-b", "operator", &["electricity"]);
     hub.org("gas-a", "operator", &["gas"]);
@@ -699,3 +702,5 @@ fn reviewed_gaps_stay_closed() {
     );
     assert_eq!(c.status, 400, "{}", c.body);
 }
+
+on_both_stores!(reviewed_gaps_stay_closed, reviewed_gaps_stay_closed_on);
