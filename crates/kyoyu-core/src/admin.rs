@@ -388,7 +388,7 @@ impl<S: Store> Hub<S> {
         let expires = spec
             .expires_in
             .map(|s| now_micros().saturating_add(s.saturating_mul(1_000_000)));
-        let read_only = spec.read_only || who.principal.read_only;
+        let read_only = spec.read_only || who.principal.read_only || spec.role.reads_only();
         let (secret, record) = self.new_token(
             &spec.org,
             spec.role,

@@ -79,7 +79,7 @@ impl<S: Store> Hub<S> {
             principal: Principal {
                 org: t.org,
                 role,
-                read_only: t.read_only,
+                read_only: t.read_only || role.reads_only(),
             },
             directory: self.directory(),
         })

@@ -68,6 +68,10 @@ pub struct HubConfig {
     pub conceal: ConcealConfig,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<kyoyu_trust::net::Cidr>,
+    /// How many request bodies (POST, PUT) are read and handled at once;
+    /// more wait, unread, in their connections (0: no bound). Bounds the
+    /// memory hundreds of concurrent writers take.
+    pub bodies_in_flight: usize,
 }
 
 impl Default for HubConfig {
@@ -83,6 +87,7 @@ impl Default for HubConfig {
             seeds: None,
             conceal: ConcealConfig::default(),
             trusted_proxies: Vec::new(),
+            bodies_in_flight: 8,
         }
     }
 }

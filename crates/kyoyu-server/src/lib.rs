@@ -28,6 +28,10 @@ use std::time::Instant;
 pub fn app<S: Backend>(hub: Arc<Hub<S>>) -> Router {
     let limit = hub.config().max_content_length;
     let metrics = Arc::new(Metrics::default());
+    let bodies = BodyTurns(
+        (hub.config().bodies_in_flight > 0)
+            .then(|| Arc::new(tokio::sync::Semaphore::new(hub.config().bodies_in_flight))),
+    );
     Router::new()
         .merge(kyoyu_taxii::routes::<S>())
         .merge(kyoyu_rest::routes::<S>())
@@ -40,6 +44,7 @@ pub fn app<S: Backend>(hub: Arc<Hub<S>>) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(
             limit.saturating_add(1),
         ))
+        .layer(middleware::from_fn_with_state(bodies, bound_bodies))
         .layer(middleware::from_fn(refuse_control_characters))
         .layer(middleware::from_fn_with_state(metrics.clone(), observe))
         .layer(axum::Extension(metrics))
@@ -74,6 +79,28 @@ async fn observe(State(metrics): State<Arc<Metrics>>, req: Request, next: Next) 
     metrics.record_request(status, started.elapsed().as_secs_f64());
     tracing::debug!(%method, %path, status, micros = started.elapsed().as_micros() as u64, "request");
     response
+}
+
+/// Turns for requests with bodies (`None`: unbounded).
+#[derive(Debug, Clone)]
+struct BodyTurns(Option<Arc<tokio::sync::Semaphore>>);
+
+/// Requests with a body wait for a turn before it is read: at most
+/// `bodies_in_flight` bodies are buffered and handled at once, whatever
+/// the number of connections; the others stay unread in their sockets.
+async fn bound_bodies(State(turns): State<BodyTurns>, req: Request, next: Next) -> Response {
+    let has_body = matches!(req.method().as_str(), "POST" | "PUT" | "PATCH");
+    let Some(sem) = turns.0.filter(|_| has_body) else {
+        return next.run(req).await;
+    };
+    match sem.acquire_owned().await {
+        Ok(_turn) => next.run(req).await,
+        Err(_) => Failure::new(
+            ErrorKind::Unavailable,
+            "the hub is shutting down; retry shortly",
+        )
+        .into_response(),
+    }
 }
 
 /// 400 for control characters (a NUL, say) in the path or query: no id,

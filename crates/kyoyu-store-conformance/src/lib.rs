@@ -288,3 +288,68 @@ pub async fn tokens_are_insert_only<S: Store>(store: S) {
     assert_eq!(tokens[0].name, "first");
     assert_eq!(store.token_by_hash("h1").await.unwrap().unwrap().id, "t1");
 }
+
+/// Queries with very long lists (`match[id]` with 40,000 ids, as many
+/// versions) answer like short ones: no backend limit on parameters shows.
+pub async fn long_lists<S: Store>(store: S) {
+    use kyoyu_store::{NewVersion, Query, VersionSelect};
+    let version = |i: usize| NewVersion {
+        id: format!("indicator--{i:08x}-0000-4000-8000-000000000000"),
+        object_type: "indicator".into(),
+        version: format!("2025-01-01T00:00:{:02}.000Z", i % 60),
+        version_key: 1_735_689_600_000_000 + (i % 60) as i64 * 1_000_000,
+        spec_version: "2.1".into(),
+        json: format!(r#"{{"n":{i}}}"#),
+        tlp: None,
+        recipients: Vec::new(),
+    };
+    store
+        .add_versions(
+            "c-long",
+            (0..300).map(version).collect(),
+            1,
+            "acme",
+            draft("objects.add", "c-long"),
+        )
+        .await
+        .unwrap();
+    let mut ids: Vec<String> = (0..40_000)
+        .map(|i| format!("indicator--{i:08x}-0000-4000-8000-000000000000"))
+        .collect();
+    ids.reverse();
+    let page = store
+        .query(Query {
+            collection: "c-long".into(),
+            ids: ids.clone(),
+            versions: VersionSelect {
+                all: true,
+                ..VersionSelect::default()
+            },
+            limit: 10_000,
+            ..Query::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 300);
+    let at: Vec<i64> = (0..40_000)
+        .map(|i| 1_735_689_600_000_000 + i64::from(i % 120) * 1_000_000 + i64::from(i / 120))
+        .collect();
+    let page = store
+        .query(Query {
+            collection: "c-long".into(),
+            ids,
+            versions: VersionSelect {
+                at,
+                ..VersionSelect::default()
+            },
+            limit: 10_000,
+            ..Query::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        page.items.len(),
+        300,
+        "every version is among the listed times"
+    );
+}

@@ -34,6 +34,75 @@ const MIGRATIONS: &[(i32, &str)] = &[
     ),
 ];
 
+/// `url` without its query parameter `name`, and that parameter's value
+/// (tokio-postgres does not know `sslrootcert`, which libpq URLs carry).
+fn take_param(url: &str, name: &str) -> (String, Option<String>) {
+    let Some((base, query)) = url.split_once('?') else {
+        return (url.to_owned(), None);
+    };
+    let mut value = None;
+    let rest: Vec<&str> = query
+        .split('&')
+        .filter(|kv| match kv.split_once('=') {
+            Some((k, v)) if k == name => {
+                value = Some(v.to_owned());
+                false
+            }
+            _ => true,
+        })
+        .collect();
+    let url = if rest.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", rest.join("&"))
+    };
+    (url, value)
+}
+
+/// A rustls connector trusting the system's roots and, when given, the CA
+/// certificates in `root_file` (PEM).
+fn tls_connector(root_file: Option<&str>) -> Result<tokio_postgres_rustls::MakeRustlsConnect> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in rustls_native_certs::load_native_certs().certs {
+        // A system certificate rustls cannot use is skipped, not fatal.
+        let _ = roots.add(cert);
+    }
+    if let Some(path) = root_file {
+        let certs = CertificateDer::pem_file_iter(path)
+            .map_err(|e| StoreError(format!("sslrootcert={path}: {e}")))?
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| StoreError(format!("sslrootcert={path}: {e}")))?;
+        if certs.is_empty() {
+            return Err(StoreError(format!(
+                "sslrootcert={path} holds no PEM certificate"
+            )));
+        }
+        for cert in certs {
+            roots
+                .add(cert)
+                .map_err(|e| StoreError(format!("sslrootcert={path}: {e}")))?;
+        }
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(err)?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
+/// One column of a row, or an error (never a panic) when the database
+/// holds something else than the schema says.
+fn cell<'a, T: tokio_postgres::types::FromSql<'a>>(
+    r: &'a tokio_postgres::Row,
+    i: usize,
+) -> Result<T> {
+    r.try_get(i).map_err(err)
+}
+
 /// The advisory lock every audit append holds for the rest of its
 /// transaction: the chain has one writer at a time across all processes.
 const AUDIT_LOCK: i64 = 8471;
@@ -77,14 +146,21 @@ impl std::fmt::Debug for PostgresStore {
 impl PostgresStore {
     /// Connects (`postgres://user@host:port/db`) and applies the migrations.
     pub async fn connect(url: &str) -> Result<Self> {
+        let (url, root_file) = take_param(url, "sslrootcert");
         let config: tokio_postgres::Config = url.parse().map_err(err)?;
-        let manager = Manager::from_config(
-            config,
-            NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
+        let manager_config = ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        };
+        // TLS when the URL asks for it (`sslmode=require`, or a CA file):
+        // the server's certificate is always verified, against the system's
+        // roots and the CA file given.
+        let tls = config.get_ssl_mode() == tokio_postgres::config::SslMode::Require
+            || root_file.is_some();
+        let manager = if tls {
+            Manager::from_config(config, tls_connector(root_file.as_deref())?, manager_config)
+        } else {
+            Manager::from_config(config, NoTls, manager_config)
+        };
         let pool = Pool::builder(manager).max_size(16).build().map_err(err)?;
         let store = Self {
             pool,
@@ -93,6 +169,22 @@ impl PostgresStore {
         };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// Whether this store's connections to the server are encrypted.
+    pub async fn encrypted(&self) -> Result<bool> {
+        let c = self.client().await?;
+        let row = c
+            .query_opt(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                &[],
+            )
+            .await
+            .map_err(err)?;
+        Ok(match row {
+            Some(r) => cell::<bool>(&r, 0)?,
+            None => false,
+        })
     }
 
     async fn migrate(&self) -> Result<()> {
@@ -109,7 +201,9 @@ impl PostgresStore {
             .query_opt("SELECT max(version) FROM schema_version", &[])
             .await
             .map_err(err)?
-            .and_then(|r| r.get::<_, Option<i32>>(0))
+            .map(|r| cell::<Option<i32>>(&r, 0))
+            .transpose()?
+            .flatten()
             .unwrap_or(0);
         for (version, sql) in MIGRATIONS {
             if *version > current {
@@ -143,7 +237,7 @@ impl PostgresStore {
             )
             .await
             .map_err(err)?;
-        row.map(|r| serde_json::from_str(r.get::<_, &str>(0)).map_err(err))
+        row.map(|r| serde_json::from_str(cell::<&str>(&r, 0)?).map_err(err))
             .transpose()
     }
 
@@ -171,7 +265,10 @@ impl PostgresStore {
                     .await
             {
                 store.analyzed_rows.store(
-                    u64::try_from(row.get::<_, i64>(0)).unwrap_or(0),
+                    cell::<i64>(&row, 0)
+                        .ok()
+                        .and_then(|n| u64::try_from(n).ok())
+                        .unwrap_or(0),
                     Ordering::Relaxed,
                 );
             }
@@ -251,7 +348,8 @@ async fn append_audit_tx(tx: &Transaction<'_>, drafts: &[AuditDraft], now: Micro
         .query_opt("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &[])
         .await
         .map_err(err)?
-        .map(|r| (r.get(0), r.get(1)))
+        .map(|r| -> Result<(i64, String)> { Ok((cell(&r, 0)?, cell(&r, 1)?)) })
+        .transpose()?
         .unwrap_or_else(|| (0, GENESIS.to_owned()));
     let mut entries = Vec::with_capacity(drafts.len());
     for d in drafts {
@@ -291,19 +389,19 @@ fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
 const TOKEN_COLUMNS: &str =
     "id, hash, name, org, role, read_only, ip_allow, expires, revoked, created";
 
-fn token_row(r: &tokio_postgres::Row) -> TokenRecord {
-    TokenRecord {
-        id: r.get(0),
-        hash: r.get(1),
-        name: r.get(2),
-        org: r.get(3),
-        role: r.get(4),
-        read_only: r.get(5),
-        ip_allow: decode_list(r.get(6)),
-        expires: r.get(7),
-        revoked: r.get(8),
-        created: r.get(9),
-    }
+fn token_row(r: &tokio_postgres::Row) -> Result<TokenRecord> {
+    Ok(TokenRecord {
+        id: cell(r, 0)?,
+        hash: cell(r, 1)?,
+        name: cell(r, 2)?,
+        org: cell(r, 3)?,
+        role: cell(r, 4)?,
+        read_only: cell(r, 5)?,
+        ip_allow: decode_list(cell(r, 6)?),
+        expires: cell(r, 7)?,
+        revoked: cell(r, 8)?,
+        created: cell(r, 9)?,
+    })
 }
 
 /// Saves a token; its hash never changes once stored.
@@ -399,14 +497,15 @@ impl Store for PostgresStore {
             )
             .await
             .map_err(err)?;
-        Ok(rows
-            .iter()
-            .map(|r| ApiRoot {
-                path: r.get(0),
-                title: r.get(1),
-                description: r.get(2),
+        rows.iter()
+            .map(|r| -> Result<ApiRoot> {
+                Ok(ApiRoot {
+                    path: cell(r, 0)?,
+                    title: cell(r, 1)?,
+                    description: cell(r, 2)?,
+                })
             })
-            .collect())
+            .collect::<Result<Vec<_>>>()
     }
 
     async fn put_api_root(&self, root: ApiRoot) -> Result<()> {
@@ -430,16 +529,17 @@ impl Store for PostgresStore {
             )
             .await
             .map_err(err)?;
-        Ok(rows
-            .iter()
-            .map(|r| Collection {
-                id: r.get(0),
-                api_root: r.get(1),
-                title: r.get(2),
-                description: r.get(3),
-                alias: r.get(4),
+        rows.iter()
+            .map(|r| -> Result<Collection> {
+                Ok(Collection {
+                    id: cell(r, 0)?,
+                    api_root: cell(r, 1)?,
+                    title: cell(r, 2)?,
+                    description: cell(r, 3)?,
+                    alias: cell(r, 4)?,
+                })
             })
-            .collect())
+            .collect::<Result<Vec<_>>>()
     }
 
     async fn add_versions(
@@ -454,11 +554,12 @@ impl Store for PostgresStore {
         // ids, decide in memory, clear superseded flags, insert with UNNEST.
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(err)?;
-        let last_added: i64 = tx
-            .query_one("SELECT last_added FROM clock WHERE one = 1 FOR UPDATE", &[])
-            .await
-            .map_err(err)?
-            .get(0);
+        let last_added: i64 = cell(
+            &tx.query_one("SELECT last_added FROM clock WHERE one = 1 FOR UPDATE", &[])
+                .await
+                .map_err(err)?,
+            0,
+        )?;
         let ids: Vec<String> = versions.iter().map(|v| v.id.clone()).collect();
         let rows = tx
             .query(
@@ -472,19 +573,23 @@ impl Store for PostgresStore {
         // id -> (stored min, stored max, every key: stored and accepted in this batch)
         let foreign: HashSet<String> = rows
             .iter()
-            .filter(|r| r.get::<_, Option<bool>>(4).unwrap_or(false))
-            .map(|r| r.get::<_, String>(0))
-            .collect();
+            .filter(|r| cell::<Option<bool>>(r, 4).ok().flatten().unwrap_or(false))
+            .map(|r| cell::<String>(r, 0))
+            .collect::<Result<_>>()?;
         let mut known: HashMap<String, Stored> = rows
             .iter()
-            .map(|r| {
-                let keys: Vec<i64> = r.get(3);
-                (
-                    r.get::<_, String>(0),
-                    (Some(r.get(1)), Some(r.get(2)), keys.into_iter().collect()),
-                )
+            .map(|r| -> Result<(String, Stored)> {
+                let keys: Vec<i64> = cell(r, 3)?;
+                Ok((
+                    cell::<String>(r, 0)?,
+                    (
+                        Some(cell(r, 1)?),
+                        Some(cell(r, 2)?),
+                        keys.into_iter().collect(),
+                    ),
+                ))
             })
-            .collect();
+            .collect::<Result<_>>()?;
         let mut out = Vec::with_capacity(versions.len());
         let mut accepted = Vec::with_capacity(versions.len());
         for v in versions {
@@ -624,22 +729,23 @@ impl Store for PostgresStore {
         let rows = c.query(&sql.text, &sql.refs()).await.map_err(err)?;
         let mut items: Vec<StoredVersion> = rows
             .iter()
-            .map(|r| StoredVersion {
-                seq: r.get(0),
-                date_added: r.get(1),
-                id: r.get(2),
-                version: r.get(3),
-                spec_version: r.get(4),
-                object_type: r.get(5),
-                json: r.get(6),
-                tlp: tlp_from_code(r.get(7)),
-                recipients: r
-                    .get::<_, Option<&str>>(8)
-                    .map(decode_list)
-                    .unwrap_or_default(),
-                author: r.get(9),
+            .map(|r| -> Result<StoredVersion> {
+                Ok(StoredVersion {
+                    seq: cell(r, 0)?,
+                    date_added: cell(r, 1)?,
+                    id: cell(r, 2)?,
+                    version: cell(r, 3)?,
+                    spec_version: cell(r, 4)?,
+                    object_type: cell(r, 5)?,
+                    json: cell(r, 6)?,
+                    tlp: tlp_from_code(cell(r, 7)?),
+                    recipients: cell::<Option<&str>>(r, 8)?
+                        .map(decode_list)
+                        .unwrap_or_default(),
+                    author: cell(r, 9)?,
+                })
             })
-            .collect();
+            .collect::<Result<Vec<_>>>()?;
         let more = items.len() > q.limit;
         items.truncate(q.limit);
         Ok(Page { items, more })
@@ -707,7 +813,7 @@ impl Store for PostgresStore {
             )
             .await
             .map_err(err)?;
-        row.map(|r| serde_json::from_str(r.get::<_, &str>(0)).map_err(err))
+        row.map(|r| serde_json::from_str(cell::<&str>(&r, 0)?).map_err(err))
             .transpose()
     }
 
@@ -720,7 +826,7 @@ impl Store for PostgresStore {
             )
             .await
             .map_err(err)?;
-        Ok(row.as_ref().map(token_row))
+        row.as_ref().map(token_row).transpose()
     }
 
     async fn tokens(&self) -> Result<Vec<TokenRecord>> {
@@ -732,7 +838,7 @@ impl Store for PostgresStore {
             )
             .await
             .map_err(err)?;
-        Ok(rows.iter().map(token_row).collect())
+        rows.iter().map(token_row).collect()
     }
 
     async fn directory(&self) -> Result<DirectoryRows> {
@@ -742,14 +848,14 @@ impl Store for PostgresStore {
             .await
             .map_err(err)?
             .iter()
-            .map(|r| serde_json::from_str(r.get::<_, &str>(0)).map_err(err))
+            .map(|r| serde_json::from_str(cell::<&str>(r, 0)?).map_err(err))
             .collect::<Result<Vec<_>>>()?;
         let communities = c
             .query("SELECT doc FROM communities ORDER BY id", &[])
             .await
             .map_err(err)?
             .iter()
-            .map(|r| serde_json::from_str(r.get::<_, &str>(0)).map_err(err))
+            .map(|r| serde_json::from_str(cell::<&str>(r, 0)?).map_err(err))
             .collect::<Result<Vec<_>>>()?;
         let memberships = c
             .query(
@@ -759,7 +865,16 @@ impl Store for PostgresStore {
             .await
             .map_err(err)?
             .iter()
-            .filter_map(|r| kyoyu_store::membership(r.get(0), r.get(1), r.get(2)))
+            .map(|r| -> Result<_> {
+                Ok(kyoyu_store::membership(
+                    cell(r, 0)?,
+                    cell(r, 1)?,
+                    cell::<&str>(r, 2)?,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .flatten()
             .collect();
         Ok(DirectoryRows {
             orgs,
@@ -866,21 +981,21 @@ impl Store for PostgresStore {
         .await
         .map_err(err)?
         .iter()
-        .map(|r| serde_json::from_str(r.get::<_, &str>(0)).map_err(err))
+        .map(|r| serde_json::from_str(cell::<&str>(r, 0)?).map_err(err))
         .collect()
     }
 
     async fn contributions(&self) -> Result<Vec<(String, String, i64)>> {
         let c = self.client().await?;
-        Ok(c.query(
+        c.query(
             "SELECT bucket, tag, count FROM contributions ORDER BY bucket, tag",
             &[],
         )
         .await
         .map_err(err)?
         .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
-        .collect())
+        .map(|r| Ok((cell(r, 0)?, cell(r, 1)?, cell(r, 2)?)))
+        .collect::<Result<Vec<_>>>()
     }
 
     async fn audit_entries(&self, after: i64, limit: usize) -> Result<Vec<AuditEntry>> {
@@ -894,31 +1009,31 @@ impl Store for PostgresStore {
             )
             .await
             .map_err(err)?;
-        Ok(rows
-            .iter()
-            .map(|r| AuditEntry {
-                seq: r.get(0),
-                at: r.get(1),
-                actor_org: r.get(2),
-                actor_token: r.get(3),
-                action: r.get(4),
-                target: r.get(5),
-                detail: r.get(6),
-                prev: r.get(7),
-                hash: r.get(8),
-                withheld: false,
+        rows.iter()
+            .map(|r| -> Result<AuditEntry> {
+                Ok(AuditEntry {
+                    seq: cell(r, 0)?,
+                    at: cell(r, 1)?,
+                    actor_org: cell(r, 2)?,
+                    actor_token: cell(r, 3)?,
+                    action: cell(r, 4)?,
+                    target: cell(r, 5)?,
+                    detail: cell(r, 6)?,
+                    prev: cell(r, 7)?,
+                    hash: cell(r, 8)?,
+                    withheld: false,
+                })
             })
-            .collect())
+            .collect::<Result<Vec<_>>>()
     }
 
     async fn setting(&self, key: &str) -> Result<Option<String>> {
         let c = self.client().await?;
-        Ok(
-            c.query_opt("SELECT value FROM settings WHERE key = $1", &[&key])
-                .await
-                .map_err(err)?
-                .map(|r| r.get(0)),
-        )
+        c.query_opt("SELECT value FROM settings WHERE key = $1", &[&key])
+            .await
+            .map_err(err)?
+            .map(|r| cell(&r, 0))
+            .transpose()
     }
 
     async fn init_setting(&self, key: &str, value: &str) -> Result<String> {
@@ -929,21 +1044,22 @@ impl Store for PostgresStore {
         )
         .await
         .map_err(err)?;
-        Ok(
-            c.query_one("SELECT value FROM settings WHERE key = $1", &[&key])
+        cell(
+            &c.query_one("SELECT value FROM settings WHERE key = $1", &[&key])
                 .await
-                .map_err(err)?
-                .get(0),
+                .map_err(err)?,
+            0,
         )
     }
 
     async fn count_versions(&self) -> Result<u64> {
         let c = self.client().await?;
-        let n: i64 = c
-            .query_one("SELECT count(*) FROM objects", &[])
-            .await
-            .map_err(err)?
-            .get(0);
+        let n: i64 = cell(
+            &c.query_one("SELECT count(*) FROM objects", &[])
+                .await
+                .map_err(err)?,
+            0,
+        )?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 }

@@ -4,6 +4,7 @@
 
 // Test code fails by panicking; the library lints against it do not apply here.
 #![allow(
+    clippy::disallowed_methods,
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
@@ -554,4 +555,44 @@ async fn conformance_tokens_are_insert_only() {
     };
     let store = PostgresStore::connect(&url).await.unwrap();
     kyoyu_store_conformance::tokens_are_insert_only(store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conformance_long_lists() {
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let store = PostgresStore::connect(&url).await.unwrap();
+    kyoyu_store_conformance::long_lists(store).await;
+}
+
+/// TLS to the server when the URL asks for it: encrypted with the test CA,
+/// refused (with a reason) when the certificate cannot be verified.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_when_asked_and_verified() {
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let ca = std::env::var("KYOYU_TEST_POSTGRES_CA")
+        .expect("KYOYU_TEST_POSTGRES_CA is not set: scripts/postgres prints it");
+    let plain = PostgresStore::connect(&url).await.unwrap();
+    assert!(!plain.encrypted().await.unwrap());
+    let tls = PostgresStore::connect(&format!("{url}?sslmode=require&sslrootcert={ca}"))
+        .await
+        .unwrap();
+    assert!(tls.encrypted().await.unwrap());
+    // The store works the same over TLS.
+    kyoyu_store_conformance::tokens_are_insert_only(tls).await;
+    // Without the CA the server's certificate is not trusted: refused.
+    let e = PostgresStore::connect(&format!("{url}?sslmode=require"))
+        .await
+        .expect_err("an unverified server certificate must be refused");
+    assert!(e.to_string().to_lowercase().contains("certificate"), "{e}");
+    // A CA file that is not there says so.
+    let e = PostgresStore::connect(&format!(
+        "{url}?sslmode=require&sslrootcert=/nonexistent.pem"
+    ))
+    .await
+    .expect_err("a missing CA file is an error");
+    assert!(e.to_string().contains("/nonexistent.pem"), "{e}");
 }

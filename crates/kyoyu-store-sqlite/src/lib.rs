@@ -51,6 +51,11 @@ struct Inner {
     writer: Mutex<Connection>,
     readers: Vec<Mutex<Connection>>,
     next_reader: std::sync::atomic::AtomicUsize,
+    /// Turns at the connections, taken before a blocking thread is used:
+    /// requests wait here, as tasks, not as blocked threads (hundreds of
+    /// concurrent writers would otherwise each hold a thread and its stack).
+    write_turn: Arc<tokio::sync::Semaphore>,
+    read_turns: Arc<tokio::sync::Semaphore>,
 }
 
 fn open_connection(path: &Path) -> Result<Connection> {
@@ -116,6 +121,8 @@ impl SqliteStore {
                 writer: Mutex::new(writer),
                 readers,
                 next_reader: std::sync::atomic::AtomicUsize::new(0),
+                write_turn: Arc::new(tokio::sync::Semaphore::new(1)),
+                read_turns: Arc::new(tokio::sync::Semaphore::new(READERS)),
             }),
         })
     }
@@ -125,7 +132,14 @@ impl SqliteStore {
         f: impl FnOnce(&mut Connection) -> Result<T> + Send + 'static,
     ) -> Result<T> {
         let inner = self.inner.clone();
+        let turn = inner
+            .write_turn
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(err)?;
         tokio::task::spawn_blocking(move || {
+            let _turn = turn;
             let mut conn = inner
                 .writer
                 .lock()
@@ -141,18 +155,30 @@ impl SqliteStore {
         f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
     ) -> Result<T> {
         let inner = self.inner.clone();
+        let turn = inner
+            .read_turns
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(err)?;
         tokio::task::spawn_blocking(move || {
-            let n = inner
+            let _turn = turn;
+            // A free connection if there is one (the turns guarantee one is
+            // free or about to be), starting from the next in turn.
+            let start = inner
                 .next_reader
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-                % inner.readers.len().max(1);
-            let slot = inner
-                .readers
-                .get(n)
-                .ok_or_else(|| StoreError("no reader".into()))?;
-            let conn = slot
-                .lock()
-                .map_err(|_| StoreError("reader lock poisoned".into()))?;
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let n = inner.readers.len().max(1);
+            let free = (0..n).find_map(|i| inner.readers.get((start + i) % n)?.try_lock().ok());
+            let conn = match free {
+                Some(c) => c,
+                None => inner
+                    .readers
+                    .get(start % n)
+                    .ok_or_else(|| StoreError("no reader".into()))?
+                    .lock()
+                    .map_err(|_| StoreError("reader lock poisoned".into()))?,
+            };
             f(&conn)
         })
         .await
@@ -161,12 +187,21 @@ impl SqliteStore {
 }
 
 /// Appends `AND <column> IN (?, ?, …)` for a non-empty list.
+/// Lists longer than this go to SQLite as one JSON array parameter: a
+/// statement takes at most 32,766 parameters.
+const INLINE_LIST: usize = 100;
+
 fn push_in(sql: &mut String, args: &mut Vec<SqlValue>, column: &str, values: &[String]) {
     if values.is_empty() {
         return;
     }
     sql.push_str(" AND ");
     sql.push_str(column);
+    if values.len() > INLINE_LIST {
+        sql.push_str(" IN (SELECT value FROM json_each(?))");
+        args.push(SqlValue::Text(encode_list(values)));
+        return;
+    }
     sql.push_str(" IN (");
     for (i, v) in values.iter().enumerate() {
         sql.push_str(if i == 0 { "?" } else { ", ?" });
@@ -187,7 +222,12 @@ fn version_condition(sql: &mut String, args: &mut Vec<SqlValue>, v: &VersionSele
     if v.first {
         parts.push("is_first = 1".to_owned());
     }
-    if !v.at.is_empty() {
+    if v.at.len() > INLINE_LIST {
+        parts.push("version_key IN (SELECT value FROM json_each(?))".to_owned());
+        args.push(SqlValue::Text(
+            serde_json::to_string(&v.at).unwrap_or_else(|_| "[]".into()),
+        ));
+    } else if !v.at.is_empty() {
         let marks = vec!["?"; v.at.len()].join(", ");
         parts.push(format!("version_key IN ({marks})"));
         args.extend(v.at.iter().map(|m| SqlValue::Integer(*m)));

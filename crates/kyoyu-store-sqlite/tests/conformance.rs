@@ -26,3 +26,9 @@ async fn tokens_are_insert_only() {
     let (_dir, a, _) = fresh();
     kyoyu_store_conformance::tokens_are_insert_only(a).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn long_lists() {
+    let (_dir, a, _) = fresh();
+    kyoyu_store_conformance::long_lists(a).await;
+}

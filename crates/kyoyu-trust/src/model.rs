@@ -69,7 +69,10 @@ impl OrgKind {
 pub enum Role {
     /// Reads and writes what its organization may.
     Member,
-    /// As member; the role analytics features key on.
+    /// Reads what its organization may read and never writes: no posts,
+    /// submissions, reviews or deletions, whatever the token's read-only
+    /// flag says. For analysts and the organization's SIEM or analytics
+    /// feeds, whose tokens should not be able to change anything.
     Analyst,
     /// As member, and manages the communities its organization administers.
     CommunityAdmin,
@@ -83,6 +86,11 @@ pub enum Role {
 }
 
 impl Role {
+    /// Whether the role never writes (its tokens are read-only by role).
+    pub fn reads_only(self) -> bool {
+        self == Self::Analyst
+    }
+
     /// Every role.
     pub const ALL: [Self; 6] = [
         Self::Member,

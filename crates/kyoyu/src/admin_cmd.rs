@@ -36,6 +36,17 @@ impl Failure {
 }
 
 impl Remote {
+    /// The typed client of this hub, with the token.
+    pub(crate) fn client(&self) -> Result<kyoyu_client::Client, Failure> {
+        let token = self.token.as_deref().ok_or_else(|| {
+            Failure(
+                "give a token with --token or KYOYU_TOKEN (the admin token is in the hub's data directory)".into(),
+                crate::EXIT_USAGE,
+            )
+        })?;
+        Ok(kyoyu_client::Client::new(&self.url, token))
+    }
+
     /// Calls the API; a non-2xx answer becomes a failure naming the hub's reason.
     pub(crate) fn call(
         &self,
@@ -43,38 +54,20 @@ impl Remote {
         path: &str,
         body: Option<&Value>,
     ) -> Result<Value, Failure> {
-        let token = self.token.as_deref().ok_or_else(|| {
-            Failure(
-                "give a token with --token or KYOYU_TOKEN (the admin token is in the hub's data directory)".into(),
-                crate::EXIT_USAGE,
-            )
-        })?;
-        let url = format!("{}{path}", self.url.trim_end_matches('/'));
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .build()
-            .new_agent();
-        let auth = format!("Bearer {token}");
-        let sent = match (method, body) {
-            ("POST", Some(b)) => agent.post(&url).header("Authorization", &auth).send_json(b),
-            ("PUT", Some(b)) => agent.put(&url).header("Authorization", &auth).send_json(b),
-            ("PUT", None) => agent.put(&url).header("Authorization", &auth).send_empty(),
-            ("DELETE", _) => agent.delete(&url).header("Authorization", &auth).call(),
-            _ => agent.get(&url).header("Authorization", &auth).call(),
+        self.client()?
+            .call(method, path, body)
+            .map_err(Failure::from)
+    }
+}
+
+impl From<kyoyu_client::ClientError> for Failure {
+    /// Refused: exit 1 with the hub's reason; unreachable: exit 2.
+    fn from(e: kyoyu_client::ClientError) -> Self {
+        let code = match e {
+            kyoyu_client::ClientError::Refused { .. } => 1,
+            kyoyu_client::ClientError::Unreachable(_) => crate::EXIT_USAGE,
         };
-        let mut response =
-            sent.map_err(|e| Failure(format!("cannot reach {url}: {e}"), crate::EXIT_USAGE))?;
-        let status = response.status().as_u16();
-        let text = response.body_mut().read_to_string().unwrap_or_default();
-        let answer: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-        if (200..300).contains(&status) {
-            return Ok(answer);
-        }
-        let why = answer
-            .get("description")
-            .and_then(Value::as_str)
-            .unwrap_or("no details");
-        Err(Failure(format!("the hub refused ({status}): {why}"), 1))
+        Failure(e.to_string(), code)
     }
 }
 

@@ -58,22 +58,39 @@ pub(crate) fn submit(args: &SubmitArgs) -> u8 {
             return crate::EXIT_USAGE;
         }
     };
-    let mut body = json!({
-        "community": args.to, "urgent": args.urgent, "attribute_to": args.attribute_to,
-    });
-    if let Some(t) = &args.tlp {
-        body["tlp"] = json!(t);
-    }
+    let mut req = kyoyu_wire::submission::SubmitRequest {
+        community: args.to.clone(),
+        urgent: args.urgent,
+        attribute_to: args.attribute_to.clone(),
+        tlp: args.tlp.clone(),
+        ..Default::default()
+    };
     if doc.get("title").is_some() && doc.get("type").is_none() {
-        body["form"] = doc;
+        match serde_json::from_value(doc) {
+            Ok(form) => req.form = Some(form),
+            Err(e) => {
+                eprintln!(
+                    "kyoyu: {}: not an incident form ({e}): use {{\"title\", \"description\", \"category\", \"indicators\": [...]}}",
+                    args.file
+                );
+                return crate::EXIT_USAGE;
+            }
+        }
     } else {
-        body["objects"] = match &doc {
-            Value::Array(a) => json!(a),
-            Value::Object(o) if o.contains_key("objects") => o["objects"].clone(),
-            other => json!([other]),
+        req.objects = match doc {
+            Value::Array(a) => a,
+            Value::Object(mut o) if o.contains_key("objects") => match o.remove("objects") {
+                Some(Value::Array(a)) => a,
+                other => vec![other.unwrap_or_default()],
+            },
+            other => vec![other],
         };
     }
-    match args.remote.call("POST", "/api/submissions", Some(&body)) {
+    let sent = args
+        .remote
+        .client()
+        .and_then(|c| c.submit(&req).map_err(Into::into));
+    match sent.map(|s| serde_json::to_value(s).unwrap_or_default()) {
         Ok(answer) => {
             if args.json {
                 println!("{answer}");

@@ -55,6 +55,9 @@ pub(crate) struct Args {
         value_delimiter = ','
     )]
     trusted_proxies: Vec<String>,
+    /// Request bodies read and handled at once; more wait unread (0: no bound; default 8).
+    #[arg(long, env = "KYOYU_BODIES_IN_FLIGHT")]
+    bodies_in_flight: Option<usize>,
 }
 
 /// The `[conceal]` table: a switch per stage of concealed sharing.
@@ -87,6 +90,7 @@ struct FileConfig {
     rules: Option<PathBuf>,
     #[serde(default)]
     trusted_proxies: Vec<String>,
+    bodies_in_flight: Option<usize>,
     #[serde(default)]
     conceal: ConcealFile,
 }
@@ -256,6 +260,9 @@ pub(crate) fn run(args: &Args) -> u8 {
                 return crate::EXIT_USAGE;
             }
         }
+    }
+    if let Some(n) = args.bodies_in_flight.or(file.bodies_in_flight) {
+        config.bodies_in_flight = n;
     }
     let proxies = if args.trusted_proxies.is_empty() {
         &file.trusted_proxies

@@ -624,6 +624,26 @@ fn token_expiry_allow_list_and_read_only() {
         &json!({"role": "member"}),
     );
     assert_eq!(a.status, 403, "{}", a.body);
+
+    // An analyst reads and never writes, even on a token not marked read-only.
+    let analyst = issue(json!({"org": "elec-a", "role": "analyst", "read_only": false}));
+    let listed = hub
+        .rest("GET", "/api/tokens", Some(&analyst), &json!({}))
+        .json();
+    assert_eq!(listed["tokens"][0]["read_only"], true, "{listed}");
+    let col = hub.collection_of("sector-electricity");
+    let body =
+        json!({"objects": [crate::testkit::indicator(1, "2025-01-01T00:00:00.000Z")]}).to_string();
+    let a = hub.request(
+        "POST",
+        &format!("/hub/collections/{col}/objects/"),
+        Some(&analyst),
+        &[("Content-Type", TAXII), ("Accept", TAXII)],
+        Some(&body),
+    );
+    assert_eq!(a.status, 403, "{}", a.body);
+    let a = hub.get(&format!("/hub/collections/{col}/objects/"), Some(&analyst));
+    assert_eq!(a.status, 200, "{}", a.body);
 }
 
 #[test]

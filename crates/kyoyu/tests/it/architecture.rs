@@ -123,3 +123,85 @@ fn only_the_reader_queries_object_versions() {
     assert!(!queries_store("let x = self.store.submissions(None);"));
     assert!(queries_store("self\n    .store\n    .query(Query {"));
 }
+
+/// Licenses every dependency may carry (one alternative of an `OR`
+/// expression must consist of these only).
+const ALLOWED_LICENSES: [&str; 13] = [
+    "MIT",
+    "Apache-2.0",
+    "Apache-2.0 WITH LLVM-exception",
+    "BSD-1-Clause",
+    "BSD-2-Clause",
+    "BSD-3-Clause",
+    "ISC",
+    "Unicode-3.0",
+    "Zlib",
+    "BSL-1.0",
+    "Unlicense",
+    "CC0-1.0",
+    "0BSD",
+];
+
+/// Whether an SPDX expression (as crates write them, `/` for OR too)
+/// allows use under the licenses above.
+fn license_ok(expr: &str) -> bool {
+    let flat = expr.replace(['(', ')'], " ").replace('/', " OR ");
+    flat.split(" OR ").any(|alt| {
+        alt.split(" AND ")
+            .map(str::trim)
+            .all(|l| ALLOWED_LICENSES.contains(&l))
+    })
+}
+
+/// The dependency policy `cargo deny` would check, read from `cargo
+/// metadata`: permissive licenses only, sources only crates.io or this
+/// repository. (Advisories need the RustSec database from GitHub, which
+/// this workplace cannot reach; run `cargo audit` where it can.)
+#[test]
+fn dependencies_are_permissive_and_from_crates_io() {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--offline", "--locked"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run cargo metadata");
+    assert!(
+        out.status.success(),
+        "cargo metadata failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let meta: Value = serde_json::from_slice(&out.stdout).expect("cargo metadata JSON");
+    let packages = meta["packages"].as_array().expect("packages");
+    assert!(packages.len() > 100, "the check sees the dependency tree");
+    let mut refused = Vec::new();
+    for p in packages {
+        let name = p["name"].as_str().unwrap_or_default();
+        match p["source"].as_str() {
+            None => assert!(
+                p["manifest_path"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("/crates/"),
+                "{name} is a path dependency outside this repository's crates"
+            ),
+            Some(s) => assert!(
+                s.starts_with("registry+") && s.contains("crates.io"),
+                "{name} comes from {s}: only crates.io"
+            ),
+        }
+        if p["source"].is_string() {
+            let license = p["license"].as_str().unwrap_or("(none)");
+            if !license_ok(license) {
+                refused.push(format!("{name}: {license}"));
+            }
+        }
+    }
+    assert!(
+        refused.is_empty(),
+        "licenses outside the policy: {refused:?}"
+    );
+    // The check can refuse.
+    assert!(!license_ok("GPL-3.0-only"));
+    assert!(!license_ok("MIT AND GPL-2.0"));
+    assert!(license_ok("(MIT OR Apache-2.0) AND Unicode-3.0"));
+    assert!(license_ok("MIT/Apache-2.0"));
+}
