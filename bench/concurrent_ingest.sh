@@ -5,11 +5,14 @@
 # and at its default; prints ingest rate, peak and final resident memory
 # (VmHWM, VmRSS from /proc) of each, over ROUNDS runs (medians).
 # Usage: bench/concurrent_ingest.sh [OBJECTS] [ROUNDS]   (default 20000 3)
+#   KYOYU_BIN=path  another kyoyu binary (e.g. an older build) with BOUNDS=none
+#   BOUNDS="0 8"    the --bodies-in-flight values to run ("none": leave the flag out)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 objects=${1:-20000}
 rounds=${2:-3}
-cargo build --release --quiet -p kyoyu
+bin=${KYOYU_BIN:-./target/release/kyoyu}
+[ -z "${KYOYU_BIN:-}" ] && cargo build --release --quiet -p kyoyu
 CARGO_TARGET_DIR=target/taxii-load cargo build --release --quiet --manifest-path bench/taxii-load/Cargo.toml
 load=target/taxii-load/release/taxii-load
 work=$(mktemp -d)
@@ -20,12 +23,12 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 kib() { awk -v k="$1" '$1 == k":" {print $2}' "/proc/$pid/status"; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-for bound in 0 8; do
+for bound in ${BOUNDS:-0 8}; do
     rates=(); peaks=(); finals=()
     for r in $(seq "$rounds"); do
         data="$work/b$bound-r$r"; port=$(free_port)
-        ./target/release/kyoyu serve --data "$data" --listen "127.0.0.1:$port" --rate-limit 0 \
-            --bodies-in-flight "$bound" >"$data.log" 2>&1 &
+        flag=(); [ "$bound" != none ] && flag=(--bodies-in-flight "$bound")
+        "$bin" serve --data "$data" --listen "127.0.0.1:$port" --rate-limit 0 "${flag[@]}" >"$data.log" 2>&1 &
         pid=$!
         for _ in $(seq 100); do [ -s "$data/admin-token" ] && curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
         token=$(cat "$data/admin-token")

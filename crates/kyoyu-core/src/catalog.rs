@@ -217,21 +217,12 @@ pub(crate) async fn seed<S: Store>(
     let mut changes = Vec::new();
     let mut created = Vec::new();
     if !rows.orgs.iter().any(|o| o.id == HUB_ORG) {
-        changes.push(Change::PutOrg(Org {
-            id: HUB_ORG.into(),
-            kind: OrgKind::Hub,
-            name: title.to_owned(),
-            name_ja: None,
-            sectors: Vec::new(),
-            country: seeds.country.clone(),
-            contacts: Vec::new(),
-            domains: Vec::new(),
-            ip_ranges: Vec::new(),
-            aliases: Vec::new(),
-            asns: Vec::new(),
-            staff: Vec::new(),
-            host_patterns: Vec::new(),
-        }));
+        changes.push(Change::PutOrg(Org::new(
+            HUB_ORG,
+            OrgKind::Hub,
+            title,
+            &seeds.country,
+        )));
         created.push(HUB_ORG.to_owned());
     }
     for (c, _) in &seeds.communities {

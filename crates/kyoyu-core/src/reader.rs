@@ -354,16 +354,7 @@ impl<S: Store> Reader<'_, S> {
     /// A page of the collection (objects, manifest or versions of all).
     pub async fn list(&self, sel: Selection, endpoint: Endpoint) -> Result<Visible, Error> {
         let page = self.page(sel, None, endpoint).await?;
-        self.hub
-            .audit_reads(
-                self.who,
-                &self.view,
-                &self.collection,
-                endpoint.name(),
-                &page.items,
-            )
-            .await;
-        Ok(page)
+        self.audited(page, endpoint).await
     }
 
     /// One object's versions; 404 when the collection holds none the caller
@@ -381,6 +372,11 @@ impl<S: Store> Reader<'_, S> {
                 self.collection.id
             )));
         }
+        self.audited(page, endpoint).await
+    }
+
+    /// Hands out a page, after queuing its marked versions for the audit trail.
+    async fn audited(&self, page: Visible, endpoint: Endpoint) -> Result<Visible, Error> {
         self.hub
             .audit_reads(
                 self.who,

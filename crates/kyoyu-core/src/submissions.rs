@@ -524,15 +524,7 @@ impl<S: Store> Hub<S> {
             s.released = Some(now);
             s.received = None;
             // Every id ever released, so a withdrawal after updates takes all of them back.
-            for id in s
-                .objects
-                .iter()
-                .filter_map(|o| o.get("id").and_then(Value::as_str))
-            {
-                if !s.released_ids.iter().any(|r| r == id) {
-                    s.released_ids.push(id.to_owned());
-                }
-            }
+            remember_released(&mut s);
             if let Err(e) = self
                 .transition(&read, Transition::Publish, s, counts, None)
                 .await
@@ -947,15 +939,7 @@ impl<S: Store> Hub<S> {
         // Every id released for it (across updates); the attributed copy's
         // ids stay in `attributed`. Both lists are what is left to delete.
         if read.state == State::Released.name() {
-            for id in s
-                .objects
-                .iter()
-                .filter_map(|o| o.get("id").and_then(Value::as_str))
-            {
-                if !s.released_ids.iter().any(|r| r == id) {
-                    s.released_ids.push(id.to_owned());
-                }
-            }
+            remember_released(&mut s);
         }
         // Out of the statistics: the sender's counts, if they were counted.
         let less = if read.counted {
@@ -1213,6 +1197,17 @@ impl<S: Store> Hub<S> {
             )
             .await?;
         Ok(json!({"submission": id, "sealed": sealed}))
+    }
+}
+
+/// Adds the ids of a submission's current objects to those it ever released.
+fn remember_released(s: &mut Submission) {
+    for o in &s.objects {
+        if let Some(id) = o.get("id").and_then(Value::as_str)
+            && !s.released_ids.iter().any(|r| r == id)
+        {
+            s.released_ids.push(id.to_owned());
+        }
     }
 }
 

@@ -229,19 +229,8 @@ pub async fn submissions<S: Store>(store: S, other: S) {
 /// secret hash) already present is refused, and the first stays as it was.
 pub async fn tokens_are_insert_only<S: Store>(store: S) {
     let org = Org {
-        id: "acme".into(),
-        kind: OrgKind::Operator,
-        name: "Acme".into(),
-        name_ja: None,
         sectors: vec!["electricity".into()],
-        country: "JP".into(),
-        contacts: Vec::new(),
-        domains: Vec::new(),
-        ip_ranges: Vec::new(),
-        aliases: Vec::new(),
-        asns: Vec::new(),
-        staff: Vec::new(),
-        host_patterns: Vec::new(),
+        ..Org::new("acme", OrgKind::Operator, "Acme", "JP")
     };
     let token = |id: &str, hash: &str, name: &str| TokenRecord {
         id: id.into(),
@@ -352,4 +341,279 @@ pub async fn long_lists<S: Store>(store: S) {
         300,
         "every version is among the listed times"
     );
+}
+
+/// A collection's object version as a test writes it: version `key` of
+/// `id`, as micros and as text.
+fn version(
+    id: &str,
+    key: i64,
+    tlp: Option<kyoyu_stix::tlp::Tlp>,
+    recipients: &[&str],
+) -> kyoyu_store::NewVersion {
+    kyoyu_store::NewVersion {
+        id: id.into(),
+        object_type: "indicator".into(),
+        version: format!("v{key}"),
+        version_key: key,
+        spec_version: "2.1".into(),
+        json: format!(r#"{{"id":"{id}","k":{key}}}"#),
+        tlp,
+        recipients: recipients.iter().map(|r| (*r).to_owned()).collect(),
+    }
+}
+
+/// Members, object versions and the audit trail: one batch of member
+/// changes is one audit entry; standings change in place; versions keep
+/// their author, marking and recipients; a duplicate is a success that
+/// changes nothing; only the contributor adds versions of its object; a
+/// delete that matches nothing writes no entry; deleting an organization
+/// drops its memberships and revokes its tokens; the chain verifies.
+pub async fn members_versions_and_audit<S: Store>(store: S) {
+    use kyoyu_stix::tlp::Tlp;
+    use kyoyu_store::{Added, ApiRoot, Collection, Query, VersionSelect};
+    use kyoyu_trust::{Community, CommunityKind, Distribution, MemberRole, Membership};
+    let org = |id: &str| Org::new(id, OrgKind::Operator, id, "JP");
+    let community = Community {
+        id: "national".into(),
+        kind: CommunityKind::National,
+        name: "National".into(),
+        name_ja: None,
+        sector: None,
+        owner: None,
+        default_tlp: Tlp::Green,
+        distribution: Distribution::Community,
+        connected: Vec::new(),
+    };
+    let collection = Collection {
+        id: "c-nat".into(),
+        api_root: "hub".into(),
+        title: "National".into(),
+        description: None,
+        alias: Some("national".into()),
+    };
+    let token = |id: &str, hash: &str, org: &str| TokenRecord {
+        id: id.into(),
+        hash: hash.into(),
+        name: "t".into(),
+        org: org.into(),
+        role: "member".into(),
+        read_only: false,
+        ip_allow: Vec::new(),
+        expires: None,
+        revoked: false,
+        created: 1,
+    };
+    let member = |org: &str, role| Membership {
+        community: "national".into(),
+        org: org.into(),
+        role,
+    };
+    store
+        .put_api_root(ApiRoot {
+            path: "hub".into(),
+            title: "Hub".into(),
+            description: None,
+        })
+        .await
+        .unwrap();
+    store
+        .apply(
+            vec![
+                Change::PutOrg(org("acme")),
+                Change::PutOrg(org("beta")),
+                Change::PutCommunity(community.clone(), collection.clone()),
+                Change::SetMember(member("acme", MemberRole::Member)),
+                Change::SetMember(member("beta", MemberRole::Observer)),
+                Change::AddToken(token("tok1", "hash1", "acme")),
+                Change::AddToken(token("tok2", "hash2", "beta")),
+            ],
+            draft("org.create", "acme"),
+            1_000,
+        )
+        .await
+        .unwrap();
+    store
+        .apply(
+            vec![Change::SetMember(member(
+                "acme",
+                MemberRole::CommunityAdmin,
+            ))],
+            draft("community.member", "national"),
+            1_001,
+        )
+        .await
+        .unwrap();
+    let dir = store.directory().await.unwrap();
+    assert_eq!(dir.orgs, vec![org("acme"), org("beta")]);
+    assert_eq!(dir.communities, vec![community]);
+    assert_eq!(
+        dir.memberships,
+        vec![
+            member("acme", MemberRole::CommunityAdmin),
+            member("beta", MemberRole::Observer)
+        ]
+    );
+    assert_eq!(store.collections("hub").await.unwrap(), vec![collection]);
+    assert_eq!(store.audit_entries(0, 100).await.unwrap().len(), 2);
+
+    // Versions keep author, marking and recipients; a duplicate changes nothing.
+    let added = store
+        .add_versions(
+            "c-nat",
+            vec![
+                version(
+                    "indicator--a",
+                    1,
+                    Some(Tlp::AmberStrict),
+                    &["beta", "gamma"],
+                ),
+                version("indicator--a", 2, Some(Tlp::Red), &[]),
+                version("indicator--b", 1, None, &["beta"]),
+                version("indicator--a", 1, Some(Tlp::Clear), &[]),
+            ],
+            2_000,
+            "acme",
+            draft("objects.add", "c-nat"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        added,
+        [Added::New, Added::New, Added::New, Added::Duplicate]
+    );
+    // Another organization may not add a version of acme's object.
+    let foreign = store
+        .add_versions(
+            "c-nat",
+            vec![version("indicator--a", 3, None, &[])],
+            2_001,
+            "beta",
+            draft("objects.add", "c-nat"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(foreign, [Added::Foreign]);
+    let all = VersionSelect {
+        all: true,
+        ..VersionSelect::default()
+    };
+    let page = store
+        .query(Query {
+            collection: "c-nat".into(),
+            versions: all.clone(),
+            limit: 10,
+            ..Query::default()
+        })
+        .await
+        .unwrap();
+    let got: Vec<_> = page
+        .items
+        .iter()
+        .map(|v| {
+            (
+                v.id.as_str(),
+                v.version.as_str(),
+                v.tlp,
+                v.recipients.clone(),
+                v.author.as_str(),
+                v.json.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "indicator--a",
+                "v1",
+                Some(Tlp::AmberStrict),
+                vec!["beta".to_owned(), "gamma".to_owned()],
+                "acme",
+                ""
+            ),
+            ("indicator--a", "v2", Some(Tlp::Red), vec![], "acme", ""),
+            (
+                "indicator--b",
+                "v1",
+                None,
+                vec!["beta".to_owned()],
+                "acme",
+                ""
+            ),
+        ]
+    );
+    // first / last.
+    let pick = |first: bool| VersionSelect {
+        first,
+        last: !first,
+        ..VersionSelect::default()
+    };
+    for (first, want) in [(true, "v1"), (false, "v2")] {
+        let p = store
+            .query(Query {
+                collection: "c-nat".into(),
+                ids: vec!["indicator--a".into()],
+                versions: pick(first),
+                limit: 10,
+                with_json: true,
+                ..Query::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(p.items.len(), 1);
+        assert_eq!(p.items[0].version, want);
+        assert!(p.items[0].json.contains("indicator--a"));
+    }
+
+    // A delete that matches nothing writes no entry; one that does, one.
+    let before = store.audit_entries(0, 1_000).await.unwrap().len();
+    let none = VersionSelect {
+        at: vec![99],
+        ..VersionSelect::default()
+    };
+    let n = store
+        .delete_object(
+            "c-nat",
+            "indicator--b",
+            none,
+            vec![],
+            draft("objects.delete", "x"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+    assert_eq!(store.audit_entries(0, 1_000).await.unwrap().len(), before);
+    let n = store
+        .delete_object(
+            "c-nat",
+            "indicator--b",
+            all,
+            vec![],
+            draft("objects.delete", "b"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    assert_eq!(
+        store.audit_entries(0, 1_000).await.unwrap().len(),
+        before + 1
+    );
+
+    // Deleting an organization drops its memberships and revokes its tokens.
+    store
+        .apply(
+            vec![Change::DeleteOrg("beta".into())],
+            draft("org.delete", "beta"),
+            3_000,
+        )
+        .await
+        .unwrap();
+    let dir = store.directory().await.unwrap();
+    assert_eq!(dir.orgs, vec![org("acme")]);
+    assert_eq!(dir.memberships.len(), 1);
+    assert!(store.token_by_hash("hash2").await.unwrap().unwrap().revoked);
+    assert!(!store.token_by_hash("hash1").await.unwrap().unwrap().revoked);
+    let entries = store.audit_entries(0, 1_000).await.unwrap();
+    verify(&entries, (0, GENESIS.into())).unwrap();
 }

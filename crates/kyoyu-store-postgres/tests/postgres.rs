@@ -596,3 +596,12 @@ async fn tls_when_asked_and_verified() {
     .expect_err("a missing CA file is an error");
     assert!(e.to_string().contains("/nonexistent.pem"), "{e}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conformance_members_versions_and_audit() {
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let store = PostgresStore::connect(&url).await.unwrap();
+    kyoyu_store_conformance::members_versions_and_audit(store).await;
+}

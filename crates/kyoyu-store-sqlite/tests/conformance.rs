@@ -32,3 +32,9 @@ async fn long_lists() {
     let (_dir, a, _) = fresh();
     kyoyu_store_conformance::long_lists(a).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_versions_and_audit() {
+    let (_dir, a, _) = fresh();
+    kyoyu_store_conformance::members_versions_and_audit(a).await;
+}

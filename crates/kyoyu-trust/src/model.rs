@@ -200,6 +200,28 @@ pub struct Org {
     pub host_patterns: Vec<String>,
 }
 
+impl Org {
+    /// An organization with its id, kind, name and country, and nothing
+    /// else recorded yet (no sectors, contacts or identifying data).
+    pub fn new(id: &str, kind: OrgKind, name: &str, country: &str) -> Self {
+        Self {
+            id: id.to_owned(),
+            kind,
+            name: name.to_owned(),
+            name_ja: None,
+            sectors: Vec::new(),
+            country: country.to_owned(),
+            contacts: Vec::new(),
+            domains: Vec::new(),
+            ip_ranges: Vec::new(),
+            aliases: Vec::new(),
+            asns: Vec::new(),
+            staff: Vec::new(),
+            host_patterns: Vec::new(),
+        }
+    }
+}
+
 /// What a community is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

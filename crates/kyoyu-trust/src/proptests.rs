@@ -10,25 +10,12 @@ const ORGS: usize = 6;
 const COMMUNITIES: usize = 3;
 
 fn org(i: usize) -> Org {
-    Org {
-        id: format!("org-{i}"),
-        kind: if i == 0 {
-            OrgKind::Supplier
-        } else {
-            OrgKind::Operator
-        },
-        name: format!("Org {i}"),
-        name_ja: None,
-        sectors: Vec::new(),
-        country: "JP".into(),
-        contacts: Vec::new(),
-        domains: Vec::new(),
-        ip_ranges: Vec::new(),
-        aliases: Vec::new(),
-        asns: Vec::new(),
-        staff: Vec::new(),
-        host_patterns: Vec::new(),
-    }
+    let kind = if i == 0 {
+        OrgKind::Supplier
+    } else {
+        OrgKind::Operator
+    };
+    Org::new(&format!("org-{i}"), kind, &format!("Org {i}"), "JP")
 }
 
 fn tlp() -> impl Strategy<Value = Tlp> {

@@ -117,18 +117,8 @@ impl Seeds {
                     .filter(|x| x.ministry == m.id)
                     .map(|x| x.id.clone())
                     .collect(),
-                id: m.id,
-                kind: OrgKind::Ministry,
-                name: m.name,
                 name_ja: Some(m.name_ja),
-                country: s.country.clone(),
-                contacts: Vec::new(),
-                domains: Vec::new(),
-                ip_ranges: Vec::new(),
-                aliases: Vec::new(),
-                asns: Vec::new(),
-                staff: Vec::new(),
-                host_patterns: Vec::new(),
+                ..Org::new(&m.id, OrgKind::Ministry, &m.name, &s.country)
             })
             .collect();
         if s.country.len() != 2 || !s.country.bytes().all(|b| b.is_ascii_uppercase()) {

@@ -10,24 +10,20 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 const STORES: [&str; 3] = ["kyoyu-store", "kyoyu-store-sqlite", "kyoyu-store-postgres"];
-const TRANSPORTS: [&str; 5] = [
+const TRANSPORTS: [&str; 6] = [
     "kyoyu-taxii",
     "kyoyu-rest",
     "kyoyu-http",
     "kyoyu-server",
     "kyoyu-wire",
+    "kyoyu-client",
 ];
 
-/// Workspace crate → its normal (not dev, not build) dependencies.
-fn graph() -> BTreeMap<String, BTreeSet<String>> {
+/// What `cargo metadata` says of this workspace (offline: nothing is fetched).
+fn metadata(extra: &[&str]) -> Value {
     let out = std::process::Command::new(env!("CARGO"))
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--no-deps",
-            "--offline",
-        ])
+        .args(["metadata", "--format-version", "1", "--offline"])
+        .args(extra)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("run cargo metadata");
@@ -36,7 +32,12 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
         "cargo metadata failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let meta: Value = serde_json::from_slice(&out.stdout).expect("cargo metadata JSON");
+    serde_json::from_slice(&out.stdout).expect("cargo metadata JSON")
+}
+
+/// Workspace crate → its normal (not dev, not build) dependencies.
+fn graph() -> BTreeMap<String, BTreeSet<String>> {
+    let meta = metadata(&["--no-deps"]);
     let mut g = BTreeMap::new();
     for p in meta["packages"].as_array().expect("packages") {
         let deps = p["dependencies"]
@@ -159,17 +160,7 @@ fn license_ok(expr: &str) -> bool {
 /// this workplace cannot reach; run `cargo audit` where it can.)
 #[test]
 fn dependencies_are_permissive_and_from_crates_io() {
-    let out = std::process::Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--offline", "--locked"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run cargo metadata");
-    assert!(
-        out.status.success(),
-        "cargo metadata failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let meta: Value = serde_json::from_slice(&out.stdout).expect("cargo metadata JSON");
+    let meta = metadata(&["--locked"]);
     let packages = meta["packages"].as_array().expect("packages");
     assert!(packages.len() > 100, "the check sees the dependency tree");
     let mut refused = Vec::new();
