@@ -10,14 +10,14 @@
 //! make the `audit` table append-only.
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use kyoyu_store::logic::{Insert, StoredObject, plan_add, seal_after};
 use kyoyu_store::{
     Added, ApiRoot, AuditDraft, AuditEntry, Change, Collection, DirectoryRows, Micros, NewVersion,
     Page, Query, Result, Status, Store, StoreError, StoredVersion, Submission, TokenRecord,
     VersionSelect, decode_list, encode_list, tlp_code, tlp_from_code,
 };
-use kyoyu_trust::audit::GENESIS;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio_postgres::types::ToSql;
@@ -276,10 +276,6 @@ impl PostgresStore {
     }
 }
 
-/// What is stored of one id: min and max version, and every version key
-/// (stored, then also those accepted from the batch being added).
-type Stored = (Option<i64>, Option<i64>, HashSet<i64>);
-
 /// Builds `WHERE` clauses with numbered parameters.
 struct Sql {
     text: String,
@@ -344,20 +340,13 @@ async fn append_audit_tx(tx: &Transaction<'_>, drafts: &[AuditDraft], now: Micro
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&AUDIT_LOCK])
         .await
         .map_err(err)?;
-    let (mut seq, mut prev): (i64, String) = tx
+    let last = tx
         .query_opt("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &[])
         .await
         .map_err(err)?
         .map(|r| -> Result<(i64, String)> { Ok((cell(&r, 0)?, cell(&r, 1)?)) })
-        .transpose()?
-        .unwrap_or_else(|| (0, GENESIS.to_owned()));
-    let mut entries = Vec::with_capacity(drafts.len());
-    for d in drafts {
-        seq += 1;
-        let e = AuditEntry::seal(d, seq, now, &prev);
-        prev.clone_from(&e.hash);
-        entries.push(e);
-    }
+        .transpose()?;
+    let entries = seal_after(last, drafts, now);
     let seqs: Vec<i64> = entries.iter().map(|e| e.seq).collect();
     let ats: Vec<i64> = entries.iter().map(|e| e.at).collect();
     let column = |f: fn(&AuditEntry) -> &str| -> Vec<&str> { entries.iter().map(f).collect() };
@@ -563,121 +552,60 @@ impl Store for PostgresStore {
         let ids: Vec<String> = versions.iter().map(|v| v.id.clone()).collect();
         let rows = tx
             .query(
-                "SELECT id, min(version_key), max(version_key), array_agg(version_key),
-                        bool_or(author <> $3 AND author <> '')
+                "SELECT id, array_agg(version_key), bool_or(author <> $3 AND author <> '')
                  FROM objects WHERE collection = $1 AND id = ANY($2) GROUP BY id",
                 &[&collection, &ids, &author],
             )
             .await
             .map_err(err)?;
-        // id -> (stored min, stored max, every key: stored and accepted in this batch)
-        let foreign: HashSet<String> = rows
-            .iter()
-            .filter(|r| cell::<Option<bool>>(r, 4).ok().flatten().unwrap_or(false))
-            .map(|r| cell::<String>(r, 0))
-            .collect::<Result<_>>()?;
-        let mut known: HashMap<String, Stored> = rows
-            .iter()
-            .map(|r| -> Result<(String, Stored)> {
-                let keys: Vec<i64> = cell(r, 3)?;
-                Ok((
-                    cell::<String>(r, 0)?,
-                    (
-                        Some(cell(r, 1)?),
-                        Some(cell(r, 2)?),
-                        keys.into_iter().collect(),
+        let mut stored: HashMap<String, StoredObject> = HashMap::new();
+        for r in &rows {
+            let keys: Vec<i64> = cell(r, 1)?;
+            stored.insert(
+                cell(r, 0)?,
+                StoredObject {
+                    keys: keys.into_iter().collect(),
+                    foreign: cell::<Option<bool>>(r, 2)?.unwrap_or(false),
+                },
+            );
+        }
+        let plan = plan_add(versions, stored, last_added, now);
+        for (flag, ids) in [
+            ("is_last", &plan.clear_last),
+            ("is_first", &plan.clear_first),
+        ] {
+            if !ids.is_empty() {
+                tx.execute(
+                    &format!(
+                        "UPDATE objects SET {flag} = false WHERE collection = $1 AND {flag} AND id = ANY($2)"
                     ),
-                ))
-            })
-            .collect::<Result<_>>()?;
-        let mut out = Vec::with_capacity(versions.len());
-        let mut accepted = Vec::with_capacity(versions.len());
-        for v in versions {
-            let entry = known
-                .entry(v.id.clone())
-                .or_insert((None, None, HashSet::new()));
-            if entry.2.contains(&v.version_key) {
-                out.push(Added::Duplicate);
-                continue;
-            }
-            if !v.version.is_empty() && foreign.contains(&v.id) {
-                out.push(Added::Foreign);
-                continue;
-            }
-            entry.2.insert(v.version_key);
-            out.push(Added::New);
-            accepted.push(v);
-        }
-        // Final first/last per id, over stored and new versions together.
-        let mut bounds: HashMap<&str, (i64, i64)> = HashMap::new();
-        for v in &accepted {
-            let b = bounds
-                .entry(v.id.as_str())
-                .or_insert((v.version_key, v.version_key));
-            b.0 = b.0.min(v.version_key);
-            b.1 = b.1.max(v.version_key);
-        }
-        let mut clear_last = Vec::new();
-        let mut clear_first = Vec::new();
-        for (id, b) in &mut bounds {
-            if let Some((Some(min), Some(max), _)) = known.get(*id) {
-                if b.1 > *max {
-                    clear_last.push((*id).to_owned());
-                }
-                if b.0 < *min {
-                    clear_first.push((*id).to_owned());
-                }
-                b.0 = b.0.min(*min);
-                b.1 = b.1.max(*max);
+                    &[&collection, ids],
+                )
+                .await
+                .map_err(err)?;
             }
         }
-        if !clear_last.is_empty() {
-            tx.execute(
-                "UPDATE objects SET is_last = false WHERE collection = $1 AND is_last AND id = ANY($2)",
-                &[&collection, &clear_last],
-            )
-            .await
-            .map_err(err)?;
-        }
-        if !clear_first.is_empty() {
-            tx.execute(
-                "UPDATE objects SET is_first = false WHERE collection = $1 AND is_first AND id = ANY($2)",
-                &[&collection, &clear_first],
-            )
-            .await
-            .map_err(err)?;
-        }
-        let mut clock = last_added.max(now - 1);
-        let mut ids = Vec::with_capacity(accepted.len());
-        let mut versions_text = Vec::with_capacity(accepted.len());
-        let mut keys = Vec::with_capacity(accepted.len());
-        let mut specs = Vec::with_capacity(accepted.len());
-        let mut types = Vec::with_capacity(accepted.len());
-        let mut added = Vec::with_capacity(accepted.len());
-        let mut firsts = Vec::with_capacity(accepted.len());
-        let mut lasts = Vec::with_capacity(accepted.len());
-        let mut jsons = Vec::with_capacity(accepted.len());
-        let mut tlps = Vec::with_capacity(accepted.len());
-        let mut recipients = Vec::with_capacity(accepted.len());
-        for v in &accepted {
-            let (min, max) = bounds
-                .get(v.id.as_str())
-                .copied()
-                .unwrap_or((v.version_key, v.version_key));
-            clock = clock.max(now).max(clock + 1);
-            ids.push(v.id.as_str());
-            versions_text.push(v.version.as_str());
-            keys.push(v.version_key);
-            specs.push(v.spec_version.as_str());
-            types.push(v.object_type.as_str());
-            added.push(clock);
-            firsts.push(v.version_key == min);
-            lasts.push(v.version_key == max);
-            jsons.push(v.json.as_str());
-            tlps.push(tlp_code(v.tlp));
-            recipients.push((!v.recipients.is_empty()).then(|| encode_list(&v.recipients)));
-        }
-        if !accepted.is_empty() {
+        let column = |f: fn(&Insert) -> &str| -> Vec<&str> { plan.inserts.iter().map(f).collect() };
+        let ids = column(|i| &i.version.id);
+        let versions_text = column(|i| &i.version.version);
+        let specs = column(|i| &i.version.spec_version);
+        let types = column(|i| &i.version.object_type);
+        let jsons = column(|i| &i.version.json);
+        let keys: Vec<i64> = plan.inserts.iter().map(|i| i.version.version_key).collect();
+        let added: Vec<i64> = plan.inserts.iter().map(|i| i.date_added).collect();
+        let firsts: Vec<bool> = plan.inserts.iter().map(|i| i.is_first).collect();
+        let lasts: Vec<bool> = plan.inserts.iter().map(|i| i.is_last).collect();
+        let tlps: Vec<Option<i16>> = plan
+            .inserts
+            .iter()
+            .map(|i| tlp_code(i.version.tlp))
+            .collect();
+        let recipients: Vec<Option<String>> = plan
+            .inserts
+            .iter()
+            .map(|i| (!i.version.recipients.is_empty()).then(|| encode_list(&i.version.recipients)))
+            .collect();
+        if !plan.inserts.is_empty() {
             tx.execute(
                 "INSERT INTO objects (collection, id, version, version_key, spec_version, type, date_added, is_first, is_last, json,
                                       author, tlp, recipients)
@@ -694,13 +622,16 @@ impl Store for PostgresStore {
             .await
             .map_err(err)?;
         }
-        tx.execute("UPDATE clock SET last_added = $1 WHERE one = 1", &[&clock])
-            .await
-            .map_err(err)?;
+        tx.execute(
+            "UPDATE clock SET last_added = $1 WHERE one = 1",
+            &[&plan.clock],
+        )
+        .await
+        .map_err(err)?;
         append_audit_tx(&tx, std::slice::from_ref(&audit), now).await?;
         tx.commit().await.map_err(err)?;
-        self.note_inserted(accepted.len() as u64);
-        Ok(out)
+        self.note_inserted(plan.inserts.len() as u64);
+        Ok(plan.outcomes)
     }
 
     async fn query(&self, q: Query) -> Result<Page> {

@@ -5,12 +5,13 @@
 //! `add_versions` call is one transaction, committed with
 //! `synchronous = FULL`, so an acknowledged object survives a crash.
 
+use kyoyu_store::logic::{StoredObject, plan_add, seal_after};
 use kyoyu_store::{
     Added, ApiRoot, AuditDraft, AuditEntry, Change, Collection, DirectoryRows, Micros, NewVersion,
     Page, Query, Result, Status, Store, StoreError, StoredVersion, Submission, TokenRecord,
     VersionSelect, decode_list, encode_list, tlp_code, tlp_from_code,
 };
-use kyoyu_trust::audit::GENESIS;
+use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter, types::Value as SqlValue};
 use std::path::Path;
@@ -260,24 +261,21 @@ fn append_audit_tx(
     drafts: &[AuditDraft],
     now: Micros,
 ) -> Result<()> {
-    let (mut seq, mut prev): (i64, String) = tx
+    let last: Option<(i64, String)> = tx
         .query_row(
             "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()
-        .map_err(err)?
-        .unwrap_or((0, GENESIS.to_owned()));
+        .map_err(err)?;
     let mut insert = tx
         .prepare_cached(
             "INSERT INTO audit (seq, at, actor_org, actor_token, action, target, detail, prev, hash)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )
         .map_err(err)?;
-    for d in drafts {
-        seq += 1;
-        let e = AuditEntry::seal(d, seq, now, &prev);
+    for e in seal_after(last, drafts, now) {
         insert
             .execute(params![
                 e.seq,
@@ -291,7 +289,6 @@ fn append_audit_tx(
                 e.hash
             ])
             .map_err(err)?;
-        prev = e.hash;
     }
     Ok(())
 }
@@ -450,24 +447,43 @@ impl Store for SqliteStore {
         let author = author.to_owned();
         self.write(move |c| {
             let tx = c.transaction().map_err(err)?;
-            let mut out = Vec::with_capacity(versions.len());
-            {
-                let last_added: i64 =
-                    tx.query_row("SELECT last_added FROM clock WHERE one = 1", [], |r| r.get(0)).map_err(err)?;
-                let mut clock = last_added.max(now - 1);
-                let mut exists = tx
+            let plan = {
+                let last_added: i64 = tx
+                    .query_row("SELECT last_added FROM clock WHERE one = 1", [], |r| r.get(0))
+                    .map_err(err)?;
+                let ids: Vec<String> = versions.iter().map(|v| v.id.clone()).collect();
+                let mut stored: HashMap<String, StoredObject> = HashMap::new();
+                let mut st = tx
                     .prepare_cached(
-                        "SELECT MIN(version_key), MAX(version_key), SUM(version_key = ?3),
-                                SUM(author <> ?4 AND author <> '')
-                         FROM objects INDEXED BY objects_by_id WHERE collection = ?1 AND id = ?2",
+                        "SELECT id, version_key, author <> ?3 AND author <> ''
+                         FROM objects INDEXED BY objects_by_id
+                         WHERE collection = ?1 AND id IN (SELECT value FROM json_each(?2))",
                     )
                     .map_err(err)?;
-                let mut clear_last = tx
-                    .prepare_cached("UPDATE objects SET is_last = 0 WHERE collection = ?1 AND id = ?2 AND is_last = 1")
+                let rows = st
+                    .query_map(params![collection, encode_list(&ids), author], |r| {
+                        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, bool>(2)?))
+                    })
                     .map_err(err)?;
-                let mut clear_first = tx
-                    .prepare_cached("UPDATE objects SET is_first = 0 WHERE collection = ?1 AND id = ?2 AND is_first = 1")
-                    .map_err(err)?;
+                for row in rows {
+                    let (id, key, foreign) = row.map_err(err)?;
+                    let o = stored.entry(id).or_default();
+                    o.keys.insert(key);
+                    o.foreign |= foreign;
+                }
+                plan_add(versions, stored, last_added, now)
+            };
+            if !plan.inserts.is_empty() {
+                for (flag, ids) in [("is_first", &plan.clear_first), ("is_last", &plan.clear_last)] {
+                    let mut clear = tx
+                        .prepare_cached(&format!(
+                            "UPDATE objects SET {flag} = 0 WHERE collection = ?1 AND id = ?2 AND {flag} = 1"
+                        ))
+                        .map_err(err)?;
+                    for id in ids {
+                        clear.execute(params![collection, id]).map_err(err)?;
+                    }
+                }
                 let mut insert = tx
                     .prepare_cached(
                         "INSERT INTO objects
@@ -476,30 +492,8 @@ impl Store for SqliteStore {
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                     )
                     .map_err(err)?;
-                for v in versions {
-                    let (min, max, same, foreign): (Option<i64>, Option<i64>, Option<i64>, Option<i64>) = exists
-                        .query_row(params![collection, v.id, v.version_key, author], |r| {
-                            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                        })
-                        .map_err(err)?;
-                    if same.unwrap_or(0) > 0 {
-                        out.push(Added::Duplicate);
-                        continue;
-                    }
-                    if foreign.unwrap_or(0) > 0 && !v.version.is_empty() {
-                        out.push(Added::Foreign);
-                        continue;
-                    }
-                    let is_last = max.is_none_or(|m| v.version_key > m);
-                    let is_first = min.is_none_or(|m| v.version_key < m);
-                    if is_last && max.is_some() {
-                        clear_last.execute(params![collection, v.id]).map_err(err)?;
-                    }
-                    if is_first && min.is_some() {
-                        clear_first.execute(params![collection, v.id]).map_err(err)?;
-                    }
-                    // date_added strictly increases, so ordering by seq and by date_added agree.
-                    clock = clock.max(now).max(clock + 1);
+                for i in &plan.inserts {
+                    let v = &i.version;
                     insert
                         .execute(params![
                             collection,
@@ -508,22 +502,22 @@ impl Store for SqliteStore {
                             v.version_key,
                             v.spec_version,
                             v.object_type,
-                            clock,
-                            is_first,
-                            is_last,
+                            i.date_added,
+                            i.is_first,
+                            i.is_last,
                             v.json,
                             author,
                             tlp_code(v.tlp),
                             (!v.recipients.is_empty()).then(|| encode_list(&v.recipients))
                         ])
                         .map_err(err)?;
-                    out.push(Added::New);
                 }
-                tx.execute("UPDATE clock SET last_added = ?1 WHERE one = 1", [clock]).map_err(err)?;
-                append_audit_tx(&tx, std::slice::from_ref(&audit), now)?;
             }
+            tx.execute("UPDATE clock SET last_added = ?1 WHERE one = 1", [plan.clock])
+                .map_err(err)?;
+            append_audit_tx(&tx, std::slice::from_ref(&audit), now)?;
             tx.commit().map_err(err)?;
-            Ok(out)
+            Ok(plan.outcomes)
         })
         .await
     }

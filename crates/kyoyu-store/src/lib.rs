@@ -8,6 +8,8 @@
 //!
 //! Architecture Invariant: only store crates contain SQL.
 
+pub mod logic;
+
 use std::fmt;
 use std::future::Future;
 

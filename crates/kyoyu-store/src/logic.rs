@@ -1,0 +1,238 @@
+//! The decisions every backend makes the same way, written once: how
+//! audit entries continue the chain, and what adding a batch of versions
+//! does (duplicates, foreign objects, first/last flags, `date_added`).
+//! Backends read what these functions need, call them, and run the SQL.
+
+use crate::{Added, AuditDraft, AuditEntry, Micros, NewVersion};
+use kyoyu_trust::audit::GENESIS;
+use std::collections::{HashMap, HashSet};
+
+/// The entries that continue a chain whose last entry is `last` (`None`:
+/// an empty trail), one per draft, in order, at time `now`.
+pub fn seal_after(
+    last: Option<(i64, String)>,
+    drafts: &[AuditDraft],
+    now: Micros,
+) -> Vec<AuditEntry> {
+    let (mut seq, mut prev) = last.unwrap_or_else(|| (0, GENESIS.to_owned()));
+    drafts
+        .iter()
+        .map(|d| {
+            seq += 1;
+            let e = AuditEntry::seal(d, seq, now, &prev);
+            prev.clone_from(&e.hash);
+            e
+        })
+        .collect()
+}
+
+/// What is stored for one object id in the collection.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoredObject {
+    /// Every stored version key.
+    pub keys: HashSet<Micros>,
+    /// Whether an author other than the writer contributed a version.
+    pub foreign: bool,
+}
+
+/// One version to insert, as decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Insert {
+    /// The version.
+    pub version: NewVersion,
+    /// Its `date_added` (strictly increasing over the batch and after every earlier row).
+    pub date_added: Micros,
+    /// Whether it is the object's oldest version, stored ones included.
+    pub is_first: bool,
+    /// Whether it is the object's newest version, stored ones included.
+    pub is_last: bool,
+}
+
+/// What adding a batch does.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AddPlan {
+    /// One outcome per input version, in order.
+    pub outcomes: Vec<Added>,
+    /// The rows to insert, in order.
+    pub inserts: Vec<Insert>,
+    /// Ids whose stored `is_first` must be cleared (a new version is older).
+    pub clear_first: Vec<String>,
+    /// Ids whose stored `is_last` must be cleared (a new version is newer).
+    pub clear_last: Vec<String>,
+    /// The clock after the batch (the last `date_added` given out).
+    pub clock: Micros,
+}
+
+/// Decides a batch: a version already stored (or earlier in the batch) is
+/// a [`Added::Duplicate`]; a new version of a versioned object another
+/// author contributed is [`Added::Foreign`] (objects without versions, the
+/// observables, are anyone's); the rest are inserted with their final
+/// first/last flags, and `date_added` values that grow strictly from
+/// `max(last_added, now - 1)`.
+pub fn plan_add(
+    versions: Vec<NewVersion>,
+    mut stored: HashMap<String, StoredObject>,
+    last_added: Micros,
+    now: Micros,
+) -> AddPlan {
+    let had: HashMap<String, (Micros, Micros)> = stored
+        .iter()
+        .filter_map(|(id, s)| Some((id.clone(), (*s.keys.iter().min()?, *s.keys.iter().max()?))))
+        .collect();
+    let mut plan = AddPlan::default();
+    let mut accepted = Vec::new();
+    for v in versions {
+        let entry = stored.entry(v.id.clone()).or_default();
+        if entry.keys.contains(&v.version_key) {
+            plan.outcomes.push(Added::Duplicate);
+        } else if entry.foreign && !v.version.is_empty() {
+            plan.outcomes.push(Added::Foreign);
+        } else {
+            entry.keys.insert(v.version_key);
+            plan.outcomes.push(Added::New);
+            accepted.push(v);
+        }
+    }
+    // Final bounds per id over stored and accepted versions together.
+    let mut bounds: HashMap<String, (Micros, Micros)> = HashMap::new();
+    for v in &accepted {
+        let b = bounds
+            .entry(v.id.clone())
+            .or_insert((v.version_key, v.version_key));
+        b.0 = b.0.min(v.version_key);
+        b.1 = b.1.max(v.version_key);
+    }
+    for (id, b) in &mut bounds {
+        if let Some((min, max)) = had.get(id) {
+            if b.1 > *max {
+                plan.clear_last.push(id.clone());
+            }
+            if b.0 < *min {
+                plan.clear_first.push(id.clone());
+            }
+            b.0 = b.0.min(*min);
+            b.1 = b.1.max(*max);
+        }
+    }
+    plan.clear_first.sort();
+    plan.clear_last.sort();
+    let mut clock = last_added.max(now - 1);
+    for v in accepted {
+        let (min, max) = bounds
+            .get(&v.id)
+            .copied()
+            .unwrap_or((v.version_key, v.version_key));
+        // date_added strictly increases, so ordering by seq and by date_added agree.
+        clock = clock.max(now).max(clock + 1);
+        plan.inserts.push(Insert {
+            is_first: v.version_key == min,
+            is_last: v.version_key == max,
+            date_added: clock,
+            version: v,
+        });
+    }
+    plan.clock = clock;
+    plan
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    fn v(id: &str, key: i64) -> NewVersion {
+        NewVersion {
+            id: id.into(),
+            object_type: "indicator".into(),
+            version: format!("v{key}"),
+            version_key: key,
+            spec_version: "2.1".into(),
+            json: String::new(),
+            tlp: None,
+            recipients: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn duplicates_foreign_flags_and_clock() {
+        let mut stored = HashMap::new();
+        stored.insert(
+            "a".to_owned(),
+            StoredObject {
+                keys: [5].into_iter().collect(),
+                foreign: false,
+            },
+        );
+        stored.insert(
+            "f".to_owned(),
+            StoredObject {
+                keys: [1].into_iter().collect(),
+                foreign: true,
+            },
+        );
+        let p = plan_add(
+            vec![
+                v("a", 5),
+                v("a", 9),
+                v("a", 2),
+                v("a", 9),
+                v("f", 3),
+                v("b", 1),
+            ],
+            stored,
+            100,
+            50,
+        );
+        assert_eq!(
+            p.outcomes,
+            [
+                Added::Duplicate,
+                Added::New,
+                Added::New,
+                Added::Duplicate,
+                Added::Foreign,
+                Added::New
+            ]
+        );
+        let flags: Vec<_> = p
+            .inserts
+            .iter()
+            .map(|i| {
+                (
+                    i.version.id.as_str(),
+                    i.version.version_key,
+                    i.is_first,
+                    i.is_last,
+                    i.date_added,
+                )
+            })
+            .collect();
+        assert_eq!(
+            flags,
+            [
+                ("a", 9, false, true, 101),
+                ("a", 2, true, false, 102),
+                ("b", 1, true, true, 103)
+            ]
+        );
+        assert_eq!(p.clear_last, ["a"]);
+        assert_eq!(p.clear_first, ["a"]);
+        assert_eq!(p.clock, 103);
+    }
+
+    #[test]
+    fn chain_continues() {
+        let d = AuditDraft {
+            actor_org: "o".into(),
+            actor_token: "t".into(),
+            action: "a".into(),
+            target: "x".into(),
+            detail: serde_json::json!({}),
+        };
+        let first = seal_after(None, &[d.clone(), d.clone()], 1);
+        let more = seal_after(Some((2, first[1].hash.clone())), &[d], 2);
+        let all: Vec<_> = first.into_iter().chain(more).collect();
+        assert_eq!(all.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3]);
+        kyoyu_trust::audit::verify(&all, (0, GENESIS.into())).unwrap();
+    }
+}
