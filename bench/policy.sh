@@ -15,12 +15,14 @@
 # Each way runs ROUNDS times, alternating; prints the medians and the ratios
 # enforced/open and enforced/marked (latencies inverted).
 # Usage: bench/policy.sh [OBJECTS] [ROUNDS]   (defaults 100000, 3)
+#   KYOYU_BIN=path runs another kyoyu binary (an older build) instead of building this one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 objects=${1:-100000}
 rounds=${2:-3}
 
-cargo build --release --quiet -p kyoyu
+bin=${KYOYU_BIN:-./target/release/kyoyu}
+[ -z "${KYOYU_BIN:-}" ] && cargo build --release --quiet -p kyoyu
 CARGO_TARGET_DIR=target/taxii-load cargo build --release --quiet --manifest-path bench/taxii-load/Cargo.toml
 load=target/taxii-load/release/taxii-load
 work=$(mktemp -d)
@@ -29,7 +31,7 @@ cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-./target/release/kyoyu serve --data "$work/data" --listen "127.0.0.1:$port" --rate-limit 0 >"$work/serve.log" 2>&1 &
+"$bin" serve --data "$work/data" --listen "127.0.0.1:$port" --rate-limit 0 >"$work/serve.log" 2>&1 &
 pid=$!
 for _ in $(seq 100); do [ -s "$work/data/admin-token" ] && curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 admin=$(cat "$work/data/admin-token")

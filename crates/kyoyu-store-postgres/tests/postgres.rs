@@ -12,10 +12,7 @@
 )]
 
 use kyoyu_stix::tlp::Tlp;
-use kyoyu_store::{
-    Added, ApiRoot, AuditDraft, Change, Collection, NewVersion, Query, Store, TokenRecord,
-    VersionSelect,
-};
+use kyoyu_store::{ApiRoot, AuditDraft, Change, Collection, NewVersion, Query, Store, TokenRecord};
 use kyoyu_store_postgres::PostgresStore;
 use kyoyu_trust::audit::{GENESIS, verify};
 use kyoyu_trust::{Community, MemberRole, Membership, Org};
@@ -314,8 +311,9 @@ async fn trust_model_versions_and_audit() {
     assert_ne!(t1.name, "renamed");
     assert!(store.token_by_hash("other-hash").await.unwrap().is_none());
 
-    // Versions keep their author, marking and recipients.
-    let added = store
+    // What the conformance story checks on both stores is not repeated
+    // here; this is how PostgreSQL keeps it.
+    store
         .add_versions(
             "c-nat",
             vec![
@@ -335,59 +333,6 @@ async fn trust_model_versions_and_audit() {
         )
         .await
         .unwrap();
-    assert_eq!(
-        added,
-        [Added::New, Added::New, Added::New, Added::Duplicate]
-    );
-    let page = store
-        .query(Query {
-            collection: "c-nat".into(),
-            versions: VersionSelect {
-                all: true,
-                ..VersionSelect::default()
-            },
-            limit: 10,
-            with_json: false,
-            ..Query::default()
-        })
-        .await
-        .unwrap();
-    let got: Vec<_> = page
-        .items
-        .iter()
-        .map(|v| {
-            (
-                v.id.as_str(),
-                v.version.as_str(),
-                v.tlp,
-                v.recipients.clone(),
-                v.author.as_str(),
-                v.json.as_str(),
-            )
-        })
-        .collect();
-    assert_eq!(
-        got,
-        [
-            (
-                "indicator--a",
-                "v1",
-                Some(Tlp::AmberStrict),
-                vec!["beta".to_owned(), "gamma".to_owned()],
-                "acme",
-                ""
-            ),
-            ("indicator--a", "v2", Some(Tlp::Red), vec![], "acme", ""),
-            (
-                "indicator--b",
-                "v1",
-                None,
-                vec!["beta".to_owned()],
-                "acme",
-                ""
-            ),
-        ]
-    );
     let stored_recipients: Option<String> = c
         .query_one(
             "SELECT recipients FROM objects WHERE id = 'indicator--a' AND version_key = 2",
@@ -398,45 +343,7 @@ async fn trust_model_versions_and_audit() {
         .get(0);
     assert_eq!(stored_recipients, None, "no recipients are stored as NULL");
 
-    // A delete that matches nothing is not audited; one that does is.
-    let before = store.audit_entries(0, 1_000).await.unwrap().len();
-    let none = VersionSelect {
-        at: vec![99],
-        ..VersionSelect::default()
-    };
-    assert_eq!(
-        store
-            .delete_object(
-                "c-nat",
-                "indicator--b",
-                none,
-                vec![],
-                draft("objects.delete", "x", 4)
-            )
-            .await
-            .unwrap(),
-        0
-    );
-    assert_eq!(store.audit_entries(0, 1_000).await.unwrap().len(), before);
-    assert_eq!(
-        store
-            .delete_object(
-                "c-nat",
-                "indicator--b",
-                VersionSelect::default(),
-                vec![],
-                draft("objects.delete", "indicator--b", 5),
-            )
-            .await
-            .unwrap(),
-        1
-    );
-    assert_eq!(
-        store.audit_entries(0, 1_000).await.unwrap().len(),
-        before + 1
-    );
-
-    // Deleting an organization drops its memberships and revokes its tokens.
+    // Memberships and tokens go (the conformance story checks the details).
     store
         .apply(
             vec![Change::DeleteOrg("beta".into())],
@@ -445,11 +352,6 @@ async fn trust_model_versions_and_audit() {
         )
         .await
         .unwrap();
-    let dir = store.directory().await.unwrap();
-    assert_eq!(dir.orgs, vec![org("acme")]);
-    assert_eq!(dir.memberships.len(), 1);
-    assert!(store.token_by_hash("hash2").await.unwrap().unwrap().revoked);
-    assert!(!store.token_by_hash("hash1").await.unwrap().unwrap().revoked);
     store
         .apply(
             vec![
@@ -475,6 +377,7 @@ async fn trust_model_versions_and_audit() {
     assert!(store.directory().await.unwrap().memberships.is_empty());
 
     // Two hub processes appending at once never fork the chain.
+    let before = store.audit_entries(0, 10_000).await.unwrap().len();
     let other = PostgresStore::connect(&url).await.unwrap();
     let writers: Vec<_> = [store.clone(), other]
         .into_iter()
@@ -496,11 +399,7 @@ async fn trust_model_versions_and_audit() {
         w.await.unwrap();
     }
     let entries = store.audit_entries(0, 10_000).await.unwrap();
-    assert!(
-        entries.len() >= before + 1 + 2 + 40,
-        "{} entries",
-        entries.len()
-    );
+    assert!(entries.len() >= before + 40, "{} entries", entries.len());
     let head = verify(&entries, (0, GENESIS.into())).unwrap();
     assert_eq!(head.0, i64::try_from(entries.len()).unwrap());
     // Paging continues the chain.
