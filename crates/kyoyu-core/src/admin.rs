@@ -2,8 +2,9 @@
 //! then runs as one audited store transaction and refreshes the directory.
 
 use crate::catalog::community_collection;
+use crate::reader::access_of;
 use crate::time::{format_micros, now_micros};
-use crate::{Caller, Error, ErrorKind, Hub};
+use crate::{Caller, Error, Hub};
 use kyoyu_store::{AuditEntry, Change, Store, TokenRecord};
 use kyoyu_trust::policy::{
     may_administer_hub, may_issue_token, may_list_tokens, may_manage_community, may_read_audit,
@@ -14,6 +15,7 @@ use kyoyu_trust::{Community, CommunityKind, MemberRole, Membership, Org, OrgKind
 use kyoyu_wire::admin::TokenInfo;
 use serde_json::Value;
 use serde_json::json;
+use std::collections::{BTreeMap, HashSet};
 
 fn forbidden(why: impl Into<String>) -> Error {
     Error::forbidden(why)
@@ -97,13 +99,10 @@ impl<S: Store> Hub<S> {
         }
         let dir = self.directory();
         if dir.org(&org.id).is_some() {
-            return Err(Error::new(
-                ErrorKind::Conflict,
-                format!(
-                    "organization '{}' already exists; change it with PUT /api/orgs/{}",
-                    org.id, org.id
-                ),
-            ));
+            return Err(Error::conflict(format!(
+                "organization '{}' already exists; change it with PUT /api/orgs/{}",
+                org.id, org.id
+            )));
         }
         let mut changes = vec![Change::PutOrg(org.clone())];
         let mut joined = Vec::new();
@@ -230,10 +229,10 @@ impl<S: Store> Hub<S> {
         }
         let dir = self.directory();
         if dir.community(&community.id).is_some() {
-            return Err(Error::new(
-                ErrorKind::Conflict,
-                format!("community '{}' already exists", community.id),
-            ));
+            return Err(Error::conflict(format!(
+                "community '{}' already exists",
+                community.id
+            )));
         }
         for other in &community.connected {
             if dir.community(other).is_none() {
@@ -502,8 +501,9 @@ impl<S: Store> Hub<S> {
         let mut entries = self.store.audit_entries(after, limit).await?;
         let more = entries.len() == limit;
         if !may_read_audit_whole(&who.principal) {
-            for e in &mut entries {
-                if !self.entry_readable(who, e).await? {
+            let readable = self.entries_readable(who, &entries).await?;
+            for (e, ok) in entries.iter_mut().zip(readable) {
+                if !ok {
                     e.detail = json!({"withheld": "not at this token's standing"}).to_string();
                     e.withheld = true;
                 }
@@ -512,55 +512,82 @@ impl<S: Store> Hub<S> {
         Ok((entries, more))
     }
 
-    /// Whether a reader who is not a hub admin may see an entry's detail.
-    async fn entry_readable(&self, who: &Caller, e: &AuditEntry) -> Result<bool, Error> {
-        let detail: Value = serde_json::from_str(&e.detail).unwrap_or(Value::Null);
-        // Organization records and token allow-lists are identifying data.
-        if e.action.starts_with("org.") {
-            return Ok(false);
+    /// Which entries a reader who is not a hub admin may see whole: not
+    /// organization records or other organizations' token allow-lists
+    /// (identifying data), and of entries about objects, those whose every
+    /// object the reader may read now in the collection they name. One
+    /// store read per collection named on the page.
+    async fn entries_readable(
+        &self,
+        who: &Caller,
+        entries: &[AuditEntry],
+    ) -> Result<Vec<bool>, Error> {
+        enum Needs {
+            Decided(bool),
+            Objects(String, Vec<String>),
         }
-        if e.action == "token.create" {
-            return Ok(
-                detail.get("org").and_then(Value::as_str) == Some(who.principal.org.as_str())
-            );
-        }
-        let mut ids = Vec::new();
-        ids_in(&detail, &mut ids);
-        ids.sort();
-        ids.dedup();
-        if ids.is_empty() {
-            return Ok(true);
-        }
-        // Entries about objects name a collection: each object must be one
-        // the reader may read there now.
-        let Some(c) = self
-            .catalog()
-            .collections
+        let needs: Vec<Needs> = entries
             .iter()
-            .find(|c| c.id == e.target)
-            .cloned()
-        else {
-            return Ok(false);
-        };
-        let view = who.view_of(&c);
-        let rows = self
-            .rows_for_check(
-                &c.id,
-                ids.clone(),
-                crate::reader::all_versions(),
-                Vec::new(),
-            )
-            .await?;
-        Ok(ids.iter().all(|id| {
-            let mine: Vec<_> = rows.iter().filter(|r| &r.id == id).collect();
-            !mine.is_empty()
-                && mine.iter().all(|r| {
-                    view.may_read(&kyoyu_trust::policy::Access {
-                        tlp: r.tlp,
-                        recipients: &r.recipients,
-                        author: &r.author,
-                    })
-                })
-        }))
+            .map(|e| {
+                let detail: Value = serde_json::from_str(&e.detail).unwrap_or(Value::Null);
+                if e.action.starts_with("org.") {
+                    return Needs::Decided(false);
+                }
+                if e.action == "token.create" {
+                    let own = detail.get("org").and_then(Value::as_str)
+                        == Some(who.principal.org.as_str());
+                    return Needs::Decided(own);
+                }
+                let mut ids = Vec::new();
+                ids_in(&detail, &mut ids);
+                ids.sort();
+                ids.dedup();
+                if ids.is_empty() {
+                    Needs::Decided(true)
+                } else {
+                    Needs::Objects(e.target.clone(), ids)
+                }
+            })
+            .collect();
+        // The readable objects of each collection the page names.
+        let mut wanted: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for n in &needs {
+            if let Needs::Objects(c, ids) = n {
+                wanted.entry(c).or_default().extend(ids.iter().cloned());
+            }
+        }
+        let catalog = self.catalog();
+        let mut readable: HashSet<(String, String)> = HashSet::new();
+        let mut hidden: HashSet<(String, String)> = HashSet::new();
+        for (target, mut ids) in wanted {
+            let Some(c) = catalog.collections.iter().find(|c| c.id == target) else {
+                continue;
+            };
+            ids.sort();
+            ids.dedup();
+            let view = who.view_of(c);
+            for r in self
+                .rows_for_check(&c.id, ids, crate::reader::all_versions(), Vec::new())
+                .await?
+            {
+                let key = (c.id.clone(), r.id.clone());
+                if view.may_read(&access_of(&r)) {
+                    readable.insert(key);
+                } else {
+                    hidden.insert(key);
+                }
+            }
+        }
+        // Every object named must still exist, and every version of it be readable.
+        Ok(needs
+            .into_iter()
+            .map(|n| match n {
+                Needs::Decided(ok) => ok,
+                Needs::Objects(c, ids) => ids.into_iter().all(|id| {
+                    let key = (c.clone(), id);
+                    readable.contains(&key) && !hidden.contains(&key)
+                }),
+            })
+            .collect())
     }
 }

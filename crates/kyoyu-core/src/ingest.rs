@@ -3,11 +3,11 @@
 //! resources, and deletion.
 
 use crate::catalog::{must_read, must_write};
-use crate::reader::{all_versions, version_key, version_text};
+use crate::reader::{access_of, all_versions, version_key, version_text};
 use crate::time::{micros, now_micros};
 use crate::{Caller, Error, Hub, is_submit};
 use kyoyu_store::{Added, NewVersion, Status, StatusDetail, Store, VersionSelect};
-use kyoyu_trust::policy::{Access, RECIPIENTS_PROPERTY, marking_of, may_see_status};
+use kyoyu_trust::policy::{RECIPIENTS_PROPERTY, marking_of, may_see_status};
 use kyoyu_validate::{Options, validate_object};
 use kyoyu_wire::submission::Submitted;
 use serde_json::{Value, json, value::RawValue};
@@ -277,13 +277,7 @@ impl<S: Store> Hub<S> {
         let total = selected.len();
         let visible: Vec<_> = selected
             .into_iter()
-            .filter(|v| {
-                view.may_read(&Access {
-                    tlp: v.tlp,
-                    recipients: &v.recipients,
-                    author: &v.author,
-                })
-            })
+            .filter(|v| view.may_read(&access_of(v)))
             .collect();
         if visible.is_empty() {
             return Err(Error::not_found(format!(

@@ -60,13 +60,19 @@ async fn audit_sink<S: Store>(
     }
 }
 
-/// Releases due batches of concealed submissions, every second.
+/// Releases due batches of concealed submissions, every second; finishes
+/// interrupted withdrawals at start and every minute.
 async fn release_batches<S: Store>(hub: Weak<Hub<S>>) {
-    loop {
+    for tick in 0u64.. {
         tokio::time::sleep(Duration::from_secs(1)).await;
         let Some(hub) = hub.upgrade() else { return };
         if let Err(e) = hub.release_due().await {
             tracing::warn!(error = %e.description, "cannot release concealed submissions");
+        }
+        if tick % 60 == 0
+            && let Err(e) = hub.finish_withdrawals().await
+        {
+            tracing::warn!(error = %e.description, "cannot finish withdrawals");
         }
     }
 }

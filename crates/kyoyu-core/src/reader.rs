@@ -114,7 +114,7 @@ pub fn version_text(v: &StoredVersion) -> String {
 }
 
 /// The policy's facts about a stored version.
-fn access_of(v: &StoredVersion) -> Access<'_> {
+pub(crate) fn access_of(v: &StoredVersion) -> Access<'_> {
     Access {
         tlp: v.tlp,
         recipients: &v.recipients,

@@ -609,8 +609,24 @@ impl<S: Store> Hub<S> {
         }
     }
 
-    /// Releases whatever batches are due (called every second), finishes
-    /// interrupted releases and withdrawals.
+    /// Deletes what interrupted withdrawals left (called at start and once a
+    /// minute: withdrawn submissions only accumulate, so they are not read
+    /// every second).
+    pub(crate) async fn finish_withdrawals(&self) -> Result<(), Error> {
+        for s in self
+            .store
+            .submissions(Some(State::Withdrawn.name()))
+            .await?
+        {
+            if !s.released_ids.is_empty() || !s.attributed.is_empty() {
+                self.take_back(s).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Releases whatever batches are due (called every second) and finishes
+    /// interrupted releases.
     pub(crate) async fn release_due(&self) -> Result<(), Error> {
         let now = now_micros();
         let mut by_community: BTreeMap<String, Vec<Submission>> = BTreeMap::new();
@@ -625,16 +641,6 @@ impl<S: Store> Hub<S> {
         {
             let community = s.community.clone();
             self.release(&community, vec![s]).await?;
-        }
-        // Interrupted withdrawals delete what is left.
-        for s in self
-            .store
-            .submissions(Some(State::Withdrawn.name()))
-            .await?
-        {
-            if !s.released_ids.is_empty() || !s.attributed.is_empty() {
-                self.take_back(s).await?;
-            }
         }
         for (community, held) in by_community {
             let since: Vec<i64> = held.iter().filter_map(|s| s.received).collect();
