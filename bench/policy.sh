@@ -16,10 +16,15 @@
 # enforced/open and enforced/marked (latencies inverted).
 # Usage: bench/policy.sh [OBJECTS] [ROUNDS]   (defaults 100000, 3)
 #   KYOYU_BIN=path runs another kyoyu binary (an older build) instead of building this one.
+#   WAYS="enforced" runs only the ways named (default "open marked enforced").
+#   INGEST_ONLY=1 skips the reads, lookups and pages.
+#   SERVER_WRAP="valgrind --tool=callgrind --callgrind-out-file=F" runs the hub under a tool, for
+#   instruction counts that this shared machine's load does not move (bench/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 objects=${1:-100000}
 rounds=${2:-3}
+ways=${WAYS:-open marked enforced}
 
 bin=${KYOYU_BIN:-./target/release/kyoyu}
 [ -z "${KYOYU_BIN:-}" ] && cargo build --release --quiet -p kyoyu
@@ -27,13 +32,13 @@ CARGO_TARGET_DIR=target/taxii-load cargo build --release --quiet --manifest-path
 load=target/taxii-load/release/taxii-load
 work=$(mktemp -d)
 pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"; }
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$bin" serve --data "$work/data" --listen "127.0.0.1:$port" --rate-limit 0 >"$work/serve.log" 2>&1 &
+${SERVER_WRAP:-} "$bin" serve --data "$work/data" --listen "127.0.0.1:$port" --rate-limit 0 >"$work/serve.log" 2>&1 &
 pid=$!
-for _ in $(seq 100); do [ -s "$work/data/admin-token" ] && curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 1200); do [ -s "$work/data/admin-token" ] && curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 admin=$(cat "$work/data/admin-token")
 
 # 100 organizations across the sectors; one fresh community per run, so
@@ -74,15 +79,21 @@ echo "== $(awk '$1 == "orgs" {print $2}' "$work/setup") organizations; writer op
 
 results=$work/results
 : >"$results"
+reads() { [ -z "${INGEST_ONLY:-}" ]; }
 for r in $(seq 0 $((rounds - 1))); do
-    url=$(awk -v r="$r" '$1 == "open" && $2 == r {print $3}' "$work/setup")
-    $load "$url" x "$admin" "$objects" --lookups 1000 --type-pages 50 | sed "s/^/open /" | tee -a "$results"
-    url=$(awk -v r="$r" '$1 == "marked" && $2 == r {print $3}' "$work/setup")
-    $load "$url" x "$admin" "$objects" --mixed-markings op-020 --lookups 1000 --type-pages 50 | sed "s/^/marked /" | tee -a "$results"
-    url=$(awk -v r="$r" '$1 == "enforced" && $2 == r {print $3}' "$work/setup")
-    # Ingest as the writer; the read, lookups and pages as the reader.
-    $load "$url" x "$writer" "$objects" --mixed-markings op-020 --lookups 0 --type-pages 1 | grep '^ingest' | sed "s/^/enforced /" | tee -a "$results"
-    $load "$url" x "$reader" "$objects" --skip-ingest --lookups 1000 --type-pages 50 | sed "s/^/enforced /" | tee -a "$results"
+    for way in $ways; do
+        url=$(awk -v w="$way" -v r="$r" '$1 == w && $2 == r {print $3}' "$work/setup")
+        case $way in
+        open) reads && $load "$url" x "$admin" "$objects" --lookups 1000 --type-pages 50 | sed "s/^/open /" | tee -a "$results"
+            reads || $load "$url" x "$admin" "$objects" --lookups 0 --type-pages 1 | grep '^ingest' | sed "s/^/open /" | tee -a "$results" ;;
+        marked) reads && $load "$url" x "$admin" "$objects" --mixed-markings op-020 --lookups 1000 --type-pages 50 | sed "s/^/marked /" | tee -a "$results"
+            reads || $load "$url" x "$admin" "$objects" --mixed-markings op-020 --lookups 0 --type-pages 1 | grep '^ingest' | sed "s/^/marked /" | tee -a "$results" ;;
+        enforced)
+            # Ingest as the writer; the read, lookups and pages as the reader.
+            $load "$url" x "$writer" "$objects" --mixed-markings op-020 --lookups 0 --type-pages 1 | grep '^ingest' | sed "s/^/enforced /" | tee -a "$results"
+            reads && $load "$url" x "$reader" "$objects" --skip-ingest --lookups 1000 --type-pages 50 | sed "s/^/enforced /" | tee -a "$results" ;;
+        esac
+    done
 done
 
 echo

@@ -6,6 +6,7 @@
 #   kyoyu's scaling run is repeated on PostgreSQL.
 #   PEER_OBJECTS  objects for the three-way comparison (default 5000)
 #   KYOYU_SIZES   sizes for kyoyu's scaling run (default: 10000 100000 1000000)
+#   KYOYU_BIN=path runs another kyoyu binary (an older build) instead of building this one.
 # Prints one block per run and the ratios; figures go to bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +15,8 @@ shift || true
 sizes=("${@:-10000 100000 1000000}")
 [ $# -eq 0 ] && sizes=(10000 100000 1000000)
 
-cargo build --release --quiet -p kyoyu
+bin=${KYOYU_BIN:-./target/release/kyoyu}
+[ -z "${KYOYU_BIN:-}" ] && cargo build --release --quiet -p kyoyu
 CARGO_TARGET_DIR=target/taxii-load cargo build --release --quiet --manifest-path bench/taxii-load/Cargo.toml
 load=target/taxii-load/release/taxii-load
 work=$(mktemp -d)
@@ -25,7 +27,7 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 start_kyoyu() {  # data-dir port [database-url] -> prints collection url, token and pid
-    ./target/release/kyoyu serve --data "$1" --listen "127.0.0.1:$2" --rate-limit 0 ${3:+--database-url "$3"} >"$1.log" 2>&1 &
+    "$bin" serve --data "$1" --listen "127.0.0.1:$2" --rate-limit 0 ${3:+--database-url "$3"} >"$1.log" 2>&1 &
     pids+=($!)
     for _ in $(seq 100); do [ -s "$1/admin-token" ] && curl -sf "http://127.0.0.1:$2/healthz" >/dev/null && break; sleep 0.1; done
     token=$(cat "$1/admin-token")

@@ -10,7 +10,7 @@
 //! make the `audit` table append-only.
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
-use kyoyu_store::logic::{Insert, StoredObject, plan_add, seal_after};
+use kyoyu_store::logic::{change_statements, Insert, StoredObject, plan_add, seal_after};
 use kyoyu_store::{
     Added, ApiRoot, AuditDraft, AuditEntry, Change, Collection, DirectoryRows, Micros, NewVersion,
     Page, Query, Result, Status, Store, StoreError, StoredVersion, Submission, TokenRecord,
@@ -303,18 +303,16 @@ impl Sql {
     }
 
     fn versions(&mut self, v: &VersionSelect) {
-        if v.all {
-            return;
-        }
+        let Some(f) = v.filter() else { return };
         let mut parts = Vec::new();
-        if v.last || (!v.first && v.at.is_empty()) {
+        if f.last {
             parts.push("is_last".to_owned());
         }
-        if v.first {
+        if f.first {
             parts.push("is_first".to_owned());
         }
-        if !v.at.is_empty() {
-            let p = self.param(v.at.clone());
+        if !f.at.is_empty() {
+            let p = self.param(f.at.to_vec());
             parts.push(format!("version_key = ANY({p})"));
         }
         self.text
@@ -417,61 +415,16 @@ async fn add_token_tx(tx: &Transaction<'_>, t: &TokenRecord) -> Result<()> {
 }
 
 async fn apply_tx(tx: &Transaction<'_>, change: &Change) -> Result<()> {
-    match change {
-        Change::PutOrg(o) => {
-            tx.execute(
-                "INSERT INTO orgs (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
-                &[&o.id, &to_json(o)?],
-            )
-            .await
-            .map_err(err)?;
-        }
-        Change::DeleteOrg(id) => {
-            tx.execute("DELETE FROM orgs WHERE id = $1", &[id])
-                .await
-                .map_err(err)?;
-            tx.execute("UPDATE tokens SET revoked = true WHERE org = $1", &[id])
-                .await
-                .map_err(err)?;
-        }
-        Change::PutCommunity(c, col) => {
-            tx.execute(
-                "INSERT INTO communities (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
-                &[&c.id, &to_json(c)?],
-            )
-            .await
-            .map_err(err)?;
-            tx.execute(
-                "INSERT INTO collections (id, api_root, title, description, alias) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description, alias = excluded.alias",
-                &[&col.id, &col.api_root, &col.title, &col.description, &col.alias],
-            )
-            .await
-            .map_err(err)?;
-        }
-        Change::SetMember(m) => {
-            tx.execute(
-                "INSERT INTO memberships (community, org, role) VALUES ($1, $2, $3)
-                 ON CONFLICT (community, org) DO UPDATE SET role = excluded.role",
-                &[&m.community, &m.org, &m.role.name()],
-            )
-            .await
-            .map_err(err)?;
-        }
-        Change::RemoveMember { community, org } => {
-            tx.execute(
-                "DELETE FROM memberships WHERE community = $1 AND org = $2",
-                &[community, org],
-            )
-            .await
-            .map_err(err)?;
-        }
-        Change::AddToken(t) => add_token_tx(tx, t).await?,
-        Change::RevokeToken(id) => {
-            tx.execute("UPDATE tokens SET revoked = true WHERE id = $1", &[id])
-                .await
-                .map_err(err)?;
-        }
+    if let Change::AddToken(t) = change {
+        return add_token_tx(tx, t).await;
+    }
+    for s in change_statements(change).map_err(err)? {
+        let params: Vec<&(dyn ToSql + Sync)> = s
+            .params
+            .iter()
+            .map(|p| p as &(dyn ToSql + Sync))
+            .collect();
+        tx.execute(s.sql, &params).await.map_err(err)?;
     }
     Ok(())
 }

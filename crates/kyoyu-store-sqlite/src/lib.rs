@@ -5,7 +5,7 @@
 //! `add_versions` call is one transaction, committed with
 //! `synchronous = FULL`, so an acknowledged object survives a crash.
 
-use kyoyu_store::logic::{StoredObject, plan_add, seal_after};
+use kyoyu_store::logic::{change_statements, StoredObject, plan_add, seal_after};
 use kyoyu_store::{
     Added, ApiRoot, AuditDraft, AuditEntry, Change, Collection, DirectoryRows, Micros, NewVersion,
     Page, Query, Result, Status, Store, StoreError, StoredVersion, Submission, TokenRecord,
@@ -213,28 +213,23 @@ fn push_in(sql: &mut String, args: &mut Vec<SqlValue>, column: &str, values: &[S
 
 /// The SQL condition for a version selection (empty when all versions are wanted).
 fn version_condition(sql: &mut String, args: &mut Vec<SqlValue>, v: &VersionSelect) {
-    if v.all {
-        return;
-    }
+    let Some(f) = v.filter() else { return };
     let mut parts = Vec::new();
-    if v.last {
+    if f.last {
         parts.push("is_last = 1".to_owned());
     }
-    if v.first {
+    if f.first {
         parts.push("is_first = 1".to_owned());
     }
-    if v.at.len() > INLINE_LIST {
+    if f.at.len() > INLINE_LIST {
         parts.push("version_key IN (SELECT value FROM json_each(?))".to_owned());
         args.push(SqlValue::Text(
-            serde_json::to_string(&v.at).unwrap_or_else(|_| "[]".into()),
+            serde_json::to_string(f.at).unwrap_or_else(|_| "[]".into()),
         ));
-    } else if !v.at.is_empty() {
-        let marks = vec!["?"; v.at.len()].join(", ");
+    } else if !f.at.is_empty() {
+        let marks = vec!["?"; f.at.len()].join(", ");
         parts.push(format!("version_key IN ({marks})"));
-        args.extend(v.at.iter().map(|m| SqlValue::Integer(*m)));
-    }
-    if parts.is_empty() {
-        parts.push("is_last = 1".to_owned());
+        args.extend(f.at.iter().map(|m| SqlValue::Integer(*m)));
     }
     sql.push_str(" AND (");
     sql.push_str(&parts.join(" OR "));
@@ -308,53 +303,12 @@ fn add_token_tx(tx: &rusqlite::Transaction<'_>, t: &TokenRecord) -> Result<()> {
 }
 
 fn apply_tx(tx: &rusqlite::Transaction<'_>, change: &Change) -> Result<()> {
-    match change {
-        Change::PutOrg(o) => {
-            tx.execute(
-                "INSERT INTO orgs (id, doc) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
-                params![o.id, to_json(o)?],
-            )
+    if let Change::AddToken(t) = change {
+        return add_token_tx(tx, t);
+    }
+    for s in change_statements(change).map_err(err)? {
+        tx.execute(s.sql, rusqlite::params_from_iter(s.params))
             .map_err(err)?;
-        }
-        Change::DeleteOrg(id) => {
-            tx.execute("DELETE FROM orgs WHERE id = ?1", [id])
-                .map_err(err)?;
-            tx.execute("UPDATE tokens SET revoked = 1 WHERE org = ?1", [id])
-                .map_err(err)?;
-        }
-        Change::PutCommunity(c, col) => {
-            tx.execute(
-                "INSERT INTO communities (id, doc) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
-                params![c.id, to_json(c)?],
-            )
-            .map_err(err)?;
-            tx.execute(
-                "INSERT INTO collections (id, api_root, title, description, alias) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description, alias = excluded.alias",
-                params![col.id, col.api_root, col.title, col.description, col.alias],
-            )
-            .map_err(err)?;
-        }
-        Change::SetMember(m) => {
-            tx.execute(
-                "INSERT INTO memberships (community, org, role) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (community, org) DO UPDATE SET role = excluded.role",
-                params![m.community, m.org, m.role.name()],
-            )
-            .map_err(err)?;
-        }
-        Change::RemoveMember { community, org } => {
-            tx.execute(
-                "DELETE FROM memberships WHERE community = ?1 AND org = ?2",
-                params![community, org],
-            )
-            .map_err(err)?;
-        }
-        Change::AddToken(t) => add_token_tx(tx, t)?,
-        Change::RevokeToken(id) => {
-            tx.execute("UPDATE tokens SET revoked = 1 WHERE id = ?1", [id])
-                .map_err(err)?;
-        }
     }
     Ok(())
 }

@@ -105,6 +105,32 @@ pub struct VersionSelect {
     pub at: Vec<Micros>,
 }
 
+/// The alternatives a [`VersionSelect`] filters on, decided once for both
+/// backends: a version passes when any of them holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VersionFilter<'a> {
+    /// The newest version (also the default when nothing else is asked).
+    pub last: bool,
+    /// The oldest version.
+    pub first: bool,
+    /// These exact versions (empty: none).
+    pub at: &'a [Micros],
+}
+
+impl VersionSelect {
+    /// What to filter on, or `None` when every version is selected.
+    pub fn filter(&self) -> Option<VersionFilter<'_>> {
+        if self.all {
+            return None;
+        }
+        Some(VersionFilter {
+            last: self.last || (!self.first && self.at.is_empty()),
+            first: self.first,
+            at: &self.at,
+        })
+    }
+}
+
 /// A query over one collection's object versions.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Query {

@@ -1,9 +1,10 @@
 //! The decisions every backend makes the same way, written once: how
 //! audit entries continue the chain, and what adding a batch of versions
-//! does (duplicates, foreign objects, first/last flags, `date_added`).
+//! does (duplicates, foreign objects, first/last flags, `date_added`), and
+//! the statements an administrative change runs.
 //! Backends read what these functions need, call them, and run the SQL.
 
-use crate::{Added, AuditDraft, AuditEntry, Micros, NewVersion};
+use crate::{Added, AuditDraft, AuditEntry, Change, Micros, NewVersion};
 use kyoyu_trust::audit::GENESIS;
 use std::collections::{HashMap, HashSet};
 
@@ -135,6 +136,71 @@ pub fn plan_add(
     plan
 }
 
+/// One SQL statement, in the subset both backends read the same way
+/// (`$n` parameters numbered in order of first use, `true`), with text
+/// parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    /// The SQL.
+    pub sql: &'static str,
+    /// Its parameters, `$1` first (`None` is NULL).
+    pub params: Vec<Option<String>>,
+}
+
+/// The statements that make an administrative change, written once for both
+/// backends. None for [`Change::AddToken`]: backends run its insert-only
+/// check themselves, to report which of id or hash collided.
+pub fn change_statements(change: &Change) -> serde_json::Result<Vec<Statement>> {
+    fn st(sql: &'static str, params: &[Option<&str>]) -> Statement {
+        Statement {
+            sql,
+            params: params.iter().map(|p| p.map(str::to_owned)).collect(),
+        }
+    }
+    Ok(match change {
+        Change::PutOrg(o) => vec![st(
+            "INSERT INTO orgs (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+            &[Some(&o.id), Some(&serde_json::to_string(o)?)],
+        )],
+        // Deleting an organization revokes its tokens in the same transaction.
+        Change::DeleteOrg(id) => vec![
+            st("DELETE FROM orgs WHERE id = $1", &[Some(id)]),
+            st("UPDATE tokens SET revoked = true WHERE org = $1", &[Some(id)]),
+        ],
+        Change::PutCommunity(c, col) => vec![
+            st(
+                "INSERT INTO communities (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+                &[Some(&c.id), Some(&serde_json::to_string(c)?)],
+            ),
+            st(
+                "INSERT INTO collections (id, api_root, title, description, alias) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description, alias = excluded.alias",
+                &[
+                    Some(&col.id),
+                    Some(&col.api_root),
+                    Some(&col.title),
+                    col.description.as_deref(),
+                    col.alias.as_deref(),
+                ],
+            ),
+        ],
+        Change::SetMember(m) => vec![st(
+            "INSERT INTO memberships (community, org, role) VALUES ($1, $2, $3)
+             ON CONFLICT (community, org) DO UPDATE SET role = excluded.role",
+            &[Some(&m.community), Some(&m.org), Some(m.role.name())],
+        )],
+        Change::RemoveMember { community, org } => vec![st(
+            "DELETE FROM memberships WHERE community = $1 AND org = $2",
+            &[Some(community), Some(org)],
+        )],
+        Change::AddToken(_) => Vec::new(),
+        Change::RevokeToken(id) => vec![st(
+            "UPDATE tokens SET revoked = true WHERE id = $1",
+            &[Some(id)],
+        )],
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
@@ -150,6 +216,52 @@ mod tests {
             json: String::new(),
             tlp: None,
             recipients: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn version_filters_default_to_the_newest() {
+        use crate::VersionSelect;
+        let f = |last, first, all, at: Vec<i64>| {
+            let v = VersionSelect { last, first, all, at };
+            v.filter().map(|f| (f.last, f.first, f.at.to_vec()))
+        };
+        assert_eq!(f(false, false, false, vec![]), Some((true, false, vec![])));
+        assert_eq!(f(false, true, false, vec![]), Some((false, true, vec![])));
+        assert_eq!(f(false, false, false, vec![7]), Some((false, false, vec![7])));
+        assert_eq!(f(true, true, false, vec![7]), Some((true, true, vec![7])));
+        assert_eq!(f(true, false, true, vec![7]), None);
+    }
+
+    #[test]
+    fn changes_bind_every_placeholder() {
+        use kyoyu_trust::{MemberRole, Membership, Org, OrgKind};
+        let org = Org::new("op-1", OrgKind::Operator, "Op", "JP");
+        let changes = [
+            Change::PutOrg(org),
+            Change::DeleteOrg("op-1".into()),
+            Change::SetMember(Membership {
+                community: "c".into(),
+                org: "op-1".into(),
+                role: MemberRole::Member,
+            }),
+            Change::RemoveMember {
+                community: "c".into(),
+                org: "op-1".into(),
+            },
+            Change::RevokeToken("t".into()),
+        ];
+        for c in &changes {
+            let statements = change_statements(c).unwrap();
+            assert!(!statements.is_empty(), "{c:?}");
+            for s in statements {
+                // `$1`..`$n` each used, first uses in order (SQLite numbers them so).
+                let used: Vec<usize> = (1..=s.params.len())
+                    .map(|n| s.sql.find(&format!("${n}")).unwrap())
+                    .collect();
+                assert!(used.windows(2).all(|w| w[0] < w[1]), "{}", s.sql);
+                assert!(!s.sql.contains(&format!("${}", s.params.len() + 1)));
+            }
         }
     }
 
