@@ -7,8 +7,10 @@
 //! (load balancers); `/metrics` needs a hub-admin token, because its
 //! figures (request counts, stored versions) describe the whole hub.
 
+mod listen;
 mod metrics;
 
+pub use listen::Limits;
 pub use metrics::Metrics;
 
 use axum::Router;
@@ -20,18 +22,19 @@ use axum::routing::get;
 use kyoyu_core::{Backend, ErrorKind, Hub};
 use kyoyu_http::{Answer, Auth, Failure};
 use kyoyu_trust::policy::may_see_metrics;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
 /// The whole hub as one router: TAXII, REST and operations.
-pub fn app<S: Backend>(hub: Arc<Hub<S>>) -> Router {
+pub fn app<S: Backend>(hub: Arc<Hub<S>>, limits: &Limits) -> Router {
     let limit = hub.config().max_content_length;
     let metrics = Arc::new(Metrics::default());
-    let bodies = BodyTurns(
-        (hub.config().bodies_in_flight > 0)
+    let bodies = Bodies {
+        turns: (hub.config().bodies_in_flight > 0)
             .then(|| Arc::new(tokio::sync::Semaphore::new(hub.config().bodies_in_flight))),
-    );
+        max: limit,
+        timeout: limits.body_timeout,
+    };
     Router::new()
         .merge(kyoyu_taxii::routes::<S>())
         .merge(kyoyu_rest::routes::<S>())
@@ -44,28 +47,30 @@ pub fn app<S: Backend>(hub: Arc<Hub<S>>) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(
             limit.saturating_add(1),
         ))
-        .layer(middleware::from_fn_with_state(bodies, bound_bodies))
+        .layer(middleware::from_fn_with_state(bodies, read_bodies))
         .layer(middleware::from_fn(refuse_control_characters))
         .layer(middleware::from_fn_with_state(metrics.clone(), observe))
         .layer(axum::Extension(metrics))
 }
 
-/// Serves `hub` on `listener` until `shutdown` completes; requests already
-/// being handled finish first, then queued audit entries are written.
+/// Serves `hub` on `listener` until `shutdown` completes, under `limits`;
+/// requests already being handled finish first, then queued audit entries
+/// are written.
 pub async fn serve<S: Backend>(
     listener: tokio::net::TcpListener,
     hub: Arc<Hub<S>>,
+    limits: &Limits,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let service = tower::ServiceBuilder::new()
-        .map_request(kyoyu_taxii::with_trailing_slash)
-        .service(app(hub.clone()));
-    // The client address feeds token allow-lists and failed-login backoff.
-    let service =
-        axum::ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(service);
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    let router = Router::new().fallback_service(
+        tower::ServiceBuilder::new()
+            .map_request(kyoyu_taxii::with_trailing_slash)
+            .service(app(hub.clone(), limits)),
+    );
+    // Clients behind a trusted proxy share its address: the per-address
+    // cap would lock them all out together.
+    let exempt = hub.config().trusted_proxies.clone();
+    listen::serve_router(listener, router, limits, exempt, shutdown).await?;
     hub.flush_audit().await;
     Ok(())
 }
@@ -81,26 +86,85 @@ async fn observe(State(metrics): State<Arc<Metrics>>, req: Request, next: Next) 
     response
 }
 
-/// Turns for requests with bodies (`None`: unbounded).
+/// How request bodies are read.
 #[derive(Debug, Clone)]
-struct BodyTurns(Option<Arc<tokio::sync::Semaphore>>);
+struct Bodies {
+    /// Turns for requests with bodies (`None`: unbounded).
+    turns: Option<Arc<tokio::sync::Semaphore>>,
+    /// `max_content_length`.
+    max: usize,
+    /// Time to receive a whole body.
+    timeout: std::time::Duration,
+}
 
 /// Requests with a body wait for a turn before it is read: at most
 /// `bodies_in_flight` bodies are buffered and handled at once, whatever
 /// the number of connections; the others stay unread in their sockets.
-async fn bound_bodies(State(turns): State<BodyTurns>, req: Request, next: Next) -> Response {
+/// The body is then read here, once, for every endpoint: over
+/// `max_content_length` is a 413 and slower than `body_timeout` a 408,
+/// both with a JSON error body, so a client that stalls gives its turn back.
+async fn read_bodies(State(b): State<Bodies>, req: Request, next: Next) -> Response {
+    use http_body_util::BodyExt;
     let has_body = matches!(req.method().as_str(), "POST" | "PUT" | "PATCH");
-    let Some(sem) = turns.0.filter(|_| has_body) else {
+    if !has_body {
         return next.run(req).await;
-    };
-    match sem.acquire_owned().await {
-        Ok(_turn) => next.run(req).await,
-        Err(_) => Failure::new(
-            ErrorKind::Unavailable,
-            "the hub is shutting down; retry shortly",
-        )
-        .into_response(),
     }
+    let _turn = match &b.turns {
+        None => None,
+        Some(sem) => match sem.clone().acquire_owned().await {
+            Ok(t) => Some(t),
+            Err(_) => {
+                return Failure::new(
+                    ErrorKind::Unavailable,
+                    "the hub is shutting down; retry shortly",
+                )
+                .into_response();
+            }
+        },
+    };
+    let too_large = || {
+        Failure::new(
+            ErrorKind::TooLarge,
+            format!(
+                "the body is larger than this hub's max_content_length of {} bytes: split it into smaller requests",
+                b.max
+            ),
+        )
+        .into_response()
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > b.max as u64) {
+        return too_large();
+    }
+    let (parts, body) = req.into_parts();
+    let limited = http_body_util::Limited::new(body, b.max);
+    let bytes = match tokio::time::timeout(b.timeout, limited.collect()).await {
+        Err(_) => {
+            return Failure::new(
+                ErrorKind::RequestTimeout,
+                format!(
+                    "the body did not arrive within {} s; send it at once, or in smaller requests",
+                    b.timeout.as_secs()
+                ),
+            )
+            .into_response();
+        }
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => return too_large(),
+        Ok(Err(e)) => {
+            return Failure::new(
+                ErrorKind::BadRequest,
+                format!("the body could not be read: {e}"),
+            )
+            .into_response();
+        }
+        Ok(Ok(collected)) => collected.to_bytes(),
+    };
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
 }
 
 /// 400 for control characters (a NUL, say) in the path or query: no id,

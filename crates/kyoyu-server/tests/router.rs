@@ -169,7 +169,7 @@ proptest! {
         }
         let Ok(req) = req.body(Body::from(payload)) else { return Ok(()) };
         let req = kyoyu_taxii::with_trailing_slash(req);
-        let status = RT.with(|rt| rt.block_on(async { app(hub).oneshot(req).await.map(|r| r.status().as_u16()) }));
+        let status = RT.with(|rt| rt.block_on(async { app(hub, &kyoyu_server::Limits::default()).oneshot(req).await.map(|r| r.status().as_u16()) }));
         let status = status.unwrap_or(599);
         prop_assert!(status < 500, "{method} {path} answered {status}");
     }

@@ -10,7 +10,7 @@
 //! make the `audit` table append-only.
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
-use kyoyu_store::logic::{change_statements, Insert, StoredObject, plan_add, seal_after};
+use kyoyu_store::logic::{Insert, StoredObject, change_statements, plan_add, seal_after};
 use kyoyu_store::{
     Added, ApiRoot, AuditDraft, AuditEntry, Change, Collection, DirectoryRows, Micros, NewVersion,
     Page, Query, Result, Status, Store, StoreError, StoredVersion, Submission, TokenRecord,
@@ -419,11 +419,8 @@ async fn apply_tx(tx: &Transaction<'_>, change: &Change) -> Result<()> {
         return add_token_tx(tx, t).await;
     }
     for s in change_statements(change).map_err(err)? {
-        let params: Vec<&(dyn ToSql + Sync)> = s
-            .params
-            .iter()
-            .map(|p| p as &(dyn ToSql + Sync))
-            .collect();
+        let params: Vec<&(dyn ToSql + Sync)> =
+            s.params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
         tx.execute(s.sql, &params).await.map_err(err)?;
     }
     Ok(())

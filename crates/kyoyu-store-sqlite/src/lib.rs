@@ -5,7 +5,7 @@
 //! `add_versions` call is one transaction, committed with
 //! `synchronous = FULL`, so an acknowledged object survives a crash.
 
-use kyoyu_store::logic::{change_statements, StoredObject, plan_add, seal_after};
+use kyoyu_store::logic::{StoredObject, change_statements, plan_add, seal_after};
 use kyoyu_store::{
     Added, ApiRoot, AuditDraft, AuditEntry, Change, Collection, DirectoryRows, Micros, NewVersion,
     Page, Query, Result, Status, Store, StoreError, StoredVersion, Submission, TokenRecord,

@@ -223,12 +223,20 @@ mod tests {
     fn version_filters_default_to_the_newest() {
         use crate::VersionSelect;
         let f = |last, first, all, at: Vec<i64>| {
-            let v = VersionSelect { last, first, all, at };
+            let v = VersionSelect {
+                last,
+                first,
+                all,
+                at,
+            };
             v.filter().map(|f| (f.last, f.first, f.at.to_vec()))
         };
         assert_eq!(f(false, false, false, vec![]), Some((true, false, vec![])));
         assert_eq!(f(false, true, false, vec![]), Some((false, true, vec![])));
-        assert_eq!(f(false, false, false, vec![7]), Some((false, false, vec![7])));
+        assert_eq!(
+            f(false, false, false, vec![7]),
+            Some((false, false, vec![7]))
+        );
         assert_eq!(f(true, true, false, vec![7]), Some((true, true, vec![7])));
         assert_eq!(f(true, false, true, vec![7]), None);
     }

@@ -19,6 +19,8 @@ pub enum ErrorKind {
     MethodNotAllowed,
     /// 406: the Accept header excludes what the endpoint answers in.
     NotAcceptable,
+    /// 408: the request did not arrive in time.
+    RequestTimeout,
     /// 409: the resource is in a state that does not allow it.
     Conflict,
     /// 413: the body is larger than `max_content_length`.
@@ -36,13 +38,14 @@ pub enum ErrorKind {
 }
 
 /// Every row, for tests and documentation.
-pub const ALL: [ErrorKind; 13] = [
+pub const ALL: [ErrorKind; 14] = [
     ErrorKind::BadRequest,
     ErrorKind::Unauthorized,
     ErrorKind::Forbidden,
     ErrorKind::NotFound,
     ErrorKind::MethodNotAllowed,
     ErrorKind::NotAcceptable,
+    ErrorKind::RequestTimeout,
     ErrorKind::Conflict,
     ErrorKind::TooLarge,
     ErrorKind::UnsupportedMediaType,
@@ -65,6 +68,11 @@ impl ErrorKind {
                 406,
                 "not-acceptable",
                 "Cannot answer in an accepted media type",
+            ),
+            Self::RequestTimeout => (
+                408,
+                "request-timeout",
+                "The request took too long to arrive",
             ),
             Self::Conflict => (409, "conflict", "The resource does not allow that now"),
             Self::TooLarge => (413, "too-large", "The request body is too large"),

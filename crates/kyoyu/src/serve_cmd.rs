@@ -58,6 +58,21 @@ pub(crate) struct Args {
     /// Request bodies read and handled at once; more wait unread (0: no bound; default 8).
     #[arg(long, env = "KYOYU_BODIES_IN_FLIGHT")]
     bodies_in_flight: Option<usize>,
+    /// Seconds a client has to send a request's head, also between
+    /// keep-alive requests; then the connection is closed (default 10).
+    #[arg(long, env = "KYOYU_HEADER_TIMEOUT")]
+    header_timeout: Option<u64>,
+    /// Seconds a client has to send a request's body; then 408 (default 120).
+    #[arg(long, env = "KYOYU_BODY_TIMEOUT")]
+    body_timeout: Option<u64>,
+    /// Open connections at once; more are closed unread (default 4096;
+    /// keep it well below `ulimit -n`).
+    #[arg(long, env = "KYOYU_MAX_CONNECTIONS")]
+    max_connections: Option<usize>,
+    /// Open connections at once from one client address (trusted proxies
+    /// excepted; default 256).
+    #[arg(long, env = "KYOYU_MAX_CONNECTIONS_PER_ADDRESS")]
+    max_connections_per_address: Option<usize>,
 }
 
 /// The `[conceal]` table: a switch per stage of concealed sharing.
@@ -91,6 +106,10 @@ struct FileConfig {
     #[serde(default)]
     trusted_proxies: Vec<String>,
     bodies_in_flight: Option<usize>,
+    header_timeout: Option<u64>,
+    body_timeout: Option<u64>,
+    max_connections: Option<usize>,
+    max_connections_per_address: Option<usize>,
     #[serde(default)]
     conceal: ConcealFile,
 }
@@ -264,6 +283,32 @@ pub(crate) fn run(args: &Args) -> u8 {
     if let Some(n) = args.bodies_in_flight.or(file.bodies_in_flight) {
         config.bodies_in_flight = n;
     }
+    let mut limits = kyoyu_server::Limits::default();
+    if let Some(s) = args.header_timeout.or(file.header_timeout) {
+        limits.header_timeout = std::time::Duration::from_secs(s);
+    }
+    if let Some(s) = args.body_timeout.or(file.body_timeout) {
+        limits.body_timeout = std::time::Duration::from_secs(s);
+    }
+    if let Some(n) = args.max_connections.or(file.max_connections) {
+        limits.connections = n;
+    }
+    if let Some(n) = args
+        .max_connections_per_address
+        .or(file.max_connections_per_address)
+    {
+        limits.connections_per_address = n;
+    }
+    if limits.header_timeout.is_zero()
+        || limits.body_timeout.is_zero()
+        || limits.connections == 0
+        || limits.connections_per_address == 0
+    {
+        eprintln!(
+            "kyoyu: --header-timeout, --body-timeout, --max-connections and --max-connections-per-address must be at least 1"
+        );
+        return crate::EXIT_USAGE;
+    }
     let proxies = if args.trusted_proxies.is_empty() {
         &file.trusted_proxies
     } else {
@@ -289,7 +334,7 @@ pub(crate) fn run(args: &Args) -> u8 {
             return 1;
         }
     };
-    match runtime.block_on(serve(data, listen, database_url, config)) {
+    match runtime.block_on(serve(data, listen, database_url, config, limits)) {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("kyoyu: {e}");
@@ -303,6 +348,7 @@ async fn serve(
     listen: SocketAddr,
     database_url: Option<String>,
     config: HubConfig,
+    limits: kyoyu_server::Limits,
 ) -> Result<(), String> {
     std::fs::create_dir_all(&data)
         .map_err(|e| format!("{}: cannot create: {e}", data.display()))?;
@@ -311,12 +357,12 @@ async fn serve(
             let store = PostgresStore::connect(&url)
                 .await
                 .map_err(|e| format!("PostgreSQL: {e}"))?;
-            serve_store(store, data, listen, config).await
+            serve_store(store, data, listen, config, limits).await
         }
         None => {
             let store =
                 SqliteStore::open(&data.join("kyoyu.sqlite3")).map_err(|e| e.to_string())?;
-            serve_store(store, data, listen, config).await
+            serve_store(store, data, listen, config, limits).await
         }
     }
 }
@@ -326,6 +372,7 @@ async fn serve_store<S: Store>(
     data: PathBuf,
     listen: SocketAddr,
     config: HubConfig,
+    limits: kyoyu_server::Limits,
 ) -> Result<(), String> {
     let hub = Hub::open(store, config).await.map_err(|e| e.to_string())?;
     let token_file = data.join("admin-token");
@@ -351,7 +398,7 @@ async fn serve_store<S: Store>(
     println!(
         "kyoyu: connect with the admin token as `Authorization: Bearer <token>` or as the HTTP Basic password"
     );
-    kyoyu_server::serve(listener, hub, async {
+    kyoyu_server::serve(listener, hub, &limits, async {
         let ctrl_c = tokio::signal::ctrl_c();
         #[cfg(unix)]
         {

@@ -14,6 +14,7 @@ mod cli;
 mod conceal;
 mod corpus;
 mod fuzz_replay;
+mod hostile;
 mod interop;
 mod oracle;
 mod routes;
