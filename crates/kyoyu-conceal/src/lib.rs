@@ -30,6 +30,7 @@ pub mod identity;
 pub mod kanon;
 pub mod receipt;
 pub mod release;
+pub mod review;
 pub mod scrub;
 pub mod seal;
 #[cfg(test)]

@@ -7,7 +7,9 @@ use crate::reader::{access_of, all_versions, version_key, version_text};
 use crate::time::{micros, now_micros};
 use crate::{Caller, Error, Hub, is_submit};
 use kyoyu_store::{Added, NewVersion, Status, StatusDetail, Store, VersionSelect};
-use kyoyu_trust::policy::{RECIPIENTS_PROPERTY, marking_of, may_see_status};
+use kyoyu_trust::policy::{
+    MAX_RECIPIENTS, RECIPIENTS_PROPERTY, distinct, marking_of, may_see_status,
+};
 use kyoyu_validate::{Options, validate_object};
 use kyoyu_wire::submission::Submitted;
 use serde_json::{Value, json, value::RawValue};
@@ -69,11 +71,14 @@ fn admit(
     recipients: &[String],
     dir: &kyoyu_trust::Directory,
 ) -> Result<NewVersion, StatusDetail> {
-    let value: Value = serde_json::from_str(raw.get()).map_err(|e| StatusDetail {
+    let mut value: Value = serde_json::from_str(raw.get()).map_err(|e| StatusDetail {
         id: String::new(),
         version: None,
         message: Some(format!("not JSON: {e}")),
     })?;
+    // One spelling per identifier, so the policy, the stores and every
+    // consumer read `…--E828B379-…` as the `…--e828b379-…` it is.
+    let rewritten = kyoyu_stix::id::canonicalize_ids(&mut value);
     let id = value
         .get("id")
         .and_then(Value::as_str)
@@ -103,7 +108,33 @@ fn admit(
             message: Some(message),
         });
     }
-    let version = new_version(&value, raw.get().to_owned(), recipients);
+    if let Some(r) = value.get(RECIPIENTS_PROPERTY)
+        && !r.as_array().is_some_and(|a| a.iter().all(Value::is_string))
+    {
+        return Err(StatusDetail {
+            id,
+            version: None,
+            message: Some(format!(
+                "{RECIPIENTS_PROPERTY} must be a list of organization ids, e.g. [\"example-power\"]"
+            )),
+        });
+    }
+    let json = if rewritten {
+        serde_json::to_string(&value).unwrap_or_else(|_| raw.get().to_owned())
+    } else {
+        raw.get().to_owned()
+    };
+    let version = new_version(&value, json, recipients);
+    if version.recipients.len() > MAX_RECIPIENTS {
+        return Err(StatusDetail {
+            id,
+            version: None,
+            message: Some(format!(
+                "{RECIPIENTS_PROPERTY} names {} organizations; at most {MAX_RECIPIENTS}: share with a community instead",
+                version.recipients.len()
+            )),
+        });
+    }
     if let Some(unknown) = version.recipients.iter().find(|r| dir.org(r).is_none()) {
         return Err(StatusDetail {
             id,
@@ -161,12 +192,21 @@ impl<S: Store> Hub<S> {
                 .await?;
             return Ok(Posted::Concealed(status, submitted));
         }
+        // Named once for the envelope, checked once: a list of repeats must
+        // not multiply into every object's row.
+        let recipients = distinct(envelope.recipients.iter().map(String::as_str));
+        if recipients.len() > MAX_RECIPIENTS {
+            return Err(Error::unprocessable(format!(
+                "the envelope's {RECIPIENTS_PROPERTY} names {} organizations; at most {MAX_RECIPIENTS}: share with a community instead",
+                recipients.len()
+            )));
+        }
         let request_timestamp = now_micros();
         let mut admitted = Vec::with_capacity(objects.len());
         let mut failures = Vec::new();
         let dir = who.directory();
         for raw in &objects {
-            match admit(raw, &envelope.recipients, dir) {
+            match admit(raw, &recipients, dir) {
                 Ok(v) => admitted.push(v),
                 Err(f) => failures.push(f),
             }

@@ -173,6 +173,15 @@ fn form_to_stix(form: &IncidentForm) -> Result<Vec<Value>, Error> {
 }
 
 /// Validates every object; the first problems, said plainly, else nothing.
+/// Incoming objects with every identifier in canonical (lower-case) form,
+/// then validated: see [`check_objects`].
+fn admit_objects(objects: &mut [Value]) -> Result<(), Error> {
+    for o in objects.iter_mut() {
+        kyoyu_stix::id::canonicalize_ids(o);
+    }
+    check_objects(objects)
+}
+
 fn check_objects(objects: &[Value]) -> Result<(), Error> {
     let mut problems = Vec::new();
     for o in objects {
@@ -273,7 +282,8 @@ impl<S: Store> Hub<S> {
                 ));
             }
         };
-        check_objects(&objects)?;
+        let mut objects = objects;
+        admit_objects(&mut objects)?;
         let creator = self.creator(&req.community).await?;
         let profile = self.profile(&org, &req.community, &objects).await?;
         let mut concealed = conceal(&objects, &profile, &creator, &cfg.stages);
@@ -854,12 +864,25 @@ impl<S: Store> Hub<S> {
         Ok(json!({"submission": id, "state": "approved"}))
     }
 
-    /// A reviewer's edited version replaces the submission's objects: it is
+    /// A reviewer's edited version replaces the submission's objects: it
+    /// may only redact the held version (`kyoyu_conceal::review`); it is
     /// scrubbed again by the generic detectors (the reviewer does not know
     /// the source), validated, and held for release.
     pub async fn edit(&self, who: &Caller, id: &str, objects: Vec<Value>) -> Result<Value, Error> {
         let read = self.reviewable(who, id).await?;
-        check_objects(&objects)?;
+        let mut objects = objects;
+        admit_objects(&mut objects)?;
+        // Redactions only: never a lower marking, other recipients, or an
+        // object that is not this submission's.
+        let unmarked = release_level(&read)
+            .or_else(|| {
+                who.directory()
+                    .community(&read.community)
+                    .map(|c| c.default_tlp)
+            })
+            .unwrap_or(Tlp::Red);
+        kyoyu_conceal::review::check_edit(&read.objects, &objects, unmarked)
+            .map_err(Error::unprocessable)?;
         let stages = Stages {
             identity: false,
             ..self.config.conceal.stages
@@ -1046,7 +1069,8 @@ impl<S: Store> Hub<S> {
             )));
         }
         let mut s = read.clone();
-        check_objects(&objects)?;
+        let mut objects = objects;
+        admit_objects(&mut objects)?;
         let org = who
             .directory()
             .org(&who.principal.org)

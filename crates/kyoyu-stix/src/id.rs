@@ -101,6 +101,40 @@ pub fn split(s: &str) -> Result<(&str, Uuid), IdError> {
     Ok((ty, Uuid::from_u128(value)))
 }
 
+/// Writes every identifier in `value` in canonical form: a string that is
+/// exactly `type--UUID` with upper-case hex digits gets them in lower case
+/// (UUIDs are case-insensitive, RFC 4122 section 3, so `...--E828B379-…`
+/// and `...--e828b379-…` name the same object or marking). Only whole
+/// strings are touched, never identifiers quoted in prose. Returns whether
+/// anything changed.
+pub fn canonicalize_ids(value: &mut Value) -> bool {
+    match value {
+        Value::String(s) => {
+            let Some((ty, uuid)) = s.rsplit_once("--") else {
+                return false;
+            };
+            let is_type = !ty.is_empty()
+                && ty
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if !is_type || !uuid.bytes().any(|b| b.is_ascii_uppercase()) || split(s).is_err() {
+                return false;
+            }
+            let cut = s.len() - uuid.len();
+            let lower = uuid.to_ascii_lowercase();
+            s.replace_range(cut.., &lower);
+            true
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |changed, v| canonicalize_ids(v) | changed),
+        Value::Object(map) => map
+            .values_mut()
+            .fold(false, |changed, v| canonicalize_ids(v) | changed),
+        _ => false,
+    }
+}
+
 impl fmt::Display for Identifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}--{}", self.ty, self.uuid.hyphenated())

@@ -28,6 +28,30 @@ fn json() -> impl Strategy<Value = Value> {
 }
 
 proptest! {
+    /// Identifiers anywhere in an object come out in lower case, whatever
+    /// case they were written in; prose that quotes one is left alone.
+    #[test]
+    fn identifiers_come_out_canonical(uuid in any::<u128>(), flips in any::<u128>(), prose in "[a-z ]{0,10}") {
+        let canonical = format!("indicator--{}", uuid::Uuid::from_u128(uuid).hyphenated());
+        let written: String = canonical.chars().enumerate().map(|(i, c)| {
+            if i >= 11 && flips >> (i % 128) & 1 == 1 { c.to_ascii_uppercase() } else { c }
+        }).collect();
+        let quoted = format!("{prose} {written}");
+        let mut object = serde_json::json!({
+            "id": written, "object_refs": [written, "not an id"],
+            "granular_markings": [{"marking_ref": written}], "x_nested": {"deep": [written]},
+            "description": quoted,
+        });
+        let changed = crate::id::canonicalize_ids(&mut object);
+        prop_assert_eq!(changed, written != canonical);
+        let want = serde_json::json!({
+            "id": canonical, "object_refs": [canonical, "not an id"],
+            "granular_markings": [{"marking_ref": canonical}], "x_nested": {"deep": [canonical]},
+            "description": quoted,
+        });
+        prop_assert_eq!(object, want);
+    }
+
     #[test]
     fn parse_then_serialize_gives_the_same_value(
         props in proptest::collection::btree_map("[a-z_]{3,12}", json(), 0..8),

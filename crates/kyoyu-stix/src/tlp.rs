@@ -72,11 +72,13 @@ const FIXED: [(&str, u8, Tlp); 9] = [
 ];
 
 impl Tlp {
-    /// The TLP level a fixed marking-definition id stands for (1.0 maps to 2.0).
+    /// The TLP level a fixed marking-definition id stands for (1.0 maps to
+    /// 2.0). The UUID's case does not matter: an upper-case TLP:RED id is
+    /// TLP:RED, never an unknown marking.
     pub fn from_marking_id(id: &str) -> Option<Self> {
         FIXED
             .iter()
-            .find(|(fixed, ..)| *fixed == id)
+            .find(|(fixed, ..)| fixed.eq_ignore_ascii_case(id))
             .map(|&(_, _, tlp)| tlp)
     }
 

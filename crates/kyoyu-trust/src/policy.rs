@@ -61,13 +61,22 @@ pub fn marking_of(object: &Value, envelope_recipients: &[String]) -> (Option<Tlp
     let own: Option<Vec<String>> = object
         .get(RECIPIENTS_PROPERTY)
         .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        });
+        .map(|a| distinct(a.iter().filter_map(Value::as_str)));
     (level, own.unwrap_or_else(|| envelope_recipients.to_vec()))
+}
+
+/// The most recipients one object (or envelope) may name, after duplicates
+/// are dropped. TLP:RED is for named people and organizations; sharing
+/// wider is what communities are for.
+pub const MAX_RECIPIENTS: usize = 256;
+
+/// Recipient ids without repeats, in the order first named.
+pub fn distinct<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    ids.into_iter()
+        .filter(|id| seen.insert(*id))
+        .map(str::to_owned)
+        .collect()
 }
 
 /// One caller's standing towards one community, computed once per request.
@@ -308,5 +317,48 @@ mod tests {
         assert_eq!(marking_of(&json!({}), &envelope).1, envelope);
         let o = json!({RECIPIENTS_PROPERTY: ["b"]});
         assert_eq!(marking_of(&o, &envelope).1, vec!["b".to_owned()]);
+    }
+
+    /// Every fixed TLP id (both versions), and one that is not a TLP.
+    const IDS: [&str; 10] = [
+        "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
+        "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
+        "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",
+        "marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed",
+        "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
+        "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
+        "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
+        "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
+        "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
+        "marking-definition--00000000-0000-4000-8000-000000000000",
+    ];
+
+    proptest::proptest! {
+        /// Markings written with any letter case read as their canonical
+        /// form: same level, same recipients, so every principal's view of
+        /// the object is the one of the canonical object.
+        #[test]
+        fn marking_case_never_changes_the_level(
+            picks in proptest::collection::vec((0..IDS.len(), proptest::bits::u64::ANY), 1..4),
+            granular in proptest::bool::ANY,
+        ) {
+            let spell = |id: &str, bits: u64| -> String {
+                id.chars().enumerate().map(|(i, c)| {
+                    if bits >> (i % 64) & 1 == 1 { c.to_ascii_uppercase() } else { c }
+                }).collect()
+            };
+            let canonical: Vec<&str> = picks.iter().map(|(i, _)| IDS[*i]).collect();
+            let written: Vec<String> = picks.iter().map(|(i, b)| spell(IDS[*i], *b)).collect();
+            let object = |refs: Vec<String>| if granular {
+                json!({"granular_markings": refs.iter().map(|r| json!({"marking_ref": r, "selectors": ["name"]})).collect::<Vec<_>>()})
+            } else {
+                json!({"object_marking_refs": refs})
+            };
+            let (want, _) = marking_of(&object(canonical.iter().map(|s| (*s).to_owned()).collect()), &[]);
+            let (got, _) = marking_of(&object(written), &[]);
+            proptest::prop_assert_eq!(got, want);
+            // The canonical ids hold a known level unless only the non-TLP id was picked.
+            proptest::prop_assert_eq!(want.is_some(), picks.iter().any(|(i, _)| *i < 9));
+        }
     }
 }

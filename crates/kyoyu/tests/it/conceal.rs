@@ -1036,3 +1036,69 @@ fn workflow_races(backend: Backend) {
 }
 
 on_both_stores!(workflow_transitions_race_safely, workflow_races);
+
+/// A reviewer may only redact (issue 10): an edit that lowers the marking,
+/// names recipients, takes another organization's id or rewrites text is
+/// refused with 422 and leaves the held version as it was; a redaction is
+/// taken.
+fn reviewers_only_redact_on(backend: Backend) {
+    let s = scene(backend, "1", "50");
+    let mut r = report(300);
+    r["objects"][1]["description"] = json!("Also hit: the contractor Acme Systems Co., Ltd.");
+    let (_, submission) = submit(&s, &s.reporter, &r, &["--tlp", "amber"]);
+    let held = || -> Vec<Value> {
+        let list = s.hub.get("/api/reviews", Some(&s.ceptoar)).json();
+        list["reviews"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["submission"] == submission.as_str())
+            .map(|r| r["objects"].as_array().cloned().unwrap())
+            .expect("the submission waits for review")
+    };
+    let before = held();
+    let edit = |objects: &[Value]| {
+        s.hub.rest(
+            "POST",
+            &format!("/api/reviews/{submission}/edit"),
+            Some(&s.ceptoar),
+            &json!({ "objects": objects }),
+        )
+    };
+    let with_text = |i: usize, key: &str, value: Value| {
+        let mut o = before.clone();
+        o[i][key] = value;
+        o
+    };
+    let malware = before
+        .iter()
+        .position(|o| o["type"] == "malware")
+        .expect("the malware object");
+    let described = before[malware]["description"].as_str().unwrap().to_owned();
+    let other_org_id = "malware--0f9a4d8e-1111-4222-8333-444455556666";
+    let refused = [
+        with_text(
+            malware,
+            "object_marking_refs",
+            json!(["marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"]),
+        ),
+        with_text(malware, "x_kyoyu_recipients", json!(["elec-b"])),
+        with_text(malware, "id", json!(other_org_id)),
+        with_text(malware, "description", json!("Harmless; ignore it.")),
+    ];
+    for objects in &refused {
+        let a = edit(objects);
+        assert_eq!(a.status, 422, "{}", a.body);
+        assert!(a.body.contains("may only redact"), "{}", a.body);
+    }
+    assert_eq!(held(), before, "refused edits leave the held version");
+    // Cutting text out where it says [redacted] is a redaction.
+    let cut = match described.split_once(' ') {
+        Some((first, _)) => format!("{first} [redacted]"),
+        None => "[redacted]".to_owned(),
+    };
+    let a = edit(&with_text(malware, "description", json!(cut)));
+    assert_eq!(a.status, 200, "{}", a.body);
+}
+
+on_both_stores!(reviewers_only_redact, reviewers_only_redact_on);

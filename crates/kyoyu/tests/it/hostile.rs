@@ -167,3 +167,190 @@ fn bodies_over_the_limit_get_a_json_413_on_every_endpoint() {
         );
     }
 }
+
+const RED_UPPER: &str = "marking-definition--E828B379-4E03-4974-9AC4-E53A884C97C1";
+
+fn ioc(id: &str, name: &str, modified: &str) -> serde_json::Value {
+    serde_json::json!({
+        "type": "indicator", "spec_version": "2.1", "id": id,
+        "created": "2025-01-01T00:00:00.000Z", "modified": modified,
+        "name": name, "pattern_type": "stix", "valid_from": "2025-01-01T00:00:00Z",
+        "pattern": "[ipv4-addr:value = '203.0.113.77']",
+    })
+}
+
+fn post_to(hub: &TestHub, token: &str, objects: &serde_json::Value) -> serde_json::Value {
+    let col = hub.collection_of("sector-electricity");
+    let a = hub.request(
+        "POST",
+        &format!("/hub/collections/{col}/objects/"),
+        Some(token),
+        &[
+            ("Content-Type", crate::testkit::TAXII),
+            ("Accept", crate::testkit::TAXII),
+        ],
+        Some(&serde_json::json!({ "objects": objects }).to_string()),
+    );
+    assert_eq!(a.status, 202, "{}", a.body);
+    a.json()
+}
+
+fn names_seen(hub: &TestHub, token: &str) -> Vec<(String, String)> {
+    let col = hub.collection_of("sector-electricity");
+    let a = hub.get(&format!("/hub/collections/{col}/objects/"), Some(token));
+    assert_eq!(a.status, 200, "{}", a.body);
+    a.json()["objects"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|o| {
+            (
+                o["name"].as_str().unwrap_or_default().to_owned(),
+                o["id"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// TLP:RED written with an upper-case UUID is TLP:RED, and an upper-case
+/// spelling of another organization's id is that id (issue 10, finding 4).
+fn identifiers_in_other_cases_on(backend: Backend) {
+    let hub = TestHub::start(backend);
+    hub.org("elec-a", "operator", &["electricity"]);
+    hub.org("elec-b", "operator", &["electricity"]);
+    let a = hub.token_for("elec-a", "member", false);
+    let b = hub.token_for("elec-b", "member", false);
+    let mut red = ioc(
+        "indicator--6F2C7B0A-1D2E-4F3A-8B4C-5D6E7F809A1B",
+        "red",
+        "2025-01-01T00:00:00.000Z",
+    );
+    red["object_marking_refs"] = serde_json::json!([RED_UPPER]);
+    let shared = ioc(
+        "indicator--1a2b3c4d-0000-4000-8000-00000000abcd",
+        "shared",
+        "2025-01-01T00:00:00.000Z",
+    );
+    let status = post_to(&hub, &a, &serde_json::json!([red, shared]));
+    assert_eq!(status["success_count"], 2, "{status}");
+    // The author reads its object back under the canonical id and marking.
+    let own = names_seen(&hub, &a);
+    assert!(
+        own.contains(&(
+            "red".into(),
+            "indicator--6f2c7b0a-1d2e-4f3a-8b4c-5d6e7f809a1b".into()
+        )),
+        "{own:?}"
+    );
+    let col = hub.collection_of("sector-electricity");
+    let back = hub
+        .get(
+            &format!(
+                "/hub/collections/{col}/objects/indicator--6f2c7b0a-1d2e-4f3a-8b4c-5d6e7f809a1b/"
+            ),
+            Some(&a),
+        )
+        .json();
+    assert_eq!(
+        back["objects"][0]["object_marking_refs"][0],
+        "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"
+    );
+    // Another member does not read the RED one, in any spelling.
+    let theirs = names_seen(&hub, &b);
+    assert_eq!(
+        theirs.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+        ["shared"]
+    );
+    for id in [
+        "indicator--6f2c7b0a-1d2e-4f3a-8b4c-5d6e7f809a1b",
+        "indicator--6F2C7B0A-1D2E-4F3A-8B4C-5D6E7F809A1B",
+    ] {
+        assert_eq!(
+            hub.get(&format!("/hub/collections/{col}/objects/{id}/"), Some(&b))
+                .status,
+            404
+        );
+    }
+    // A newer version of a's object under an upper-case spelling is a's id: refused.
+    let takeover = ioc(
+        "indicator--1A2B3C4D-0000-4000-8000-00000000ABCD",
+        "takeover",
+        "2025-06-01T00:00:00.000Z",
+    );
+    let status = post_to(&hub, &b, &serde_json::json!([takeover]));
+    assert_eq!(status["failure_count"], 1, "{status}");
+    assert!(
+        status["failures"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("not yours"),
+        "{status}"
+    );
+    assert!(names_seen(&hub, &a).iter().all(|(n, _)| n != "takeover"));
+}
+
+crate::testkit::on_both_stores!(identifiers_in_other_cases, identifiers_in_other_cases_on);
+
+/// Recipients are named once however often they are repeated, refused
+/// beyond the bound, and refused when not a list (issue 10, findings 5 and 14).
+fn recipients_are_bounded_and_checked_on(backend: Backend) {
+    let hub = TestHub::start(backend);
+    hub.org("elec-a", "operator", &["electricity"]);
+    hub.org("elec-b", "operator", &["electricity"]);
+    let a = hub.token_for("elec-a", "member", false);
+    let col = hub.collection_of("sector-electricity");
+    let post = |body: serde_json::Value| {
+        hub.request(
+            "POST",
+            &format!("/hub/collections/{col}/objects/"),
+            Some(&a),
+            &[
+                ("Content-Type", crate::testkit::TAXII),
+                ("Accept", crate::testkit::TAXII),
+            ],
+            Some(&body.to_string()),
+        )
+    };
+    let mut red = ioc(
+        "indicator--2b3c4d5e-0000-4000-8000-000000000001",
+        "for b",
+        "2025-01-01T00:00:00.000Z",
+    );
+    red["object_marking_refs"] =
+        serde_json::json!(["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"]);
+    // 20,000 repeats of one recipient: one recipient.
+    let many = vec!["elec-b"; 20_000];
+    let r = post(serde_json::json!({"objects": [red], "x_kyoyu_recipients": many}));
+    assert_eq!(r.status, 202, "{}", r.body);
+    assert_eq!(r.json()["success_count"], 1, "{}", r.body);
+    let db_rows = hub.get(
+        &format!("/hub/collections/{col}/objects/"),
+        Some(&hub.token_for("elec-b", "member", false)),
+    );
+    assert!(db_rows.body.contains("for b"), "{}", db_rows.body);
+    // More distinct recipients than the bound: refused whole, nothing stored.
+    let distinct: Vec<String> = (0..300).map(|i| format!("org-{i}")).collect();
+    let mut other = red.clone();
+    other["id"] = serde_json::json!("indicator--2b3c4d5e-0000-4000-8000-000000000002");
+    let r = post(serde_json::json!({"objects": [other], "x_kyoyu_recipients": distinct}));
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("at most 256"), "{}", r.body);
+    // A string where a list belongs is refused, not ignored.
+    other["x_kyoyu_recipients"] = serde_json::json!("elec-b");
+    let r = post(serde_json::json!({"objects": [other]}));
+    let status = r.json();
+    assert_eq!(status["failure_count"], 1, "{status}");
+    assert!(
+        status["failures"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("must be a list"),
+        "{status}"
+    );
+}
+
+crate::testkit::on_both_stores!(
+    recipients_are_bounded_and_checked,
+    recipients_are_bounded_and_checked_on
+);
