@@ -384,17 +384,18 @@ impl<S: Store> Hub<S> {
                 "expires must be a positive duration such as 30d or 12h",
             ));
         }
-        let expires = spec
+        let asked = spec
             .expires_in
             .map(|s| now_micros().saturating_add(s.saturating_mul(1_000_000)));
+        // Never wider than the token that issues it.
+        let (expires, ip_allow) = kyoyu_trust::policy::minted_limits(
+            (who.limits.0, &who.limits.1),
+            (asked, spec.ip_allow),
+        )
+        .map_err(invalid)?;
         let read_only = spec.read_only || who.principal.read_only || spec.role.reads_only();
         let (secret, record) = self.new_token(
-            &spec.org,
-            spec.role,
-            &spec.name,
-            read_only,
-            spec.ip_allow,
-            expires,
+            &spec.org, spec.role, &spec.name, read_only, ip_allow, expires,
         );
         let detail = json!({
             "org": record.org, "role": record.role, "name": record.name,

@@ -75,6 +75,7 @@ impl<S: Store> Hub<S> {
             )));
         };
         Ok(Caller {
+            limits: (t.expires, t.ip_allow),
             token_id: t.id,
             principal: Principal {
                 org: t.org,

@@ -121,6 +121,9 @@ pub struct Caller {
     pub token_id: String,
     /// Organization and role.
     pub principal: Principal,
+    /// The presented token's expiry (micros) and allow-list: the widest a
+    /// token it issues may be.
+    pub(crate) limits: (Option<i64>, Vec<String>),
     directory: Arc<Directory>,
 }
 

@@ -542,6 +542,10 @@ impl<S: Store> Hub<S> {
                 tracing::warn!(error = %e.description, "a released submission could not be marked released; the release job retries");
             }
         }
+        // The rows no longer say when the reports arrived; neither may the log.
+        if let Err(e) = self.store.forget_old_versions().await {
+            tracing::warn!(error = %e, "the database's old row versions could not be erased after a release");
+        }
         Ok(())
     }
 

@@ -781,6 +781,13 @@ impl Store for PostgresStore {
         tx.commit().await.map_err(err)
     }
 
+    async fn forget_old_versions(&self) -> Result<()> {
+        // Dead row versions keep a submission's earlier contents until vacuumed.
+        let c = self.client().await?;
+        c.batch_execute("VACUUM submissions").await.map_err(err)?;
+        Ok(())
+    }
+
     async fn insert_submission(&self, sub: Submission) -> Result<()> {
         let doc = to_json(&sub)?;
         let c = self.client().await?;

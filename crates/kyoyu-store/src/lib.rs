@@ -478,6 +478,12 @@ pub trait Store: Clone + Send + Sync + 'static {
         audit: Option<AuditDraft>,
         now: Micros,
     ) -> impl Future<Output = Result<bool>> + Send;
+    /// Erases what the database keeps of rows' earlier contents beyond the
+    /// rows themselves (SQLite's write-ahead log, PostgreSQL's dead row
+    /// versions of submissions), so that a copy of the database taken after a
+    /// release does not hold a released submission's earlier state (its
+    /// arrival time). Called after each release batch.
+    fn forget_old_versions(&self) -> impl Future<Output = Result<()>> + Send;
     /// One submission.
     fn submission(&self, id: &str) -> impl Future<Output = Result<Option<Submission>>> + Send;
     /// The submission a receipt hash belongs to.

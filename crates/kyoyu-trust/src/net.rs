@@ -28,6 +28,13 @@ impl Cidr {
     }
 }
 
+impl Cidr {
+    /// Whether every address of this range lies in `outer`.
+    pub fn within(&self, outer: &Cidr) -> bool {
+        self.prefix >= outer.prefix && outer.contains(self.addr)
+    }
+}
+
 /// An IPv4-mapped IPv6 address is its IPv4 address (dual-stack listeners).
 fn canonical(ip: IpAddr) -> IpAddr {
     match ip {
@@ -101,6 +108,12 @@ mod tests {
         let one: Cidr = "198.51.100.7".parse().unwrap();
         assert!(one.contains(ip("198.51.100.7")) && !one.contains(ip("198.51.100.8")));
         assert!("10.0.0.0/33".parse::<Cidr>().is_err());
+        let within = |a: &str, b: &str| a.parse::<Cidr>().unwrap().within(&b.parse().unwrap());
+        assert!(within("192.0.2.128/25", "192.0.2.0/24"));
+        assert!(within("192.0.2.7", "192.0.2.0/24"));
+        assert!(!within("192.0.0.0/16", "192.0.2.0/24"));
+        assert!(!within("198.51.100.0/24", "192.0.2.0/24"));
+        assert!(!within("2001:db8::/48", "192.0.2.0/24"));
         assert!("example/8".parse::<Cidr>().is_err());
     }
 }

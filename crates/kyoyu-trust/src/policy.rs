@@ -65,6 +65,45 @@ pub fn marking_of(object: &Value, envelope_recipients: &[String]) -> (Option<Tlp
     (level, own.unwrap_or_else(|| envelope_recipients.to_vec()))
 }
 
+/// The expiry and allow-list of a token minted by a token with `minter`'s
+/// limits: never wider. What is not asked for is inherited (a restricted
+/// administrator's members are restricted alike); what is asked for must
+/// lie within. Expiries are in microseconds since the epoch.
+pub fn minted_limits(
+    minter: (Option<i64>, &[String]),
+    asked: (Option<i64>, Vec<String>),
+) -> Result<(Option<i64>, Vec<String>), String> {
+    let (m_expires, m_allow) = minter;
+    let (expires, allow) = asked;
+    let expires = match (m_expires, expires) {
+        (Some(m), Some(e)) if e > m => {
+            return Err(
+                "the new token would outlive the token that issues it: ask for an earlier expiry"
+                    .into(),
+            );
+        }
+        (Some(m), None) => Some(m),
+        (_, e) => e,
+    };
+    if m_allow.is_empty() {
+        return Ok((expires, allow));
+    }
+    if allow.is_empty() {
+        return Ok((expires, m_allow.to_vec()));
+    }
+    let outer: Vec<crate::net::Cidr> = m_allow.iter().filter_map(|c| c.parse().ok()).collect();
+    for a in &allow {
+        let inner: crate::net::Cidr = a.parse().map_err(|e| format!("'{a}': {e}"))?;
+        if !outer.iter().any(|o| inner.within(o)) {
+            return Err(format!(
+                "'{a}' is outside the issuing token's allow-list ({}): a token cannot grant more than it has",
+                m_allow.join(", ")
+            ));
+        }
+    }
+    Ok((expires, allow))
+}
+
 /// The most recipients one object (or envelope) may name, after duplicates
 /// are dropped. TLP:RED is for named people and organizations; sharing
 /// wider is what communities are for.
@@ -360,5 +399,27 @@ mod tests {
             // The canonical ids hold a known level unless only the non-TLP id was picked.
             proptest::prop_assert_eq!(want.is_some(), picks.iter().any(|(i, _)| *i < 9));
         }
+    }
+
+    #[test]
+    fn minted_tokens_are_never_wider() {
+        let allow = vec!["192.0.2.0/24".to_owned()];
+        // Unrestricted minter: what is asked.
+        assert_eq!(
+            minted_limits((None, &[]), (None, vec![])),
+            Ok((None, vec![]))
+        );
+        // Restricted minter: inherited when not asked, refused when wider.
+        assert_eq!(
+            minted_limits((Some(100), &allow), (None, vec![])),
+            Ok((Some(100), allow.clone()))
+        );
+        assert_eq!(
+            minted_limits((Some(100), &allow), (Some(50), vec!["192.0.2.8/29".into()])),
+            Ok((Some(50), vec!["192.0.2.8/29".into()]))
+        );
+        assert!(minted_limits((Some(100), &allow), (Some(101), vec![])).is_err());
+        assert!(minted_limits((None, &allow), (None, vec!["0.0.0.0/0".into()])).is_err());
+        assert!(minted_limits((None, &allow), (None, vec!["192.0.3.1".into()])).is_err());
     }
 }

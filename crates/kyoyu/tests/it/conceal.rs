@@ -758,7 +758,8 @@ fn receipt_updates_and_reviewer_edits_on(backend: Backend) {
     let mut objects = list["reviews"][0]["objects"].as_array().unwrap().clone();
     for o in &mut objects {
         if o["type"] == "malware" {
-            o["description"] = json!("Also hit: another operator");
+            // Reviewers redact; they do not rewrite (issue 10).
+            o["description"] = json!("Also hit: [redacted]");
         }
     }
     let file = dir.path().join("edited.json");
@@ -771,7 +772,7 @@ fn receipt_updates_and_reviewer_edits_on(backend: Backend) {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let released = wait_for(&s, 11);
     let text = serde_json::to_string(&released).unwrap();
-    assert!(text.contains("Also hit: another operator") && !text.contains("Acme"));
+    assert!(text.contains("Also hit: [redacted]") && !text.contains("Acme"));
 }
 
 on_both_stores!(
@@ -1102,3 +1103,42 @@ fn reviewers_only_redact_on(backend: Backend) {
 }
 
 on_both_stores!(reviewers_only_redact, reviewers_only_redact_on);
+
+/// After a release, no file of the data folder still holds a released
+/// submission's arrival time: the write-ahead log is emptied and deleted
+/// content is zeroed (issue 10, finding 3; SQLite, whose files are the folder).
+#[test]
+fn a_copied_data_folder_holds_no_arrival_time_after_release() {
+    let s = scene(Backend::Sqlite, "1", "50");
+    let held = |dir: &std::path::Path| -> Vec<String> {
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if !path
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("kyoyu.sqlite3")
+            {
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            let needle = b"\"received\":1";
+            if bytes.windows(needle.len()).any(|w| w == needle) {
+                found.push(path.display().to_string());
+            }
+        }
+        found
+    };
+    submit(&s, &s.reporter, &report(400), &["--urgent"]);
+    let released = wait_for(&s, 1);
+    assert!(!released.is_empty(), "the urgent report was released");
+    // The release job erases after marking the batch released.
+    std::thread::sleep(Duration::from_millis(1500));
+    let dir = s.hub.dir.path();
+    assert_eq!(
+        held(dir),
+        Vec::<String>::new(),
+        "files still holding an arrival time"
+    );
+}

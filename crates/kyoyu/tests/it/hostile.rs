@@ -354,3 +354,65 @@ crate::testkit::on_both_stores!(
     recipients_are_bounded_and_checked,
     recipients_are_bounded_and_checked_on
 );
+
+/// A restricted token issues only tokens as restricted (issue 10, finding 9).
+fn minted_tokens_are_never_wider_on(backend: Backend) {
+    let hub = TestHub::start(backend);
+    hub.org("elec-a", "operator", &["electricity"]);
+    let issue = |token: Option<&str>, body: serde_json::Value| {
+        hub.rest("POST", "/api/tokens", token, &body)
+    };
+    let admin = issue(
+        None,
+        serde_json::json!({"org": "elec-a", "role": "community-admin", "expires_in": 3600, "ip_allow": ["127.0.0.0/8"]}),
+    );
+    assert_eq!(admin.status, 201, "{}", admin.body);
+    let admin_expires = admin.json()["expires"].clone();
+    let admin = admin.json()["token"].as_str().unwrap().to_owned();
+    // Nothing asked: the issuer's limits.
+    let member = issue(
+        Some(&admin),
+        serde_json::json!({"org": "elec-a", "role": "member"}),
+    );
+    assert_eq!(member.status, 201, "{}", member.body);
+    let info = &member.json();
+    assert_eq!(
+        info["ip_allow"],
+        serde_json::json!(["127.0.0.0/8"]),
+        "{info}"
+    );
+    assert!(info["expires"].is_string(), "{info}");
+    assert!(
+        info["expires"].as_str() <= admin_expires.as_str(),
+        "{info} vs {admin_expires}"
+    );
+    // Wider than the issuer: refused, saying why.
+    for wider in [
+        serde_json::json!({"org": "elec-a", "role": "member", "expires_in": 30 * 86400}),
+        serde_json::json!({"org": "elec-a", "role": "member", "ip_allow": ["0.0.0.0/0"]}),
+    ] {
+        let a = issue(Some(&admin), wider);
+        assert!(
+            a.status == 400 || a.status == 422,
+            "{}: {}",
+            a.status,
+            a.body
+        );
+        assert!(
+            a.body.contains("outlive") || a.body.contains("outside"),
+            "{}",
+            a.body
+        );
+    }
+    // Narrower is fine.
+    let a = issue(
+        Some(&admin),
+        serde_json::json!({"org": "elec-a", "role": "member", "expires_in": 60, "ip_allow": ["127.0.0.1"]}),
+    );
+    assert_eq!(a.status, 201, "{}", a.body);
+}
+
+crate::testkit::on_both_stores!(
+    minted_tokens_are_never_wider,
+    minted_tokens_are_never_wider_on
+);
