@@ -108,6 +108,7 @@ pub(crate) async fn create_org<S: Backend>(
     State(hub): HubState<S>,
     bytes: Bytes,
 ) -> Answer {
+    hub.may_manage_orgs(&who)?;
     let org: Org = body(&bytes, ORG_SHAPE)?;
     let org = hub.create_org(&who, org).await?;
     Ok(ok_json(StatusCode::CREATED, &json!(org)))
@@ -119,6 +120,7 @@ pub(crate) async fn update_org<S: Backend>(
     Path(id): Path<String>,
     bytes: Bytes,
 ) -> Answer {
+    hub.may_manage_orgs(&who)?;
     let org: Org = body(&bytes, ORG_SHAPE)?;
     if org.id != id {
         return Err(Failure::new(

@@ -416,3 +416,31 @@ crate::testkit::on_both_stores!(
     minted_tokens_are_never_wider,
     minted_tokens_are_never_wider_on
 );
+
+/// Authorization comes before the body is judged (issue 10, finding 14):
+/// a member's malformed organization body gets 403, not a validation error.
+#[test]
+fn organization_writes_are_authorized_before_the_body_is_read() {
+    let hub = TestHub::start(Backend::Sqlite);
+    hub.org("elec-a", "operator", &["electricity"]);
+    let member = hub.token_for("elec-a", "member", false);
+    for (method, path) in [("POST", "/api/orgs"), ("PUT", "/api/orgs/elec-a")] {
+        let a = hub.request(
+            method,
+            path,
+            Some(&member),
+            &[("Content-Type", "application/json")],
+            Some("{not json"),
+        );
+        assert_eq!(a.status, 403, "{method} {path}: {}", a.body);
+    }
+    // The hub admin's malformed body is still a 400 that says what to fix.
+    let a = hub.request(
+        "POST",
+        "/api/orgs",
+        None,
+        &[("Content-Type", "application/json")],
+        Some("{not json"),
+    );
+    assert_eq!(a.status, 400, "{}", a.body);
+}
