@@ -23,6 +23,20 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{NoTls, Transaction};
 
+/// The triggers that keep the audit trail append-only (first made by
+/// migration 0002).
+const AUDIT_GUARDS: &str = "
+CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'the audit trail is append-only';
+END;
+$$;
+CREATE OR REPLACE TRIGGER audit_no_update_or_delete BEFORE UPDATE OR DELETE ON audit
+    FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+CREATE OR REPLACE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
+";
+
 const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("../migrations/0001_initial.sql")),
     (2, include_str!("../migrations/0002_trust.sql")),
@@ -216,6 +230,9 @@ impl PostgresStore {
                 .map_err(err)?;
             }
         }
+        // The audit trail's guards, re-made at every start: one dropped by
+        // hand (or by a restore) does not stay dropped.
+        tx.batch_execute(AUDIT_GUARDS).await.map_err(err)?;
         tx.commit().await.map_err(err)
     }
 

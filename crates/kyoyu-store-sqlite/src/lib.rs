@@ -86,8 +86,20 @@ fn migrate(conn: &mut Connection) -> Result<()> {
             tx.commit().map_err(err)?;
         }
     }
+    // The audit trail's guards, re-made at every start: one dropped by hand
+    // (or by a restore) does not stay dropped.
+    conn.execute_batch(AUDIT_GUARDS).map_err(err)?;
     Ok(())
 }
+
+/// The triggers that keep the audit trail append-only (first made by
+/// migration 0002).
+const AUDIT_GUARDS: &str = "
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+";
 
 impl SqliteStore {
     async fn submission_where(

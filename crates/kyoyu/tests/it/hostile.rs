@@ -444,3 +444,30 @@ fn organization_writes_are_authorized_before_the_body_is_read() {
     );
     assert_eq!(a.status, 400, "{}", a.body);
 }
+
+/// The audit trail's append-only triggers come back at the next start when
+/// someone drops them (issue 10, finding 14).
+fn dropped_audit_guards_come_back_on(backend: Backend) {
+    let mut hub = TestHub::start(backend);
+    hub.org("elec-a", "operator", &["electricity"]);
+    let db = crate::admin::Db::of(&hub);
+    let drop = if db.is_sqlite() {
+        "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;"
+    } else {
+        "DROP TRIGGER audit_no_update_or_delete ON audit; DROP TRIGGER audit_no_truncate ON audit;"
+    };
+    db.exec(drop).expect("drop the guards");
+    hub.terminate();
+    hub.restart();
+    let tamper = db.exec("UPDATE audit SET detail = '{}' WHERE seq = 1");
+    assert!(
+        tamper.as_ref().is_err_and(|e| e.contains("append-only")),
+        "{tamper:?}"
+    );
+    assert!(db.exec("DELETE FROM audit").is_err());
+}
+
+crate::testkit::on_both_stores!(
+    dropped_audit_guards_come_back,
+    dropped_audit_guards_come_back_on
+);
