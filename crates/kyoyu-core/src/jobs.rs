@@ -9,8 +9,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-/// How long queued audit entries wait for company before being written.
-const AUDIT_WINDOW: Duration = Duration::from_millis(50);
+/// A queued audit entry and, for a read, who waits for it to be durable.
+pub(crate) type Queued = (AuditDraft, Option<tokio::sync::oneshot::Sender<()>>);
+
+/// The most entries one commit takes.
+const AUDIT_BATCH: usize = 1000;
 
 /// How often a process re-reads the members, so that changes made through
 /// another process sharing the database take effect.
@@ -19,7 +22,7 @@ const DIRECTORY_REFRESH: Duration = Duration::from_secs(2);
 /// Starts every job; each stops when the hub is dropped.
 pub(crate) fn start<S: Store>(
     hub: &Arc<Hub<S>>,
-    audit: tokio::sync::mpsc::Receiver<AuditDraft>,
+    audit: tokio::sync::mpsc::Receiver<Queued>,
     pending: Arc<AtomicU64>,
 ) {
     tokio::spawn(audit_sink(hub.store.clone(), audit, pending));
@@ -27,36 +30,35 @@ pub(crate) fn start<S: Store>(
     tokio::spawn(release_batches(Arc::downgrade(hub)));
 }
 
-/// Appends queued audit entries, in batches of whatever is waiting.
+/// Appends queued audit entries, in batches of whatever is waiting (group
+/// commit: entries that arrive while one commit runs go in the next), then
+/// tells each waiting reader that its entry is durable.
 async fn audit_sink<S: Store>(
     store: S,
-    mut rx: tokio::sync::mpsc::Receiver<AuditDraft>,
+    mut rx: tokio::sync::mpsc::Receiver<Queued>,
     pending: Arc<AtomicU64>,
 ) {
     while let Some(first) = rx.recv().await {
-        // Gather what arrives within a short window: one durable commit for
-        // many reads instead of a disk flush per page served.
         let mut batch = vec![first];
-        let window = tokio::time::sleep(AUDIT_WINDOW);
-        tokio::pin!(window);
-        while batch.len() < 1000 {
-            tokio::select! {
-                more = rx.recv() => match more {
-                    Some(d) => batch.push(d),
-                    None => break,
-                },
-                () = &mut window => break,
+        while batch.len() < AUDIT_BATCH {
+            match rx.try_recv() {
+                Ok(q) => batch.push(q),
+                Err(_) => break,
             }
         }
-        // Never dropped: retried until the store takes them (reads wait in
-        // the queue meanwhile, and shutdown waits for the queue).
+        let (drafts, waiters): (Vec<AuditDraft>, Vec<_>) = batch.into_iter().unzip();
+        // Never dropped: retried until the store takes them (their readers
+        // wait meanwhile, and shutdown waits for the queue).
         let mut tries: u64 = 0;
-        while let Err(e) = store.append_audit(batch.clone(), now_micros()).await {
+        while let Err(e) = store.append_audit(drafts.clone(), now_micros()).await {
             tries += 1;
-            tracing::error!(error = %e, tries, entries = batch.len(), "cannot append to the audit trail; retrying");
+            tracing::error!(error = %e, tries, entries = drafts.len(), "cannot append to the audit trail; retrying");
             tokio::time::sleep(Duration::from_millis((200 * tries).min(5_000))).await;
         }
-        pending.fetch_sub(batch.len() as u64, Ordering::AcqRel);
+        pending.fetch_sub(drafts.len() as u64, Ordering::AcqRel);
+        for w in waiters.into_iter().flatten() {
+            let _ = w.send(());
+        }
     }
 }
 

@@ -105,7 +105,7 @@ pub struct Hub<S> {
     seeds: Seeds,
     directory: RwLock<Arc<Directory>>,
     catalog: RwLock<Arc<Catalog>>,
-    audit: tokio::sync::mpsc::Sender<AuditDraft>,
+    audit: tokio::sync::mpsc::Sender<jobs::Queued>,
     /// Audit entries queued and not yet appended.
     audit_pending: Arc<AtomicU64>,
     guard: guard::Guard,
@@ -361,14 +361,28 @@ impl<S: Store> Hub<S> {
         (secret, record)
     }
 
-    /// Queues an audit entry (reads); a background task appends queued
-    /// entries in batches, so reads never wait for a disk flush.
-    pub(crate) async fn audit_later(&self, draft: AuditDraft) {
+    /// Appends a read's audit entry before the answer leaves: the entry
+    /// joins whatever is queued and the writer commits them together (group
+    /// commit), so many readers share one durable write and none is
+    /// answered before its read is on record. If the trail cannot take it,
+    /// the read is refused (503), never answered unrecorded.
+    pub(crate) async fn audit_now(&self, draft: AuditDraft) -> Result<(), Error> {
+        let (done, written) = tokio::sync::oneshot::channel();
         self.audit_pending.fetch_add(1, Ordering::AcqRel);
-        if self.audit.send(draft).await.is_err() {
+        if self.audit.send((draft, Some(done))).await.is_err() {
             self.audit_pending.fetch_sub(1, Ordering::AcqRel);
-            tracing::error!("the audit writer has stopped; an entry was not recorded");
+            tracing::error!("the audit writer has stopped; a read was refused");
+            return Err(Error::new(
+                ErrorKind::Unavailable,
+                "the audit trail cannot record this read now; retry shortly",
+            ));
         }
+        written.await.map_err(|_| {
+            Error::new(
+                ErrorKind::Unavailable,
+                "the audit trail cannot record this read now; retry shortly",
+            )
+        })
     }
 
     /// Waits until every queued audit entry is appended: called on

@@ -179,7 +179,7 @@ impl<S: Store> Hub<S> {
                 .into_iter()
                 .filter(|v| view.may_read(&access_of(v)))
                 .collect();
-            self.audit_reads(who, &view, c, "rest", &items).await;
+            self.audit_reads(who, &view, c, "rest", &items).await?;
             for v in items {
                 found.push((c.clone(), view.effective(v.tlp).name(), v));
             }
@@ -195,7 +195,7 @@ impl<S: Store> Hub<S> {
         c: &Collection,
         endpoint: &str,
         items: &[StoredVersion],
-    ) {
+    ) -> Result<(), Error> {
         // One string per object, `id@version`: the entry stays small, and
         // building it costs the request little.
         let mut read = String::new();
@@ -213,9 +213,10 @@ impl<S: Store> Hub<S> {
             let detail = json!({
                 "endpoint": endpoint, "collection": c.alias, "count": count, "objects": read,
             });
-            self.audit_later(who.audit("objects.read", &c.id, detail))
-                .await;
+            self.audit_now(who.audit("objects.read", &c.id, detail))
+                .await?;
         }
+        Ok(())
     }
 
     /// Signs a position in a collection.
@@ -299,6 +300,21 @@ impl<S: Store> Hub<S> {
         released: &[String],
     ) -> Result<(Vec<Value>, Vec<Value>), Error> {
         let view = who.view_of(collection);
+        // Only the report's own objects: observables have ids anyone's report
+        // can share (deterministic), and feedback on them is about others'.
+        let released: Vec<&String> = released
+            .iter()
+            .filter(|id| {
+                let ty = id.split_once("--").map_or("", |(t, _)| t);
+                !matches!(
+                    kyoyu_stix::schema::category(ty),
+                    kyoyu_stix::schema::Category::Sco | kyoyu_stix::schema::Category::Meta
+                )
+            })
+            .collect();
+        if released.is_empty() {
+            return Ok((Vec::new(), Vec::new()));
+        }
         let page = self
             .store
             .query(Query {
@@ -312,7 +328,12 @@ impl<S: Store> Hub<S> {
             .await?;
         let mut sightings = Vec::new();
         let mut feedback = Vec::new();
-        for v in page.items.iter().filter(|v| view.may_read(&access_of(v))) {
+        let mut given = Vec::new();
+        for v in page
+            .items
+            .into_iter()
+            .filter(|v| view.may_read(&access_of(v)))
+        {
             let Ok(o) = serde_json::from_str::<Value>(&v.json) else {
                 continue;
             };
@@ -334,8 +355,12 @@ impl<S: Store> Hub<S> {
                 } else {
                     feedback.push(o);
                 }
+                given.push(v);
             }
         }
+        // Read like any other page: on the audit trail before the answer.
+        self.audit_reads(who, &view, collection, "receipt-status", &given)
+            .await?;
         Ok((sightings, feedback))
     }
 }
@@ -375,7 +400,7 @@ impl<S: Store> Reader<'_, S> {
         self.audited(page, endpoint).await
     }
 
-    /// Hands out a page, after queuing its marked versions for the audit trail.
+    /// Hands out a page once its marked versions are on the audit trail.
     async fn audited(&self, page: Visible, endpoint: Endpoint) -> Result<Visible, Error> {
         self.hub
             .audit_reads(
@@ -385,7 +410,7 @@ impl<S: Store> Reader<'_, S> {
                 endpoint.name(),
                 &page.items,
             )
-            .await;
+            .await?;
         Ok(page)
     }
 

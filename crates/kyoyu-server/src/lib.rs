@@ -62,15 +62,13 @@ pub async fn serve<S: Backend>(
     limits: &Limits,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let router = Router::new().fallback_service(
-        tower::ServiceBuilder::new()
-            .map_request(kyoyu_taxii::with_trailing_slash)
-            .service(app(hub.clone(), limits)),
-    );
+    let router = app(hub.clone(), limits);
     // Clients behind a trusted proxy share its address: the per-address
     // cap would lock them all out together.
     let exempt = hub.config().trusted_proxies.clone();
-    listen::serve_router(listener, router, limits, exempt, shutdown).await?;
+    // The URL is completed before routing (TAXII paths end in `/`).
+    let rewrite = kyoyu_taxii::with_trailing_slash;
+    listen::serve_router(listener, router, rewrite, limits, exempt, shutdown).await?;
     hub.flush_audit().await;
     Ok(())
 }

@@ -107,6 +107,7 @@ impl Gate {
 pub(crate) async fn serve_router(
     listener: TcpListener,
     router: Router,
+    rewrite: fn(axum::extract::Request) -> axum::extract::Request,
     limits: &Limits,
     exempt: Vec<Cidr>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
@@ -145,7 +146,8 @@ pub(crate) async fn serve_router(
         let _ = stream.set_nodelay(true);
         let service = tower::ServiceExt::map_request(
             router.clone(),
-            move |mut req: axum::extract::Request<hyper::body::Incoming>| {
+            move |req: axum::extract::Request<hyper::body::Incoming>| {
+                let mut req = rewrite(req.map(axum::body::Body::new));
                 req.extensions_mut().insert(ConnectInfo(peer));
                 req
             },

@@ -1142,3 +1142,103 @@ fn a_copied_data_folder_holds_no_arrival_time_after_release() {
         "files still holding an arrival time"
     );
 }
+
+/// A receipt's status shows feedback on the report's own released objects
+/// only, never on observables another report shares, and the read is on
+/// the audit trail (issue 10, finding 7).
+fn receipt_feedback_is_the_reports_own_on(backend: Backend) {
+    let s = scene(backend, "1", "50");
+    let col = s.hub.collection_of("sector-electricity");
+    // Another member's AMBER note about the attacker's address, posted first.
+    let ip_id = {
+        // The deterministic id of the attacker's address, as a first report releases it.
+        let mut r = report(500);
+        r["objects"][1]["description"] = json!("Wiper seen again");
+        r["objects"][2]["description"] = json!("Same C2");
+        submit(&s, &s.reader, &r, &["--urgent"]);
+        wait_for(&s, 1)
+            .iter()
+            .find(|o| o["type"] == "ipv4-addr" && o["value"] == ATTACKER_IP)
+            .and_then(|o| o["id"].as_str())
+            .expect("the attacker's address is released")
+            .to_owned()
+    };
+    let note = |n: u32, about: &str, text: &str| {
+        json!({"type": "note", "spec_version": "2.1", "id": format!("note--{n:08x}-9999-4000-8000-000000000000"),
+               "created": "2025-07-01T00:00:00.000Z", "modified": "2025-07-01T00:00:00.000Z",
+               "content": text, "object_refs": [about],
+               "object_marking_refs": ["marking-definition--f88d31f6-486f-44da-b317-01333bde0b82"]})
+    };
+    let post = |o: &Value| {
+        let a = s.hub.request(
+            "POST",
+            &format!("/hub/collections/{col}/objects/"),
+            Some(&s.reader),
+            &[("Content-Type", TAXII), ("Accept", TAXII)],
+            Some(&json!({"objects": [o]}).to_string()),
+        );
+        assert_eq!(a.json()["success_count"], 1, "{}", a.body);
+    };
+    post(&note(1, &ip_id, "seen this address elsewhere"));
+    // The reporter's own report with the same address.
+    let (receipt, _) = submit(&s, &s.reporter, &report(501), &["--urgent"]);
+    let status = |s: &Scene| {
+        s.hub
+            .rest(
+                "POST",
+                "/api/receipts/status",
+                Some(&s.reporter),
+                &json!({"receipt": receipt}),
+            )
+            .json()
+    };
+    let started = Instant::now();
+    let mine = loop {
+        let st = status(&s);
+        if st["state"] == "released" || started.elapsed() > Duration::from_secs(15) {
+            break st;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(mine["state"], "released", "{mine}");
+    assert_eq!(
+        mine["feedback"],
+        json!([]),
+        "feedback on a shared observable: {mine}"
+    );
+    // Feedback on the report's own indicator is shown, and its read audited.
+    let own = mine["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .find(|id| id.starts_with("indicator--"))
+        .expect("an indicator of the report")
+        .to_owned();
+    post(&note(2, &own, "we saw it too"));
+    let mine = status(&s);
+    let texts: Vec<&str> = mine["feedback"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n["content"].as_str())
+        .collect();
+    assert_eq!(texts, ["we saw it too"], "{mine}");
+    let audit = s.hub.get("/api/audit?limit=10000", None).json();
+    assert!(
+        audit["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "objects.read"
+                && e["detail"]
+                    .as_str()
+                    .is_some_and(|d| d.contains("receipt-status"))),
+        "the status read is audited"
+    );
+}
+
+on_both_stores!(
+    receipt_feedback_is_the_reports_own,
+    receipt_feedback_is_the_reports_own_on
+);

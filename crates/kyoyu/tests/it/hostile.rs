@@ -471,3 +471,46 @@ crate::testkit::on_both_stores!(
     dropped_audit_guards_come_back,
     dropped_audit_guards_come_back_on
 );
+
+/// A read of AMBER content is on the audit trail before its answer leaves:
+/// killed with SIGKILL right after answering, the hub still has the entry
+/// (issue 10, finding 11). Five reads, each followed at once by a kill.
+fn reads_are_recorded_before_they_are_answered_on(backend: Backend) {
+    let mut hub = TestHub::start(backend);
+    hub.org("elec-a", "operator", &["electricity"]);
+    let token = hub.token_for("elec-a", "member", false);
+    let mut amber = ioc(
+        "indicator--3c4d5e6f-0000-4000-8000-000000000001",
+        "amber",
+        "2025-01-01T00:00:00.000Z",
+    );
+    amber["object_marking_refs"] =
+        serde_json::json!(["marking-definition--f88d31f6-486f-44da-b317-01333bde0b82"]);
+    post_to(&hub, &token, &serde_json::json!([amber]));
+    let col = hub.collection_of("sector-electricity");
+    let reads = |hub: &TestHub| -> usize {
+        hub.get("/api/audit?limit=10000", None).json()["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "objects.read")
+            .count()
+    };
+    let before = reads(&hub);
+    for round in 0..5 {
+        let a = hub.get(&format!("/hub/collections/{col}/objects/"), Some(&token));
+        assert_eq!(a.status, 200, "{}", a.body);
+        assert!(a.body.contains("\"amber\""), "{}", a.body);
+        hub.kill_and_restart();
+        assert_eq!(
+            reads(&hub),
+            before + round + 1,
+            "round {round}: the answered read is on record"
+        );
+    }
+}
+
+crate::testkit::on_both_stores!(
+    reads_are_recorded_before_they_are_answered,
+    reads_are_recorded_before_they_are_answered_on
+);
