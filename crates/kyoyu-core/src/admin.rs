@@ -115,6 +115,12 @@ impl<S: Store> Hub<S> {
                 org.id, org.id
             )));
         }
+        if self.store.org_retired(&org.id).await? {
+            return Err(Error::conflict(format!(
+                "'{}' belonged to an organization that was deleted, and ids are never reused (objects and TLP:RED deliveries still name it): choose another id",
+                org.id
+            )));
+        }
         let mut changes = vec![Change::PutOrg(org.clone())];
         let mut joined = Vec::new();
         for (community, role) in self.seeds.auto_memberships(&org) {

@@ -46,6 +46,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
         5,
         include_str!("../migrations/0005_submission_revisions.sql"),
     ),
+    (6, include_str!("../migrations/0006_retired_orgs.sql")),
 ];
 
 /// `url` without its query parameter `name`, and that parameter's value
@@ -796,6 +797,18 @@ impl Store for PostgresStore {
         let tx = c.transaction().await.map_err(err)?;
         append_audit_tx(&tx, &drafts, now).await?;
         tx.commit().await.map_err(err)
+    }
+
+    async fn org_retired(&self, id: &str) -> Result<bool> {
+        let c = self.client().await?;
+        let row = c
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM retired_orgs WHERE id = $1)",
+                &[&id],
+            )
+            .await
+            .map_err(err)?;
+        cell::<bool>(&row, 0)
     }
 
     async fn forget_old_versions(&self) -> Result<()> {

@@ -26,6 +26,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         5,
         include_str!("../migrations/0005_submission_revisions.sql"),
     ),
+    (6, include_str!("../migrations/0006_retired_orgs.sql")),
 ];
 
 /// Readers kept open; WAL lets them run beside the writer.
@@ -707,6 +708,19 @@ impl Store for SqliteStore {
             let tx = c.transaction().map_err(err)?;
             append_audit_tx(&tx, &drafts, now)?;
             tx.commit().map_err(err)
+        })
+        .await
+    }
+
+    async fn org_retired(&self, id: &str) -> Result<bool> {
+        let id = id.to_owned();
+        self.read(move |c| {
+            c.query_row(
+                "SELECT EXISTS (SELECT 1 FROM retired_orgs WHERE id = ?1)",
+                [id],
+                |r| r.get::<_, bool>(0),
+            )
+            .map_err(err)
         })
         .await
     }

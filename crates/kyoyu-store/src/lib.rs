@@ -484,6 +484,9 @@ pub trait Store: Clone + Send + Sync + 'static {
     /// release does not hold a released submission's earlier state (its
     /// arrival time). Called after each release batch.
     fn forget_old_versions(&self) -> impl Future<Output = Result<()>> + Send;
+    /// Whether `id` belonged to an organization that was deleted (ids are
+    /// never reused).
+    fn org_retired(&self, id: &str) -> impl Future<Output = Result<bool>> + Send;
     /// One submission.
     fn submission(&self, id: &str) -> impl Future<Output = Result<Option<Submission>>> + Send;
     /// The submission a receipt hash belongs to.

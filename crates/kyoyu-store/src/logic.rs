@@ -162,10 +162,15 @@ pub fn change_statements(change: &Change) -> serde_json::Result<Vec<Statement>> 
             "INSERT INTO orgs (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
             &[Some(&o.id), Some(&serde_json::to_string(o)?)],
         )],
-        // Deleting an organization revokes its tokens in the same transaction.
+        // Deleting an organization revokes its tokens and retires its id, in
+        // the same transaction.
         Change::DeleteOrg(id) => vec![
             st("DELETE FROM orgs WHERE id = $1", &[Some(id)]),
             st("UPDATE tokens SET revoked = true WHERE org = $1", &[Some(id)]),
+            st(
+                "INSERT INTO retired_orgs (id) VALUES ($1) ON CONFLICT (id) DO NOTHING",
+                &[Some(id)],
+            ),
         ],
         Change::PutCommunity(c, col) => vec![
             st(

@@ -514,3 +514,41 @@ crate::testkit::on_both_stores!(
     reads_are_recorded_before_they_are_answered,
     reads_are_recorded_before_they_are_answered_on
 );
+
+/// A deleted organization's id is never given out again: a newcomer under
+/// it would inherit the old one's TLP:RED deliveries and objects (issue 10,
+/// finding 10).
+fn deleted_organization_ids_are_not_reused_on(backend: Backend) {
+    let hub = TestHub::start(backend);
+    hub.org("elec-a", "operator", &["electricity"]);
+    hub.org("elec-old", "operator", &["electricity"]);
+    let a = hub.token_for("elec-a", "member", false);
+    let mut red = ioc(
+        "indicator--4d5e6f70-0000-4000-8000-000000000001",
+        "for old",
+        "2025-01-01T00:00:00.000Z",
+    );
+    red["object_marking_refs"] =
+        serde_json::json!(["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"]);
+    red["x_kyoyu_recipients"] = serde_json::json!(["elec-old"]);
+    post_to(&hub, &a, &serde_json::json!([red]));
+    let gone = hub.request("DELETE", "/api/orgs/elec-old", None, &[], None);
+    assert_eq!(gone.status, 204, "{}", gone.body);
+    let again = hub.rest(
+        "POST",
+        "/api/orgs",
+        None,
+        &serde_json::json!({"id": "elec-old", "kind": "operator", "name": "Newcomer", "sectors": ["electricity"]}),
+    );
+    assert_eq!(again.status, 409, "{}", again.body);
+    assert!(again.body.contains("never reused"), "{}", again.body);
+    // Another id is fine, and sees nothing addressed to the old one.
+    hub.org("elec-new", "operator", &["electricity"]);
+    let new = hub.token_for("elec-new", "member", false);
+    assert!(names_seen(&hub, &new).iter().all(|(n, _)| n != "for old"));
+}
+
+crate::testkit::on_both_stores!(
+    deleted_organization_ids_are_not_reused,
+    deleted_organization_ids_are_not_reused_on
+);
