@@ -41,6 +41,10 @@ impl std::error::Error for ClientError {}
 /// Shorthand.
 pub type Result<T> = std::result::Result<T, ClientError>;
 
+/// The largest answer the client reads: well above the hub's pages, which
+/// it cuts by size (audit pages at 8 MB, one entry at least).
+pub const ANSWER_LIMIT: u64 = 256 * 1024 * 1024;
+
 /// A hub and the token to call it with.
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -63,6 +67,8 @@ impl Client {
     }
 
     /// Any call: `method` on `path` with an optional JSON body; the JSON answer.
+    ///
+    /// Answers up to [`ANSWER_LIMIT`] bytes are read.
     pub fn call(&self, method: &str, path: &str, body: Option<&Value>) -> Result<Value> {
         let url = format!("{}{path}", self.base);
         let auth = format!("Bearer {}", self.token);
@@ -97,7 +103,17 @@ impl Client {
         let mut response =
             sent.map_err(|e| ClientError::Unreachable(format!("cannot reach {url}: {e}")))?;
         let status = response.status().as_u16();
-        let text = response.body_mut().read_to_string().unwrap_or_default();
+        // Answers can be large (an audit entry lists every object of a
+        // 100 MB envelope); a body that cannot be read is an error, never
+        // an empty answer.
+        let text = response
+            .body_mut()
+            .with_config()
+            .limit(ANSWER_LIMIT)
+            .read_to_string()
+            .map_err(|e| {
+                ClientError::Unreachable(format!("cannot read the answer from {url}: {e}"))
+            })?;
         if (200..300).contains(&status) {
             if text.is_empty() {
                 return Ok(Value::Null);

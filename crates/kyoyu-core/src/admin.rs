@@ -21,6 +21,9 @@ fn forbidden(why: impl Into<String>) -> Error {
     Error::forbidden(why)
 }
 
+/// The most an audit page holds, roughly, in bytes of entry details.
+const AUDIT_PAGE_BYTES: usize = 8 * 1024 * 1024;
+
 fn invalid(why: impl Into<String>) -> Error {
     Error::bad(why)
 }
@@ -515,7 +518,10 @@ impl<S: Store> Hub<S> {
             ));
         }
         let mut entries = self.store.audit_entries(after, limit).await?;
-        let more = entries.len() == limit;
+        // Pages are cut by size as well as count (one entry at least).
+        let full = entries.len() == limit;
+        let cut = kyoyu_trust::audit::cut_page(&mut entries, AUDIT_PAGE_BYTES);
+        let more = full || cut;
         if !may_read_audit_whole(&who.principal) {
             let readable = self.entries_readable(who, &entries).await?;
             for (e, ok) in entries.iter_mut().zip(readable) {

@@ -133,9 +133,42 @@ pub fn verify<'a>(
     Ok(head)
 }
 
+/// Cuts a page of entries so that it holds about `budget` bytes at most
+/// (one entry at least, whatever its size); returns whether it cut. A page
+/// of large entries (one per 100 MB envelope lists every object) then
+/// stays readable by any client.
+pub fn cut_page(entries: &mut Vec<Entry>, budget: usize) -> bool {
+    let mut bytes = 0usize;
+    let over = entries.iter().position(|e| {
+        bytes += e.detail.len() + e.target.len() + e.action.len() + 256;
+        bytes > budget
+    });
+    match over {
+        Some(at) => {
+            entries.truncate(at.max(1));
+            true
+        }
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_are_cut_by_size_keeping_one_entry() {
+        let mut page = chain(10);
+        assert!(!cut_page(&mut page, usize::MAX));
+        assert_eq!(page.len(), 10);
+        // Each entry counts a little over 256 bytes: three fit in 1,000.
+        assert!(cut_page(&mut page, 1000));
+        assert_eq!(page.len(), 3);
+        let mut big = chain(3);
+        big[0].detail = "x".repeat(10_000);
+        assert!(cut_page(&mut big, 1000));
+        assert_eq!(big.len(), 1, "one entry even when it alone is over");
+    }
 
     fn chain(n: i64) -> Vec<Entry> {
         let mut out: Vec<Entry> = Vec::new();

@@ -72,6 +72,15 @@ impl From<kyoyu_client::ClientError> for Failure {
 }
 
 /// Runs a command body, printing failures; returns the exit status.
+/// `audit verify` could not read the trail: not the same as finding it
+/// tampered (exit 1), so a script can tell a network failure from an alarm.
+const EXIT_UNCHECKED: u8 = 3;
+
+fn cannot_check(why: &str) -> u8 {
+    eprintln!("kyoyu: the audit trail could not be checked: {why}");
+    EXIT_UNCHECKED
+}
+
 fn finish(result: Result<(), Failure>) -> u8 {
     result.map_or_else(Failure::report, |()| 0)
 }
@@ -695,13 +704,14 @@ pub(crate) fn audit(remote: &Remote, cmd: &AuditCommand) -> u8 {
                     None,
                 ) {
                     Ok(p) => p,
-                    Err(f) => return finish(Err(f)),
+                    Err(f) => return cannot_check(&f.0),
                 };
                 let entries: Vec<Entry> = match serde_json::from_value(page["entries"].clone()) {
                     Ok(e) => e,
                     Err(e) => {
-                        eprintln!("kyoyu: the hub's audit answer is not a list of entries: {e}");
-                        return 1;
+                        return cannot_check(&format!(
+                            "the hub's audit answer is not a list of entries: {e}"
+                        ));
                     }
                 };
                 if entries.is_empty() {
@@ -742,7 +752,7 @@ pub(crate) fn audit(remote: &Remote, cmd: &AuditCommand) -> u8 {
                     None,
                 ) {
                     Ok(p) => p,
-                    Err(f) => return finish(Err(f)),
+                    Err(f) => return cannot_check(&f.0),
                 };
                 if page["entries"][0]["hash"].as_str() != Some(hash) {
                     eprintln!(

@@ -552,3 +552,35 @@ crate::testkit::on_both_stores!(
     deleted_organization_ids_are_not_reused,
     deleted_organization_ids_are_not_reused_on
 );
+
+/// `audit verify` tells "could not check" (3) from "tampered" (1), and a
+/// hub that refuses the token is the former (issue 10, finding 8).
+#[test]
+fn audit_verify_says_when_it_could_not_check() {
+    let hub = TestHub::start(Backend::Sqlite);
+    let run = |url: &str, token: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_kyoyu"))
+            .args(["audit", "verify"])
+            .env("KYOYU_URL", url)
+            .env("KYOYU_TOKEN", token)
+            .output()
+            .expect("run kyoyu")
+    };
+    let ok = run(&hub.base, &hub.admin);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let refused = run(&hub.base, "kyoyu_wrong");
+    assert_eq!(
+        refused.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("could not be checked"));
+    let unreachable = run("http://127.0.0.1:9", &hub.admin);
+    assert_eq!(unreachable.status.code(), Some(3));
+}
