@@ -214,7 +214,7 @@ impl<S: Store> Hub<S> {
         if store.init_setting(LOCAL_KEY_CHECK, check).await? != check {
             return Err(Error::new(
                 ErrorKind::Unavailable,
-                "this database was set up with another local key (the `tag-key` file of the data folder): copy that file from the first node's data folder to this one's; every node of one database needs the same key",
+                "this database was set up with another local key (`--local-key-file`, by default the `tag-key` file of the data folder): give this node the first node's key file; every node of one database needs the same key",
             ));
         }
         catalog::seed(&store, &seeds, &config.title).await?;

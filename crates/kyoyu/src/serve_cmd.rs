@@ -55,6 +55,13 @@ pub(crate) struct Args {
         value_delimiter = ','
     )]
     trusted_proxies: Vec<String>,
+    /// The local key file (contributor tags, sealed senders, provenance
+    /// MACs); default DIR/tag-key, created at first start. Keep it off the
+    /// data folder's volume and out of its backups, so that a copy of the
+    /// folder alone cannot test who contributed. Every node of one database
+    /// needs the same key.
+    #[arg(long, env = "KYOYU_LOCAL_KEY_FILE")]
+    local_key_file: Option<PathBuf>,
     /// Request bodies read and handled at once; more wait unread (0: no bound; default 8).
     #[arg(long, env = "KYOYU_BODIES_IN_FLIGHT")]
     bodies_in_flight: Option<usize>,
@@ -106,6 +113,7 @@ struct FileConfig {
     #[serde(default)]
     trusted_proxies: Vec<String>,
     bodies_in_flight: Option<usize>,
+    local_key_file: Option<PathBuf>,
     header_timeout: Option<u64>,
     body_timeout: Option<u64>,
     max_connections: Option<usize>,
@@ -172,6 +180,7 @@ fn conceal_settings(
     args: &Args,
     file: &ConcealFile,
     data: &Path,
+    file_key: Option<&PathBuf>,
 ) -> Result<(), String> {
     let s = &mut c.stages;
     s.identity = file.identity.unwrap_or(s.identity);
@@ -204,7 +213,14 @@ fn conceal_settings(
     // The local key stays outside the database: a stolen or rewritten
     // database cannot test contributor tags, open seals or forge provenance.
     std::fs::create_dir_all(data).map_err(|e| format!("{}: {e}", data.display()))?;
-    let key_file = data.join("tag-key");
+    let key_file = args
+        .local_key_file
+        .clone()
+        .or_else(|| file_key.cloned())
+        .unwrap_or_else(|| data.join("tag-key"));
+    if let Some(dir) = key_file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
     if !key_file.exists() {
         let mut key = [0u8; 32];
         rand::RngCore::fill_bytes(&mut rand::rng(), &mut key);
@@ -323,7 +339,13 @@ pub(crate) fn run(args: &Args) -> u8 {
             }
         }
     }
-    if let Err(e) = conceal_settings(&mut config.conceal, args, &file.conceal, &data) {
+    if let Err(e) = conceal_settings(
+        &mut config.conceal,
+        args,
+        &file.conceal,
+        &data,
+        file.local_key_file.as_ref(),
+    ) {
         eprintln!("kyoyu: bad configuration: {e}");
         return crate::EXIT_USAGE;
     }

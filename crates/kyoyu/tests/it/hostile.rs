@@ -584,3 +584,41 @@ fn audit_verify_says_when_it_could_not_check() {
     let unreachable = run("http://127.0.0.1:9", &hub.admin);
     assert_eq!(unreachable.status.code(), Some(3));
 }
+
+/// The local key can live outside the data folder, so a copy of the folder
+/// alone cannot test contributor tags (issue 10, finding 3); a node started
+/// with another key is refused.
+#[test]
+fn the_local_key_can_live_outside_the_data_folder() {
+    let keys = tempfile::tempdir().unwrap();
+    let key = keys.path().join("secrets").join("local-key");
+    let key_arg = key.to_str().unwrap().to_owned();
+    let mut hub = TestHub::start_with(Backend::Sqlite, &["--local-key-file", &key_arg]);
+    assert!(key.exists(), "the key is made where it was asked for");
+    assert!(
+        !hub.dir.path().join("tag-key").exists(),
+        "and not in the data folder"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    hub.terminate();
+    let other = keys.path().join("other-key");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_kyoyu"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(hub.dir.path())
+        .arg("--local-key-file")
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("another local key"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    hub.restart();
+}
