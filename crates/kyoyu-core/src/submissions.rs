@@ -657,9 +657,18 @@ impl<S: Store> Hub<S> {
             self.release(&community, vec![s]).await?;
         }
         for (community, held) in by_community {
-            let since: Vec<i64> = held.iter().filter_map(|s| s.received).collect();
             // Urgent ones go alone: they must not pull others out of their batch.
             let (urgent, waiting): (Vec<_>, Vec<_>) = held.into_iter().partition(|s| s.urgent);
+            let since: Vec<i64> = waiting.iter().filter_map(|s| s.received).collect();
+            // The oldest waiting report's keyed hash: the same at every check.
+            let oldest = waiting
+                .iter()
+                .filter_map(|s| s.received.map(|r| (r, s.id.as_str())))
+                .min();
+            let random = oldest.map_or(0, |(_, id)| {
+                let mac = self.config.conceal.local_key.mac(&["release-jitter", id]);
+                u64::from_str_radix(mac.get(..15).unwrap_or("0"), 16).unwrap_or(0)
+            });
             for u in urgent {
                 self.release(&community, vec![u]).await?;
             }
@@ -672,7 +681,7 @@ impl<S: Store> Hub<S> {
                 .collect::<std::collections::BTreeSet<_>>()
                 .len();
             let due = match self.config.conceal.batching {
-                Some(b) => b.due(&since, senders, now),
+                Some(b) => b.due(&since, senders, now, b.jitter(random)),
                 None => true,
             };
             if due && !waiting.is_empty() {
