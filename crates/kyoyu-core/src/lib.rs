@@ -235,6 +235,8 @@ impl<S: Store> Hub<S> {
             hidden: std::sync::Mutex::default(),
         });
         hub.reload_directory().await?;
+        // A database from before statistics were published per batch.
+        hub.publish_statistics_if_missing().await?;
         jobs::start(&hub, receiver, audit_pending);
         Ok(hub)
     }

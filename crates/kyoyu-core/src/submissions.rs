@@ -82,6 +82,9 @@ fn keyed_hex(key: &[u8], data: &str) -> String {
 }
 
 /// The categories statistics are kept by (anything else counts as `other`).
+/// The setting that holds the contribution counts statistics are served from.
+const PUBLISHED_STATISTICS: &str = "published-statistics";
+
 const CATEGORIES: [&str; 10] = [
     "ransomware",
     "phishing",
@@ -546,6 +549,10 @@ impl<S: Store> Hub<S> {
         if let Err(e) = self.store.forget_old_versions().await {
             tracing::warn!(error = %e, "the database's old row versions could not be erased after a release");
         }
+        // Without batching every release is its own batch.
+        if self.config.conceal.batching.is_none() {
+            self.publish_statistics().await?;
+        }
         Ok(())
     }
 
@@ -686,6 +693,7 @@ impl<S: Store> Hub<S> {
             };
             if due && !waiting.is_empty() {
                 self.release(&community, waiting).await?;
+                self.publish_statistics().await?;
             }
         }
         Ok(())
@@ -1177,7 +1185,10 @@ impl<S: Store> Hub<S> {
         // in the communities the caller may read: two callers' figures, or a
         // figure before and after a community joins the sum, differ by whole
         // cells of at least k organizations.
-        let rows = self.store.contributions().await?;
+        // The counts as of the last release batch, not the live ones: a
+        // report released alone (urgent) would otherwise move a figure by
+        // one the moment it appears, and say which cell it fell in.
+        let rows = self.published_contributions().await?;
         let prefix = format!("{by}:");
         let contributions = rows.iter().filter_map(|(bucket, tag, count)| {
             let (community, rest) = bucket.split_once('|')?;
@@ -1191,6 +1202,39 @@ impl<S: Store> Hub<S> {
         let k = self.config.conceal.k;
         let figures = kyoyu_conceal::kanon::figures(contributions, |c| who.view(c).can_read(), k);
         Ok(json!({"by": by, "k": k, "figures": figures}))
+    }
+
+    /// The contribution counts statistics are computed from: the snapshot
+    /// taken at the last release batch ([`Hub::publish_statistics`]).
+    async fn published_contributions(&self) -> Result<Vec<(String, String, i64)>, Error> {
+        let Some(text) = self.store.setting(PUBLISHED_STATISTICS).await? else {
+            return Ok(Vec::new());
+        };
+        serde_json::from_str(&text).map_err(|e| {
+            Error::new(
+                ErrorKind::Internal,
+                format!("the published statistics cannot be read: {e}"),
+            )
+        })
+    }
+
+    /// Takes the snapshot statistics are served from: at each release
+    /// batch (and at start when there is none), never for a report released
+    /// alone, so figures move only when a batch of reports does.
+    pub(crate) async fn publish_statistics_if_missing(&self) -> Result<(), Error> {
+        if self.store.setting(PUBLISHED_STATISTICS).await?.is_none() {
+            self.publish_statistics().await?;
+        }
+        Ok(())
+    }
+
+    /// See [`Hub::published_contributions`].
+    pub(crate) async fn publish_statistics(&self) -> Result<(), Error> {
+        let rows = self.store.contributions().await?;
+        let text = serde_json::to_string(&rows)
+            .map_err(|e| Error::new(ErrorKind::Internal, format!("statistics: {e}")))?;
+        self.store.put_setting(PUBLISHED_STATISTICS, &text).await?;
+        Ok(())
     }
 
     /// The sealed provenance, for officers revealing a source with their

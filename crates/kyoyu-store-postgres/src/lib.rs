@@ -954,6 +954,17 @@ impl Store for PostgresStore {
             .transpose()
     }
 
+    async fn put_setting(&self, key: &str, value: &str) -> Result<()> {
+        let c = self.client().await?;
+        c.execute(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            &[&key, &value],
+        )
+        .await
+        .map_err(err)?;
+        Ok(())
+    }
+
     async fn init_setting(&self, key: &str, value: &str) -> Result<String> {
         let c = self.client().await?;
         c.execute(

@@ -512,6 +512,8 @@ pub trait Store: Clone + Send + Sync + 'static {
     -> impl Future<Output = Result<Option<TokenRecord>>> + Send;
     /// Reads a hub setting.
     fn setting(&self, key: &str) -> impl Future<Output = Result<Option<String>>> + Send;
+    /// Writes a hub setting, replacing any value.
+    fn put_setting(&self, key: &str, value: &str) -> impl Future<Output = Result<()>> + Send;
     /// Writes a hub setting if it is not set yet; returns the value in force.
     fn init_setting(&self, key: &str, value: &str) -> impl Future<Output = Result<String>> + Send;
     /// Number of stored object versions (for metrics).

@@ -569,11 +569,10 @@ fn review_urgency_attribution_and_statistics_on(backend: Backend) {
     submit(&s, &s.reader, &plain(6), &["--urgent"]);
     assert_eq!(sector_count(), None, "two organizations: still suppressed");
     submit(&s, &elec_c, &plain(7), &["--urgent"]);
-    assert_eq!(
-        sector_count(),
-        Some(3),
-        "three organizations, three released submissions (the attributed one was withdrawn)"
-    );
+    // Three organizations now, but reports released alone (urgent) do not
+    // move the published figures: they wait for the next batch (issue 10).
+    // `statistics_move_only_with_a_batch` shows the figure appear.
+    assert_eq!(sector_count(), None, "urgent releases publish no figure");
     let a = s
         .hub
         .get("/api/submissions/stats?by=planet", Some(&s.reader));
@@ -1241,4 +1240,49 @@ fn receipt_feedback_is_the_reports_own_on(backend: Backend) {
 on_both_stores!(
     receipt_feedback_is_the_reports_own,
     receipt_feedback_is_the_reports_own_on
+);
+
+/// Figures move only when a batch is released, not when a report goes out
+/// alone: watching them around an urgent report says nothing about it
+/// (issue 10, finding 6).
+fn statistics_move_only_with_a_batch_on(backend: Backend) {
+    let s = scene(backend, "1", "50");
+    let elec_c = s.hub.token_for("elec-c", "member", false);
+    let sector_count = || -> Option<u64> {
+        let a = s
+            .hub
+            .get("/api/submissions/stats?by=sector", Some(&s.reader))
+            .json();
+        a["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["key"] == "electricity")
+            .and_then(|f| f["count"].as_u64())
+    };
+    let plain = |n: u32| {
+        let mut r = report(n);
+        r["objects"][1]["description"] = json!("Wiper seen again");
+        r["objects"][2]["description"] = json!("Same C2");
+        r
+    };
+    submit(&s, &s.reporter, &report(600), &["--urgent"]);
+    submit(&s, &s.reader, &plain(601), &["--urgent"]);
+    submit(&s, &elec_c, &plain(602), &["--urgent"]);
+    assert!(!wait_for(&s, 3).is_empty());
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(sector_count(), None, "three urgent releases: no figure yet");
+    // A report that waits for its batch: when the batch goes, the figures
+    // catch up with everything released so far.
+    submit(&s, &s.reporter, &report(603), &[]);
+    let started = Instant::now();
+    while sector_count().is_none() && started.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(sector_count(), Some(4), "the batch publishes all four");
+}
+
+on_both_stores!(
+    statistics_move_only_with_a_batch,
+    statistics_move_only_with_a_batch_on
 );
