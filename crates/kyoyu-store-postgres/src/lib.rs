@@ -10,11 +10,14 @@
 //! make the `audit` table append-only.
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
-use kyoyu_store::logic::{Insert, StoredObject, change_statements, plan_add, seal_after};
+use kyoyu_store::logic::{
+    INTERN_LIST, Insert, StoredObject, change_statements, interned, pending_refs, plan_add,
+    resolve_refs, seal_after,
+};
 use kyoyu_store::{
     Added, ApiRoot, AuditDraft, AuditEntry, Change, Collection, DirectoryRows, Micros, NewVersion,
     Page, Query, Result, Status, Store, StoreError, StoredVersion, Submission, TokenRecord,
-    VersionSelect, decode_list, encode_list, tlp_code, tlp_from_code,
+    VersionSelect, decode_list, encode_list, recipients_column, tlp_code, tlp_from_code,
 };
 
 use std::collections::HashMap;
@@ -47,6 +50,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
         include_str!("../migrations/0005_submission_revisions.sql"),
     ),
     (6, include_str!("../migrations/0006_retired_orgs.sql")),
+    (7, include_str!("../migrations/0007_recipient_lists.sql")),
 ];
 
 /// `url` without its query parameter `name`, and that parameter's value
@@ -568,11 +572,10 @@ impl Store for PostgresStore {
             .iter()
             .map(|i| tlp_code(i.version.tlp))
             .collect();
-        let recipients: Vec<Option<String>> = plan
-            .inserts
-            .iter()
-            .map(|i| (!i.version.recipients.is_empty()).then(|| encode_list(&i.version.recipients)))
-            .collect();
+        let (recipients, lists) = interned(&plan.inserts);
+        for (r, list) in &lists {
+            tx.execute(INTERN_LIST, &[r, list]).await.map_err(err)?;
+        }
         if !plan.inserts.is_empty() {
             tx.execute(
                 "INSERT INTO objects (collection, id, version, version_key, spec_version, type, date_added, is_first, is_last, json,
@@ -639,7 +642,7 @@ impl Store for PostgresStore {
                     json: cell(r, 6)?,
                     tlp: tlp_from_code(cell(r, 7)?),
                     recipients: cell::<Option<&str>>(r, 8)?
-                        .map(decode_list)
+                        .map(recipients_column)
                         .unwrap_or_default(),
                     author: cell(r, 9)?,
                 })
@@ -647,6 +650,21 @@ impl Store for PostgresStore {
             .collect::<Result<Vec<_>>>()?;
         let more = items.len() > q.limit;
         items.truncate(q.limit);
+        let refs = pending_refs(&items);
+        if !refs.is_empty() {
+            let rows = c
+                .query(
+                    "SELECT ref, list FROM recipient_lists WHERE ref = ANY($1)",
+                    &[&refs],
+                )
+                .await
+                .map_err(err)?;
+            let lists = rows
+                .iter()
+                .map(|r| Ok((cell::<String>(r, 0)?, cell::<String>(r, 1)?)))
+                .collect::<Result<HashMap<String, String>>>()?;
+            resolve_refs(&mut items, &lists);
+        }
         Ok(Page { items, more })
     }
 

@@ -5,11 +5,14 @@
 //! `add_versions` call is one transaction, committed with
 //! `synchronous = FULL`, so an acknowledged object survives a crash.
 
-use kyoyu_store::logic::{StoredObject, change_statements, plan_add, seal_after};
+use kyoyu_store::logic::{
+    INTERN_LIST, StoredObject, change_statements, interned, pending_refs, plan_add, resolve_refs,
+    seal_after,
+};
 use kyoyu_store::{
     Added, ApiRoot, AuditDraft, AuditEntry, Change, Collection, DirectoryRows, Micros, NewVersion,
     Page, Query, Result, Status, Store, StoreError, StoredVersion, Submission, TokenRecord,
-    VersionSelect, decode_list, encode_list, tlp_code, tlp_from_code,
+    VersionSelect, decode_list, encode_list, recipients_column, tlp_code, tlp_from_code,
 };
 use std::collections::HashMap;
 
@@ -27,6 +30,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/0005_submission_revisions.sql"),
     ),
     (6, include_str!("../migrations/0006_retired_orgs.sql")),
+    (7, include_str!("../migrations/0007_recipient_lists.sql")),
 ];
 
 /// Readers kept open; WAL lets them run beside the writer.
@@ -452,6 +456,10 @@ impl Store for SqliteStore {
                         clear.execute(params![collection, id]).map_err(err)?;
                     }
                 }
+                let (recipients, lists) = interned(&plan.inserts);
+                for (r, list) in &lists {
+                    tx.execute(INTERN_LIST, params![r, list]).map_err(err)?;
+                }
                 let mut insert = tx
                     .prepare_cached(
                         "INSERT INTO objects
@@ -460,7 +468,7 @@ impl Store for SqliteStore {
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                     )
                     .map_err(err)?;
-                for i in &plan.inserts {
+                for (i, r) in plan.inserts.iter().zip(&recipients) {
                     let v = &i.version;
                     insert
                         .execute(params![
@@ -476,7 +484,7 @@ impl Store for SqliteStore {
                             v.json,
                             author,
                             tlp_code(v.tlp),
-                            (!v.recipients.is_empty()).then(|| encode_list(&v.recipients))
+                            r
                         ])
                         .map_err(err)?;
                 }
@@ -535,7 +543,7 @@ impl Store for SqliteStore {
                         tlp: tlp_from_code(r.get(7)?),
                         recipients: r
                             .get::<_, Option<String>>(8)?
-                            .map(|t| decode_list(&t))
+                            .map(|t| recipients_column(&t))
                             .unwrap_or_default(),
                         author: r.get(9)?,
                     })
@@ -546,6 +554,21 @@ impl Store for SqliteStore {
                 .map_err(err)?;
             let more = items.len() > q.limit;
             items.truncate(q.limit);
+            let refs = pending_refs(&items);
+            if !refs.is_empty() {
+                let marks = vec!["?"; refs.len()].join(", ");
+                let mut st = c
+                    .prepare_cached(&format!(
+                        "SELECT ref, list FROM recipient_lists WHERE ref IN ({marks})"
+                    ))
+                    .map_err(err)?;
+                let lists = st
+                    .query_map(params_from_iter(refs), |r| Ok((r.get(0)?, r.get(1)?)))
+                    .map_err(err)?
+                    .collect::<std::result::Result<HashMap<String, String>, _>>()
+                    .map_err(err)?;
+                resolve_refs(&mut items, &lists);
+            }
             Ok(Page { items, more })
         })
         .await

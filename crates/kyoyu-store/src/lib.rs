@@ -382,6 +382,17 @@ pub fn encode_list(list: &[String]) -> String {
     serde_json::to_string(list).unwrap_or_else(|_| "[]".into())
 }
 
+/// Reads an object row's recipients column: a list reference stays as
+/// `["@ref"]` for [`logic::resolve_refs`], a list written in place (rows
+/// from before lists were interned) is decoded.
+pub fn recipients_column(text: &str) -> Vec<String> {
+    if text.starts_with('@') {
+        vec![text.to_owned()]
+    } else {
+        decode_list(text)
+    }
+}
+
 /// Reads back what [`encode_list`] wrote (an unreadable value is empty).
 pub fn decode_list(text: &str) -> Vec<String> {
     serde_json::from_str(text).unwrap_or_default()

@@ -4,7 +4,7 @@
 //! the statements an administrative change runs.
 //! Backends read what these functions need, call them, and run the SQL.
 
-use crate::{Added, AuditDraft, AuditEntry, Change, Micros, NewVersion};
+use crate::{Added, AuditDraft, AuditEntry, Change, Micros, NewVersion, StoredVersion};
 use kyoyu_trust::audit::GENESIS;
 use std::collections::{HashMap, HashSet};
 
@@ -136,6 +136,71 @@ pub fn plan_add(
     plan
 }
 
+/// Recipient lists are kept once each, in `recipient_lists`, and an object
+/// row holds its list's reference (`@` and a hash of the list): an envelope
+/// naming many recipients for many objects stores the list once, not once
+/// per object. Rows written before hold the list itself.
+pub const INTERN_LIST: &str =
+    "INSERT INTO recipient_lists (ref, list) VALUES ($1, $2) ON CONFLICT (ref) DO NOTHING";
+
+/// The reference and stored text of a recipient list (`None`: no recipients).
+pub fn list_ref(list: &[String]) -> Option<(String, String)> {
+    use sha2::Digest;
+    if list.is_empty() {
+        return None;
+    }
+    let encoded = crate::encode_list(list);
+    let digest = sha2::Sha256::digest(encoded.as_bytes());
+    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    Some((format!("@{hex}"), encoded))
+}
+
+/// The column values of the rows to insert, and the distinct lists to
+/// intern first (one statement each).
+pub fn interned(inserts: &[Insert]) -> (Vec<Option<String>>, Vec<(String, String)>) {
+    let mut lists: Vec<(String, String)> = Vec::new();
+    let column = inserts
+        .iter()
+        .map(|i| {
+            let (r, encoded) = list_ref(&i.version.recipients)?;
+            if !lists.iter().any(|(seen, _)| *seen == r) {
+                lists.push((r.clone(), encoded));
+            }
+            Some(r)
+        })
+        .collect();
+    (column, lists)
+}
+
+/// Rows read back hold `["@ref"]` until resolved: the references a page needs.
+pub fn pending_refs(items: &[StoredVersion]) -> Vec<String> {
+    let mut refs: Vec<String> = items
+        .iter()
+        .filter_map(|v| match v.recipients.as_slice() {
+            [r] if r.starts_with('@') => Some(r.clone()),
+            _ => None,
+        })
+        .collect();
+    refs.sort();
+    refs.dedup();
+    refs
+}
+
+/// Replaces references with their lists; one that cannot be found gives no
+/// recipients (fewer readers, never more).
+pub fn resolve_refs(items: &mut [StoredVersion], lists: &HashMap<String, String>) {
+    for v in items {
+        if let [r] = v.recipients.as_slice()
+            && r.starts_with('@')
+        {
+            v.recipients = lists
+                .get(r)
+                .map(|t| crate::decode_list(t))
+                .unwrap_or_default();
+        }
+    }
+}
+
 /// One SQL statement, in the subset both backends read the same way
 /// (`$n` parameters numbered in order of first use, `true`), with text
 /// parameters.
@@ -222,6 +287,52 @@ mod tests {
             tlp: None,
             recipients: Vec::new(),
         }
+    }
+
+    #[test]
+    fn recipient_lists_are_stored_once_and_resolved() {
+        let mut a = v("a", 1);
+        a.recipients = vec!["op-1".into(), "op-2".into()];
+        let mut b = v("b", 2);
+        b.recipients = a.recipients.clone();
+        let plan = plan_add(vec![a, b, v("c", 3)], HashMap::new(), 0, 10);
+        let (column, lists) = interned(&plan.inserts);
+        assert_eq!(lists.len(), 1, "one list for two objects");
+        assert_eq!(column[0], column[1]);
+        assert_eq!(column[2], None);
+        let r = column[0].clone().unwrap();
+        let stored = |recipients: Vec<String>| StoredVersion {
+            seq: 1,
+            date_added: 1,
+            id: "x".into(),
+            version: String::new(),
+            spec_version: "2.1".into(),
+            object_type: "indicator".into(),
+            json: String::new(),
+            tlp: None,
+            recipients,
+            author: "a".into(),
+        };
+        let mut items = vec![
+            stored(vec![r.clone()]),
+            stored(vec!["op-9".into()]),
+            stored(vec!["@missing".into()]),
+        ];
+        let mut want = vec!["@missing".to_owned(), r.clone()];
+        want.sort();
+        assert_eq!(pending_refs(&items), want);
+        let found: HashMap<String, String> = lists.into_iter().collect();
+        resolve_refs(&mut items, &found);
+        assert_eq!(items[0].recipients, ["op-1", "op-2"]);
+        assert_eq!(
+            items[1].recipients,
+            ["op-9"],
+            "rows from before keep their list"
+        );
+        assert!(
+            items[2].recipients.is_empty(),
+            "an unknown reference names nobody"
+        );
     }
 
     #[test]

@@ -622,3 +622,62 @@ fn the_local_key_can_live_outside_the_data_folder() {
     );
     hub.restart();
 }
+
+/// An envelope's recipient list is stored once, however many objects it
+/// covers (issue 10, finding 5): 300 objects for 40 recipients add one list.
+#[test]
+fn a_recipient_list_is_stored_once_per_envelope() {
+    let hub = TestHub::start(Backend::Sqlite);
+    hub.org("elec-a", "operator", &["electricity"]);
+    let names: Vec<String> = (0..40).map(|i| format!("elec-r{i:02}")).collect();
+    for n in &names {
+        hub.org(n, "operator", &["electricity"]);
+    }
+    let a = hub.token_for("elec-a", "member", false);
+    let objects: Vec<serde_json::Value> = (0..300)
+        .map(|i| {
+            let mut o = ioc(
+                &format!("indicator--5e6f7080-0000-4000-8000-{i:012x}"),
+                "listed",
+                "2025-01-01T00:00:00.000Z",
+            );
+            o["object_marking_refs"] =
+                serde_json::json!(["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"]);
+            o
+        })
+        .collect();
+    let col = hub.collection_of("sector-electricity");
+    let r = hub.request(
+        "POST",
+        &format!("/hub/collections/{col}/objects/"),
+        Some(&a),
+        &[
+            ("Content-Type", crate::testkit::TAXII),
+            ("Accept", crate::testkit::TAXII),
+        ],
+        Some(&serde_json::json!({"objects": objects, "x_kyoyu_recipients": names}).to_string()),
+    );
+    assert_eq!(r.json()["success_count"], 300, "{}", r.body);
+    let db = rusqlite::Connection::open(hub.dir.path().join("kyoyu.sqlite3")).unwrap();
+    let lists: i64 = db
+        .query_row("SELECT COUNT(*) FROM recipient_lists", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(lists, 1);
+    let longest: i64 = db
+        .query_row(
+            "SELECT MAX(LENGTH(recipients)) FROM objects WHERE recipients IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        longest <= 40,
+        "rows hold a reference, not the list: {longest} bytes"
+    );
+    // The last recipient reads them all; a member not named reads none.
+    let last = hub.token_for("elec-r39", "member", false);
+    assert_eq!(names_seen(&hub, &last).len(), 300);
+    hub.org("elec-z", "operator", &["electricity"]);
+    let other = hub.token_for("elec-z", "member", false);
+    assert!(names_seen(&hub, &other).is_empty());
+}
