@@ -196,27 +196,13 @@ impl<S: Store> Hub<S> {
         endpoint: &str,
         items: &[StoredVersion],
     ) -> Result<(), Error> {
-        // One string per object, `id@version`: the entry stays small, and
-        // building it costs the request little.
-        let mut read = String::new();
-        let mut count = 0usize;
-        for v in items.iter().filter(|v| view.read_is_audited(v.tlp)) {
-            if count > 0 {
-                read.push(' ');
+        match read_detail(view, c, endpoint, items) {
+            Some(detail) => {
+                self.audit_now(who.audit("objects.read", &c.id, detail))
+                    .await
             }
-            read.push_str(&v.id);
-            read.push('@');
-            read.push_str(&version_text(v));
-            count += 1;
+            None => Ok(()),
         }
-        if count > 0 {
-            let detail = json!({
-                "endpoint": endpoint, "collection": c.alias, "count": count, "objects": read,
-            });
-            self.audit_now(who.audit("objects.read", &c.id, detail))
-                .await?;
-        }
-        Ok(())
     }
 
     /// Signs a position in a collection.
@@ -290,9 +276,9 @@ impl<S: Store> Hub<S> {
     }
 
     /// The sightings, notes and opinions of a community that a receipt
-    /// holder may read and that refer to `released`. Not audited: an entry
-    /// would tie the holder's organization to the concealed submission
-    /// (docs/concealment.md, "receipt reads").
+    /// holder may read and that refer to `released`. Audited without an
+    /// actor: an entry naming the holder would tie its organization to the
+    /// concealed submission (docs/concealment.md, "receipt reads").
     pub(crate) async fn feedback_on(
         &self,
         who: &Caller,
@@ -358,9 +344,19 @@ impl<S: Store> Hub<S> {
                 given.push(v);
             }
         }
-        // Read like any other page: on the audit trail before the answer.
-        self.audit_reads(who, &view, collection, "receipt-status", &given)
+        // On the audit trail before the answer, like any read, but with no
+        // actor: an entry naming the holder's organization beside the
+        // report's own objects would name the sender.
+        if let Some(detail) = read_detail(&view, collection, "receipt-status", &given) {
+            self.audit_now(kyoyu_store::AuditDraft {
+                actor_org: String::new(),
+                actor_token: String::new(),
+                action: "objects.read".into(),
+                target: collection.id.clone(),
+                detail,
+            })
             .await?;
+        }
         Ok((sightings, feedback))
     }
 }
@@ -509,4 +505,29 @@ pub(crate) fn version_key(v: &StoredVersion) -> Option<Micros> {
     kyoyu_stix::Timestamp::parse(&v.version)
         .ok()
         .map(|t| micros(&t))
+}
+
+/// The detail of an `objects.read` entry: the marked versions given, one
+/// `id@version` string each (small, and cheap to build); `None` when
+/// nothing given needs recording.
+fn read_detail(
+    view: &View,
+    c: &Collection,
+    endpoint: &str,
+    items: &[StoredVersion],
+) -> Option<Value> {
+    let mut read = String::new();
+    let mut count = 0usize;
+    for v in items.iter().filter(|v| view.read_is_audited(v.tlp)) {
+        if count > 0 {
+            read.push(' ');
+        }
+        read.push_str(&v.id);
+        read.push('@');
+        read.push_str(&version_text(v));
+        count += 1;
+    }
+    (count > 0).then(
+        || json!({"endpoint": endpoint, "collection": c.alias, "count": count, "objects": read}),
+    )
 }

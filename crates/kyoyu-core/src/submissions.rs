@@ -742,6 +742,10 @@ fn apply_tlp(s: &mut Submission) {
         return;
     };
     for o in &mut s.objects {
+        // A reviewer may have marked an object stricter than the sender
+        // asked (it could not be redacted): the stricter level stays.
+        let own = kyoyu_trust::policy::marking_of(o, &[]).0;
+        let level = own.map_or(level, |t| t.max(level));
         if o.get("type").and_then(Value::as_str) != Some("marking-definition")
             && let Some(m) = o.as_object_mut()
         {

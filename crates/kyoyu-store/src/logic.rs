@@ -186,8 +186,14 @@ pub fn pending_refs(items: &[StoredVersion]) -> Vec<String> {
     refs
 }
 
-/// Replaces references with their lists; one that cannot be found gives no
-/// recipients (fewer readers, never more).
+/// What a reference that cannot be resolved (or a list that cannot be
+/// read) becomes: a recipient no organization is, so the object is read by
+/// its author alone. An empty list would be the open list (every member
+/// reads AMBER), which fails open.
+pub const UNRESOLVED: &str = "\u{0}unresolved";
+
+/// Replaces references with their lists; one that cannot be found or read
+/// names nobody ([`UNRESOLVED`]).
 pub fn resolve_refs(items: &mut [StoredVersion], lists: &HashMap<String, String>) {
     for v in items {
         if let [r] = v.recipients.as_slice()
@@ -196,7 +202,8 @@ pub fn resolve_refs(items: &mut [StoredVersion], lists: &HashMap<String, String>
             v.recipients = lists
                 .get(r)
                 .map(|t| crate::decode_list(t))
-                .unwrap_or_default();
+                .filter(|l| !l.is_empty())
+                .unwrap_or_else(|| vec![UNRESOLVED.to_owned()]);
         }
     }
 }
@@ -329,9 +336,10 @@ mod tests {
             ["op-9"],
             "rows from before keep their list"
         );
-        assert!(
-            items[2].recipients.is_empty(),
-            "an unknown reference names nobody"
+        assert_eq!(
+            items[2].recipients,
+            [UNRESOLVED],
+            "an unknown reference names nobody (not the open list)"
         );
     }
 
