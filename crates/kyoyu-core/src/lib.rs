@@ -379,12 +379,16 @@ impl<S: Store> Hub<S> {
                 "the audit trail cannot record this read now; retry shortly",
             ));
         }
-        written.await.map_err(|_| {
-            Error::new(
+        // Not forever: while the database is unreachable the read is refused.
+        // (The entry stays queued and is written later: a refused read is
+        // recorded, never an answered one unrecorded.)
+        match tokio::time::timeout(std::time::Duration::from_secs(30), written).await {
+            Ok(Ok(())) => Ok(()),
+            _ => Err(Error::new(
                 ErrorKind::Unavailable,
                 "the audit trail cannot record this read now; retry shortly",
-            )
-        })
+            )),
+        }
     }
 
     /// Waits until every queued audit entry is appended: called on

@@ -51,6 +51,10 @@ const MIGRATIONS: &[(i32, &str)] = &[
     ),
     (6, include_str!("../migrations/0006_retired_orgs.sql")),
     (7, include_str!("../migrations/0007_recipient_lists.sql")),
+    (
+        8,
+        include_str!("../migrations/0008_retire_deleted_orgs.sql"),
+    ),
 ];
 
 /// `url` without its query parameter `name`, and that parameter's value

@@ -31,6 +31,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (6, include_str!("../migrations/0006_retired_orgs.sql")),
     (7, include_str!("../migrations/0007_recipient_lists.sql")),
+    (
+        8,
+        include_str!("../migrations/0008_retire_deleted_orgs.sql"),
+    ),
 ];
 
 /// Readers kept open; WAL lets them run beside the writer.
