@@ -84,6 +84,10 @@ impl<S: Backend> FromRequestParts<Arc<Hub<S>>> for Auth {
         parts: &mut Parts,
         hub: &Arc<Hub<S>>,
     ) -> Result<Self, Self::Rejection> {
+        // Authenticated already, before the body was read (kyoyu-server).
+        if let Some(done) = parts.extensions.get::<Auth>() {
+            return Ok(done.clone());
+        }
         let now = kyoyu_core::time::now_micros();
         let ip = client_address(parts, &hub.config().trusted_proxies);
         hub.authenticate(presented_secret(&parts.headers), ip, now)

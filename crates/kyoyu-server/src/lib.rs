@@ -43,11 +43,14 @@ pub fn app<S: Backend>(hub: Arc<Hub<S>>, limits: &Limits) -> Router {
         .route("/metrics", get(metrics_text::<S>))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(hub)
+        .with_state(hub.clone())
         .layer(axum::extract::DefaultBodyLimit::max(
             limit.saturating_add(1),
         ))
-        .layer(middleware::from_fn_with_state(bodies, read_bodies))
+        .layer(middleware::from_fn_with_state(
+            (bodies, hub.clone()),
+            read_bodies::<S>,
+        ))
         .layer(middleware::from_fn(refuse_control_characters))
         .layer(middleware::from_fn_with_state(metrics.clone(), observe))
         .layer(axum::Extension(metrics))
@@ -101,12 +104,28 @@ struct Bodies {
 /// The body is then read here, once, for every endpoint: over
 /// `max_content_length` is a 413 and slower than `body_timeout` a 408,
 /// both with a JSON error body, so a client that stalls gives its turn back.
-async fn read_bodies(State(b): State<Bodies>, req: Request, next: Next) -> Response {
+async fn read_bodies<S: Backend>(
+    State((b, hub)): State<(Bodies, Arc<Hub<S>>)>,
+    req: Request,
+    next: Next,
+) -> Response {
+    use axum::extract::FromRequestParts;
     use http_body_util::BodyExt;
     let has_body = matches!(req.method().as_str(), "POST" | "PUT" | "PATCH");
     if !has_body {
         return next.run(req).await;
     }
+    // Every endpoint that takes a body needs a token: check it before the
+    // body takes a turn, so clients without one cannot hold the turns by
+    // sending slowly. Handlers reuse the result.
+    let (mut parts, body) = req.into_parts();
+    match Auth::from_request_parts(&mut parts, &hub).await {
+        Ok(who) => {
+            parts.extensions.insert(who);
+        }
+        Err(failure) => return failure.into_response(),
+    }
+    let req = Request::from_parts(parts, body);
     let _turn = match &b.turns {
         None => None,
         Some(sem) => match sem.clone().acquire_owned().await {

@@ -726,3 +726,40 @@ fn a_large_audit_trail_lists_and_verifies() {
         String::from_utf8_lossy(&l.stderr)
     );
 }
+
+/// Clients without a token cannot hold the body turns by trickling bodies:
+/// the token is checked before a body takes a turn (review of issue 10).
+#[test]
+fn bodies_without_a_token_take_no_turn() {
+    let hub = TestHub::start_with(
+        Backend::Sqlite,
+        &["--bodies-in-flight", "1", "--body-timeout", "60"],
+    );
+    let to = addr(&hub);
+    let path = hub.objects_path();
+    let mut stalled: Vec<TcpStream> = (0..4)
+        .map(|_| {
+            let mut s = connect_from("127.0.0.5", to);
+            write!(
+                s,
+                "POST {path} HTTP/1.1\r\nHost: hub\r\nContent-Type: application/taxii+json;version=2.1\r\nContent-Length: 100000\r\n\r\n{{\"objects\": ["
+            )
+            .unwrap();
+            s
+        })
+        .collect();
+    // A member's POST goes through at once, though the one turn would be held for 60 s.
+    let started = Instant::now();
+    let ok = hub.post_objects(&[], None);
+    assert_eq!(ok.status, 202, "{}", ok.body);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    // The tokenless ones were answered 401 without their bodies being read.
+    for s in &mut stalled {
+        let (answer, _) = until_closed(s);
+        assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    }
+}
