@@ -348,13 +348,11 @@ impl<S: Store> Hub<S> {
         // actor: an entry naming the holder's organization beside the
         // report's own objects would name the sender.
         if let Some(detail) = read_detail(&view, collection, "receipt-status", &given) {
-            self.audit_now(kyoyu_store::AuditDraft {
-                actor_org: String::new(),
-                actor_token: String::new(),
-                action: "objects.read".into(),
-                target: collection.id.clone(),
+            self.audit_now(crate::submissions::anonymous(
+                "objects.read",
+                &collection.id,
                 detail,
-            })
+            ))
             .await?;
         }
         Ok((sightings, feedback))

@@ -111,7 +111,7 @@ fn bad(why: impl Into<String>) -> Error {
 }
 
 /// An audit draft with no actor: concealed work must not name who asked.
-fn anonymous(action: &str, target: &str, detail: Value) -> AuditDraft {
+pub(crate) fn anonymous(action: &str, target: &str, detail: Value) -> AuditDraft {
     AuditDraft {
         actor_org: String::new(),
         actor_token: String::new(),

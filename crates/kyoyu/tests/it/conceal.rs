@@ -82,6 +82,29 @@ fn report(n: u32) -> Value {
     ]})
 }
 
+/// Another operator's report: [`report`] without Example Power's details
+/// (which would be a third party's name to it and go to review).
+fn plain(n: u32) -> Value {
+    let mut r = report(n);
+    r["objects"][1]["description"] = json!("Wiper seen again");
+    r["objects"][2]["description"] = json!("Same C2");
+    r
+}
+
+/// The published electricity figure, as another member reads it.
+fn sector_count(s: &Scene) -> Option<u64> {
+    let a = s
+        .hub
+        .get("/api/submissions/stats?by=sector", Some(&s.reader))
+        .json();
+    a["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["key"] == "electricity")
+        .and_then(|f| f["count"].as_u64())
+}
+
 /// A hub with an escrow key (3 of 5 shares in `shares/`), short release
 /// windows, and the organizations of the scenario.
 struct Scene {
@@ -544,35 +567,20 @@ fn review_urgency_attribution_and_statistics_on(backend: Backend) {
     assert!(!ceptoar_view.contains("Example Power"));
 
     // Statistics: electricity counts once three organizations contribute.
-    let sector_count = || -> Option<u64> {
-        let a = s
-            .hub
-            .get("/api/submissions/stats?by=sector", Some(&s.reader))
-            .json();
-        a["figures"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["key"] == "electricity")
-            .and_then(|f| f["count"].as_u64())
-    };
-    assert_eq!(sector_count(), None, "one organization: suppressed");
+    assert_eq!(sector_count(&s), None, "one organization: suppressed");
     let elec_c = s.hub.token_for("elec-c", "member", false);
-    // Other operators' reports (without Example Power's details, which would
-    // be a third party's name to them and go to review).
-    let plain = |n: u32| {
-        let mut r = report(n);
-        r["objects"][1]["description"] = json!("Wiper seen again");
-        r["objects"][2]["description"] = json!("Same C2");
-        r
-    };
+    // Other operators' reports.
     submit(&s, &s.reader, &plain(6), &["--urgent"]);
-    assert_eq!(sector_count(), None, "two organizations: still suppressed");
+    assert_eq!(
+        sector_count(&s),
+        None,
+        "two organizations: still suppressed"
+    );
     submit(&s, &elec_c, &plain(7), &["--urgent"]);
     // Three organizations now, but reports released alone (urgent) do not
     // move the published figures: they wait for the next batch (issue 10).
     // `statistics_move_only_with_a_batch` shows the figure appear.
-    assert_eq!(sector_count(), None, "urgent releases publish no figure");
+    assert_eq!(sector_count(&s), None, "urgent releases publish no figure");
     let a = s
         .hub
         .get("/api/submissions/stats?by=planet", Some(&s.reader));
@@ -831,12 +839,6 @@ on_both_stores!(
 /// k counts senders: one member's reports do not make a batch on their own.
 fn a_batch_needs_k_senders_on(backend: Backend) {
     let s = scene(backend, "3600", "2");
-    let plain = |n: u32| {
-        let mut r = report(n);
-        r["objects"][1]["description"] = json!("Wiper");
-        r["objects"][2]["description"] = json!("C2");
-        r
-    };
     submit(&s, &s.reporter, &plain(20), &[]);
     submit(&s, &s.reporter, &plain(21), &[]);
     std::thread::sleep(Duration::from_millis(2500));
@@ -1162,10 +1164,7 @@ fn receipt_feedback_is_the_reports_own_on(backend: Backend) {
     // Another member's AMBER note about the attacker's address, posted first.
     let ip_id = {
         // The deterministic id of the attacker's address, as a first report releases it.
-        let mut r = report(500);
-        r["objects"][1]["description"] = json!("Wiper seen again");
-        r["objects"][2]["description"] = json!("Same C2");
-        submit(&s, &s.reader, &r, &["--urgent"]);
+        submit(&s, &s.reader, &plain(500), &["--urgent"]);
         wait_for(&s, 1)
             .iter()
             .find(|o| o["type"] == "ipv4-addr" && o["value"] == ATTACKER_IP)
@@ -1261,38 +1260,24 @@ on_both_stores!(
 fn statistics_move_only_with_a_batch_on(backend: Backend) {
     let s = scene(backend, "1", "50");
     let elec_c = s.hub.token_for("elec-c", "member", false);
-    let sector_count = || -> Option<u64> {
-        let a = s
-            .hub
-            .get("/api/submissions/stats?by=sector", Some(&s.reader))
-            .json();
-        a["figures"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["key"] == "electricity")
-            .and_then(|f| f["count"].as_u64())
-    };
-    let plain = |n: u32| {
-        let mut r = report(n);
-        r["objects"][1]["description"] = json!("Wiper seen again");
-        r["objects"][2]["description"] = json!("Same C2");
-        r
-    };
     submit(&s, &s.reporter, &report(600), &["--urgent"]);
     submit(&s, &s.reader, &plain(601), &["--urgent"]);
     submit(&s, &elec_c, &plain(602), &["--urgent"]);
     assert!(!wait_for(&s, 3).is_empty());
     std::thread::sleep(Duration::from_millis(1500));
-    assert_eq!(sector_count(), None, "three urgent releases: no figure yet");
+    assert_eq!(
+        sector_count(&s),
+        None,
+        "three urgent releases: no figure yet"
+    );
     // A report that waits for its batch: when the batch goes, the figures
     // catch up with everything released so far.
     submit(&s, &s.reporter, &report(603), &[]);
     let started = Instant::now();
-    while sector_count().is_none() && started.elapsed() < Duration::from_secs(10) {
+    while sector_count(&s).is_none() && started.elapsed() < Duration::from_secs(10) {
         std::thread::sleep(Duration::from_millis(200));
     }
-    assert_eq!(sector_count(), Some(4), "the batch publishes all four");
+    assert_eq!(sector_count(&s), Some(4), "the batch publishes all four");
 }
 
 on_both_stores!(

@@ -2,7 +2,7 @@
 //! sends too much, may hold. Every test here is bounded: a few dozen
 //! sockets on loopback, timeouts of a second, and it stops by itself.
 
-use crate::testkit::{Backend, TestHub};
+use crate::testkit::{Answer, Backend, TestHub};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
@@ -179,9 +179,10 @@ fn ioc(id: &str, name: &str, modified: &str) -> serde_json::Value {
     })
 }
 
-fn post_to(hub: &TestHub, token: &str, objects: &serde_json::Value) -> serde_json::Value {
+/// A TAXII envelope posted to the electricity sector's collection.
+fn post_envelope(hub: &TestHub, token: &str, envelope: &serde_json::Value) -> Answer {
     let col = hub.collection_of("sector-electricity");
-    let a = hub.request(
+    hub.request(
         "POST",
         &format!("/hub/collections/{col}/objects/"),
         Some(token),
@@ -189,8 +190,13 @@ fn post_to(hub: &TestHub, token: &str, objects: &serde_json::Value) -> serde_jso
             ("Content-Type", crate::testkit::TAXII),
             ("Accept", crate::testkit::TAXII),
         ],
-        Some(&serde_json::json!({ "objects": objects }).to_string()),
-    );
+        Some(&envelope.to_string()),
+    )
+}
+
+/// Posts `objects` and expects them taken (202); the status.
+fn post_to(hub: &TestHub, token: &str, objects: &serde_json::Value) -> serde_json::Value {
+    let a = post_envelope(hub, token, &serde_json::json!({ "objects": objects }));
     assert_eq!(a.status, 202, "{}", a.body);
     a.json()
 }
@@ -300,18 +306,7 @@ fn recipients_are_bounded_and_checked_on(backend: Backend) {
     hub.org("elec-b", "operator", &["electricity"]);
     let a = hub.token_for("elec-a", "member", false);
     let col = hub.collection_of("sector-electricity");
-    let post = |body: serde_json::Value| {
-        hub.request(
-            "POST",
-            &format!("/hub/collections/{col}/objects/"),
-            Some(&a),
-            &[
-                ("Content-Type", crate::testkit::TAXII),
-                ("Accept", crate::testkit::TAXII),
-            ],
-            Some(&body.to_string()),
-        )
-    };
+    let post = |body: serde_json::Value| post_envelope(&hub, &a, &body);
     let mut red = ioc(
         "indicator--2b3c4d5e-0000-4000-8000-000000000001",
         "for b",
@@ -646,16 +641,10 @@ fn a_recipient_list_is_stored_once_per_envelope() {
             o
         })
         .collect();
-    let col = hub.collection_of("sector-electricity");
-    let r = hub.request(
-        "POST",
-        &format!("/hub/collections/{col}/objects/"),
-        Some(&a),
-        &[
-            ("Content-Type", crate::testkit::TAXII),
-            ("Accept", crate::testkit::TAXII),
-        ],
-        Some(&serde_json::json!({"objects": objects, "x_kyoyu_recipients": names}).to_string()),
+    let r = post_envelope(
+        &hub,
+        &a,
+        &serde_json::json!({"objects": objects, "x_kyoyu_recipients": names}),
     );
     assert_eq!(r.json()["success_count"], 300, "{}", r.body);
     let db = rusqlite::Connection::open(hub.dir.path().join("kyoyu.sqlite3")).unwrap();
