@@ -12,7 +12,7 @@
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use kyoyu_store::logic::{
     INTERN_LIST, Insert, StoredObject, change_statements, interned, pending_refs, plan_add,
-    resolve_refs, seal_after,
+    repair_version, resolve_refs, seal_after,
 };
 use kyoyu_store::{
     Added, ApiRoot, AuditDraft, AuditEntry, Change, Collection, DirectoryRows, Micros, NewVersion,
@@ -55,7 +55,11 @@ const MIGRATIONS: &[(i32, &str)] = &[
         8,
         include_str!("../migrations/0008_retire_deleted_orgs.sql"),
     ),
+    (9, include_str!("../migrations/0009_canonical_ids.sql")),
 ];
+
+/// The schema version whose migration also runs [`repair_versions`].
+const REPAIR_VERSION: i32 = 9;
 
 /// `url` without its query parameter `name`, and that parameter's value
 /// (tokio-postgres does not know `sslrootcert`, which libpq URLs carry).
@@ -124,6 +128,58 @@ fn cell<'a, T: tokio_postgres::types::FromSql<'a>>(
     i: usize,
 ) -> Result<T> {
     r.try_get(i).map_err(err)
+}
+
+/// Recomputes the first/last flags of one object (`$1` collection, `$2` id)
+/// after its versions changed.
+const REFRESH_FLAGS: &str = "UPDATE objects SET
+    is_first = (version_key = (SELECT min(version_key) FROM objects o WHERE o.collection = $1 AND o.id = $2)),
+    is_last  = (version_key = (SELECT max(version_key) FROM objects o WHERE o.collection = $1 AND o.id = $2))
+ WHERE collection = $1 AND id = $2";
+
+/// Schema version 9: rewrites the versions stored with non-canonical
+/// identifiers (see `kyoyu_store::logic::repair_version`); the regular
+/// expression only narrows the scan, the decision is the shared one.
+async fn repair_versions(tx: &Transaction<'_>) -> Result<()> {
+    let rows = tx
+        .query(
+            "SELECT seq, collection, id, version_key, json, tlp FROM objects
+             WHERE json ~ '--[0-9a-fA-F-]{0,35}[A-F]'",
+            &[],
+        )
+        .await
+        .map_err(err)?;
+    let mut chains = std::collections::BTreeSet::new();
+    for r in &rows {
+        let (seq, collection, old_id, version_key): (i64, String, String, i64) =
+            (cell(r, 0)?, cell(r, 1)?, cell(r, 2)?, cell(r, 3)?);
+        let Some(fix) = repair_version(&old_id, cell(r, 4)?, cell(r, 5)?) else {
+            continue;
+        };
+        tx.execute(
+            "UPDATE objects SET json = $2, tlp = $3 WHERE seq = $1",
+            &[&seq, &fix.json, &fix.tlp],
+        )
+        .await
+        .map_err(err)?;
+        // A version already stored under the canonical spelling keeps its
+        // row; this one keeps its old id (and its tightened level).
+        tx.execute(
+            "UPDATE objects SET id = $3 WHERE seq = $1 AND NOT EXISTS
+                (SELECT 1 FROM objects o WHERE o.collection = $2 AND o.id = $3 AND o.version_key = $4)",
+            &[&seq, &collection, &fix.id, &version_key],
+        )
+        .await
+        .map_err(err)?;
+        chains.insert((collection.clone(), old_id));
+        chains.insert((collection, fix.id));
+    }
+    for (collection, id) in chains {
+        tx.execute(REFRESH_FLAGS, &[&collection, &id])
+            .await
+            .map_err(err)?;
+    }
+    Ok(())
 }
 
 /// The advisory lock every audit append holds for the rest of its
@@ -231,6 +287,9 @@ impl PostgresStore {
         for (version, sql) in MIGRATIONS {
             if *version > current {
                 tx.batch_execute(sql).await.map_err(err)?;
+                if *version == REPAIR_VERSION {
+                    repair_versions(&tx).await?;
+                }
                 tx.execute(
                     "INSERT INTO schema_version (version) VALUES ($1)",
                     &[version],
@@ -696,15 +755,9 @@ impl Store for PostgresStore {
         };
         sql.versions(&selection);
         let n = tx.execute(&sql.text, &sql.refs()).await.map_err(err)?;
-        tx.execute(
-            "UPDATE objects SET
-                is_first = (version_key = (SELECT min(version_key) FROM objects o WHERE o.collection = $1 AND o.id = $2)),
-                is_last  = (version_key = (SELECT max(version_key) FROM objects o WHERE o.collection = $1 AND o.id = $2))
-             WHERE collection = $1 AND id = $2",
-            &[&collection, &id],
-        )
-        .await
-        .map_err(err)?;
+        tx.execute(REFRESH_FLAGS, &[&collection, &id])
+            .await
+            .map_err(err)?;
         if n > 0 {
             append_audit_tx(&tx, std::slice::from_ref(&audit), now_micros()).await?;
         }

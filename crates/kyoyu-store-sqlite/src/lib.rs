@@ -6,8 +6,8 @@
 //! `synchronous = FULL`, so an acknowledged object survives a crash.
 
 use kyoyu_store::logic::{
-    INTERN_LIST, StoredObject, change_statements, interned, pending_refs, plan_add, resolve_refs,
-    seal_after,
+    INTERN_LIST, StoredObject, change_statements, interned, pending_refs, plan_add, repair_version,
+    resolve_refs, seal_after,
 };
 use kyoyu_store::{
     Added, ApiRoot, AuditDraft, AuditEntry, Change, Collection, DirectoryRows, Micros, NewVersion,
@@ -35,7 +35,11 @@ const MIGRATIONS: &[(i64, &str)] = &[
         8,
         include_str!("../migrations/0008_retire_deleted_orgs.sql"),
     ),
+    (9, include_str!("../migrations/0009_canonical_ids.sql")),
 ];
+
+/// The schema version whose migration also runs [`repair_versions`].
+const REPAIR_VERSION: i64 = 9;
 
 /// Readers kept open; WAL lets them run beside the writer.
 const READERS: usize = 4;
@@ -90,6 +94,9 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         if *version > current {
             let tx = conn.transaction().map_err(err)?;
             tx.execute_batch(sql).map_err(err)?;
+            if *version == REPAIR_VERSION {
+                repair_versions(&tx)?;
+            }
             tx.execute_batch(&format!("PRAGMA user_version = {version}"))
                 .map_err(err)?;
             tx.commit().map_err(err)?;
@@ -98,6 +105,56 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     // The audit trail's guards, re-made at every start: one dropped by hand
     // (or by a restore) does not stay dropped.
     conn.execute_batch(AUDIT_GUARDS).map_err(err)?;
+    Ok(())
+}
+
+/// Schema version 9: rewrites the versions stored with non-canonical
+/// identifiers (see `kyoyu_store::logic::repair_version`). The candidates
+/// are read first, then changed, so the scan never sees its own writes.
+fn repair_versions(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    let mut repairs = Vec::new();
+    {
+        let mut st = tx
+            .prepare("SELECT seq, collection, id, version_key, json, tlp FROM objects")
+            .map_err(err)?;
+        let mut rows = st.query([]).map_err(err)?;
+        while let Some(r) = rows.next().map_err(err)? {
+            let json: String = r.get(4).map_err(err)?;
+            if !kyoyu_store::logic::may_hold_uncanonical_id(&json) {
+                continue;
+            }
+            let id: String = r.get(2).map_err(err)?;
+            if let Some(fix) = repair_version(&id, &json, r.get(5).map_err(err)?) {
+                let row: (i64, String, i64) = (
+                    r.get(0).map_err(err)?,
+                    r.get(1).map_err(err)?,
+                    r.get(3).map_err(err)?,
+                );
+                repairs.push((row, id, fix));
+            }
+        }
+    }
+    let mut chains = std::collections::BTreeSet::new();
+    for ((seq, collection, version_key), old_id, fix) in repairs {
+        tx.execute(
+            "UPDATE objects SET json = ?2, tlp = ?3 WHERE seq = ?1",
+            params![seq, fix.json, fix.tlp],
+        )
+        .map_err(err)?;
+        // A version already stored under the canonical spelling keeps its
+        // row; this one keeps its old id (and its tightened level).
+        tx.execute(
+            "UPDATE objects SET id = ?3 WHERE seq = ?1 AND NOT EXISTS
+                (SELECT 1 FROM objects o WHERE o.collection = ?2 AND o.id = ?3 AND o.version_key = ?4)",
+            params![seq, collection, fix.id, version_key],
+        )
+        .map_err(err)?;
+        chains.insert((collection.clone(), old_id));
+        chains.insert((collection, fix.id));
+    }
+    for (collection, id) in chains {
+        refresh_flags(tx, &collection, &id)?;
+    }
     Ok(())
 }
 

@@ -278,6 +278,67 @@ pub fn change_statements(change: &Change) -> serde_json::Result<Vec<Statement>> 
     })
 }
 
+/// A stored version as schema version 9 rewrites it (see [`repair_version`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repaired {
+    /// The object id in canonical form (the row keeps its old one if a row
+    /// of the same version is already stored under this spelling).
+    pub id: String,
+    /// The JSON with every identifier in canonical form.
+    pub json: String,
+    /// The TLP level: never lower than the stored one.
+    pub tlp: Option<i16>,
+}
+
+/// Whether a stored JSON text may hold an identifier with upper-case hex
+/// digits: `--` then a UUID-shaped run with an upper-case letter. Cheap, so
+/// a migration can skip the parse for the rows it cannot concern.
+pub fn may_hold_uncanonical_id(json: &str) -> bool {
+    let b = json.as_bytes();
+    let mut from = 0;
+    while let Some(at) = json.get(from..).and_then(|rest| rest.find("--")) {
+        let start = from + at + 2;
+        let run = b.get(start..start + 36).unwrap_or_default();
+        if run.len() == 36
+            && run.iter().all(|c| c.is_ascii_hexdigit() || *c == b'-')
+            && run.iter().any(u8::is_ascii_uppercase)
+        {
+            return true;
+        }
+        from = start;
+    }
+    false
+}
+
+/// Schema version 9's repair of one stored version, or `None` if it needs
+/// none. Versions stored before ingest wrote identifiers in canonical form
+/// (issue 10) may mark themselves with an upper-case TLP id, which the
+/// policy then did not recognize: the row was stored with no level (read at
+/// the community's default) or with a weaker one. The repair rewrites the
+/// identifiers and takes the stricter of the stored level and the one the
+/// markings give now: it only ever tightens access.
+pub fn repair_version(id: &str, json: &str, tlp: Option<i16>) -> Option<Repaired> {
+    if !may_hold_uncanonical_id(json) {
+        return None;
+    }
+    let mut value: serde_json::Value = serde_json::from_str(json).ok()?;
+    if !kyoyu_stix::id::canonicalize_ids(&mut value) {
+        return None;
+    }
+    let (level, _) = kyoyu_trust::policy::marking_of(&value, &[]);
+    let tlp = match (tlp, crate::tlp_code(level)) {
+        (Some(old), Some(new)) => Some(old.max(new)),
+        (old, new) => old.or(new),
+    };
+    let mut canonical = serde_json::Value::String(id.to_owned());
+    kyoyu_stix::id::canonicalize_ids(&mut canonical);
+    Some(Repaired {
+        id: canonical.as_str().unwrap_or(id).to_owned(),
+        json: serde_json::to_string(&value).ok()?,
+        tlp,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
@@ -294,6 +355,56 @@ mod tests {
             tlp: None,
             recipients: Vec::new(),
         }
+    }
+
+    #[test]
+    fn repair_only_tightens_and_canonicalizes() {
+        let red_upper = "marking-definition--E828B379-4E03-4974-9AC4-E53A884C97C1";
+        let green = "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb";
+        let id = "indicator--0A1B2C3D-0000-4000-8000-00000000000A";
+        let json = serde_json::json!({"type": "indicator", "id": id,
+            "object_marking_refs": [green, red_upper],
+            "description": "see indicator--0A1B2C3D-0000-4000-8000-00000000000A"})
+        .to_string();
+        // Stored before: GREEN only (the upper-case RED was not recognized).
+        let r = repair_version(id, &json, Some(1)).unwrap();
+        assert_eq!(r.tlp, Some(4));
+        assert_eq!(r.id, "indicator--0a1b2c3d-0000-4000-8000-00000000000a");
+        assert!(r.json.contains(&red_upper.to_ascii_lowercase()));
+        // Prose is never rewritten.
+        assert!(r.json.contains("see indicator--0A1B2C3D"));
+        // No level known before: the markings' level.
+        assert_eq!(repair_version(id, &json, None).unwrap().tlp, Some(4));
+        // A stricter (or unknown) stored level stays.
+        let amber_upper = json.replace(
+            red_upper,
+            "marking-definition--55D920B0-5E8B-4F79-9EE9-91F868D9B421",
+        );
+        assert_eq!(
+            repair_version(id, &amber_upper, Some(3)).unwrap().tlp,
+            Some(3)
+        );
+        assert_eq!(
+            repair_version(id, &amber_upper, Some(9)).unwrap().tlp,
+            Some(9)
+        );
+        assert_eq!(repair_version(id, &amber_upper, None).unwrap().tlp, Some(2));
+        // Canonical rows, and rows that only mention upper-case hex in prose, are left.
+        let canonical = serde_json::json!({"type": "indicator", "id": "indicator--0a1b2c3d-0000-4000-8000-00000000000a",
+            "object_marking_refs": [green], "description": "APT-C-DE hash ABCDEF"}).to_string();
+        assert_eq!(
+            repair_version(
+                "indicator--0a1b2c3d-0000-4000-8000-00000000000a",
+                &canonical,
+                Some(1)
+            ),
+            None
+        );
+        assert!(!may_hold_uncanonical_id(&canonical));
+        assert_eq!(
+            repair_version(id, "not json --0A1B2C3D-0000-4000-8000-00000000000A", None),
+            None
+        );
     }
 
     #[test]

@@ -412,6 +412,103 @@ crate::testkit::on_both_stores!(
     minted_tokens_are_never_wider_on
 );
 
+/// Versions stored before identifiers were made canonical at ingest, with
+/// an upper-case TLP:RED id the policy did not recognize (no level: read at
+/// the community's AMBER default), are repaired by the upgrade to schema
+/// version 9: the level is RED again, the ids are canonical, and an object
+/// whose versions were stored under both spellings is one chain (issue 10,
+/// finding 4).
+fn old_rows_with_upper_case_markings_are_repaired_on(backend: Backend) {
+    let mut hub = TestHub::start(backend);
+    hub.org("elec-a", "operator", &["electricity"]);
+    hub.org("elec-b", "operator", &["electricity"]);
+    let a = hub.token_for("elec-a", "member", false);
+    let b = hub.token_for("elec-b", "member", false);
+    let upper = |id: &str| {
+        let (ty, uuid) = id.rsplit_once("--").unwrap();
+        format!("{ty}--{}", uuid.to_ascii_uppercase())
+    };
+    let red_id = "indicator--6f2c7b0a-1d2e-4f3a-8b4c-5d6e7f809a1b";
+    let red_lower = RED_UPPER.to_ascii_lowercase();
+    let mut red = ioc(red_id, "red", "2025-01-01T00:00:00.000Z");
+    red["object_marking_refs"] = serde_json::json!([red_lower]);
+    let chain_id = "indicator--1a2b3c4d-0000-4000-8000-00000000abcd";
+    let first = ioc(chain_id, "first", "2025-01-01T00:00:00.000Z");
+    let second = ioc(chain_id, "second", "2025-06-01T00:00:00.000Z");
+    let status = post_to(&hub, &a, &serde_json::json!([red, first, second]));
+    assert_eq!(status["success_count"], 3, "{status}");
+    // Make the rows what an older hub wrote (the RED one unmarked in the
+    // policy's eyes, the chain's first version under another spelling and
+    // so an object of its own), and the schema version 8.
+    let db = crate::admin::Db::of(&hub);
+    let (red_up, chain_up) = (upper(red_id), upper(chain_id));
+    let back_to_8 = if db.is_sqlite() {
+        "PRAGMA user_version = 8;"
+    } else {
+        "DELETE FROM schema_version WHERE version = 9;"
+    };
+    db.exec(&format!(
+        "UPDATE objects SET tlp = NULL, id = '{red_up}',
+             json = replace(replace(json, '{red_lower}', '{RED_UPPER}'), '{red_id}', '{red_up}')
+             WHERE id = '{red_id}';
+         UPDATE objects SET id = '{chain_up}', is_last = true,
+             json = replace(json, '{chain_id}', '{chain_up}')
+             WHERE id = '{chain_id}' AND is_first;
+         UPDATE objects SET is_first = true WHERE id = '{chain_id}';
+         {back_to_8}"
+    ))
+    .expect("write the old rows");
+    let seen = |hub: &TestHub, token: &str| -> Vec<String> {
+        let mut names: Vec<String> = names_seen(hub, token).into_iter().map(|(n, _)| n).collect();
+        names.sort();
+        names
+    };
+    // The old rows leak: the other member reads the RED indicator.
+    assert_eq!(seen(&hub, &b), ["first", "red", "second"]);
+    hub.terminate();
+    hub.restart();
+    // After the upgrade: RED again, one chain, canonical ids everywhere.
+    assert_eq!(seen(&hub, &b), ["second"]);
+    assert_eq!(seen(&hub, &a), ["red", "second"]);
+    let col = hub.collection_of("sector-electricity");
+    let red_back = hub
+        .get(
+            &format!("/hub/collections/{col}/objects/{red_id}/"),
+            Some(&a),
+        )
+        .json();
+    assert_eq!(
+        red_back["objects"][0]["object_marking_refs"][0],
+        red_lower.as_str()
+    );
+    assert_eq!(red_back["objects"][0]["id"], red_id);
+    let versions = hub
+        .get(
+            &format!("/hub/collections/{col}/objects/{chain_id}/versions/"),
+            Some(&a),
+        )
+        .json();
+    assert_eq!(
+        versions["versions"],
+        serde_json::json!(["2025-01-01T00:00:00.000Z", "2025-06-01T00:00:00.000Z"])
+    );
+    // (The audit trail keeps the read of the old rows, as it should.)
+    let rows: Vec<String> = db
+        .dump()
+        .into_iter()
+        .filter(|r| r.starts_with("objects:"))
+        .collect();
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    for gone in ["6F2C7B0A", "E828B379", "1A2B3C4D"] {
+        assert!(rows.iter().all(|r| !r.contains(gone)), "{gone} in {rows:?}");
+    }
+}
+
+crate::testkit::on_both_stores!(
+    old_rows_with_upper_case_markings_are_repaired,
+    old_rows_with_upper_case_markings_are_repaired_on
+);
+
 /// Authorization comes before the body is judged (issue 10, finding 14):
 /// a member's malformed organization body gets 403, not a validation error.
 #[test]
