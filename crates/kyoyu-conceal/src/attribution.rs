@@ -5,21 +5,29 @@
 use kyoyu_stix::Timestamp;
 use serde_json::Value;
 
-/// Timestamps of the reporter's own making (observables keep theirs:
-/// file times and the like are intelligence).
-const COARSENED: [&str; 11] = [
-    "created",
-    "modified",
-    "first_seen",
-    "last_seen",
-    "valid_from",
-    "valid_until",
-    "first_observed",
-    "last_observed",
-    "published",
-    "start_time",
-    "stop_time",
-];
+/// Every timestamp of a domain or relationship object is of the
+/// reporter's making (`created`, `first_seen`, `analysis_started`,
+/// `submitted`, …) and is coarsened, at any depth. Observables keep theirs:
+/// file times and the like are intelligence.
+fn coarsen_all(v: &mut Value, granularity: i64) {
+    match v {
+        Value::String(s) => {
+            if let Some(new) = coarsen(s, granularity) {
+                *s = new;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| coarsen_all(i, granularity)),
+        Value::Object(map) => {
+            for (k, child) in map.iter_mut() {
+                if k != "id" && k != "spec_version" && !k.ends_with("_ref") && !k.ends_with("_refs")
+                {
+                    coarsen_all(child, granularity);
+                }
+            }
+        }
+        _ => {}
+    }
+}
 
 /// Pairs whose order the spec requires strictly (`later` > `earlier`).
 const STRICT: [(&str, &str); 2] = [("valid_from", "valid_until"), ("start_time", "stop_time")];
@@ -48,14 +56,8 @@ pub fn reattribute(object: &mut Value, creator: &str, granularity_seconds: i64) 
     if is_sco || granularity_seconds <= 1 {
         return;
     }
-    for key in COARSENED {
-        if let Some(new) = map
-            .get(key)
-            .and_then(Value::as_str)
-            .and_then(|t| coarsen(t, granularity_seconds))
-        {
-            map.insert(key.into(), Value::String(new));
-        }
+    for (_, v) in map.iter_mut() {
+        coarsen_all(v, granularity_seconds);
     }
     for (earlier, later) in STRICT {
         let (Some(a), Some(b)) = (
@@ -94,6 +96,12 @@ mod tests {
             o["valid_until"], "2025-03-04T06:00:00.000Z",
             "kept after valid_from"
         );
+        let mut analysis = json!({"type": "malware-analysis", "analysis_started": "2025-03-04T05:06:07.891Z",
+            "submitted": "2025-03-04T05:07:00Z", "x_notes": {"seen": ["2025-03-04T05:06:07Z"]}});
+        reattribute(&mut analysis, "identity--hub", 3600);
+        assert_eq!(analysis["analysis_started"], "2025-03-04T05:00:00.000Z");
+        assert_eq!(analysis["submitted"], "2025-03-04T05:00:00.000Z");
+        assert_eq!(analysis["x_notes"]["seen"][0], "2025-03-04T05:00:00.000Z");
         let mut sco = json!({"type": "file", "name": "a.exe", "mtime": "2025-03-04T05:06:07Z"});
         reattribute(&mut sco, "identity--hub", 3600);
         assert_eq!(sco["mtime"], "2025-03-04T05:06:07Z");

@@ -49,6 +49,9 @@ fn describes_someone(o: &Value) -> bool {
         // Schemas keep their ids wherever `extensions` names them; the
         // definition object itself (its author, its name) is not released.
         "extension-definition" => true,
+        // Coarsened to country and region first: one with neither said only
+        // where the reporter's site is.
+        "location" => o.get("country").is_none() && o.get("region").is_none(),
         _ => false,
     }
 }

@@ -26,6 +26,7 @@
 //! workflows built on these. Plain functions over data: no I/O.
 
 pub mod attribution;
+pub mod fold;
 pub mod identity;
 pub mod kanon;
 pub mod receipt;
@@ -101,6 +102,47 @@ fn field_of(key: &str) -> Field {
     }
 }
 
+/// STIX dictionary properties: their keys are free text (`X-ExPower-Scanned`,
+/// `EXPOWER_HOME`), so they are searched like values.
+const DICTIONARIES: [&str; 6] = [
+    "additional_header_fields",
+    "environment_variables",
+    "ipfix",
+    "request_header",
+    "document_info_dict",
+    "exif_tags",
+];
+
+/// Whether a property name is one to search: custom ones, the keys of
+/// dictionaries and anything that is not a plain snake-case name.
+fn free_key(parent: &str, k: &str) -> bool {
+    DICTIONARIES.contains(&parent)
+        || parent.starts_with("x_")
+        || k.get(..2)
+            .is_some_and(|p| p.eq_ignore_ascii_case("x_") || p.eq_ignore_ascii_case("x-"))
+        || !k
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// A number that identifies the organization: its AS number where one is
+/// meant, or an address in its ranges written as an integer.
+fn own_number(n: &serde_json::Number, key: &str, profile: &Profile) -> Option<Kind> {
+    let n = n.as_u64()?;
+    let asn_key = matches!(key, "number" | "asn") || key.starts_with("x_");
+    if asn_key && u32::try_from(n).is_ok_and(|n| profile.owns_asn(n)) {
+        return Some(Kind::Asn);
+    }
+    let v4 = u32::try_from(n).ok().filter(|n| *n >= 1 << 24)?;
+    profile
+        .owns_address(std::net::Ipv4Addr::from(v4).into())
+        .then_some(Kind::OwnAddress)
+}
+
+/// The fields of a `user-account` that name its holder: once one of them
+/// was found to be the organization's, all of them go.
+const ACCOUNT_FIELDS: [&str; 4] = ["user_id", "account_login", "display_name", "credential"];
+
 /// Scrubs every string under `v`; `key` is the property holding it.
 fn scrub_value(
     v: &mut Value,
@@ -121,6 +163,13 @@ fn scrub_value(
             touched = !r.redactions.is_empty();
             *s = r.text;
         }
+        Value::Number(n) => {
+            if let Some(kind) = own_number(n, key, profile) {
+                *out.0.entry(kind).or_default() += 1;
+                *v = Value::from(0);
+                touched = true;
+            }
+        }
         Value::Array(items) => {
             for (i, item) in items.iter_mut().enumerate() {
                 touched |= scrub_value(item, key, &format!("{path}[{i}]"), profile, out);
@@ -128,7 +177,13 @@ fn scrub_value(
         }
         Value::Object(map) => {
             // Property names can name the reporter too (`x_examplepower_ticket`).
-            map.retain(|k, _| !(k.starts_with("x_") && profile.key_mentions(k)));
+            map.retain(|k, _| {
+                let mentions = free_key(key, k) && profile.key_mentions(k);
+                if mentions {
+                    *out.0.entry(Kind::Name).or_default() += 1;
+                }
+                !mentions
+            });
             if let Some(Value::Array(refs)) = map.get_mut("external_references") {
                 // A reference that had to be scrubbed points back (an internal wiki, a ticket): drop it.
                 refs.retain_mut(|r| {
@@ -150,10 +205,114 @@ fn scrub_value(
                 }
                 touched |= scrub_value(child, k, &format!("{path}.{k}"), profile, out);
             }
+            if touched && map.get("type").and_then(Value::as_str) == Some("user-account") {
+                for field in ACCOUNT_FIELDS {
+                    if let Some(f) = map.get_mut(field)
+                        && f.as_str() != Some(scrub::REDACTED)
+                    {
+                        *f = Value::String(scrub::REDACTED.into());
+                    }
+                }
+            }
         }
         _ => {}
     }
     touched
+}
+
+/// Properties of a `location` that are kept: country and region. The
+/// site's coordinates, address, city and name point at the reporter.
+const LOCATION_KEPT: [&str; 11] = [
+    "type",
+    "spec_version",
+    "id",
+    "created",
+    "modified",
+    "created_by_ref",
+    "country",
+    "region",
+    "object_marking_refs",
+    "lang",
+    "confidence",
+];
+
+/// Victim-side detail coarsened before anything else: locations keep only
+/// country and region (one with neither is dropped by stage 1).
+fn coarsen_locations(objects: &[Value]) -> Vec<Value> {
+    objects
+        .iter()
+        .map(|o| {
+            let mut o = o.clone();
+            if o.get("type").and_then(Value::as_str) == Some("location")
+                && let Some(m) = o.as_object_mut()
+            {
+                m.retain(|k, _| LOCATION_KEPT.contains(&k.as_str()));
+            }
+            o
+        })
+        .collect()
+}
+
+/// Identifiers of the submission's objects quoted in text or custom
+/// properties become the released ones (or `[redacted]` where the object
+/// is not released), so prose cannot link back to the original.
+fn replace_quoted_ids(
+    objects: &mut [Value],
+    originals: &[Value],
+    id_map: &[(String, String)],
+    profile: &Profile,
+    redactions: &mut BTreeMap<Kind, usize>,
+) {
+    let uuid = |id: &str| id.rsplit_once("--").map(|(_, u)| u.to_ascii_lowercase());
+    let mut uuids: HashMap<String, Option<String>> = HashMap::new();
+    for o in originals {
+        if let Some(u) = o.get("id").and_then(Value::as_str).and_then(uuid) {
+            uuids.insert(u, None);
+        }
+    }
+    for id in identity::external_refs(originals)
+        .iter()
+        .filter(|r| profile.owns_object(r))
+    {
+        if let Some(u) = uuid(id) {
+            uuids.insert(u, None);
+        }
+    }
+    for (orig, released) in id_map {
+        if let Some(u) = uuid(orig) {
+            uuids.insert(u, uuid(released));
+        }
+    }
+    uuids.retain(|k, v| v.as_deref() != Some(k.as_str()));
+    if uuids.is_empty() {
+        return;
+    }
+    fn walk(v: &mut Value, uuids: &HashMap<String, Option<String>>, n: &mut usize) {
+        match v {
+            Value::String(s) => {
+                if let Some(new) = Profile::replace_ids(s, uuids) {
+                    *s = new;
+                    *n += 1;
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|i| walk(i, uuids, n)),
+            Value::Object(map) => {
+                for (k, child) in map.iter_mut() {
+                    if k != "id" && !k.ends_with("_ref") && !k.ends_with("_refs") {
+                        walk(child, uuids, n);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut n = 0;
+    for o in objects {
+        walk(o, &uuids, &mut n);
+    }
+    if n > 0 {
+        *redactions.entry(Kind::OriginalId).or_default() += n;
+    }
 }
 
 /// Whether a granular-marking selector (`a.[0].b`) still points at something.
@@ -205,6 +364,14 @@ fn prune_selectors(o: &mut Value) {
 /// Runs the switched-on stages over a submission's objects. `creator` is
 /// the identity the released objects are attributed to.
 pub fn conceal(objects: &[Value], profile: &Profile, creator: &str, stages: &Stages) -> Concealed {
+    let originals = objects;
+    // Victim-side detail is part of scrubbing.
+    let coarsened = if stages.scrub {
+        coarsen_locations(objects)
+    } else {
+        objects.to_vec()
+    };
+    let objects = coarsened.as_slice();
     let mut result = if stages.identity {
         let r = identity::remove_identity(objects, &|id| profile.owns_object(id));
         Concealed {
@@ -251,6 +418,13 @@ pub fn conceal(objects: &[Value], profile: &Profile, creator: &str, stages: &Sta
                 released.clone_from(new);
             }
         }
+        replace_quoted_ids(
+            &mut result.objects,
+            originals,
+            &result.id_map,
+            profile,
+            &mut result.redactions,
+        );
     }
     for o in &mut result.objects {
         prune_selectors(o);

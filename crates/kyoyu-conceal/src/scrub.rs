@@ -14,19 +14,37 @@
 //! ranges is redacted, the same kind of address elsewhere (the attacker's)
 //! is intelligence and stays.
 
+//!
+//! Every detector reads the text in folded form ([`crate::fold`]): other
+//! case, full-width, defanged, percent-encoded or regex-escaped spellings
+//! are the same spelling, and names are compared without separators. What
+//! matches is replaced in the original text, at its place. The
+//! organization's registered data is expanded into the forms people and
+//! tools derive from it ([`Profile::of`]): names without legal forms, both
+//! name orders, account names, the id, domain labels, punycode.
+
+use crate::fold::{Folded, Squashed, squash};
 use kyoyu_trust::Org;
 use kyoyu_trust::net::Cidr;
 use regex::Regex;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::LazyLock;
+
+/// A name to find, squashed (folded, letters and digits only).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Term {
+    squashed: String,
+    /// Found only standing alone (short romaji: `Ito` must not eat `Itochu`);
+    /// otherwise also inside longer tokens (`ExPowerAgent`).
+    whole: bool,
+}
 
 /// What identifies one organization.
 #[derive(Debug, Clone, Default)]
 pub struct Profile {
-    /// Names, aliases, brands and staff names (at least 3 characters; ASCII
-    /// ones match as whole words, case-insensitively).
-    terms: Vec<String>,
-    /// Its domains, lower-case.
+    /// Names, aliases, the id, brands, staff and the names derived from them.
+    terms: Vec<Term>,
+    /// Its domains, in ASCII (punycode) lower case.
     domains: Vec<String>,
     /// Its address ranges.
     ranges: Vec<Cidr>,
@@ -38,52 +56,174 @@ pub struct Profile {
     own_objects: std::collections::HashSet<String>,
 }
 
+/// Legal forms, squashed, that people leave out or write differently
+/// (`Example Power Co., Ltd.` is also `Example Power`, `(株)例示` is `例示`).
+const LEGAL_FORMS: [&str; 20] = [
+    "coltd",
+    "colimited",
+    "limited",
+    "ltd",
+    "incorporated",
+    "inc",
+    "kk",
+    "corporation",
+    "corp",
+    "holdings",
+    "hd",
+    "llc",
+    "gk",
+    "co",
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "ホールディングス",
+    "株",
+    "有",
+];
+
+/// Words too common to redact when a name part is found alone.
+const COMMON: [&str; 40] = [
+    "power", "energy", "electric", "denki", "gas", "water", "bank", "japan", "nihon", "nippon",
+    "tokyo", "osaka", "data", "system", "systems", "network", "security", "service", "services",
+    "group", "east", "west", "north", "south", "central", "new", "general", "national", "city",
+    "user", "admin", "test", "server", "mail", "host", "office", "center", "centre", "info",
+    "support",
+];
+
+/// Honorifics and titles that follow a surname.
+const HONORIFICS: [&str; 7] = ["san", "sama", "kun", "shi", "さん", "様", "氏"];
+
+fn is_cjk(s: &str) -> bool {
+    !s.is_ascii()
+}
+
+/// Adds a name as a term (squashed): CJK names from two characters, ASCII
+/// ones from three; short ASCII ones only standing alone.
+fn add_term(terms: &mut Vec<Term>, name: &str, alone_below: usize) {
+    let squashed = squash(name);
+    let n = squashed.chars().count();
+    let cjk = is_cjk(&squashed);
+    if (cjk && n < 2) || (!cjk && n < 3) {
+        return;
+    }
+    terms.push(Term {
+        whole: !cjk && n < alone_below,
+        squashed,
+    });
+}
+
+/// A registered name and the stems left when legal forms are taken off
+/// either end (repeatedly: `Example Power Holdings Co., Ltd.`).
+fn stems(name: &str) -> Vec<String> {
+    let mut out = vec![squash(name)];
+    let mut i = 0;
+    while let Some(s) = out.get(i).cloned() {
+        for form in LEGAL_FORMS {
+            for stem in [s.strip_suffix(form), s.strip_prefix(form)]
+                .into_iter()
+                .flatten()
+            {
+                let n = stem.chars().count();
+                if (n >= 3 || (is_cjk(stem) && n >= 2)) && !out.iter().any(|o| o == stem) {
+                    out.push(stem.to_owned());
+                }
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The forms a person's registered name takes: both orders, the surname
+/// alone (unless it is a common word), honorifics and account names.
+fn person_terms(terms: &mut Vec<Term>, name: &str) {
+    let parts: Vec<String> = name
+        .split(|c: char| c.is_whitespace() || c == '・' || c == '·' || c == ',')
+        .map(squash)
+        .filter(|p| !p.is_empty())
+        .collect();
+    add_term(terms, name, 5);
+    let cjk = is_cjk(name);
+    // Which part is the family name: the one written in capitals
+    // (`YAMADA Taro`), else either (both orders are common).
+    let family: Vec<&String> = match parts.as_slice() {
+        [a, b] if cjk => vec![a, b].into_iter().take(1).collect(),
+        [a, b] => {
+            let caps: Vec<&String> = name
+                .split_whitespace()
+                .zip([a, b])
+                .filter(|(w, _)| w.chars().all(|c| !c.is_lowercase()) && w.chars().count() > 1)
+                .map(|(_, p)| p)
+                .collect();
+            if caps.len() == 1 { caps } else { vec![a, b] }
+        }
+        _ => Vec::new(),
+    };
+    if let [a, b] = parts.as_slice() {
+        add_term(terms, &format!("{b}{a}"), 5);
+        for (given, fam) in [(a, b), (b, a)] {
+            if !family.contains(&fam) || cjk {
+                continue;
+            }
+            // Account names: tyamada, yamadat, taro.yamada (squashed as tarоyamada).
+            let initial: String = given.chars().take(1).collect();
+            add_term(terms, &format!("{initial}{fam}"), 6);
+            add_term(terms, &format!("{fam}{initial}"), 6);
+        }
+    }
+    // A four-character kanji name written without a space: 2 + 2.
+    let whole = squash(name);
+    if cjk && parts.len() == 1 && whole.chars().count() == 4 {
+        add_term(terms, &whole.chars().take(2).collect::<String>(), 5);
+    }
+    for fam in family {
+        if COMMON.contains(&fam.as_str()) {
+            continue;
+        }
+        add_term(terms, fam, 5);
+        for h in HONORIFICS {
+            add_term(terms, &format!("{fam}{h}"), 5);
+        }
+    }
+}
+
+/// A domain in ASCII lower case (punycode for IDNs), without a trailing dot.
+fn ascii_domain(d: &str) -> String {
+    let d = d.trim().trim_end_matches('.');
+    idna::domain_to_ascii(d).unwrap_or_else(|_| d.to_ascii_lowercase())
+}
+
 impl Profile {
     /// The profile of an organization's record.
     pub fn of(org: &Org) -> Self {
-        let mut terms: Vec<String> = std::iter::once(org.name.clone())
-            .chain(org.name_ja.clone())
-            .chain(org.aliases.iter().cloned())
-            .chain(org.staff.iter().cloned())
-            .map(|t| t.trim().to_owned())
-            .filter(|t| t.chars().count() >= 2 && (t.chars().count() >= 3 || !t.is_ascii()))
-            .collect();
-        // Company-form variants: "Example Power Co., Ltd." also as "Example Power".
-        let mut extra = Vec::new();
-        for t in &terms {
-            for suffix in [
-                " Co., Ltd.",
-                " Co.,Ltd.",
-                " Co. Ltd.",
-                " Inc.",
-                " Corporation",
-                " Corp.",
-                " K.K.",
-                " Ltd.",
-                "株式会社",
-            ] {
-                if let Some(stem) = t.strip_suffix(suffix).filter(|s| s.chars().count() >= 3) {
-                    extra.push(stem.trim().to_owned());
-                }
-            }
-            if let Some(stem) = t
-                .strip_prefix("株式会社")
-                .filter(|s| s.chars().count() >= 2)
-            {
-                extra.push(stem.to_owned());
+        let mut terms = Vec::new();
+        let names = std::iter::once(org.name.as_str())
+            .chain(org.name_ja.as_deref())
+            .chain(org.aliases.iter().map(String::as_str))
+            .chain(std::iter::once(org.id.as_str()));
+        for name in names {
+            for stem in stems(name) {
+                add_term(&mut terms, &stem, 5);
             }
         }
-        terms.extend(extra);
-        // Longest first, so "Example Power Co., Ltd." goes before "Example Power".
-        terms.sort_by_key(|t| std::cmp::Reverse(t.len()));
-        terms.dedup();
+        for person in org.staff.iter().chain(org.contacts.iter().map(|c| &c.name)) {
+            person_terms(&mut terms, person);
+        }
+        let domains: Vec<String> = org.domains.iter().map(|d| ascii_domain(d)).collect();
+        // The first label of each domain (`example-power` of
+        // `example-power.co.jp`) names the organization too: Windows
+        // domains, mailbox names and tags are made from it.
+        for d in &org.domains {
+            let unicode = idna::domain_to_unicode(d.trim()).0;
+            if let Some(label) = unicode.split('.').next() {
+                add_term(&mut terms, label, 5);
+            }
+        }
+        terms.sort_by(|a, b| b.squashed.len().cmp(&a.squashed.len()).then(a.cmp(b)));
+        terms.dedup_by(|a, b| a.squashed == b.squashed);
         Self {
             terms,
-            domains: org
-                .domains
-                .iter()
-                .map(|d| d.trim().trim_end_matches('.').to_ascii_lowercase())
-                .collect(),
+            domains,
             ranges: org
                 .ip_ranges
                 .iter()
@@ -111,39 +251,43 @@ impl Profile {
         self.own_objects.contains(id)
     }
 
-    /// Whether a host name is the organization's (one of its domains or under one).
+    /// Whether a host name is the organization's (one of its domains or
+    /// under one), in any case, with a trailing dot, as Unicode or punycode.
     pub fn owns_host(&self, host: &str) -> bool {
-        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        let host = ascii_domain(host);
         self.domains
             .iter()
             .any(|d| host == *d || host.ends_with(&format!(".{d}")))
     }
 
-    /// Whether an address is in the organization's ranges.
+    /// Whether an address is in the organization's ranges (IPv4-mapped and
+    /// -compatible IPv6 addresses are their IPv4 address).
     pub fn owns_address(&self, ip: IpAddr) -> bool {
-        self.ranges.iter().any(|r| r.contains(ip))
+        let v4 = match ip {
+            IpAddr::V6(v6) if !v6.is_loopback() && !v6.is_unspecified() => {
+                v6.to_ipv4().map(IpAddr::V4)
+            }
+            _ => None,
+        };
+        self.ranges
+            .iter()
+            .any(|r| r.contains(ip) || v4.is_some_and(|v| r.contains(v)))
     }
 
-    /// Whether a property name mentions the organization (`x_examplepower_ticket`):
-    /// letters and digits only, ignoring case, for terms of five or more.
+    /// Whether an autonomous system is the organization's.
+    pub fn owns_asn(&self, n: u32) -> bool {
+        self.asns.contains(&n)
+    }
+
+    /// Whether a range written in text overlaps the organization's ranges.
+    fn overlaps(&self, net: &Cidr) -> bool {
+        self.ranges.iter().any(|r| r.within(net) || net.within(r))
+    }
+
+    /// Whether a property name mentions the organization (`x_examplepower_ticket`,
+    /// `X-ExPower-Scanned`, `EXPOWER_HOME`).
     pub fn key_mentions(&self, key: &str) -> bool {
-        let squash = |s: &str| -> String {
-            s.chars()
-                .filter(|c| c.is_alphanumeric())
-                .flat_map(char::to_lowercase)
-                .collect()
-        };
-        let key = squash(key);
-        self.terms
-            .iter()
-            .map(|t| squash(t.as_str()))
-            .chain(
-                self.domains
-                    .iter()
-                    .filter_map(|d| d.split('.').next())
-                    .map(squash),
-            )
-            .any(|t| t.chars().count() >= 5 && key.contains(&t))
+        !self.scrub(key, Field::Value).redactions.is_empty()
     }
 }
 
@@ -178,6 +322,10 @@ pub enum Kind {
     Phone,
     /// The organization's autonomous system number.
     Asn,
+    /// A Windows (NetBIOS) domain in a logon name (`TOKAI\user`).
+    LogonDomain,
+    /// An identifier of the submission's own objects quoted in text.
+    OriginalId,
 }
 
 /// The replacement for a redacted name, phone or ASN in text.
@@ -196,32 +344,61 @@ pub struct Scrubbed {
     pub doubts: Vec<String>,
 }
 
+fn re(pattern: &str) -> Option<Regex> {
+    Regex::new(pattern).ok()
+}
+
+// The detectors read folded (lower-case, NFKC) text.
 static EMAIL: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b[a-z0-9._%+-]+@((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})\b")
-        .ok()
+    re(
+        r"[\p{L}\p{N}._%+-]+@((?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+[\p{L}][\p{L}\p{N}-]{1,62})\.?",
+    )
 });
 static HOST: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}\b").ok()
+    re(r"(?:[\p{L}\p{N}](?:[\p{L}\p{N}_-]{0,61}[\p{L}\p{N}])?\.)+[\p{L}][\p{L}\p{N}-]{0,62}\.?")
 });
-static IPV4: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"\b(?:\d{1,3}\.){3}\d{1,3}\b").ok());
-static IPV6: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?i)(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}").ok());
+static IPV4: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    re(r"\b(?:(?:0x[0-9a-f]{1,2}|\d{1,3})\.){3}(?:0x[0-9a-f]{1,2}|\d{1,3})\b(?:/(\d{1,2})\b)?")
+});
+static IPV4_NUMBER: LazyLock<Option<Regex>> =
+    LazyLock::new(|| re(r"\b(?:0x[0-9a-f]{1,8}|\d{8,10})\b"));
+static IPV6: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    re(r"(?:[0-9a-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]{0,4})(?:/(\d{1,3})\b)?")
+});
 static WINDOWS_HOME: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(
-        r#"(?i)\b([a-z]:(?:\\+|/)(?:users|documents and settings)(?:\\+|/))([^\\/\s"'<>|:*?]+)"#,
-    )
-    .ok()
+    re(r#"\b([a-z]:(?:\\+|/)(?:users|documents and settings)(?:\\+|/))([^\\/\s"'<>|:*?]+)"#)
 });
 static UNIX_HOME: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r#"(/home/|/Users/)([^/\s"'<>|:*?]+)"#).ok());
+    LazyLock::new(|| re(r#"(/home/|/users/)([^/\s"'<>|:*?]+)"#));
 static PHONE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?:\+\d{1,3}[\s-]?\(?\d{1,4}\)?[\s-]\d{1,4}[\s-]\d{3,4}|\b0\d{1,4}-\d{1,4}-\d{4}\b|\(0\d{1,4}\)\s?\d{1,4}-\d{4})").ok()
+    re(
+        r"(?:\+\d{1,3}[\s-]?\(?\d{1,4}\)?[\s-]\d{1,4}[\s-]\d{3,4}|\b0\d{1,4}-\d{1,4}-\d{4}\b|\(0\d{1,4}\)\s?\d{1,4}-\d{4})",
+    )
 });
-static ASN: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?i)\bAS\s?(\d{1,10})\b").ok());
+static ASN: LazyLock<Option<Regex>> = LazyLock::new(|| re(r"\bas(?:n)?[\s_:#-]{0,3}(\d{1,10})\b"));
+/// A down-level logon name, `DOMAIN\user`, read in the original text: the
+/// domain in capitals as Windows writes it, the user without a further
+/// backslash (so `C:\Users\…` and `system32\…` paths are not logons).
+static LOGON: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    re(r#"(?:^|[\s"'=,;(\[])([A-Z0-9][A-Z0-9-]{0,14})\\([^\\\s"',;)\]]+)(?:$|[\s"',;)\]])"#)
+});
+static UUID: LazyLock<Option<Regex>> =
+    LazyLock::new(|| re(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"));
 static COMPANY: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?:株式会社|有限会社)[^\s、。,.()（）「」]{1,20}|[^\s、。,.()（）「」]{1,20}(?:株式会社|有限会社)|\b[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,4},?\s+(?:Co\.,?\s*Ltd\.?|Inc\.|Corporation|Corp\.|K\.K\.|LLC|GmbH)").ok()
+    re(
+        r"(?:株式会社|有限会社)[^\s、。,.()（）「」]{1,20}|[^\s、。,.()（）「」]{1,20}(?:株式会社|有限会社)|\b[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,4},?\s+(?:Co\.,?\s*Ltd\.?|Inc\.|Corporation|Corp\.|K\.K\.|LLC|GmbH)",
+    )
 });
+
+/// Windows domains that name no organization.
+const BUILTIN_DOMAINS: [&str; 6] = [
+    "NT AUTHORITY",
+    "BUILTIN",
+    "WORKGROUP",
+    "NT SERVICE",
+    "HKLM",
+    "HKCU",
+];
 
 /// Internal-only suffixes: host names under them name someone's network.
 const INTERNAL_SUFFIXES: [&str; 8] = [
@@ -245,30 +422,6 @@ const SHARED_FOLDERS: [&str; 6] = [
     "shared",
 ];
 
-/// Where `term` occurs in `text`: ASCII terms as whole words, ignoring
-/// case; others as they are.
-fn find_term(text: &str, term: &str) -> Option<(usize, usize)> {
-    if term.is_ascii() {
-        let lower = text.to_ascii_lowercase();
-        let t = term.to_ascii_lowercase();
-        let mut from = 0;
-        while let Some(i) = lower.get(from..).and_then(|s| s.find(&t)) {
-            let start = from + i;
-            let end = start + t.len();
-            let before = lower.get(..start).and_then(|s| s.chars().next_back());
-            let after = lower.get(end..).and_then(|s| s.chars().next());
-            let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-            if !word(before) && !word(after) {
-                return Some((start, end));
-            }
-            from = end;
-        }
-        None
-    } else {
-        text.find(term).map(|i| (i, i + term.len()))
-    }
-}
-
 fn is_private(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
@@ -280,141 +433,255 @@ fn is_private(ip: IpAddr) -> bool {
         }
         IpAddr::V6(v6) => {
             let s = v6.segments()[0];
-            v6.is_loopback() || (s & 0xfe00) == 0xfc00 || (s & 0xffc0) == 0xfe80
+            v6.is_loopback()
+                || (s & 0xfe00) == 0xfc00
+                || (s & 0xffc0) == 0xfe80
+                || v6
+                    .to_ipv4_mapped()
+                    .is_some_and(|v4| is_private(IpAddr::V4(v4)))
         }
     }
 }
 
-/// Replaces every match of `re` for which `decide` returns a replacement.
-fn replace_all(
-    text: &str,
-    re: &Regex,
-    mut decide: impl FnMut(&regex::Captures<'_>) -> Option<String>,
-) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut last = 0;
-    for caps in re.captures_iter(text) {
-        let Some(m) = caps.get(0) else { continue };
-        if let Some(rep) = decide(&caps) {
-            out.push_str(text.get(last..m.start()).unwrap_or_default());
-            out.push_str(&rep);
-            last = m.end();
+/// The readings of a dotted address with octets in any notation: decimal,
+/// and where an octet has a leading zero, octal too (as `inet_aton` reads
+/// `010` as 8). Both count: whichever a tool meant, it is withheld.
+fn dotted_readings(text: &str) -> Vec<Ipv4Addr> {
+    let octets: Vec<&str> = text.split('.').collect();
+    let read = |octal: bool| -> Option<Ipv4Addr> {
+        let mut out = [0u8; 4];
+        for (slot, o) in out.iter_mut().zip(&octets) {
+            let v = if let Some(h) = o.strip_prefix("0x") {
+                u32::from_str_radix(h, 16).ok()?
+            } else if octal && o.len() > 1 && o.starts_with('0') {
+                u32::from_str_radix(o, 8).ok()?
+            } else {
+                o.parse::<u32>().ok()?
+            };
+            *slot = u8::try_from(v).ok()?;
+        }
+        Some(Ipv4Addr::from(out))
+    };
+    let mut readings: Vec<Ipv4Addr> = [read(false), read(true)].into_iter().flatten().collect();
+    readings.dedup();
+    readings
+}
+
+/// A replacement decided on the folded text, as an original byte range.
+struct Cut {
+    start: usize,
+    end: usize,
+    with: String,
+    kind: Kind,
+}
+
+/// Collects the replacements of one string.
+struct Cuts<'a> {
+    folded: &'a Folded,
+    cuts: Vec<Cut>,
+}
+
+impl Cuts<'_> {
+    /// Replaces the folded range `a..b`.
+    fn folded(&mut self, a: usize, b: usize, with: &str, kind: Kind) {
+        if let Some((start, end)) = self.folded.original(a, b) {
+            self.cuts.push(Cut {
+                start,
+                end,
+                with: with.to_owned(),
+                kind,
+            });
         }
     }
-    out.push_str(text.get(last..).unwrap_or_default());
-    out
+
+    /// The original with every replacement made; overlapping ones merge
+    /// into the first (the outermost) of them.
+    fn apply(mut self, original: &str) -> (String, Vec<Kind>) {
+        self.cuts
+            .sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        let mut out = String::with_capacity(original.len());
+        let mut kinds = Vec::new();
+        let mut at = 0;
+        for c in self.cuts {
+            if c.start < at {
+                // Inside (or overlapping) one already made: widen it.
+                if c.end > at {
+                    at = c.end;
+                }
+                kinds.push(c.kind);
+                continue;
+            }
+            out.push_str(original.get(at..c.start).unwrap_or_default());
+            out.push_str(&c.with);
+            kinds.push(c.kind);
+            at = c.end;
+        }
+        out.push_str(original.get(at..).unwrap_or_default());
+        (out, kinds)
+    }
 }
 
 impl Profile {
     /// Scrubs one string.
     pub fn scrub(&self, text: &str, field: Field) -> Scrubbed {
-        let mut redactions = Vec::new();
+        let folded = Folded::of(text);
+        let f = folded.text.as_str();
         let mut doubts = Vec::new();
-        let mut s = text.to_owned();
+        let mut cuts = Cuts {
+            folded: &folded,
+            cuts: Vec::new(),
+        };
+        let found = |r: &LazyLock<Option<Regex>>| -> Vec<regex::Captures<'_>> {
+            r.as_ref()
+                .map(|r| r.captures_iter(f).collect())
+                .unwrap_or_default()
+        };
 
-        if let Some(re) = EMAIL.as_ref() {
-            s = replace_all(&s, re, |c| {
-                let host = c.get(1).map_or("", |m| m.as_str());
-                if self.owns_host(host) {
-                    redactions.push(Kind::Email);
-                    Some(format!("redacted@{REDACTED_HOST}"))
-                } else {
-                    if field == Field::Text {
-                        doubts.push(format!(
-                            "an e-mail address in free text ({}): remove it if it is not the attacker's",
-                            c.get(0).map_or("", |m| m.as_str())
-                        ));
-                    }
-                    None
-                }
-            });
-        }
-        if let Some(re) = HOST.as_ref() {
-            s = replace_all(&s, re, |c| {
-                let host = c.get(0).map_or("", |m| m.as_str());
-                if host == REDACTED_HOST || host.ends_with(&format!("@{REDACTED_HOST}")) {
-                    return None;
-                }
-                let lower = host.to_ascii_lowercase();
-                if self.owns_host(host) {
-                    redactions.push(Kind::Host);
-                    Some(REDACTED_HOST.to_owned())
-                } else if INTERNAL_SUFFIXES.iter().any(|x| lower.ends_with(x)) {
-                    redactions.push(Kind::InternalHost);
-                    Some(REDACTED_HOST.to_owned())
-                } else {
-                    None
-                }
-            });
-        }
-        for re in &self.hosts {
-            s = replace_all(&s, re, |c| {
-                (c.get(0)?.as_str() != REDACTED_HOST).then(|| {
-                    redactions.push(Kind::Host);
-                    REDACTED_HOST.to_owned()
-                })
-            });
-        }
-        if let Some(re) = IPV4.as_ref() {
-            s = replace_all(&s, re, |c| {
-                let ip: IpAddr = c.get(0)?.as_str().parse().ok()?;
-                self.address(ip, &mut redactions)
-                    .map(|_| "0.0.0.0".to_owned())
-            });
-        }
-        if s.contains(':')
-            && let Some(re) = IPV6.as_ref()
-        {
-            s = replace_all(&s, re, |c| {
-                let ip: IpAddr = c.get(0)?.as_str().parse().ok()?;
-                self.address(ip, &mut redactions).map(|_| "::".to_owned())
-            });
-        }
-        for re in [WINDOWS_HOME.as_ref(), UNIX_HOME.as_ref()]
-            .into_iter()
-            .flatten()
-        {
-            s = replace_all(&s, re, |c| {
-                let name = c.get(2)?.as_str();
-                if SHARED_FOLDERS.contains(&name.to_ascii_lowercase().as_str()) {
-                    return None;
-                }
-                redactions.push(Kind::UserFolder);
-                Some(format!("{}user", c.get(1)?.as_str()))
-            });
-        }
-        if let Some(re) = ASN.as_ref() {
-            s = replace_all(&s, re, |c| {
-                let n: u32 = c.get(1)?.as_str().parse().ok()?;
-                self.asns.contains(&n).then(|| {
-                    redactions.push(Kind::Asn);
-                    REDACTED.to_owned()
-                })
-            });
-        }
-        for term in &self.terms {
-            while let Some((a, b)) = find_term(&s, term) {
-                s.replace_range(a..b, REDACTED);
-                redactions.push(Kind::Name);
+        for c in found(&EMAIL) {
+            let (Some(m), Some(host)) = (c.get(0), c.get(1)) else {
+                continue;
+            };
+            if self.owns_host(host.as_str()) {
+                cuts.folded(
+                    m.start(),
+                    m.end(),
+                    &format!("redacted@{REDACTED_HOST}"),
+                    Kind::Email,
+                );
+            } else if field == Field::Text && !host.as_str().ends_with(REDACTED_HOST) {
+                doubts.push(format!(
+                    "an e-mail address in free text ({}): remove it if it is not the attacker's",
+                    text.get(
+                        folded
+                            .original(m.start(), m.end())
+                            .map_or(0..0, |(a, b)| a..b)
+                    )
+                    .unwrap_or_default()
+                ));
             }
         }
+        for c in found(&HOST) {
+            let Some(m) = c.get(0) else { continue };
+            let host = m.as_str().trim_end_matches('.');
+            if host == REDACTED_HOST {
+                continue;
+            }
+            let kind = if self.owns_host(host) {
+                Kind::Host
+            } else if INTERNAL_SUFFIXES.iter().any(|x| host.ends_with(x)) {
+                Kind::InternalHost
+            } else {
+                continue;
+            };
+            cuts.folded(m.start(), m.end(), REDACTED_HOST, kind);
+        }
+        for re in &self.hosts {
+            for m in re.find_iter(f) {
+                cuts.folded(m.start(), m.end(), REDACTED_HOST, Kind::Host);
+            }
+        }
+        for c in found(&IPV4) {
+            let Some(m) = c.get(0) else { continue };
+            let addr = m.as_str().split('/').next().unwrap_or_default();
+            let readings = dotted_readings(addr);
+            let own_net = c.get(1).and_then(|p| {
+                readings
+                    .iter()
+                    .filter_map(|r| format!("{r}/{}", p.as_str()).parse::<Cidr>().ok())
+                    .find(|net| self.overlaps(net))
+            });
+            if own_net.is_some() || readings.iter().any(|r| self.owns_address(IpAddr::V4(*r))) {
+                cuts.folded(m.start(), m.end(), "0.0.0.0", Kind::OwnAddress);
+            } else if readings.iter().any(|r| is_private(IpAddr::V4(*r))) {
+                cuts.folded(m.start(), m.end(), "0.0.0.0", Kind::PrivateAddress);
+            }
+        }
+        // Integer and hex forms (`3221226058`, `0xc000020a`): only the
+        // organization's own ranges, since any large number is some address.
+        if !self.ranges.is_empty() {
+            for m in found(&IPV4_NUMBER).iter().filter_map(|c| c.get(0)) {
+                let n = match m.as_str().strip_prefix("0x") {
+                    Some(h) => u32::from_str_radix(h, 16).ok(),
+                    None => m.as_str().parse::<u32>().ok(),
+                };
+                if let Some(n) = n.filter(|n| *n >= 1 << 24)
+                    && self.owns_address(IpAddr::V4(Ipv4Addr::from(n)))
+                {
+                    cuts.folded(m.start(), m.end(), "0", Kind::OwnAddress);
+                }
+            }
+        }
+        if f.contains(':') {
+            for c in found(&IPV6) {
+                let Some(m) = c.get(0) else { continue };
+                let addr = m.as_str().split('/').next().unwrap_or_default();
+                let Ok(ip) = addr.parse::<Ipv6Addr>() else {
+                    continue;
+                };
+                let own_net = c
+                    .get(1)
+                    .and_then(|p| {
+                        m.as_str()
+                            .parse::<Cidr>()
+                            .ok()
+                            .filter(|_| !p.as_str().is_empty())
+                    })
+                    .is_some_and(|net| self.overlaps(&net));
+                if own_net || self.owns_address(IpAddr::V6(ip)) {
+                    cuts.folded(m.start(), m.end(), "::", Kind::OwnAddress);
+                } else if is_private(IpAddr::V6(ip)) {
+                    cuts.folded(m.start(), m.end(), "::", Kind::PrivateAddress);
+                }
+            }
+        }
+        for r in [&WINDOWS_HOME, &UNIX_HOME] {
+            for c in found(r) {
+                let Some(name) = c.get(2) else { continue };
+                if !SHARED_FOLDERS.contains(&name.as_str()) {
+                    cuts.folded(name.start(), name.end(), "user", Kind::UserFolder);
+                }
+            }
+        }
+        for c in found(&ASN) {
+            let (Some(m), Some(n)) = (c.get(0), c.get(1)) else {
+                continue;
+            };
+            if n.as_str()
+                .parse::<u32>()
+                .is_ok_and(|n| self.asns.contains(&n))
+            {
+                cuts.folded(m.start(), m.end(), REDACTED, Kind::Asn);
+            }
+        }
+        if let Some(re) = LOGON.as_ref() {
+            for c in re.captures_iter(text) {
+                let Some(d) = c.get(1) else { continue };
+                if !BUILTIN_DOMAINS.contains(&d.as_str()) && !d.as_str().starts_with("HKEY") {
+                    cuts.cuts.push(Cut {
+                        start: d.start(),
+                        end: d.end(),
+                        with: REDACTED.to_owned(),
+                        kind: Kind::LogonDomain,
+                    });
+                }
+            }
+        }
+        self.names(&folded, &mut cuts);
         // Telephone numbers in any field: a number in a mail header or a
         // display name identifies as well as one in prose.
-        if let Some(re) = PHONE.as_ref() {
-            s = replace_all(&s, re, |_| {
-                redactions.push(Kind::Phone);
-                Some(REDACTED.to_owned())
-            });
+        for m in found(&PHONE).iter().filter_map(|c| c.get(0)) {
+            cuts.folded(m.start(), m.end(), REDACTED, Kind::Phone);
         }
+        let (s, redactions) = cuts.apply(text);
         if field == Field::Text
             && let Some(re) = COMPANY.as_ref()
         {
             for m in re.find_iter(&s) {
                 if !m.as_str().contains(REDACTED) {
                     doubts.push(format!(
-                            "a company name ({}): remove it if it names the reporter, a customer or a partner",
-                            m.as_str()
-                        ));
+                        "a company name ({}): remove it if it names the reporter, a customer or a partner",
+                        m.as_str()
+                    ));
                 }
             }
         }
@@ -425,17 +692,61 @@ impl Profile {
         }
     }
 
-    /// The redaction an address calls for, if any.
-    fn address(&self, ip: IpAddr, redactions: &mut Vec<Kind>) -> Option<Kind> {
-        let kind = if self.owns_address(ip) {
-            Kind::OwnAddress
-        } else if is_private(ip) {
-            Kind::PrivateAddress
-        } else {
-            return None;
+    /// The organization's names, wherever they stand, separators ignored.
+    fn names(&self, folded: &Folded, cuts: &mut Cuts<'_>) {
+        if self.terms.is_empty() {
+            return;
+        }
+        let squashed = Squashed::of(folded);
+        let s = squashed.text.as_str();
+        let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        for term in &self.terms {
+            let mut from = 0;
+            while let Some(i) = s.get(from..).and_then(|rest| rest.find(&term.squashed)) {
+                let (a, b) = (from + i, from + i + term.squashed.len());
+                from = a + term.squashed.chars().next().map_or(1, char::len_utf8);
+                let Some((fa, fb)) = squashed.folded(a, b) else {
+                    continue;
+                };
+                if term.whole {
+                    let t = folded.text.as_str();
+                    let before = t.get(..fa).and_then(|x| x.chars().next_back());
+                    let after = t.get(fb..).and_then(|x| x.chars().next());
+                    if word(before) || word(after) {
+                        continue;
+                    }
+                }
+                cuts.folded(fa, fb, REDACTED, Kind::Name);
+            }
+        }
+    }
+
+    /// Replaces identifiers of the submission's own objects quoted in text
+    /// (`uuids`: original UUID, lower case → the released one, or `None`
+    /// where the object is not released).
+    pub fn replace_ids(
+        text: &str,
+        uuids: &std::collections::HashMap<String, Option<String>>,
+    ) -> Option<String> {
+        let folded = Folded::of(text);
+        let mut cuts = Cuts {
+            folded: &folded,
+            cuts: Vec::new(),
         };
-        redactions.push(kind);
-        Some(kind)
+        for m in UUID.as_ref()?.find_iter(&folded.text) {
+            if let Some(to) = uuids.get(m.as_str()) {
+                cuts.folded(
+                    m.start(),
+                    m.end(),
+                    to.as_deref().unwrap_or(REDACTED),
+                    Kind::OriginalId,
+                );
+            }
+        }
+        if cuts.cuts.is_empty() {
+            return None;
+        }
+        Some(cuts.apply(text).0)
     }
 }
 
@@ -516,10 +827,106 @@ mod tests {
     }
 
     #[test]
-    fn words_match_whole() {
+    fn names_joined_to_other_words_go_short_ones_only_alone() {
         let p = Profile::of(&org());
-        // "ExPower" must not eat "ExPowerful"; case does not matter.
-        let s = p.scrub("ExPowerful tools; EXPOWER staff", Field::Text);
-        assert_eq!(s.text, "ExPowerful tools; [redacted] staff");
+        // Withheld when in doubt: a registered name inside a longer token goes.
+        let s = p.scrub("ExPowerAgent, AS-EXAMPLEPOWER; EXPOWER staff", Field::Text);
+        assert_eq!(s.text, "[redacted]Agent, AS-[redacted]; [redacted] staff");
+        // A short name part is found only standing alone.
+        let mut o = org();
+        o.staff = vec!["Ken Ito".into()];
+        let p = Profile::of(&o);
+        let s = p.scrub(
+            "Itochu and Kenzo met ITO Ken; ito-san; k.ito logged in",
+            Field::Text,
+        );
+        assert_eq!(
+            s.text,
+            "Itochu and Kenzo met [redacted]; [redacted]; [redacted] logged in"
+        );
+    }
+
+    #[test]
+    fn the_ways_people_and_tools_write_it() {
+        let mut o = org();
+        o.ip_ranges.push("198.18.5.0/24".into());
+        o.domains.push("例示電力.jp".into());
+        o.contacts =
+            vec![serde_json::from_value(serde_json::json!({"name": "Hanako Suzuki"})).unwrap()];
+        let p = Profile::of(&o);
+        for (written, leak) in [
+            ("EXAMPLE POWER CO., LTD.", "EXAMPLE"),
+            ("Example-Power", "Example"),
+            ("ExamplePower", "Example"),
+            ("example_power_corp", "example"),
+            ("例示電力(株)", "例示電力"),
+            ("㈱例示電力", "例示電力"),
+            ("例示電力 株式会社", "例示電力"),
+            ("YAMADA Taro", "YAMADA"),
+            ("Yamada Taro", "Yamada"),
+            ("Yamada-san", "Yamada"),
+            ("山田 太郎", "山田"),
+            ("山田さん", "山田"),
+            ("tyamada", "yamada"),
+            ("taro.yamada", "yamada"),
+            ("yamada_t", "yamada"),
+            ("SUZUKI Hanako", "SUZUKI"),
+            ("hxxps://vpn.example-power[.]co[.]jp/login", "example-power"),
+            (
+                "ｖｐｎ．ｅｘａｍｐｌｅ－ｐｏｗｅｒ．ｃｏ．ｊｐ",
+                "ｅｘａｍｐｌｅ",
+            ),
+            ("VPN.EXAMPLE-POWER.CO.JP.", "EXAMPLE-POWER"),
+            (
+                "https://x.example/?u=t.yamada%40example-power.co.jp",
+                "%40example",
+            ),
+            (
+                "[email-addr:value MATCHES '^.*@example-power\\.co\\.jp$']",
+                "example-power",
+            ),
+            ("mail.xn--fsq97ep55cs4y.jp", "xn--fsq97ep55cs4y"),
+            ("portal.例示電力.jp", "例示電力"),
+            ("198.018.005.007", "198.018.005.007"),
+            ("3221226058", "3221226058"),
+            ("0xC000020A", "0xC000020A"),
+            ("0xc0.0x00.0x02.0x0a", "0xc0"),
+            ("::ffff:192.0.2.10", "192.0.2.10"),
+            ("::ffff:c000:20a", "c000:20a"),
+            ("192.0.0.0/16", "192.0.0.0"),
+            ("AS 64500", "64500"),
+            ("ASN 64500", "64500"),
+            ("as64500", "64500"),
+            ("０３－１２３４－５６７８", "１２３４"),
+            ("EXPOWER\\tyamada", "EXPOWER"),
+            ("TOKAI\\svc-backup", "TOKAI"),
+        ] {
+            let s = p.scrub(&format!("seen: {written} here"), Field::Value);
+            assert!(!s.text.contains(leak), "{written} -> {}", s.text);
+            assert!(
+                s.text.starts_with("seen: ") && s.text.ends_with(" here"),
+                "{}",
+                s.text
+            );
+        }
+    }
+
+    #[test]
+    fn attacker_data_in_other_notations_stays() {
+        let p = Profile::of(&org());
+        for written in [
+            "hxxp://evil-update[.]example[.]net/x",
+            "203.000.113.066",
+            "3405803842",
+            "C:\\Users\\Public\\evil.exe",
+            "system32\\drivers\\evil.sys",
+            "Program Files\\Vendor\\app.exe",
+            "AS 64501",
+            "Powerful example of exploitation",
+        ] {
+            let s = p.scrub(written, Field::Value);
+            assert_eq!(s.text, written);
+            assert!(s.redactions.is_empty(), "{written}: {:?}", s.redactions);
+        }
     }
 }

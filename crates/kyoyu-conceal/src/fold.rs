@@ -1,0 +1,262 @@
+//! Folding: the form in which a submission's text is compared with what an
+//! organization registered, whatever way a person or a tool wrote it.
+//!
+//! A folded text is the original with
+//! - every character in Unicode NFKC (full-width `ｅｘ．ｃｏ．ｊｐ` is
+//!   `ex.co.jp`, `㈱` is `(株)`) and lower case;
+//! - percent-escapes decoded (`t.yamada%40example.jp`), as UTF-8 runs;
+//! - defanged forms re-fanged: `[.]`, `(.)`, `{.}`, `[dot]`, `(dot)`,
+//!   `[@]`, `[at]`, `(at)`, `[:]`, `hxxp`;
+//! - regular-expression escapes of punctuation read as the punctuation
+//!   (`example\.co\.jp`).
+//!
+//! Every folded byte remembers the span of the original it came from, so a
+//! match in the folded text is replaced in the original, at its place,
+//! and everything around it stays as it was written.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// One folded character and the original byte span it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Piece {
+    c: char,
+    start: usize,
+    end: usize,
+}
+
+/// A text in folded form, mapped back to its original.
+#[derive(Debug, Clone, Default)]
+pub struct Folded {
+    /// The folded text.
+    pub text: String,
+    /// For each byte of `text`, the original span of its character.
+    spans: Vec<(usize, usize)>,
+}
+
+/// Defanged spellings (folded, so lower case) and what they stand for.
+const DEFANGED: [(&str, &str); 16] = [
+    ("[.]", "."),
+    ("(.)", "."),
+    ("{.}", "."),
+    ("[dot]", "."),
+    ("(dot)", "."),
+    ("{dot}", "."),
+    ("[@]", "@"),
+    ("(@)", "@"),
+    ("[at]", "@"),
+    ("(at)", "@"),
+    ("{at}", "@"),
+    ("[:]", ":"),
+    ("[://]", "://"),
+    ("hxxps", "https"),
+    ("hxxp", "http"),
+    ("fxp", "ftp"),
+];
+
+impl Folded {
+    /// Folds `original`.
+    pub fn of(original: &str) -> Self {
+        // NFKC and lower case, character by character (a character that
+        // expands keeps its one original span).
+        let mut pieces: Vec<Piece> = Vec::with_capacity(original.len());
+        for (start, ch) in original.char_indices() {
+            let end = start + ch.len_utf8();
+            for n in std::iter::once(ch).nfkc() {
+                for c in n.to_lowercase() {
+                    pieces.push(Piece { c, start, end });
+                }
+            }
+        }
+        let pieces = refang(&percent_decode(&pieces));
+        let mut text = String::with_capacity(pieces.len());
+        let mut spans = Vec::with_capacity(pieces.len());
+        for p in pieces {
+            text.push(p.c);
+            spans.extend(std::iter::repeat_n((p.start, p.end), p.c.len_utf8()));
+        }
+        Self { text, spans }
+    }
+
+    /// The original byte range behind the folded byte range `a..b`.
+    pub fn original(&self, a: usize, b: usize) -> Option<(usize, usize)> {
+        if a >= b {
+            return None;
+        }
+        let first = self.spans.get(a)?;
+        let last = self.spans.get(b - 1)?;
+        Some((first.0, last.1))
+    }
+}
+
+/// `%XX` runs decoded as UTF-8 (an invalid run stays as written).
+fn percent_decode(pieces: &[Piece]) -> Vec<Piece> {
+    let hex = |p: Option<&Piece>| p.and_then(|p| p.c.to_digit(16));
+    let mut out = Vec::with_capacity(pieces.len());
+    let mut i = 0;
+    while i < pieces.len() {
+        let mut bytes = Vec::new();
+        let mut j = i;
+        while pieces.get(j).is_some_and(|p| p.c == '%')
+            && let (Some(h), Some(l)) = (hex(pieces.get(j + 1)), hex(pieces.get(j + 2)))
+        {
+            bytes.push(u8::try_from(h * 16 + l).unwrap_or(0));
+            j += 3;
+        }
+        let last = j.checked_sub(1).and_then(|l| pieces.get(l));
+        match (std::str::from_utf8(&bytes), pieces.get(i), last) {
+            (Ok(s), Some(first), Some(last)) if !bytes.is_empty() => {
+                out.extend(s.chars().map(|c| Piece {
+                    c,
+                    start: first.start,
+                    end: last.end,
+                }));
+                i = j;
+            }
+            _ => {
+                out.extend(pieces.get(i).copied());
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Defanged forms and escaped punctuation replaced by what they stand for.
+fn refang(pieces: &[Piece]) -> Vec<Piece> {
+    let mut out = Vec::with_capacity(pieces.len());
+    let mut i = 0;
+    'outer: while let Some(p) = pieces.get(i) {
+        for (from, to) in DEFANGED {
+            let n = from.chars().count();
+            let Some(window) = pieces.get(i..i + n) else {
+                continue;
+            };
+            if window.iter().map(|p| p.c).eq(from.chars()) {
+                let (start, end) = (p.start, window.last().map_or(p.end, |l| l.end));
+                out.extend(to.chars().map(|c| Piece { c, start, end }));
+                i += n;
+                continue 'outer;
+            }
+        }
+        // `\.` `\-` `\@` (a regular expression's literal punctuation).
+        if p.c == '\\'
+            && let Some(next) = pieces.get(i + 1)
+            && next.c.is_ascii_punctuation()
+            && next.c != '\\'
+        {
+            out.push(Piece {
+                c: next.c,
+                start: p.start,
+                end: next.end,
+            });
+            i += 2;
+            continue;
+        }
+        out.push(*p);
+        i += 1;
+    }
+    out
+}
+
+/// Characters ignored where names are compared: spacing and the joiners
+/// names are written with (`Example-Power`, `EXAMPLE_POWER`, `山田・太郎`,
+/// `Yamada, Taro`, `例示電力(株)`); other punctuation ends a name.
+pub fn is_separator(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '-' | '\u{2010}' | '.' | '_' | '・' | '·' | ',' | '\'' | '\u{2019}' | '(' | ')' | '&'
+        )
+}
+
+/// A registered name as compared: folded, letters and digits only.
+pub fn squash(s: &str) -> String {
+    Folded::of(s)
+        .text
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+/// A folded text with the separators left out, mapped to folded bytes.
+#[derive(Debug, Clone, Default)]
+pub struct Squashed {
+    /// Letters and digits of the folded text.
+    pub text: String,
+    /// For each byte of `text`, the folded byte range of its character.
+    at: Vec<(usize, usize)>,
+}
+
+impl Squashed {
+    /// The squashed form of a folded text.
+    pub fn of(folded: &Folded) -> Self {
+        let mut text = String::with_capacity(folded.text.len());
+        let mut at = Vec::with_capacity(folded.text.len());
+        for (i, c) in folded.text.char_indices() {
+            if !is_separator(c) {
+                text.push(c);
+                at.extend(std::iter::repeat_n((i, i + c.len_utf8()), c.len_utf8()));
+            }
+        }
+        Self { text, at }
+    }
+
+    /// The folded byte range behind the squashed byte range `a..b`.
+    pub fn folded(&self, a: usize, b: usize) -> Option<(usize, usize)> {
+        if a >= b {
+            return None;
+        }
+        Some((self.at.get(a)?.0, self.at.get(b - 1)?.1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn back(original: &str, needle: &str) -> String {
+        let f = Folded::of(original);
+        let i = f.text.find(needle).unwrap();
+        let (a, b) = f.original(i, i + needle.len()).unwrap();
+        original[a..b].to_owned()
+    }
+
+    #[test]
+    fn spellings_fold_to_one_form() {
+        for (written, folded) in [
+            ("ｅｘａｍｐｌｅ．ｃｏ．ｊｐ", "example.co.jp"),
+            ("EXAMPLE[.]co[.]JP", "example.co.jp"),
+            ("hxxps://example(.)co(dot)jp", "https://example.co.jp"),
+            ("t.yamada%40example.jp", "t.yamada@example.jp"),
+            ("^.*@example-power\\.co\\.jp$", "^.*@example-power.co.jp$"),
+            ("%E4%BE%8B示", "例示"),
+            ("100%", "100%"),
+            ("%zz%4", "%zz%4"),
+            ("㈱例示", "(株)例示"),
+            ("C:\\Users\\tyamada", "c:\\users\\tyamada"),
+        ] {
+            assert_eq!(Folded::of(written).text, folded, "{written}");
+        }
+    }
+
+    #[test]
+    fn matches_map_back_to_what_was_written() {
+        assert_eq!(
+            back("see ＥＸＡＭＰＬＥ．ｊｐ now", "example.jp"),
+            "ＥＸＡＭＰＬＥ．ｊｐ"
+        );
+        assert_eq!(back("u=t.yamada%40ex.jp&x", "yamada@ex"), "yamada%40ex");
+        assert_eq!(back("host ex[.]jp", "ex.jp"), "ex[.]jp");
+    }
+
+    #[test]
+    fn squashing_ignores_separators() {
+        assert_eq!(squash("Example-Power Co., Ltd."), "examplepowercoltd");
+        assert_eq!(squash("山田・太郎"), "山田太郎");
+        let f = Folded::of("EXAMPLE_POWER agent");
+        let s = Squashed::of(&f);
+        let i = s.text.find("examplepower").unwrap();
+        let (a, b) = s.folded(i, i + "examplepower".len()).unwrap();
+        assert_eq!(f.original(a, b), Some((0, 13)));
+    }
+}
