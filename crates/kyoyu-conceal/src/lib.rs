@@ -194,6 +194,7 @@ fn scrub_value(
                     map.remove("external_references");
                 }
             }
+            let mut holder_named = false;
             for (k, child) in map.iter_mut() {
                 if k == "id"
                     || k == "type"
@@ -203,9 +204,11 @@ fn scrub_value(
                 {
                     continue;
                 }
-                touched |= scrub_value(child, k, &format!("{path}.{k}"), profile, out);
+                let hit = scrub_value(child, k, &format!("{path}.{k}"), profile, out);
+                holder_named |= hit && ACCOUNT_FIELDS.contains(&k.as_str());
+                touched |= hit;
             }
-            if touched && map.get("type").and_then(Value::as_str) == Some("user-account") {
+            if holder_named && map.get("type").and_then(Value::as_str) == Some("user-account") {
                 for field in ACCOUNT_FIELDS {
                     if let Some(f) = map.get_mut(field)
                         && f.as_str() != Some(scrub::REDACTED)
