@@ -56,11 +56,27 @@ const DEFANGED: [(&str, &str); 16] = [
 impl Folded {
     /// Folds `original`.
     pub fn of(original: &str) -> Self {
+        // Most strings are plain ASCII with nothing to decode or re-fang:
+        // lower case keeps every byte where it was.
+        if original.is_ascii() && !original.bytes().any(needs_pass) {
+            return Self {
+                text: original.to_ascii_lowercase(),
+                spans: Vec::new(),
+            };
+        }
         // NFKC and lower case, character by character (a character that
         // expands keeps its one original span).
         let mut pieces: Vec<Piece> = Vec::with_capacity(original.len());
         for (start, ch) in original.char_indices() {
             let end = start + ch.len_utf8();
+            if ch.is_ascii() {
+                pieces.push(Piece {
+                    c: ch.to_ascii_lowercase(),
+                    start,
+                    end,
+                });
+                continue;
+            }
             for n in std::iter::once(ch).nfkc() {
                 for c in n.to_lowercase() {
                     pieces.push(Piece { c, start, end });
@@ -82,10 +98,21 @@ impl Folded {
         if a >= b {
             return None;
         }
+        if self.spans.is_empty() {
+            // The ASCII fast path: folded and original bytes line up.
+            return (b <= self.text.len()).then_some((a, b));
+        }
         let first = self.spans.get(a)?;
         let last = self.spans.get(b - 1)?;
         Some((first.0, last.1))
     }
+}
+
+/// Whether an ASCII byte may belong to something the slow passes rewrite:
+/// a percent-escape, a bracketed defanged form, an escape, or `hxxp`/`fxp`
+/// (their `x`).
+fn needs_pass(b: u8) -> bool {
+    matches!(b, b'%' | b'[' | b'(' | b'{' | b'\\' | b'x' | b'X')
 }
 
 /// `%XX` runs decoded as UTF-8 (an invalid run stays as written).

@@ -54,6 +54,8 @@ pub struct Profile {
     hosts: Vec<Regex>,
     /// Objects on the hub it published under its own name.
     own_objects: std::collections::HashSet<String>,
+    /// All terms at once (`terms[i]` is pattern `i`).
+    finder: Option<aho_corasick::AhoCorasick>,
 }
 
 /// Legal forms, squashed, that people leave out or write differently
@@ -190,7 +192,10 @@ fn person_terms(terms: &mut Vec<Term>, name: &str) {
 /// A domain in ASCII lower case (punycode for IDNs), without a trailing dot.
 fn ascii_domain(d: &str) -> String {
     let d = d.trim().trim_end_matches('.');
-    idna::domain_to_ascii(d).unwrap_or_else(|_| d.to_ascii_lowercase())
+    if d.is_ascii() {
+        return d.to_ascii_lowercase();
+    }
+    idna::domain_to_ascii(d).unwrap_or_else(|_| d.to_lowercase())
 }
 
 impl Profile {
@@ -221,7 +226,9 @@ impl Profile {
         }
         terms.sort_by(|a, b| b.squashed.len().cmp(&a.squashed.len()).then(a.cmp(b)));
         terms.dedup_by(|a, b| a.squashed == b.squashed);
+        let finder = aho_corasick::AhoCorasick::new(terms.iter().map(|t| t.squashed.as_str())).ok();
         Self {
+            finder,
             terms,
             domains,
             ranges: org
@@ -255,9 +262,12 @@ impl Profile {
     /// under one), in any case, with a trailing dot, as Unicode or punycode.
     pub fn owns_host(&self, host: &str) -> bool {
         let host = ascii_domain(host);
-        self.domains
-            .iter()
-            .any(|d| host == *d || host.ends_with(&format!(".{d}")))
+        self.domains.iter().any(|d| {
+            host == *d
+                || host
+                    .strip_suffix(d.as_str())
+                    .is_some_and(|rest| rest.ends_with('.'))
+        })
     }
 
     /// Whether an address is in the organization's ranges (IPv4-mapped and
@@ -348,34 +358,37 @@ fn re(pattern: &str) -> Option<Regex> {
     Regex::new(pattern).ok()
 }
 
-// The detectors read folded (lower-case, NFKC) text.
+// The detectors read folded (lower-case, NFKC) text, in ASCII: a domain
+// written in Unicode is found by its labels, which are names of the
+// organization (and its punycode form is ASCII). ASCII word boundaries keep
+// the fast matchers usable on text that is not ASCII.
 static EMAIL: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    re(r"[a-z0-9._%+-]+@((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62})\.?")
+});
+static HOST: LazyLock<Option<Regex>> =
+    LazyLock::new(|| re(r"(?:[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}\.?"));
+static IPV4: LazyLock<Option<Regex>> = LazyLock::new(|| {
     re(
-        r"[\p{L}\p{N}._%+-]+@((?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+[\p{L}][\p{L}\p{N}-]{1,62})\.?",
+        r"(?-u:\b)(?:(?:0x[0-9a-f]{1,2}|\d{1,3})\.){3}(?:0x[0-9a-f]{1,2}|\d{1,3})(?-u:\b)(?:/(\d{1,2})(?-u:\b))?",
     )
 });
-static HOST: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    re(r"(?:[\p{L}\p{N}](?:[\p{L}\p{N}_-]{0,61}[\p{L}\p{N}])?\.)+[\p{L}][\p{L}\p{N}-]{0,62}\.?")
-});
-static IPV4: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    re(r"\b(?:(?:0x[0-9a-f]{1,2}|\d{1,3})\.){3}(?:0x[0-9a-f]{1,2}|\d{1,3})\b(?:/(\d{1,2})\b)?")
-});
 static IPV4_NUMBER: LazyLock<Option<Regex>> =
-    LazyLock::new(|| re(r"\b(?:0x[0-9a-f]{1,8}|\d{8,10})\b"));
+    LazyLock::new(|| re(r"(?-u:\b)(?:0x[0-9a-f]{1,8}|\d{8,10})(?-u:\b)"));
 static IPV6: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    re(r"(?:[0-9a-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]{0,4})(?:/(\d{1,3})\b)?")
+    re(r"(?:[0-9a-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]{0,4})(?:/(\d{1,3})(?-u:\b))?")
 });
 static WINDOWS_HOME: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    re(r#"\b([a-z]:(?:\\+|/)(?:users|documents and settings)(?:\\+|/))([^\\/\s"'<>|:*?]+)"#)
+    re(r#"(?-u:\b)([a-z]:(?:\\+|/)(?:users|documents and settings)(?:\\+|/))([^\\/\s"'<>|:*?]+)"#)
 });
 static UNIX_HOME: LazyLock<Option<Regex>> =
     LazyLock::new(|| re(r#"(/home/|/users/)([^/\s"'<>|:*?]+)"#));
 static PHONE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     re(
-        r"(?:\+\d{1,3}[\s-]?\(?\d{1,4}\)?[\s-]\d{1,4}[\s-]\d{3,4}|\b0\d{1,4}-\d{1,4}-\d{4}\b|\(0\d{1,4}\)\s?\d{1,4}-\d{4})",
+        r"(?:\+\d{1,3}[\s-]?\(?\d{1,4}\)?[\s-]\d{1,4}[\s-]\d{3,4}|(?-u:\b)0\d{1,4}-\d{1,4}-\d{4}(?-u:\b)|\(0\d{1,4}\)\s?\d{1,4}-\d{4})",
     )
 });
-static ASN: LazyLock<Option<Regex>> = LazyLock::new(|| re(r"\bas(?:n)?[\s_:#-]{0,3}(\d{1,10})\b"));
+static ASN: LazyLock<Option<Regex>> =
+    LazyLock::new(|| re(r"(?-u:\b)as(?:n)?[\s_:#-]{0,3}(\d{1,10})(?-u:\b)"));
 /// A down-level logon name, `DOMAIN\user`, read in the original text: the
 /// domain in capitals as Windows writes it, the user without a further
 /// backslash (so `C:\Users\…` and `system32\…` paths are not logons).
@@ -384,6 +397,8 @@ static LOGON: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 static UUID: LazyLock<Option<Regex>> =
     LazyLock::new(|| re(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"));
+static UUID_ANY_CASE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| re(r"(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"));
 static COMPANY: LazyLock<Option<Regex>> = LazyLock::new(|| {
     re(
         r"(?:株式会社|有限会社)[^\s、。,.()（）「」]{1,20}|[^\s、。,.()（）「」]{1,20}(?:株式会社|有限会社)|\b[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,4},?\s+(?:Co\.,?\s*Ltd\.?|Inc\.|Corporation|Corp\.|K\.K\.|LLC|GmbH)",
@@ -532,12 +547,16 @@ impl Profile {
             cuts: Vec::new(),
         };
         let found = |r: &LazyLock<Option<Regex>>| -> Vec<regex::Captures<'_>> {
+            // The fast matcher first: most strings hold none of these.
             r.as_ref()
+                .filter(|r| r.is_match(f))
                 .map(|r| r.captures_iter(f).collect())
                 .unwrap_or_default()
         };
 
-        for c in found(&EMAIL) {
+        let has = |c: char| f.contains(c);
+        let digits = f.bytes().any(|b| b.is_ascii_digit());
+        for c in if has('@') { found(&EMAIL) } else { Vec::new() } {
             let (Some(m), Some(host)) = (c.get(0), c.get(1)) else {
                 continue;
             };
@@ -560,7 +579,7 @@ impl Profile {
                 ));
             }
         }
-        for c in found(&HOST) {
+        for c in if has('.') { found(&HOST) } else { Vec::new() } {
             let Some(m) = c.get(0) else { continue };
             let host = m.as_str().trim_end_matches('.');
             if host == REDACTED_HOST {
@@ -580,7 +599,11 @@ impl Profile {
                 cuts.folded(m.start(), m.end(), REDACTED_HOST, Kind::Host);
             }
         }
-        for c in found(&IPV4) {
+        for c in if digits && has('.') {
+            found(&IPV4)
+        } else {
+            Vec::new()
+        } {
             let Some(m) = c.get(0) else { continue };
             let addr = m.as_str().split('/').next().unwrap_or_default();
             let readings = dotted_readings(addr);
@@ -598,7 +621,7 @@ impl Profile {
         }
         // Integer and hex forms (`3221226058`, `0xc000020a`): only the
         // organization's own ranges, since any large number is some address.
-        if !self.ranges.is_empty() {
+        if !self.ranges.is_empty() && digits {
             for m in found(&IPV4_NUMBER).iter().filter_map(|c| c.get(0)) {
                 let n = match m.as_str().strip_prefix("0x") {
                     Some(h) => u32::from_str_radix(h, 16).ok(),
@@ -635,6 +658,9 @@ impl Profile {
             }
         }
         for r in [&WINDOWS_HOME, &UNIX_HOME] {
+            if !has('/') && !has('\\') {
+                break;
+            }
             for c in found(r) {
                 let Some(name) = c.get(2) else { continue };
                 if !SHARED_FOLDERS.contains(&name.as_str()) {
@@ -642,7 +668,11 @@ impl Profile {
                 }
             }
         }
-        for c in found(&ASN) {
+        for c in if digits && f.contains("as") {
+            found(&ASN)
+        } else {
+            Vec::new()
+        } {
             let (Some(m), Some(n)) = (c.get(0), c.get(1)) else {
                 continue;
             };
@@ -653,7 +683,7 @@ impl Profile {
                 cuts.folded(m.start(), m.end(), REDACTED, Kind::Asn);
             }
         }
-        if let Some(re) = LOGON.as_ref() {
+        if let Some(re) = LOGON.as_ref().filter(|_| text.contains('\\')) {
             for c in re.captures_iter(text) {
                 let Some(d) = c.get(1) else { continue };
                 if !BUILTIN_DOMAINS.contains(&d.as_str()) && !d.as_str().starts_with("HKEY") {
@@ -669,7 +699,10 @@ impl Profile {
         self.names(&folded, &mut cuts);
         // Telephone numbers in any field: a number in a mail header or a
         // display name identifies as well as one in prose.
-        for m in found(&PHONE).iter().filter_map(|c| c.get(0)) {
+        for m in if digits { found(&PHONE) } else { Vec::new() }
+            .iter()
+            .filter_map(|c| c.get(0))
+        {
             cuts.folded(m.start(), m.end(), REDACTED, Kind::Phone);
         }
         let (s, redactions) = cuts.apply(text);
@@ -700,11 +733,16 @@ impl Profile {
         let squashed = Squashed::of(folded);
         let s = squashed.text.as_str();
         let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-        for term in &self.terms {
-            let mut from = 0;
-            while let Some(i) = s.get(from..).and_then(|rest| rest.find(&term.squashed)) {
-                let (a, b) = (from + i, from + i + term.squashed.len());
-                from = a + term.squashed.chars().next().map_or(1, char::len_utf8);
+        let Some(finder) = self.finder.as_ref() else {
+            return;
+        };
+        // Every occurrence of every term, overlapping ones included, in one pass.
+        for m in finder.find_overlapping_iter(s) {
+            let Some(term) = self.terms.get(m.pattern().as_usize()) else {
+                continue;
+            };
+            {
+                let (a, b) = (m.start(), m.end());
                 let Some((fa, fb)) = squashed.folded(a, b) else {
                     continue;
                 };
@@ -728,6 +766,9 @@ impl Profile {
         text: &str,
         uuids: &std::collections::HashMap<String, Option<String>>,
     ) -> Option<String> {
+        if !UUID_ANY_CASE.as_ref()?.is_match(text) && !text.contains('%') {
+            return None;
+        }
         let folded = Folded::of(text);
         let mut cuts = Cuts {
             folded: &folded,
