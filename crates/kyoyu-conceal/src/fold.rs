@@ -153,12 +153,22 @@ fn refang(pieces: &[Piece]) -> Vec<Piece> {
     let mut out = Vec::with_capacity(pieces.len());
     let mut i = 0;
     'outer: while let Some(p) = pieces.get(i) {
-        for (from, to) in DEFANGED {
-            let n = from.chars().count();
+        // Every defanged form starts with one of these (and is ASCII, so
+        // its length in bytes is its length in characters).
+        let starts = matches!(p.c, '[' | '(' | '{' | 'h' | 'f');
+        for (from, to) in DEFANGED.iter().filter(|_| starts) {
+            if !from.starts_with(p.c) {
+                continue;
+            }
+            let n = from.len();
             let Some(window) = pieces.get(i..i + n) else {
                 continue;
             };
-            if window.iter().map(|p| p.c).eq(from.chars()) {
+            if window
+                .iter()
+                .zip(from.bytes())
+                .all(|(p, b)| p.c == char::from(b))
+            {
                 let (start, end) = (p.start, window.last().map_or(p.end, |l| l.end));
                 out.extend(to.chars().map(|c| Piece { c, start, end }));
                 i += n;
