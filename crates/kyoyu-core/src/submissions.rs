@@ -395,6 +395,7 @@ impl<S: Store> Hub<S> {
                 objects
                     .iter()
                     .filter_map(|o| o.get("id").and_then(Value::as_str).map(str::to_owned))
+                    .chain(std::iter::once(org_identity(&org.id)))
                     .collect()
             },
             released_ids: Vec::new(),
@@ -442,13 +443,39 @@ impl<S: Store> Hub<S> {
         let Some(col) = self.collection_of(community) else {
             return Err(bad(format!("community '{community}' has no collection")));
         };
-        let versions: Vec<_> = objects
-            .iter()
+        // Attributed means named: the sender's identity goes with the copy,
+        // and each domain object says it created it.
+        let sender = who.principal.org.clone();
+        let identity_id = org_identity(&sender);
+        let name = who
+            .directory()
+            .org(&sender)
+            .map_or_else(|| sender.clone(), |o| o.name.clone());
+        let now =
+            kyoyu_stix::Timestamp::from_unix(now_micros().div_euclid(1_000_000), 0, 3).to_string();
+        let identity = json!({
+            "type": "identity", "spec_version": "2.1", "id": identity_id,
+            "created": now, "modified": now, "name": name, "identity_class": "organization",
+        });
+        let versions: Vec<_> = std::iter::once(&identity)
+            .chain(objects.iter().filter(|o| {
+                o.get("type").and_then(Value::as_str) != Some("identity")
+                    || o.get("id").and_then(Value::as_str) != Some(identity_id.as_str())
+            }))
             .map(|o| {
                 let mut o = o.clone();
+                let ty = o
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                let is_sco = kyoyu_stix::id::id_contributing_properties(&ty).is_some();
                 if let Some(m) = o.as_object_mut() {
                     m.insert("object_marking_refs".into(), json!([Tlp::Red.marking_id()]));
                     m.insert(kyoyu_trust::policy::RECIPIENTS_PROPERTY.into(), json!(to));
+                    if !is_sco && ty != "marking-definition" && ty != "identity" {
+                        m.insert("created_by_ref".into(), json!(identity_id));
+                    }
                 }
                 let text = o.to_string();
                 new_version(&o, text, &[])

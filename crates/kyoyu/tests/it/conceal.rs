@@ -553,10 +553,27 @@ fn review_urgency_attribution_and_statistics_on(backend: Backend) {
         &report(5),
         &["--urgent", "--attribute-to", "ceptoar-elec"],
     );
-    let ceptoar_view = serde_json::to_string(&collection_objects(&s, &s.ceptoar)).unwrap();
+    let ceptoar_objects = collection_objects(&s, &s.ceptoar);
+    let ceptoar_view = serde_json::to_string(&ceptoar_objects).unwrap();
     assert!(
         ceptoar_view.contains("Example Power"),
         "the attributed original reaches its named recipient"
+    );
+    // Named: the sender's identity comes with it, and the objects say so.
+    let sender = ceptoar_objects
+        .iter()
+        .find(|o| {
+            o["type"] == "identity"
+                && o["name"]
+                    .as_str()
+                    .is_some_and(|n| n.contains("Example Power"))
+        })
+        .unwrap_or_else(|| panic!("no sender identity in {ceptoar_view}"));
+    assert!(
+        ceptoar_objects
+            .iter()
+            .any(|o| o["type"] == "malware" && o["created_by_ref"] == sender["id"]),
+        "{ceptoar_view}"
     );
     let reader_view = serde_json::to_string(&collection_objects(&s, &s.reader)).unwrap();
     assert!(!reader_view.contains("Example Power"), "and nobody else");
