@@ -67,7 +67,7 @@ impl Default for Stages {
 }
 
 /// Something a reviewer should decide on.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Doubt {
     /// The released object's id.
     pub object: String,
@@ -75,6 +75,9 @@ pub struct Doubt {
     pub path: String,
     /// Why.
     pub why: String,
+    /// The text in question, withheld at release unless a reviewer keeps it.
+    #[serde(default)]
+    pub text: String,
 }
 
 /// A concealed submission.
@@ -143,13 +146,16 @@ fn own_number(n: &serde_json::Number, key: &str, profile: &Profile) -> Option<Ki
 /// was found to be the organization's, all of them go.
 const ACCOUNT_FIELDS: [&str; 4] = ["user_id", "account_login", "display_name", "credential"];
 
+/// What scrubbing found: redactions by kind, and doubts as (path, (why, text)).
+type Findings = (BTreeMap<Kind, usize>, Vec<(String, (String, String))>);
+
 /// Scrubs every string under `v`; `key` is the property holding it.
 fn scrub_value(
     v: &mut Value,
     key: &str,
     path: &str,
     profile: &Profile,
-    out: &mut (BTreeMap<Kind, usize>, Vec<(String, String)>),
+    out: &mut Findings,
 ) -> bool {
     let mut touched = false;
     match v {
@@ -404,11 +410,12 @@ pub fn conceal(objects: &[Value], profile: &Profile, creator: &str, stages: &Sta
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_owned();
-            for (path, why) in found.1.drain(before..).collect::<Vec<_>>() {
+            for (path, (why, text)) in found.1.drain(before..).collect::<Vec<_>>() {
                 result.doubts.push(Doubt {
                     object: id.clone(),
                     path,
                     why,
+                    text,
                 });
             }
         }

@@ -355,3 +355,106 @@ mod tests {
         assert!(!redacts_text("a b c", "[redacted] c d"));
     }
 }
+
+/// Withholds every doubt a reviewer did not keep: the doubted text is
+/// replaced by `[redacted]` wherever it stands in its object. `keep` lists
+/// doubts by their number as listed (1 for the first). Returns how many
+/// doubts were withheld, or what is wrong with `keep`.
+pub fn withhold_doubts(
+    objects: &mut [Value],
+    doubts: &[crate::Doubt],
+    keep: &[usize],
+) -> Result<usize, String> {
+    if let Some(bad) = keep.iter().find(|k| **k == 0 || **k > doubts.len()) {
+        return Err(format!(
+            "there is no doubt {bad}: this submission has {} (number them from 1 as listed)",
+            doubts.len()
+        ));
+    }
+    let mut withheld = 0;
+    for (i, d) in doubts.iter().enumerate() {
+        if keep.contains(&(i + 1)) {
+            continue;
+        }
+        withheld += 1;
+        for o in objects
+            .iter_mut()
+            .filter(|o| o.get("id").and_then(Value::as_str) == Some(d.object.as_str()))
+        {
+            redact_text(o, &d.text);
+        }
+    }
+    Ok(withheld)
+}
+
+/// Replaces `text` in every string of `v` except ids, types and references
+/// (an empty `text`, from a doubt recorded before doubts named their text,
+/// withholds every free-text property of the object instead).
+fn redact_text(v: &mut Value, text: &str) {
+    match v {
+        Value::String(s) if !text.is_empty() && s.contains(text) => {
+            *s = s.replace(text, REDACTED);
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| redact_text(i, text)),
+        Value::Object(map) => {
+            for (k, child) in map.iter_mut() {
+                if IDENTITY.contains(&k.as_str())
+                    || ACCESS.contains(&k.as_str())
+                    || k.ends_with("_ref")
+                    || k.ends_with("_refs")
+                {
+                    continue;
+                }
+                if text.is_empty() && matches!(k.as_str(), "description" | "name" | "content") {
+                    if child.is_string() {
+                        *child = Value::String(REDACTED.into());
+                    }
+                    continue;
+                }
+                redact_text(child, text);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod withhold_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn doubts_are_withheld_unless_kept() {
+        let mut objects = vec![
+            json!({"type": "note", "id": "note--1", "content": "Acme Systems Co., Ltd. and ops@partner.example were hit", "object_refs": ["x--1"]}),
+            json!({"type": "note", "id": "note--2", "content": "Acme Systems Co., Ltd. again"}),
+        ];
+        let doubt = |text: &str| crate::Doubt {
+            object: "note--1".into(),
+            path: "$.content".into(),
+            why: "why".into(),
+            text: text.into(),
+        };
+        let doubts = [
+            doubt("Acme Systems Co., Ltd."),
+            doubt("ops@partner.example"),
+        ];
+        assert_eq!(withhold_doubts(&mut objects, &doubts, &[2]), Ok(1));
+        assert_eq!(
+            objects[0]["content"],
+            "[redacted] and ops@partner.example were hit"
+        );
+        assert_eq!(
+            objects[1]["content"], "Acme Systems Co., Ltd. again",
+            "only in its own object"
+        );
+        assert!(
+            withhold_doubts(&mut objects, &doubts, &[3])
+                .unwrap_err()
+                .contains("no doubt 3")
+        );
+        assert!(withhold_doubts(&mut objects, &doubts, &[0]).is_err());
+        assert_eq!(withhold_doubts(&mut objects, &doubts, &[]), Ok(2));
+        assert_eq!(objects[0]["content"], "[redacted] and [redacted] were hit");
+    }
+}

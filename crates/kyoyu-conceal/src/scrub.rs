@@ -350,8 +350,9 @@ pub struct Scrubbed {
     pub text: String,
     /// What was replaced, in order.
     pub redactions: Vec<Kind>,
-    /// What a person should look at (never the organization's own data).
-    pub doubts: Vec<String>,
+    /// What a person should look at (never the organization's own data):
+    /// why, and the text in question.
+    pub doubts: Vec<(String, String)>,
 }
 
 fn re(pattern: &str) -> Option<Regex> {
@@ -568,14 +569,18 @@ impl Profile {
                     Kind::Email,
                 );
             } else if field == Field::Text && !host.as_str().ends_with(REDACTED_HOST) {
-                doubts.push(format!(
-                    "an e-mail address in free text ({}): remove it if it is not the attacker's",
-                    text.get(
+                let written = text
+                    .get(
                         folded
                             .original(m.start(), m.end())
-                            .map_or(0..0, |(a, b)| a..b)
+                            .map_or(0..0, |(a, b)| a..b),
                     )
-                    .unwrap_or_default()
+                    .unwrap_or_default();
+                doubts.push((
+                    format!(
+                        "an e-mail address in free text ({written}): it is withheld unless a reviewer keeps it as the attacker's"
+                    ),
+                    written.to_owned(),
                 ));
             }
         }
@@ -711,9 +716,12 @@ impl Profile {
         {
             for m in re.find_iter(&s) {
                 if !m.as_str().contains(REDACTED) {
-                    doubts.push(format!(
-                        "a company name ({}): remove it if it names the reporter, a customer or a partner",
-                        m.as_str()
+                    doubts.push((
+                        format!(
+                            "a company name ({}): it is withheld unless a reviewer keeps it (keep it only if it names none of the reporter, a customer or a partner)",
+                            m.as_str()
+                        ),
+                        m.as_str().to_owned(),
                     ));
                 }
             }

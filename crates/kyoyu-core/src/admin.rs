@@ -272,6 +272,40 @@ impl<S: Store> Hub<S> {
         Ok(community)
     }
 
+    /// Whether a community's concealed submissions in which no doubt was
+    /// found go without a reviewer (hub admins and the community's admins
+    /// decide; audited).
+    pub async fn set_release_without_review(
+        &self,
+        who: &Caller,
+        community: &str,
+        on: bool,
+    ) -> Result<Community, Error> {
+        let dir = self.directory();
+        let mut c = dir
+            .community(community)
+            .cloned()
+            .ok_or_else(|| not_found(format!("there is no community '{community}'")))?;
+        if !may_manage_community(&dir, &who.principal, community) {
+            return Err(forbidden(format!(
+                "only hub admins and the admins of '{community}' decide whether its submissions wait for a reviewer"
+            )));
+        }
+        let col = self
+            .collection_of(community)
+            .ok_or_else(|| not_found(format!("community '{community}' has no collection")))?;
+        c.release_without_review = on;
+        self.commit(
+            who,
+            vec![Change::PutCommunity(c.clone(), col)],
+            "community.review",
+            community,
+            json!({ "release_without_review": on }),
+        )
+        .await?;
+        Ok(c)
+    }
+
     /// Adds an organization to a community, or changes its standing.
     pub async fn set_member(
         &self,

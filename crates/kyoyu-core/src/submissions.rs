@@ -231,8 +231,21 @@ impl<S: Store> Hub<S> {
             .unwrap_or_default())
     }
 
-    /// Receives a concealed submission; answers with the receipt.
-    pub async fn submit(&self, who: &Caller, req: SubmitRequest) -> Result<Submitted, Error> {
+    /// What a submission would release: checked, concealed, marked and
+    /// validated, nothing kept. Shared by [`Self::submit`] and [`Self::preview`].
+    async fn prepare(
+        &self,
+        who: &Caller,
+        req: &SubmitRequest,
+    ) -> Result<
+        (
+            kyoyu_trust::Org,
+            Option<Tlp>,
+            Vec<Value>,
+            kyoyu_conceal::Concealed,
+        ),
+        Error,
+    > {
         let cfg = &self.config.conceal;
         if self.collection_of(&req.community).is_none() {
             return Err(Error::new(
@@ -314,6 +327,29 @@ impl<S: Store> Hub<S> {
                 "nothing is left after concealment (only identities and markings were sent); nothing was kept",
             ));
         }
+        Ok((org, tlp, objects, concealed))
+    }
+
+    /// What would be released, without submitting: the objects as another
+    /// member would read them if the reviewer keeps no doubt, the doubts,
+    /// and the redactions. Nothing is stored and nothing is audited.
+    pub async fn preview(&self, who: &Caller, req: SubmitRequest) -> Result<Value, Error> {
+        let (_, _, _, concealed) = self.prepare(who, &req).await?;
+        let mut objects = concealed.objects.clone();
+        kyoyu_conceal::review::withhold_doubts(&mut objects, &concealed.doubts, &[])
+            .map_err(Error::unprocessable)?;
+        Ok(json!({
+            "objects": objects,
+            "doubts": concealed.doubts,
+            "redactions": concealed.redactions,
+            "dropped": concealed.dropped,
+        }))
+    }
+
+    /// Receives a concealed submission; answers with the receipt.
+    pub async fn submit(&self, who: &Caller, req: SubmitRequest) -> Result<Submitted, Error> {
+        let cfg = &self.config.conceal;
+        let (org, tlp, objects, concealed) = self.prepare(who, &req).await?;
         let receipt = kyoyu_conceal::receipt::new_receipt();
         let now = now_micros();
         let id = uuid::Uuid::new_v4().to_string();
@@ -360,7 +396,7 @@ impl<S: Store> Hub<S> {
             )
         })
         .collect();
-        let state = if cfg.review && !doubts.is_empty() {
+        let state = if self.needs_review(&req.community, !doubts.is_empty()) {
             State::Review
         } else {
             State::Held
@@ -860,6 +896,17 @@ impl<S: Store> Hub<S> {
     /// [`may_review`] for the community, and [`kyoyu_trust::View::may_read`]
     /// at the level it will be released at (as the hub's content, to the
     /// whole community).
+    /// Whether a submission waits for a reviewer: with review on, every
+    /// one does, unless its community lets those without doubts go.
+    fn needs_review(&self, community: &str, doubtful: bool) -> bool {
+        self.config.conceal.review
+            && (doubtful
+                || !self
+                    .directory()
+                    .community(community)
+                    .is_some_and(|c| c.release_without_review))
+    }
+
     fn may_see_review(&self, who: &Caller, s: &Submission) -> bool {
         may_review(who.directory(), &who.principal, &s.community)
             && who.view(&s.community).may_read(&Access {
@@ -900,12 +947,31 @@ impl<S: Store> Hub<S> {
             })
     }
 
-    /// A reviewer lets a submission go to the next batch (or at once when urgent).
-    pub async fn approve(&self, who: &Caller, id: &str) -> Result<Value, Error> {
+    /// A reviewer lets a submission go to the next batch (or at once when
+    /// urgent). Every doubt not in `keep` (numbers as listed, from 1) is
+    /// withheld: its text becomes `[redacted]`.
+    pub async fn approve(&self, who: &Caller, id: &str, keep: &[usize]) -> Result<Value, Error> {
         let read = self.reviewable(who, id).await?;
         let mut s = read.clone();
+        let doubts: Vec<kyoyu_conceal::Doubt> = s
+            .doubts
+            .iter()
+            .filter_map(|d| serde_json::from_value(d.clone()).ok())
+            .collect();
+        let withheld =
+            kyoyu_conceal::review::withhold_doubts(&mut s.objects, &doubts, keep).map_err(bad)?;
+        check_objects(&s.objects).map_err(|e| {
+            Error::unprocessable(format!(
+                "withholding the doubts leaves content that does not validate; keep them or edit the submission ({})",
+                e.description
+            ))
+        })?;
         s.doubts.clear();
-        let audit = who.audit("submission.approve", id, json!({"community": s.community}));
+        let audit = who.audit(
+            "submission.approve",
+            id,
+            json!({"community": s.community, "kept": keep, "withheld": withheld}),
+        );
         let s = self
             .transition(&read, Transition::Approve, s, Vec::new(), Some(audit))
             .await?;
@@ -1192,7 +1258,7 @@ impl<S: Store> Hub<S> {
             .collect();
         s.doubts = fresh.doubts.iter().map(|d| json!(d)).collect();
         s.received = Some(now_micros());
-        let doubtful = cfg.review && !s.doubts.is_empty();
+        let doubtful = self.needs_review(&s.community, !s.doubts.is_empty());
         let s = self
             .transition(&read, Transition::Update { doubtful }, s, Vec::new(), None)
             .await?;

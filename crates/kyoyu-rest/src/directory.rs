@@ -267,6 +267,8 @@ struct NewCommunity {
     distribution: Option<Distribution>,
     #[serde(default)]
     connected: Vec<String>,
+    #[serde(default)]
+    release_without_review: bool,
 }
 
 pub(crate) async fn create_community<S: Backend>(
@@ -276,7 +278,7 @@ pub(crate) async fn create_community<S: Backend>(
 ) -> Answer {
     let req: NewCommunity = body(
         &bytes,
-        r#"{"id", "kind": "iot|national|ceptoar-council|overseas|custom", "name"?, "name_ja"?, "default_tlp"?: "green|amber|amber+strict|red", "distribution"?: "organization|community|connected|all", "connected"?: [community ids]}"#,
+        r#"{"id", "kind": "iot|national|ceptoar-council|overseas|custom", "name"?, "name_ja"?, "default_tlp"?: "green|amber|amber+strict|red", "distribution"?: "organization|community|connected|all", "connected"?: [community ids], "release_without_review"?: false}"#,
     )?;
     let default_tlp = match req.default_tlp.as_deref() {
         None => kyoyu_stix::tlp::Tlp::Amber,
@@ -299,9 +301,29 @@ pub(crate) async fn create_community<S: Backend>(
         default_tlp,
         distribution: req.distribution.unwrap_or(Distribution::Community),
         connected: req.connected,
+        release_without_review: req.release_without_review,
     };
     let c = hub.create_community(&who, community).await?;
     Ok(ok_json(StatusCode::CREATED, &community_json(&who, &c)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReviewRule {
+    release_without_review: bool,
+}
+
+pub(crate) async fn set_review_rule<S: Backend>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Answer {
+    let req: ReviewRule = body(&bytes, r#"{"release_without_review": true|false}"#)?;
+    let c = hub
+        .set_release_without_review(&who, &id, req.release_without_review)
+        .await?;
+    Ok(ok_json(StatusCode::OK, &community_json(&who, &c)))
 }
 
 #[derive(Deserialize, Default)]

@@ -48,6 +48,7 @@ fn handler<S: Backend>(method: &str, path: &str) -> Option<MethodRouter<Arc<Hub<
         ("post", "/api/communities") => post(d::create_community::<S>),
         ("get", "/api/communities/{id}") => get(d::get_community),
         ("put", "/api/communities/{id}/members/{org}") => put(d::set_member::<S>),
+        ("put", "/api/communities/{id}/review") => put(d::set_review_rule::<S>),
         ("delete", "/api/communities/{id}/members/{org}") => delete(d::remove_member::<S>),
         ("get", "/api/tokens") => get(d::list_tokens::<S>),
         ("post", "/api/tokens") => post(d::create_token::<S>),

@@ -136,6 +136,14 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         None,
     ),
     (
+        "put",
+        "/api/communities/{id}/review",
+        "Whether submissions without doubts go without a reviewer (community admins)",
+        Some("ReviewRule"),
+        "200",
+        None,
+    ),
+    (
         "delete",
         "/api/communities/{id}/members/{org}",
         "Remove a member (community admins)",
@@ -218,8 +226,8 @@ pub(crate) const OPERATIONS: &[Operation] = &[
     (
         "post",
         "/api/reviews/{id}/approve",
-        "Approve a submission for release",
-        None,
+        "Approve a submission for release; doubts not kept are withheld",
+        Some("ApproveRequest"),
         "200",
         None,
     ),
@@ -318,6 +326,10 @@ fn schemas() -> Value {
             "name": {"type": "string"}, "name_ja": {"type": "string"}, "default_tlp": tlp,
             "distribution": {"type": "string", "enum": ["organization", "community", "connected", "all"]},
             "connected": list("string")}},
+        "ReviewRule": {"type": "object", "additionalProperties": false, "required": ["release_without_review"], "properties": {
+            "release_without_review": {"type": "boolean"}}},
+        "ApproveRequest": {"type": "object", "additionalProperties": false, "properties": {
+            "keep": {"type": "array", "items": {"type": "integer", "minimum": 1}}}},
         "MemberRequest": {"type": "object", "additionalProperties": false, "properties": {
             "role": {"type": "string", "enum": ["member", "community-admin", "observer"]}}},
         "TokenRequest": {"type": "object", "additionalProperties": false, "properties": {

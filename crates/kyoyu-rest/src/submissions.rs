@@ -8,8 +8,8 @@ use axum::http::StatusCode;
 use kyoyu_core::Backend;
 use kyoyu_http::{Answer, Auth, HubState, body, json as ok_json};
 use kyoyu_wire::submission::{
-    EDIT_SHAPE, EditRequest, RECEIPT_SHAPE, REJECT_SHAPE, ReceiptRequest, RejectRequest,
-    SUBMIT_SHAPE, SubmitRequest, UPDATE_SHAPE, UpdateRequest,
+    APPROVE_SHAPE, ApproveRequest, EDIT_SHAPE, EditRequest, RECEIPT_SHAPE, REJECT_SHAPE,
+    ReceiptRequest, RejectRequest, SUBMIT_SHAPE, SubmitRequest, UPDATE_SHAPE, UpdateRequest,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -20,6 +20,9 @@ pub(crate) async fn submit<S: Backend>(
     bytes: Bytes,
 ) -> Answer {
     let req: SubmitRequest = body(&bytes, SUBMIT_SHAPE)?;
+    if req.preview {
+        return Ok(ok_json(StatusCode::OK, &hub.preview(&who, req).await?));
+    }
     let out = hub.submit(&who, req).await?;
     Ok(ok_json(StatusCode::ACCEPTED, &json!(out)))
 }
@@ -42,8 +45,17 @@ pub(crate) async fn approve<S: Backend>(
     Auth(who): Auth,
     State(hub): HubState<S>,
     Path(id): Path<String>,
+    bytes: Bytes,
 ) -> Answer {
-    Ok(ok_json(StatusCode::OK, &hub.approve(&who, &id).await?))
+    let req: ApproveRequest = if bytes.iter().all(u8::is_ascii_whitespace) {
+        ApproveRequest::default()
+    } else {
+        body(&bytes, APPROVE_SHAPE)?
+    };
+    Ok(ok_json(
+        StatusCode::OK,
+        &hub.approve(&who, &id, &req.keep).await?,
+    ))
 }
 
 pub(crate) async fn edit<S: Backend>(

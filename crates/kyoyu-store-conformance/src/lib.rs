@@ -384,6 +384,7 @@ pub async fn members_versions_and_audit<S: Store>(store: S) {
         default_tlp: Tlp::Green,
         distribution: Distribution::Community,
         connected: Vec::new(),
+        release_without_review: false,
     };
     let collection = Collection {
         id: "c-nat".into(),

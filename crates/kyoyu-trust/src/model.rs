@@ -314,6 +314,10 @@ pub struct Community {
     /// Communities whose members may read this one's TLP:CLEAR content.
     #[serde(default)]
     pub connected: Vec<String>,
+    /// Concealed submissions in which no doubt was found go without a
+    /// reviewer (by default every one waits for a reviewer).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub release_without_review: bool,
 }
 
 /// A membership's standing in a community.

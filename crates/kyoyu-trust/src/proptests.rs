@@ -73,6 +73,7 @@ fn world() -> impl Strategy<Value = World> {
                     } else {
                         Vec::new()
                     },
+                    release_without_review: false,
                 })
                 .collect();
             let memberships = roles

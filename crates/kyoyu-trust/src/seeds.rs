@@ -166,6 +166,7 @@ impl Seeds {
                     default_tlp: row.default_tlp,
                     distribution: row.distribution,
                     connected: Vec::new(),
+                    release_without_review: false,
                 },
                 AutoJoin {
                     members: row.members,
@@ -240,6 +241,7 @@ pub fn sector_community(sector: &Sector) -> Community {
         default_tlp: Tlp::Amber,
         distribution: Distribution::Community,
         connected: Vec::new(),
+        release_without_review: false,
     }
 }
 
@@ -259,6 +261,7 @@ pub fn supplier_circle(operator: &Org) -> Community {
         default_tlp: Tlp::Amber,
         distribution: Distribution::Community,
         connected: Vec::new(),
+        release_without_review: false,
     }
 }
 

@@ -25,10 +25,26 @@ pub struct SubmitRequest {
     /// With consent: these organizations also receive the attributed original.
     #[serde(default)]
     pub attribute_to: Vec<String>,
+    /// Only show what would be released; submit nothing.
+    #[serde(default)]
+    pub preview: bool,
 }
 
+/// A reviewer's approval: the doubts to keep (numbers as listed, from 1);
+/// every other doubt is withheld.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApproveRequest {
+    /// Doubts to release as written.
+    #[serde(default)]
+    pub keep: Vec<usize>,
+}
+
+/// The shape of [`ApproveRequest`], for error messages.
+pub const APPROVE_SHAPE: &str = r#"{"keep"?: [numbers of the doubts to keep, from 1]}"#;
+
 /// The shape of [`SubmitRequest`], for error messages.
-pub const SUBMIT_SHAPE: &str = r#"{"community", "objects": [STIX objects] | "form": {"title", "description", "category", "indicators": [values]}, "tlp"?, "urgent"?, "attribute_to"?: [org ids]}"#;
+pub const SUBMIT_SHAPE: &str = r#"{"community", "objects": [STIX objects] | "form": {"title", "description", "category", "indicators": [values]}, "tlp"?, "urgent"?, "attribute_to"?: [org ids], "preview"?: true}"#;
 
 /// The short incident form.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -400,6 +400,15 @@ pub(crate) enum CommunityCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Whether concealed submissions in which no doubt was found go without
+    /// a reviewer (by default every one waits for a reviewer).
+    Review {
+        /// Community id.
+        id: String,
+        /// true: those without doubts go without a reviewer; false: every one waits.
+        #[arg(long, action = clap::ArgAction::Set)]
+        release_without_review: bool,
+    },
 }
 
 pub(crate) fn community(remote: &Remote, cmd: &CommunityCommand) -> u8 {
@@ -459,6 +468,16 @@ pub(crate) fn community(remote: &Remote, cmd: &CommunityCommand) -> u8 {
                     println!("  {:<32} {}", text(m, "org"), text(m, "standing"));
                 }
             }),
+        CommunityCommand::Review {
+            id,
+            release_without_review,
+        } => remote
+            .call(
+                "PUT",
+                &format!("/api/communities/{id}/review"),
+                Some(&json!({ "release_without_review": release_without_review })),
+            )
+            .map(|_| ()),
     })
 }
 

@@ -32,6 +32,11 @@ pub(crate) struct SubmitArgs {
     /// With consent: this organization also receives the attributed original (repeat).
     #[arg(long = "attribute-to")]
     attribute_to: Vec<String>,
+    /// Show what would be released (the objects as other members would
+    /// read them if the reviewer keeps no doubt, the doubts, the
+    /// redactions) without submitting anything.
+    #[arg(long)]
+    preview: bool,
     /// Print the hub's whole answer as JSON.
     #[arg(long)]
     json: bool,
@@ -86,6 +91,22 @@ pub(crate) fn submit(args: &SubmitArgs) -> u8 {
             other => vec![other],
         };
     }
+    if args.preview {
+        req.preview = true;
+        return match args
+            .remote
+            .call("POST", "/api/submissions", Some(&serde_json::json!(req)))
+        {
+            Ok(answer) => {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&answer).unwrap_or_default()
+                );
+                0
+            }
+            Err(f) => f.report(),
+        };
+    }
     let sent = args
         .remote
         .client()
@@ -119,10 +140,14 @@ pub(crate) enum ReviewCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Approve a submission for release.
+    /// Approve a submission for release. Every doubt not kept is withheld
+    /// (its text becomes [redacted]).
     Approve {
         /// Submission id.
         submission: String,
+        /// A doubt to release as written: its number as `review list` shows it (repeat).
+        #[arg(long = "keep")]
+        keep: Vec<usize>,
     },
     /// Replace a submission with an edited version (scrubbed again, then held for release).
     Edit {
@@ -159,9 +184,10 @@ pub(crate) fn review(remote: &Remote, cmd: &ReviewCommand) -> u8 {
                         r["submission"].as_str().unwrap_or_default(),
                         r["community"].as_str().unwrap_or_default()
                     );
-                    for d in r["doubts"].as_array().into_iter().flatten() {
+                    for (n, d) in r["doubts"].as_array().into_iter().flatten().enumerate() {
                         println!(
-                            "  {} {}: {}",
+                            "  [{}] {} {}: {}",
+                            n + 1,
                             d["object"].as_str().unwrap_or_default(),
                             d["path"].as_str().unwrap_or_default(),
                             d["why"].as_str().unwrap_or_default()
@@ -170,11 +196,11 @@ pub(crate) fn review(remote: &Remote, cmd: &ReviewCommand) -> u8 {
                 }
             })
         }
-        ReviewCommand::Approve { submission } => remote
+        ReviewCommand::Approve { submission, keep } => remote
             .call(
                 "POST",
                 &format!("/api/reviews/{submission}/approve"),
-                Some(&json!({})),
+                Some(&json!({ "keep": keep })),
             )
             .map(|_| ()),
         ReviewCommand::Edit { submission, file } => match objects_of(file) {

@@ -156,6 +156,20 @@ fn scene(backend: Backend, window: &str, k: &str) -> Scene {
     hub.org("elec-c", "operator", &["electricity"]);
     hub.org("ceptoar-elec", "ceptoar", &["electricity"]);
     hub.org("nisc", "national-centre", &[]);
+    // Most stories here are about release, not review: submissions without
+    // doubts go without a reviewer (safe_by_default tests the default).
+    let o = cli(
+        &hub,
+        &hub.admin,
+        &[
+            "community",
+            "review",
+            "sector-electricity",
+            "--release-without-review",
+            "true",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
     Scene {
         reporter: hub.token_for("example-power", "member", false),
         reader: hub.token_for("elec-b", "member", false),
@@ -506,7 +520,14 @@ fn review_urgency_attribution_and_statistics_on(backend: Backend) {
     let o = cli(&s.hub, &s.ceptoar, &["review", "approve", &submission]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // Urgent: released at approval, without waiting for the hour-long window.
-    assert_eq!(wait_for(&s, 6).len(), 6);
+    let released = wait_for(&s, 6);
+    assert_eq!(released.len(), 6);
+    // The doubt was not kept: it is withheld.
+    let text = serde_json::to_string(&released).unwrap();
+    assert!(
+        !text.contains("Acme") && text.contains("the contractor [redacted]"),
+        "{text}"
+    );
     let o = cli(&s.hub, &s.reporter, &["receipt", "status", &receipt]);
     assert!(stdout(&o).contains("\"released\""));
 
@@ -1301,3 +1322,126 @@ on_both_stores!(
     statistics_move_only_with_a_batch,
     statistics_move_only_with_a_batch_on
 );
+
+/// Objects compared without ids and references (a preview's ids are its
+/// own; the release gives fresh ones).
+fn without_ids(objects: &[Value]) -> Vec<String> {
+    let mut out: Vec<String> = objects
+        .iter()
+        .map(|o| {
+            let mut o = o.clone();
+            if let Some(m) = o.as_object_mut() {
+                m.retain(|k, _| k != "id" && !k.ends_with("_ref") && !k.ends_with("_refs"));
+            }
+            o.to_string()
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Safe by default (issue 11): every concealed submission waits for a
+/// reviewer, with or without doubts, unless its community lets those
+/// without doubts go; a doubt is withheld unless the reviewer keeps it; the
+/// preview shows exactly what another member finally reads.
+fn safe_by_default_on(backend: Backend) {
+    let s = scene(backend, "3600", "50");
+    // Only its admins (or the hub's) decide the community's rule.
+    let review_rule = |token: &str, on: &str| {
+        cli(
+            &s.hub,
+            token,
+            &[
+                "community",
+                "review",
+                "sector-electricity",
+                "--release-without-review",
+                on,
+            ],
+        )
+    };
+    assert_eq!(review_rule(&s.reader, "false").status.code(), Some(1));
+    let o = review_rule(&s.ceptoar, "false");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    // No doubt found, urgent: it still waits for a reviewer.
+    let (_, clean) = submit(&s, &s.reporter, &plain(11), &["--urgent"]);
+    let o = cli(&s.hub, &s.ceptoar, &["review", "list", "--json"]);
+    assert!(stdout(&o).contains(&clean), "{}", stdout(&o));
+    assert!(collection_objects(&s, &s.reader).is_empty());
+
+    // The preview: what would be released, the doubt, nothing stored.
+    let mut doubtful = report(12);
+    doubtful["objects"][1]["description"] =
+        json!("Also hit: the contractor Acme Systems Co., Ltd.");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.json");
+    std::fs::write(&file, doubtful.to_string()).unwrap();
+    let o = cli(
+        &s.hub,
+        &s.reporter,
+        &[
+            "submit",
+            file.to_str().unwrap(),
+            "--conceal",
+            "--to",
+            "sector-electricity",
+            "--preview",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let preview: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        preview["doubts"].as_array().map(Vec::len),
+        Some(1),
+        "{preview}"
+    );
+    assert!(
+        preview["redactions"]["name"].as_u64() > Some(0),
+        "{preview}"
+    );
+    let shown = preview["objects"].as_array().unwrap().clone();
+    assert!(!serde_json::to_string(&shown).unwrap().contains("Acme"));
+    let o = cli(&s.hub, &s.ceptoar, &["review", "list", "--json"]);
+    let list: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        list["reviews"].as_array().map(Vec::len),
+        Some(1),
+        "nothing stored"
+    );
+
+    // Submitted, approved without keeping the doubt: another member reads
+    // exactly the preview (ids aside).
+    let (_, submission) = submit(&s, &s.reporter, &doubtful, &["--urgent"]);
+    let o = cli(&s.hub, &s.ceptoar, &["review", "approve", &submission]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let read = wait_for(&s, shown.len());
+    assert_eq!(without_ids(&read), without_ids(&shown));
+
+    // A kept doubt is released as written; a doubt number that does not
+    // exist is refused with the count.
+    let mut kept = report(13);
+    kept["objects"][1]["description"] = json!("Also hit: the vendor Gamma Works Co., Ltd.");
+    let (_, submission) = submit(&s, &s.reporter, &kept, &["--urgent"]);
+    let o = cli(
+        &s.hub,
+        &s.ceptoar,
+        &["review", "approve", &submission, "--keep", "2"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("there is no doubt 2"), "{}", stderr(&o));
+    let o = cli(
+        &s.hub,
+        &s.ceptoar,
+        &["review", "approve", &submission, "--keep", "1"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let read = wait_for(&s, 2 * shown.len());
+    assert!(
+        serde_json::to_string(&read)
+            .unwrap()
+            .contains("Gamma Works Co., Ltd.")
+    );
+}
+
+crate::testkit::on_both_stores!(safe_by_default, safe_by_default_on);
