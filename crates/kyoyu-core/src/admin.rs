@@ -189,12 +189,31 @@ impl<S: Store> Hub<S> {
             return Err(forbidden("only hub admins remove organizations"));
         }
         if id == crate::HUB_ORG {
-            return Err(invalid("the hub organization cannot be removed"));
+            return Err(invalid(
+                "the hub organization cannot be removed: the hub admins' tokens and the hub's own publications belong to it",
+            ));
         }
         let dir = self.directory();
         let old = dir
             .org(id)
             .ok_or_else(|| not_found(format!("there is no organization '{id}'")))?;
+        if old.kind == OrgKind::Ministry {
+            let sectors: Vec<&str> = self
+                .seeds
+                .sectors
+                .iter()
+                .filter(|s| s.ministry == id)
+                .map(|s| s.id.as_str())
+                .collect();
+            return Err(invalid(format!(
+                "'{id}' is a ministry and cannot be removed: incident reports are routed to the competent ministries of the sectors data file{}; change the data file (--rules) instead",
+                if sectors.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ('{id}' is the ministry of {})", sectors.join(", "))
+                }
+            )));
+        }
         let detail = json!({ "org": old });
         self.commit(
             who,
@@ -442,6 +461,20 @@ impl<S: Store> Hub<S> {
         let role = Role::parse(&t.role).unwrap_or(Role::HubAdmin);
         if !own && !may_issue_token(&who.principal, &t.org, role) {
             return Err(forbidden("this token may not revoke that token"));
+        }
+        // Revoking the last token that can administer the hub would lock
+        // everyone out of it for good.
+        let now = now_micros();
+        let administers = |t: &TokenRecord| {
+            t.role == Role::HubAdmin.name()
+                && !t.read_only
+                && !t.revoked
+                && t.expires.is_none_or(|e| e > now)
+        };
+        if administers(t) && !tokens.iter().any(|o| o.id != t.id && administers(o)) {
+            return Err(Error::conflict(format!(
+                "'{id}' is the last valid hub-admin token: revoking it would lock everyone out of the hub; create another first (`kyoyu token create --org hub --role hub-admin`), then revoke this one"
+            )));
         }
         let detail = json!({ "org": t.org, "role": t.role, "name": t.name });
         self.commit(

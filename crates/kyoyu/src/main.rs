@@ -32,6 +32,9 @@ enum Command {
     Pattern(pattern_cmd::Command),
     /// Run the hub: TAXII 2.1 over HTTP, SQLite in the data directory by default.
     Serve(serve_cmd::Args),
+    /// Offline repairs on a hub's data folder (the hub's REST API is not needed).
+    #[command(subcommand)]
+    Admin(serve_cmd::AdminCommand),
     /// Organizations of a running hub (talks to its REST API: --url, --token).
     Org {
         #[command(flatten)]
@@ -117,6 +120,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate_cmd::run(&args),
         Command::Pattern(cmd) => pattern_cmd::run(&cmd),
         Command::Serve(args) => serve_cmd::run(&args),
+        Command::Admin(cmd) => serve_cmd::admin(&cmd),
         Command::Org { remote, cmd } => admin_cmd::org(&remote, &cmd),
         Command::Community { remote, cmd } => admin_cmd::community(&remote, &cmd),
         Command::Member { remote, cmd } => admin_cmd::member(&remote, &cmd),

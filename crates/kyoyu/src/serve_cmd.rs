@@ -438,3 +438,74 @@ async fn serve_store<S: Store>(
     tracing::info!("shut down after finishing in-flight requests");
     Ok(())
 }
+
+/// `kyoyu admin`: offline repairs.
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum AdminCommand {
+    /// Issue a new hub-admin token when every admin token is lost or
+    /// revoked. Run on the hub's machine: whoever holds the data folder (or
+    /// the database) already holds the hub. Prints the token once and
+    /// records its creation in the audit trail.
+    Recover {
+        /// The hub's data folder (holds kyoyu.sqlite3).
+        #[arg(long, env = "KYOYU_DATA")]
+        data: PathBuf,
+        /// The hub's PostgreSQL URL, if it is configured for one.
+        #[arg(long, env = "KYOYU_DATABASE_URL")]
+        database_url: Option<String>,
+    },
+}
+
+pub(crate) fn admin(cmd: &AdminCommand) -> u8 {
+    let AdminCommand::Recover { data, database_url } = cmd;
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("kyoyu: cannot start the runtime: {e}");
+            return 1;
+        }
+    };
+    let result = runtime.block_on(async {
+        match database_url {
+            Some(url) => {
+                if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                    return Err((
+                        crate::EXIT_USAGE,
+                        "--database-url must be a postgres:// URL (leave it unset for SQLite in the data folder)".to_owned(),
+                    ));
+                }
+                let store = PostgresStore::connect(url)
+                    .await
+                    .map_err(|e| (1, format!("PostgreSQL: {e}")))?;
+                kyoyu_core::recover_admin_token(&store).await
+            }
+            None => {
+                let file = data.join("kyoyu.sqlite3");
+                if !file.is_file() {
+                    return Err((
+                        crate::EXIT_USAGE,
+                        format!(
+                            "{} holds no hub database (kyoyu.sqlite3): give --data the folder `kyoyu serve` uses, or --database-url for a hub on PostgreSQL",
+                            data.display()
+                        ),
+                    ));
+                }
+                let store = SqliteStore::open(&file).map_err(|e| (1, e.to_string()))?;
+                kyoyu_core::recover_admin_token(&store).await
+            }
+        }
+        .map_err(|e| (1, e.to_string()))
+    });
+    match result {
+        Ok((secret, id)) => {
+            println!(
+                "kyoyu: created hub-admin token {id} (recorded in the audit trail; shown only now):\n{secret}"
+            );
+            0
+        }
+        Err((code, e)) => {
+            eprintln!("kyoyu: {e}");
+            code
+        }
+    }
+}

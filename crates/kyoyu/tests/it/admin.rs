@@ -790,3 +790,100 @@ fn openapi_document_describes_live_routes() {
         .unwrap();
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
 }
+
+on_both_stores!(the_hub_cannot_lock_itself_out, |backend| {
+    let hub = TestHub::start(backend);
+    let tokens = hub.get("/api/tokens", None).json();
+    let admin_id = tokens["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["role"] == "hub-admin")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The only admin token cannot be revoked, by REST or the CLI.
+    let a = hub.rest(
+        "DELETE",
+        &format!("/api/tokens/{admin_id}"),
+        None,
+        &json!({}),
+    );
+    assert_eq!(a.status, 409, "{}", a.body);
+    assert!(a.body.contains("create another first"), "{}", a.body);
+    let o = cli(&hub, &hub.admin, &["token", "revoke", &admin_id]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).contains("last valid hub-admin token"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(hub.get("/taxii2/", None).status, 200);
+    // A read-only or expired hub-admin token does not count as another.
+    let body = json!({"org": "hub", "role": "hub-admin", "read_only": true, "name": "ro"});
+    assert_eq!(hub.rest("POST", "/api/tokens", None, &body).status, 201);
+    let a = hub.rest(
+        "DELETE",
+        &format!("/api/tokens/{admin_id}"),
+        None,
+        &json!({}),
+    );
+    assert_eq!(a.status, 409, "{}", a.body);
+
+    // The hub organization and the ministries stay.
+    let a = hub.rest("DELETE", "/api/orgs/hub", None, &json!({}));
+    assert_eq!(a.status, 400, "{}", a.body);
+    assert!(a.body.contains("hub organization"), "{}", a.body);
+    let a = hub.rest("DELETE", "/api/orgs/meti", None, &json!({}));
+    assert_eq!(a.status, 400, "{}", a.body);
+    assert!(a.body.contains("is a ministry"), "{}", a.body);
+    assert_eq!(hub.get("/api/orgs/meti", None).status, 200);
+
+    // Offline recovery issues a working admin token, recorded in the trail.
+    let mut args = vec![
+        "admin".to_owned(),
+        "recover".to_owned(),
+        "--data".to_owned(),
+        hub.dir.path().display().to_string(),
+    ];
+    args.extend(hub.extra.iter().cloned());
+    let o = Command::new(env!("CARGO_BIN_EXE_kyoyu"))
+        .args(&args)
+        .env_remove("KYOYU_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let recovered = stdout(&o).lines().last().unwrap().trim().to_owned();
+    assert_eq!(hub.get("/api/whoami", Some(&recovered)).status, 200);
+    let entries = hub.get("/api/audit?limit=10000", None).json();
+    let entry = entries["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["actor_token"] == "recover")
+        .expect("an audit entry for the recovered token")
+        .clone();
+    assert_eq!(entry["action"], "token.create");
+    assert!(stdout(&o).contains(entry["target"].as_str().unwrap()));
+    // With a second admin token, the first may go.
+    let a = hub.rest(
+        "DELETE",
+        &format!("/api/tokens/{admin_id}"),
+        Some(&recovered),
+        &json!({}),
+    );
+    assert!(a.status < 300, "{}", a.body);
+
+    // A folder without a hub is refused, not turned into a new database.
+    let empty = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_kyoyu"))
+        .args(["admin", "recover", "--data"])
+        .arg(empty.path())
+        .env_remove("KYOYU_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("holds no hub"), "{}", stderr(&o));
+    assert!(!empty.path().join("kyoyu.sqlite3").exists());
+});
