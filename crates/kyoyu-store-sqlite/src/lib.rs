@@ -72,6 +72,38 @@ struct Inner {
     read_turns: Arc<tokio::sync::Semaphore>,
 }
 
+/// The database holds TLP:RED content: it is created readable and writable
+/// by its owner only (mode 0600), and an existing one (with its `-wal` and
+/// `-shm` files) is made so. SQLite gives the `-wal` and `-shm` files it
+/// creates the main file's mode.
+fn owner_only(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        if !path.exists() {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .mode(0o600)
+                .open(path)
+                .map_err(|e| err(format!("{}: cannot create: {e}", path.display())))?;
+        }
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            let file = std::path::PathBuf::from(name);
+            if file.exists() {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+                    .map_err(|e| err(format!("{}: cannot make it private: {e}", file.display())))?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
 fn open_connection(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path).map_err(err)?;
     conn.execute_batch(
@@ -191,6 +223,7 @@ impl SqliteStore {
 
     /// Opens (creating and migrating if needed) the database file.
     pub fn open(path: &Path) -> Result<Self> {
+        owner_only(path)?;
         let mut writer = open_connection(path)?;
         migrate(&mut writer)?;
         let readers = (0..READERS)

@@ -150,6 +150,25 @@ fn init_logging(format: &str) {
     }
 }
 
+/// Creates the data folder, or makes an existing one, accessible to its
+/// owner only (mode 0700): it holds the database (TLP:RED content), the
+/// admin token and the local key.
+pub(crate) fn private_dir(dir: &Path) -> Result<(), String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| format!("{}: cannot make it private: {e}", dir.display()))
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))
+}
+
 /// Writes the admin token file readable by its owner only.
 pub(crate) fn write_secret(path: &Path, secret: &str) -> std::io::Result<()> {
     use std::io::Write;
@@ -212,7 +231,7 @@ fn conceal_settings(
     }
     // The local key stays outside the database: a stolen or rewritten
     // database cannot test contributor tags, open seals or forge provenance.
-    std::fs::create_dir_all(data).map_err(|e| format!("{}: {e}", data.display()))?;
+    private_dir(data)?;
     let key_file = args
         .local_key_file
         .clone()
@@ -372,8 +391,7 @@ async fn serve(
     config: HubConfig,
     limits: kyoyu_server::Limits,
 ) -> Result<(), String> {
-    std::fs::create_dir_all(&data)
-        .map_err(|e| format!("{}: cannot create: {e}", data.display()))?;
+    private_dir(&data)?;
     match database_url {
         Some(url) => {
             let store = PostgresStore::connect(&url)

@@ -892,3 +892,44 @@ on_both_stores!(the_hub_cannot_lock_itself_out, |backend| {
     assert!(stderr(&o).contains("holds no hub"), "{}", stderr(&o));
     assert!(!empty.path().join("kyoyu.sqlite3").exists());
 });
+
+/// The data folder holds TLP:RED content: owner-only, whatever the umask,
+/// and an existing folder made so at the next start.
+#[cfg(unix)]
+#[test]
+fn the_data_folder_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let check = |data: &std::path::Path| {
+        assert_eq!(mode(data), 0o700, "the data folder");
+        for name in [
+            "kyoyu.sqlite3",
+            "kyoyu.sqlite3-wal",
+            "kyoyu.sqlite3-shm",
+            "admin-token",
+            "tag-key",
+        ] {
+            let f = data.join(name);
+            assert!(f.exists(), "{name} exists");
+            assert_eq!(mode(&f), 0o600, "{name}");
+        }
+    };
+    let (mut child, _) = crate::testkit::spawn(&data, &[], None);
+    check(&data);
+    let _ = child.kill();
+    let _ = child.wait();
+    // A folder made by hand, or by an older kyoyu, with open modes.
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    for name in ["kyoyu.sqlite3", "kyoyu.sqlite3-wal", "kyoyu.sqlite3-shm"] {
+        let f = data.join(name);
+        if f.exists() {
+            std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o644)).unwrap();
+        }
+    }
+    let (mut child, _) = crate::testkit::spawn(&data, &[], None);
+    check(&data);
+    let _ = child.kill();
+    let _ = child.wait();
+}

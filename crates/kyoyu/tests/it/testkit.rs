@@ -60,7 +60,7 @@ impl Answer {
 pub(crate) const TAXII: &str = "application/taxii+json;version=2.1";
 
 /// Starts `kyoyu serve`; with a log level, its log goes to `DIR/serve.log`.
-fn spawn(dir: &std::path::Path, extra: &[String], log: Option<&str>) -> (Child, String) {
+pub(crate) fn spawn(dir: &std::path::Path, extra: &[String], log: Option<&str>) -> (Child, String) {
     let stderr = match log {
         Some(_) => Stdio::from(
             std::fs::OpenOptions::new()
