@@ -358,6 +358,15 @@ pub(crate) fn run(args: &Args) -> u8 {
             }
         }
     }
+    // The port first: if it is taken, nothing is created (no data folder,
+    // no database, no admin token printed for a hub that never serves).
+    let listener = match std::net::TcpListener::bind(listen) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("kyoyu: cannot listen on {listen}: {e}");
+            return 1;
+        }
+    };
     if let Err(e) = conceal_settings(
         &mut config.conceal,
         args,
@@ -375,7 +384,7 @@ pub(crate) fn run(args: &Args) -> u8 {
             return 1;
         }
     };
-    match runtime.block_on(serve(data, listen, database_url, config, limits)) {
+    match runtime.block_on(serve(data, listener, database_url, config, limits)) {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("kyoyu: {e}");
@@ -386,7 +395,7 @@ pub(crate) fn run(args: &Args) -> u8 {
 
 async fn serve(
     data: PathBuf,
-    listen: SocketAddr,
+    listen: std::net::TcpListener,
     database_url: Option<String>,
     config: HubConfig,
     limits: kyoyu_server::Limits,
@@ -410,7 +419,7 @@ async fn serve(
 async fn serve_store<S: Store>(
     store: S,
     data: PathBuf,
-    listen: SocketAddr,
+    listen: std::net::TcpListener,
     config: HubConfig,
     limits: kyoyu_server::Limits,
 ) -> Result<(), String> {
@@ -427,9 +436,10 @@ async fn serve_store<S: Store>(
             token_file.display()
         );
     }
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let listener = listen
+        .set_nonblocking(true)
+        .and_then(|()| tokio::net::TcpListener::from_std(listen))
+        .map_err(|e| format!("cannot listen: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
     println!(
         "kyoyu: serving TAXII 2.1 at http://{local}/taxii2/ (data in {})",

@@ -111,3 +111,28 @@ fn pattern_commands() {
     let out = kyoyu(&["pattern", "match", "[ipv4-addr:value = ", "-"], observed);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A taken port is found before anything is created: no data folder, no
+/// database, no admin token printed for a hub that never serves.
+#[test]
+fn a_taken_port_creates_nothing() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kyoyu"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data"])
+        .arg(&data)
+        .env("KYOYU_LOG", "warn")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cannot listen on"), "{stderr}");
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(!data.exists(), "nothing is created");
+}
