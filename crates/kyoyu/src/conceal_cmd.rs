@@ -93,9 +93,9 @@ pub(crate) fn submit(args: &SubmitArgs) -> u8 {
     match sent.map(|s| serde_json::to_value(s).unwrap_or_default()) {
         Ok(answer) => {
             if args.json {
-                println!("{answer}");
+                out!("{answer}");
             } else {
-                println!("{}", answer["receipt"].as_str().unwrap_or_default());
+                out!("{}", answer["receipt"].as_str().unwrap_or_default());
                 eprintln!(
                     "kyoyu: submission {} is {} (keep the receipt: it is the only link to it)",
                     answer["submission"].as_str().unwrap_or_default(),
@@ -150,17 +150,17 @@ pub(crate) fn review(remote: &Remote, cmd: &ReviewCommand) -> u8 {
             };
             remote.call("GET", &path, None).map(|v| {
                 if *json {
-                    println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+                    out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
                     return;
                 }
                 for r in v["reviews"].as_array().into_iter().flatten() {
-                    println!(
+                    out!(
                         "{} {}",
                         r["submission"].as_str().unwrap_or_default(),
                         r["community"].as_str().unwrap_or_default()
                     );
                     for d in r["doubts"].as_array().into_iter().flatten() {
-                        println!(
+                        out!(
                             "  {} {}: {}",
                             d["object"].as_str().unwrap_or_default(),
                             d["path"].as_str().unwrap_or_default(),
@@ -255,7 +255,7 @@ pub(crate) fn receipt(remote: &Remote, cmd: &ReceiptCommand) -> u8 {
     };
     match remote.call("POST", path, Some(&body)) {
         Ok(v) => {
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             0
         }
         Err(f) => f.report(),
@@ -304,7 +304,7 @@ pub(crate) fn escrow(cmd: &EscrowCommand) -> u8 {
             return 1;
         }
     }
-    println!("{}", public.to_text());
+    out!("{}", public.to_text());
     eprintln!(
         "kyoyu: {shares} shares written to {} ({threshold} reveal a source); give one to each officer and delete the rest from this machine. Start the hub with --escrow-key and the line above.",
         out.display()
@@ -371,7 +371,7 @@ pub(crate) fn provenance(remote: &Remote, cmd: &ProvenanceCommand) -> u8 {
                 eprintln!("kyoyu: the sealed provenance is not this submission's");
                 return 1;
             }
-            println!("{}", String::from_utf8_lossy(&plain));
+            out!("{}", String::from_utf8_lossy(&plain));
             0
         }
         None => {

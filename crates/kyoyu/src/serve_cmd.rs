@@ -431,7 +431,7 @@ async fn serve_store<S: Store>(
             .await
             .map_err(|e| e.to_string())?;
         write_secret(&token_file, &secret).map_err(|e| format!("{}: {e}", token_file.display()))?;
-        println!(
+        out!(
             "kyoyu: created the admin token (also in {}, mode 0600):\n{secret}",
             token_file.display()
         );
@@ -441,11 +441,11 @@ async fn serve_store<S: Store>(
         .and_then(|()| tokio::net::TcpListener::from_std(listen))
         .map_err(|e| format!("cannot listen: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
-    println!(
+    out!(
         "kyoyu: serving TAXII 2.1 at http://{local}/taxii2/ (data in {})",
         data.display()
     );
-    println!(
+    out!(
         "kyoyu: connect with the admin token as `Authorization: Bearer <token>` or as the HTTP Basic password"
     );
     kyoyu_server::serve(listener, hub, &limits, async {
@@ -526,7 +526,7 @@ pub(crate) fn admin(cmd: &AdminCommand) -> u8 {
     });
     match result {
         Ok((secret, id)) => {
-            println!(
+            out!(
                 "kyoyu: created hub-admin token {id} (recorded in the audit trail; shown only now):\n{secret}"
             );
             0
