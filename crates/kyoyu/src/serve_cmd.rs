@@ -140,8 +140,12 @@ fn init_logging(format: &str) {
     if let Ok(cap) = "tokio_postgres=info".parse() {
         filter = filter.add_directive(cap);
     }
+    // Colour only for a person at a terminal: a log file or a collector
+    // gets plain text.
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour)
         .with_writer(std::io::stderr);
     if format == "json" {
         builder.json().init();

@@ -751,6 +751,9 @@ fn tokens_never_reach_the_log() {
     ] {
         assert!(!log.contains(s), "a token secret reached the log");
     }
+    // Written to a file, the log is plain text: no terminal colour codes.
+    assert!(log.contains("status=200"), "{log}");
+    assert!(!log.contains('\x1b'), "colour codes in a log file: {log:?}");
 }
 
 #[test]
