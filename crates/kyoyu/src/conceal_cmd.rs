@@ -267,7 +267,7 @@ pub(crate) enum EscrowCommand {
     /// Make an escrow key pair offline and split the private key among
     /// officers; prints the public key to give the hub (`--escrow-key`).
     Init {
-        /// Shares needed to reveal a source.
+        /// Shares needed to reveal a source (at least 2).
         #[arg(long, default_value_t = 3)]
         threshold: u8,
         /// Shares to make (one per officer).
@@ -285,6 +285,19 @@ pub(crate) fn escrow(cmd: &EscrowCommand) -> u8 {
         shares,
         out,
     } = cmd;
+    // No single officer may reveal a source: that is the point of escrow.
+    if *threshold < 2 {
+        eprintln!(
+            "kyoyu: --threshold must be at least 2 (got {threshold}): with one share, a single person could reveal a source"
+        );
+        return crate::EXIT_USAGE;
+    }
+    if shares < threshold {
+        eprintln!(
+            "kyoyu: --shares must be at least --threshold (got {shares} shares for a threshold of {threshold}): otherwise no source could ever be revealed"
+        );
+        return crate::EXIT_USAGE;
+    }
     let (secret, public) = EscrowSecret::generate();
     let parts = match split(&secret, *threshold, *shares) {
         Ok(p) => p,
@@ -306,7 +319,7 @@ pub(crate) fn escrow(cmd: &EscrowCommand) -> u8 {
     }
     out!("{}", public.to_text());
     eprintln!(
-        "kyoyu: {shares} shares written to {} ({threshold} reveal a source); give one to each officer and delete the rest from this machine. Start the hub with --escrow-key and the line above.",
+        "kyoyu: wrote {shares} shares to {} (any {threshold} of them reveal a source); give one to each officer and delete the rest from this machine. Start the hub with --escrow-key and the line above.",
         out.display()
     );
     0

@@ -212,3 +212,46 @@ fn a_closed_pipe_is_no_panic() {
         assert_eq!(o.status.code(), Some(141), "{args:?}: {err}");
     }
 }
+
+/// Escrow exists so that no single person can reveal a source.
+#[test]
+fn escrow_needs_two_officers_at_least() {
+    let dir = tempfile::tempdir().unwrap();
+    let init = |threshold: &str, shares: &str, out: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_kyoyu"))
+            .args([
+                "escrow",
+                "init",
+                "--threshold",
+                threshold,
+                "--shares",
+                shares,
+                "--out",
+            ])
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+    for (threshold, shares, says) in [
+        ("1", "1", "--threshold must be at least 2"),
+        ("1", "5", "--threshold must be at least 2"),
+        ("0", "3", "--threshold must be at least 2"),
+        ("3", "2", "--shares must be at least --threshold"),
+    ] {
+        let out = dir.path().join(format!("{threshold}-{shares}"));
+        let o = init(threshold, shares, &out);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{threshold} of {shares}: {err}");
+        assert!(err.contains(says), "{threshold} of {shares}: {err}");
+        assert!(
+            !out.exists(),
+            "no shares written for {threshold} of {shares}"
+        );
+    }
+    let out = dir.path().join("2-2");
+    let o = init("2", "2", &out);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("wrote 2 shares to"), "{err}");
+    assert!(out.join("share-1.txt").exists() && out.join("share-2.txt").exists());
+}
