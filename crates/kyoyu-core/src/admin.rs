@@ -112,6 +112,14 @@ impl<S: Store> Hub<S> {
             ));
         }
         let dir = self.directory();
+        if org.kind == OrgKind::NationalCentre
+            && let Some(centre) = dir.orgs().find(|o| o.kind == OrgKind::NationalCentre)
+        {
+            return Err(Error::conflict(format!(
+                "kind: there is one national centre, and '{}' is already registered as it; choose another kind",
+                centre.id
+            )));
+        }
         if dir.org(&org.id).is_some() {
             return Err(Error::conflict(format!(
                 "organization '{}' already exists; change it with PUT /api/orgs/{}",

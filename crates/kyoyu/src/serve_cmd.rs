@@ -278,6 +278,10 @@ pub(crate) fn run(args: &Args) -> u8 {
         .clone()
         .or(file.log_format)
         .unwrap_or_else(|| "text".into());
+    if !["text", "json"].contains(&log_format.as_str()) {
+        eprintln!("kyoyu: --log-format must be text or json (got '{log_format}')");
+        return crate::EXIT_USAGE;
+    }
     init_logging(&log_format);
     let database_url = args.database_url.clone().or(file.database_url);
     if let Some(url) = &database_url

@@ -936,3 +936,120 @@ fn the_data_folder_is_private() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// Values that used to be taken without complaint are refused, each with a
+/// message naming the field.
+#[test]
+fn refusals_name_the_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_kyoyu"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--log-format",
+            "yaml",
+            "--data",
+        ])
+        .arg(tmp.path().join("data"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--log-format must be text or json"),
+        "{}",
+        stderr(&o)
+    );
+
+    let hub = TestHub::start(Backend::Sqlite);
+    let org = |extra: Value| {
+        let mut body =
+            json!({"id": "x-op", "kind": "operator", "name": "X", "sectors": ["electricity"]});
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        hub.rest("POST", "/api/orgs", None, &body)
+    };
+    let refused = |a: crate::testkit::Answer, status: u16, says: &str| {
+        assert_eq!(a.status, status, "{}", a.body);
+        let why = a.json()["description"].as_str().unwrap().to_owned();
+        assert!(why.contains(says), "{why}");
+    };
+    refused(
+        org(json!({"name": "n".repeat(100_000)})),
+        400,
+        "name is 100000 characters long",
+    );
+    refused(
+        org(json!({"contacts": [{"name": "SOC", "email": "notanemail"}]})),
+        400,
+        "contact email 'notanemail' is not an e-mail address",
+    );
+    refused(
+        org(json!({"host_patterns": [".*"]})),
+        400,
+        "host pattern '.*' matches the empty string",
+    );
+    refused(
+        org(json!({"host_patterns": ["\\w+"]})),
+        400,
+        "host pattern '\\w+' matches any word",
+    );
+    refused(
+        org(json!({"host_patterns": ["a)|(b"]})),
+        400,
+        "not a regular expression",
+    );
+    // The CLI says the same.
+    let o = cli(
+        &hub,
+        &hub.admin,
+        &[
+            "org",
+            "create",
+            "y-op",
+            "--kind",
+            "operator",
+            "--sector",
+            "electricity",
+            "--contact-email",
+            "notanemail",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("contact email"), "{}", stderr(&o));
+    // Sensible values still go in.
+    let a = org(
+        json!({"contacts": [{"email": "soc@x-op.example.jp"}], "host_patterns": ["ep-[a-z]+-\\d{2}"]}),
+    );
+    assert_eq!(a.status, 201, "{}", a.body);
+
+    // One national centre.
+    hub.org("nisc", "national-centre", &[]);
+    let a = hub.rest(
+        "POST",
+        "/api/orgs",
+        None,
+        &json!({"id": "nisc-2", "kind": "national-centre", "name": "Another"}),
+    );
+    refused(
+        a,
+        409,
+        "there is one national centre, and 'nisc' is already registered",
+    );
+
+    // A submission's category is one of the known ones.
+    let member = hub.token_for("x-op", "member", false);
+    let a = hub.rest(
+        "POST",
+        "/api/submissions",
+        Some(&member),
+        &json!({"community": "sector-electricity",
+                "form": {"title": "t", "description": "d", "category": "weather", "indicators": ["203.0.113.9"]}}),
+    );
+    refused(
+        a,
+        400,
+        "category 'weather' is unknown; the categories are: ransomware",
+    );
+}
