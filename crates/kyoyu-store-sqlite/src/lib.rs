@@ -6,8 +6,8 @@
 //! `synchronous = FULL`, so an acknowledged object survives a crash.
 
 use kyoyu_store::logic::{
-    INTERN_LIST, StoredObject, change_statements, interned, pending_refs, plan_add, repair_version,
-    resolve_refs, seal_after,
+    ChainEnd, INTERN_LIST, StoredObject, change_statements, interned, pending_refs, plan_add,
+    repair_version, resolve_refs, seal_after,
 };
 use kyoyu_store::{
     Added, ApiRoot, AuditDraft, AuditEntry, Change, Collection, DirectoryRows, Micros, NewVersion,
@@ -368,11 +368,17 @@ fn append_audit_tx(
     drafts: &[AuditDraft],
     now: Micros,
 ) -> Result<()> {
-    let last: Option<(i64, String)> = tx
+    let last: Option<ChainEnd> = tx
         .query_row(
-            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+            "SELECT seq, hash, at FROM audit ORDER BY seq DESC LIMIT 1",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| {
+                Ok(ChainEnd {
+                    seq: r.get(0)?,
+                    hash: r.get(1)?,
+                    at: r.get(2)?,
+                })
+            },
         )
         .optional()
         .map_err(err)?;
