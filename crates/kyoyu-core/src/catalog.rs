@@ -32,12 +32,25 @@ pub fn is_submit(c: &Collection) -> bool {
         .is_some_and(|a| a.starts_with(SUBMIT_PREFIX))
 }
 
+/// The namespace of the submission collections' ids (UUIDv5 over the
+/// community collection's id).
+const SUBMIT_NAMESPACE: uuid::Uuid =
+    uuid::Uuid::from_u128(0x6b79_6f79_752d_5375_626d_6974_2d43_6f6c);
+
+/// The id of a community collection's submission collection: a UUID, as
+/// TAXII 2.1 clients expect of collection ids, the same on every node and
+/// after every restart without being stored.
+fn submit_id(community_collection: &str) -> String {
+    uuid::Uuid::new_v5(&SUBMIT_NAMESPACE, community_collection.as_bytes()).to_string()
+}
+
 /// A community's write-only collection for concealed submissions (not
-/// stored: it exists for every community's collection).
+/// stored: it exists for every community's collection). Its alias is
+/// `submit-<community>`.
 fn submit_collection(c: &Collection) -> Collection {
     let community = c.alias.clone().unwrap_or_default();
     Collection {
-        id: format!("{SUBMIT_PREFIX}{community}"),
+        id: submit_id(&c.id),
         api_root: c.api_root.clone(),
         title: format!("Concealed submissions to {}", c.title),
         description: Some(format!(
@@ -114,13 +127,14 @@ impl<S: Store> Hub<S> {
             .find(|c| c.api_root == root && (c.id == id || c.alias.as_deref() == Some(id)))
             .cloned()
             .or_else(|| {
-                let community = wanted?;
                 catalog
                     .collections
                     .iter()
                     .find(|c| {
                         c.api_root == root
-                            && (c.alias.as_deref() == Some(community) || c.id == community)
+                            && (wanted
+                                .is_some_and(|community| c.alias.as_deref() == Some(community))
+                                || submit_id(&c.id) == id)
                     })
                     .map(submit_collection)
             })

@@ -599,9 +599,28 @@ fn taxii_submission_collection_and_bad_input_on(backend: Backend) {
         .as_array()
         .unwrap()
         .iter()
-        .find(|c| c["id"] == "submit-sector-electricity")
+        .find(|c| c["alias"] == "submit-sector-electricity")
         .expect("a write-only submission collection per community")
         .clone();
+    // TAXII 2.1 collection ids are UUIDs; the alias keeps the name. The id
+    // is the same after a restart and on every node (it is not stored).
+    let submit_id = submit_col["id"].as_str().unwrap().to_owned();
+    assert!(uuid::Uuid::parse_str(&submit_id).is_ok(), "{submit_id}");
+    let by_id = s
+        .hub
+        .get(&format!("/hub/collections/{submit_id}/"), Some(&s.reporter));
+    assert_eq!(by_id.status, 200, "{}", by_id.body);
+    assert_eq!(by_id.json()["alias"], "submit-sector-electricity");
+    let second = s.hub.second_process();
+    let again = second.get("/hub/collections/", Some(&s.reporter)).json();
+    assert!(
+        again["collections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == submit_id.as_str()),
+        "{again}"
+    );
     assert_eq!(
         (
             submit_col["can_read"].as_bool(),
