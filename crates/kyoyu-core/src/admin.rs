@@ -176,7 +176,7 @@ impl<S: Store> Hub<S> {
             return Err(invalid(format!(
                 "an organization's kind cannot change ('{}' is {}); register a new organization instead",
                 org.id,
-                old.kind.name()
+                old.kind.noun()
             )));
         }
         let detail = json!({ "before": old, "after": org });
@@ -329,8 +329,8 @@ impl<S: Store> Hub<S> {
             && member.kind != OrgKind::Supplier
         {
             return Err(invalid(format!(
-                "'{org}' is a {}, not a supplier: only organizations of kind supplier join a supplier circle",
-                member.kind.name()
+                "'{org}' is {}, not a supplier: only organizations of kind supplier join a supplier circle",
+                member.kind.noun()
             )));
         }
         let before = dir.membership(community, org).map(MemberRole::name);
@@ -392,8 +392,8 @@ impl<S: Store> Hub<S> {
             .ok_or_else(|| not_found(format!("there is no organization '{operator}'")))?;
         if op.kind != OrgKind::Operator {
             return Err(invalid(format!(
-                "'{operator}' is a {}, not an operator: only operators have supplier circles",
-                op.kind.name()
+                "'{operator}' is {}, not an operator: only operators have supplier circles",
+                op.kind.noun()
             )));
         }
         Ok(format!("suppliers-{operator}"))

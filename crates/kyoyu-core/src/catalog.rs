@@ -25,6 +25,16 @@ pub fn community_of(c: &Collection) -> &str {
     alias.strip_prefix(SUBMIT_PREFIX).unwrap_or(alias)
 }
 
+/// How every message names a collection: its alias (the community's
+/// name) with its id, `'sector-electricity' (5c1…)`, whichever of the two
+/// the request used.
+pub(crate) fn collection_name(c: &Collection) -> String {
+    match &c.alias {
+        Some(alias) => format!("'{alias}' ({})", c.id),
+        None => format!("'{}'", c.id),
+    }
+}
+
 /// Whether a collection only receives concealed submissions.
 pub fn is_submit(c: &Collection) -> bool {
     c.alias
@@ -178,8 +188,8 @@ impl<S: Store> Hub<S> {
 pub(crate) fn must_read(view: &View, c: &Collection) -> Result<(), Error> {
     if is_submit(c) {
         return Err(Error::forbidden(format!(
-            "collection '{}' only receives concealed submissions; read the community's own collection '{}'",
-            c.id,
+            "collection {} only receives concealed submissions; read the community's own collection '{}'",
+            collection_name(c),
             community_of(c)
         )));
     }
@@ -187,8 +197,8 @@ pub(crate) fn must_read(view: &View, c: &Collection) -> Result<(), Error> {
         Ok(())
     } else {
         Err(Error::forbidden(format!(
-            "this token may not read collection '{}'",
-            c.id
+            "this token may not read collection {}",
+            collection_name(c)
         )))
     }
 }
@@ -199,8 +209,8 @@ pub(crate) fn must_write(view: &View, c: &Collection) -> Result<(), Error> {
         Ok(())
     } else {
         Err(Error::forbidden(format!(
-            "this token may not write to collection '{}' (read-only token, or its organization is not a member of community '{}')",
-            c.id,
+            "this token may not write to collection {} (read-only token, or its organization is not a member of community '{}')",
+            collection_name(c),
             community_of(c)
         )))
     }

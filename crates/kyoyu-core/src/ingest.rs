@@ -355,8 +355,8 @@ impl<S: Store> Hub<S> {
             .collect();
         if visible.is_empty() {
             return Err(Error::not_found(format!(
-                "collection '{}' holds no object '{object}' that this token may see",
-                c.id
+                "collection {} holds no object '{object}' that this token may see",
+                crate::catalog::collection_name(&c)
             )));
         }
         if !visible.iter().all(|v| view.may_delete(&v.author)) {
@@ -393,8 +393,8 @@ impl<S: Store> Hub<S> {
             .await?;
         if n == 0 {
             return Err(Error::not_found(format!(
-                "collection '{}' holds no object '{object}' that this token may see",
-                c.id
+                "collection {} holds no object '{object}' that this token may see",
+                crate::catalog::collection_name(&c)
             )));
         }
         Ok(())

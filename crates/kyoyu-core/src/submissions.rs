@@ -610,7 +610,7 @@ impl<S: Store> Hub<S> {
         let to = workflow::next(from, t).map_err(|r| match r {
             Refusal::Busy => busy(),
             Refusal::NotNow => Error::conflict(format!(
-                "the submission is {}: it cannot be {} now",
+                "the submission is in state '{}': it cannot be {} now",
                 from.name(),
                 done_word(t)
             )),

@@ -57,6 +57,22 @@ impl OrgKind {
         }
     }
 
+    /// The kind in a sentence, with its article: "an operator", "the
+    /// national centre".
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::Operator => "an operator",
+            Self::Ceptoar => "a CEPTOAR",
+            Self::CeptoarCouncil => "the CEPTOAR Council",
+            Self::Ministry => "a ministry",
+            Self::NationalCentre => "the national centre",
+            Self::Supplier => "a supplier",
+            Self::Research => "a research institution",
+            Self::OverseasPartner => "an overseas partner",
+            Self::Hub => "the hub",
+        }
+    }
+
     /// Parses a wire name.
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.name() == s)

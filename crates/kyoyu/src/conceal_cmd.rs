@@ -96,10 +96,11 @@ pub(crate) fn submit(args: &SubmitArgs) -> u8 {
                 out!("{answer}");
             } else {
                 out!("{}", answer["receipt"].as_str().unwrap_or_default());
+                let state = answer["state"].as_str().unwrap_or_default();
                 eprintln!(
                     "kyoyu: submission {} is {} (keep the receipt: it is the only link to it)",
                     answer["submission"].as_str().unwrap_or_default(),
-                    answer["state"].as_str().unwrap_or_default()
+                    state_phrase(state)
                 );
             }
             0
@@ -379,12 +380,16 @@ pub(crate) fn provenance(remote: &Remote, cmd: &ProvenanceCommand) -> u8 {
     ) {
         Some(plain) => {
             // The blob is bound to its submission; check the content says so too.
-            let said: Value = serde_json::from_slice(&plain).unwrap_or_default();
+            let mut said: Value = serde_json::from_slice(&plain).unwrap_or_default();
             if said["submission"] != submission.as_str() {
                 eprintln!("kyoyu: the sealed provenance is not this submission's");
                 return 1;
             }
-            out!("{}", String::from_utf8_lossy(&plain));
+            // The hub seals the arrival time in microseconds; people read RFC 3339.
+            if let Some(m) = said["received"].as_i64() {
+                said["received"] = Value::String(kyoyu_core::time::format_micros(m));
+            }
+            out!("{said}");
             0
         }
         None => {
@@ -393,5 +398,17 @@ pub(crate) fn provenance(remote: &Remote, cmd: &ProvenanceCommand) -> u8 {
             );
             1
         }
+    }
+}
+
+/// A submission state as a phrase ("is waiting for review", not "is review").
+fn state_phrase(state: &str) -> String {
+    match state {
+        "review" => "waiting for review".into(),
+        "held" => "held for its release batch".into(),
+        "released" => "released".into(),
+        "withdrawn" => "withdrawn".into(),
+        "rejected" => "rejected".into(),
+        other => format!("in state '{other}'"),
     }
 }

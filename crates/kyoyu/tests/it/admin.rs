@@ -1104,3 +1104,125 @@ fn refusals_name_the_field() {
         "category 'weather' is unknown; the categories are: ransomware",
     );
 }
+
+/// Error messages read as sentences, name things one way, and carry the
+/// right code.
+#[test]
+fn messages_read_well() {
+    let hub = TestHub::start(Backend::Sqlite);
+    hub.org("elec-a", "operator", &["electricity"]);
+    hub.org("elec-b", "operator", &["electricity"]);
+    let description = |a: &crate::testkit::Answer| {
+        a.json()["description"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let col = hub.collection_of("sector-electricity");
+
+    // Identifier and timestamp reasons follow a colon, not "it".
+    let mut bad = crate::testkit::indicator(1, "2025-01-01T00:00:00.000Z");
+    bad["id"] = json!("indicator--nope");
+    let a = hub.post_objects(&[bad], None);
+    assert!(
+        a.body
+            .contains("is not an identifier: the part after '--' must be a UUID"),
+        "{}",
+        a.body
+    );
+    let a = hub.get(
+        &format!("/hub/collections/{col}/objects/?added_after=2024-13-01T00:00:00Z"),
+        None,
+    );
+    assert_eq!(a.status, 400);
+    let why = description(&a);
+    assert!(
+        why.contains("is not a timestamp: month must be 01 to 12"),
+        "{why}"
+    );
+    let a = hub.get(
+        &format!("/hub/collections/{col}/objects/?added_after=yesterday"),
+        None,
+    );
+    let why = description(&a);
+    assert_eq!(why.matches("for example").count(), 1, "{why}");
+    assert!(
+        why.contains("is not a timestamp: it must look like"),
+        "{why}"
+    );
+
+    // Kinds with their articles.
+    let a = hub.request("PUT", "/api/orgs/elec-a/suppliers/elec-b", None, &[], None);
+    assert_eq!(a.status, 400, "{}", a.body);
+    assert!(
+        description(&a).contains("'elec-b' is an operator, not a supplier"),
+        "{}",
+        a.body
+    );
+
+    // 405 is method-not-allowed, whatever the path.
+    for (method, path) in [
+        ("DELETE", "/taxii2/"),
+        ("PUT", "/api/whoami"),
+        ("POST", &format!("/hub/collections/{col}/manifest/")),
+    ] {
+        let a = hub.request(
+            method,
+            path,
+            None,
+            &[("Content-Type", "application/json")],
+            Some("{}"),
+        );
+        assert_eq!(a.status, 405, "{method} {path}");
+        assert_eq!(
+            a.json()["error_code"],
+            "method-not-allowed",
+            "{method} {path}"
+        );
+    }
+
+    // A collection is named the same way whether the URL used its id or alias.
+    let reader = hub.token_for("elec-a", "member", true);
+    for name in [col.as_str(), "sector-electricity"] {
+        let a = hub.post_objects_to(name, &reader);
+        assert_eq!(a.status, 403, "{}", a.body);
+        let why = description(&a);
+        assert!(
+            why.contains(&format!("collection 'sector-electricity' ({col})")),
+            "{why}"
+        );
+    }
+
+    // The submission state as a phrase.
+    let member = hub.token_for("elec-a", "member", false);
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("r.json");
+    std::fs::write(
+        &report,
+        json!({"objects": [crate::testkit::indicator(2, "2025-01-01T00:00:00.000Z")]}).to_string(),
+    )
+    .unwrap();
+    let o = cli(
+        &hub,
+        &member,
+        &[
+            "submit",
+            report.to_str().unwrap(),
+            "--conceal",
+            "--to",
+            "sector-electricity",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let said = stderr(&o);
+    assert!(
+        [
+            "is waiting for review",
+            "is held for its release batch",
+            "is released"
+        ]
+        .iter()
+        .any(|p| said.contains(p)),
+        "{said}"
+    );
+}

@@ -378,6 +378,9 @@ fn concealed_end_to_end(backend: Backend) {
     let revealed: Value = serde_json::from_str(&stdout(&three)).unwrap();
     assert_eq!(revealed["org"], "example-power");
     assert_eq!(revealed["submission"], second.as_str());
+    // The arrival time reads as RFC 3339, not raw microseconds.
+    let received = revealed["received"].as_str().expect("received as text");
+    assert!(kyoyu_stix::Timestamp::parse(received).is_ok(), "{received}");
     let audit = s.hub.get("/api/audit?limit=10000", None).json();
     assert!(
         audit["entries"]

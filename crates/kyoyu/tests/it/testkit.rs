@@ -292,6 +292,18 @@ impl TestHub {
         )
     }
 
+    /// Posts one indicator to a collection named by id or alias.
+    pub(crate) fn post_objects_to(&self, collection: &str, token: &str) -> Answer {
+        let body = serde_json::json!({ "objects": [indicator(9, "2025-01-01T00:00:00.000Z")] });
+        self.request(
+            "POST",
+            &format!("/hub/collections/{collection}/objects/"),
+            Some(token),
+            &[("Content-Type", TAXII), ("Accept", TAXII)],
+            Some(&body.to_string()),
+        )
+    }
+
     /// Registers an organization through the REST API (as the hub admin).
     pub(crate) fn org(&self, id: &str, kind: &str, sectors: &[&str]) {
         let body = serde_json::json!({ "id": id, "kind": kind, "name": id, "sectors": sectors });
