@@ -460,6 +460,9 @@ impl<S: Store> Hub<S> {
     /// Revokes a token: hub admins any; others their own organization's
     /// tokens if they could issue them, and always the token they present.
     pub async fn revoke_token(&self, who: &Caller, id: &str) -> Result<(), Error> {
+        // One revocation at a time in this process: the check below and
+        // the revocation must not interleave with another's.
+        let _turn = self.revocations.lock().await;
         let tokens = self.store.tokens().await?;
         let t = tokens
             .iter()

@@ -111,6 +111,9 @@ pub struct Hub<S> {
     guard: guard::Guard,
     /// (collection, organization) → share of rows its last page hid (a hint only).
     hidden: std::sync::Mutex<std::collections::HashMap<(String, String), f64>>,
+    /// Held while a revocation checks and revokes, so two admins revoking
+    /// each other's token at once cannot leave no hub-admin token.
+    revocations: tokio::sync::Mutex<()>,
 }
 
 /// The authenticated caller of one request: its token and principal, and
@@ -233,6 +236,7 @@ impl<S: Store> Hub<S> {
             audit,
             audit_pending: audit_pending.clone(),
             hidden: std::sync::Mutex::default(),
+            revocations: tokio::sync::Mutex::new(()),
         });
         hub.reload_directory().await?;
         // A database from before statistics were published per batch.

@@ -1226,3 +1226,81 @@ fn messages_read_well() {
         "{said}"
     );
 }
+
+/// Two admins revoking each other's token at once cannot both succeed:
+/// one valid hub-admin token always remains.
+#[test]
+fn racing_revocations_leave_an_admin() {
+    let hub = TestHub::start(Backend::Sqlite);
+    let list = |hub: &TestHub, token: &str| -> Vec<(String, bool)> {
+        hub.get("/api/tokens", Some(token)).json()["tokens"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["role"] == "hub-admin" && t["read_only"] == false)
+            .map(|t| (t["id"].as_str().unwrap().to_owned(), t["revoked"] == true))
+            .collect()
+    };
+    let mut keeper = hub.admin.clone();
+    for round in 0..16 {
+        // Two fresh admin tokens; every other admin token is revoked first.
+        let issue = || {
+            let body = json!({"org": "hub", "role": "hub-admin", "name": "racer"});
+            let r = hub.rest("POST", "/api/tokens", Some(&keeper), &body);
+            assert_eq!(r.status, 201, "{}", r.body);
+            r.json()["token"].as_str().unwrap().to_owned()
+        };
+        let (a, b) = (issue(), issue());
+        for (id, revoked) in list(&hub, &a) {
+            let mine = hub.get("/api/whoami", Some(&a)).json()["token"] == id.as_str()
+                || hub.get("/api/whoami", Some(&b)).json()["token"] == id.as_str();
+            if !revoked && !mine {
+                let r = hub.rest("DELETE", &format!("/api/tokens/{id}"), Some(&a), &json!({}));
+                assert!(r.status < 300, "{}", r.body);
+            }
+        }
+        let id_of = |t: &str| {
+            hub.get("/api/whoami", Some(t)).json()["token"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        let (ida, idb) = (id_of(&a), id_of(&b));
+        let results: Vec<u16> = std::thread::scope(|s| {
+            let one = s.spawn(|| {
+                hub.rest(
+                    "DELETE",
+                    &format!("/api/tokens/{idb}"),
+                    Some(&a),
+                    &json!({}),
+                )
+                .status
+            });
+            let two = s.spawn(|| {
+                hub.rest(
+                    "DELETE",
+                    &format!("/api/tokens/{ida}"),
+                    Some(&b),
+                    &json!({}),
+                )
+                .status
+            });
+            vec![one.join().unwrap(), two.join().unwrap()]
+        });
+        let alive: Vec<&String> = [&a, &b]
+            .into_iter()
+            .filter(|t| hub.get("/api/whoami", Some(t)).status == 200)
+            .collect();
+        assert!(
+            !alive.is_empty(),
+            "round {round}: both revoked ({results:?}); the hub is locked out"
+        );
+        assert_eq!(
+            alive.len(),
+            1,
+            "round {round}: one of the two revocations succeeds ({results:?})"
+        );
+        keeper = alive[0].clone();
+    }
+    assert_eq!(hub.get("/taxii2/", Some(&keeper)).status, 200);
+}
