@@ -112,6 +112,14 @@ impl<S: Store> Hub<S> {
             ));
         }
         let dir = self.directory();
+        if org.kind == OrgKind::NationalCentre
+            && let Some(centre) = dir.orgs().find(|o| o.kind == OrgKind::NationalCentre)
+        {
+            return Err(Error::conflict(format!(
+                "kind: there is one national centre, and '{}' is already registered as it; choose another kind",
+                centre.id
+            )));
+        }
         if dir.org(&org.id).is_some() {
             return Err(Error::conflict(format!(
                 "organization '{}' already exists; change it with PUT /api/orgs/{}",
@@ -168,7 +176,7 @@ impl<S: Store> Hub<S> {
             return Err(invalid(format!(
                 "an organization's kind cannot change ('{}' is {}); register a new organization instead",
                 org.id,
-                old.kind.name()
+                old.kind.noun()
             )));
         }
         let detail = json!({ "before": old, "after": org });
@@ -189,12 +197,31 @@ impl<S: Store> Hub<S> {
             return Err(forbidden("only hub admins remove organizations"));
         }
         if id == crate::HUB_ORG {
-            return Err(invalid("the hub organization cannot be removed"));
+            return Err(invalid(
+                "the hub organization cannot be removed: the hub admins' tokens and the hub's own publications belong to it",
+            ));
         }
         let dir = self.directory();
         let old = dir
             .org(id)
             .ok_or_else(|| not_found(format!("there is no organization '{id}'")))?;
+        if old.kind == OrgKind::Ministry {
+            let sectors: Vec<&str> = self
+                .seeds
+                .sectors
+                .iter()
+                .filter(|s| s.ministry == id)
+                .map(|s| s.id.as_str())
+                .collect();
+            return Err(invalid(format!(
+                "'{id}' is a ministry and cannot be removed: incident reports are routed to the competent ministries of the sectors data file{}; change the data file (--rules) instead",
+                if sectors.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ('{id}' is the ministry of {})", sectors.join(", "))
+                }
+            )));
+        }
         let detail = json!({ "org": old });
         self.commit(
             who,
@@ -336,8 +363,8 @@ impl<S: Store> Hub<S> {
             && member.kind != OrgKind::Supplier
         {
             return Err(invalid(format!(
-                "'{org}' is a {}, not a supplier: only organizations of kind supplier join a supplier circle",
-                member.kind.name()
+                "'{org}' is {}, not a supplier: only organizations of kind supplier join a supplier circle",
+                member.kind.noun()
             )));
         }
         let before = dir.membership(community, org).map(MemberRole::name);
@@ -399,8 +426,8 @@ impl<S: Store> Hub<S> {
             .ok_or_else(|| not_found(format!("there is no organization '{operator}'")))?;
         if op.kind != OrgKind::Operator {
             return Err(invalid(format!(
-                "'{operator}' is a {}, not an operator: only operators have supplier circles",
-                op.kind.name()
+                "'{operator}' is {}, not an operator: only operators have supplier circles",
+                op.kind.noun()
             )));
         }
         Ok(format!("suppliers-{operator}"))
@@ -467,6 +494,9 @@ impl<S: Store> Hub<S> {
     /// Revokes a token: hub admins any; others their own organization's
     /// tokens if they could issue them, and always the token they present.
     pub async fn revoke_token(&self, who: &Caller, id: &str) -> Result<(), Error> {
+        // One revocation at a time in this process: the check below and
+        // the revocation must not interleave with another's.
+        let _turn = self.revocations.lock().await;
         let tokens = self.store.tokens().await?;
         let t = tokens
             .iter()
@@ -476,6 +506,20 @@ impl<S: Store> Hub<S> {
         let role = Role::parse(&t.role).unwrap_or(Role::HubAdmin);
         if !own && !may_issue_token(&who.principal, &t.org, role) {
             return Err(forbidden("this token may not revoke that token"));
+        }
+        // Revoking the last token that can administer the hub would lock
+        // everyone out of it for good.
+        let now = now_micros();
+        let administers = |t: &TokenRecord| {
+            t.role == Role::HubAdmin.name()
+                && !t.read_only
+                && !t.revoked
+                && t.expires.is_none_or(|e| e > now)
+        };
+        if administers(t) && !tokens.iter().any(|o| o.id != t.id && administers(o)) {
+            return Err(Error::conflict(format!(
+                "'{id}' is the last valid hub-admin token: revoking it would lock everyone out of the hub; create another first (`kyoyu token create --org hub --role hub-admin`), then revoke this one"
+            )));
         }
         let detail = json!({ "org": t.org, "role": t.role, "name": t.name });
         self.commit(

@@ -1,7 +1,9 @@
 //! Who is calling: a presented token secret is checked (keyed-hash lookup,
 //! expiry, revocation, address allow-list), then the per-token rate limit
 //! and the failed-login backoff. Secrets never reach a log: only the
-//! token's public id is ever recorded. Reading the secret out of a request
+//! token's public id is ever recorded. The failed-login backoff refuses
+//! only failures: a valid token is never refused because other tokens
+//! failed from its address. Reading the secret out of a request
 //! is the HTTP edge's work (`kyoyu-http`).
 
 use crate::{Caller, Error, ErrorKind, Hub};
@@ -28,20 +30,34 @@ impl<S: Store> Hub<S> {
         ip: Option<IpAddr>,
         now: i64,
     ) -> Result<Caller, Error> {
-        if let Some(wait) = self.guard.blocked(ip) {
-            return Err(Error::slow_down(
-                wait,
-                format!(
-                    "too many failed logins from this address; wait {wait} s and check the token"
-                ),
-            ));
-        }
-        let secret = secret.map_err(|why| Error::new(ErrorKind::Unauthorized, why))?;
+        // The backoff slows guessers down; it never refuses a valid token.
+        // Tokens are 256-bit random, so a correct one is no guess, and one
+        // broken script behind a company proxy must not lock out everyone
+        // else at that address.
+        let backoff = || {
+            self.guard.blocked(ip).map(|wait| {
+                Error::slow_down(
+                    wait,
+                    format!(
+                        "too many failed logins from this address; wait {wait} s and check the token"
+                    ),
+                )
+            })
+        };
+        let secret = match secret {
+            Ok(s) => s,
+            Err(why) => {
+                return Err(backoff().unwrap_or_else(|| Error::new(ErrorKind::Unauthorized, why)));
+            }
+        };
         let hash = self.token_key.hash_hex(&secret);
         let found = self.store.token_by_hash(&hash).await?;
         let usable = found
             .filter(|t| same(&t.hash, &hash) && !t.revoked && t.expires.is_none_or(|e| e > now));
         let Some(t) = usable else {
+            if let Some(slow) = backoff() {
+                return Err(slow);
+            }
             self.guard.failed(ip);
             return Err(Error::new(
                 ErrorKind::Unauthorized,
@@ -56,6 +72,9 @@ impl<S: Store> Hub<S> {
                     .any(|c| c.contains(ip))
             });
             if !allowed {
+                if let Some(slow) = backoff() {
+                    return Err(slow);
+                }
                 self.guard.failed(ip);
                 return Err(Error::forbidden(
                     "this token may not be used from this address (see its IP allow-list)",

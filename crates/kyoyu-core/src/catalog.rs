@@ -25,6 +25,16 @@ pub fn community_of(c: &Collection) -> &str {
     alias.strip_prefix(SUBMIT_PREFIX).unwrap_or(alias)
 }
 
+/// How every message names a collection: its alias (the community's
+/// name) with its id, `'sector-electricity' (5c1…)`, whichever of the two
+/// the request used.
+pub(crate) fn collection_name(c: &Collection) -> String {
+    match &c.alias {
+        Some(alias) => format!("'{alias}' ({})", c.id),
+        None => format!("'{}'", c.id),
+    }
+}
+
 /// Whether a collection only receives concealed submissions.
 pub fn is_submit(c: &Collection) -> bool {
     c.alias
@@ -32,12 +42,25 @@ pub fn is_submit(c: &Collection) -> bool {
         .is_some_and(|a| a.starts_with(SUBMIT_PREFIX))
 }
 
+/// The namespace of the submission collections' ids (UUIDv5 over the
+/// community collection's id).
+const SUBMIT_NAMESPACE: uuid::Uuid =
+    uuid::Uuid::from_u128(0x6b79_6f79_752d_5375_626d_6974_2d43_6f6c);
+
+/// The id of a community collection's submission collection: a UUID, as
+/// TAXII 2.1 clients expect of collection ids, the same on every node and
+/// after every restart without being stored.
+fn submit_id(community_collection: &str) -> String {
+    uuid::Uuid::new_v5(&SUBMIT_NAMESPACE, community_collection.as_bytes()).to_string()
+}
+
 /// A community's write-only collection for concealed submissions (not
-/// stored: it exists for every community's collection).
+/// stored: it exists for every community's collection). Its alias is
+/// `submit-<community>`.
 fn submit_collection(c: &Collection) -> Collection {
     let community = c.alias.clone().unwrap_or_default();
     Collection {
-        id: format!("{SUBMIT_PREFIX}{community}"),
+        id: submit_id(&c.id),
         api_root: c.api_root.clone(),
         title: format!("Concealed submissions to {}", c.title),
         description: Some(format!(
@@ -114,13 +137,14 @@ impl<S: Store> Hub<S> {
             .find(|c| c.api_root == root && (c.id == id || c.alias.as_deref() == Some(id)))
             .cloned()
             .or_else(|| {
-                let community = wanted?;
                 catalog
                     .collections
                     .iter()
                     .find(|c| {
                         c.api_root == root
-                            && (c.alias.as_deref() == Some(community) || c.id == community)
+                            && (wanted
+                                .is_some_and(|community| c.alias.as_deref() == Some(community))
+                                || submit_id(&c.id) == id)
                     })
                     .map(submit_collection)
             })
@@ -164,8 +188,8 @@ impl<S: Store> Hub<S> {
 pub(crate) fn must_read(view: &View, c: &Collection) -> Result<(), Error> {
     if is_submit(c) {
         return Err(Error::forbidden(format!(
-            "collection '{}' only receives concealed submissions; read the community's own collection '{}'",
-            c.id,
+            "collection {} only receives concealed submissions; read the community's own collection '{}'",
+            collection_name(c),
             community_of(c)
         )));
     }
@@ -173,8 +197,8 @@ pub(crate) fn must_read(view: &View, c: &Collection) -> Result<(), Error> {
         Ok(())
     } else {
         Err(Error::forbidden(format!(
-            "this token may not read collection '{}'",
-            c.id
+            "this token may not read collection {}",
+            collection_name(c)
         )))
     }
 }
@@ -185,8 +209,8 @@ pub(crate) fn must_write(view: &View, c: &Collection) -> Result<(), Error> {
         Ok(())
     } else {
         Err(Error::forbidden(format!(
-            "this token may not write to collection '{}' (read-only token, or its organization is not a member of community '{}')",
-            c.id,
+            "this token may not write to collection {} (read-only token, or its organization is not a member of community '{}')",
+            collection_name(c),
             community_of(c)
         )))
     }

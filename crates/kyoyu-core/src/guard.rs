@@ -1,7 +1,9 @@
 //! Abuse resistance: a token bucket per token, and exponential backoff per
-//! client address after failed authentication. A good login does not clear
-//! an address's failures (a guesser holding one valid token could reset
-//! its own backoff); they are forgotten an hour after the last one. In memory, per process: a
+//! client address after failed authentication. The backoff holds back only
+//! further failures from the address (answered 429 instead of 401, without
+//! counting again); a valid token from it is served. A good login does not
+//! clear an address's failures (a guesser holding one valid token could
+//! reset its own backoff); they are forgotten an hour after the last one. In memory, per process: a
 //! limit that several nodes share would live in the database later.
 
 use std::collections::HashMap;

@@ -8,7 +8,8 @@ use crate::time::{micros, now_micros};
 use crate::{Caller, Error, Hub, is_submit};
 use kyoyu_store::{Added, NewVersion, Status, StatusDetail, Store, VersionSelect};
 use kyoyu_trust::policy::{
-    MAX_RECIPIENTS, RECIPIENTS_PROPERTY, distinct, marking_of, may_see_status,
+    MAX_RECIPIENTS, RECIPIENTS_PROPERTY, SUPPLIERS, SUPPLIERS_PROPERTY, distinct, marking_in,
+    marking_of, may_see_status,
 };
 use kyoyu_validate::{Options, validate_object};
 use kyoyu_wire::submission::Submitted;
@@ -46,6 +47,10 @@ pub struct Envelope<'a> {
     /// Recipient organizations for every object that names none itself.
     #[serde(default, rename = "x_kyoyu_recipients")]
     pub recipients: Vec<String>,
+    /// Let AMBER objects that do not say otherwise reach the recipients'
+    /// suppliers (`x_kyoyu_suppliers`; by default they do not).
+    #[serde(default, rename = "x_kyoyu_suppliers")]
+    pub suppliers: bool,
     /// Concealed submissions: the TLP level to release at.
     #[serde(default, rename = "x_kyoyu_tlp")]
     pub tlp: Option<String>,
@@ -69,6 +74,7 @@ pub enum Posted {
 fn admit(
     raw: &RawValue,
     recipients: &[String],
+    suppliers: bool,
     dir: &kyoyu_trust::Directory,
 ) -> Result<NewVersion, StatusDetail> {
     let mut value: Value = serde_json::from_str(raw.get()).map_err(|e| StatusDetail {
@@ -119,23 +125,51 @@ fn admit(
             )),
         });
     }
+    if value
+        .get(SUPPLIERS_PROPERTY)
+        .is_some_and(|v| !v.is_boolean())
+    {
+        return Err(StatusDetail {
+            id,
+            version: None,
+            message: Some(format!(
+                "{SUPPLIERS_PROPERTY} must be true (AMBER also reaches the recipients' suppliers) or false"
+            )),
+        });
+    }
     let json = if rewritten {
         serde_json::to_string(&value).unwrap_or_else(|_| raw.get().to_owned())
     } else {
         raw.get().to_owned()
     };
-    let version = new_version(&value, json, recipients);
-    if version.recipients.len() > MAX_RECIPIENTS {
+    let written_marker = recipients.iter().any(|r| r == SUPPLIERS)
+        || value
+            .get(RECIPIENTS_PROPERTY)
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.iter().any(|r| r.as_str() == Some(SUPPLIERS)));
+    if written_marker {
         return Err(StatusDetail {
             id,
             version: None,
             message: Some(format!(
-                "{RECIPIENTS_PROPERTY} names {} organizations; at most {MAX_RECIPIENTS}: share with a community instead",
-                version.recipients.len()
+                "{RECIPIENTS_PROPERTY} names '{SUPPLIERS}', which is not an organization; to let AMBER reach the recipients' suppliers, set {SUPPLIERS_PROPERTY}: true"
             )),
         });
     }
-    if let Some(unknown) = version.recipients.iter().find(|r| dir.org(r).is_none()) {
+    let mut version = new_version(&value, json, &[]);
+    (version.tlp, version.recipients) = marking_in(&value, recipients, suppliers);
+    let named = version.recipients.iter().filter(|r| *r != SUPPLIERS);
+    let count = named.clone().count();
+    if count > MAX_RECIPIENTS {
+        return Err(StatusDetail {
+            id,
+            version: None,
+            message: Some(format!(
+                "{RECIPIENTS_PROPERTY} names {count} organizations; at most {MAX_RECIPIENTS}: share with a community instead"
+            )),
+        });
+    }
+    if let Some(unknown) = named.clone().find(|r| dir.org(r).is_none()) {
         return Err(StatusDetail {
             id,
             version: (!version.version.is_empty()).then(|| version.version.clone()),
@@ -206,7 +240,7 @@ impl<S: Store> Hub<S> {
         let mut failures = Vec::new();
         let dir = who.directory();
         for raw in &objects {
-            match admit(raw, &recipients, dir) {
+            match admit(raw, &recipients, envelope.suppliers, dir) {
                 Ok(v) => admitted.push(v),
                 Err(f) => failures.push(f),
             }
@@ -321,8 +355,8 @@ impl<S: Store> Hub<S> {
             .collect();
         if visible.is_empty() {
             return Err(Error::not_found(format!(
-                "collection '{}' holds no object '{object}' that this token may see",
-                c.id
+                "collection {} holds no object '{object}' that this token may see",
+                crate::catalog::collection_name(&c)
             )));
         }
         if !visible.iter().all(|v| view.may_delete(&v.author)) {
@@ -359,8 +393,8 @@ impl<S: Store> Hub<S> {
             .await?;
         if n == 0 {
             return Err(Error::not_found(format!(
-                "collection '{}' holds no object '{object}' that this token may see",
-                c.id
+                "collection {} holds no object '{object}' that this token may see",
+                crate::catalog::collection_name(&c)
             )));
         }
         Ok(())

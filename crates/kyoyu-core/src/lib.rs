@@ -111,6 +111,9 @@ pub struct Hub<S> {
     guard: guard::Guard,
     /// (collection, organization) → share of rows its last page hid (a hint only).
     hidden: std::sync::Mutex<std::collections::HashMap<(String, String), f64>>,
+    /// Held while a revocation checks and revokes, so two admins revoking
+    /// each other's token at once cannot leave no hub-admin token.
+    revocations: tokio::sync::Mutex<()>,
 }
 
 /// The authenticated caller of one request: its token and principal, and
@@ -233,6 +236,7 @@ impl<S: Store> Hub<S> {
             audit,
             audit_pending: audit_pending.clone(),
             hidden: std::sync::Mutex::default(),
+            revocations: tokio::sync::Mutex::new(()),
         });
         hub.reload_directory().await?;
         // A database from before statistics were published per batch.
@@ -345,22 +349,15 @@ impl<S: Store> Hub<S> {
         ip_allow: Vec<String>,
         expires: Option<i64>,
     ) -> (String, TokenRecord) {
-        let secret = keys::new_token_secret();
-        // The public id tells nothing about the secret.
-        let id = keys::new_token_id();
-        let record = TokenRecord {
-            id,
-            hash: self.token_key.hash_hex(&secret),
-            name: name.to_owned(),
-            org: org.to_owned(),
-            role: role.name().to_owned(),
+        mint_token(
+            &self.token_key,
+            org,
+            role,
+            name,
             read_only,
             ip_allow,
             expires,
-            revoked: false,
-            created: now_micros(),
-        };
-        (secret, record)
+        )
     }
 
     /// Appends a read's audit entry before the answer leaves: the entry
@@ -410,4 +407,70 @@ impl<S: Store> Hub<S> {
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
     }
+}
+
+/// A fresh secret and the record that stores its keyed hash.
+fn mint_token(
+    key: &Key,
+    org: &str,
+    role: Role,
+    name: &str,
+    read_only: bool,
+    ip_allow: Vec<String>,
+    expires: Option<i64>,
+) -> (String, TokenRecord) {
+    let secret = keys::new_token_secret();
+    // The public id tells nothing about the secret.
+    let id = keys::new_token_id();
+    let record = TokenRecord {
+        id,
+        hash: key.hash_hex(&secret),
+        name: name.to_owned(),
+        org: org.to_owned(),
+        role: role.name().to_owned(),
+        read_only,
+        ip_allow,
+        expires,
+        revoked: false,
+        created: now_micros(),
+    };
+    (secret, record)
+}
+
+/// Issues a new hub-admin token directly on a hub's store, for an operator
+/// who has lost every admin token (`kyoyu admin recover`): holding the
+/// database is the authority. The token and its audit entry are written in
+/// one transaction; returns the secret (shown once, never stored) and the
+/// token's public id.
+pub async fn recover_admin_token<S: Store>(store: &S) -> Result<(String, String), Error> {
+    let Some(key) = store.setting(TOKEN_KEY).await? else {
+        return Err(Error::bad(
+            "this database holds no hub yet (no token key): start it once with `kyoyu serve`, which creates the first admin token",
+        ));
+    };
+    let key = Key::from_text(&key);
+    let (secret, record) = mint_token(
+        &key,
+        HUB_ORG,
+        Role::HubAdmin,
+        "recovered admin",
+        false,
+        Vec::new(),
+        None,
+    );
+    let id = record.id.clone();
+    let audit = AuditDraft {
+        actor_org: HUB_ORG.into(),
+        actor_token: "recover".into(),
+        action: "token.create".into(),
+        target: id.clone(),
+        detail: serde_json::json!({
+            "org": HUB_ORG, "role": "hub-admin", "name": "recovered admin",
+            "how": "kyoyu admin recover, run offline on the data folder",
+        }),
+    };
+    store
+        .apply(vec![Change::AddToken(record)], audit, now_micros())
+        .await?;
+    Ok((secret, id))
 }

@@ -387,8 +387,8 @@ impl<S: Store> Reader<'_, S> {
         let page = self.page(sel, Some(object.to_owned()), endpoint).await?;
         if page.items.is_empty() && !page.more {
             return Err(Error::not_found(format!(
-                "collection '{}' holds no object '{object}' matching the filters that this token may see",
-                self.collection.id
+                "collection {} holds no object '{object}' matching the filters that this token may see",
+                crate::catalog::collection_name(&self.collection)
             )));
         }
         self.audited(page, endpoint).await

@@ -145,6 +145,12 @@ fn pattern_for(value: &str) -> Option<String> {
 
 /// The form as STIX: an incident, an indicator per value, and the links.
 fn form_to_stix(form: &IncidentForm) -> Result<Vec<Value>, Error> {
+    if let Some(c) = form.category.as_deref().filter(|c| !CATEGORIES.contains(c)) {
+        return Err(bad(format!(
+            "category '{c}' is unknown; the categories are: {}",
+            CATEGORIES.join(", ")
+        )));
+    }
     if form.title.trim().is_empty() {
         return Err(bad("the incident form needs a title"));
     }
@@ -667,7 +673,7 @@ impl<S: Store> Hub<S> {
         let to = workflow::next(from, t).map_err(|r| match r {
             Refusal::Busy => busy(),
             Refusal::NotNow => Error::conflict(format!(
-                "the submission is {}: it cannot be {} now",
+                "the submission is in state '{}': it cannot be {} now",
                 from.name(),
                 done_word(t)
             )),

@@ -46,7 +46,7 @@ pub(crate) fn parse_observed_time(s: &str) -> Result<Timestamp, MatchError> {
             "invalid timestamp (must be upper case): {s}"
         )));
     }
-    Timestamp::parse(s).map_err(|e| MatchError(format!("invalid timestamp '{s}': it {e}")))
+    Timestamp::parse(s).map_err(|e| MatchError(format!("invalid timestamp '{s}': {e}")))
 }
 
 impl Observations {

@@ -329,7 +329,7 @@ impl<'a> Parser<'_, 'a> {
             self.semantic.push(PatternError::new(
                 ErrorKind::Semantic,
                 offset,
-                format!("t'{s}' is not a real date and time: it {e}"),
+                format!("t'{s}' is not a real date and time: {e}"),
             ));
             Timestamp::from_unix(0, 0, 0)
         })

@@ -19,8 +19,8 @@ fn not_found(why: String) -> Failure {
     Failure(Error::not_found(why))
 }
 
-pub(crate) async fn openapi() -> Response {
-    ok_json(StatusCode::OK, &crate::openapi::document())
+pub(crate) async fn openapi(others: &'static [&'static [crate::Route]]) -> Response {
+    ok_json(StatusCode::OK, &crate::openapi::document(others))
 }
 
 pub(crate) async fn identity<S: Backend>(Auth(_): Auth, State(hub): HubState<S>) -> Answer {

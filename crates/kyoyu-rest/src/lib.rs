@@ -17,11 +17,19 @@ use axum::routing::{MethodRouter, delete, get, post, put};
 use kyoyu_core::{Backend, Hub};
 use std::sync::Arc;
 
-/// The REST routes (state: the hub).
-pub fn routes<S: Backend>() -> Router<Arc<Hub<S>>> {
-    let mut router = Router::new().route("/api/openapi.json", get(directory::openapi));
+/// A route served by another part of the hub, for the OpenAPI document:
+/// method, path, summary.
+pub type Route = (&'static str, &'static str, &'static str);
+
+/// The REST routes (state: the hub). The OpenAPI document lists them and
+/// `others`, the routes the rest of the hub serves (TAXII, operations), so
+/// it names every path the hub answers.
+pub fn routes<S: Backend>(others: &'static [&'static [Route]]) -> Router<Arc<Hub<S>>> {
+    let mut router = Router::new();
     for (method, path, ..) in openapi::OPERATIONS {
-        if let Some(h) = handler::<S>(method, path) {
+        if *path == openapi::DOCUMENT_PATH {
+            router = router.route(path, get(move || directory::openapi(others)));
+        } else if let Some(h) = handler::<S>(method, path) {
             router = router.route(path, h);
         }
     }
@@ -79,7 +87,7 @@ mod tests {
     fn every_documented_operation_has_a_handler() {
         for (method, path, ..) in openapi::OPERATIONS {
             assert!(
-                handler::<Sqlite>(method, path).is_some(),
+                *path == openapi::DOCUMENT_PATH || handler::<Sqlite>(method, path).is_some(),
                 "{method} {path} is documented but has no handler"
             );
         }

@@ -13,8 +13,19 @@ type Operation = (
     Option<&'static str>,
 );
 
+/// Where the document is served.
+pub(crate) const DOCUMENT_PATH: &str = "/api/openapi.json";
+
 /// Every REST operation.
 pub(crate) const OPERATIONS: &[Operation] = &[
+    (
+        "get",
+        DOCUMENT_PATH,
+        "This document: every path the hub serves (no token)",
+        None,
+        "200",
+        None,
+    ),
     (
         "get",
         "/api/whoami",
@@ -374,8 +385,11 @@ fn schemas() -> Value {
     })
 }
 
-/// The whole document.
-pub(crate) fn document() -> Value {
+/// The paths that answer without a token.
+const OPEN: &[&str] = &[DOCUMENT_PATH, "/healthz", "/readyz"];
+
+/// The whole document: the REST operations and `others` (TAXII, operations).
+pub(crate) fn document(others: &[&[crate::Route]]) -> Value {
     let mut paths = Map::new();
     for (method, path, summary, request, status, response) in OPERATIONS {
         let mut op = json!({
@@ -407,6 +421,41 @@ pub(crate) fn document() -> Value {
                 responses.insert((*status).to_owned(), ok);
             }
         }
+        if OPEN.contains(path)
+            && let Some(map) = op.as_object_mut()
+        {
+            map.insert("security".into(), json!([]));
+        }
+        let entry = paths.entry((*path).to_owned()).or_insert_with(|| json!({}));
+        if let Some(e) = entry.as_object_mut() {
+            e.insert((*method).to_owned(), op);
+        }
+    }
+    for (method, path, summary) in others.iter().flat_map(|t| t.iter()) {
+        let taxii = !path.starts_with("/api/") && !OPEN.contains(path) && *path != "/metrics";
+        let media = if taxii {
+            kyoyu_wire::TAXII_MEDIA_TYPE
+        } else {
+            "text/plain"
+        };
+        let mut op = json!({
+            "summary": summary,
+            "operationId": format!("{method}{}", path.replace(['/', '{', '}', '.'], "_")),
+            "parameters": parameters(path),
+            "responses": {
+                "200": {"description": "Success", "content": {media: {}}},
+                "401": {"description": "No token, or an unknown, expired or revoked one"},
+                "404": {"description": "No such resource, or not visible to this token"},
+            },
+        });
+        if let Some(map) = op.as_object_mut() {
+            if taxii {
+                map.insert("tags".into(), json!(["TAXII 2.1"]));
+            }
+            if OPEN.contains(path) {
+                map.insert("security".into(), json!([]));
+            }
+        }
         let entry = paths.entry((*path).to_owned()).or_insert_with(|| json!({}));
         if let Some(e) = entry.as_object_mut() {
             e.insert((*method).to_owned(), op);
@@ -417,7 +466,7 @@ pub(crate) fn document() -> Value {
         "info": {
             "title": "kyoyu REST API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Administration of a kyoyu hub: organizations, communities, memberships, supplier circles, tokens and the audit trail. Threat content itself is exchanged over TAXII 2.1 at /taxii2/.",
+            "description": "Every path a kyoyu hub serves: the REST API (organizations, communities, memberships, supplier circles, tokens, the audit trail, concealed submissions, reviews, receipts, statistics, sealed provenance), the TAXII 2.1 endpoints (tagged TAXII 2.1; their bodies are described by the TAXII 2.1 specification) and the operations endpoints.",
         },
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}, {"basic": []}],

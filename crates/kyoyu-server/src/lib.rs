@@ -25,6 +25,39 @@ use kyoyu_trust::policy::may_see_metrics;
 use std::sync::Arc;
 use std::time::Instant;
 
+/// The operations endpoints: method, path, summary (the router is built
+/// from this table, and the OpenAPI document lists it).
+pub const OPERATIONS: &[(&str, &str, &str)] = &[
+    (
+        "get",
+        "/healthz",
+        "Liveness: the process answers (no token)",
+    ),
+    ("get", "/readyz", "Readiness: the store answers (no token)"),
+    (
+        "get",
+        "/metrics",
+        "Prometheus metrics (hub-admin tokens only)",
+    ),
+];
+
+/// The routes served outside the REST table, for the OpenAPI document:
+/// TAXII and operations.
+const DOCUMENTED: &[&[(&str, &str, &str)]] = &[kyoyu_taxii::ROUTES, OPERATIONS];
+
+/// The handler of one row of [`OPERATIONS`].
+fn operation<S: Backend>(
+    method: &str,
+    path: &str,
+) -> Option<axum::routing::MethodRouter<Arc<Hub<S>>>> {
+    Some(match (method, path) {
+        ("get", "/healthz") => get(|| async { "ok" }),
+        ("get", "/readyz") => get(ready::<S>),
+        ("get", "/metrics") => get(metrics_text::<S>),
+        _ => return None,
+    })
+}
+
 /// The whole hub as one router: TAXII, REST and operations.
 pub fn app<S: Backend>(hub: Arc<Hub<S>>, limits: &Limits) -> Router {
     let limit = hub.config().max_content_length;
@@ -35,12 +68,15 @@ pub fn app<S: Backend>(hub: Arc<Hub<S>>, limits: &Limits) -> Router {
         max: limit,
         timeout: limits.body_timeout,
     };
-    Router::new()
+    let mut router = Router::new()
         .merge(kyoyu_taxii::routes::<S>())
-        .merge(kyoyu_rest::routes::<S>())
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(ready::<S>))
-        .route("/metrics", get(metrics_text::<S>))
+        .merge(kyoyu_rest::routes::<S>(DOCUMENTED));
+    for (method, path, _) in OPERATIONS {
+        if let Some(h) = operation::<S>(method, path) {
+            router = router.route(path, h);
+        }
+    }
+    router
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(hub.clone())

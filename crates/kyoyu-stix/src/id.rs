@@ -27,7 +27,7 @@ pub enum IdError {
 impl fmt::Display for IdError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Self::NoSeparator => "must be '<object-type>--<UUID>'",
+            Self::NoSeparator => "it must be '<object-type>--<UUID>'",
             Self::BadUuid => "the part after '--' must be a UUID in 8-4-4-4-12 hex form",
         })
     }

@@ -86,7 +86,7 @@ impl Timestamp {
             && b.get(16) == Some(&b':');
         if !shape {
             return Err(TimestampError(
-                "must look like YYYY-MM-DDTHH:MM:SS[.s+]Z, for example 2016-05-12T08:17:27.000Z",
+                "it must look like YYYY-MM-DDTHH:MM:SS[.s+]Z, for example 2016-05-12T08:17:27.000Z",
             ));
         }
         let field = |start, len| {
@@ -129,7 +129,7 @@ impl Timestamp {
             b"Z" => {}
             [] => {
                 return Err(TimestampError(
-                    "must end with 'Z' (STIX timestamps are UTC)",
+                    "it must end with 'Z' (STIX timestamps are UTC)",
                 ));
             }
             _ if tail.first() == Some(&b'z') => {
@@ -139,7 +139,7 @@ impl Timestamp {
             }
             _ => {
                 return Err(TimestampError(
-                    "must be in UTC and end with 'Z'; time zone offsets are not allowed",
+                    "it must be in UTC and end with 'Z'; time zone offsets are not allowed",
                 ));
             }
         }

@@ -618,3 +618,26 @@ pub async fn members_versions_and_audit<S: Store>(store: S) {
     let entries = store.audit_entries(0, 1_000).await.unwrap();
     verify(&entries, (0, GENESIS.into())).unwrap();
 }
+
+/// Audit entries never go back in time as their sequence numbers go up,
+/// whatever the appending clock says (one stepped back, or another node's
+/// clock behind).
+pub async fn audit_times_never_go_backwards<S: Store>(store: S) {
+    let draft = |n: usize| kyoyu_store::AuditDraft {
+        actor_org: "hub".into(),
+        actor_token: "t".into(),
+        action: "test".into(),
+        target: format!("entry-{n}"),
+        detail: serde_json::json!({}),
+    };
+    store.append_audit(vec![draft(1)], 2_000_000).await.unwrap();
+    store
+        .append_audit(vec![draft(2), draft(3)], 1_000_000)
+        .await
+        .unwrap();
+    store.append_audit(vec![draft(4)], 3_000_000).await.unwrap();
+    let entries = store.audit_entries(0, 100).await.unwrap();
+    let ats: Vec<i64> = entries.iter().map(|e| e.at).collect();
+    assert_eq!(ats, [2_000_000, 2_000_000, 2_000_000, 3_000_000]);
+    kyoyu_trust::audit::verify(&entries, (0, kyoyu_trust::audit::GENESIS.into())).unwrap();
+}

@@ -11,8 +11,8 @@
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use kyoyu_store::logic::{
-    INTERN_LIST, Insert, StoredObject, change_statements, interned, pending_refs, plan_add,
-    repair_version, resolve_refs, seal_after,
+    ChainEnd, INTERN_LIST, Insert, StoredObject, change_statements, interned, pending_refs,
+    plan_add, repair_version, resolve_refs, seal_after,
 };
 use kyoyu_store::{
     Added, ApiRoot, AuditDraft, AuditEntry, Change, Collection, DirectoryRows, Micros, NewVersion,
@@ -424,10 +424,19 @@ async fn append_audit_tx(tx: &Transaction<'_>, drafts: &[AuditDraft], now: Micro
         .await
         .map_err(err)?;
     let last = tx
-        .query_opt("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &[])
+        .query_opt(
+            "SELECT seq, hash, at FROM audit ORDER BY seq DESC LIMIT 1",
+            &[],
+        )
         .await
         .map_err(err)?
-        .map(|r| -> Result<(i64, String)> { Ok((cell(&r, 0)?, cell(&r, 1)?)) })
+        .map(|r| -> Result<ChainEnd> {
+            Ok(ChainEnd {
+                seq: cell(&r, 0)?,
+                hash: cell(&r, 1)?,
+                at: cell(&r, 2)?,
+            })
+        })
         .transpose()?;
     let entries = seal_after(last, drafts, now);
     let seqs: Vec<i64> = entries.iter().map(|e| e.seq).collect();

@@ -504,3 +504,12 @@ async fn conformance_members_versions_and_audit() {
     let store = PostgresStore::connect(&url).await.unwrap();
     kyoyu_store_conformance::members_versions_and_audit(store).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conformance_audit_times_never_go_backwards() {
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let store = PostgresStore::connect(&url).await.unwrap();
+    kyoyu_store_conformance::audit_times_never_go_backwards(store).await;
+}

@@ -6,8 +6,8 @@
 //! `synchronous = FULL`, so an acknowledged object survives a crash.
 
 use kyoyu_store::logic::{
-    INTERN_LIST, StoredObject, change_statements, interned, pending_refs, plan_add, repair_version,
-    resolve_refs, seal_after,
+    ChainEnd, INTERN_LIST, StoredObject, change_statements, interned, pending_refs, plan_add,
+    repair_version, resolve_refs, seal_after,
 };
 use kyoyu_store::{
     Added, ApiRoot, AuditDraft, AuditEntry, Change, Collection, DirectoryRows, Micros, NewVersion,
@@ -70,6 +70,38 @@ struct Inner {
     /// concurrent writers would otherwise each hold a thread and its stack).
     write_turn: Arc<tokio::sync::Semaphore>,
     read_turns: Arc<tokio::sync::Semaphore>,
+}
+
+/// The database holds TLP:RED content: it is created readable and writable
+/// by its owner only (mode 0600), and an existing one (with its `-wal` and
+/// `-shm` files) is made so. SQLite gives the `-wal` and `-shm` files it
+/// creates the main file's mode.
+fn owner_only(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        if !path.exists() {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .mode(0o600)
+                .open(path)
+                .map_err(|e| err(format!("{}: cannot create: {e}", path.display())))?;
+        }
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            let file = std::path::PathBuf::from(name);
+            if file.exists() {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+                    .map_err(|e| err(format!("{}: cannot make it private: {e}", file.display())))?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 fn open_connection(path: &Path) -> Result<Connection> {
@@ -191,6 +223,7 @@ impl SqliteStore {
 
     /// Opens (creating and migrating if needed) the database file.
     pub fn open(path: &Path) -> Result<Self> {
+        owner_only(path)?;
         let mut writer = open_connection(path)?;
         migrate(&mut writer)?;
         let readers = (0..READERS)
@@ -335,11 +368,17 @@ fn append_audit_tx(
     drafts: &[AuditDraft],
     now: Micros,
 ) -> Result<()> {
-    let last: Option<(i64, String)> = tx
+    let last: Option<ChainEnd> = tx
         .query_row(
-            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
+            "SELECT seq, hash, at FROM audit ORDER BY seq DESC LIMIT 1",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| {
+                Ok(ChainEnd {
+                    seq: r.get(0)?,
+                    hash: r.get(1)?,
+                    at: r.get(2)?,
+                })
+            },
         )
         .optional()
         .map_err(err)?;

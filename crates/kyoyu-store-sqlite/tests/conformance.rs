@@ -38,3 +38,9 @@ async fn members_versions_and_audit() {
     let (_dir, a, _) = fresh();
     kyoyu_store_conformance::members_versions_and_audit(a).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audit_times_never_go_backwards() {
+    let (_dir, a, _) = fresh();
+    kyoyu_store_conformance::audit_times_never_go_backwards(a).await;
+}

@@ -8,19 +8,32 @@ use crate::{Added, AuditDraft, AuditEntry, Change, Micros, NewVersion, StoredVer
 use kyoyu_trust::audit::GENESIS;
 use std::collections::{HashMap, HashSet};
 
+/// The last entry of a chain, as the next append needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainEnd {
+    /// Its sequence number.
+    pub seq: i64,
+    /// Its hash.
+    pub hash: String,
+    /// Its time.
+    pub at: Micros,
+}
+
 /// The entries that continue a chain whose last entry is `last` (`None`:
-/// an empty trail), one per draft, in order, at time `now`.
-pub fn seal_after(
-    last: Option<(i64, String)>,
-    drafts: &[AuditDraft],
-    now: Micros,
-) -> Vec<AuditEntry> {
-    let (mut seq, mut prev) = last.unwrap_or_else(|| (0, GENESIS.to_owned()));
+/// an empty trail), one per draft, in order, at time `now`, or at the last
+/// entry's time if the clock reads earlier (a clock stepped back, or
+/// another node's clock ahead): times never go backwards as the sequence
+/// goes up.
+pub fn seal_after(last: Option<ChainEnd>, drafts: &[AuditDraft], now: Micros) -> Vec<AuditEntry> {
+    let (mut seq, mut prev, at) = last.map_or_else(
+        || (0, GENESIS.to_owned(), now),
+        |l| (l.seq, l.hash, now.max(l.at)),
+    );
     drafts
         .iter()
         .map(|d| {
             seq += 1;
-            let e = AuditEntry::seal(d, seq, now, &prev);
+            let e = AuditEntry::seal(d, seq, at, &prev);
             prev.clone_from(&e.hash);
             e
         })
@@ -585,9 +598,40 @@ mod tests {
             detail: serde_json::json!({}),
         };
         let first = seal_after(None, &[d.clone(), d.clone()], 1);
-        let more = seal_after(Some((2, first[1].hash.clone())), &[d], 2);
+        let end = |e: &AuditEntry| ChainEnd {
+            seq: e.seq,
+            hash: e.hash.clone(),
+            at: e.at,
+        };
+        let more = seal_after(Some(end(&first[1])), &[d], 2);
         let all: Vec<_> = first.into_iter().chain(more).collect();
         assert_eq!(all.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3]);
         kyoyu_trust::audit::verify(&all, (0, GENESIS.into())).unwrap();
+    }
+
+    #[test]
+    fn times_never_go_backwards() {
+        let d = AuditDraft {
+            actor_org: "o".into(),
+            actor_token: "t".into(),
+            action: "a".into(),
+            target: "x".into(),
+            detail: serde_json::json!({}),
+        };
+        let first = seal_after(None, std::slice::from_ref(&d), 5_000);
+        let last = ChainEnd {
+            seq: first[0].seq,
+            hash: first[0].hash.clone(),
+            at: first[0].at,
+        };
+        // The clock stepped back: the new entries keep the last time.
+        let behind = seal_after(Some(last.clone()), &[d.clone(), d.clone()], 4_000);
+        assert_eq!(
+            behind.iter().map(|e| e.at).collect::<Vec<_>>(),
+            [5_000, 5_000]
+        );
+        // A clock ahead is taken as it is.
+        let ahead = seal_after(Some(last), &[d], 6_000);
+        assert_eq!(ahead[0].at, 6_000);
     }
 }

@@ -7,7 +7,7 @@ use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{MethodRouter, get};
 use kyoyu_core::View;
 use kyoyu_core::ingest::{Envelope, Posted};
 use kyoyu_core::reader::{Endpoint, Visible, version_text};
@@ -23,28 +23,90 @@ fn taxii(status: StatusCode, body: String) -> Response {
     with_type(status, body, TAXII_MEDIA_TYPE)
 }
 
-/// The TAXII routes (state: the hub).
+/// Every TAXII route: method, path, summary. The router is built from this
+/// table, and the hub's OpenAPI document lists it.
+pub const ROUTES: &[(&str, &str, &str)] = &[
+    ("get", "/taxii2/", "TAXII 2.1 discovery"),
+    ("get", "/{root}/", "An API root"),
+    (
+        "get",
+        "/{root}/status/{status}/",
+        "The status of an add-objects request (its owner only)",
+    ),
+    (
+        "get",
+        "/{root}/collections/",
+        "The collections this token may use",
+    ),
+    (
+        "get",
+        "/{root}/collections/{collection}/",
+        "One collection (by id or alias)",
+    ),
+    (
+        "get",
+        "/{root}/collections/{collection}/manifest/",
+        "The manifest of the objects this token may read",
+    ),
+    (
+        "get",
+        "/{root}/collections/{collection}/objects/",
+        "The objects this token may read",
+    ),
+    (
+        "post",
+        "/{root}/collections/{collection}/objects/",
+        "Add objects (an envelope); answers a status",
+    ),
+    (
+        "get",
+        "/{root}/collections/{collection}/objects/{object}/",
+        "One object's versions this token may read",
+    ),
+    (
+        "delete",
+        "/{root}/collections/{collection}/objects/{object}/",
+        "Delete the versions of an object this token may delete",
+    ),
+    (
+        "get",
+        "/{root}/collections/{collection}/objects/{object}/versions/",
+        "The version list of an object",
+    ),
+];
+
+/// The TAXII routes (state: the hub), from [`ROUTES`].
 pub fn routes<S: Backend>() -> Router<Arc<Hub<S>>> {
-    Router::new()
-        .route("/taxii2/", get(discovery))
-        .route("/{root}/", get(api_root))
-        .route("/{root}/status/{status}/", get(status))
-        .route("/{root}/collections/", get(collections))
-        .route("/{root}/collections/{collection}/", get(collection))
-        .route("/{root}/collections/{collection}/manifest/", get(manifest))
-        .route(
-            "/{root}/collections/{collection}/objects/",
-            get(get_objects).post(add_objects),
-        )
-        .route(
-            "/{root}/collections/{collection}/objects/{object}/",
-            get(get_object).delete(delete_object),
-        )
-        .route(
-            "/{root}/collections/{collection}/objects/{object}/versions/",
-            get(versions),
-        )
-        .layer(middleware::from_fn(negotiate))
+    let mut router = Router::new();
+    for (method, path, _) in ROUTES {
+        if let Some(h) = handler::<S>(method, path) {
+            router = router.route(path, h);
+        }
+    }
+    router.layer(middleware::from_fn(negotiate))
+}
+
+/// The handler of one route of [`ROUTES`] (a path with two methods is
+/// one route: both are given when the path is first met).
+fn handler<S: Backend>(method: &str, path: &str) -> Option<MethodRouter<Arc<Hub<S>>>> {
+    Some(match (method, path) {
+        ("get", "/taxii2/") => get(discovery::<S>),
+        ("get", "/{root}/") => get(api_root::<S>),
+        ("get", "/{root}/status/{status}/") => get(status::<S>),
+        ("get", "/{root}/collections/") => get(collections::<S>),
+        ("get", "/{root}/collections/{collection}/") => get(collection::<S>),
+        ("get", "/{root}/collections/{collection}/manifest/") => get(manifest::<S>),
+        ("get", "/{root}/collections/{collection}/objects/") => {
+            get(get_objects::<S>).post(add_objects::<S>)
+        }
+        ("get", "/{root}/collections/{collection}/objects/{object}/") => {
+            get(get_object::<S>).delete(delete_object::<S>)
+        }
+        ("get", "/{root}/collections/{collection}/objects/{object}/versions/") => {
+            get(versions::<S>)
+        }
+        _ => return None,
+    })
 }
 
 /// Adds the trailing slash TAXII URLs end with, so `/taxii2` and `/taxii2/` both work.

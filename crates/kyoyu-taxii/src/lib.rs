@@ -9,4 +9,4 @@
 mod handlers;
 pub mod query;
 
-pub use handlers::{routes, with_trailing_slash};
+pub use handlers::{ROUTES, routes, with_trailing_slash};

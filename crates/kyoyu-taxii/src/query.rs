@@ -13,9 +13,14 @@ fn bad(description: String) -> Error {
 
 fn timestamp(name: &str, value: &str) -> Result<Micros, Error> {
     Timestamp::parse(value).map(|t| micros(&t)).map_err(|e| {
-        bad(format!(
-            "{name}={value} is not a timestamp: it {e} (for example 2024-04-01T09:30:00.000Z)"
-        ))
+        // One example: some reasons already carry one.
+        let why = e.to_string();
+        let example = if why.contains("for example") {
+            ""
+        } else {
+            " (for example 2024-04-01T09:30:00.000Z)"
+        };
+        bad(format!("{name}={value} is not a timestamp: {why}{example}"))
     })
 }
 

@@ -57,6 +57,22 @@ impl OrgKind {
         }
     }
 
+    /// The kind in a sentence, with its article: "an operator", "the
+    /// national centre".
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::Operator => "an operator",
+            Self::Ceptoar => "a CEPTOAR",
+            Self::CeptoarCouncil => "the CEPTOAR Council",
+            Self::Ministry => "a ministry",
+            Self::NationalCentre => "the national centre",
+            Self::Supplier => "a supplier",
+            Self::Research => "a research institution",
+            Self::OverseasPartner => "an overseas partner",
+            Self::Hub => "the hub",
+        }
+    }
+
     /// Parses a wire name.
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.name() == s)
@@ -402,6 +418,42 @@ impl Org {
         if self.name.trim().is_empty() {
             out.push("give the organization a name".into());
         }
+        let texts = [
+            ("name", Some(&self.name)),
+            ("name_ja", self.name_ja.as_ref()),
+        ];
+        let lists = [("aliases", &self.aliases), ("staff", &self.staff)];
+        let long = texts
+            .into_iter()
+            .filter_map(|(field, v)| v.map(|v| (field, v)))
+            .chain(
+                lists
+                    .into_iter()
+                    .flat_map(|(field, vs)| vs.iter().map(move |v| (field, v))),
+            )
+            .chain(self.contacts.iter().flat_map(|c| {
+                [
+                    ("contact name", &c.name),
+                    ("contact email", &c.email),
+                    ("contact phone", &c.phone),
+                ]
+            }));
+        for (field, v) in long {
+            let n = v.chars().count();
+            if n > MAX_TEXT {
+                out.push(format!(
+                    "{field} is {n} characters long; at most {MAX_TEXT} are allowed"
+                ));
+            }
+        }
+        for c in &self.contacts {
+            if !c.email.is_empty() && !looks_like_email(&c.email) {
+                out.push(format!(
+                    "contact email '{}' is not an e-mail address such as soc@example.co.jp",
+                    c.email
+                ));
+            }
+        }
         if self.country.len() != 2 || !self.country.bytes().all(|b| b.is_ascii_uppercase()) {
             out.push(format!(
                 "country '{}' must be an ISO 3166-1 alpha-2 code such as JP",
@@ -414,10 +466,8 @@ impl Org {
             }
         }
         for p in &self.host_patterns {
-            if let Err(e) = regex::Regex::new(p) {
-                out.push(format!(
-                    "host pattern '{p}' is not a regular expression: {e}"
-                ));
+            if let Some(why) = host_pattern_problem(p) {
+                out.push(why);
             }
         }
         for d in &self.domains {
@@ -435,6 +485,57 @@ impl Org {
         }
         out
     }
+}
+
+/// The longest name, alias, staff entry or contact field, in characters.
+pub const MAX_TEXT: usize = 200;
+
+/// `local@domain.tld`, without spaces: enough to catch a typo, not a
+/// full RFC 5322 parser.
+fn looks_like_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && domain.split('.').all(|l| !l.is_empty())
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// Why a host pattern cannot be used, if it cannot. The scrubber replaces
+/// whatever a pattern matches in a submission, so one that matches the
+/// empty string or any word would scrub everything.
+fn host_pattern_problem(p: &str) -> Option<String> {
+    if p.chars().count() > MAX_TEXT {
+        return Some(format!(
+            "host pattern is {} characters long; at most {MAX_TEXT} are allowed",
+            p.chars().count()
+        ));
+    }
+    // Checked alone first, so that the wrapped forms below cannot be a
+    // different expression (`a)|(b`).
+    if let Err(e) = regex::Regex::new(p) {
+        return Some(format!(
+            "host pattern '{p}' is not a regular expression: {e}"
+        ));
+    }
+    let whole = regex::Regex::new(&format!("^(?:{p})$")).ok()?;
+    if whole.is_match("") {
+        return Some(format!(
+            "host pattern '{p}' matches the empty string, so it would match every text: make it match only your host names, such as 'ep-[a-z]+-\\d{{2}}'"
+        ));
+    }
+    let within = regex::Regex::new(&format!("(?i)(?:{p})")).ok()?;
+    if ["a", "q", "report", "Indicator"]
+        .iter()
+        .all(|w| within.is_match(w))
+    {
+        return Some(format!(
+            "host pattern '{p}' matches any word, so it would scrub everything: make it match only your host names, such as 'ep-[a-z]+-\\d{{2}}'"
+        ));
+    }
+    None
 }
 
 /// Serde for a TLP level as its name (`amber+strict`).

@@ -7,9 +7,14 @@
 //! |--------------------|------------------------------------------|
 //! | CLEAR              | everyone with access to the collection: members, observers, suppliers of members, members of connected communities |
 //! | GREEN              | members, observers, suppliers of members |
-//! | AMBER              | the recipients (named ones, else every member) and their suppliers |
+//! | AMBER              | the recipients (named ones, else every member); their suppliers too where the author opts in (`x_kyoyu_suppliers: true` on the object or its envelope) |
 //! | AMBER+STRICT       | the recipients (named ones, else every member) only |
 //! | RED                | named recipients only |
+//!
+//! TLP 2.0 lets AMBER go to the recipient organization and its clients; a
+//! supplier is neither, so a supplier reads a member's AMBER only where the
+//! author chose so. The choice is stored as [`SUPPLIERS`] in the version's
+//! recipient list (never an organization id: those cannot hold '+').
 //!
 //! The contributing organization always sees what it wrote, and hub
 //! admins see everything (each such read of AMBER or above is audited).
@@ -28,6 +33,15 @@ use serde_json::Value;
 /// The property that names an object's recipient organizations.
 pub const RECIPIENTS_PROPERTY: &str = "x_kyoyu_recipients";
 
+/// The property (on an object, or on its envelope for every object that
+/// does not say) by which an author lets AMBER reach the recipients'
+/// suppliers.
+pub const SUPPLIERS_PROPERTY: &str = "x_kyoyu_suppliers";
+
+/// The entry of a stored recipient list that records the author's opt-in
+/// ([`SUPPLIERS_PROPERTY`]); it names no organization.
+pub const SUPPLIERS: &str = "+suppliers";
+
 /// What the policy needs to know about one stored object version.
 #[derive(Debug, Clone, Copy)]
 pub struct Access<'a> {
@@ -41,8 +55,20 @@ pub struct Access<'a> {
 
 /// The marking facts of an object: its strictest known TLP level (object
 /// and granular markings; TLP 1.0 mapped to 2.0) and its named recipients
-/// (the object's own list, else the envelope's).
+/// (the object's own list, else the envelope's), with [`SUPPLIERS`] added
+/// when the object opts in ([`SUPPLIERS_PROPERTY`]).
 pub fn marking_of(object: &Value, envelope_recipients: &[String]) -> (Option<Tlp>, Vec<String>) {
+    marking_in(object, envelope_recipients, false)
+}
+
+/// [`marking_of`] for an object posted in an envelope: the envelope's
+/// [`SUPPLIERS_PROPERTY`] (`envelope_suppliers`) counts for an object that
+/// does not say.
+pub fn marking_in(
+    object: &Value,
+    envelope_recipients: &[String],
+    envelope_suppliers: bool,
+) -> (Option<Tlp>, Vec<String>) {
     let mut level: Option<Tlp> = None;
     let mut note = |id: &str| {
         if let Some(t) = Tlp::from_marking_id(id) {
@@ -62,7 +88,19 @@ pub fn marking_of(object: &Value, envelope_recipients: &[String]) -> (Option<Tlp
         .get(RECIPIENTS_PROPERTY)
         .and_then(Value::as_array)
         .map(|a| distinct(a.iter().filter_map(Value::as_str)));
-    (level, own.unwrap_or_else(|| envelope_recipients.to_vec()))
+    let mut recipients: Vec<String> = own
+        .unwrap_or_else(|| envelope_recipients.to_vec())
+        .into_iter()
+        .filter(|r| r != SUPPLIERS)
+        .collect();
+    let suppliers = object
+        .get(SUPPLIERS_PROPERTY)
+        .and_then(Value::as_bool)
+        .unwrap_or(envelope_suppliers);
+    if suppliers {
+        recipients.push(SUPPLIERS.to_owned());
+    }
+    (level, recipients)
 }
 
 /// The expiry and allow-list of a token minted by a token with `minter`'s
@@ -190,19 +228,20 @@ impl View {
         }
         let member = self.membership.is_some_and(MemberRole::is_recipient);
         let named = a.recipients.contains(&self.org);
+        let to_suppliers = a.recipients.iter().any(|r| r == SUPPLIERS);
         let client_named = a
             .recipients
             .iter()
             .any(|r| self.clients.iter().any(|c| c == r));
-        let open_list = a.recipients.is_empty();
+        let open_list = a.recipients.iter().all(|r| r == SUPPLIERS);
         match self.effective(a.tlp) {
             Tlp::Clear => true,
             Tlp::Green => self.membership.is_some() || self.supplies_member,
             Tlp::Amber => {
                 if open_list {
-                    member || self.supplies_member
+                    member || (to_suppliers && self.supplies_member)
                 } else {
-                    named || client_named
+                    named || (to_suppliers && client_named)
                 }
             }
             Tlp::AmberStrict => {
@@ -356,6 +395,108 @@ mod tests {
         assert_eq!(marking_of(&json!({}), &envelope).1, envelope);
         let o = json!({RECIPIENTS_PROPERTY: ["b"]});
         assert_eq!(marking_of(&o, &envelope).1, vec!["b".to_owned()]);
+        // The suppliers' opt-in: the object's own say, else the envelope's;
+        // never taken from a recipient list as written.
+        let with = |o: Value, env: bool| marking_in(&o, &envelope, env).1;
+        let opted = vec!["a".to_owned(), SUPPLIERS.to_owned()];
+        assert_eq!(with(json!({}), true), opted);
+        assert_eq!(with(json!({SUPPLIERS_PROPERTY: true}), false), opted);
+        assert_eq!(with(json!({SUPPLIERS_PROPERTY: false}), true), envelope);
+        assert_eq!(
+            with(json!({RECIPIENTS_PROPERTY: [SUPPLIERS]}), false),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn amber_reaches_suppliers_only_by_the_authors_choice() {
+        use crate::model::{Community, CommunityKind, Distribution, Membership, Org, OrgKind};
+        let org = |id: &str, kind| Org::new(id, kind, id, "JP");
+        let community = |id: &str, kind, owner: Option<&str>| Community {
+            id: id.into(),
+            kind,
+            name: id.into(),
+            name_ja: None,
+            sector: None,
+            owner: owner.map(str::to_owned),
+            default_tlp: Tlp::Green,
+            distribution: Distribution::Community,
+            connected: Vec::new(),
+            release_without_review: false,
+        };
+        let member = |c: &str, o: &str, role| Membership {
+            community: c.into(),
+            org: o.into(),
+            role,
+        };
+        let dir = Directory::new(
+            vec![
+                org("op-a", OrgKind::Operator),
+                org("op-b", OrgKind::Operator),
+                org("sup", OrgKind::Supplier),
+            ],
+            vec![
+                community("sector", CommunityKind::Sector, None),
+                community(
+                    "suppliers-op-a",
+                    CommunityKind::SupplierCircle,
+                    Some("op-a"),
+                ),
+            ],
+            vec![
+                member("sector", "op-a", MemberRole::Member),
+                member("sector", "op-b", MemberRole::Member),
+                member("suppliers-op-a", "op-a", MemberRole::CommunityAdmin),
+                member("suppliers-op-a", "sup", MemberRole::Member),
+            ],
+        );
+        let supplier = View::of(
+            &dir,
+            &Principal {
+                org: "sup".into(),
+                role: Role::Member,
+                read_only: false,
+            },
+            "sector",
+        );
+        let reads = |recipients: &[&str]| {
+            let r: Vec<String> = recipients.iter().map(|s| (*s).to_owned()).collect();
+            supplier.may_read(&Access {
+                tlp: Some(Tlp::Amber),
+                recipients: &r,
+                author: "op-b",
+            })
+        };
+        assert!(
+            !reads(&[]),
+            "AMBER to every member is not for suppliers by default"
+        );
+        assert!(
+            !reads(&["op-a"]),
+            "nor AMBER named to the supplier's client"
+        );
+        assert!(reads(&[SUPPLIERS]), "unless the author opts in");
+        assert!(reads(&["op-a", SUPPLIERS]));
+        assert!(
+            !reads(&["op-b", SUPPLIERS]),
+            "only suppliers of a recipient"
+        );
+        let r = vec![SUPPLIERS.to_owned()];
+        let strict = Access {
+            tlp: Some(Tlp::AmberStrict),
+            recipients: &r,
+            author: "op-b",
+        };
+        assert!(
+            !supplier.may_read(&strict),
+            "AMBER+STRICT never reaches suppliers"
+        );
+        let green = Access {
+            tlp: Some(Tlp::Green),
+            recipients: &[],
+            author: "op-b",
+        };
+        assert!(supplier.may_read(&green), "GREEN still does");
     }
 
     /// Every fixed TLP id (both versions), and one that is not a TLP.

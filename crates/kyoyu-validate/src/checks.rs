@@ -140,11 +140,7 @@ fn id_property(
             Some(id)
         }
         Err(e) => {
-            ctx.error(
-                "identifier",
-                &p,
-                format!("'{s}' is not an identifier: it {e}"),
-            );
+            ctx.error("identifier", &p, format!("'{s}' is not an identifier: {e}"));
             None
         }
     }
@@ -613,7 +609,7 @@ pub(crate) fn timestamp(
             ctx.error(
                 "timestamp",
                 p,
-                format!("'{name}' value '{s}' is not a valid STIX timestamp: it {e}"),
+                format!("'{name}' value '{s}' is not a valid STIX timestamp: {e}"),
             );
             None
         }
@@ -656,7 +652,7 @@ fn reference(ctx: &mut Ctx<'_>, v: &Value, p: &JsonPath<'_>, name: &str, target:
         Err(e) => ctx.error(
             "identifier",
             p,
-            format!("'{name}' value '{s}' is not an identifier: it {e}"),
+            format!("'{name}' value '{s}' is not an identifier: {e}"),
         ),
         Ok((ty, _)) if !target_ok(target, ty) => ctx.error(
             "reference-type",

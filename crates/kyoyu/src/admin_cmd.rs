@@ -86,7 +86,7 @@ fn finish(result: Result<(), Failure>) -> u8 {
 }
 
 fn print_json(v: &Value) {
-    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+    out!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
 }
 
 /// Prints `v` as JSON with `--json`, else in the human form.
@@ -276,7 +276,7 @@ pub(crate) fn org(remote: &Remote, cmd: &OrgCommand) -> u8 {
             }
             remote
                 .call("POST", "/api/orgs", Some(&body))
-                .map(|o| show(*json, &o, |_| println!("{id}")))
+                .map(|o| show(*json, &o, |_| out!("{id}")))
         }
         OrgCommand::List { json } => remote.call("GET", "/api/orgs", None).map(|v| {
             if *json {
@@ -284,7 +284,7 @@ pub(crate) fn org(remote: &Remote, cmd: &OrgCommand) -> u8 {
                 return;
             }
             for o in v["orgs"].as_array().into_iter().flatten() {
-                println!(
+                out!(
                     "{:<28} {:<17} {:<28} {}",
                     text(o, "id"),
                     text(o, "kind"),
@@ -307,9 +307,9 @@ pub(crate) fn org(remote: &Remote, cmd: &OrgCommand) -> u8 {
                     if *json {
                         print_json(&v);
                     } else {
-                        println!("{} ({}): {}", id, text(&v, "kind"), text(&v, "name"));
+                        out!("{} ({}): {}", id, text(&v, "kind"), text(&v, "name"));
                         for c in v["communities"].as_array().into_iter().flatten() {
-                            println!("  {:<32} {}", text(c, "community"), text(c, "standing"));
+                            out!("  {:<32} {}", text(c, "community"), text(c, "standing"));
                         }
                     }
                 })
@@ -335,7 +335,7 @@ pub(crate) fn org(remote: &Remote, cmd: &OrgCommand) -> u8 {
                 }
                 remote.call("PUT", &format!("/api/orgs/{id}"), Some(&org))
             })
-            .map(|o| show(*json, &o, |_| println!("{id}"))),
+            .map(|o| show(*json, &o, |_| out!("{id}"))),
         OrgCommand::Delete { id } => remote
             .call("DELETE", &format!("/api/orgs/{id}"), None)
             .map(|_| ()),
@@ -345,7 +345,7 @@ pub(crate) fn org(remote: &Remote, cmd: &OrgCommand) -> u8 {
                 return;
             }
             for s in v["sectors"].as_array().into_iter().flatten() {
-                println!(
+                out!(
                     "{:<26} {:<6} {:<40} {}",
                     text(s, "id"),
                     text(s, "ministry"),
@@ -438,7 +438,7 @@ pub(crate) fn community(remote: &Remote, cmd: &CommunityCommand) -> u8 {
             }
             remote
                 .call("POST", "/api/communities", Some(&body))
-                .map(|c| show(*json, &c, |_| println!("{id}")))
+                .map(|c| show(*json, &c, |_| out!("{id}")))
         }
         CommunityCommand::List { json } => remote.call("GET", "/api/communities", None).map(|v| {
             if *json {
@@ -446,7 +446,7 @@ pub(crate) fn community(remote: &Remote, cmd: &CommunityCommand) -> u8 {
                 return;
             }
             for c in v["communities"].as_array().into_iter().flatten() {
-                println!(
+                out!(
                     "{:<32} {:<16} {:>4} members  default {:<12} {}",
                     text(c, "id"),
                     text(c, "kind"),
@@ -463,9 +463,9 @@ pub(crate) fn community(remote: &Remote, cmd: &CommunityCommand) -> u8 {
                     print_json(&v);
                     return;
                 }
-                println!("{id}: {}", text(&v, "name"));
+                out!("{id}: {}", text(&v, "name"));
                 for m in v["members"].as_array().into_iter().flatten() {
-                    println!("  {:<32} {}", text(m, "org"), text(m, "standing"));
+                    out!("  {:<32} {}", text(m, "org"), text(m, "standing"));
                 }
             }),
         CommunityCommand::Review {
@@ -627,7 +627,7 @@ pub(crate) fn token(remote: &Remote, cmd: &TokenCommand) -> u8 {
                 if *json {
                     print_json(&t);
                 } else {
-                    println!("{}", text(&t, "token"));
+                    out!("{}", text(&t, "token"));
                 }
             })
         }
@@ -637,7 +637,7 @@ pub(crate) fn token(remote: &Remote, cmd: &TokenCommand) -> u8 {
                 return;
             }
             for t in v["tokens"].as_array().into_iter().flatten() {
-                println!(
+                out!(
                     "{:<10} {:<24} {:<24} {:<10} {}",
                     text(t, "id"),
                     text(t, "org"),
@@ -701,7 +701,7 @@ pub(crate) fn audit(remote: &Remote, cmd: &AuditCommand) -> u8 {
                         return;
                     }
                     for e in v["entries"].as_array().into_iter().flatten() {
-                        println!(
+                        out!(
                             "{:>6} {} {:<16} {:<10} {:<18} {}",
                             e["seq"],
                             crate::admin_cmd::time_text(e["at"].as_i64().unwrap_or(0)),
@@ -741,7 +741,7 @@ pub(crate) fn audit(remote: &Remote, cmd: &AuditCommand) -> u8 {
                     Ok(h) => head = h,
                     Err(broken) => {
                         if *json {
-                            println!(
+                            out!(
                                 "{}",
                                 json!({"intact": false, "entry": broken.seq, "why": broken.why})
                             );
@@ -781,14 +781,14 @@ pub(crate) fn audit(remote: &Remote, cmd: &AuditCommand) -> u8 {
                 }
             }
             if *json {
-                println!(
+                out!(
                     "{}",
                     json!({"intact": true, "entries": head.0, "withheld": withheld, "head": format!("{}:{}", head.0, head.1)})
                 );
             } else {
-                println!("intact: {} entries, head {}:{}", head.0, head.0, head.1);
+                out!("intact: {} entries, head {}:{}", head.0, head.0, head.1);
                 if withheld > 0 {
-                    println!(
+                    out!(
                         "{withheld} entries were withheld from this token: their place in the chain was checked, their content was not (a hub-admin token checks everything)"
                     );
                 }

@@ -98,7 +98,7 @@ pub(crate) fn submit(args: &SubmitArgs) -> u8 {
             .call("POST", "/api/submissions", Some(&serde_json::json!(req)))
         {
             Ok(answer) => {
-                println!(
+                out!(
                     "{}",
                     serde_json::to_string_pretty(&answer).unwrap_or_default()
                 );
@@ -114,13 +114,14 @@ pub(crate) fn submit(args: &SubmitArgs) -> u8 {
     match sent.map(|s| serde_json::to_value(s).unwrap_or_default()) {
         Ok(answer) => {
             if args.json {
-                println!("{answer}");
+                out!("{answer}");
             } else {
-                println!("{}", answer["receipt"].as_str().unwrap_or_default());
+                out!("{}", answer["receipt"].as_str().unwrap_or_default());
+                let state = answer["state"].as_str().unwrap_or_default();
                 eprintln!(
                     "kyoyu: submission {} is {} (keep the receipt: it is the only link to it)",
                     answer["submission"].as_str().unwrap_or_default(),
-                    answer["state"].as_str().unwrap_or_default()
+                    state_phrase(state)
                 );
             }
             0
@@ -175,17 +176,17 @@ pub(crate) fn review(remote: &Remote, cmd: &ReviewCommand) -> u8 {
             };
             remote.call("GET", &path, None).map(|v| {
                 if *json {
-                    println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+                    out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
                     return;
                 }
                 for r in v["reviews"].as_array().into_iter().flatten() {
-                    println!(
+                    out!(
                         "{} {}",
                         r["submission"].as_str().unwrap_or_default(),
                         r["community"].as_str().unwrap_or_default()
                     );
                     for (n, d) in r["doubts"].as_array().into_iter().flatten().enumerate() {
-                        println!(
+                        out!(
                             "  [{}] {} {}: {}",
                             n + 1,
                             d["object"].as_str().unwrap_or_default(),
@@ -281,7 +282,7 @@ pub(crate) fn receipt(remote: &Remote, cmd: &ReceiptCommand) -> u8 {
     };
     match remote.call("POST", path, Some(&body)) {
         Ok(v) => {
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             0
         }
         Err(f) => f.report(),
@@ -293,7 +294,7 @@ pub(crate) enum EscrowCommand {
     /// Make an escrow key pair offline and split the private key among
     /// officers; prints the public key to give the hub (`--escrow-key`).
     Init {
-        /// Shares needed to reveal a source.
+        /// Shares needed to reveal a source (at least 2).
         #[arg(long, default_value_t = 3)]
         threshold: u8,
         /// Shares to make (one per officer).
@@ -311,6 +312,19 @@ pub(crate) fn escrow(cmd: &EscrowCommand) -> u8 {
         shares,
         out,
     } = cmd;
+    // No single officer may reveal a source: that is the point of escrow.
+    if *threshold < 2 {
+        eprintln!(
+            "kyoyu: --threshold must be at least 2 (got {threshold}): with one share, a single person could reveal a source"
+        );
+        return crate::EXIT_USAGE;
+    }
+    if shares < threshold {
+        eprintln!(
+            "kyoyu: --shares must be at least --threshold (got {shares} shares for a threshold of {threshold}): otherwise no source could ever be revealed"
+        );
+        return crate::EXIT_USAGE;
+    }
     let (secret, public) = EscrowSecret::generate();
     let parts = match split(&secret, *threshold, *shares) {
         Ok(p) => p,
@@ -330,9 +344,9 @@ pub(crate) fn escrow(cmd: &EscrowCommand) -> u8 {
             return 1;
         }
     }
-    println!("{}", public.to_text());
+    out!("{}", public.to_text());
     eprintln!(
-        "kyoyu: {shares} shares written to {} ({threshold} reveal a source); give one to each officer and delete the rest from this machine. Start the hub with --escrow-key and the line above.",
+        "kyoyu: wrote {shares} shares to {} (any {threshold} of them reveal a source); give one to each officer and delete the rest from this machine. Start the hub with --escrow-key and the line above.",
         out.display()
     );
     0
@@ -392,12 +406,16 @@ pub(crate) fn provenance(remote: &Remote, cmd: &ProvenanceCommand) -> u8 {
     ) {
         Some(plain) => {
             // The blob is bound to its submission; check the content says so too.
-            let said: Value = serde_json::from_slice(&plain).unwrap_or_default();
+            let mut said: Value = serde_json::from_slice(&plain).unwrap_or_default();
             if said["submission"] != submission.as_str() {
                 eprintln!("kyoyu: the sealed provenance is not this submission's");
                 return 1;
             }
-            println!("{}", String::from_utf8_lossy(&plain));
+            // The hub seals the arrival time in microseconds; people read RFC 3339.
+            if let Some(m) = said["received"].as_i64() {
+                said["received"] = Value::String(kyoyu_core::time::format_micros(m));
+            }
+            out!("{said}");
             0
         }
         None => {
@@ -406,5 +424,17 @@ pub(crate) fn provenance(remote: &Remote, cmd: &ProvenanceCommand) -> u8 {
             );
             1
         }
+    }
+}
+
+/// A submission state as a phrase ("is waiting for review", not "is review").
+fn state_phrase(state: &str) -> String {
+    match state {
+        "review" => "waiting for review".into(),
+        "held" => "held for its release batch".into(),
+        "released" => "released".into(),
+        "withdrawn" => "withdrawn".into(),
+        "rejected" => "rejected".into(),
+        other => format!("in state '{other}'"),
     }
 }

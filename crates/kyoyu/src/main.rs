@@ -4,6 +4,15 @@
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Prints a line on standard output, like `println!`, but a reader that
+/// has gone away (`kyoyu org sectors | head -c 10`) ends the command
+/// quietly with status 141, as SIGPIPE would, instead of a panic.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::print_line(format_args!($($arg)*))
+    };
+}
+
 mod admin_cmd;
 mod conceal_cmd;
 mod pattern_cmd;
@@ -32,6 +41,9 @@ enum Command {
     Pattern(pattern_cmd::Command),
     /// Run the hub: TAXII 2.1 over HTTP, SQLite in the data directory by default.
     Serve(serve_cmd::Args),
+    /// Offline repairs on a hub's data folder (the hub's REST API is not needed).
+    #[command(subcommand)]
+    Admin(serve_cmd::AdminCommand),
     /// Organizations of a running hub (talks to its REST API: --url, --token).
     Org {
         #[command(flatten)]
@@ -117,6 +129,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate_cmd::run(&args),
         Command::Pattern(cmd) => pattern_cmd::run(&cmd),
         Command::Serve(args) => serve_cmd::run(&args),
+        Command::Admin(cmd) => serve_cmd::admin(&cmd),
         Command::Org { remote, cmd } => admin_cmd::org(&remote, &cmd),
         Command::Community { remote, cmd } => admin_cmd::community(&remote, &cmd),
         Command::Member { remote, cmd } => admin_cmd::member(&remote, &cmd),
@@ -157,4 +170,24 @@ fn parse_json(path: &str, text: &str) -> Result<serde_json::Value, String> {
             format!("{path}: not valid JSON: {e}")
         }
     })
+}
+
+/// Exit status when standard output's reader has gone: 128 + SIGPIPE.
+const EXIT_CLOSED_PIPE: i32 = 141;
+
+/// Writes one line to standard output (see `out!`).
+fn print_line(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout
+        .write_fmt(args)
+        .and_then(|()| stdout.write_all(b"\n"))
+        .and_then(|()| stdout.flush());
+    if let Err(e) = written {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(EXIT_CLOSED_PIPE);
+        }
+        eprintln!("kyoyu: cannot write to standard output: {e}");
+        std::process::exit(1);
+    }
 }

@@ -60,11 +60,11 @@ fn check(pattern: &str, json: bool) -> u8 {
                 "valid": false, "column": e.column(pattern), "error": e.message,
             }),
         };
-        println!("{out}");
+        out!("{out}");
     } else {
         match &result {
-            Ok(_) => println!("valid"),
-            Err(e) => println!("invalid {}", show_error(pattern, e)),
+            Ok(_) => out!("valid"),
+            Err(e) => out!("invalid {}", show_error(pattern, e)),
         }
     }
     u8::from(result.is_err())
@@ -90,14 +90,14 @@ fn match_file(pattern: &str, file: &str, json: bool) -> u8 {
     match result {
         Ok(found) => {
             if json {
-                println!(
+                out!(
                     "{}",
                     serde_json::json!({ "matched": found.is_some(), "observed_data": found.clone().unwrap_or_default() })
                 );
             } else if let Some(ids) = &found {
-                println!("match: {}", ids.join(", "));
+                out!("match: {}", ids.join(", "));
             } else {
-                println!("no match");
+                out!("no match");
             }
             u8::from(found.is_none())
         }

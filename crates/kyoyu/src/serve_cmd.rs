@@ -140,14 +140,37 @@ fn init_logging(format: &str) {
     if let Ok(cap) = "tokio_postgres=info".parse() {
         filter = filter.add_directive(cap);
     }
+    // Colour only for a person at a terminal: a log file or a collector
+    // gets plain text.
+    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour)
         .with_writer(std::io::stderr);
     if format == "json" {
         builder.json().init();
     } else {
         builder.init();
     }
+}
+
+/// Creates the data folder, or makes an existing one, accessible to its
+/// owner only (mode 0700): it holds the database (TLP:RED content), the
+/// admin token and the local key.
+pub(crate) fn private_dir(dir: &Path) -> Result<(), String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| format!("{}: cannot make it private: {e}", dir.display()))
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))
 }
 
 /// Writes the admin token file readable by its owner only.
@@ -212,7 +235,7 @@ fn conceal_settings(
     }
     // The local key stays outside the database: a stolen or rewritten
     // database cannot test contributor tags, open seals or forge provenance.
-    std::fs::create_dir_all(data).map_err(|e| format!("{}: {e}", data.display()))?;
+    private_dir(data)?;
     let key_file = args
         .local_key_file
         .clone()
@@ -255,6 +278,10 @@ pub(crate) fn run(args: &Args) -> u8 {
         .clone()
         .or(file.log_format)
         .unwrap_or_else(|| "text".into());
+    if !["text", "json"].contains(&log_format.as_str()) {
+        eprintln!("kyoyu: --log-format must be text or json (got '{log_format}')");
+        return crate::EXIT_USAGE;
+    }
     init_logging(&log_format);
     let database_url = args.database_url.clone().or(file.database_url);
     if let Some(url) = &database_url
@@ -339,6 +366,15 @@ pub(crate) fn run(args: &Args) -> u8 {
             }
         }
     }
+    // The port first: if it is taken, nothing is created (no data folder,
+    // no database, no admin token printed for a hub that never serves).
+    let listener = match std::net::TcpListener::bind(listen) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("kyoyu: cannot listen on {listen}: {e}");
+            return 1;
+        }
+    };
     if let Err(e) = conceal_settings(
         &mut config.conceal,
         args,
@@ -356,7 +392,7 @@ pub(crate) fn run(args: &Args) -> u8 {
             return 1;
         }
     };
-    match runtime.block_on(serve(data, listen, database_url, config, limits)) {
+    match runtime.block_on(serve(data, listener, database_url, config, limits)) {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("kyoyu: {e}");
@@ -367,13 +403,12 @@ pub(crate) fn run(args: &Args) -> u8 {
 
 async fn serve(
     data: PathBuf,
-    listen: SocketAddr,
+    listen: std::net::TcpListener,
     database_url: Option<String>,
     config: HubConfig,
     limits: kyoyu_server::Limits,
 ) -> Result<(), String> {
-    std::fs::create_dir_all(&data)
-        .map_err(|e| format!("{}: cannot create: {e}", data.display()))?;
+    private_dir(&data)?;
     match database_url {
         Some(url) => {
             let store = PostgresStore::connect(&url)
@@ -392,7 +427,7 @@ async fn serve(
 async fn serve_store<S: Store>(
     store: S,
     data: PathBuf,
-    listen: SocketAddr,
+    listen: std::net::TcpListener,
     config: HubConfig,
     limits: kyoyu_server::Limits,
 ) -> Result<(), String> {
@@ -404,20 +439,21 @@ async fn serve_store<S: Store>(
             .await
             .map_err(|e| e.to_string())?;
         write_secret(&token_file, &secret).map_err(|e| format!("{}: {e}", token_file.display()))?;
-        println!(
+        out!(
             "kyoyu: created the admin token (also in {}, mode 0600):\n{secret}",
             token_file.display()
         );
     }
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let listener = listen
+        .set_nonblocking(true)
+        .and_then(|()| tokio::net::TcpListener::from_std(listen))
+        .map_err(|e| format!("cannot listen: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
-    println!(
+    out!(
         "kyoyu: serving TAXII 2.1 at http://{local}/taxii2/ (data in {})",
         data.display()
     );
-    println!(
+    out!(
         "kyoyu: connect with the admin token as `Authorization: Bearer <token>` or as the HTTP Basic password"
     );
     kyoyu_server::serve(listener, hub, &limits, async {
@@ -437,4 +473,75 @@ async fn serve_store<S: Store>(
     .map_err(|e| e.to_string())?;
     tracing::info!("shut down after finishing in-flight requests");
     Ok(())
+}
+
+/// `kyoyu admin`: offline repairs.
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum AdminCommand {
+    /// Issue a new hub-admin token when every admin token is lost or
+    /// revoked. Run on the hub's machine: whoever holds the data folder (or
+    /// the database) already holds the hub. Prints the token once and
+    /// records its creation in the audit trail.
+    Recover {
+        /// The hub's data folder (holds kyoyu.sqlite3).
+        #[arg(long, env = "KYOYU_DATA")]
+        data: PathBuf,
+        /// The hub's PostgreSQL URL, if it is configured for one.
+        #[arg(long, env = "KYOYU_DATABASE_URL")]
+        database_url: Option<String>,
+    },
+}
+
+pub(crate) fn admin(cmd: &AdminCommand) -> u8 {
+    let AdminCommand::Recover { data, database_url } = cmd;
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("kyoyu: cannot start the runtime: {e}");
+            return 1;
+        }
+    };
+    let result = runtime.block_on(async {
+        match database_url {
+            Some(url) => {
+                if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                    return Err((
+                        crate::EXIT_USAGE,
+                        "--database-url must be a postgres:// URL (leave it unset for SQLite in the data folder)".to_owned(),
+                    ));
+                }
+                let store = PostgresStore::connect(url)
+                    .await
+                    .map_err(|e| (1, format!("PostgreSQL: {e}")))?;
+                kyoyu_core::recover_admin_token(&store).await
+            }
+            None => {
+                let file = data.join("kyoyu.sqlite3");
+                if !file.is_file() {
+                    return Err((
+                        crate::EXIT_USAGE,
+                        format!(
+                            "{} holds no hub database (kyoyu.sqlite3): give --data the folder `kyoyu serve` uses, or --database-url for a hub on PostgreSQL",
+                            data.display()
+                        ),
+                    ));
+                }
+                let store = SqliteStore::open(&file).map_err(|e| (1, e.to_string()))?;
+                kyoyu_core::recover_admin_token(&store).await
+            }
+        }
+        .map_err(|e| (1, e.to_string()))
+    });
+    match result {
+        Ok((secret, id)) => {
+            out!(
+                "kyoyu: created hub-admin token {id} (recorded in the audit trail; shown only now):\n{secret}"
+            );
+            0
+        }
+        Err((code, e)) => {
+            eprintln!("kyoyu: {e}");
+            code
+        }
+    }
 }

@@ -42,7 +42,7 @@ pub(crate) fn run(args: &Args) -> u8 {
                 if let Some(map) = line.as_object_mut() {
                     map.insert("file".into(), file.clone().into());
                 }
-                println!("{line}");
+                out!("{line}");
             }
         } else {
             print_human(file, &reports);
@@ -57,7 +57,7 @@ pub(crate) fn run(args: &Args) -> u8 {
 
 fn print_human(file: &str, reports: &[kyoyu_validate::Report]) {
     let bad = reports.iter().filter(|r| !r.valid).count();
-    println!(
+    out!(
         "{file}: {} object(s), {} valid, {bad} invalid",
         reports.len(),
         reports.len() - bad
@@ -69,9 +69,9 @@ fn print_human(file: &str, reports: &[kyoyu_validate::Report]) {
             .or(report.object_type.as_deref())
             .unwrap_or("(object)");
         let mark = if report.valid { "ok  " } else { "FAIL" };
-        println!("  {mark} {name} ({})", report.path);
+        out!("  {mark} {name} ({})", report.path);
         for finding in &report.findings {
-            println!("       {finding}");
+            out!("       {finding}");
         }
     }
 }

@@ -124,3 +124,30 @@ fn only_the_reader_queries_object_versions() {
     assert!(!queries_store("let x = self.store.submissions(None);"));
     assert!(queries_store("self\n    .store\n    .query(Query {"));
 }
+
+/// Routes come only from the route tables the OpenAPI document is made
+/// from (`kyoyu_rest` operations, `kyoyu_taxii::ROUTES`,
+/// `kyoyu_server::OPERATIONS`): no `.route("/…", …)` with a path written
+/// in place, which the document would not list.
+#[test]
+fn routes_come_only_from_the_documented_tables() {
+    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut found = Vec::new();
+    for krate in std::fs::read_dir(&crates).expect("crates") {
+        let src = krate.expect("entry").path().join("src");
+        let Ok(files) = std::fs::read_dir(&src) else {
+            continue;
+        };
+        for file in files {
+            let path = file.expect("entry").path();
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let flat: String = text.split_whitespace().collect();
+            if flat.contains(".route(\"") || flat.contains(".route(r\"") {
+                found.push(path.display().to_string());
+            }
+        }
+    }
+    assert!(found.is_empty(), "routes written in place: {found:?}");
+}

@@ -392,6 +392,9 @@ fn concealed_end_to_end(backend: Backend) {
     let revealed: Value = serde_json::from_str(&stdout(&three)).unwrap();
     assert_eq!(revealed["org"], "example-power");
     assert_eq!(revealed["submission"], second.as_str());
+    // The arrival time reads as RFC 3339, not raw microseconds.
+    let received = revealed["received"].as_str().expect("received as text");
+    assert!(kyoyu_stix::Timestamp::parse(received).is_ok(), "{received}");
     let audit = s.hub.get("/api/audit?limit=10000", None).json();
     assert!(
         audit["entries"]
@@ -637,9 +640,28 @@ fn taxii_submission_collection_and_bad_input_on(backend: Backend) {
         .as_array()
         .unwrap()
         .iter()
-        .find(|c| c["id"] == "submit-sector-electricity")
+        .find(|c| c["alias"] == "submit-sector-electricity")
         .expect("a write-only submission collection per community")
         .clone();
+    // TAXII 2.1 collection ids are UUIDs; the alias keeps the name. The id
+    // is the same after a restart and on every node (it is not stored).
+    let submit_id = submit_col["id"].as_str().unwrap().to_owned();
+    assert!(uuid::Uuid::parse_str(&submit_id).is_ok(), "{submit_id}");
+    let by_id = s
+        .hub
+        .get(&format!("/hub/collections/{submit_id}/"), Some(&s.reporter));
+    assert_eq!(by_id.status, 200, "{}", by_id.body);
+    assert_eq!(by_id.json()["alias"], "submit-sector-electricity");
+    let second = s.hub.second_process();
+    let again = second.get("/hub/collections/", Some(&s.reporter)).json();
+    assert!(
+        again["collections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == submit_id.as_str()),
+        "{again}"
+    );
     assert_eq!(
         (
             submit_col["can_read"].as_bool(),

@@ -60,7 +60,7 @@ impl Answer {
 pub(crate) const TAXII: &str = "application/taxii+json;version=2.1";
 
 /// Starts `kyoyu serve`; with a log level, its log goes to `DIR/serve.log`.
-fn spawn(dir: &std::path::Path, extra: &[String], log: Option<&str>) -> (Child, String) {
+pub(crate) fn spawn(dir: &std::path::Path, extra: &[String], log: Option<&str>) -> (Child, String) {
     let stderr = match log {
         Some(_) => Stdio::from(
             std::fs::OpenOptions::new()
@@ -289,6 +289,18 @@ impl TestHub {
             token,
             &[("Content-Type", TAXII), ("Accept", TAXII)],
             Some(&body),
+        )
+    }
+
+    /// Posts one indicator to a collection named by id or alias.
+    pub(crate) fn post_objects_to(&self, collection: &str, token: &str) -> Answer {
+        let body = serde_json::json!({ "objects": [indicator(9, "2025-01-01T00:00:00.000Z")] });
+        self.request(
+            "POST",
+            &format!("/hub/collections/{collection}/objects/"),
+            Some(token),
+            &[("Content-Type", TAXII), ("Accept", TAXII)],
+            Some(&body.to_string()),
         )
     }
 

@@ -41,6 +41,11 @@ fn granular(n: u32) -> Value {
     o
 }
 
+fn to_suppliers(mut o: Value) -> Value {
+    o["x_kyoyu_suppliers"] = json!(true);
+    o
+}
+
 fn post(hub: &TestHub, community: &str, token: &str, objects: &[Value]) {
     let col = hub.collection_of(community);
     let body = json!({ "objects": objects }).to_string();
@@ -204,8 +209,43 @@ fn who_sees_what(backend: Backend) {
             Some(&["elec-b"]),
         ),
         granular(13),
+        to_suppliers(note(14, "amber-to-suppliers", &[TLP_AMBER], None)),
+        to_suppliers(note(
+            15,
+            "amber-for-elec-b-and-suppliers",
+            &[TLP_AMBER],
+            Some(&["elec-b"]),
+        )),
+        to_suppliers(note(16, "strict-to-suppliers", &[TLP_AMBER_STRICT], None)),
     ];
     post(&hub, "sector-electricity", &author, &electricity);
+    // The opt-in for a whole envelope; an object may still say no.
+    let col = hub.collection_of("sector-electricity");
+    let mut says_no = note(18, "envelope-says-no", &[TLP_AMBER], None);
+    says_no["x_kyoyu_suppliers"] = json!(false);
+    let enveloped = [
+        note(17, "envelope-to-suppliers", &[TLP_AMBER], None),
+        says_no,
+    ];
+    let a = hub.request(
+        "POST",
+        &format!("/hub/collections/{col}/objects/"),
+        Some(&author),
+        &[("Content-Type", TAXII), ("Accept", TAXII)],
+        Some(&json!({"objects": enveloped, "x_kyoyu_suppliers": true}).to_string()),
+    );
+    assert_eq!(a.status, 202, "{}", a.body);
+    assert_eq!(a.json()["success_count"], 2, "{}", a.body);
+    // The marker is not an organization to name.
+    let a = hub.request(
+        "POST",
+        &format!("/hub/collections/{col}/objects/"),
+        Some(&author),
+        &[("Content-Type", TAXII), ("Accept", TAXII)],
+        Some(&json!({"objects": [note(19, "x", &[TLP_AMBER], Some(&["+suppliers"]))]}).to_string()),
+    );
+    assert!(a.body.contains("x_kyoyu_suppliers: true"), "{}", a.body);
+    let electricity: Vec<Value> = electricity.into_iter().chain(enveloped).collect();
     let national = [
         note(11, "national-clear", &[TLP_CLEAR], None),
         note(12, "national-green", &[TLP_GREEN], None),
@@ -242,13 +282,27 @@ fn who_sees_what(backend: Backend) {
         "amber-for-elec-b",
         "strict-for-elec-b",
         "granular-red",
+        "amber-to-suppliers",
+        "amber-for-elec-b-and-suppliers",
+        "strict-to-suppliers",
+        "envelope-to-suppliers",
+        "envelope-says-no",
     ];
     // The sector community's default is AMBER: unmarked and unknown count as AMBER.
     let amber_default = ["unmarked", "unknown-marking", "tlp1-amber"];
-    let member_view: Vec<&str> = ["clear", "green", "amber", "amber-strict"]
-        .into_iter()
-        .chain(amber_default)
-        .collect();
+    let member_view: Vec<&str> = [
+        "clear",
+        "green",
+        "amber",
+        "amber-strict",
+        "amber-to-suppliers",
+        "strict-to-suppliers",
+        "envelope-to-suppliers",
+        "envelope-says-no",
+    ]
+    .into_iter()
+    .chain(amber_default)
+    .collect();
     let cases: Vec<Case<'_>> = vec![
         (
             "elec-a",
@@ -261,7 +315,11 @@ fn who_sees_what(backend: Backend) {
             "analyst",
             set(&[
                 member_view.as_slice(),
-                &["amber-for-elec-b", "strict-for-elec-b"],
+                &[
+                    "amber-for-elec-b",
+                    "strict-for-elec-b",
+                    "amber-for-elec-b-and-suppliers",
+                ],
             ]
             .concat()),
             set(&["national-clear", "national-green"]),
@@ -275,14 +333,15 @@ fn who_sees_what(backend: Backend) {
         (
             "vendor-x",
             "member",
+            // A supplier of a member reads AMBER only where the author let
+            // it reach suppliers (TLP 2.0: AMBER is for the recipients and
+            // their clients); never AMBER+STRICT.
             set(&[
                 "clear",
                 "green",
-                "amber",
-                "unmarked",
-                "unknown-marking",
-                "tlp1-amber",
-                "amber-for-elec-b",
+                "amber-to-suppliers",
+                "amber-for-elec-b-and-suppliers",
+                "envelope-to-suppliers",
             ]),
             // Suppliers of members read the community's GREEN and CLEAR.
             set(&["national-clear", "national-green"]),
@@ -424,7 +483,8 @@ struct World {
     standing: Vec<Option<&'static str>>,
     clients: Vec<usize>,
     default_tlp: &'static str,
-    objects: Vec<(Option<&'static str>, Vec<usize>, usize)>,
+    /// (level, recipients, author pick, the author lets AMBER reach suppliers).
+    objects: Vec<(Option<&'static str>, Vec<usize>, usize, bool)>,
 }
 
 const ORGS: usize = 5;
@@ -458,6 +518,7 @@ fn world() -> impl proptest::strategy::Strategy<Value = World> {
                 tlp,
                 proptest::sample::subsequence((0..ORGS).collect::<Vec<_>>(), 0..=2),
                 0..ORGS,
+                proptest::bool::ANY,
             ),
             1..7,
         ),
@@ -483,7 +544,7 @@ fn marking(level: &str) -> &'static str {
 
 /// The rules of the README's table, written out independently of the policy module.
 fn expected(w: &World, reader: usize, object: usize, author: usize) -> bool {
-    let (tlp, recipients, _) = &w.objects[object];
+    let (tlp, recipients, _, to_suppliers) = &w.objects[object];
     if reader == author {
         return true;
     }
@@ -500,8 +561,11 @@ fn expected(w: &World, reader: usize, object: usize, author: usize) -> bool {
     };
     match level {
         "clear" | "green" => true,
-        "amber" if recipients.is_empty() => recipient_member(reader) || supplies_member,
-        "amber" => named || client_named,
+        // Suppliers only where the author opts in.
+        "amber" if recipients.is_empty() => {
+            recipient_member(reader) || (*to_suppliers && supplies_member)
+        }
+        "amber" => named || (*to_suppliers && client_named),
         "amber+strict" if recipients.is_empty() => recipient_member(reader),
         "amber+strict" => named,
         _ => named,
@@ -562,7 +626,7 @@ fn random_worlds_leak_nothing_and_hide_nothing_on(backend: Backend) {
         let writers: Vec<usize> = (0..ORGS).filter(|i| w.standing[*i].is_some()).collect();
         let mut all = Vec::new();
         let mut authors = Vec::new();
-        for (n, (tlp, recipients, pick)) in w.objects.iter().enumerate() {
+        for (n, (tlp, recipients, pick, to_suppliers)) in w.objects.iter().enumerate() {
             let author = writers.get(pick % writers.len().max(1)).copied();
             let token = author.map_or_else(
                 || hub.admin.clone(),
@@ -571,12 +635,15 @@ fn random_worlds_leak_nothing_and_hide_nothing_on(backend: Backend) {
             let names: Vec<String> = recipients.iter().map(|i| org(*i)).collect();
             let refs: Vec<&str> = names.iter().map(String::as_str).collect();
             let marks: Vec<&str> = tlp.iter().map(|t| marking(t)).collect();
-            let o = note(
+            let mut o = note(
                 u32::try_from(r * 100 + n).unwrap(),
                 &format!("n{n}"),
                 &marks,
                 (!refs.is_empty()).then_some(refs.as_slice()),
             );
+            if *to_suppliers {
+                o["x_kyoyu_suppliers"] = json!(true);
+            }
             post(&hub, &community, &token, std::slice::from_ref(&o));
             all.push((o["id"].as_str().unwrap().to_owned(), format!("n{n}")));
             authors.push(author.unwrap_or(usize::MAX));
