@@ -704,11 +704,19 @@ impl Profile {
         self.names(&folded, &mut cuts);
         // Telephone numbers in any field: a number in a mail header or a
         // display name identifies as well as one in prose.
+        // A UUID's groups (`…-0001-4000-8000-…`) are not a telephone number.
+        let uuids: Vec<(usize, usize)> = UUID
+            .as_ref()
+            .filter(|_| digits && f.contains('-'))
+            .map(|r| r.find_iter(f).map(|m| (m.start(), m.end())).collect())
+            .unwrap_or_default();
         for m in if digits { found(&PHONE) } else { Vec::new() }
             .iter()
             .filter_map(|c| c.get(0))
         {
-            cuts.folded(m.start(), m.end(), REDACTED, Kind::Phone);
+            if !uuids.iter().any(|&(a, b)| m.start() < b && a < m.end()) {
+                cuts.folded(m.start(), m.end(), REDACTED, Kind::Phone);
+            }
         }
         let (s, redactions) = cuts.apply(text);
         if field == Field::Text
@@ -958,6 +966,17 @@ mod tests {
                 s.text
             );
         }
+    }
+
+    #[test]
+    fn a_quoted_identifier_is_not_a_telephone_number() {
+        let p = Profile::of(&org());
+        let text = "see report--0000f00d-0001-4000-8000-000000000000 and call 03-1234-5678";
+        let s = p.scrub(text, Field::Text);
+        assert_eq!(
+            s.text,
+            "see report--0000f00d-0001-4000-8000-000000000000 and call [redacted]"
+        );
     }
 
     #[test]

@@ -1467,3 +1467,103 @@ fn safe_by_default_on(backend: Backend) {
 }
 
 crate::testkit::on_both_stores!(safe_by_default, safe_by_default_on);
+
+/// The ways issue 11 found people and tools writing the reporter's
+/// details, sent over HTTP as one report: after review (no doubt kept) and
+/// release, another member reads none of them, and the attacker's data
+/// arrives unchanged.
+fn the_ways_people_write_it_do_not_leak_on(backend: Backend) {
+    let s = scene(backend, "3600", "50");
+    let id = |t: &str, k: u32| format!("{t}--0000f00d-{k:04x}-4000-8000-000000000000");
+    let prose = "EXAMPLE POWER CO., LTD. and Example-Power (ExamplePower, example_power, \
+        例示電力(株), ㈱例示電力): YAMADA Taro, Yamada-san; \
+        hxxps://vpn.example-power[.]co[.]jp, ｖｐｎ．ｅｘａｍｐｌｅ－ｐｏｗｅｒ．ｃｏ．ｊｐ, \
+        https://sso.example/?u=t.yamada%40example-power.co.jp, 198.051.100.007 is not ours but \
+        192.000.002.010, 3221226058, 0xC000020A and ::ffff:192.0.2.10 are; AS 64500; \
+        ExPowerAgent; AS-EXAMPLEPOWER; EXPOWER\\tyamada; ０３－５５５５－０１０１";
+    let objects = json!([
+        {"type": "malware", "spec_version": "2.1", "id": id("malware", 1), "created": "2025-06-01T09:13:27.123Z",
+         "modified": "2025-06-01T09:13:27.123Z", "name": "GridWiper", "is_family": false,
+         "description": format!("Wiper. {prose}")},
+        {"type": "indicator", "spec_version": "2.1", "id": id("indicator", 2), "created": "2025-06-01T09:13:27.123Z",
+         "modified": "2025-06-01T09:13:27.123Z", "name": "Phish to our staff", "pattern_type": "stix",
+         "pattern": format!("[email-addr:value MATCHES '^.*@example-power\\\\.co\\\\.jp$'] OR [ipv4-addr:value = '{ATTACKER_IP}']"),
+         "valid_from": "2025-06-01T09:13:27Z"},
+        {"type": "location", "spec_version": "2.1", "id": id("location", 3), "created": "2025-06-01T09:13:27.123Z",
+         "modified": "2025-06-01T09:13:27.123Z", "name": "Example Power Kawasaki substation",
+         "latitude": 35.5308, "longitude": 139.7029, "street_address": "1-2-3 Example-cho",
+         "country": "JP", "region": "eastern-asia"},
+        {"type": "user-account", "spec_version": "2.1", "id": id("user-account", 4),
+         "user_id": "tyamada", "account_login": "EXPOWER\\tyamada", "display_name": "YAMADA Taro",
+         "account_type": "windows-domain"},
+        {"type": "email-message", "spec_version": "2.1", "id": id("email-message", 5), "is_multipart": false,
+         "subject": "invoice", "additional_header_fields": {"X-ExPower-Scanned": ["yes"]}},
+        {"type": "process", "spec_version": "2.1", "id": id("process", 6), "pid": 4242,
+         "environment_variables": {"EXPOWER_HOME": "C:\\ep", "PATH": "C:\\Windows"}},
+        {"type": "autonomous-system", "spec_version": "2.1", "id": id("autonomous-system", 7), "number": 64500},
+        {"type": "malware-analysis", "spec_version": "2.1", "id": id("malware-analysis", 8),
+         "created": "2025-06-01T09:13:27.123Z", "modified": "2025-06-01T09:13:27.123Z", "product": "sandbox",
+         "result": "malicious", "analysis_started": "2025-06-01T09:47:11.123Z", "submitted": "2025-06-01T09:46:00Z",
+
+         "x_note": format!("original {} quoted", id("malware", 1))},
+    ]);
+    let (_, submission) = submit(
+        &s,
+        &s.reporter,
+        &json!({ "objects": objects }),
+        &["--urgent"],
+    );
+    let o = cli(&s.hub, &s.ceptoar, &["review", "approve", &submission]);
+    assert!(
+        o.status.code() == Some(0) || stderr(&o).contains("no submission"),
+        "{}",
+        stderr(&o)
+    );
+    let read = wait_for(&s, 8);
+    let text = serde_json::to_string(&read).unwrap();
+    for leak in LEAKS.iter().chain(&[
+        "EXAMPLE",
+        "ExamplePower",
+        "example_power",
+        "YAMADA",
+        "Yamada",
+        "example-power[.]",
+        "ｅｘａｍｐｌｅ",
+        "%40example",
+        "192.000.002.010",
+        "3221226058",
+        "0xC000020A",
+        "192.0.2.10",
+        "EXPOWER",
+        "ExPower",
+        "35.5308",
+        "139.7029",
+        "Example-cho",
+        "Kawasaki",
+        "５５５５",
+        "0000f00d",
+        "09:47",
+        "09:46",
+    ]) {
+        assert!(!text.contains(leak), "{leak} in {text}");
+    }
+    for kept in [
+        ATTACKER_IP,
+        "198.051.100.007",
+        "\"country\":\"JP\"",
+        "GridWiper",
+    ] {
+        assert!(text.contains(kept), "{kept} lost: {text}");
+    }
+    assert!(
+        !read
+            .iter()
+            .any(|o| o["type"] == "autonomous-system" && o["number"] == 64500),
+        "{text}"
+    );
+}
+
+crate::testkit::on_both_stores!(
+    the_ways_people_write_it_do_not_leak,
+    the_ways_people_write_it_do_not_leak_on
+);
