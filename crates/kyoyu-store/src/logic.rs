@@ -588,15 +588,19 @@ mod tests {
         assert_eq!(p.clock, 103);
     }
 
-    #[test]
-    fn chain_continues() {
-        let d = AuditDraft {
+    fn draft() -> AuditDraft {
+        AuditDraft {
             actor_org: "o".into(),
             actor_token: "t".into(),
             action: "a".into(),
             target: "x".into(),
             detail: serde_json::json!({}),
-        };
+        }
+    }
+
+    #[test]
+    fn chain_continues() {
+        let d = draft();
         let first = seal_after(None, &[d.clone(), d.clone()], 1);
         let end = |e: &AuditEntry| ChainEnd {
             seq: e.seq,
@@ -611,13 +615,7 @@ mod tests {
 
     #[test]
     fn times_never_go_backwards() {
-        let d = AuditDraft {
-            actor_org: "o".into(),
-            actor_token: "t".into(),
-            action: "a".into(),
-            target: "x".into(),
-            detail: serde_json::json!({}),
-        };
+        let d = draft();
         let first = seal_after(None, std::slice::from_ref(&d), 5_000);
         let last = ChainEnd {
             seq: first[0].seq,
