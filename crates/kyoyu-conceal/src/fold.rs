@@ -129,21 +129,35 @@ fn percent_decode(pieces: &[Piece]) -> Vec<Piece> {
             bytes.push(u8::try_from(h * 16 + l).unwrap_or(0));
             j += 3;
         }
-        let last = j.checked_sub(1).and_then(|l| pieces.get(l));
-        match (std::str::from_utf8(&bytes), pieces.get(i), last) {
-            (Ok(s), Some(first), Some(last)) if !bytes.is_empty() => {
-                out.extend(s.chars().map(|c| Piece {
-                    c,
-                    start: first.start,
-                    end: last.end,
-                }));
-                i = j;
-            }
-            _ => {
-                out.extend(pieces.get(i).copied());
-                i += 1;
-            }
+        if bytes.is_empty() {
+            out.extend(pieces.get(i).copied());
+            i += 1;
+            continue;
         }
+        // The valid UTF-8 prefix is decoded (lower case, like the rest);
+        // what follows stays as written. Each run is read once: linear.
+        let valid = match std::str::from_utf8(&bytes) {
+            Ok(s) => s,
+            Err(e) => std::str::from_utf8(bytes.get(..e.valid_up_to()).unwrap_or_default())
+                .unwrap_or_default(),
+        };
+        let used = i + 3 * valid.len();
+        let last = used.checked_sub(1).and_then(|l| pieces.get(l));
+        if let (Some(first), Some(last)) = (pieces.get(i), last) {
+            out.extend(valid.chars().flat_map(char::to_lowercase).map(|c| Piece {
+                c,
+                start: first.start,
+                end: last.end,
+            }));
+        }
+        out.extend(
+            pieces
+                .get(used.min(j)..j)
+                .unwrap_or_default()
+                .iter()
+                .copied(),
+        );
+        i = j;
     }
     out
 }
@@ -202,7 +216,28 @@ pub fn is_separator(c: char) -> bool {
     c.is_whitespace()
         || matches!(
             c,
-            '-' | '\u{2010}' | '.' | '_' | '・' | '·' | ',' | '\'' | '\u{2019}' | '(' | ')' | '&'
+            '-' | '\u{2010}'
+                | '\u{2011}'
+                | '\u{2012}'
+                | '\u{2013}'
+                | '\u{2014}'
+                | '\u{00ad}'
+                | '\u{200b}'
+                | '\u{200c}'
+                | '\u{200d}'
+                | '\u{2060}'
+                | '\u{feff}'
+                | '.'
+                | '_'
+                | '+'
+                | '・'
+                | '·'
+                | ','
+                | '\''
+                | '\u{2019}'
+                | '('
+                | ')'
+                | '&'
         )
 }
 
@@ -284,6 +319,16 @@ mod tests {
         );
         assert_eq!(back("u=t.yamada%40ex.jp&x", "yamada@ex"), "yamada%40ex");
         assert_eq!(back("host ex[.]jp", "ex.jp"), "ex[.]jp");
+    }
+
+    #[test]
+    fn percent_runs_decode_in_linear_time_and_fold() {
+        assert_eq!(Folded::of("%45xample%50ower").text, "examplepower");
+        assert_eq!(Folded::of("%65%78%ff!").text, "ex%ff!");
+        let long = "%41".repeat(200_000) + "%ff";
+        let started = std::time::Instant::now();
+        assert_eq!(Folded::of(&long).text.len(), 200_000 + 3);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]

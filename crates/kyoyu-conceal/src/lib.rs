@@ -202,12 +202,19 @@ fn scrub_value(
             }
             let mut holder_named = false;
             for (k, child) in map.iter_mut() {
-                if k == "id"
-                    || k == "type"
-                    || k == "spec_version"
-                    || k.ends_with("_ref")
-                    || k.ends_with("_refs")
-                {
+                // An object's own identity fields, and references that are
+                // identifiers, are remapped by stage 1; anything else under
+                // those names (nested `id`s, free text in an `x_…_ref`) is text.
+                let top_level = path == "$" && matches!(k.as_str(), "id" | "type" | "spec_version");
+                let is_reference = (k.ends_with("_ref") || k.ends_with("_refs"))
+                    && match &*child {
+                        Value::String(r) => kyoyu_stix::id::split(r).is_ok(),
+                        Value::Array(rs) => rs
+                            .iter()
+                            .all(|r| r.as_str().is_some_and(|r| kyoyu_stix::id::split(r).is_ok())),
+                        _ => false,
+                    };
+                if top_level || is_reference {
                     continue;
                 }
                 let hit = scrub_value(child, k, &format!("{path}.{k}"), profile, out);

@@ -400,6 +400,10 @@ static UUID: LazyLock<Option<Regex>> =
     LazyLock::new(|| re(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"));
 static UUID_ANY_CASE: LazyLock<Option<Regex>> =
     LazyLock::new(|| re(r"(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"));
+/// An e-mail address as released (for doubts), in either case.
+static EMAIL_AS_WRITTEN: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    re(r"(?i)[a-z0-9._%+-]+@((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62})")
+});
 static COMPANY: LazyLock<Option<Regex>> = LazyLock::new(|| {
     re(
         r"(?:株式会社|有限会社)[^\s、。,.()（）「」]{1,20}|[^\s、。,.()（）「」]{1,20}(?:株式会社|有限会社)|\b[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,4},?\s+(?:Co\.,?\s*Ltd\.?|Inc\.|Corporation|Corp\.|K\.K\.|LLC|GmbH)",
@@ -568,20 +572,6 @@ impl Profile {
                     &format!("redacted@{REDACTED_HOST}"),
                     Kind::Email,
                 );
-            } else if field == Field::Text && !host.as_str().ends_with(REDACTED_HOST) {
-                let written = text
-                    .get(
-                        folded
-                            .original(m.start(), m.end())
-                            .map_or(0..0, |(a, b)| a..b),
-                    )
-                    .unwrap_or_default();
-                doubts.push((
-                    format!(
-                        "an e-mail address in free text ({written}): it is withheld unless a reviewer keeps it as the attacker's"
-                    ),
-                    written.to_owned(),
-                ));
             }
         }
         for c in if has('.') { found(&HOST) } else { Vec::new() } {
@@ -719,6 +709,28 @@ impl Profile {
             }
         }
         let (s, redactions) = cuts.apply(text);
+        // Doubts name the text as released (after the certain redactions),
+        // so withholding them finds it.
+        if field == Field::Text
+            && let Some(re) = EMAIL_AS_WRITTEN.as_ref()
+        {
+            for c in re.captures_iter(&s) {
+                let (Some(m), Some(host)) = (c.get(0), c.get(1)) else {
+                    continue;
+                };
+                if !host.as_str().eq_ignore_ascii_case(REDACTED_HOST)
+                    && !self.owns_host(host.as_str())
+                {
+                    doubts.push((
+                        format!(
+                            "an e-mail address in free text ({}): it is withheld unless a reviewer keeps it as the attacker's",
+                            m.as_str()
+                        ),
+                        m.as_str().to_owned(),
+                    ));
+                }
+            }
+        }
         if field == Field::Text
             && let Some(re) = COMPANY.as_ref()
         {

@@ -252,3 +252,20 @@ fn every_string_of_every_type_is_scrubbed() {
     }
     assert!(out.objects.len() > 40);
 }
+
+#[test]
+fn nested_ids_and_free_text_references_are_scrubbed() {
+    let input = vec![json!({"type": "indicator", "spec_version": "2.1",
+        "id": "indicator--aaaaaaaa-0000-4000-8000-00000000000b",
+        "created": "2025-02-03T04:05:06.789Z", "modified": "2025-02-03T04:05:06.789Z",
+        "name": "C2", "pattern_type": "stix", "valid_from": "2025-02-03T04:05:06Z",
+        "pattern": "[ipv4-addr:value = '203.0.113.66']",
+        "x_case": {"id": "EXPOWER-INC-0042", "type": "Example Power SOC"},
+        "x_ticket_ref": "https://jira.example-power.co.jp/SOC-1"})];
+    let out = conceal(&input, &Profile::of(&org()), HUB, &Stages::default());
+    let text = serde_json::to_string(&out.objects).unwrap();
+    for leak in ["EXPOWER", "Example Power", "example-power"] {
+        assert!(!text.contains(leak), "{leak} in {text}");
+    }
+    assert!(text.contains("203.0.113.66"), "{text}");
+}

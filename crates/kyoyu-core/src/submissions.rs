@@ -355,7 +355,7 @@ impl<S: Store> Hub<S> {
     /// Receives a concealed submission; answers with the receipt.
     pub async fn submit(&self, who: &Caller, req: SubmitRequest) -> Result<Submitted, Error> {
         let cfg = &self.config.conceal;
-        let (org, tlp, objects, concealed) = self.prepare(who, &req).await?;
+        let (org, tlp, objects, mut concealed) = self.prepare(who, &req).await?;
         let receipt = kyoyu_conceal::receipt::new_receipt();
         let now = now_micros();
         let id = uuid::Uuid::new_v4().to_string();
@@ -406,6 +406,15 @@ impl<S: Store> Hub<S> {
             State::Review
         } else {
             State::Held
+        };
+        // No reviewer will see it (review switched off): every doubt is
+        // withheld, exactly as the preview showed.
+        let doubts = if state == State::Held && !concealed.doubts.is_empty() {
+            kyoyu_conceal::review::withhold_doubts(&mut concealed.objects, &concealed.doubts, &[])
+                .map_err(Error::unprocessable)?;
+            Vec::new()
+        } else {
+            doubts
         };
         let sub = Submission {
             id: id.clone(),
@@ -1019,6 +1028,10 @@ impl<S: Store> Hub<S> {
                 m.remove(kyoyu_trust::policy::RECIPIENTS_PROPERTY);
             }
         }
+        // Doubts the detectors still find in the edited version are
+        // withheld (to keep one, approve with `keep` instead of editing).
+        kyoyu_conceal::review::withhold_doubts(&mut again.objects, &again.doubts, &[])
+            .map_err(Error::unprocessable)?;
         check_objects(&again.objects)?;
         let mut s = read.clone();
         s.objects = again.objects;
