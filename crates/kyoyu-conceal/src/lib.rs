@@ -116,17 +116,42 @@ const DICTIONARIES: [&str; 6] = [
     "exif_tags",
 ];
 
-/// Whether a property name is one to search: custom ones, the keys of
-/// dictionaries and anything that is not a plain snake-case name.
+/// Whether a property name is one to search: the keys of dictionaries and
+/// every name that is not one of the specification's common ones.
 fn free_key(parent: &str, k: &str) -> bool {
-    DICTIONARIES.contains(&parent)
-        || parent.starts_with("x_")
-        || k.get(..2)
-            .is_some_and(|p| p.eq_ignore_ascii_case("x_") || p.eq_ignore_ascii_case("x-"))
-        || !k
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    // Every name but the spec's common ones: extension properties
+    // (`examplepower_site`) and nested keys are free text too.
+    DICTIONARIES.contains(&parent) || !SPEC_KEYS.contains(&k)
 }
+
+/// Property names of the specification that are never anyone's name
+/// (the common ones: skipping them saves a scrub per property).
+const SPEC_KEYS: [&str; 24] = [
+    "type",
+    "id",
+    "spec_version",
+    "created",
+    "modified",
+    "name",
+    "description",
+    "pattern",
+    "pattern_type",
+    "valid_from",
+    "valid_until",
+    "labels",
+    "value",
+    "hashes",
+    "extensions",
+    "object_marking_refs",
+    "created_by_ref",
+    "external_references",
+    "source_name",
+    "url",
+    "external_id",
+    "kill_chain_phases",
+    "kill_chain_name",
+    "phase_name",
+];
 
 /// A number that identifies the organization: its AS number where one is
 /// meant, or an address in its ranges written as an integer.

@@ -269,3 +269,19 @@ fn nested_ids_and_free_text_references_are_scrubbed() {
     }
     assert!(text.contains("203.0.113.66"), "{text}");
 }
+
+#[test]
+fn extension_property_names_are_searched() {
+    let input = vec![json!({"type": "indicator", "spec_version": "2.1",
+        "id": "indicator--aaaaaaaa-0000-4000-8000-00000000000c",
+        "created": "2025-02-03T04:05:06.789Z", "modified": "2025-02-03T04:05:06.789Z",
+        "name": "C2", "pattern_type": "stix", "valid_from": "2025-02-03T04:05:06Z",
+        "pattern": "[ipv4-addr:value = '203.0.113.66']",
+        "examplepower_site": "plant 4", "x_a": {"b": {"expower_hq": 1}}})];
+    let out = conceal(&input, &Profile::of(&org()), HUB, &Stages::default());
+    let text = serde_json::to_string(&out.objects).unwrap();
+    assert!(
+        !text.contains("examplepower") && !text.contains("expower"),
+        "{text}"
+    );
+}
