@@ -393,9 +393,8 @@ static ASN: LazyLock<Option<Regex>> =
 /// A down-level logon name, `DOMAIN\user`, read in the original text: the
 /// domain in capitals as Windows writes it, the user without a further
 /// backslash (so `C:\Users\…` and `system32\…` paths are not logons).
-static LOGON: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    re(r#"(?:^|[\s"'=,;(\[])([A-Z0-9][A-Z0-9-]{0,14})\\([^\\\s"',;)\]]+)(?:$|[\s"',;)\]])"#)
-});
+static LOGON: LazyLock<Option<Regex>> =
+    LazyLock::new(|| re(r#"(?:^|[\s"'=,;(\[])([A-Z0-9][A-Z0-9-]{0,14})\\([^\\\s"',;)\]]+)"#));
 static UUID: LazyLock<Option<Regex>> =
     LazyLock::new(|| re(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"));
 static UUID_ANY_CASE: LazyLock<Option<Regex>> =
@@ -680,8 +679,19 @@ impl Profile {
         }
         if let Some(re) = LOGON.as_ref().filter(|_| text.contains('\\')) {
             for c in re.captures_iter(text) {
-                let Some(d) = c.get(1) else { continue };
-                if !BUILTIN_DOMAINS.contains(&d.as_str()) && !d.as_str().starts_with("HKEY") {
+                let (Some(d), Some(m)) = (c.get(1), c.get(0)) else {
+                    continue;
+                };
+                // The user part ends the token: a further backslash makes it
+                // a path (`SYSTEM32\drivers\x.sys`). The delimiter after it
+                // is not consumed, so `A\x B\y` is two logons.
+                let path = text
+                    .get(m.end()..)
+                    .is_some_and(|rest| rest.starts_with('\\'));
+                if !path
+                    && !BUILTIN_DOMAINS.contains(&d.as_str())
+                    && !d.as_str().starts_with("HKEY")
+                {
                     cuts.cuts.push(Cut {
                         start: d.start(),
                         end: d.end(),
@@ -969,6 +979,7 @@ mod tests {
             ("０３－１２３４－５６７８", "１２３４"),
             ("EXPOWER\\tyamada", "EXPOWER"),
             ("TOKAI\\svc-backup", "TOKAI"),
+            ("TOKAI\\alice TOKAI\\bob", "TOKAI"),
         ] {
             let s = p.scrub(&format!("seen: {written} here"), Field::Value);
             assert!(!s.text.contains(leak), "{written} -> {}", s.text);
@@ -1000,6 +1011,7 @@ mod tests {
             "3405803842",
             "C:\\Users\\Public\\evil.exe",
             "system32\\drivers\\evil.sys",
+            "SYSTEM32\\drivers\\evil.sys",
             "Program Files\\Vendor\\app.exe",
             "AS 64501",
             "Powerful example of exploitation",
