@@ -15,6 +15,7 @@
 //! and everything around it stays as it was written.
 
 use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
 /// One folded character and the original byte span it came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,12 +65,30 @@ impl Folded {
                 spans: Vec::new(),
             };
         }
-        // NFKC and lower case, character by character (a character that
-        // expands keeps its one original span).
+        // NFKC and lower case, a character with the combining marks after
+        // it at a time (half-width `ﾀﾞ` is `ダ`, `e` and U+0301 are `é`);
+        // what a cluster becomes keeps the cluster's original span.
         let mut pieces: Vec<Piece> = Vec::with_capacity(original.len());
-        for (start, ch) in original.char_indices() {
-            let end = start + ch.len_utf8();
-            if ch.is_ascii() {
+        let mut chars = original.char_indices().peekable();
+        let mut cluster = String::new();
+        while let Some((start, ch)) = chars.next() {
+            let mut end = start + ch.len_utf8();
+            cluster.clear();
+            cluster.push(ch);
+            while let Some(&(i, next)) = chars.peek() {
+                if next.is_ascii()
+                    || !std::iter::once(next)
+                        .nfkc()
+                        .next()
+                        .is_some_and(is_combining_mark)
+                {
+                    break;
+                }
+                cluster.push(next);
+                end = i + next.len_utf8();
+                chars.next();
+            }
+            if ch.is_ascii() && cluster.len() == 1 {
                 pieces.push(Piece {
                     c: ch.to_ascii_lowercase(),
                     start,
@@ -77,7 +96,7 @@ impl Folded {
                 });
                 continue;
             }
-            for n in std::iter::once(ch).nfkc() {
+            for n in cluster.nfkc() {
                 for c in n.to_lowercase() {
                     pieces.push(Piece { c, start, end });
                 }
@@ -305,6 +324,8 @@ mod tests {
             ("100%", "100%"),
             ("%zz%4", "%zz%4"),
             ("㈱例示", "(株)例示"),
+            ("ﾚｲｼﾞﾃﾞﾝﾘｮｸ", "レイジデンリョク"),
+            ("Cafe\u{301}", "café"),
             ("C:\\Users\\tyamada", "c:\\users\\tyamada"),
         ] {
             assert_eq!(Folded::of(written).text, folded, "{written}");

@@ -121,8 +121,23 @@ const DICTIONARIES: [&str; 6] = [
 fn free_key(parent: &str, k: &str) -> bool {
     // Every name but the spec's common ones: extension properties
     // (`examplepower_site`) and nested keys are free text too.
-    DICTIONARIES.contains(&parent) || !SPEC_KEYS.contains(&k)
+    DICTIONARIES.contains(&parent) || !(SPEC_KEYS.contains(&k) || SCHEMA_KEYS.contains(k))
 }
+
+/// Every property name the specification defines for any object or
+/// structure (`display_name`, `account_login`): a fixed vocabulary, never
+/// the reporter's name even when a staff member is called "Name".
+static SCHEMA_KEYS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        use kyoyu_stix::schema::{SCO_COMMON, SDO_COMMON, STRUCTS, TYPES};
+        let props = TYPES.iter().chain(STRUCTS).flat_map(|t| t.props.iter());
+        SDO_COMMON
+            .iter()
+            .chain(SCO_COMMON)
+            .chain(props)
+            .map(|p| p.name)
+            .collect()
+    });
 
 /// Property names of the specification that are never anyone's name
 /// (the common ones: skipping them saves a scrub per property).
@@ -455,9 +470,20 @@ pub fn conceal(objects: &[Value], profile: &Profile, creator: &str, stages: &Sta
         // Scrubbed observables get the ids of what they now say.
         let mut map: HashMap<String, String> = result.id_map.iter().cloned().collect();
         identity::deterministic_sco_ids(&mut result.objects, &mut map);
+        let mut renamed: HashMap<String, String> = HashMap::new();
         for (orig, released) in &mut result.id_map {
             if let Some(new) = map.get(orig.as_str()) {
+                if new != released {
+                    renamed.insert(released.clone(), new.clone());
+                }
                 released.clone_from(new);
+            }
+        }
+        // A doubt names the object as released, so a reviewer's keep or
+        // the withholding finds it under its final id.
+        for d in &mut result.doubts {
+            if let Some(new) = renamed.get(&d.object) {
+                d.object.clone_from(new);
             }
         }
         replace_quoted_ids(

@@ -377,9 +377,14 @@ pub fn withhold_doubts(
             continue;
         }
         withheld += 1;
+        // The doubt's own object; if none has its id (it was renamed on
+        // the way), every object: withheld too widely rather than released.
+        let named = objects
+            .iter()
+            .any(|o| o.get("id").and_then(Value::as_str) == Some(d.object.as_str()));
         for o in objects
             .iter_mut()
-            .filter(|o| o.get("id").and_then(Value::as_str) == Some(d.object.as_str()))
+            .filter(|o| !named || o.get("id").and_then(Value::as_str) == Some(d.object.as_str()))
         {
             redact_text(o, &d.text);
         }

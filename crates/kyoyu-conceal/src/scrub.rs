@@ -23,7 +23,7 @@
 //! tools derive from it ([`Profile::of`]): names without legal forms, both
 //! name orders, account names, the id, domain labels, punycode.
 
-use crate::fold::{Folded, Squashed, squash};
+use crate::fold::{Folded, Squashed, is_separator, squash};
 use kyoyu_trust::Org;
 use kyoyu_trust::net::Cidr;
 use regex::Regex;
@@ -46,6 +46,8 @@ pub struct Profile {
     terms: Vec<Term>,
     /// Its domains, in ASCII (punycode) lower case.
     domains: Vec<String>,
+    /// Its internationalized domains as Unicode, folded (`例示電力.jp`).
+    unicode_domains: Vec<String>,
     /// Its address ranges.
     ranges: Vec<Cidr>,
     /// Its autonomous systems.
@@ -93,19 +95,21 @@ const COMMON: [&str; 40] = [
 ];
 
 /// Honorifics and titles that follow a surname.
-const HONORIFICS: [&str; 7] = ["san", "sama", "kun", "shi", "さん", "様", "氏"];
+/// (`shi` is not joined to a romaji surname: `Sato` + `shi` is `Satoshi`;
+/// `Sato-shi` is found by the surname standing alone.)
+const HONORIFICS: [&str; 6] = ["san", "sama", "kun", "さん", "様", "氏"];
 
 fn is_cjk(s: &str) -> bool {
     !s.is_ascii()
 }
 
-/// Adds a name as a term (squashed): CJK names from two characters, ASCII
-/// ones from three; short ASCII ones only standing alone.
+/// Adds a name as a term (squashed): from two characters; short ASCII
+/// ones only standing alone. A bare common word (`Power`) is no term.
 fn add_term(terms: &mut Vec<Term>, name: &str, alone_below: usize) {
     let squashed = squash(name);
     let n = squashed.chars().count();
     let cjk = is_cjk(&squashed);
-    if (cjk && n < 2) || (!cjk && n < 3) {
+    if n < 2 || COMMON.contains(&squashed.as_str()) {
         return;
     }
     terms.push(Term {
@@ -115,25 +119,59 @@ fn add_term(terms: &mut Vec<Term>, name: &str, alone_below: usize) {
 }
 
 /// A registered name and the stems left when legal forms are taken off
-/// either end (repeatedly: `Example Power Holdings Co., Ltd.`).
+/// either end (repeatedly: `Example Power Holdings Co., Ltd.`). Romaji
+/// forms come off as whole words only (`Cosmo Oil` keeps its `Co`);
+/// Japanese ones, written without spaces, also as part of a word.
 fn stems(name: &str) -> Vec<String> {
-    let mut out = vec![squash(name)];
+    let words: Vec<String> = Folded::of(name)
+        .text
+        .split(is_separator)
+        .map(squash)
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut out: Vec<Vec<String>> = vec![words];
     let mut i = 0;
-    while let Some(s) = out.get(i).cloned() {
+    while let Some(ws) = out.get(i).cloned() {
+        let mut next: Vec<Vec<String>> = Vec::new();
+        let (first, last) = (ws.first(), ws.last());
         for form in LEGAL_FORMS {
-            for stem in [s.strip_suffix(form), s.strip_prefix(form)]
-                .into_iter()
-                .flatten()
-            {
-                let n = stem.chars().count();
-                if (n >= 3 || (is_cjk(stem) && n >= 2)) && !out.iter().any(|o| o == stem) {
-                    out.push(stem.to_owned());
+            if ws.len() > 1 {
+                if first.is_some_and(|w| w == form) {
+                    next.push(ws.get(1..).unwrap_or_default().to_vec());
                 }
+                if last.is_some_and(|w| w == form) {
+                    next.push(ws.get(..ws.len() - 1).unwrap_or_default().to_vec());
+                }
+            }
+            if !form.is_ascii() {
+                let mut edge = |w: Option<&String>, at: usize, front: bool| {
+                    let cut = w.and_then(|w| {
+                        if front {
+                            w.strip_prefix(form)
+                        } else {
+                            w.strip_suffix(form)
+                        }
+                    });
+                    if let Some(rest) = cut.filter(|r| !r.is_empty()) {
+                        let mut v = ws.clone();
+                        if let Some(slot) = v.get_mut(at) {
+                            *slot = rest.to_owned();
+                        }
+                        next.push(v);
+                    }
+                };
+                edge(first, 0, true);
+                edge(last, ws.len().saturating_sub(1), false);
+            }
+        }
+        for v in next {
+            if !v.is_empty() && !out.contains(&v) {
+                out.push(v);
             }
         }
         i += 1;
     }
-    out
+    out.into_iter().map(|ws| ws.concat()).collect()
 }
 
 /// The forms a person's registered name takes: both orders, the surname
@@ -215,6 +253,11 @@ impl Profile {
             person_terms(&mut terms, person);
         }
         let domains: Vec<String> = org.domains.iter().map(|d| ascii_domain(d)).collect();
+        let unicode_domains: Vec<String> = domains
+            .iter()
+            .map(|d| Folded::of(&idna::domain_to_unicode(d).0).text)
+            .filter(|u| !u.is_ascii())
+            .collect();
         // The first label of each domain (`example-power` of
         // `example-power.co.jp`) names the organization too: Windows
         // domains, mailbox names and tags are made from it.
@@ -231,6 +274,7 @@ impl Profile {
             finder,
             terms,
             domains,
+            unicode_domains,
             ranges: org
                 .ip_ranges
                 .iter()
@@ -368,13 +412,15 @@ static EMAIL: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 static HOST: LazyLock<Option<Regex>> =
     LazyLock::new(|| re(r"(?:[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}\.?"));
+/// A run of four or more numbers joined by dots (or dashes, as reverse
+/// DNS names write addresses: `p192-0-2-10.isp.ne.jp`), wherever it stands:
+/// letters or `_` next to it do not hide it (`capture_192.0.2.10.pcap`).
+/// Every four numbers in a row are read as an address.
 static IPV4: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    re(
-        r"(?-u:\b)(?:(?:0x[0-9a-f]{1,2}|\d{1,3})\.){3}(?:0x[0-9a-f]{1,2}|\d{1,3})(?-u:\b)(?:/(\d{1,2})(?-u:\b))?",
-    )
+    re(r"(?:0x[0-9a-f]+|\d+)(?:\.(?:0x[0-9a-f]+|\d+)){3,}(?:/(\d{1,2}))?|\d+(?:-\d+){3,}")
 });
-static IPV4_NUMBER: LazyLock<Option<Regex>> =
-    LazyLock::new(|| re(r"(?-u:\b)(?:0x[0-9a-f]{1,8}|\d{8,10})(?-u:\b)"));
+/// A whole number (no digit next to it) or a hex number.
+static IPV4_NUMBER: LazyLock<Option<Regex>> = LazyLock::new(|| re(r"0x[0-9a-f]+|\d+"));
 static IPV6: LazyLock<Option<Regex>> = LazyLock::new(|| {
     re(r"(?:[0-9a-f]{0,4}:){2,7}(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]{0,4})(?:/(\d{1,3})(?-u:\b))?")
 });
@@ -383,18 +429,26 @@ static WINDOWS_HOME: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 static UNIX_HOME: LazyLock<Option<Regex>> =
     LazyLock::new(|| re(r#"(/home/|/users/)([^/\s"'<>|:*?]+)"#));
+/// Telephone numbers: international, and domestic ones of 10 or 11 digits
+/// (checked after matching, so a date `05-12-2024` is not one).
 static PHONE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     re(
         r"(?:\+\d{1,3}[\s-]?\(?\d{1,4}\)?[\s-]\d{1,4}[\s-]\d{3,4}|(?-u:\b)0\d{1,4}-\d{1,4}-\d{4}(?-u:\b)|\(0\d{1,4}\)\s?\d{1,4}-\d{4})",
     )
 });
+/// `AS64500`, `ASN 64500`, `peer_as64500`: `as` not inside a word of
+/// letters, the digits whole.
 static ASN: LazyLock<Option<Regex>> =
-    LazyLock::new(|| re(r"(?-u:\b)as(?:n)?[\s_:#-]{0,3}(\d{1,10})(?-u:\b)"));
-/// A down-level logon name, `DOMAIN\user`, read in the original text: the
-/// domain in capitals as Windows writes it, the user without a further
-/// backslash (so `C:\Users\…` and `system32\…` paths are not logons).
+    LazyLock::new(|| re(r"(?:^|[^a-z])(as(?:n)?[\s_:#-]{0,3}(\d+))"));
+/// A down-level logon name, `DOMAIN\user` (also `DOMAIN%5Cuser`), read in
+/// the folded text; the domain must be written in capitals, as Windows
+/// writes it, and the user have no further backslash (so `C:\Users\…` and
+/// `system32\…` paths are not logons).
 static LOGON: LazyLock<Option<Regex>> =
-    LazyLock::new(|| re(r#"(?:^|[\s"'=,;(\[])([A-Z0-9][A-Z0-9-]{0,14})\\([^\\\s"',;)\]]+)"#));
+    LazyLock::new(|| re(r#"(?:^|[\s"'=,;(\[])([a-z0-9][a-z0-9-]{0,14})\\([^\\\s"',;)\]]+)"#));
+/// The name Windows gives a machine nobody named (`WIN-QWERTY12345`): as
+/// likely the attacker's as the victim's, so a person decides.
+static DEFAULT_MACHINE: LazyLock<Option<Regex>> = LazyLock::new(|| re(r"^win-[a-z0-9]{4,}$"));
 static UUID: LazyLock<Option<Regex>> =
     LazyLock::new(|| re(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"));
 static UUID_ANY_CASE: LazyLock<Option<Regex>> =
@@ -588,29 +642,52 @@ impl Profile {
             };
             cuts.folded(m.start(), m.end(), REDACTED_HOST, kind);
         }
+        if !f.is_ascii() {
+            self.unicode_hosts(f, &mut cuts);
+        }
         for re in &self.hosts {
             for m in re.find_iter(f) {
                 cuts.folded(m.start(), m.end(), REDACTED_HOST, Kind::Host);
             }
         }
-        for c in if digits && has('.') {
+        for c in if digits && (has('.') || has('-')) {
             found(&IPV4)
         } else {
             Vec::new()
         } {
             let Some(m) = c.get(0) else { continue };
-            let addr = m.as_str().split('/').next().unwrap_or_default();
-            let readings = dotted_readings(addr);
-            let own_net = c.get(1).and_then(|p| {
-                readings
+            let run = m.as_str().split('/').next().unwrap_or_default();
+            let dashed = !run.contains('.');
+            let parts: Vec<&str> = run.split(if dashed { '-' } else { '.' }).collect();
+            // A reverse-DNS name writes the octets the other way round.
+            let arpa = f
+                .get(m.end()..)
+                .is_some_and(|r| r.starts_with(".in-addr.arpa"));
+            let (mut own, mut private) = (false, false);
+            for w in parts.windows(4) {
+                let forward = dotted_readings(&w.join("."));
+                let backward =
+                    dotted_readings(&w.iter().rev().copied().collect::<Vec<_>>().join("."));
+                let v4 = |r: &Ipv4Addr| IpAddr::V4(*r);
+                own |= forward
                     .iter()
-                    .filter_map(|r| format!("{r}/{}", p.as_str()).parse::<Cidr>().ok())
-                    .find(|net| self.overlaps(net))
-            });
-            if own_net.is_some() || readings.iter().any(|r| self.owns_address(IpAddr::V4(*r))) {
-                cuts.folded(m.start(), m.end(), "0.0.0.0", Kind::OwnAddress);
-            } else if readings.iter().any(|r| is_private(IpAddr::V4(*r))) {
-                cuts.folded(m.start(), m.end(), "0.0.0.0", Kind::PrivateAddress);
+                    .chain(&backward)
+                    .any(|r| self.owns_address(v4(r)));
+                private |= forward.iter().any(|r| is_private(v4(r)))
+                    || (arpa && backward.iter().any(|r| is_private(v4(r))));
+                own |= c.get(1).is_some_and(|p| {
+                    parts.len() == 4
+                        && forward
+                            .iter()
+                            .filter_map(|r| format!("{r}/{}", p.as_str()).parse::<Cidr>().ok())
+                            .any(|net| self.overlaps(&net))
+                });
+            }
+            let with = if dashed { "0-0-0-0" } else { "0.0.0.0" };
+            if own {
+                cuts.folded(m.start(), m.end(), with, Kind::OwnAddress);
+            } else if private {
+                cuts.folded(m.start(), m.end(), with, Kind::PrivateAddress);
             }
         }
         // Integer and hex forms (`3221226058`, `0xc000020a`): only the
@@ -618,8 +695,9 @@ impl Profile {
         if !self.ranges.is_empty() && digits {
             for m in found(&IPV4_NUMBER).iter().filter_map(|c| c.get(0)) {
                 let n = match m.as_str().strip_prefix("0x") {
-                    Some(h) => u32::from_str_radix(h, 16).ok(),
-                    None => m.as_str().parse::<u32>().ok(),
+                    Some(h) if h.len() <= 8 => u32::from_str_radix(h, 16).ok(),
+                    None if (8..=10).contains(&m.as_str().len()) => m.as_str().parse::<u32>().ok(),
+                    _ => None,
                 };
                 if let Some(n) = n.filter(|n| *n >= 1 << 24)
                     && self.owns_address(IpAddr::V4(Ipv4Addr::from(n)))
@@ -667,7 +745,7 @@ impl Profile {
         } else {
             Vec::new()
         } {
-            let (Some(m), Some(n)) = (c.get(0), c.get(1)) else {
+            let (Some(m), Some(n)) = (c.get(1), c.get(2)) else {
                 continue;
             };
             if n.as_str()
@@ -677,28 +755,45 @@ impl Profile {
                 cuts.folded(m.start(), m.end(), REDACTED, Kind::Asn);
             }
         }
-        if let Some(re) = LOGON.as_ref().filter(|_| text.contains('\\')) {
-            for c in re.captures_iter(text) {
+        if let Some(re) = LOGON.as_ref().filter(|_| has('\\')) {
+            for c in re.captures_iter(f) {
                 let (Some(d), Some(m)) = (c.get(1), c.get(0)) else {
                     continue;
                 };
                 // The user part ends the token: a further backslash makes it
                 // a path (`SYSTEM32\drivers\x.sys`). The delimiter after it
                 // is not consumed, so `A\x B\y` is two logons.
-                let path = text
-                    .get(m.end()..)
-                    .is_some_and(|rest| rest.starts_with('\\'));
-                if !path
-                    && !BUILTIN_DOMAINS.contains(&d.as_str())
-                    && !d.as_str().starts_with("HKEY")
+                let path = f.get(m.end()..).is_some_and(|rest| rest.starts_with('\\'));
+                let Some((a, b)) = folded.original(d.start(), d.end()) else {
+                    continue;
+                };
+                let written = text.get(a..b).unwrap_or_default();
+                let upper = d.as_str().to_ascii_uppercase();
+                if path
+                    || written.chars().any(char::is_lowercase)
+                    || BUILTIN_DOMAINS.contains(&upper.as_str())
+                    || upper.starts_with("HKEY")
                 {
-                    cuts.cuts.push(Cut {
-                        start: d.start(),
-                        end: d.end(),
-                        with: REDACTED.to_owned(),
-                        kind: Kind::LogonDomain,
-                    });
+                    continue;
                 }
+                if DEFAULT_MACHINE
+                    .as_ref()
+                    .is_some_and(|r| r.is_match(d.as_str()))
+                {
+                    doubts.push((
+                        format!(
+                            "a logon on a machine Windows named by default ({written}): the attacker's machine or the reporter's? It is withheld unless a reviewer keeps it"
+                        ),
+                        written.to_owned(),
+                    ));
+                    continue;
+                }
+                cuts.cuts.push(Cut {
+                    start: a,
+                    end: b,
+                    with: REDACTED.to_owned(),
+                    kind: Kind::LogonDomain,
+                });
             }
         }
         self.names(&folded, &mut cuts);
@@ -714,7 +809,11 @@ impl Profile {
             .iter()
             .filter_map(|c| c.get(0))
         {
-            if !uuids.iter().any(|&(a, b)| m.start() < b && a < m.end()) {
+            let n = m.as_str().bytes().filter(u8::is_ascii_digit).count();
+            let domestic = m.as_str().trim_start_matches('(').starts_with('0');
+            if !uuids.iter().any(|&(a, b)| m.start() < b && a < m.end())
+                && (!domestic || (10..=11).contains(&n))
+            {
                 cuts.folded(m.start(), m.end(), REDACTED, Kind::Phone);
             }
         }
@@ -763,6 +862,46 @@ impl Profile {
         }
     }
 
+    /// The organization's internationalized domains written in Unicode
+    /// (`vpn.例示電力.jp`, `k.watanabe@例示電力.jp`): the ASCII detectors do
+    /// not see them, and a one-character label is no name to find.
+    fn unicode_hosts(&self, f: &str, cuts: &mut Cuts<'_>) {
+        let byte = |i: usize| f.as_bytes().get(i).copied();
+        let label = |b: u8| b.is_ascii_alphanumeric() || b == b'-';
+        for d in &self.unicode_domains {
+            for (i, _) in f.match_indices(d.as_str()) {
+                let end = i + d.len();
+                if byte(end).is_some_and(label) {
+                    continue; // a longer name (`例示電力.jpn`)
+                }
+                // ASCII labels in front (`vpn.`), then a mailbox (`k.watanabe@`).
+                let mut start = i;
+                while let Some(dot) = start.checked_sub(1).filter(|d| byte(*d) == Some(b'.')) {
+                    let mut j = dot;
+                    while j > 0 && byte(j - 1).is_some_and(label) {
+                        j -= 1;
+                    }
+                    if j == dot {
+                        break;
+                    }
+                    start = j;
+                }
+                let mailbox = |b: u8| label(b) || b"._%+".contains(&b);
+                if let Some(at) = start.checked_sub(1).filter(|a| byte(*a) == Some(b'@')) {
+                    let mut j = at;
+                    while j > 0 && byte(j - 1).is_some_and(mailbox) {
+                        j -= 1;
+                    }
+                    if j < at {
+                        cuts.folded(j, end, &format!("redacted@{REDACTED_HOST}"), Kind::Email);
+                        continue;
+                    }
+                }
+                cuts.folded(start, end, REDACTED_HOST, Kind::Host);
+            }
+        }
+    }
+
     /// The organization's names, wherever they stand, separators ignored.
     fn names(&self, folded: &Folded, cuts: &mut Cuts<'_>) {
         if self.terms.is_empty() {
@@ -771,16 +910,31 @@ impl Profile {
         let squashed = Squashed::of(folded);
         let s = squashed.text.as_str();
         let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-        let Some(finder) = self.finder.as_ref() else {
-            return;
+        // Every occurrence of every term, overlapping ones included, in one
+        // pass; should the automaton not build, term by term (slower, never
+        // fewer finds).
+        let found: Vec<(usize, usize, usize)> = match self.finder.as_ref() {
+            Some(finder) => finder
+                .find_overlapping_iter(s)
+                .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+                .collect(),
+            None => self
+                .terms
+                .iter()
+                .enumerate()
+                .flat_map(|(i, t)| {
+                    (0..s.len())
+                        .filter(|at| s.is_char_boundary(*at))
+                        .filter(move |at| s.get(*at..).is_some_and(|r| r.starts_with(&t.squashed)))
+                        .map(move |at| (i, at, at + t.squashed.len()))
+                })
+                .collect(),
         };
-        // Every occurrence of every term, overlapping ones included, in one pass.
-        for m in finder.find_overlapping_iter(s) {
-            let Some(term) = self.terms.get(m.pattern().as_usize()) else {
+        for (pattern, a, b) in found {
+            let Some(term) = self.terms.get(pattern) else {
                 continue;
             };
             {
-                let (a, b) = (m.start(), m.end());
                 let Some((fa, fb)) = squashed.folded(a, b) else {
                     continue;
                 };
@@ -869,6 +1023,74 @@ mod tests {
         }
         assert!(s.text.contains("C:\\Users\\user\\evil.exe"), "{}", s.text);
         assert!(s.doubts.is_empty(), "{:?}", s.doubts);
+    }
+
+    /// What the review after the first version found still released.
+    #[test]
+    fn the_spellings_the_review_found() {
+        let mut o = org();
+        o.name_ja = Some("レイジデンリョク株式会社".into());
+        o.domains.push("例示電力.jp".into());
+        o.domains.push("電.jp".into());
+        o.aliases.push("EP".into());
+        o.aliases.push("Power".into());
+        let p = Profile::of(&o);
+        for (written, leak) in [
+            ("ﾚｲｼﾞﾃﾞﾝﾘｮｸ の報告", "ﾚｲｼﾞ"),
+            ("capture_192.0.2.10.pcap", "192.0.2.10"),
+            ("ip192.0.2.10 beaconed", "192.0.2.10"),
+            ("host p192-0-2-10.isp.ne.jp", "192-0-2-10"),
+            ("10.2.0.192.in-addr.arpa PTR", "10.2.0.192"),
+            ("oid 1.2.3.192.0.2.10", "192.0.2.10"),
+            ("連絡先 k.watanabe@例示電力.jp まで", "watanabe"),
+            ("VPN vpn.例示電力.jp", "vpn.例示"),
+            ("portal 電.jp", "電.jp"),
+            ("logon TOKAI%5Calice", "TOKAI"),
+            ("peer_AS64500_up", "64500"),
+            ("EP notified", "EP"),
+        ] {
+            let out = p.scrub(written, Field::Value);
+            assert!(!out.text.contains(leak), "{written} -> {}", out.text);
+        }
+        // And what it over-took stays.
+        for kept in [
+            "due 05-12-2024",
+            "Satoshi Nakamoto",
+            "power outage",
+            "EPA and step",
+            "version 10.0.19041.1",
+        ] {
+            let out = p.scrub(kept, Field::Text);
+            assert_eq!(out.text, kept, "{:?}", out.redactions);
+        }
+        // Romaji legal forms come off as words only.
+        let mut cosmo = org();
+        cosmo.name = "Cosmo Oil Co., Ltd.".into();
+        let c = Profile::of(&cosmo);
+        assert_eq!(c.scrub("smooil", Field::Text).text, "smooil");
+        assert_eq!(
+            c.scrub("COSMO-OIL refinery", Field::Text).text,
+            "[redacted] refinery"
+        );
+        // A default machine name is a person's call, not a redaction.
+        let out = p.scrub("logon WIN-QWERTY123\\admin", Field::Value);
+        assert_eq!(out.text, "logon WIN-QWERTY123\\admin");
+        assert_eq!(out.doubts.len(), 1, "{:?}", out.doubts);
+        assert_eq!(out.doubts[0].1, "WIN-QWERTY123");
+        // Without the automaton, names are still found.
+        let mut slow = Profile::of(&o);
+        slow.finder = None;
+        for text in ["ExPowerAgent", "例示電力の件", "EXAMPLE_POWER"] {
+            assert_eq!(
+                slow.scrub(text, Field::Text),
+                p.scrub(text, Field::Text),
+                "{text}"
+            );
+            assert!(
+                !slow.scrub(text, Field::Text).redactions.is_empty(),
+                "{text}"
+            );
+        }
     }
 
     #[test]

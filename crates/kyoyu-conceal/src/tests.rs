@@ -285,3 +285,29 @@ fn extension_property_names_are_searched() {
         "{text}"
     );
 }
+
+#[test]
+fn a_doubt_names_the_observable_by_its_released_id() {
+    // The file's name holds a staff name (redacted, so the file is renamed)
+    // and a foreign mailbox (a doubt): the doubt must name the file as
+    // released, or the reviewer's keep and the withholding miss it.
+    let objects = vec![json!({
+        "type": "file", "spec_version": "2.1",
+        "id": "file--1b1e5b6b-0000-4000-8000-000000000001",
+        "name": "tyamada notes for boss@attacker.example.txt"
+    })];
+    let out = conceal(&objects, &Profile::of(&org()), HUB, &Stages::default());
+    let ids: Vec<&str> = out
+        .objects
+        .iter()
+        .filter_map(|o| o["id"].as_str())
+        .collect();
+    assert!(!out.doubts.is_empty(), "{out:?}");
+    for d in &out.doubts {
+        assert!(ids.contains(&d.object.as_str()), "{d:?} not in {ids:?}");
+    }
+    let mut released = out.objects.clone();
+    crate::review::withhold_doubts(&mut released, &out.doubts, &[]).unwrap();
+    let text = serde_json::to_string(&released).unwrap();
+    assert!(!text.contains("boss@attacker.example"), "{text}");
+}

@@ -75,9 +75,32 @@ fn kanji(rng: &mut Rng, n: usize) -> String {
     (0..n).map(|_| *rng.pick(&KANJI)).collect()
 }
 
+/// Katakana syllables as registered (full width) and as old systems and
+/// forms write them (half width, the voicing mark a character of its own).
+const KANA: [(&str, &str); 16] = [
+    ("ガ", "ｶﾞ"),
+    ("デ", "ﾃﾞ"),
+    ("ン", "ﾝ"),
+    ("リ", "ﾘ"),
+    ("ョ", "ｮ"),
+    ("ク", "ｸ"),
+    ("ジ", "ｼﾞ"),
+    ("レ", "ﾚ"),
+    ("イ", "ｲ"),
+    ("ト", "ﾄ"),
+    ("ボ", "ﾎﾞ"),
+    ("パ", "ﾊﾟ"),
+    ("キ", "ｷ"),
+    ("サ", "ｻ"),
+    ("マ", "ﾏ"),
+    ("ゾ", "ｿﾞ"),
+];
+
 /// A random organization's registered data.
 struct Made {
     org: kyoyu_trust::Org,
+    /// Its name in katakana, full and half width.
+    kana: (String, String),
     base: String,
     stem_ja: String,
     people: Vec<(String, String, String)>,
@@ -122,14 +145,20 @@ fn make_org(rng: &mut Rng, n: usize) -> Made {
         staff.push(format!("{k}{}", kanji(rng, 2)));
     }
     let alias = format!("{}{}", base.to_uppercase(), "X");
+    let syllables: Vec<(&str, &str)> = (0..4).map(|_| *rng.pick(&KANA)).collect();
+    let kana: (String, String) = (
+        syllables.iter().map(|k| k.0).collect(),
+        syllables.iter().map(|k| k.1).collect(),
+    );
     let org = serde_json::from_value(json!({
         "id": id, "kind": "operator", "name": name, "name_ja": name_ja,
         "sectors": ["electricity"], "domains": [domain], "ip_ranges": [format!("{net}/24")],
-        "aliases": [alias], "asns": [asn], "staff": staff,
+        "aliases": [alias, kana.0], "asns": [asn], "staff": staff,
     }))
     .unwrap();
     Made {
         org,
+        kana,
         base,
         stem_ja,
         people,
@@ -185,6 +214,7 @@ fn renderings(m: &Made, rng: &mut Rng) -> Vec<(&'static str, String)> {
         ("japanese name (株)", format!("{}(株)", m.stem_ja)),
         ("japanese name ㈱", format!("㈱{}", m.stem_ja)),
         ("japanese stem", m.stem_ja.clone()),
+        ("katakana half-width", m.kana.1.clone()),
         ("person given family", format!("{given} {family}")),
         (
             "person FAMILY Given",
@@ -219,6 +249,10 @@ fn renderings(m: &Made, rng: &mut Rng) -> Vec<(&'static str, String)> {
         ),
         ("e-mail", format!("{}@{ascii_domain}", given.to_lowercase())),
         (
+            "e-mail under the domain as written",
+            format!("{}.{}@{unicode_domain}", &given[..1].to_lowercase(), "soc"),
+        ),
+        (
             "e-mail percent-encoded",
             format!(
                 "https://x.example/?u={}%40{ascii_domain}",
@@ -233,6 +267,10 @@ fn renderings(m: &Made, rng: &mut Rng) -> Vec<(&'static str, String)> {
             "windows logon",
             format!("{netbios}\\{}", given.to_lowercase()),
         ),
+        (
+            "windows logon percent-encoded",
+            format!("{netbios}%5C{}", given.to_lowercase()),
+        ),
         ("address", ip.to_string()),
         (
             "address zero-padded",
@@ -242,22 +280,42 @@ fn renderings(m: &Made, rng: &mut Rng) -> Vec<(&'static str, String)> {
         ("address hex", format!("0x{:08X}", u32::from(ip))),
         ("address mapped ipv6", format!("::ffff:{ip}")),
         ("address cidr", format!("{}/24", m.net)),
+        ("address in a file name", format!("capture_{ip}.pcap")),
+        ("address after letters", format!("src{ip}")),
+        (
+            "address in a reverse DNS name",
+            format!("p{a}-{b}-{c}-{d}.isp.example.ne.jp"),
+        ),
+        (
+            "address in-addr.arpa",
+            format!("{d}.{c}.{b}.{a}.in-addr.arpa"),
+        ),
+        ("address in a longer run", format!("1.3.6.{ip}")),
         ("asn", format!("AS{}", m.asn)),
         ("asn spaced", format!("AS {}", m.asn)),
         ("asn word", format!("ASN {}", m.asn)),
+        ("asn in a name", format!("peer_as{}_up", m.asn)),
     ]
 }
 
 /// What must not be found in the released text for a rendering: the
 /// rendering itself, folded, and the canonical form it stands for.
 fn needles(m: &Made, label: &str, rendered: &str) -> (Vec<String>, Vec<String>) {
-    let folded = vec![Folded::of(rendered).text];
+    let mut folded = vec![Folded::of(rendered).text];
     let mut squashed = Vec::new();
     if label.starts_with("name") || label == "the organization id" {
         squashed.push(squash(&m.base));
     }
     if label.starts_with("japanese") {
         squashed.push(squash(&m.stem_ja));
+    }
+    if label.starts_with("katakana") {
+        squashed.push(squash(&m.kana.0));
+    }
+    if label.starts_with("e-mail under") {
+        // The mailbox goes with the domain.
+        let mailbox = rendered.split('@').next().unwrap_or_default();
+        folded.push(format!("{mailbox}@"));
     }
     if label.starts_with("person") || label.starts_with("account") {
         for (_, family, _) in &m.people {

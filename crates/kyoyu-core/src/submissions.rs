@@ -940,7 +940,7 @@ impl<S: Store> Hub<S> {
             .into_iter()
             .filter(|s| community.is_none_or(|c| c == s.community))
             .filter(|s| self.may_see_review(who, s))
-            .map(|s| json!({"submission": s.id, "community": s.community, "doubts": s.doubts, "objects": s.objects}))
+            .map(|s| json!({"submission": s.id, "rev": s.rev, "community": s.community, "doubts": s.doubts, "objects": s.objects}))
             .collect();
         Ok(json!({ "reviews": list }))
     }
@@ -964,15 +964,45 @@ impl<S: Store> Hub<S> {
 
     /// A reviewer lets a submission go to the next batch (or at once when
     /// urgent). Every doubt not in `keep` (numbers as listed, from 1) is
-    /// withheld: its text becomes `[redacted]`.
-    pub async fn approve(&self, who: &Caller, id: &str, keep: &[usize]) -> Result<Value, Error> {
+    /// withheld: its text becomes `[redacted]`. The numbers name the doubts
+    /// of version `rev`, which keeping any requires (a submission edited
+    /// since it was read is refused, not approved with other doubts kept).
+    pub async fn approve(
+        &self,
+        who: &Caller,
+        id: &str,
+        keep: &[usize],
+        rev: Option<i64>,
+    ) -> Result<Value, Error> {
         let read = self.reviewable(who, id).await?;
+        match rev {
+            None if !keep.is_empty() => {
+                return Err(Error::unprocessable(format!(
+                    "keep names doubts by their number in one version: say which you read with \"rev\" (the review list shows {})",
+                    read.rev
+                )));
+            }
+            Some(r) if r != read.rev => {
+                return Err(Error::conflict(format!(
+                    "submission '{id}' changed since version {r} was read (it is at version {}): list it again and decide on what it holds now",
+                    read.rev
+                )));
+            }
+            _ => {}
+        }
         let mut s = read.clone();
+        // A stored doubt that cannot be read cannot be withheld: refuse
+        // rather than release it.
         let doubts: Vec<kyoyu_conceal::Doubt> = s
             .doubts
             .iter()
-            .filter_map(|d| serde_json::from_value(d.clone()).ok())
-            .collect();
+            .map(|d| serde_json::from_value(d.clone()))
+            .collect::<Result<_, _>>()
+            .map_err(|e| {
+                Error::unprocessable(format!(
+                    "a doubt stored with submission '{id}' cannot be read ({e}): edit the submission to withhold it, or reject it"
+                ))
+            })?;
         let withheld =
             kyoyu_conceal::review::withhold_doubts(&mut s.objects, &doubts, keep).map_err(bad)?;
         check_objects(&s.objects).map_err(|e| {
@@ -985,7 +1015,7 @@ impl<S: Store> Hub<S> {
         let audit = who.audit(
             "submission.approve",
             id,
-            json!({"community": s.community, "kept": keep, "withheld": withheld}),
+            json!({"community": s.community, "kept": keep, "rev": read.rev, "withheld": withheld}),
         );
         let s = self
             .transition(&read, Transition::Approve, s, Vec::new(), Some(audit))

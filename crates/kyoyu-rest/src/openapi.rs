@@ -340,7 +340,8 @@ fn schemas() -> Value {
         "ReviewRule": {"type": "object", "additionalProperties": false, "required": ["release_without_review"], "properties": {
             "release_without_review": {"type": "boolean"}}},
         "ApproveRequest": {"type": "object", "additionalProperties": false, "properties": {
-            "keep": {"type": "array", "items": {"type": "integer", "minimum": 1}}}},
+            "keep": {"type": "array", "items": {"type": "integer", "minimum": 1}},
+            "rev": {"type": "integer", "minimum": 0}}},
         "MemberRequest": {"type": "object", "additionalProperties": false, "properties": {
             "role": {"type": "string", "enum": ["member", "community-admin", "observer"]}}},
         "TokenRequest": {"type": "object", "additionalProperties": false, "properties": {

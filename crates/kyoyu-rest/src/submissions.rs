@@ -54,7 +54,7 @@ pub(crate) async fn approve<S: Backend>(
     };
     Ok(ok_json(
         StatusCode::OK,
-        &hub.approve(&who, &id, &req.keep).await?,
+        &hub.approve(&who, &id, &req.keep, req.rev).await?,
     ))
 }
 

@@ -446,6 +446,23 @@ impl Org {
                 ));
             }
         }
+        // Concealment finds names from two letters or digits: a shorter one
+        // would be registered and never found.
+        let names = [
+            ("name", Some(&self.name)),
+            ("name_ja", self.name_ja.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(field, v)| v.map(|v| (field, v)))
+        .chain(self.aliases.iter().map(|a| ("alias", a)))
+        .chain(self.staff.iter().map(|a| ("staff name", a)));
+        for (field, v) in names {
+            if !v.trim().is_empty() && v.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+                out.push(format!(
+                    "{field} '{v}' is too short to be found in what members write: give at least two letters or digits (register longer forms as aliases)"
+                ));
+            }
+        }
         for c in &self.contacts {
             if !c.email.is_empty() && !looks_like_email(&c.email) {
                 out.push(format!(
@@ -556,5 +573,25 @@ pub mod tlp_name {
                 "'{s}' is not a TLP level: use clear, green, amber, amber+strict or red"
             ))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_too_short_to_find_is_refused() {
+        let mut org = Org::new("example-power", OrgKind::Operator, "Example Power", "JP");
+        org.aliases = vec!["EP".into(), "X".into()];
+        org.staff = vec!["李".into()];
+        let problems = org.problems();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("alias 'X' is too short"))
+        );
+        assert!(problems.iter().any(|p| p.contains("staff name '李'")));
     }
 }

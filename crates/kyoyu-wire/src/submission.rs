@@ -38,10 +38,14 @@ pub struct ApproveRequest {
     /// Doubts to release as written.
     #[serde(default)]
     pub keep: Vec<usize>,
+    /// The version the reviewer read (`rev` in the review list): numbers
+    /// name doubts of one version, so keeping any needs it.
+    #[serde(default)]
+    pub rev: Option<i64>,
 }
 
 /// The shape of [`ApproveRequest`], for error messages.
-pub const APPROVE_SHAPE: &str = r#"{"keep"?: [numbers of the doubts to keep, from 1]}"#;
+pub const APPROVE_SHAPE: &str = r#"{"keep"?: [numbers of the doubts to keep, from 1], "rev"?: the version read (required with keep)}"#;
 
 /// The shape of [`SubmitRequest`], for error messages.
 pub const SUBMIT_SHAPE: &str = r#"{"community", "objects": [STIX objects] | "form": {"title", "description", "category", "indicators": [values]}, "tlp"?, "urgent"?, "attribute_to"?: [org ids], "preview"?: true}"#;

@@ -149,6 +149,10 @@ pub(crate) enum ReviewCommand {
         /// A doubt to release as written: its number as `review list` shows it (repeat).
         #[arg(long = "keep")]
         keep: Vec<usize>,
+        /// The version you read (`review list` shows it); without it the
+        /// current one is used and the kept doubts are printed.
+        #[arg(long)]
+        rev: Option<i64>,
     },
     /// Replace a submission with an edited version (scrubbed again, then held for release).
     Edit {
@@ -181,9 +185,10 @@ pub(crate) fn review(remote: &Remote, cmd: &ReviewCommand) -> u8 {
                 }
                 for r in v["reviews"].as_array().into_iter().flatten() {
                     out!(
-                        "{} {}",
+                        "{} {} rev {}",
                         r["submission"].as_str().unwrap_or_default(),
-                        r["community"].as_str().unwrap_or_default()
+                        r["community"].as_str().unwrap_or_default(),
+                        r["rev"]
                     );
                     for (n, d) in r["doubts"].as_array().into_iter().flatten().enumerate() {
                         out!(
@@ -197,13 +202,11 @@ pub(crate) fn review(remote: &Remote, cmd: &ReviewCommand) -> u8 {
                 }
             })
         }
-        ReviewCommand::Approve { submission, keep } => remote
-            .call(
-                "POST",
-                &format!("/api/reviews/{submission}/approve"),
-                Some(&json!({ "keep": keep })),
-            )
-            .map(|_| ()),
+        ReviewCommand::Approve {
+            submission,
+            keep,
+            rev,
+        } => approve(remote, submission, keep, *rev),
         ReviewCommand::Edit { submission, file } => match objects_of(file) {
             Ok(objects) => remote
                 .call(
@@ -229,6 +232,47 @@ pub(crate) fn review(remote: &Remote, cmd: &ReviewCommand) -> u8 {
         Ok(()) => 0,
         Err(f) => f.report(),
     }
+}
+
+/// Approves a submission. Keeping doubts without `--rev` binds the numbers
+/// to the version read now and says which doubts they are.
+fn approve(
+    remote: &Remote,
+    submission: &str,
+    keep: &[usize],
+    rev: Option<i64>,
+) -> Result<(), crate::admin_cmd::Failure> {
+    let rev = match rev {
+        Some(r) => Some(r),
+        None if keep.is_empty() => None,
+        None => {
+            let list = remote.call("GET", "/api/reviews", None)?;
+            let held = list["reviews"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|r| r["submission"] == submission);
+            if let Some(r) = held {
+                for n in keep {
+                    if let Some(d) = r["doubts"].get(n.wrapping_sub(1)) {
+                        eprintln!(
+                            "kyoyu: keeping [{n}] {}: {}",
+                            d["path"].as_str().unwrap_or_default(),
+                            d["text"].as_str().unwrap_or_default()
+                        );
+                    }
+                }
+            }
+            held.and_then(|r| r["rev"].as_i64())
+        }
+    };
+    remote
+        .call(
+            "POST",
+            &format!("/api/reviews/{submission}/approve"),
+            Some(&json!({ "keep": keep, "rev": rev })),
+        )
+        .map(|_| ())
 }
 
 #[derive(Debug, clap::Subcommand)]

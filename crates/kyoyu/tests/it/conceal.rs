@@ -1452,6 +1452,41 @@ fn safe_by_default_on(backend: Backend) {
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("there is no doubt 2"), "{}", stderr(&o));
+    // Numbers name the doubts of the version read: another version is
+    // refused, and keeping without saying which version is too (REST).
+    let o = cli(
+        &s.hub,
+        &s.ceptoar,
+        &[
+            "review",
+            "approve",
+            &submission,
+            "--keep",
+            "1",
+            "--rev",
+            "7",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("changed since version 7"),
+        "{}",
+        stderr(&o)
+    );
+    let a = s.hub.rest(
+        "POST",
+        &format!("/api/reviews/{submission}/approve"),
+        Some(&s.ceptoar),
+        &json!({"keep": [1]}),
+    );
+    assert_eq!(a.status, 422, "{}", a.body);
+    assert!(
+        a.json()["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("\"rev\"")),
+        "{}",
+        a.body
+    );
     let o = cli(
         &s.hub,
         &s.ceptoar,
