@@ -54,6 +54,12 @@ impl Error {
     }
 
     /// 422.
+    /// A failure of the hub itself (500), with what it was doing.
+    pub fn internal(description: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Internal, description)
+    }
+
+    /// Unprocessable content (422).
     pub fn unprocessable(description: impl Into<String>) -> Self {
         Self::new(ErrorKind::Unprocessable, description)
     }

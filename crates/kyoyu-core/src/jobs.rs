@@ -63,7 +63,8 @@ async fn audit_sink<S: Store>(
 }
 
 /// Releases due batches of concealed submissions, every second; finishes
-/// interrupted withdrawals at start and every minute.
+/// interrupted withdrawals at start and every minute; removes idle console
+/// sessions every minute.
 async fn release_batches<S: Store>(hub: Weak<Hub<S>>) {
     for tick in 0u64.. {
         tokio::time::sleep(Duration::from_secs(1)).await;
@@ -75,6 +76,12 @@ async fn release_batches<S: Store>(hub: Weak<Hub<S>>) {
             && let Err(e) = hub.finish_withdrawals().await
         {
             tracing::warn!(error = %e.description, "cannot finish withdrawals");
+        }
+        // Idle console sessions are refused when used; this removes them.
+        if tick % 60 == 30
+            && let Err(e) = hub.purge_idle_sessions().await
+        {
+            tracing::warn!(error = %e.description, "cannot remove idle sessions");
         }
     }
 }

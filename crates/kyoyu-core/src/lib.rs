@@ -24,6 +24,8 @@ pub mod keys;
 pub mod reader;
 pub mod submissions;
 pub mod time;
+pub mod totp;
+pub mod users;
 
 pub use catalog::{Catalog, SUBMIT_PREFIX, community_of, is_submit};
 pub use error::{Error, ErrorKind};

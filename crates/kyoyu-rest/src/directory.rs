@@ -11,7 +11,9 @@ use kyoyu_core::{Backend, Caller, DEFAULT_ROOT, Error, ErrorKind};
 use kyoyu_http::{Answer, Auth, Failure, HubState, body, json as ok_json};
 use kyoyu_trust::policy::{may_manage_community, may_see_identifying};
 use kyoyu_trust::{Community, CommunityKind, Distribution, MemberRole, Org, Role};
-use kyoyu_wire::admin::{TOKEN_SHAPE, TokenInfo, TokenRequest};
+use kyoyu_wire::admin::{
+    TOKEN_SHAPE, TokenInfo, TokenRequest, USER_SHAPE, USER_STATE_SHAPE, UserRequest, UserStateRequest,
+};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -414,6 +416,53 @@ pub(crate) async fn revoke_token<S: Backend>(
 ) -> Answer {
     hub.revoke_token(&who, &id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Deserialize)]
+pub(crate) struct UsersQuery {
+    org: Option<String>,
+}
+
+/// `GET /api/users[?org=ID]`.
+pub(crate) async fn list_users<S: Backend>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Query(q): Query<UsersQuery>,
+) -> Answer {
+    Ok(ok_json(StatusCode::OK, &hub.users(&who, q.org.as_deref()).await?))
+}
+
+/// `POST /api/users`: creates a user; its temporary password is in the answer once.
+pub(crate) async fn create_user<S: Backend>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    bytes: Bytes,
+) -> Answer {
+    let req: UserRequest = body(&bytes, USER_SHAPE)?;
+    Ok(ok_json(StatusCode::CREATED, &hub.create_user(&who, req).await?))
+}
+
+/// `PUT /api/users/{login}/state`.
+pub(crate) async fn set_user_state<S: Backend>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Path(login): Path<String>,
+    bytes: Bytes,
+) -> Answer {
+    let req: UserStateRequest = body(&bytes, USER_STATE_SHAPE)?;
+    Ok(ok_json(
+        StatusCode::OK,
+        &hub.set_user_disabled(&who, &login, req.disabled).await?,
+    ))
+}
+
+/// `POST /api/users/{login}/reset`.
+pub(crate) async fn reset_user<S: Backend>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Path(login): Path<String>,
+) -> Answer {
+    Ok(ok_json(StatusCode::OK, &hub.reset_user(&who, &login).await?))
 }
 
 #[derive(Deserialize)]

@@ -188,6 +188,38 @@ pub(crate) const OPERATIONS: &[Operation] = &[
     ),
     (
         "get",
+        "/api/users",
+        "List the console users the caller may manage (never passwords or second-factor secrets)",
+        None,
+        "200",
+        None,
+    ),
+    (
+        "post",
+        "/api/users",
+        "Create a console user; the temporary password is in the answer and nowhere else",
+        Some("UserRequest"),
+        "201",
+        None,
+    ),
+    (
+        "put",
+        "/api/users/{login}/state",
+        "Disable a user (ending its sessions) or enable it again",
+        Some("UserStateRequest"),
+        "200",
+        None,
+    ),
+    (
+        "post",
+        "/api/users/{login}/reset",
+        "Reset a user: a new temporary password, the second factor removed, every session ended",
+        None,
+        "200",
+        None,
+    ),
+    (
+        "get",
         "/api/audit",
         "Audit entries in order (hub admins, national-centre officers)",
         None,
@@ -344,6 +376,12 @@ fn schemas() -> Value {
             "rev": {"type": "integer", "minimum": 0}}},
         "MemberRequest": {"type": "object", "additionalProperties": false, "properties": {
             "role": {"type": "string", "enum": ["member", "community-admin", "observer"]}}},
+        "UserRequest": {"type": "object", "required": ["login"], "additionalProperties": false, "properties": {
+            "login": {"type": "string", "pattern": "^[a-z0-9][a-z0-9._-]{1,63}$"}, "org": {"type": "string"},
+            "role": {"type": "string", "enum": ["member", "analyst", "community-admin", "ministry-liaison", "national-centre-officer", "hub-admin"]},
+            "name": {"type": "string"}, "email": {"type": "string"}}},
+        "UserStateRequest": {"type": "object", "required": ["disabled"], "additionalProperties": false, "properties": {
+            "disabled": {"type": "boolean"}}},
         "TokenRequest": {"type": "object", "additionalProperties": false, "properties": {
             "org": {"type": "string"},
             "role": {"type": "string", "enum": ["member", "analyst", "community-admin", "ministry-liaison", "national-centre-officer", "hub-admin"]},

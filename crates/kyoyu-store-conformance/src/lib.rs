@@ -11,7 +11,9 @@
     clippy::indexing_slicing
 )]
 
-use kyoyu_store::{AuditDraft, Change, Store, Submission, TokenRecord};
+use kyoyu_store::{
+    AuditDraft, Change, Micros, SessionRecord, Store, Submission, TokenRecord, UserRecord,
+};
 use kyoyu_trust::audit::{GENESIS, verify};
 use kyoyu_trust::{Org, OrgKind};
 use serde_json::json;
@@ -640,4 +642,116 @@ pub async fn audit_times_never_go_backwards<S: Store>(store: S) {
     let ats: Vec<i64> = entries.iter().map(|e| e.at).collect();
     assert_eq!(ats, [2_000_000, 2_000_000, 2_000_000, 3_000_000]);
     kyoyu_trust::audit::verify(&entries, (0, kyoyu_trust::audit::GENESIS.into())).unwrap();
+}
+
+/// A console user as a test makes one.
+pub fn user(login: &str, org: &str) -> UserRecord {
+    UserRecord {
+        login: login.into(),
+        org: org.into(),
+        role: "member".into(),
+        name: format!("Person {login}"),
+        email: format!("{login}@example.jp"),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA".into(),
+        totp_sealed: None,
+        totp_last_step: 0,
+        disabled: false,
+        must_change_password: false,
+        created: 1,
+        language: None,
+        time_zone: None,
+        last_visit: None,
+    }
+}
+
+fn session(hash: &str, login: &str, last_seen: Micros) -> SessionRecord {
+    SessionRecord {
+        hash: hash.into(),
+        login: login.into(),
+        created: 1,
+        last_seen,
+        csrf: format!("csrf-{hash}"),
+        stage: "signed-in".into(),
+        pending_totp: None,
+    }
+}
+
+/// Users are added once (a login already present is refused and the first
+/// stays), replaced by `PutUser`; sessions are stored, touched, ended one
+/// by one, ended all together for a user, purged when idle, and go with
+/// their organization.
+pub async fn users_and_sessions<S: Store>(store: S) {
+    let org = |id: &str| Org {
+        sectors: vec!["electricity".into()],
+        ..Org::new(id, OrgKind::Operator, id, "JP")
+    };
+    store
+        .apply(
+            vec![
+                Change::PutOrg(org("acme")),
+                Change::PutOrg(org("beta")),
+                Change::AddUser(user("hanako", "acme")),
+                Change::AddUser(user("taro", "acme")),
+                Change::AddUser(user("jiro", "beta")),
+            ],
+            draft("user.create", "hanako"),
+            1,
+        )
+        .await
+        .unwrap();
+    let clash = UserRecord {
+        org: "beta".into(),
+        ..user("hanako", "beta")
+    };
+    assert!(
+        store
+            .apply(vec![Change::AddUser(clash)], draft("user.create", "hanako"), 2)
+            .await
+            .is_err(),
+        "a second user with the same login was accepted"
+    );
+    assert_eq!(store.user("hanako").await.unwrap().unwrap().org, "acme");
+    assert_eq!(store.user("nobody").await.unwrap(), None);
+    let logins: Vec<String> = store
+        .users()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.login)
+        .collect();
+    assert_eq!(logins, ["hanako", "jiro", "taro"]);
+    let changed = UserRecord {
+        disabled: true,
+        name: "花子".into(),
+        ..user("hanako", "acme")
+    };
+    store
+        .apply(vec![Change::PutUser(changed.clone())], draft("user.disable", "hanako"), 3)
+        .await
+        .unwrap();
+    assert_eq!(store.user("hanako").await.unwrap(), Some(changed));
+
+    for (hash, login) in [("s1", "hanako"), ("s2", "hanako"), ("s3", "taro"), ("s4", "jiro")] {
+        store.put_session(session(hash, login, 10)).await.unwrap();
+    }
+    store.put_session(session("s3", "taro", 50)).await.unwrap();
+    assert_eq!(store.session("s3").await.unwrap().unwrap().last_seen, 50);
+    store.end_session("s2").await.unwrap();
+    assert_eq!(store.session("s2").await.unwrap(), None);
+    store
+        .apply(vec![Change::EndSessions("hanako".into())], draft("user.sign-out-everywhere", "hanako"), 4)
+        .await
+        .unwrap();
+    assert_eq!(store.session("s1").await.unwrap(), None);
+    assert!(store.session("s3").await.unwrap().is_some(), "another user's session ended");
+    assert_eq!(store.purge_sessions(20).await.unwrap(), 1, "s4 was idle");
+    assert!(store.session("s3").await.unwrap().is_some());
+    store.put_session(session("s5", "jiro", 60)).await.unwrap();
+    store
+        .apply(vec![Change::DeleteOrg("beta".into())], draft("org.delete", "beta"), 5)
+        .await
+        .unwrap();
+    assert_eq!(store.user("jiro").await.unwrap(), None);
+    assert_eq!(store.session("s5").await.unwrap(), None);
+    assert!(store.user("taro").await.unwrap().is_some());
 }

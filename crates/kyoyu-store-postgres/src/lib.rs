@@ -16,8 +16,8 @@ use kyoyu_store::logic::{
 };
 use kyoyu_store::{
     Added, ApiRoot, AuditDraft, AuditEntry, Change, Collection, DirectoryRows, Micros, NewVersion,
-    Page, Query, Result, Status, Store, StoreError, StoredVersion, Submission, TokenRecord,
-    VersionSelect, decode_list, encode_list, recipients_column, tlp_code, tlp_from_code,
+    Page, Query, Result, SessionRecord, Status, Store, StoreError, StoredVersion, Submission,
+    TokenRecord, UserRecord, VersionSelect, decode_list, encode_list, recipients_column, tlp_code, tlp_from_code,
 };
 
 use std::collections::HashMap;
@@ -56,6 +56,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
         include_str!("../migrations/0008_retire_deleted_orgs.sql"),
     ),
     (9, include_str!("../migrations/0009_canonical_ids.sql")),
+    (10, include_str!("../migrations/0010_users_sessions.sql")),
 ];
 
 /// The schema version whose migration also runs [`repair_versions`].
@@ -1074,5 +1075,64 @@ impl Store for PostgresStore {
             0,
         )?;
         Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    async fn users(&self) -> Result<Vec<UserRecord>> {
+        let c = self.client().await?;
+        let rows = c
+            .query("SELECT doc FROM users ORDER BY login", &[])
+            .await
+            .map_err(err)?;
+        rows.iter()
+            .map(|r| serde_json::from_str(cell::<&str>(r, 0)?).map_err(err))
+            .collect()
+    }
+
+    async fn user(&self, login: &str) -> Result<Option<UserRecord>> {
+        let c = self.client().await?;
+        let row = c
+            .query_opt("SELECT doc FROM users WHERE login = $1", &[&login])
+            .await
+            .map_err(err)?;
+        row.map(|r| serde_json::from_str(cell::<&str>(&r, 0)?).map_err(err))
+            .transpose()
+    }
+
+    async fn put_session(&self, s: SessionRecord) -> Result<()> {
+        let doc = to_json(&s)?;
+        let c = self.client().await?;
+        c.execute(
+            "INSERT INTO sessions (hash, login, last_seen, doc) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (hash) DO UPDATE SET last_seen = excluded.last_seen, doc = excluded.doc",
+            &[&s.hash, &s.login, &s.last_seen, &doc],
+        )
+        .await
+        .map_err(err)?;
+        Ok(())
+    }
+
+    async fn session(&self, hash: &str) -> Result<Option<SessionRecord>> {
+        let c = self.client().await?;
+        let row = c
+            .query_opt("SELECT doc FROM sessions WHERE hash = $1", &[&hash])
+            .await
+            .map_err(err)?;
+        row.map(|r| serde_json::from_str(cell::<&str>(&r, 0)?).map_err(err))
+            .transpose()
+    }
+
+    async fn end_session(&self, hash: &str) -> Result<()> {
+        let c = self.client().await?;
+        c.execute("DELETE FROM sessions WHERE hash = $1", &[&hash])
+            .await
+            .map_err(err)?;
+        Ok(())
+    }
+
+    async fn purge_sessions(&self, before: Micros) -> Result<u64> {
+        let c = self.client().await?;
+        c.execute("DELETE FROM sessions WHERE last_seen < $1", &[&before])
+            .await
+            .map_err(err)
     }
 }

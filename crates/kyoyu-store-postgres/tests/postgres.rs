@@ -196,7 +196,7 @@ async fn upgrades_a_version_1_database() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -454,6 +454,15 @@ async fn conformance_tokens_are_insert_only() {
     };
     let store = PostgresStore::connect(&url).await.unwrap();
     kyoyu_store_conformance::tokens_are_insert_only(store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conformance_users_and_sessions() {
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let store = PostgresStore::connect(&url).await.unwrap();
+    kyoyu_store_conformance::users_and_sessions(store).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

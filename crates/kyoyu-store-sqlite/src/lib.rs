@@ -11,8 +11,8 @@ use kyoyu_store::logic::{
 };
 use kyoyu_store::{
     Added, ApiRoot, AuditDraft, AuditEntry, Change, Collection, DirectoryRows, Micros, NewVersion,
-    Page, Query, Result, Status, Store, StoreError, StoredVersion, Submission, TokenRecord,
-    VersionSelect, decode_list, encode_list, recipients_column, tlp_code, tlp_from_code,
+    Page, Query, Result, SessionRecord, Status, Store, StoreError, StoredVersion, Submission,
+    TokenRecord, UserRecord, VersionSelect, decode_list, encode_list, recipients_column, tlp_code, tlp_from_code,
 };
 use std::collections::HashMap;
 
@@ -36,6 +36,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
         include_str!("../migrations/0008_retire_deleted_orgs.sql"),
     ),
     (9, include_str!("../migrations/0009_canonical_ids.sql")),
+    (10, include_str!("../migrations/0010_users_sessions.sql")),
 ];
 
 /// The schema version whose migration also runs [`repair_versions`].
@@ -1041,6 +1042,81 @@ impl Store for SqliteStore {
                 .query_row("SELECT COUNT(*) FROM objects", [], |r| r.get(0))
                 .map_err(err)?;
             Ok(u64::try_from(n).unwrap_or(0))
+        })
+        .await
+    }
+
+    async fn users(&self) -> Result<Vec<UserRecord>> {
+        self.read(|c| {
+            let mut st = c
+                .prepare_cached("SELECT doc FROM users ORDER BY login")
+                .map_err(err)?;
+            let rows = st.query_map([], |r| r.get::<_, String>(0)).map_err(err)?;
+            rows.map(|d| serde_json::from_str(&d.map_err(err)?).map_err(err))
+                .collect()
+        })
+        .await
+    }
+
+    async fn user(&self, login: &str) -> Result<Option<UserRecord>> {
+        let login = login.to_owned();
+        self.read(move |c| {
+            let doc: Option<String> = c
+                .query_row("SELECT doc FROM users WHERE login = ?1", [login], |r| {
+                    r.get(0)
+                })
+                .optional()
+                .map_err(err)?;
+            doc.map(|d| serde_json::from_str(&d).map_err(err))
+                .transpose()
+        })
+        .await
+    }
+
+    async fn put_session(&self, s: SessionRecord) -> Result<()> {
+        let doc = to_json(&s)?;
+        self.write(move |c| {
+            c.execute(
+                "INSERT INTO sessions (hash, login, last_seen, doc) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (hash) DO UPDATE SET last_seen = excluded.last_seen, doc = excluded.doc",
+                params![s.hash, s.login, s.last_seen, doc],
+            )
+            .map(|_| ())
+            .map_err(err)
+        })
+        .await
+    }
+
+    async fn session(&self, hash: &str) -> Result<Option<SessionRecord>> {
+        let hash = hash.to_owned();
+        self.read(move |c| {
+            let doc: Option<String> = c
+                .query_row("SELECT doc FROM sessions WHERE hash = ?1", [hash], |r| {
+                    r.get(0)
+                })
+                .optional()
+                .map_err(err)?;
+            doc.map(|d| serde_json::from_str(&d).map_err(err))
+                .transpose()
+        })
+        .await
+    }
+
+    async fn end_session(&self, hash: &str) -> Result<()> {
+        let hash = hash.to_owned();
+        self.write(move |c| {
+            c.execute("DELETE FROM sessions WHERE hash = ?1", [hash])
+                .map(|_| ())
+                .map_err(err)
+        })
+        .await
+    }
+
+    async fn purge_sessions(&self, before: Micros) -> Result<u64> {
+        self.write(move |c| {
+            c.execute("DELETE FROM sessions WHERE last_seen < ?1", [before])
+                .map(|n| u64::try_from(n).unwrap_or(0))
+                .map_err(err)
         })
         .await
     }

@@ -44,3 +44,9 @@ async fn audit_times_never_go_backwards() {
     let (_dir, a, _) = fresh();
     kyoyu_store_conformance::audit_times_never_go_backwards(a).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn users_and_sessions() {
+    let (_dir, a, _) = fresh();
+    kyoyu_store_conformance::users_and_sessions(a).await;
+}

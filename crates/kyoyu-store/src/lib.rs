@@ -272,6 +272,80 @@ pub enum Change {
     AddToken(TokenRecord),
     /// Revokes a token by id; revocation is immediate (tokens are looked up on every request).
     RevokeToken(String),
+    /// Adds a console user; a login already present is an error.
+    AddUser(UserRecord),
+    /// Replaces an existing user's record (password, second factor,
+    /// disabled, preferences).
+    PutUser(UserRecord),
+    /// Ends every session of a user (sign-out everywhere, disable, reset).
+    EndSessions(String),
+}
+
+/// A person who signs in to the console. Looked up by `login`; the rest is
+/// kept as one JSON document.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UserRecord {
+    /// Sign-in name, unique on the hub.
+    pub login: String,
+    /// The organization the person belongs to.
+    pub org: String,
+    /// Role (a `kyoyu_trust::Role` wire name).
+    pub role: String,
+    /// Display name.
+    pub name: String,
+    /// E-mail address (for notifications).
+    #[serde(default)]
+    pub email: String,
+    /// The password as an argon2id PHC string (never the password).
+    pub password_hash: String,
+    /// The TOTP secret, sealed under the hub's local key (not in the
+    /// database in the clear), once enrolled.
+    #[serde(default)]
+    pub totp_sealed: Option<String>,
+    /// The last TOTP time step accepted (a code is good once).
+    #[serde(default)]
+    pub totp_last_step: i64,
+    /// Disabled users cannot sign in; their sessions end.
+    #[serde(default)]
+    pub disabled: bool,
+    /// Set by an administrator's reset: the next sign-in must choose a new password.
+    #[serde(default)]
+    pub must_change_password: bool,
+    /// When it was created (micros).
+    pub created: Micros,
+    /// Preferred language (`ja`, `en`), if chosen.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// IANA time zone for dates, if chosen (the hub's default otherwise).
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    /// The previous sign-in (micros): "new since my last visit".
+    #[serde(default)]
+    pub last_visit: Option<Micros>,
+}
+
+/// A console session. The cookie holds a random secret; the store keeps
+/// only its keyed hash.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SessionRecord {
+    /// Keyed hash of the cookie's secret.
+    pub hash: String,
+    /// Whose.
+    pub login: String,
+    /// When it began (micros): the absolute expiry counts from here.
+    pub created: Micros,
+    /// When it was last used (micros): the idle expiry counts from here.
+    pub last_seen: Micros,
+    /// The anti-forgery token every form of this session carries.
+    pub csrf: String,
+    /// `signed-in`, or `enrol` while a person who must have a second factor
+    /// sets one up (only the enrolment pages answer), or `change-password`
+    /// after an administrator's reset.
+    pub stage: String,
+    /// A second-factor secret being set up, sealed, until its first code
+    /// confirms it.
+    #[serde(default)]
+    pub pending_totp: Option<String>,
 }
 
 /// A concealed submission as stored. Nothing in it names the submitting
@@ -529,4 +603,16 @@ pub trait Store: Clone + Send + Sync + 'static {
     fn init_setting(&self, key: &str, value: &str) -> impl Future<Output = Result<String>> + Send;
     /// Number of stored object versions (for metrics).
     fn count_versions(&self) -> impl Future<Output = Result<u64>> + Send;
+    /// Every console user, by login.
+    fn users(&self) -> impl Future<Output = Result<Vec<UserRecord>>> + Send;
+    /// One console user.
+    fn user(&self, login: &str) -> impl Future<Output = Result<Option<UserRecord>>> + Send;
+    /// Stores a session, replacing one with the same hash (a touch).
+    fn put_session(&self, s: SessionRecord) -> impl Future<Output = Result<()>> + Send;
+    /// The session with this hash.
+    fn session(&self, hash: &str) -> impl Future<Output = Result<Option<SessionRecord>>> + Send;
+    /// Ends one session.
+    fn end_session(&self, hash: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Removes sessions last used before `before`; returns how many.
+    fn purge_sessions(&self, before: Micros) -> impl Future<Output = Result<u64>> + Send;
 }

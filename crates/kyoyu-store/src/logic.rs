@@ -247,11 +247,16 @@ pub fn change_statements(change: &Change) -> serde_json::Result<Vec<Statement>> 
             "INSERT INTO orgs (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
             &[Some(&o.id), Some(&serde_json::to_string(o)?)],
         )],
-        // Deleting an organization revokes its tokens and retires its id, in
-        // the same transaction.
+        // Deleting an organization revokes its tokens, removes its users and
+        // their sessions, and retires its id, in the same transaction.
         Change::DeleteOrg(id) => vec![
             st("DELETE FROM orgs WHERE id = $1", &[Some(id)]),
             st("UPDATE tokens SET revoked = true WHERE org = $1", &[Some(id)]),
+            st(
+                "DELETE FROM sessions WHERE login IN (SELECT login FROM users WHERE org = $1)",
+                &[Some(id)],
+            ),
+            st("DELETE FROM users WHERE org = $1", &[Some(id)]),
             st(
                 "INSERT INTO retired_orgs (id) VALUES ($1) ON CONFLICT (id) DO NOTHING",
                 &[Some(id)],
@@ -287,6 +292,19 @@ pub fn change_statements(change: &Change) -> serde_json::Result<Vec<Statement>> 
         Change::RevokeToken(id) => vec![st(
             "UPDATE tokens SET revoked = true WHERE id = $1",
             &[Some(id)],
+        )],
+        // Insert only: a login already present fails the transaction.
+        Change::AddUser(u) => vec![st(
+            "INSERT INTO users (login, org, doc) VALUES ($1, $2, $3)",
+            &[Some(&u.login), Some(&u.org), Some(&serde_json::to_string(u)?)],
+        )],
+        Change::PutUser(u) => vec![st(
+            "UPDATE users SET org = $2, doc = $3 WHERE login = $1",
+            &[Some(&u.login), Some(&u.org), Some(&serde_json::to_string(u)?)],
+        )],
+        Change::EndSessions(login) => vec![st(
+            "DELETE FROM sessions WHERE login = $1",
+            &[Some(login)],
         )],
     })
 }

@@ -509,7 +509,7 @@ pub const MAX_TEXT: usize = 200;
 
 /// `local@domain.tld`, without spaces: enough to catch a typo, not a
 /// full RFC 5322 parser.
-fn looks_like_email(s: &str) -> bool {
+pub fn looks_like_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
         return false;
     };

@@ -314,6 +314,24 @@ pub fn may_issue_token(principal: &Principal, org: &str, role: Role) -> bool {
         )
 }
 
+/// Whether a person with `role` must sign in to the console with a second
+/// factor (TOTP): everyone who can change what others see or read the
+/// whole trail. Optional for members and analysts.
+pub fn needs_second_factor(role: Role) -> bool {
+    matches!(
+        role,
+        Role::HubAdmin | Role::NationalCentreOfficer | Role::MinistryLiaison | Role::CommunityAdmin
+    )
+}
+
+/// Whether `principal` may create, list, disable or reset the console users
+/// of `org` with `role`: the same rule as for issuing its tokens (hub
+/// admins any; an organization's admins, liaisons and officers its members
+/// and analysts).
+pub fn may_manage_users(principal: &Principal, org: &str, role: Role) -> bool {
+    may_issue_token(principal, org, role)
+}
+
 /// Whether `principal` may read the audit trail (hub admins and
 /// national-centre officers).
 pub fn may_read_audit(principal: &Principal) -> bool {

@@ -660,6 +660,122 @@ pub(crate) fn token(remote: &Remote, cmd: &TokenCommand) -> u8 {
 }
 
 #[derive(Debug, clap::Subcommand)]
+pub(crate) enum UserCommand {
+    /// Create a console user; prints the temporary password (changed at first sign-in).
+    Create {
+        /// Sign-in name (a-z, 0-9, '.', '_', '-').
+        login: String,
+        /// The organization (default: the caller's).
+        #[arg(long)]
+        org: Option<String>,
+        /// member, analyst, community-admin, ministry-liaison, national-centre-officer or hub-admin.
+        #[arg(long, default_value = "member")]
+        role: String,
+        /// Display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// E-mail address.
+        #[arg(long)]
+        email: Option<String>,
+        /// Print the whole answer as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the users you may manage.
+    List {
+        /// Only this organization's.
+        #[arg(long)]
+        org: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Disable a user: it cannot sign in and its sessions end at once.
+    Disable {
+        /// Sign-in name.
+        login: String,
+    },
+    /// Enable a disabled user again.
+    Enable {
+        /// Sign-in name.
+        login: String,
+    },
+    /// Reset a user: prints a new temporary password; the second factor is
+    /// removed (set up again at next sign-in) and every session ends.
+    Reset {
+        /// Sign-in name.
+        login: String,
+    },
+}
+
+pub(crate) fn user(remote: &Remote, cmd: &UserCommand) -> u8 {
+    let state = |login: &str, disabled: bool| {
+        remote
+            .call(
+                "PUT",
+                &format!("/api/users/{login}/state"),
+                Some(&json!({ "disabled": disabled })),
+            )
+            .map(|_| ())
+    };
+    finish(match cmd {
+        UserCommand::Create {
+            login,
+            org,
+            role,
+            name,
+            email,
+            json,
+        } => {
+            let body = json!({"login": login, "org": org, "role": role, "name": name, "email": email});
+            remote.call("POST", "/api/users", Some(&body)).map(|u| {
+                if *json {
+                    print_json(&u);
+                } else {
+                    out!("{}", text(&u, "password"));
+                }
+            })
+        }
+        UserCommand::List { org, json } => {
+            let path = match org {
+                Some(o) => format!("/api/users?org={o}"),
+                None => "/api/users".into(),
+            };
+            remote.call("GET", &path, None).map(|v| {
+                if *json {
+                    print_json(&v);
+                    return;
+                }
+                for u in v["users"].as_array().into_iter().flatten() {
+                    let flags: Vec<&str> = [
+                        (u["disabled"] == true, "disabled"),
+                        (u["totp"] == true, "2fa"),
+                        (u["totp_required"] == true && u["totp"] != true, "2fa-pending"),
+                        (u["must_change_password"] == true, "new-password"),
+                    ]
+                    .into_iter()
+                    .filter_map(|(on, f)| on.then_some(f))
+                    .collect();
+                    out!(
+                        "{:<24} {:<24} {:<24} {:<28} {}",
+                        text(u, "login"),
+                        text(u, "org"),
+                        text(u, "role"),
+                        flags.join(","),
+                        text(u, "name")
+                    );
+                }
+            })
+        }
+        UserCommand::Disable { login } => state(login, true),
+        UserCommand::Enable { login } => state(login, false),
+        UserCommand::Reset { login } => remote
+            .call("POST", &format!("/api/users/{login}/reset"), None)
+            .map(|u| out!("{}", text(&u, "password"))),
+    })
+}
+
+#[derive(Debug, clap::Subcommand)]
 pub(crate) enum AuditCommand {
     /// Check the hash chain of the whole audit trail.
     /// Exit status: 0 intact, 1 tampered (names the first bad entry), 2 unreachable.

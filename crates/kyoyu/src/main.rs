@@ -79,6 +79,13 @@ enum Command {
         #[command(subcommand)]
         cmd: admin_cmd::TokenCommand,
     },
+    /// People who sign in to the web console.
+    User {
+        #[command(flatten)]
+        remote: admin_cmd::Remote,
+        #[command(subcommand)]
+        cmd: admin_cmd::UserCommand,
+    },
     /// The tamper-evident audit trail.
     Audit {
         #[command(flatten)]
@@ -135,6 +142,7 @@ fn main() -> ExitCode {
         Command::Member { remote, cmd } => admin_cmd::member(&remote, &cmd),
         Command::Supplier { remote, cmd } => admin_cmd::supplier(&remote, &cmd),
         Command::Token { remote, cmd } => admin_cmd::token(&remote, &cmd),
+        Command::User { remote, cmd } => admin_cmd::user(&remote, &cmd),
         Command::Audit { remote, cmd } => admin_cmd::audit(&remote, &cmd),
         Command::Submit(args) => conceal_cmd::submit(&args),
         Command::Review { remote, cmd } => conceal_cmd::review(&remote, &cmd),
