@@ -446,16 +446,15 @@ impl Org {
                 ));
             }
         }
-        // Concealment finds names from two letters or digits: a shorter one
-        // would be registered and never found.
-        let names = [
-            ("name", Some(&self.name)),
-            ("name_ja", self.name_ja.as_ref()),
-        ]
-        .into_iter()
-        .filter_map(|(field, v)| v.map(|v| (field, v)))
-        .chain(self.aliases.iter().map(|a| ("alias", a)))
-        .chain(self.staff.iter().map(|a| ("staff name", a)));
+        // Concealment finds names from two letters or digits: a shorter
+        // alias or staff name would be registered and never found. (The
+        // organization's own name is what it is called; its id, domains and
+        // aliases are found besides.)
+        let names = self
+            .aliases
+            .iter()
+            .map(|a| ("alias", a))
+            .chain(self.staff.iter().map(|a| ("staff name", a)));
         for (field, v) in names {
             if !v.trim().is_empty() && v.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
                 out.push(format!(
