@@ -112,9 +112,16 @@ mod tests {
     fn a_code_works_once_and_only_near_its_time() {
         let secret = b"12345678901234567890";
         let t = 1_234_567_890;
-        let code = format!("{:06}", hotp(secret, u64::try_from(step_of(t)).unwrap()).unwrap());
+        let code = format!(
+            "{:06}",
+            hotp(secret, u64::try_from(step_of(t)).unwrap()).unwrap()
+        );
         let step = verify(secret, &code, t, 0).unwrap();
-        assert_eq!(verify(secret, &code, t + 30, 0), Some(step), "one step late");
+        assert_eq!(
+            verify(secret, &code, t + 30, 0),
+            Some(step),
+            "one step late"
+        );
         assert_eq!(verify(secret, &code, t, step), None, "replayed");
         assert_eq!(verify(secret, &code, t + 120, 0), None, "too late");
         let spaced = format!("{} {}", &code[..3], &code[3..]);
@@ -126,9 +133,14 @@ mod tests {
     #[test]
     fn base32_and_uri() {
         assert_eq!(base32(b"foobar"), "MZXW6YTBOI");
-        assert_eq!(base32(b"12345678901234567890"), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+        assert_eq!(
+            base32(b"12345678901234567890"),
+            "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+        );
         let u = uri("kyoyu (例示)", "t.yamada", b"12345678901234567890");
-        assert!(u.starts_with("otpauth://totp/kyoyu%20%28%E4%BE%8B%E7%A4%BA%29:t.yamada?secret=GEZD"));
+        assert!(
+            u.starts_with("otpauth://totp/kyoyu%20%28%E4%BE%8B%E7%A4%BA%29:t.yamada?secret=GEZD")
+        );
         assert!(u.contains("&digits=6&period=30"));
     }
 }

@@ -54,7 +54,9 @@ pub fn password_problem(password: &str, login: &str) -> Option<String> {
         ));
     }
     if n > MAX_PASSWORD {
-        return Some(format!("the password is longer than {MAX_PASSWORD} characters"));
+        return Some(format!(
+            "the password is longer than {MAX_PASSWORD} characters"
+        ));
     }
     if password.to_lowercase().contains(&login.to_lowercase()) {
         return Some("the password must not contain the login".into());
@@ -92,7 +94,11 @@ static DECOY: std::sync::LazyLock<String> =
 fn temporary_password() -> String {
     let mut bytes = [0u8; 13];
     rand::rng().fill_bytes(&mut bytes);
-    totp::base32(&bytes).chars().take(20).collect::<String>().to_lowercase()
+    totp::base32(&bytes)
+        .chars()
+        .take(20)
+        .collect::<String>()
+        .to_lowercase()
 }
 
 /// A fresh random secret in URL-safe base64.
@@ -200,7 +206,7 @@ impl<S: Store> Hub<S> {
                 req.login
             )));
         }
-        if who.directory().org(&org).is_none() {
+        if self.directory().org(&org).is_none() {
             return Err(Error::not_found(format!("no organization '{org}'")));
         }
         let email = req.email.unwrap_or_default();
@@ -275,10 +281,17 @@ impl<S: Store> Hub<S> {
             return Err(Error::forbidden("a read-only token cannot change users"));
         }
         user.disabled = disabled;
-        let action = if disabled { "user.disable" } else { "user.enable" };
+        let action = if disabled {
+            "user.disable"
+        } else {
+            "user.enable"
+        };
         self.store
             .apply(
-                vec![Change::PutUser(user.clone()), Change::EndSessions(login.into())],
+                vec![
+                    Change::PutUser(user.clone()),
+                    Change::EndSessions(login.into()),
+                ],
                 who.audit(action, login, json!({"org": user.org})),
                 now_micros(),
             )
@@ -300,7 +313,10 @@ impl<S: Store> Hub<S> {
         user.totp_last_step = 0;
         self.store
             .apply(
-                vec![Change::PutUser(user.clone()), Change::EndSessions(login.into())],
+                vec![
+                    Change::PutUser(user.clone()),
+                    Change::EndSessions(login.into()),
+                ],
                 who.audit("user.reset", login, json!({"org": user.org})),
                 now_micros(),
             )
@@ -339,7 +355,9 @@ impl<S: Store> Hub<S> {
                 .local_key
                 .open(sealed, &Self::bound(&user.login))
                 .ok_or_else(|| {
-                    Error::internal("a second-factor secret cannot be opened with this node's local key")
+                    Error::internal(
+                        "a second-factor secret cannot be opened with this node's local key",
+                    )
                 })?;
             let Some(code) = code.filter(|c| !c.trim().is_empty()) else {
                 return Err(Error::new(
@@ -359,8 +377,9 @@ impl<S: Store> Hub<S> {
                 "this account is disabled; ask your organization's administrator",
             ));
         }
-        let role = Role::parse(&user.role)
-            .ok_or_else(|| Error::forbidden(format!("the account has an unknown role '{}'", user.role)))?;
+        let role = Role::parse(&user.role).ok_or_else(|| {
+            Error::forbidden(format!("the account has an unknown role '{}'", user.role))
+        })?;
         let stage = if user.must_change_password {
             CHANGE_PASSWORD
         } else if user.totp_sealed.is_none() && needs_second_factor(role) {
@@ -497,9 +516,11 @@ impl<S: Store> Hub<S> {
         // Other sessions end: whoever knew the old password is out.
         self.store
             .apply(
-                vec![Change::PutUser(user), Change::EndSessions(s.user.login.clone())],
-                s.caller
-                    .audit("user.password", &s.user.login, json!({})),
+                vec![
+                    Change::PutUser(user),
+                    Change::EndSessions(s.user.login.clone()),
+                ],
+                s.caller.audit("user.password", &s.user.login, json!({})),
                 now_micros(),
             )
             .await?;
@@ -540,7 +561,11 @@ impl<S: Store> Hub<S> {
                     .local_key
                     .open(p, &format!("pending:{}", s.record.hash))
             })
-            .ok_or_else(|| Error::conflict("start the set-up again: no second factor is being set up in this session"))?;
+            .ok_or_else(|| {
+                Error::conflict(
+                    "start the set-up again: no second factor is being set up in this session",
+                )
+            })?;
         let step = totp::verify(&secret, code, now_micros() / 1_000_000, 0).ok_or_else(|| {
             Error::bad("that code does not match; enter the current six-digit code from the app you just set up")
         })?;
@@ -617,7 +642,9 @@ mod service_tests {
         let mut buf = 0u32;
         let mut bytes = Vec::new();
         for c in secret_b32.bytes() {
-            let v = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".find(char::from(c)).unwrap() as u32;
+            let v = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+                .find(char::from(c))
+                .unwrap() as u32;
             buf = (buf << 5) | v;
             bits += 5;
             if bits >= 8 {
@@ -625,16 +652,24 @@ mod service_tests {
                 bytes.push((buf >> bits) as u8);
             }
         }
-        format!("{:06}", totp::hotp(&bytes, totp::step_of(at) as u64).unwrap())
+        format!(
+            "{:06}",
+            totp::hotp(&bytes, totp::step_of(at) as u64).unwrap()
+        )
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn people_sign_in_with_a_second_factor_and_sessions_end() {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(&dir.path().join("hub.db")).unwrap();
-        let hub = Hub::open(store.clone(), HubConfig::default()).await.unwrap();
-        let (_, secret) = recover_admin_token(&store).await.unwrap();
-        let admin = hub.authenticate(Ok(secret), None, now_micros()).await.unwrap();
+        let hub = Hub::open(store.clone(), HubConfig::default())
+            .await
+            .unwrap();
+        let (secret, _) = recover_admin_token(&store).await.unwrap();
+        let admin = hub
+            .authenticate(Ok(secret), None, now_micros())
+            .await
+            .unwrap();
         let op = Org {
             sectors: vec!["electricity".into()],
             ..Org::new("tokai-power", OrgKind::Operator, "Tokai Power", "JP")
@@ -672,19 +707,19 @@ mod service_tests {
         let first = hub.sign_in("k.sato", &temporary, None, None).await.unwrap();
         assert_eq!(first.stage, CHANGE_PASSWORD);
         let s = hub.session(&first.secret).await.unwrap();
-        assert!(s.caller.principal.read_only, "nothing but the password change yet");
+        assert!(
+            s.caller.principal.read_only,
+            "nothing but the password change yet"
+        );
         assert_eq!(s.caller.token_id, "user:k.sato");
         hub.change_password(&s, &temporary, "a long passphrase for tokai")
             .await
             .unwrap();
-        let s = hub.session(&first.secret).await.unwrap_err();
-        assert_eq!(s.kind, ErrorKind::Unauthorized, "the password change ends sessions");
-        let second = hub
-            .sign_in("k.sato", "a long passphrase for tokai", None, None)
-            .await
-            .unwrap();
-        assert_eq!(second.stage, ENROL);
+        // This session goes on, to the second factor; the old password is refused.
+        let second = first;
         let s = hub.session(&second.secret).await.unwrap();
+        assert_eq!(s.record.stage, ENROL);
+        assert!(hub.sign_in("k.sato", &temporary, None, None).await.is_err());
         let (b32, uri) = hub.totp_begin(&s).await.unwrap();
         assert!(uri.contains(&b32));
         let s = hub.session(&second.secret).await.unwrap();
@@ -700,7 +735,11 @@ mod service_tests {
             .sign_in("k.sato", "a long passphrase for tokai", None, None)
             .await
             .unwrap_err();
-        assert!(e.description.contains("six-digit code"), "{}", e.description);
+        assert!(
+            e.description.contains("six-digit code"),
+            "{}",
+            e.description
+        );
         let next = code_for(&b32, now + 30);
         let third = hub
             .sign_in("k.sato", "a long passphrase for tokai", Some(&next), None)
@@ -718,18 +757,24 @@ mod service_tests {
 
         // The audit trail names the person.
         let entries = store.audit_entries(0, 1000).await.unwrap();
-        assert!(entries
-            .iter()
-            .any(|e| e.action == "user.sign-in" && e.actor_token == "user:k.sato"));
-        assert!(entries
-            .iter()
-            .any(|e| e.action == "user.totp" && e.actor_token == "user:k.sato"));
+        assert!(
+            entries
+                .iter()
+                .any(|e| e.action == "user.sign-in" && e.actor_token == "user:k.sato")
+        );
+        assert!(
+            entries
+                .iter()
+                .any(|e| e.action == "user.totp" && e.actor_token == "user:k.sato")
+        );
 
         // Disabled: its sessions end at once and it cannot sign in.
         hub.set_user_disabled(&admin, "k.sato", true).await.unwrap();
         assert!(hub.session(&third.secret).await.is_err());
         // Reset: a new temporary password, the second factor gone.
-        hub.set_user_disabled(&admin, "k.sato", false).await.unwrap();
+        hub.set_user_disabled(&admin, "k.sato", false)
+            .await
+            .unwrap();
         let reset = hub.reset_user(&admin, "k.sato").await.unwrap();
         assert_eq!(reset["user"]["totp"], false);
         let p = reset["password"].as_str().unwrap();
@@ -749,6 +794,9 @@ mod service_tests {
         let list = hub.users(&admin, Some("tokai-power")).await.unwrap();
         assert_eq!(list["users"].as_array().unwrap().len(), 1);
         let listed = list.to_string();
-        assert!(!listed.contains("argon2") && !listed.contains("totp_sealed"), "{listed}");
+        assert!(
+            !listed.contains("argon2") && !listed.contains("totp_sealed"),
+            "{listed}"
+        );
     }
 }

@@ -12,7 +12,8 @@ use kyoyu_http::{Answer, Auth, Failure, HubState, body, json as ok_json};
 use kyoyu_trust::policy::{may_manage_community, may_see_identifying};
 use kyoyu_trust::{Community, CommunityKind, Distribution, MemberRole, Org, Role};
 use kyoyu_wire::admin::{
-    TOKEN_SHAPE, TokenInfo, TokenRequest, USER_SHAPE, USER_STATE_SHAPE, UserRequest, UserStateRequest,
+    TOKEN_SHAPE, TokenInfo, TokenRequest, USER_SHAPE, USER_STATE_SHAPE, UserRequest,
+    UserStateRequest,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -429,7 +430,10 @@ pub(crate) async fn list_users<S: Backend>(
     State(hub): HubState<S>,
     Query(q): Query<UsersQuery>,
 ) -> Answer {
-    Ok(ok_json(StatusCode::OK, &hub.users(&who, q.org.as_deref()).await?))
+    Ok(ok_json(
+        StatusCode::OK,
+        &hub.users(&who, q.org.as_deref()).await?,
+    ))
 }
 
 /// `POST /api/users`: creates a user; its temporary password is in the answer once.
@@ -439,7 +443,10 @@ pub(crate) async fn create_user<S: Backend>(
     bytes: Bytes,
 ) -> Answer {
     let req: UserRequest = body(&bytes, USER_SHAPE)?;
-    Ok(ok_json(StatusCode::CREATED, &hub.create_user(&who, req).await?))
+    Ok(ok_json(
+        StatusCode::CREATED,
+        &hub.create_user(&who, req).await?,
+    ))
 }
 
 /// `PUT /api/users/{login}/state`.
@@ -462,7 +469,10 @@ pub(crate) async fn reset_user<S: Backend>(
     State(hub): HubState<S>,
     Path(login): Path<String>,
 ) -> Answer {
-    Ok(ok_json(StatusCode::OK, &hub.reset_user(&who, &login).await?))
+    Ok(ok_json(
+        StatusCode::OK,
+        &hub.reset_user(&who, &login).await?,
+    ))
 }
 
 #[derive(Deserialize)]

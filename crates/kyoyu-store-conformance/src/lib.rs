@@ -705,7 +705,11 @@ pub async fn users_and_sessions<S: Store>(store: S) {
     };
     assert!(
         store
-            .apply(vec![Change::AddUser(clash)], draft("user.create", "hanako"), 2)
+            .apply(
+                vec![Change::AddUser(clash)],
+                draft("user.create", "hanako"),
+                2
+            )
             .await
             .is_err(),
         "a second user with the same login was accepted"
@@ -726,12 +730,21 @@ pub async fn users_and_sessions<S: Store>(store: S) {
         ..user("hanako", "acme")
     };
     store
-        .apply(vec![Change::PutUser(changed.clone())], draft("user.disable", "hanako"), 3)
+        .apply(
+            vec![Change::PutUser(changed.clone())],
+            draft("user.disable", "hanako"),
+            3,
+        )
         .await
         .unwrap();
     assert_eq!(store.user("hanako").await.unwrap(), Some(changed));
 
-    for (hash, login) in [("s1", "hanako"), ("s2", "hanako"), ("s3", "taro"), ("s4", "jiro")] {
+    for (hash, login) in [
+        ("s1", "hanako"),
+        ("s2", "hanako"),
+        ("s3", "taro"),
+        ("s4", "jiro"),
+    ] {
         store.put_session(session(hash, login, 10)).await.unwrap();
     }
     store.put_session(session("s3", "taro", 50)).await.unwrap();
@@ -739,16 +752,27 @@ pub async fn users_and_sessions<S: Store>(store: S) {
     store.end_session("s2").await.unwrap();
     assert_eq!(store.session("s2").await.unwrap(), None);
     store
-        .apply(vec![Change::EndSessions("hanako".into())], draft("user.sign-out-everywhere", "hanako"), 4)
+        .apply(
+            vec![Change::EndSessions("hanako".into())],
+            draft("user.sign-out-everywhere", "hanako"),
+            4,
+        )
         .await
         .unwrap();
     assert_eq!(store.session("s1").await.unwrap(), None);
-    assert!(store.session("s3").await.unwrap().is_some(), "another user's session ended");
+    assert!(
+        store.session("s3").await.unwrap().is_some(),
+        "another user's session ended"
+    );
     assert_eq!(store.purge_sessions(20).await.unwrap(), 1, "s4 was idle");
     assert!(store.session("s3").await.unwrap().is_some());
     store.put_session(session("s5", "jiro", 60)).await.unwrap();
     store
-        .apply(vec![Change::DeleteOrg("beta".into())], draft("org.delete", "beta"), 5)
+        .apply(
+            vec![Change::DeleteOrg("beta".into())],
+            draft("org.delete", "beta"),
+            5,
+        )
         .await
         .unwrap();
     assert_eq!(store.user("jiro").await.unwrap(), None);

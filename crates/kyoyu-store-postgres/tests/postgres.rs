@@ -215,7 +215,7 @@ async fn trust_model_versions_and_audit() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
 
     store
         .put_api_root(ApiRoot {
@@ -442,7 +442,7 @@ async fn submissions_after_an_upgrade_from_version_2() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     let other = PostgresStore::connect(&url).await.unwrap();
     kyoyu_store_conformance::submissions(store, other).await;
 }

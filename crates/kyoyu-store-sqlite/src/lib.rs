@@ -12,7 +12,8 @@ use kyoyu_store::logic::{
 use kyoyu_store::{
     Added, ApiRoot, AuditDraft, AuditEntry, Change, Collection, DirectoryRows, Micros, NewVersion,
     Page, Query, Result, SessionRecord, Status, Store, StoreError, StoredVersion, Submission,
-    TokenRecord, UserRecord, VersionSelect, decode_list, encode_list, recipients_column, tlp_code, tlp_from_code,
+    TokenRecord, UserRecord, VersionSelect, decode_list, encode_list, recipients_column, tlp_code,
+    tlp_from_code,
 };
 use std::collections::HashMap;
 

@@ -298,9 +298,10 @@ pub fn change_statements(change: &Change) -> serde_json::Result<Vec<Statement>> 
             "INSERT INTO users (login, org, doc) VALUES ($1, $2, $3)",
             &[Some(&u.login), Some(&u.org), Some(&serde_json::to_string(u)?)],
         )],
+        // Parameters in order of appearance: SQLite binds `$n` by first use.
         Change::PutUser(u) => vec![st(
-            "UPDATE users SET org = $2, doc = $3 WHERE login = $1",
-            &[Some(&u.login), Some(&u.org), Some(&serde_json::to_string(u)?)],
+            "UPDATE users SET org = $1, doc = $2 WHERE login = $3",
+            &[Some(&u.org), Some(&serde_json::to_string(u)?), Some(&u.login)],
         )],
         Change::EndSessions(login) => vec![st(
             "DELETE FROM sessions WHERE login = $1",

@@ -727,7 +727,8 @@ pub(crate) fn user(remote: &Remote, cmd: &UserCommand) -> u8 {
             email,
             json,
         } => {
-            let body = json!({"login": login, "org": org, "role": role, "name": name, "email": email});
+            let body =
+                json!({"login": login, "org": org, "role": role, "name": name, "email": email});
             remote.call("POST", "/api/users", Some(&body)).map(|u| {
                 if *json {
                     print_json(&u);
@@ -750,7 +751,10 @@ pub(crate) fn user(remote: &Remote, cmd: &UserCommand) -> u8 {
                     let flags: Vec<&str> = [
                         (u["disabled"] == true, "disabled"),
                         (u["totp"] == true, "2fa"),
-                        (u["totp_required"] == true && u["totp"] != true, "2fa-pending"),
+                        (
+                            u["totp_required"] == true && u["totp"] != true,
+                            "2fa-pending",
+                        ),
                         (u["must_change_password"] == true, "new-password"),
                     ]
                     .into_iter()

@@ -1304,3 +1304,125 @@ fn racing_revocations_leave_an_admin() {
     }
     assert_eq!(hub.get("/taxii2/", Some(&keeper)).status, 200);
 }
+
+// Console users over the CLI: created with a temporary password shown once,
+// listed without secrets, managed only by who may issue the organization's
+// tokens, disabled and reset; each change audited with the acting credential.
+on_both_stores!(console_users_are_managed, |backend| {
+    let hub = TestHub::start(backend);
+    hub.org("tokai-power", "operator", &["electricity"]);
+    hub.org("kansai-gas", "operator", &["gas"]);
+    let admin = hub.admin.clone();
+    let o = cli(
+        &hub,
+        &admin,
+        &[
+            "user",
+            "create",
+            "k.sato",
+            "--org",
+            "tokai-power",
+            "--role",
+            "community-admin",
+            "--name",
+            "佐藤 健",
+            "--email",
+            "k.sato@tokai-power.example.jp",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let password = stdout(&o).trim().to_owned();
+    assert_eq!(password.len(), 20, "{password}");
+    // A login taken, a bad login, an unknown role: refused, saying why.
+    for (args, says) in [
+        (
+            vec!["user", "create", "k.sato", "--org", "tokai-power"],
+            "exists already",
+        ),
+        (
+            vec!["user", "create", "K Sato", "--org", "tokai-power"],
+            "must be 2-64 characters",
+        ),
+        (
+            vec!["user", "create", "x.y", "--role", "boss"],
+            "unknown role",
+        ),
+    ] {
+        let o = cli(&hub, &admin, &args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
+    }
+    // The organization's community admin (a token) manages its members
+    // only, and never another organization's users.
+    let ca = hub.token_for("tokai-power", "community-admin", false);
+    let o = cli(&hub, &ca, &["user", "create", "m.ito", "--name", "伊藤"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = cli(
+        &hub,
+        &ca,
+        &["user", "create", "boss", "--role", "hub-admin"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("may not create"), "{}", stderr(&o));
+    let o = cli(&hub, &ca, &["user", "create", "x", "--org", "kansai-gas"]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = cli(
+        &hub,
+        &admin,
+        &["user", "create", "g.kato", "--org", "kansai-gas"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = cli(&hub, &ca, &["user", "list", "--json"]);
+    let listed: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let logins: Vec<&str> = listed["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["login"].as_str().unwrap())
+        .collect();
+    assert_eq!(logins, ["m.ito"], "only the users it may manage");
+    let o = cli(&hub, &admin, &["user", "list"]);
+    let text = stdout(&o);
+    assert!(
+        text.contains("k.sato") && text.contains("2fa-pending") && text.contains("new-password"),
+        "{text}"
+    );
+    assert!(!text.contains("argon2") && !text.contains(&password));
+    let member = hub.token_for("kansai-gas", "member", false);
+    let o = cli(&hub, &member, &["user", "disable", "k.sato"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no user 'k.sato'"), "{}", stderr(&o));
+    // Disable, enable, reset (a new password each time).
+    for args in [["user", "disable", "k.sato"], ["user", "enable", "k.sato"]] {
+        let o = cli(&hub, &admin, &args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    let o = cli(&hub, &admin, &["user", "reset", "k.sato"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let again = stdout(&o).trim().to_owned();
+    assert_eq!(again.len(), 20);
+    assert_ne!(again, password);
+    let audit = hub.get("/api/audit?limit=10000", Some(&admin)).json();
+    let actions: Vec<&str> = audit["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .filter(|a| a.starts_with("user."))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "user.create",
+            "user.create",
+            "user.create",
+            "user.disable",
+            "user.enable",
+            "user.reset"
+        ]
+    );
+    assert!(
+        !audit.to_string().contains(&again),
+        "no password in the trail"
+    );
+});
