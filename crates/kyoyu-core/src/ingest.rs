@@ -202,6 +202,8 @@ pub(crate) fn new_version(value: &Value, json: String, recipients: &[String]) ->
         json,
         tlp,
         recipients,
+        search: crate::search::text_of(value),
+        values: crate::search::values_of(value),
     }
 }
 

@@ -28,6 +28,7 @@ pub(crate) fn start<S: Store>(
     tokio::spawn(audit_sink(hub.store.clone(), audit, pending));
     tokio::spawn(refresh_directory(Arc::downgrade(hub)));
     tokio::spawn(release_batches(Arc::downgrade(hub)));
+    tokio::spawn(index_backlog(Arc::downgrade(hub)));
 }
 
 /// Appends queued audit entries, in batches of whatever is waiting (group
@@ -82,6 +83,23 @@ async fn release_batches<S: Store>(hub: Weak<Hub<S>>) {
             && let Err(e) = hub.purge_idle_sessions().await
         {
             tracing::warn!(error = %e.description, "cannot remove idle sessions");
+        }
+    }
+}
+
+/// Indexes, batch by batch, the versions stored before the search index
+/// existed; stops when none is left.
+async fn index_backlog<S: Store>(hub: Weak<Hub<S>>) {
+    loop {
+        let Some(hub) = hub.upgrade() else { return };
+        match hub.index_backlog().await {
+            Ok(true) => tokio::task::yield_now().await,
+            Ok(false) => return,
+            Err(e) => {
+                tracing::warn!(error = %e.description, "cannot index stored versions for search; retrying in a minute");
+                drop(hub);
+                tokio::time::sleep(Duration::from_secs(60)).await;
+            }
         }
     }
 }

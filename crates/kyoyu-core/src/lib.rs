@@ -22,6 +22,7 @@ pub mod ingest;
 mod jobs;
 pub mod keys;
 pub mod reader;
+pub mod search;
 pub mod submissions;
 pub mod time;
 pub mod totp;

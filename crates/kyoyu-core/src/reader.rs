@@ -39,7 +39,16 @@ pub struct Selection {
     pub versions: Option<VersionSelect>,
     /// Only these spec versions.
     pub spec_versions: Vec<String>,
+    /// Only versions whose text contains this (any spelling: it is folded).
+    pub text: Option<String>,
+    /// Only versions with this observable value (folded).
+    pub value: Option<String>,
 }
+
+/// Settings: the last position migration 11 left unindexed, and how far
+/// the backlog indexing has come.
+const BACKFILL_UPTO: &str = "search-backfill-upto";
+const BACKFILL_DONE: &str = "search-backfill-done";
 
 /// Which read it is: what it returns and how the audit trail names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,6 +194,93 @@ impl<S: Store> Hub<S> {
             }
         }
         Ok(found)
+    }
+
+    /// Search across every collection the caller may read: the newest
+    /// versions whose folded text contains `text` and/or that carry the
+    /// observable `value`, newest first, at most `limit`; each kept only if
+    /// the policy lets the caller read it, and marked reads audited.
+    pub async fn search_everywhere(
+        &self,
+        who: &Caller,
+        text: Option<&str>,
+        value: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<(Collection, &'static str, StoredVersion)>, Error> {
+        let text = text.map(crate::search::fold).filter(|t| !t.is_empty());
+        let value = value.map(crate::search::fold).filter(|v| !v.is_empty());
+        if text.is_none() && value.is_none() {
+            return Err(Error::bad(
+                "say what to search for: q (words, in any script) or value (an address, domain, URL or hash)",
+            ));
+        }
+        let limit = limit.clamp(1, self.config.max_page);
+        let mut found = Vec::new();
+        for c in &self.catalog().collections {
+            let view = who.view_of(c);
+            if !view.can_read() {
+                continue;
+            }
+            let page = self
+                .store
+                .query(Query {
+                    collection: c.id.clone(),
+                    versions: last_version(),
+                    limit: limit.saturating_mul(2),
+                    with_json: true,
+                    text: text.clone(),
+                    value: value.clone(),
+                    ..Query::default()
+                })
+                .await?;
+            let items: Vec<StoredVersion> = page
+                .items
+                .into_iter()
+                .filter(|v| view.may_read(&access_of(v)))
+                .collect();
+            self.audit_reads(who, &view, c, "search", &items).await?;
+            for v in items {
+                found.push((c.clone(), view.effective(v.tlp).name(), v));
+            }
+        }
+        found.sort_by_key(|f| std::cmp::Reverse(f.2.date_added));
+        found.truncate(limit);
+        Ok(found)
+    }
+
+    /// Indexes one batch of the versions stored before the search index
+    /// existed (up to the position migration 11 recorded); returns whether
+    /// more remain. Not a read for anyone: nothing leaves the hub, so
+    /// nothing is audited.
+    pub(crate) async fn index_backlog(&self) -> Result<bool, Error> {
+        const BATCH: usize = 500;
+        let number = |v: Option<String>| v.and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+        let upto = number(self.store.setting(BACKFILL_UPTO).await?);
+        let done = number(self.store.setting(BACKFILL_DONE).await?);
+        if done >= upto {
+            return Ok(false);
+        }
+        let rows = self.store.versions_after(done, BATCH).await?;
+        let Some(last) = rows.last().map(|r| r.0.min(upto)) else {
+            return Ok(false);
+        };
+        let entries = rows
+            .into_iter()
+            .filter(|(seq, _)| *seq <= upto)
+            .map(|(seq, json)| {
+                let v: Value = serde_json::from_str(&json).unwrap_or(Value::Null);
+                (
+                    seq,
+                    crate::search::text_of(&v),
+                    crate::search::values_of(&v),
+                )
+            })
+            .collect();
+        self.store.put_index(entries).await?;
+        self.store
+            .put_setting(BACKFILL_DONE, &last.to_string())
+            .await?;
+        Ok(last < upto)
     }
 
     /// Records, in the audit trail, the marked versions a caller was given.
@@ -443,6 +539,16 @@ impl<S: Store> Reader<'_, S> {
             spec_versions: sel.spec_versions,
             limit,
             with_json: endpoint.with_json(),
+            text: sel
+                .text
+                .as_deref()
+                .map(crate::search::fold)
+                .filter(|t| !t.is_empty()),
+            value: sel
+                .value
+                .as_deref()
+                .map(crate::search::fold)
+                .filter(|v| !v.is_empty()),
         };
         // How much of this collection this organization's pages hid last time:
         // the first query over-fetches by that share, so a page needs one query.

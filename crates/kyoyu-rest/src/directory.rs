@@ -503,6 +503,38 @@ pub(crate) async fn audit<S: Backend>(
 
 /// `GET /api/objects/{id}`: the newest version of an object in every
 /// collection where the caller may see it.
+#[derive(Deserialize)]
+pub(crate) struct SearchQuery {
+    q: Option<String>,
+    value: Option<String>,
+    limit: Option<usize>,
+}
+
+/// `GET /api/search?q=WORDS&value=OBSERVABLE&limit=N`: the newest versions
+/// the caller may read whose text contains `q` (any script, any width or
+/// case) and/or that carry the observable `value`, newest first.
+pub(crate) async fn search<S: Backend>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Query(q): Query<SearchQuery>,
+) -> Answer {
+    let found: Vec<Value> = hub
+        .search_everywhere(
+            &who,
+            q.q.as_deref(),
+            q.value.as_deref(),
+            q.limit.unwrap_or(100),
+        )
+        .await?
+        .into_iter()
+        .map(|(c, tlp, v)| {
+            let object: Value = serde_json::from_str(&v.json).unwrap_or(Value::Null);
+            json!({"community": c.alias, "collection": c.id, "tlp": tlp, "object": object})
+        })
+        .collect();
+    Ok(ok_json(StatusCode::OK, &json!({ "found": found })))
+}
+
 pub(crate) async fn object_everywhere<S: Backend>(
     Auth(who): Auth,
     State(hub): HubState<S>,

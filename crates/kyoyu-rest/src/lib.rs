@@ -67,6 +67,7 @@ fn handler<S: Backend>(method: &str, path: &str) -> Option<MethodRouter<Arc<Hub<
         ("post", "/api/users/{login}/reset") => post(d::reset_user::<S>),
         ("get", "/api/audit") => get(d::audit::<S>),
         ("get", "/api/objects/{id}") => get(d::object_everywhere::<S>),
+        ("get", "/api/search") => get(d::search::<S>),
         ("post", "/api/submissions") => post(s::submit::<S>),
         ("get", "/api/submissions/stats") => get(s::stats::<S>),
         ("get", "/api/submissions/{id}/sealed") => get(s::sealed::<S>),

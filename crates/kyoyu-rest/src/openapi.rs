@@ -235,6 +235,14 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         None,
     ),
     (
+        "get",
+        "/api/search",
+        "Search what the caller may read: q (text in any script, width or case) and/or value (an observable: address, domain, URL, hash); newest first",
+        None,
+        "200",
+        None,
+    ),
+    (
         "post",
         "/api/submissions",
         "Submit content (or an incident form) for concealed sharing; answers with the receipt",

@@ -293,6 +293,8 @@ pub async fn long_lists<S: Store>(store: S) {
         json: format!(r#"{{"n":{i}}}"#),
         tlp: None,
         recipients: Vec::new(),
+        search: String::new(),
+        values: Vec::new(),
     };
     store
         .add_versions(
@@ -362,6 +364,8 @@ fn version(
         json: format!(r#"{{"id":"{id}","k":{key}}}"#),
         tlp,
         recipients: recipients.iter().map(|r| (*r).to_owned()).collect(),
+        search: String::new(),
+        values: Vec::new(),
     }
 }
 
@@ -778,4 +782,135 @@ pub async fn users_and_sessions<S: Store>(store: S) {
     assert_eq!(store.user("jiro").await.unwrap(), None);
     assert_eq!(store.session("s5").await.unwrap(), None);
     assert!(store.user("taro").await.unwrap().is_some());
+}
+
+/// Search: versions are found by a substring of their folded text (three
+/// characters and more through the index, shorter ones too; LIKE wildcards
+/// in the query are plain characters) and by an exact observable value, in
+/// their collection only; deleting a version removes it from the index;
+/// versions stored without an index row are indexed later by `put_index`.
+pub async fn search<S: Store>(store: S) {
+    use kyoyu_store::{NewVersion, Query, VersionSelect};
+    let version = |i: usize, text: &str, values: &[&str]| NewVersion {
+        id: format!("report--{i:08x}-0000-4000-8000-000000000000"),
+        object_type: "report".into(),
+        version: "2026-01-01T00:00:00.000Z".into(),
+        version_key: 1_767_225_600_000_000,
+        spec_version: "2.1".into(),
+        json: format!(r#"{{"n":{i}}}"#),
+        tlp: None,
+        recipients: Vec::new(),
+        search: text.into(),
+        values: values.iter().map(|v| (*v).to_owned()).collect(),
+    };
+    store
+        .add_versions(
+            "c-search",
+            vec![
+                version(
+                    1,
+                    "ランサムウェア 被害 電力\nphishing 50%_off",
+                    &["203.0.113.7"],
+                ),
+                version(
+                    2,
+                    "ddos against gas\n電力",
+                    &["evil.example.net", "203.0.113.7"],
+                ),
+                version(3, "nothing to see", &[]),
+            ],
+            1,
+            "acme",
+            draft("objects.add", "c-search"),
+        )
+        .await
+        .unwrap();
+    store
+        .add_versions(
+            "c-other",
+            vec![version(4, "電力 in another collection", &["203.0.113.7"])],
+            2,
+            "acme",
+            draft("objects.add", "c-other"),
+        )
+        .await
+        .unwrap();
+    let find = |text: Option<&str>, value: Option<&str>| {
+        let store = store.clone();
+        let (text, value) = (text.map(str::to_owned), value.map(str::to_owned));
+        async move {
+            let page = store
+                .query(Query {
+                    collection: "c-search".into(),
+                    versions: VersionSelect::default(),
+                    limit: 100,
+                    with_json: true,
+                    text,
+                    value,
+                    ..Query::default()
+                })
+                .await
+                .unwrap();
+            page.items
+                .iter()
+                .map(|v| v.json.clone())
+                .collect::<Vec<_>>()
+        }
+    };
+    let n = |items: Vec<String>| -> Vec<String> { items };
+    assert_eq!(n(find(Some("ランサムウェア"), None).await), [r#"{"n":1}"#]);
+    assert_eq!(
+        n(find(Some("電力"), None).await),
+        [r#"{"n":1}"#, r#"{"n":2}"#],
+        "two characters"
+    );
+    assert_eq!(n(find(Some("phish"), None).await), [r#"{"n":1}"#]);
+    assert_eq!(n(find(Some("50%_"), None).await), [r#"{"n":1}"#]);
+    assert!(
+        find(Some("5_%"), None).await.is_empty(),
+        "wildcards are characters"
+    );
+    assert!(find(Some("\"quoted\" text"), None).await.is_empty());
+    assert_eq!(
+        n(find(None, Some("203.0.113.7")).await),
+        [r#"{"n":1}"#, r#"{"n":2}"#]
+    );
+    assert_eq!(
+        n(find(Some("ddos"), Some("203.0.113.7")).await),
+        [r#"{"n":2}"#]
+    );
+    assert!(
+        find(None, Some("203.0.113")).await.is_empty(),
+        "values are exact"
+    );
+    // Deleting a version takes it out of the index.
+    store
+        .delete_object(
+            "c-search",
+            "report--00000002-0000-4000-8000-000000000000",
+            VersionSelect::default(),
+            Vec::new(),
+            draft("objects.delete", "c-search"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(n(find(None, Some("203.0.113.7")).await), [r#"{"n":1}"#]);
+    // Indexed later (rows stored before the index existed).
+    let rows = store.versions_after(0, 10).await.unwrap();
+    assert_eq!(rows.len(), 3);
+    let third = rows.iter().find(|(_, j)| j == r#"{"n":3}"#).unwrap().0;
+    store
+        .put_index(vec![(
+            third,
+            "reindexed text".into(),
+            vec!["x.example".into()],
+        )])
+        .await
+        .unwrap();
+    assert_eq!(n(find(Some("reindexed"), None).await), [r#"{"n":3}"#]);
+    assert!(
+        find(Some("nothing to see"), None).await.is_empty(),
+        "replaced"
+    );
+    assert_eq!(n(find(None, Some("x.example")).await), [r#"{"n":3}"#]);
 }

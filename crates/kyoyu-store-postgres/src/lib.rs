@@ -58,6 +58,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     ),
     (9, include_str!("../migrations/0009_canonical_ids.sql")),
     (10, include_str!("../migrations/0010_users_sessions.sql")),
+    (11, include_str!("../migrations/0011_search.sql")),
 ];
 
 /// The schema version whose migration also runs [`repair_versions`].
@@ -364,6 +365,15 @@ impl PostgresStore {
 }
 
 /// Builds `WHERE` clauses with numbered parameters.
+/// A LIKE pattern that finds `text` anywhere, its wildcards escaped.
+fn like_anywhere(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 struct Sql {
     text: String,
     params: Vec<Box<dyn ToSql + Sync + Send>>,
@@ -651,7 +661,7 @@ impl Store for PostgresStore {
             tx.execute(INTERN_LIST, &[r, list]).await.map_err(err)?;
         }
         if !plan.inserts.is_empty() {
-            tx.execute(
+            let inserted = tx.query(
                 "INSERT INTO objects (collection, id, version, version_key, spec_version, type, date_added, is_first, is_last, json,
                                       author, tlp, recipients)
                  SELECT $1, t.id, t.version, t.version_key, t.spec_version, t.type, t.date_added, t.is_first, t.is_last, t.json,
@@ -660,12 +670,47 @@ impl Store for PostgresStore {
                              $8::bool[], $9::bool[], $10::text[], $12::smallint[], $13::text[])
                       WITH ORDINALITY AS t(id, version, version_key, spec_version, type, date_added, is_first, is_last, json,
                                            tlp, recipients, n)
-                 ORDER BY t.n",
+                 ORDER BY t.n
+                 RETURNING seq, id, version_key",
                 &[&collection, &ids, &versions_text, &keys, &specs, &types, &added, &firsts, &lasts, &jsons,
                   &author, &tlps, &recipients],
             )
             .await
             .map_err(err)?;
+            // The search index of each inserted version, found by (id, version).
+            let by_version: HashMap<(&str, i64), &NewVersion> = plan
+                .inserts
+                .iter()
+                .map(|i| ((i.version.id.as_str(), i.version.version_key), &i.version))
+                .collect();
+            let (mut seqs, mut bodies, mut value_seqs, mut values) =
+                (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            for r in &inserted {
+                let seq: i64 = cell(r, 0)?;
+                let key = (cell::<&str>(r, 1)?, cell::<i64>(r, 2)?);
+                if let Some(v) = by_version.get(&key) {
+                    seqs.push(seq);
+                    bodies.push(v.search.as_str());
+                    for value in &v.values {
+                        value_seqs.push(seq);
+                        values.push(value.as_str());
+                    }
+                }
+            }
+            tx.execute(
+                "INSERT INTO object_search (seq, body) SELECT * FROM UNNEST($1::bigint[], $2::text[])",
+                &[&seqs, &bodies],
+            )
+            .await
+            .map_err(err)?;
+            if !values.is_empty() {
+                tx.execute(
+                    "INSERT INTO object_values (seq, value) SELECT * FROM UNNEST($1::bigint[], $2::text[])",
+                    &[&value_seqs, &values],
+                )
+                .await
+                .map_err(err)?;
+            }
         }
         tx.execute(
             "UPDATE clock SET last_added = $1 WHERE one = 1",
@@ -699,6 +744,18 @@ impl Store for PostgresStore {
         sql.any("type", &q.types);
         sql.any("spec_version", &q.spec_versions);
         sql.versions(&q.versions);
+        if let Some(text) = &q.text {
+            let p = sql.param(like_anywhere(text));
+            sql.text.push_str(&format!(
+                " AND seq IN (SELECT seq FROM object_search WHERE body LIKE {p} ESCAPE '\\')"
+            ));
+        }
+        if let Some(value) = &q.value {
+            let p = sql.param(value.clone());
+            sql.text.push_str(&format!(
+                " AND seq IN (SELECT seq FROM object_values WHERE value = {p})"
+            ));
+        }
         let limit = sql.param(i64::try_from(q.limit).unwrap_or(i64::MAX).saturating_add(1));
         sql.text.push_str(&format!(" ORDER BY seq LIMIT {limit}"));
         let c = self.client().await?;
@@ -1128,6 +1185,49 @@ impl Store for PostgresStore {
             .await
             .map_err(err)?;
         Ok(())
+    }
+
+    async fn versions_after(&self, after_seq: i64, limit: usize) -> Result<Vec<(i64, String)>> {
+        let c = self.client().await?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = c
+            .query(
+                "SELECT seq, json FROM objects WHERE seq > $1 ORDER BY seq LIMIT $2",
+                &[&after_seq, &limit],
+            )
+            .await
+            .map_err(err)?;
+        rows.iter()
+            .map(|r| Ok((cell(r, 0)?, cell(r, 1)?)))
+            .collect()
+    }
+
+    async fn put_index(&self, entries: Vec<(i64, String, Vec<String>)>) -> Result<()> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(err)?;
+        for (seq, text, values) in &entries {
+            tx.execute("DELETE FROM object_search WHERE seq = $1", &[seq])
+                .await
+                .map_err(err)?;
+            tx.execute("DELETE FROM object_values WHERE seq = $1", &[seq])
+                .await
+                .map_err(err)?;
+            tx.execute(
+                "INSERT INTO object_search (seq, body) VALUES ($1, $2)",
+                &[seq, text],
+            )
+            .await
+            .map_err(err)?;
+            for v in values {
+                tx.execute(
+                    "INSERT INTO object_values (value, seq) VALUES ($1, $2)",
+                    &[v, seq],
+                )
+                .await
+                .map_err(err)?;
+            }
+        }
+        tx.commit().await.map_err(err)
     }
 
     async fn purge_sessions(&self, before: Micros) -> Result<u64> {

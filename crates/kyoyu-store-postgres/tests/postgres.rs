@@ -110,6 +110,8 @@ fn version(id: &str, key: i64, tlp: Option<Tlp>, recipients: &[&str]) -> NewVers
         json: format!(r#"{{"id":"{id}","k":{key}}}"#),
         tlp,
         recipients: recipients.iter().map(|r| (*r).to_owned()).collect(),
+        search: String::new(),
+        values: Vec::new(),
     }
 }
 
@@ -196,7 +198,7 @@ async fn upgrades_a_version_1_database() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -215,7 +217,7 @@ async fn trust_model_versions_and_audit() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
 
     store
         .put_api_root(ApiRoot {
@@ -442,7 +444,7 @@ async fn submissions_after_an_upgrade_from_version_2() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     let other = PostgresStore::connect(&url).await.unwrap();
     kyoyu_store_conformance::submissions(store, other).await;
 }
@@ -463,6 +465,15 @@ async fn conformance_users_and_sessions() {
     };
     let store = PostgresStore::connect(&url).await.unwrap();
     kyoyu_store_conformance::users_and_sessions(store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conformance_search() {
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let store = PostgresStore::connect(&url).await.unwrap();
+    kyoyu_store_conformance::search(store).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

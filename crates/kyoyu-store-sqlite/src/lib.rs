@@ -38,6 +38,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     ),
     (9, include_str!("../migrations/0009_canonical_ids.sql")),
     (10, include_str!("../migrations/0010_users_sessions.sql")),
+    (11, include_str!("../migrations/0011_search.sql")),
 ];
 
 /// The schema version whose migration also runs [`repair_versions`].
@@ -433,6 +434,34 @@ fn apply_tx(tx: &rusqlite::Transaction<'_>, change: &Change) -> Result<()> {
     Ok(())
 }
 
+/// Indexes one stored version for search (its text and observable values).
+fn index_tx(tx: &rusqlite::Transaction<'_>, seq: i64, text: &str, values: &[String]) -> Result<()> {
+    tx.prepare_cached("INSERT INTO object_search (rowid, body) VALUES (?1, ?2)")
+        .and_then(|mut st| st.execute(params![seq, text]))
+        .map_err(err)?;
+    let mut st = tx
+        .prepare_cached("INSERT INTO object_values (value, seq) VALUES (?1, ?2)")
+        .map_err(err)?;
+    for v in values {
+        st.execute(params![v, seq]).map_err(err)?;
+    }
+    Ok(())
+}
+
+/// An FTS5 string literal: the text as one phrase, quotes doubled.
+fn fts_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+/// A LIKE pattern that finds `text` anywhere, its wildcards escaped.
+pub(crate) fn like_anywhere(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 fn token_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TokenRecord> {
     Ok(TokenRecord {
         id: r.get(0)?,
@@ -589,6 +618,7 @@ impl Store for SqliteStore {
                             r
                         ])
                         .map_err(err)?;
+                    index_tx(&tx, tx.last_insert_rowid(), &v.search, &v.values)?;
                 }
             }
             tx.execute("UPDATE clock SET last_added = ?1 WHERE one = 1", [plan.clock])
@@ -627,6 +657,25 @@ impl Store for SqliteStore {
             push_in(&mut sql, &mut args, "type", &q.types);
             push_in(&mut sql, &mut args, "spec_version", &q.spec_versions);
             version_condition(&mut sql, &mut args, &q.versions);
+            if let Some(text) = q.text.as_deref() {
+                // The trigram index answers from three characters; shorter
+                // text scans the indexed bodies.
+                if text.chars().count() >= 3 {
+                    sql.push_str(
+                        " AND seq IN (SELECT rowid FROM object_search WHERE object_search MATCH ?)",
+                    );
+                    args.push(SqlValue::Text(fts_phrase(text)));
+                } else {
+                    sql.push_str(
+                        " AND seq IN (SELECT rowid FROM object_search WHERE body LIKE ? ESCAPE '\\')",
+                    );
+                    args.push(SqlValue::Text(like_anywhere(text)));
+                }
+            }
+            if let Some(value) = q.value.as_deref() {
+                sql.push_str(" AND seq IN (SELECT seq FROM object_values WHERE value = ?)");
+                args.push(SqlValue::Text(value.to_owned()));
+            }
             sql.push_str(" ORDER BY seq LIMIT ?");
             args.push(SqlValue::Integer(
                 i64::try_from(q.limit).unwrap_or(i64::MAX).saturating_add(1),
@@ -1109,6 +1158,39 @@ impl Store for SqliteStore {
             c.execute("DELETE FROM sessions WHERE hash = ?1", [hash])
                 .map(|_| ())
                 .map_err(err)
+        })
+        .await
+    }
+
+    async fn versions_after(&self, after_seq: i64, limit: usize) -> Result<Vec<(i64, String)>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.read(move |c| {
+            let mut st = c
+                .prepare_cached(
+                    "SELECT seq, json FROM objects WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                )
+                .map_err(err)?;
+            let rows = st
+                .query_map(params![after_seq, limit], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(err)?;
+            rows.collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(err)
+        })
+        .await
+    }
+
+    async fn put_index(&self, entries: Vec<(i64, String, Vec<String>)>) -> Result<()> {
+        self.write(move |c| {
+            let tx = c.transaction().map_err(err)?;
+            for (seq, text, values) in &entries {
+                // Again is harmless: an earlier index of the row is replaced.
+                tx.execute("DELETE FROM object_search WHERE rowid = ?1", [seq])
+                    .map_err(err)?;
+                tx.execute("DELETE FROM object_values WHERE seq = ?1", [seq])
+                    .map_err(err)?;
+                index_tx(&tx, *seq, text, values)?;
+            }
+            tx.commit().map_err(err)
         })
         .await
     }

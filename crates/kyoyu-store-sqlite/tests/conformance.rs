@@ -50,3 +50,9 @@ async fn users_and_sessions() {
     let (_dir, a, _) = fresh();
     kyoyu_store_conformance::users_and_sessions(a).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search() {
+    let (_dir, a, _) = fresh();
+    kyoyu_store_conformance::search(a).await;
+}

@@ -65,6 +65,10 @@ pub struct NewVersion {
     pub tlp: Option<Tlp>,
     /// Recipient organizations named on it or its envelope.
     pub recipients: Vec<String>,
+    /// Its folded text, for full-text search (the core computes it).
+    pub search: String,
+    /// Its folded observable values, for exact lookup.
+    pub values: Vec<String>,
 }
 
 /// A stored object version.
@@ -152,6 +156,10 @@ pub struct Query {
     pub limit: usize,
     /// Whether to return the JSON (objects) or not (manifest, versions).
     pub with_json: bool,
+    /// Only versions whose folded text contains this (already folded).
+    pub text: Option<String>,
+    /// Only versions with this observable value (already folded).
+    pub value: Option<String>,
 }
 
 /// One page of results.
@@ -615,4 +623,17 @@ pub trait Store: Clone + Send + Sync + 'static {
     fn end_session(&self, hash: &str) -> impl Future<Output = Result<()>> + Send;
     /// Removes sessions last used before `before`; returns how many.
     fn purge_sessions(&self, before: Micros) -> impl Future<Output = Result<u64>> + Send;
+    /// Stored versions after position `after_seq` in every collection,
+    /// `(seq, json)`, in seq order: for indexing rows stored before the
+    /// search index existed (nothing read here reaches a caller).
+    fn versions_after(
+        &self,
+        after_seq: i64,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<(i64, String)>>> + Send;
+    /// Indexes stored versions for search: `(seq, folded text, values)`.
+    fn put_index(
+        &self,
+        entries: Vec<(i64, String, Vec<String>)>,
+    ) -> impl Future<Output = Result<()>> + Send;
 }

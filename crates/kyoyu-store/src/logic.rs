@@ -386,6 +386,8 @@ mod tests {
             json: String::new(),
             tlp: None,
             recipients: Vec::new(),
+            search: String::new(),
+            values: Vec::new(),
         }
     }
 

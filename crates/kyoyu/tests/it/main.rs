@@ -18,6 +18,7 @@ mod hostile;
 mod interop;
 mod oracle;
 mod routes;
+mod search;
 mod support;
 mod taxii;
 mod testkit;
