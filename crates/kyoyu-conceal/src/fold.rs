@@ -98,7 +98,11 @@ impl Folded {
             }
             for n in cluster.nfkc() {
                 for c in n.to_lowercase() {
-                    pieces.push(Piece { c, start, end });
+                    pieces.push(Piece {
+                        c: unify(c),
+                        start,
+                        end,
+                    });
                 }
             }
         }
@@ -124,6 +128,17 @@ impl Folded {
         let first = self.spans.get(a)?;
         let last = self.spans.get(b - 1)?;
         Some((first.0, last.1))
+    }
+}
+
+/// Characters that stand for another: hiragana is its katakana (a name
+/// registered as `レイジ` is also written `れいじ`), and the yen sign is the
+/// backslash Japanese Windows shows it as (`TOKAI¥alice`, `C:¥Users¥…`).
+fn unify(c: char) -> char {
+    match c {
+        '\u{3041}'..='\u{3096}' => char::from_u32(u32::from(c) + 0x60).unwrap_or(c),
+        '¥' => '\\',
+        _ => c,
     }
 }
 
@@ -326,6 +341,8 @@ mod tests {
             ("㈱例示", "(株)例示"),
             ("ﾚｲｼﾞﾃﾞﾝﾘｮｸ", "レイジデンリョク"),
             ("Cafe\u{301}", "café"),
+            ("れいじ", "レイジ"),
+            ("TOKAI¥alice ￥", "tokai\\alice \\"),
             ("C:\\Users\\tyamada", "c:\\users\\tyamada"),
         ] {
             assert_eq!(Folded::of(written).text, folded, "{written}");

@@ -28,6 +28,11 @@ pub(crate) struct Remote {
 pub(crate) struct Failure(String, u8);
 
 impl Failure {
+    /// A usage error (exit 2).
+    pub(crate) fn usage(why: &str) -> Self {
+        Failure(why.to_owned(), crate::EXIT_USAGE)
+    }
+
     /// Prints the message; returns the exit status.
     pub(crate) fn report(self) -> u8 {
         eprintln!("kyoyu: {}", self.0);

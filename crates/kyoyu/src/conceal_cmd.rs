@@ -149,8 +149,7 @@ pub(crate) enum ReviewCommand {
         /// A doubt to release as written: its number as `review list` shows it (repeat).
         #[arg(long = "keep")]
         keep: Vec<usize>,
-        /// The version you read (`review list` shows it); without it the
-        /// current one is used and the kept doubts are printed.
+        /// The version you read (`review list` shows it); needed with --keep.
         #[arg(long)]
         rev: Option<i64>,
     },
@@ -234,38 +233,20 @@ pub(crate) fn review(remote: &Remote, cmd: &ReviewCommand) -> u8 {
     }
 }
 
-/// Approves a submission. Keeping doubts without `--rev` binds the numbers
-/// to the version read now and says which doubts they are.
+/// Approves a submission. Keeping doubts needs the version they were read
+/// in (`--rev`, as `review list` shows it): the numbers name that version's
+/// doubts, and the hub refuses if the submission changed since.
 fn approve(
     remote: &Remote,
     submission: &str,
     keep: &[usize],
     rev: Option<i64>,
 ) -> Result<(), crate::admin_cmd::Failure> {
-    let rev = match rev {
-        Some(r) => Some(r),
-        None if keep.is_empty() => None,
-        None => {
-            let list = remote.call("GET", "/api/reviews", None)?;
-            let held = list["reviews"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find(|r| r["submission"] == submission);
-            if let Some(r) = held {
-                for n in keep {
-                    if let Some(d) = r["doubts"].get(n.wrapping_sub(1)) {
-                        eprintln!(
-                            "kyoyu: keeping [{n}] {}: {}",
-                            d["path"].as_str().unwrap_or_default(),
-                            d["text"].as_str().unwrap_or_default()
-                        );
-                    }
-                }
-            }
-            held.and_then(|r| r["rev"].as_i64())
-        }
-    };
+    if !keep.is_empty() && rev.is_none() {
+        return Err(crate::admin_cmd::Failure::usage(
+            "--keep names doubts as one version lists them: add --rev with the version `kyoyu review list` showed",
+        ));
+    }
     remote
         .call(
             "POST",

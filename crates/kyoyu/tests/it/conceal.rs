@@ -1445,10 +1445,35 @@ fn safe_by_default_on(backend: Backend) {
     let mut kept = report(13);
     kept["objects"][1]["description"] = json!("Also hit: the vendor Gamma Works Co., Ltd.");
     let (_, submission) = submit(&s, &s.reporter, &kept, &["--urgent"]);
+    let o = cli(&s.hub, &s.ceptoar, &["review", "list", "--json"]);
+    let list: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rev = list["reviews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["submission"] == submission.as_str())
+        .unwrap()["rev"]
+        .to_string();
+    // Keeping without the version read is a usage error.
     let o = cli(
         &s.hub,
         &s.ceptoar,
-        &["review", "approve", &submission, "--keep", "2"],
+        &["review", "approve", &submission, "--keep", "1"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--rev"), "{}", stderr(&o));
+    let o = cli(
+        &s.hub,
+        &s.ceptoar,
+        &[
+            "review",
+            "approve",
+            &submission,
+            "--keep",
+            "2",
+            "--rev",
+            &rev,
+        ],
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("there is no doubt 2"), "{}", stderr(&o));
@@ -1490,7 +1515,15 @@ fn safe_by_default_on(backend: Backend) {
     let o = cli(
         &s.hub,
         &s.ceptoar,
-        &["review", "approve", &submission, "--keep", "1"],
+        &[
+            "review",
+            "approve",
+            &submission,
+            "--keep",
+            "1",
+            "--rev",
+            &rev,
+        ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let read = wait_for(&s, 2 * shown.len());
