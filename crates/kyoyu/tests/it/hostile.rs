@@ -442,10 +442,17 @@ fn old_rows_with_upper_case_markings_are_repaired_on(backend: Backend) {
     // so an object of its own), and the schema version 8.
     let db = crate::admin::Db::of(&hub);
     let (red_up, chain_up) = (upper(red_id), upper(chain_id));
+    // Back to schema 8: what later migrations added goes too.
     let back_to_8 = if db.is_sqlite() {
-        "PRAGMA user_version = 8;"
+        "PRAGMA user_version = 8;
+         DROP TABLE users; DROP TABLE sessions; DROP TRIGGER objects_unindex;
+         DROP TABLE object_search; DROP TABLE object_values;
+         DELETE FROM settings WHERE key LIKE 'search-backfill%';"
     } else {
-        "DELETE FROM schema_version WHERE version = 9;"
+        "DELETE FROM schema_version WHERE version >= 9;
+         DROP TABLE users; DROP TABLE sessions; DROP TRIGGER objects_unindex ON objects;
+         DROP FUNCTION objects_unindex(); DROP TABLE object_search; DROP TABLE object_values;
+         DELETE FROM settings WHERE key LIKE 'search-backfill%';"
     };
     db.exec(&format!(
         "UPDATE objects SET tlp = NULL, id = '{red_up}',
