@@ -159,12 +159,15 @@ impl<S: Store> Hub<S> {
         })
     }
 
-    /// The newest version of an object in every collection where the caller
-    /// may read it: (collection, its TLP as counted there, the version).
-    pub async fn find_everywhere(
+    /// The newest versions `query` selects in every collection the caller
+    /// may read (its `collection` is set per collection), each kept only if
+    /// the policy lets the caller read it, marked reads audited as `endpoint`:
+    /// (collection, its TLP as counted there, the version).
+    async fn newest_everywhere(
         &self,
         who: &Caller,
-        id: &str,
+        query: Query,
+        endpoint: &str,
     ) -> Result<Vec<(Collection, &'static str, StoredVersion)>, Error> {
         let mut found = Vec::new();
         for c in &self.catalog().collections {
@@ -176,11 +179,9 @@ impl<S: Store> Hub<S> {
                 .store
                 .query(Query {
                     collection: c.id.clone(),
-                    ids: vec![id.to_owned()],
                     versions: last_version(),
-                    limit: 1,
                     with_json: true,
-                    ..Query::default()
+                    ..query.clone()
                 })
                 .await?;
             let items: Vec<StoredVersion> = page
@@ -188,12 +189,27 @@ impl<S: Store> Hub<S> {
                 .into_iter()
                 .filter(|v| view.may_read(&access_of(v)))
                 .collect();
-            self.audit_reads(who, &view, c, "rest", &items).await?;
+            self.audit_reads(who, &view, c, endpoint, &items).await?;
             for v in items {
                 found.push((c.clone(), view.effective(v.tlp).name(), v));
             }
         }
         Ok(found)
+    }
+
+    /// The newest version of an object in every collection where the caller
+    /// may read it: (collection, its TLP as counted there, the version).
+    pub async fn find_everywhere(
+        &self,
+        who: &Caller,
+        id: &str,
+    ) -> Result<Vec<(Collection, &'static str, StoredVersion)>, Error> {
+        let query = Query {
+            ids: vec![id.to_owned()],
+            limit: 1,
+            ..Query::default()
+        };
+        self.newest_everywhere(who, query, "rest").await
     }
 
     /// Search across every collection the caller may read: the newest
@@ -215,34 +231,13 @@ impl<S: Store> Hub<S> {
             ));
         }
         let limit = limit.clamp(1, self.config.max_page);
-        let mut found = Vec::new();
-        for c in &self.catalog().collections {
-            let view = who.view_of(c);
-            if !view.can_read() {
-                continue;
-            }
-            let page = self
-                .store
-                .query(Query {
-                    collection: c.id.clone(),
-                    versions: last_version(),
-                    limit: limit.saturating_mul(2),
-                    with_json: true,
-                    text: text.clone(),
-                    value: value.clone(),
-                    ..Query::default()
-                })
-                .await?;
-            let items: Vec<StoredVersion> = page
-                .items
-                .into_iter()
-                .filter(|v| view.may_read(&access_of(v)))
-                .collect();
-            self.audit_reads(who, &view, c, "search", &items).await?;
-            for v in items {
-                found.push((c.clone(), view.effective(v.tlp).name(), v));
-            }
-        }
+        let query = Query {
+            limit: limit.saturating_mul(2),
+            text,
+            value,
+            ..Query::default()
+        };
+        let mut found = self.newest_everywhere(who, query, "search").await?;
         found.sort_by_key(|f| std::cmp::Reverse(f.2.date_added));
         found.truncate(limit);
         Ok(found)

@@ -503,6 +503,23 @@ pub(crate) async fn audit<S: Backend>(
 
 /// `GET /api/objects/{id}`: the newest version of an object in every
 /// collection where the caller may see it.
+/// Versions found across collections, as answered: where, at which TLP, what.
+fn found_json(
+    found: Vec<(
+        kyoyu_core::Collection,
+        &'static str,
+        kyoyu_core::StoredVersion,
+    )>,
+) -> Vec<Value> {
+    found
+        .into_iter()
+        .map(|(c, tlp, v)| {
+            let object: Value = serde_json::from_str(&v.json).unwrap_or(Value::Null);
+            json!({"community": c.alias, "collection": c.id, "tlp": tlp, "object": object})
+        })
+        .collect()
+}
+
 #[derive(Deserialize)]
 pub(crate) struct SearchQuery {
     q: Option<String>,
@@ -518,20 +535,15 @@ pub(crate) async fn search<S: Backend>(
     State(hub): HubState<S>,
     Query(q): Query<SearchQuery>,
 ) -> Answer {
-    let found: Vec<Value> = hub
-        .search_everywhere(
+    let found = found_json(
+        hub.search_everywhere(
             &who,
             q.q.as_deref(),
             q.value.as_deref(),
             q.limit.unwrap_or(100),
         )
-        .await?
-        .into_iter()
-        .map(|(c, tlp, v)| {
-            let object: Value = serde_json::from_str(&v.json).unwrap_or(Value::Null);
-            json!({"community": c.alias, "collection": c.id, "tlp": tlp, "object": object})
-        })
-        .collect();
+        .await?,
+    );
     Ok(ok_json(StatusCode::OK, &json!({ "found": found })))
 }
 
@@ -546,15 +558,7 @@ pub(crate) async fn object_everywhere<S: Backend>(
             format!("'{id}' is not a STIX identifier (type--UUID)"),
         ));
     }
-    let found: Vec<Value> = hub
-        .find_everywhere(&who, &id)
-        .await?
-        .into_iter()
-        .map(|(c, tlp, v)| {
-            let object: Value = serde_json::from_str(&v.json).unwrap_or(Value::Null);
-            json!({"community": c.alias, "collection": c.id, "tlp": tlp, "object": object})
-        })
-        .collect();
+    let found = found_json(hub.find_everywhere(&who, &id).await?);
     if found.is_empty() {
         return Err(not_found(format!(
             "no collection this token may read holds '{id}'"
