@@ -89,15 +89,15 @@ mod tests {
 
     #[test]
     fn names_carry_the_content_hash() {
-        for asset in all() {
-            assert_eq!(asset.hash.len(), 16);
-            assert!(asset.hash.bytes().all(|b| b.is_ascii_hexdigit()));
+        for a in all() {
+            assert_eq!(a.hash.len(), 16);
+            assert!(a.hash.bytes().all(|b| b.is_ascii_hexdigit()));
             // The same bytes give the same name, every time.
-            let again = Asset::new("console", "x", asset.bytes, "x");
-            assert_eq!(again.hash, asset.hash);
-            assert_eq!(asset(&asset.file_name), Some(asset));
-            assert!(asset.url().starts_with("/console/assets/console."));
-            assert!(asset.url().ends_with(&asset.file_name));
+            let again = Asset::new("console", "x", a.bytes, "x");
+            assert_eq!(again.hash, a.hash);
+            assert_eq!(asset(&a.file_name), Some(a));
+            assert!(a.url().starts_with("/console/assets/console."));
+            assert!(a.url().ends_with(&a.file_name));
         }
         assert!(css().file_name.ends_with(".css"));
         assert!(js().file_name.ends_with(".js"));
