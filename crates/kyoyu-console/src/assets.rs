@@ -26,11 +26,7 @@ pub struct Asset {
 impl Asset {
     fn new(stem: &str, extension: &str, bytes: &'static [u8], content_type: &'static str) -> Asset {
         let digest = Sha256::digest(bytes);
-        let hash: String = digest
-            .iter()
-            .take(8)
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let hash: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
         Asset {
             file_name: format!("{stem}.{hash}.{extension}"),
             bytes,
@@ -116,7 +112,12 @@ mod tests {
 
     #[test]
     fn other_names_are_not_assets() {
-        for name in ["console.css", "console.0000000000000000.css", "../Cargo.toml", ""] {
+        for name in [
+            "console.css",
+            "console.0000000000000000.css",
+            "../Cargo.toml",
+            "",
+        ] {
             assert_eq!(asset(name), None, "{name}");
         }
     }
@@ -125,7 +126,14 @@ mod tests {
     fn script_is_small_and_self_contained() {
         let js = std::str::from_utf8(js().bytes).unwrap();
         assert!(js.lines().count() <= 130, "console.js grew past its budget");
-        for banned in ["eval(", "new Function", "innerHTML", "document.write", "http://", "https://"] {
+        for banned in [
+            "eval(",
+            "new Function",
+            "innerHTML",
+            "document.write",
+            "http://",
+            "https://",
+        ] {
             assert!(!js.contains(banned), "console.js uses {banned}");
         }
         let css = std::str::from_utf8(css().bytes).unwrap();

@@ -158,9 +158,10 @@ mod tests {
                     .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
             }
             // A handler's own weaker value is replaced.
-            response
-                .headers_mut()
-                .insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
+            response.headers_mut().insert(
+                header::X_FRAME_OPTIONS,
+                HeaderValue::from_static("SAMEORIGIN"),
+            );
             ready(Ok(response))
         }
     }

@@ -75,7 +75,7 @@ impl Lang {
     }
 
     /// The message for `key` in this language (see [`t`]).
-    pub fn t<'a>(self, key: &'a str) -> &'a str {
+    pub fn t(self, key: &str) -> &str {
         t(self, key)
     }
 
@@ -127,7 +127,12 @@ fn qvalue(text: &str) -> Option<u16> {
         _ => return None,
     };
     let mut thousandths = 0u16;
-    for (i, digit) in fraction.bytes().chain(std::iter::repeat(b'0')).take(3).enumerate() {
+    for (i, digit) in fraction
+        .bytes()
+        .chain(std::iter::repeat(b'0'))
+        .take(3)
+        .enumerate()
+    {
         let weight = [100, 10, 1].get(i).copied().unwrap_or(0);
         thousandths += u16::from(digit - b'0') * weight;
     }
@@ -182,7 +187,7 @@ fn catalogue(lang: Lang) -> &'static Catalogue {
 
 /// The message for `key` in `lang`. A key missing from the catalogue (which the tests rule out
 /// for every key the console uses) shows as itself, never as an empty string.
-pub fn t<'a>(lang: Lang, key: &'a str) -> &'a str {
+pub fn t(lang: Lang, key: &str) -> &str {
     match catalogue(lang).get(key) {
         Some(message) => message.as_str(),
         None => key,
@@ -205,7 +210,9 @@ fn fill(message: &str, args: &[(&str, &str)]) -> String {
         let name_end = after_open.find('}');
         let value = name_end.and_then(|end| {
             let name = after_open.get(..end)?;
-            args.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v, end))
+            args.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v, end))
         });
         match value {
             Some((value, end)) => {

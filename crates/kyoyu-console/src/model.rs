@@ -184,7 +184,13 @@ pub enum Tlp {
 
 impl Tlp {
     /// Every level, least to most restricted.
-    pub const ALL: [Tlp; 5] = [Tlp::Clear, Tlp::Green, Tlp::Amber, Tlp::AmberStrict, Tlp::Red];
+    pub const ALL: [Tlp; 5] = [
+        Tlp::Clear,
+        Tlp::Green,
+        Tlp::Amber,
+        Tlp::AmberStrict,
+        Tlp::Red,
+    ];
 
     /// The label, as FIRST's TLP 2.0 standard writes it (never translated).
     pub fn label(self) -> &'static str {

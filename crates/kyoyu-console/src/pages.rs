@@ -428,7 +428,10 @@ mod tests {
             switch_href("/console/search?q=emotet&lang=ja&page=2", Lang::En),
             "/console/search?q=emotet&page=2&lang=en"
         );
-        assert_eq!(switch_href("/console/x?#frag", Lang::Ja), "/console/x?lang=ja");
+        assert_eq!(
+            switch_href("/console/x?#frag", Lang::Ja),
+            "/console/x?lang=ja"
+        );
         assert_eq!(
             switch_href("https://evil.example/", Lang::Ja),
             "/console?lang=ja"

@@ -91,16 +91,40 @@ fn dashboard(lang: Lang) -> DashboardPage {
         chrome: chrome(lang, Some(Section::Dashboard)),
         since: Some(at("2026-11-27T00:30:00Z")),
         new_by_tlp: vec![
-            TlpCount { tlp: Some(Tlp::Red), count: 1 },
-            TlpCount { tlp: Some(Tlp::AmberStrict), count: 2 },
-            TlpCount { tlp: Some(Tlp::Amber), count: 3 },
-            TlpCount { tlp: Some(Tlp::Green), count: 4 },
-            TlpCount { tlp: Some(Tlp::Clear), count: 5 },
-            TlpCount { tlp: None, count: 6 },
+            TlpCount {
+                tlp: Some(Tlp::Red),
+                count: 1,
+            },
+            TlpCount {
+                tlp: Some(Tlp::AmberStrict),
+                count: 2,
+            },
+            TlpCount {
+                tlp: Some(Tlp::Amber),
+                count: 3,
+            },
+            TlpCount {
+                tlp: Some(Tlp::Green),
+                count: 4,
+            },
+            TlpCount {
+                tlp: Some(Tlp::Clear),
+                count: 5,
+            },
+            TlpCount {
+                tlp: None,
+                count: 6,
+            },
         ],
         new_by_type: vec![
-            TypeCount { stix_type: "indicator".to_string(), count: 15 },
-            TypeCount { stix_type: "x-acme-widget".to_string(), count: 6 },
+            TypeCount {
+                stix_type: "indicator".to_string(),
+                count: 15,
+            },
+            TypeCount {
+                stix_type: "x-acme-widget".to_string(),
+                count: 6,
+            },
         ],
         submissions: SubmissionState::ALL
             .iter()
@@ -158,7 +182,11 @@ fn all_pages(lang: Lang) -> Vec<(String, String, bool)> {
     empty.review_queue = None;
     empty.recent = table(0);
     empty.chrome.demo = true;
-    page("dashboard empty demo", crate::render_dashboard(&empty), true);
+    page(
+        "dashboard empty demo",
+        crate::render_dashboard(&empty),
+        true,
+    );
     for status in KNOWN_STATUSES.into_iter().chain([418]) {
         page(
             &format!("error {status}"),
@@ -168,7 +196,11 @@ fn all_pages(lang: Lang) -> Vec<(String, String, bool)> {
     }
     let mut signed_out_error = error(lang, 404);
     signed_out_error.chrome = Chrome::signed_out(lang, "kyoyu", "/console/nowhere");
-    page("error signed out", crate::render_error(&signed_out_error), true);
+    page(
+        "error signed out",
+        crate::render_error(&signed_out_error),
+        true,
+    );
     page(
         "object list",
         crate::render_object_list(&ObjectListPage {
@@ -213,6 +245,7 @@ fn tags(html: &str) -> Vec<(String, HashMap<String, String>)> {
 
 #[test]
 fn every_page_renders_in_both_languages() {
+    let key_like = Regex::new(r">\s*[a-z_]+\.[a-z_]+\s*<").unwrap();
     for lang in LANGS {
         for (name, html, whole) in all_pages(lang) {
             if whole {
@@ -224,9 +257,14 @@ fn every_page_renders_in_both_languages() {
                 assert!(html.trim_end().ends_with("</html>"), "{name}");
             }
             // No key left untranslated, no argument left unfilled.
-            assert!(!html.contains('{') && !html.contains('}'), "{name}: braces left");
-            let key_like = Regex::new(r">\s*[a-z_]+\.[a-z_]+\s*<").unwrap();
-            assert!(!key_like.is_match(&html), "{name}: a raw catalogue key is shown");
+            assert!(
+                !html.contains('{') && !html.contains('}'),
+                "{name}: braces left"
+            );
+            assert!(
+                !key_like.is_match(&html),
+                "{name}: a raw catalogue key is shown"
+            );
         }
     }
 }
@@ -236,12 +274,17 @@ fn pages_obey_the_content_security_policy() {
     let handler = Regex::new(r#"(?i)\son[a-z]+\s*="#).unwrap();
     for (name, html, _) in every_page() {
         assert!(!html.contains("style="), "{name}: style attribute");
-        assert!(!html.to_ascii_lowercase().contains("<style"), "{name}: style element");
+        assert!(
+            !html.to_ascii_lowercase().contains("<style"),
+            "{name}: style element"
+        );
         assert!(!handler.is_match(&html), "{name}: event handler attribute");
         assert!(!html.contains("javascript:"), "{name}: javascript: URL");
         for (tag, attrs) in tags(&html) {
             if tag == "script" {
-                let src = attrs.get("src").unwrap_or_else(|| panic!("{name}: inline script"));
+                let src = attrs
+                    .get("src")
+                    .unwrap_or_else(|| panic!("{name}: inline script"));
                 assert_eq!(src, &assets::js().url(), "{name}");
             }
             if tag == "link" {
@@ -267,7 +310,10 @@ fn pages_obey_the_content_security_policy() {
 fn markup_is_accessible() {
     for (name, html, whole) in every_page() {
         let tags = tags(&html);
-        let ids: Vec<&String> = tags.iter().filter_map(|(_, a)| a.get("id")).collect();
+        let ids: Vec<&str> = tags
+            .iter()
+            .filter_map(|(_, a)| a.get("id").map(String::as_str))
+            .collect();
         let unique: BTreeSet<_> = ids.iter().collect();
         assert_eq!(unique.len(), ids.len(), "{name}: duplicate ids");
         let labels: BTreeSet<&String> = tags
@@ -278,20 +324,25 @@ fn markup_is_accessible() {
         for (tag, attrs) in &tags {
             let hidden = attrs.get("type").is_some_and(|t| t == "hidden");
             if matches!(tag.as_str(), "input" | "select" | "textarea") && !hidden {
-                let id = attrs.get("id").unwrap_or_else(|| panic!("{name}: {tag} without id"));
+                let id = attrs
+                    .get("id")
+                    .unwrap_or_else(|| panic!("{name}: {tag} without id"));
                 assert!(labels.contains(id), "{name}: no <label for={id}>");
             }
             if let Some(refs) = attrs.get("aria-describedby") {
                 for r in refs.split_whitespace() {
-                    assert!(ids.iter().any(|i| *i == r), "{name}: describedby {r} missing");
+                    assert!(ids.contains(&r), "{name}: describedby {r} missing");
                 }
             }
             if let Some(r) = attrs.get("aria-labelledby") {
-                assert!(ids.iter().any(|i| *i == r), "{name}: labelledby {r} missing");
+                assert!(ids.contains(&r.as_str()), "{name}: labelledby {r} missing");
             }
             if tag == "th" {
                 let scope = attrs.get("scope").map(String::as_str);
-                assert!(matches!(scope, Some("col" | "row")), "{name}: <th> without scope");
+                assert!(
+                    matches!(scope, Some("col" | "row")),
+                    "{name}: <th> without scope"
+                );
             }
             if tag == "img" {
                 assert!(attrs.contains_key("alt"), "{name}: <img> without alt");
@@ -309,7 +360,10 @@ fn markup_is_accessible() {
             for landmark in ["<header", "<nav", "<main id=\"main\"", "<footer"] {
                 assert!(html.contains(landmark), "{name}: no {landmark}");
             }
-            assert!(html.contains("class=\"skip-link\" href=\"#main\""), "{name}");
+            assert!(
+                html.contains("class=\"skip-link\" href=\"#main\""),
+                "{name}"
+            );
             // Headings in order: one h1 first, never a level skipped.
             let levels: Vec<u8> = tags
                 .iter()
@@ -319,16 +373,17 @@ fn markup_is_accessible() {
                 })
                 .collect();
             assert_eq!(levels.first(), Some(&1), "{name}: first heading is not h1");
-            assert_eq!(levels.iter().filter(|l| **l == 1).count(), 1, "{name}: h1 count");
+            assert_eq!(
+                levels.iter().filter(|l| **l == 1).count(),
+                1,
+                "{name}: h1 count"
+            );
             for pair in levels.windows(2) {
                 assert!(pair[1] <= pair[0] + 1, "{name}: heading levels {levels:?}");
             }
             // The language switch, on every page: each link names its language in itself.
             for lang in LANGS {
-                let link = format!(
-                    "hreflang=\"{code}\" lang=\"{code}\"",
-                    code = lang.code()
-                );
+                let link = format!("hreflang=\"{code}\" lang=\"{code}\"", code = lang.code());
                 assert!(html.contains(&link), "{name}: no switch to {}", lang.code());
                 assert!(html.contains(&format!("lang={}\"", lang.code())), "{name}");
             }
@@ -394,8 +449,14 @@ fn hostile_text_is_escaped() {
             assert!(!html.contains("<img"), "{html}");
             // The text survives only as text: no attribute is broken out of.
             for (tag, attrs) in tags(&html) {
-                assert!(!attrs.keys().any(|a| a.starts_with("on")), "{tag} {attrs:?}");
-                assert!(!attrs.contains_key("src") || tag == "script", "{tag} {attrs:?}");
+                assert!(
+                    !attrs.keys().any(|a| a.starts_with("on")),
+                    "{tag} {attrs:?}"
+                );
+                assert!(
+                    !attrs.contains_key("src") || tag == "script",
+                    "{tag} {attrs:?}"
+                );
             }
             assert!(!html.contains("\"'>"), "{html}");
             assert!(!html.contains("javascript:"), "{html}");
@@ -421,7 +482,13 @@ fn navigation_shows_only_what_the_person_may_use() {
     .unwrap();
     assert!(html.contains("<a href=\"/console\">Dashboard</a>"));
     assert!(html.contains("<a href=\"/console/search\" aria-current=\"page\">Search</a>"));
-    for hidden in ["Intelligence", "Submit", "Review", "Receipts", "Administration"] {
+    for hidden in [
+        "Intelligence",
+        "Submit",
+        "Review",
+        "Receipts",
+        "Administration",
+    ] {
         assert!(!html.contains(&format!(">{hidden}</a>")), "{hidden} shown");
     }
     // An empty message shows no details section.
@@ -457,7 +524,11 @@ fn the_signed_in_person_and_sign_out() {
     let html = crate::render_sign_in(&sign_in(Lang::Ja, None)).unwrap();
     assert!(!html.contains("main-nav"));
     assert!(!html.contains("sign-out"));
-    assert!(html.contains("<a href=\"/console/sign-in?lang=en\" hreflang=\"en\" lang=\"en\">English</a>"));
+    assert!(
+        html.contains(
+            "<a href=\"/console/sign-in?lang=en\" hreflang=\"en\" lang=\"en\">English</a>"
+        )
+    );
     assert!(html.contains(
         "<a href=\"/console/sign-in?lang=ja\" hreflang=\"ja\" lang=\"ja\" aria-current=\"true\">日本語</a>"
     ));
@@ -505,7 +576,9 @@ fn totp_enrolment() {
     assert!(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"qr\""));
     assert!(html.contains("<title id=\"qr-title\">認証アプリ用のQRコード</title>"));
     assert!(html.contains("JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP"));
-    assert!(html.contains("<form class=\"form\" method=\"post\" action=\"/console/account/totp\">"));
+    assert!(
+        html.contains("<form class=\"form\" method=\"post\" action=\"/console/account/totp\">")
+    );
     assert!(html.contains("name=\"csrf\" value=\"csrf-token-123\""));
     assert!(!html.contains("<img"));
     let mut too_long = totp(Lang::En, Some(TotpProblem::WrongCode));
@@ -522,10 +595,18 @@ fn dashboard_content() {
     // The last visit in Tokyo time.
     assert!(html.contains("前回のアクセス（2026-11-27 09:30 JST）以降に共有された情報です。"));
     for tlp in Tlp::ALL {
-        assert!(html.contains(&format!("<span class=\"{}\">{}</span>", tlp.class(), tlp.label())));
+        assert!(html.contains(&format!(
+            "<span class=\"{}\">{}</span>",
+            tlp.class(),
+            tlp.label()
+        )));
     }
     assert!(html.contains("<span class=\"tlp tlp-amber-strict\">TLP:AMBER+STRICT</span></th><td class=\"number\">2</td>"));
-    assert!(html.contains("<span class=\"tlp-none\">TLP指定なし</span></th><td class=\"number\">6</td>"));
+    assert!(
+        html.contains(
+            "<span class=\"tlp-none\">TLP指定なし</span></th><td class=\"number\">6</td>"
+        )
+    );
     assert!(html.contains("<th scope=\"row\">合計</th><td class=\"number\">21</td>"));
     assert!(html.contains("<th scope=\"row\">攻撃指標（IoC）</th><td class=\"number\">15</td>"));
     assert!(html.contains("<th scope=\"row\">x-acme-widget</th>"));
@@ -538,7 +619,9 @@ fn dashboard_content() {
             t(Lang::Ja, state.key())
         )));
     }
-    assert!(html.contains("<time datetime=\"2026-11-20T12:00:00+09:00\">2026-11-20 12:00 JST</time>"));
+    assert!(
+        html.contains("<time datetime=\"2026-11-20T12:00:00+09:00\">2026-11-20 12:00 JST</time>")
+    );
     assert!(html.contains("<a href=\"/console/receipts/r0\">r0-9f86d081884c7d65</a>"));
     assert!(html.contains("<code>r1-9f86d081884c7d65</code>"));
 
@@ -575,7 +658,9 @@ fn object_table_and_fragment() {
         "<a href=\"/console/intelligence?after=abc\" data-partial=\"objects\">Next page</a>"
     ));
     let html = crate::render_object_table(Lang::En, Some("UTC"), &table(1)).unwrap();
-    assert!(html.contains("<time datetime=\"2026-11-28T09:05:00+00:00\">2026-11-28 09:05 UTC</time>"));
+    assert!(
+        html.contains("<time datetime=\"2026-11-28T09:05:00+00:00\">2026-11-28 09:05 UTC</time>")
+    );
     let mut empty = table(0);
     empty.next_href = None;
     let html = crate::render_object_table(Lang::Ja, None, &empty).unwrap();
@@ -637,7 +722,11 @@ fn every_key_used_exists() {
             used.insert(c[1].to_string());
         }
     }
-    assert!(used.len() > 60, "the key scan found only {} keys", used.len());
+    assert!(
+        used.len() > 60,
+        "the key scan found only {} keys",
+        used.len()
+    );
     for s in Section::ALL {
         used.insert(s.key().to_string());
     }
@@ -665,7 +754,10 @@ fn every_key_used_exists() {
         .map(|(lang, source)| (lang, i18n::load(source).unwrap()))
         .collect();
     for (lang, catalogue) in &catalogues {
-        let missing: Vec<_> = used.iter().filter(|k| !catalogue.contains_key(*k)).collect();
+        let missing: Vec<_> = used
+            .iter()
+            .filter(|k| !catalogue.contains_key(*k))
+            .collect();
         assert!(missing.is_empty(), "{}: missing {missing:?}", lang.code());
         // And nothing in the catalogue is unused.
         let unused: Vec<_> = catalogue.keys().filter(|k| !used.contains(*k)).collect();

@@ -76,7 +76,10 @@ mod tests {
 
     #[test]
     fn tokyo_by_default() {
-        assert_eq!(format_time(at("2026-11-28T09:05:00Z"), None), "2026-11-28 18:05 JST");
+        assert_eq!(
+            format_time(at("2026-11-28T09:05:00Z"), None),
+            "2026-11-28 18:05 JST"
+        );
         assert_eq!(
             format_time(at("2026-11-28T09:05:59.999Z"), Some("No/Such_Zone")),
             "2026-11-28 18:05 JST"
@@ -88,7 +91,10 @@ mod tests {
 
     #[test]
     fn other_zones_with_their_abbreviations() {
-        assert_eq!(format_time(at("2026-07-01T12:00:00Z"), Some("UTC")), "2026-07-01 12:00 UTC");
+        assert_eq!(
+            format_time(at("2026-07-01T12:00:00Z"), Some("UTC")),
+            "2026-07-01 12:00 UTC"
+        );
         assert_eq!(
             format_time(at("2026-07-01T12:00:00Z"), Some("Europe/Berlin")),
             "2026-07-01 14:00 CEST"
