@@ -848,3 +848,32 @@ fn stylesheet_colour_pairs_have_enough_contrast() {
     assert!(css.contains(":focus-visible"));
     assert!(css.contains("@media (max-width: 48rem)"));
 }
+
+/// With `KYOYU_CONSOLE_PREVIEW=DIR`, writes every page and the assets under `DIR` as a static
+/// site (`DIR/console/…`), to look at in a browser: `python3 -m http.server -d DIR`.
+#[test]
+fn preview_site() {
+    let Some(dir) = std::env::var_os("KYOYU_CONSOLE_PREVIEW") else {
+        return;
+    };
+    let root = std::path::Path::new(&dir);
+    let assets_dir = root.join("console/assets");
+    std::fs::create_dir_all(&assets_dir).unwrap();
+    for asset in [assets::css(), assets::js()] {
+        std::fs::write(assets_dir.join(&asset.file_name), asset.bytes).unwrap();
+    }
+    for (name, html, _) in every_page() {
+        let file: String = name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        std::fs::write(root.join(format!("{file}.html")), html).unwrap();
+    }
+    let mut demo = dashboard(Lang::Ja);
+    demo.chrome.demo = true;
+    std::fs::write(
+        root.join("dashboard-demo-ja.html"),
+        crate::render_dashboard(&demo).unwrap(),
+    )
+    .unwrap();
+}
