@@ -23,6 +23,9 @@ base-uri 'none'; connect-src 'self'";
 /// The features no console page uses.
 pub const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=()";
 
+/// The `Content-Type` of every page and fragment the render functions return.
+pub const HTML_CONTENT_TYPE: &str = "text/html; charset=utf-8";
+
 /// The `Cache-Control` of a page.
 pub const PAGE_CACHE_CONTROL: &str = "no-store";
 

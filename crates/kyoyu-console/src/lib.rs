@@ -31,7 +31,9 @@ pub mod time;
 mod tests;
 
 pub use assets::{Asset, asset};
-pub use headers::{SecurityHeadersLayer, apply_security_headers, security_headers};
+pub use headers::{
+    HTML_CONTENT_TYPE, SecurityHeadersLayer, apply_security_headers, security_headers,
+};
 pub use i18n::{LANG_COOKIE, LANG_QUERY, Lang, t, tf};
 pub use model::*;
 pub use pages::{
