@@ -1,0 +1,524 @@
+//! The view-models: plain data that a handler fills from the core's answers, one struct per
+//! page, plus what every page shares ([`Chrome`]). Nothing here reaches the core; the render
+//! functions of [`crate::pages`] turn these into HTML.
+//!
+//! Every string is text, never markup: the templates escape all of it.
+
+use crate::i18n::Lang;
+use crate::paths;
+use jiff::Timestamp;
+
+/// What the base layout of every page needs: language, the hub, the person, the navigation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chrome {
+    /// The language of the page (from [`Lang::negotiate`]).
+    pub lang: Lang,
+    /// The hub's name, shown in the header and the title (an operator's setting).
+    pub hub_name: String,
+    /// The hub runs as a demonstration: every page shows a banner saying so.
+    pub demo: bool,
+    /// The signed-in person; `None` on the sign-in page (then no navigation is shown).
+    pub user: Option<SignedIn>,
+    /// Which sections of the main navigation this person may use.
+    pub may: Permissions,
+    /// The section this page belongs to (marked `aria-current="page"`).
+    pub current: Option<Section>,
+    /// This page's path and query (`/console/search?q=x`), for the language switch links.
+    /// Anything that is not a local path (`//host`, `https://…`) is replaced by the console's
+    /// root.
+    pub path: String,
+    /// The person's IANA time zone (`Asia/Tokyo`); `None` or an unknown name means
+    /// [`crate::time::DEFAULT_TIME_ZONE`].
+    pub time_zone: Option<String>,
+}
+
+impl Chrome {
+    /// The chrome of a page seen before signing in: no person, no navigation.
+    pub fn signed_out(lang: Lang, hub_name: &str, path: &str) -> Chrome {
+        Chrome {
+            lang,
+            hub_name: hub_name.to_string(),
+            demo: false,
+            user: None,
+            may: Permissions::default(),
+            current: None,
+            path: path.to_string(),
+            time_zone: None,
+        }
+    }
+}
+
+/// The signed-in person, as the header shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedIn {
+    /// The person's display name.
+    pub name: String,
+    /// Their login.
+    pub login: String,
+    /// The name of their organization.
+    pub organization: String,
+    /// The session's CSRF token, put in every form that posts (field [`paths::CSRF_FIELD`]).
+    pub csrf_token: String,
+}
+
+/// The sections of the main navigation a person may use. A section left `false` is not shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Permissions {
+    /// The dashboard.
+    pub dashboard: bool,
+    /// Browsing intelligence.
+    pub intelligence: bool,
+    /// Search.
+    pub search: bool,
+    /// Submitting reports.
+    pub submit: bool,
+    /// The review queue (reviewers).
+    pub review: bool,
+    /// The sender's receipts.
+    pub receipts: bool,
+    /// Administration.
+    pub admin: bool,
+}
+
+impl Permissions {
+    /// Every section (a hub administrator who is also a member, say).
+    pub fn all() -> Permissions {
+        Permissions {
+            dashboard: true,
+            intelligence: true,
+            search: true,
+            submit: true,
+            review: true,
+            receipts: true,
+            admin: true,
+        }
+    }
+
+    /// Whether `section` is shown.
+    pub fn allows(self, section: Section) -> bool {
+        match section {
+            Section::Dashboard => self.dashboard,
+            Section::Intelligence => self.intelligence,
+            Section::Search => self.search,
+            Section::Submit => self.submit,
+            Section::Review => self.review,
+            Section::Receipts => self.receipts,
+            Section::Admin => self.admin,
+        }
+    }
+}
+
+/// A section of the main navigation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Section {
+    /// ダッシュボード.
+    Dashboard,
+    /// 脅威情報.
+    Intelligence,
+    /// 検索.
+    Search,
+    /// 報告.
+    Submit,
+    /// 審査.
+    Review,
+    /// 受領証.
+    Receipts,
+    /// 管理.
+    Admin,
+}
+
+impl Section {
+    /// Every section, in navigation order.
+    pub const ALL: [Section; 7] = [
+        Section::Dashboard,
+        Section::Intelligence,
+        Section::Search,
+        Section::Submit,
+        Section::Review,
+        Section::Receipts,
+        Section::Admin,
+    ];
+
+    /// The catalogue key of the section's name.
+    pub fn key(self) -> &'static str {
+        match self {
+            Section::Dashboard => "nav.dashboard",
+            Section::Intelligence => "nav.intelligence",
+            Section::Search => "nav.search",
+            Section::Submit => "nav.submit",
+            Section::Review => "nav.review",
+            Section::Receipts => "nav.receipts",
+            Section::Admin => "nav.admin",
+        }
+    }
+
+    /// The section's path.
+    pub fn href(self) -> &'static str {
+        match self {
+            Section::Dashboard => paths::DASHBOARD,
+            Section::Intelligence => paths::INTELLIGENCE,
+            Section::Search => paths::SEARCH,
+            Section::Submit => paths::SUBMIT,
+            Section::Review => paths::REVIEW,
+            Section::Receipts => paths::RECEIPTS,
+            Section::Admin => paths::ADMIN,
+        }
+    }
+}
+
+/// A Traffic Light Protocol 2.0 level (TLP 1.0 WHITE is shown as CLEAR). The same levels as
+/// `kyoyu_stix::tlp::Tlp`; the handler maps one to the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Tlp {
+    /// TLP:CLEAR.
+    Clear,
+    /// TLP:GREEN.
+    Green,
+    /// TLP:AMBER.
+    Amber,
+    /// TLP:AMBER+STRICT.
+    AmberStrict,
+    /// TLP:RED.
+    Red,
+}
+
+impl Tlp {
+    /// Every level, least to most restricted.
+    pub const ALL: [Tlp; 5] = [
+        Tlp::Clear,
+        Tlp::Green,
+        Tlp::Amber,
+        Tlp::AmberStrict,
+        Tlp::Red,
+    ];
+
+    /// The label, as FIRST's TLP 2.0 standard writes it (never translated).
+    pub fn label(self) -> &'static str {
+        match self {
+            Tlp::Clear => "TLP:CLEAR",
+            Tlp::Green => "TLP:GREEN",
+            Tlp::Amber => "TLP:AMBER",
+            Tlp::AmberStrict => "TLP:AMBER+STRICT",
+            Tlp::Red => "TLP:RED",
+        }
+    }
+
+    /// The CSS class of the badge (`console.css` gives each its FIRST colour).
+    pub fn class(self) -> &'static str {
+        match self {
+            Tlp::Clear => "tlp tlp-clear",
+            Tlp::Green => "tlp tlp-green",
+            Tlp::Amber => "tlp tlp-amber",
+            Tlp::AmberStrict => "tlp tlp-amber-strict",
+            Tlp::Red => "tlp tlp-red",
+        }
+    }
+
+    /// The label's colour in FIRST's TLP 2.0 standard (on black, `#000000`).
+    pub fn colour(self) -> &'static str {
+        match self {
+            Tlp::Clear => "#FFFFFF",
+            Tlp::Green => "#33FF00",
+            Tlp::Amber | Tlp::AmberStrict => "#FFC000",
+            Tlp::Red => "#FF2B2B",
+        }
+    }
+}
+
+/// Where a concealed submission is (the states of `kyoyu_conceal::workflow::State`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SubmissionState {
+    /// Waiting for a reviewer.
+    Review,
+    /// Waiting for its release batch.
+    Held,
+    /// Being released.
+    Releasing,
+    /// Published in its community.
+    Released,
+    /// Refused by a reviewer.
+    Rejected,
+    /// Taken back by its sender.
+    Withdrawn,
+}
+
+impl SubmissionState {
+    /// Every state.
+    pub const ALL: [SubmissionState; 6] = [
+        SubmissionState::Review,
+        SubmissionState::Held,
+        SubmissionState::Releasing,
+        SubmissionState::Released,
+        SubmissionState::Rejected,
+        SubmissionState::Withdrawn,
+    ];
+
+    /// The catalogue key of the state's name.
+    pub fn key(self) -> &'static str {
+        match self {
+            SubmissionState::Review => "state.review",
+            SubmissionState::Held => "state.held",
+            SubmissionState::Releasing => "state.releasing",
+            SubmissionState::Released => "state.released",
+            SubmissionState::Rejected => "state.rejected",
+            SubmissionState::Withdrawn => "state.withdrawn",
+        }
+    }
+
+    /// The CSS class of the state's tag.
+    pub fn class(self) -> &'static str {
+        match self {
+            SubmissionState::Review | SubmissionState::Held | SubmissionState::Releasing => {
+                "state state-waiting"
+            }
+            SubmissionState::Released => "state state-done",
+            SubmissionState::Rejected | SubmissionState::Withdrawn => "state state-ended",
+        }
+    }
+}
+
+/// The sign-in page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInPage {
+    /// The layout (`user: None`).
+    pub chrome: Chrome,
+    /// The login typed before, kept after a failed attempt (never the password or code).
+    pub login: String,
+    /// Why the last attempt failed, if it did.
+    pub problem: Option<SignInProblem>,
+    /// A notice that is not a failure (signed out).
+    pub notice: Option<SignInNotice>,
+    /// A pre-session CSRF token for the form, if the handler uses one.
+    pub csrf_token: Option<String>,
+}
+
+/// Why signing in failed. One answer for an unknown login, a wrong password and a wrong code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SignInProblem {
+    /// The login, password or code is not correct.
+    Invalid,
+    /// The session ended (idle or absolute limit).
+    Expired,
+    /// The form's CSRF token was missing or stale.
+    FormExpired,
+    /// Too many attempts.
+    TooMany,
+    /// The account is disabled.
+    Disabled,
+}
+
+impl SignInProblem {
+    /// Every problem.
+    pub const ALL: [SignInProblem; 5] = [
+        SignInProblem::Invalid,
+        SignInProblem::Expired,
+        SignInProblem::FormExpired,
+        SignInProblem::TooMany,
+        SignInProblem::Disabled,
+    ];
+
+    /// The catalogue key of the message.
+    pub fn key(self) -> &'static str {
+        match self {
+            SignInProblem::Invalid => "sign_in.problem_invalid",
+            SignInProblem::Expired => "sign_in.problem_expired",
+            SignInProblem::FormExpired => "sign_in.problem_form_expired",
+            SignInProblem::TooMany => "sign_in.problem_too_many",
+            SignInProblem::Disabled => "sign_in.problem_disabled",
+        }
+    }
+}
+
+/// A notice on the sign-in page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SignInNotice {
+    /// The person has just signed out.
+    SignedOut,
+}
+
+impl SignInNotice {
+    /// Every notice.
+    pub const ALL: [SignInNotice; 1] = [SignInNotice::SignedOut];
+
+    /// The catalogue key of the message.
+    pub fn key(self) -> &'static str {
+        match self {
+            SignInNotice::SignedOut => "sign_in.notice_signed_out",
+        }
+    }
+}
+
+/// The TOTP enrolment page: the new secret, to scan or type, and the code that confirms it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TotpEnrolPage {
+    /// The layout.
+    pub chrome: Chrome,
+    /// The secret in base32 (RFC 4648, no padding), shown in groups of four.
+    pub secret_base32: String,
+    /// The `otpauth://totp/…` URI the QR code carries.
+    pub otpauth_uri: String,
+    /// The CSRF token of the confirming form.
+    pub csrf_token: String,
+    /// Why the last confirmation failed, if it did.
+    pub problem: Option<TotpProblem>,
+}
+
+/// Why confirming a TOTP enrolment failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TotpProblem {
+    /// The code does not match the new secret.
+    WrongCode,
+    /// The form's CSRF token was missing or stale.
+    FormExpired,
+}
+
+impl TotpProblem {
+    /// Every problem.
+    pub const ALL: [TotpProblem; 2] = [TotpProblem::WrongCode, TotpProblem::FormExpired];
+
+    /// The catalogue key of the message.
+    pub fn key(self) -> &'static str {
+        match self {
+            TotpProblem::WrongCode => "totp.problem_wrong_code",
+            TotpProblem::FormExpired => "totp.problem_form_expired",
+        }
+    }
+}
+
+/// The dashboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DashboardPage {
+    /// The layout.
+    pub chrome: Chrome,
+    /// The person's previous visit; `None` on the first.
+    pub since: Option<Timestamp>,
+    /// New objects by TLP (`tlp: None`: unmarked), in the order to show.
+    pub new_by_tlp: Vec<TlpCount>,
+    /// New objects by STIX type, in the order to show.
+    pub new_by_type: Vec<TypeCount>,
+    /// The person's (organization's) submissions and where each is.
+    pub submissions: Vec<SubmissionRow>,
+    /// Submissions waiting for review; `None` when the person does not review.
+    pub review_queue: Option<u64>,
+    /// The most recent objects.
+    pub recent: ObjectTable,
+}
+
+/// A count of new objects at one TLP level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TlpCount {
+    /// The level; `None` for objects with no TLP marking.
+    pub tlp: Option<Tlp>,
+    /// How many.
+    pub count: u64,
+}
+
+/// A count of new objects of one STIX type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeCount {
+    /// The STIX type (`indicator`); known types are shown by their translated name.
+    pub stix_type: String,
+    /// How many.
+    pub count: u64,
+}
+
+/// One of the person's submissions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmissionRow {
+    /// The receipt (what the sender keeps to follow it up).
+    pub receipt: String,
+    /// A one-line summary.
+    pub summary: String,
+    /// When it was submitted.
+    pub submitted: Timestamp,
+    /// Where it is.
+    pub state: SubmissionState,
+    /// A link to its receipt page, if there is one.
+    pub href: Option<String>,
+}
+
+/// A page that says something went wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorPage {
+    /// The layout (with or without a person).
+    pub chrome: Chrome,
+    /// The HTTP status (a row of `kyoyu_wire::ErrorKind`); its title comes from the catalogue.
+    pub status: u16,
+    /// What to fix, from the core's error description.
+    pub message: String,
+    /// Where the "go back" link leads (a local path; anything else becomes the console root).
+    pub back_href: String,
+}
+
+/// A list of objects, with TLP badges: a component of several pages, and a fragment of its own
+/// for partial updates (its `id` is the target of `data-partial`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectTable {
+    /// The element id of the table's wrapper (letters, digits and `-`).
+    pub id: String,
+    /// The table's caption.
+    pub caption: String,
+    /// The rows.
+    pub rows: Vec<ObjectRow>,
+    /// The next page's link, if there is one.
+    pub next_href: Option<String>,
+}
+
+/// One object in an [`ObjectTable`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectRow {
+    /// The STIX id.
+    pub id: String,
+    /// Its name (or another title the handler picked).
+    pub name: String,
+    /// Its STIX type.
+    pub stix_type: String,
+    /// Its strictest TLP; `None` when it carries none.
+    pub tlp: Option<Tlp>,
+    /// When it was last modified.
+    pub modified: Timestamp,
+    /// The link to the object.
+    pub href: String,
+}
+
+/// A page holding one [`ObjectTable`] under a heading (the intelligence list, search results).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectListPage {
+    /// The layout.
+    pub chrome: Chrome,
+    /// The page's heading.
+    pub heading: String,
+    /// The objects.
+    pub table: ObjectTable,
+}
+
+/// The STIX types the catalogues name (others are shown as their type string).
+pub const NAMED_STIX_TYPES: [&str; 27] = [
+    "attack-pattern",
+    "campaign",
+    "course-of-action",
+    "grouping",
+    "identity",
+    "incident",
+    "indicator",
+    "infrastructure",
+    "intrusion-set",
+    "location",
+    "malware",
+    "malware-analysis",
+    "note",
+    "observed-data",
+    "opinion",
+    "report",
+    "threat-actor",
+    "tool",
+    "vulnerability",
+    "relationship",
+    "sighting",
+    "domain-name",
+    "email-addr",
+    "file",
+    "ipv4-addr",
+    "ipv6-addr",
+    "url",
+];

@@ -1,0 +1,879 @@
+//! Every page rendered in both languages and checked: the CSP rules (no inline script, style or
+//! handler), accessibility of the markup, escaping of hostile text, catalogue coverage, and the
+//! colours of the stylesheet.
+
+use crate::i18n::{self, LANGS, Lang, t};
+use crate::model::*;
+use crate::pages::{self, KNOWN_STATUSES, status_key};
+use crate::{assets, paths};
+use regex::Regex;
+use std::collections::{BTreeSet, HashMap};
+
+const HOSTILE: &str = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>";
+
+fn at(text: &str) -> jiff::Timestamp {
+    text.parse().unwrap()
+}
+
+fn user(org: &str) -> SignedIn {
+    SignedIn {
+        name: "佐藤 花子".to_string(),
+        login: "sato".to_string(),
+        organization: org.to_string(),
+        csrf_token: "csrf-token-123".to_string(),
+    }
+}
+
+fn chrome(lang: Lang, current: Option<Section>) -> Chrome {
+    Chrome {
+        lang,
+        hub_name: "共有ハブ kyoyu".to_string(),
+        demo: false,
+        user: Some(user("東京電力網株式会社")),
+        may: Permissions::all(),
+        current,
+        path: "/console/search?q=emotet".to_string(),
+        time_zone: None,
+    }
+}
+
+fn table(rows: usize) -> ObjectTable {
+    let kinds = [
+        ("indicator", Some(Tlp::Red)),
+        ("malware", Some(Tlp::AmberStrict)),
+        ("vulnerability", Some(Tlp::Amber)),
+        ("report", Some(Tlp::Green)),
+        ("x-acme-widget", Some(Tlp::Clear)),
+        ("campaign", None),
+    ];
+    ObjectTable {
+        id: "objects".to_string(),
+        caption: "Recent".to_string(),
+        rows: (0..rows)
+            .map(|i| {
+                let (kind, tlp) = kinds[i % kinds.len()];
+                ObjectRow {
+                    id: format!("{kind}--00000000-0000-4000-8000-00000000000{i}"),
+                    name: format!("Object {i}"),
+                    stix_type: kind.to_string(),
+                    tlp,
+                    modified: at("2026-11-28T09:05:00Z"),
+                    href: format!("/console/intelligence/{kind}--{i}"),
+                }
+            })
+            .collect(),
+        next_href: Some("/console/intelligence?after=abc".to_string()),
+    }
+}
+
+fn sign_in(lang: Lang, problem: Option<SignInProblem>) -> SignInPage {
+    SignInPage {
+        chrome: Chrome::signed_out(lang, "共有ハブ kyoyu", "/console/sign-in"),
+        login: "sato".to_string(),
+        problem,
+        notice: problem.is_none().then_some(SignInNotice::SignedOut),
+        csrf_token: Some("pre-session".to_string()),
+    }
+}
+
+fn totp(lang: Lang, problem: Option<TotpProblem>) -> TotpEnrolPage {
+    TotpEnrolPage {
+        chrome: chrome(lang, None),
+        secret_base32: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP".to_string(),
+        otpauth_uri: "otpauth://totp/kyoyu:sato?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=kyoyu&period=30&digits=6".to_string(),
+        csrf_token: "csrf-token-123".to_string(),
+        problem,
+    }
+}
+
+fn dashboard(lang: Lang) -> DashboardPage {
+    DashboardPage {
+        chrome: chrome(lang, Some(Section::Dashboard)),
+        since: Some(at("2026-11-27T00:30:00Z")),
+        new_by_tlp: vec![
+            TlpCount {
+                tlp: Some(Tlp::Red),
+                count: 1,
+            },
+            TlpCount {
+                tlp: Some(Tlp::AmberStrict),
+                count: 2,
+            },
+            TlpCount {
+                tlp: Some(Tlp::Amber),
+                count: 3,
+            },
+            TlpCount {
+                tlp: Some(Tlp::Green),
+                count: 4,
+            },
+            TlpCount {
+                tlp: Some(Tlp::Clear),
+                count: 5,
+            },
+            TlpCount {
+                tlp: None,
+                count: 6,
+            },
+        ],
+        new_by_type: vec![
+            TypeCount {
+                stix_type: "indicator".to_string(),
+                count: 15,
+            },
+            TypeCount {
+                stix_type: "x-acme-widget".to_string(),
+                count: 6,
+            },
+        ],
+        submissions: SubmissionState::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, state)| SubmissionRow {
+                receipt: format!("r{i}-9f86d081884c7d65"),
+                summary: format!("Phishing wave {i}"),
+                submitted: at("2026-11-20T03:00:00Z"),
+                state: *state,
+                href: (i % 2 == 0).then(|| format!("/console/receipts/r{i}")),
+            })
+            .collect(),
+        review_queue: Some(7),
+        recent: table(6),
+    }
+}
+
+fn error(lang: Lang, status: u16) -> ErrorPage {
+    ErrorPage {
+        chrome: chrome(lang, None),
+        status,
+        message: "The object was withdrawn by its sender.".to_string(),
+        back_href: "/console/intelligence".to_string(),
+    }
+}
+
+/// Every page, in several states, as (name, HTML, whole document?).
+fn all_pages(lang: Lang) -> Vec<(String, String, bool)> {
+    let mut out = Vec::new();
+    let mut page = |name: &str, html: Result<String, pages::RenderError>, whole: bool| {
+        out.push((format!("{name} [{}]", lang.code()), html.unwrap(), whole));
+    };
+    page("sign-in", crate::render_sign_in(&sign_in(lang, None)), true);
+    for problem in SignInProblem::ALL {
+        page(
+            &format!("sign-in {problem:?}"),
+            crate::render_sign_in(&sign_in(lang, Some(problem))),
+            true,
+        );
+    }
+    page("totp", crate::render_totp_enrol(&totp(lang, None)), true);
+    for problem in TotpProblem::ALL {
+        page(
+            &format!("totp {problem:?}"),
+            crate::render_totp_enrol(&totp(lang, Some(problem))),
+            true,
+        );
+    }
+    page("dashboard", crate::render_dashboard(&dashboard(lang)), true);
+    let mut empty = dashboard(lang);
+    empty.since = None;
+    empty.new_by_tlp.clear();
+    empty.new_by_type.clear();
+    empty.submissions.clear();
+    empty.review_queue = None;
+    empty.recent = table(0);
+    empty.chrome.demo = true;
+    page(
+        "dashboard empty demo",
+        crate::render_dashboard(&empty),
+        true,
+    );
+    for status in KNOWN_STATUSES.into_iter().chain([418]) {
+        page(
+            &format!("error {status}"),
+            crate::render_error(&error(lang, status)),
+            true,
+        );
+    }
+    let mut signed_out_error = error(lang, 404);
+    signed_out_error.chrome = Chrome::signed_out(lang, "kyoyu", "/console/nowhere");
+    page(
+        "error signed out",
+        crate::render_error(&signed_out_error),
+        true,
+    );
+    page(
+        "object list",
+        crate::render_object_list(&ObjectListPage {
+            chrome: chrome(lang, Some(Section::Intelligence)),
+            heading: "Intelligence".to_string(),
+            table: table(7),
+        }),
+        true,
+    );
+    page(
+        "object table fragment",
+        crate::render_object_table(lang, Some("UTC"), &table(3)),
+        false,
+    );
+    out
+}
+
+fn every_page() -> Vec<(String, String, bool)> {
+    LANGS.into_iter().flat_map(all_pages).collect()
+}
+
+/// The start tags of a document: (name, attributes).
+fn tags(html: &str) -> Vec<(String, HashMap<String, String>)> {
+    let tag = Regex::new(r"<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s=>/]+(?:=\x22[^\x22]*\x22)?)*)\s*/?>")
+        .unwrap();
+    let attr = Regex::new(r#"([^\s=>/]+)(?:="([^"]*)")?"#).unwrap();
+    tag.captures_iter(html)
+        .map(|c| {
+            let attrs = attr
+                .captures_iter(&c[2])
+                .map(|a| {
+                    (
+                        a[1].to_ascii_lowercase(),
+                        a.get(2).map_or(String::new(), |v| v.as_str().to_string()),
+                    )
+                })
+                .collect();
+            (c[1].to_ascii_lowercase(), attrs)
+        })
+        .collect()
+}
+
+#[test]
+fn every_page_renders_in_both_languages() {
+    let key_like = Regex::new(r">\s*[a-z_]+\.[a-z_]+\s*<").unwrap();
+    for lang in LANGS {
+        for (name, html, whole) in all_pages(lang) {
+            if whole {
+                assert!(html.starts_with("<!DOCTYPE html>"), "{name}");
+                assert!(
+                    html.contains(&format!("<html lang=\"{}\">", lang.code())),
+                    "{name}: lang attribute"
+                );
+                assert!(html.trim_end().ends_with("</html>"), "{name}");
+            }
+            // No key left untranslated, no argument left unfilled.
+            assert!(
+                !html.contains('{') && !html.contains('}'),
+                "{name}: braces left"
+            );
+            assert!(
+                !key_like.is_match(&html),
+                "{name}: a raw catalogue key is shown"
+            );
+        }
+    }
+}
+
+#[test]
+fn pages_obey_the_content_security_policy() {
+    let handler = Regex::new(r#"(?i)\son[a-z]+\s*="#).unwrap();
+    for (name, html, _) in every_page() {
+        assert!(!html.contains("style="), "{name}: style attribute");
+        assert!(
+            !html.to_ascii_lowercase().contains("<style"),
+            "{name}: style element"
+        );
+        assert!(!handler.is_match(&html), "{name}: event handler attribute");
+        assert!(!html.contains("javascript:"), "{name}: javascript: URL");
+        for (tag, attrs) in tags(&html) {
+            if tag == "script" {
+                let src = attrs
+                    .get("src")
+                    .unwrap_or_else(|| panic!("{name}: inline script"));
+                assert_eq!(src, &assets::js().url(), "{name}");
+            }
+            if tag == "link" {
+                assert_eq!(attrs["href"], assets::css().url(), "{name}");
+            }
+            for url_attr in ["href", "src", "action"] {
+                if let Some(url) = attrs.get(url_attr) {
+                    assert!(
+                        url.starts_with('/') && !url.starts_with("//") || url.starts_with('#'),
+                        "{name}: {tag} {url_attr}={url} leaves the hub"
+                    );
+                }
+            }
+        }
+        // Every script element has content only from its src.
+        for chunk in html.split("<script").skip(1) {
+            assert!(chunk.contains("></script>"), "{name}: script with a body");
+        }
+    }
+}
+
+#[test]
+fn markup_is_accessible() {
+    for (name, html, whole) in every_page() {
+        let tags = tags(&html);
+        let ids: Vec<&str> = tags
+            .iter()
+            .filter_map(|(_, a)| a.get("id").map(String::as_str))
+            .collect();
+        let unique: BTreeSet<_> = ids.iter().collect();
+        assert_eq!(unique.len(), ids.len(), "{name}: duplicate ids");
+        let labels: BTreeSet<&String> = tags
+            .iter()
+            .filter(|(t, _)| t == "label")
+            .filter_map(|(_, a)| a.get("for"))
+            .collect();
+        for (tag, attrs) in &tags {
+            let hidden = attrs.get("type").is_some_and(|t| t == "hidden");
+            if matches!(tag.as_str(), "input" | "select" | "textarea") && !hidden {
+                let id = attrs
+                    .get("id")
+                    .unwrap_or_else(|| panic!("{name}: {tag} without id"));
+                assert!(labels.contains(id), "{name}: no <label for={id}>");
+            }
+            if let Some(refs) = attrs.get("aria-describedby") {
+                for r in refs.split_whitespace() {
+                    assert!(ids.contains(&r), "{name}: describedby {r} missing");
+                }
+            }
+            if let Some(r) = attrs.get("aria-labelledby") {
+                assert!(ids.contains(&r.as_str()), "{name}: labelledby {r} missing");
+            }
+            if tag == "th" {
+                let scope = attrs.get("scope").map(String::as_str);
+                assert!(
+                    matches!(scope, Some("col" | "row")),
+                    "{name}: <th> without scope"
+                );
+            }
+            if tag == "img" {
+                assert!(attrs.contains_key("alt"), "{name}: <img> without alt");
+            }
+            if tag == "a" {
+                assert!(attrs.contains_key("href"), "{name}: <a> without href");
+            }
+        }
+        // An error shown is linked to the fields it is about.
+        if html.contains("class=\"error-summary\"") {
+            assert!(html.contains("aria-invalid=\"true\""), "{name}");
+            assert!(html.contains("role=\"alert\""), "{name}");
+        }
+        if whole {
+            for landmark in ["<header", "<nav", "<main id=\"main\"", "<footer"] {
+                assert!(html.contains(landmark), "{name}: no {landmark}");
+            }
+            assert!(
+                html.contains("class=\"skip-link\" href=\"#main\""),
+                "{name}"
+            );
+            // Headings in order: one h1 first, never a level skipped.
+            let levels: Vec<u8> = tags
+                .iter()
+                .filter_map(|(t, _)| {
+                    let level = t.strip_prefix('h')?.parse::<u8>().ok()?;
+                    (1..=6).contains(&level).then_some(level)
+                })
+                .collect();
+            assert_eq!(levels.first(), Some(&1), "{name}: first heading is not h1");
+            assert_eq!(
+                levels.iter().filter(|l| **l == 1).count(),
+                1,
+                "{name}: h1 count"
+            );
+            for pair in levels.windows(2) {
+                assert!(pair[1] <= pair[0] + 1, "{name}: heading levels {levels:?}");
+            }
+            // The language switch, on every page: each link names its language in itself.
+            for lang in LANGS {
+                let link = format!("hreflang=\"{code}\" lang=\"{code}\"", code = lang.code());
+                assert!(html.contains(&link), "{name}: no switch to {}", lang.code());
+                assert!(html.contains(&format!("lang={}\"", lang.code())), "{name}");
+            }
+        }
+    }
+}
+
+#[test]
+fn hostile_text_is_escaped() {
+    for lang in LANGS {
+        let mut c = chrome(lang, Some(Section::Dashboard));
+        c.hub_name = HOSTILE.to_string();
+        c.user = Some(SignedIn {
+            name: HOSTILE.to_string(),
+            login: HOSTILE.to_string(),
+            organization: HOSTILE.to_string(),
+            csrf_token: HOSTILE.to_string(),
+        });
+        c.path = format!("/console?q={HOSTILE}");
+        c.time_zone = Some(HOSTILE.to_string());
+        let mut objects = table(2);
+        objects.caption = HOSTILE.to_string();
+        objects.id = HOSTILE.to_string();
+        objects.rows[0].name = HOSTILE.to_string();
+        objects.rows[0].id = HOSTILE.to_string();
+        objects.rows[0].stix_type = HOSTILE.to_string();
+        objects.rows[1].href = format!("javascript:{HOSTILE}");
+        objects.next_href = Some(HOSTILE.to_string());
+        let mut d = dashboard(lang);
+        d.chrome = c.clone();
+        d.recent = objects.clone();
+        d.new_by_type[0].stix_type = HOSTILE.to_string();
+        d.submissions[0].receipt = HOSTILE.to_string();
+        d.submissions[0].summary = HOSTILE.to_string();
+        d.submissions[0].href = Some(HOSTILE.to_string());
+        let mut s = sign_in(lang, Some(SignInProblem::Invalid));
+        s.chrome.hub_name = HOSTILE.to_string();
+        s.login = HOSTILE.to_string();
+        s.csrf_token = Some(HOSTILE.to_string());
+        let mut e = error(lang, 422);
+        e.chrome = c.clone();
+        e.message = HOSTILE.to_string();
+        e.back_href = format!("javascript:{HOSTILE}");
+        let mut tp = totp(lang, None);
+        tp.chrome = c.clone();
+        tp.secret_base32 = HOSTILE.to_string();
+        tp.otpauth_uri = HOSTILE.to_string();
+        tp.csrf_token = HOSTILE.to_string();
+        let list = ObjectListPage {
+            chrome: c.clone(),
+            heading: HOSTILE.to_string(),
+            table: objects.clone(),
+        };
+        let pages = [
+            crate::render_dashboard(&d).unwrap(),
+            crate::render_sign_in(&s).unwrap(),
+            crate::render_error(&e).unwrap(),
+            crate::render_totp_enrol(&tp).unwrap(),
+            crate::render_object_list(&list).unwrap(),
+        ];
+        for html in pages {
+            assert!(!html.contains("<script>alert"), "{html}");
+            assert!(!html.contains("<img"), "{html}");
+            // The text survives only as text: no attribute is broken out of.
+            for (tag, attrs) in tags(&html) {
+                assert!(
+                    !attrs.keys().any(|a| a.starts_with("on")),
+                    "{tag} {attrs:?}"
+                );
+                assert!(
+                    !attrs.contains_key("src") || tag == "script",
+                    "{tag} {attrs:?}"
+                );
+            }
+            assert!(!html.contains("\"'>"), "{html}");
+            assert!(!html.contains("javascript:"), "{html}");
+            assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"));
+        }
+    }
+}
+
+#[test]
+fn navigation_shows_only_what_the_person_may_use() {
+    let mut c = chrome(Lang::En, Some(Section::Search));
+    c.may = Permissions {
+        dashboard: true,
+        search: true,
+        ..Permissions::default()
+    };
+    let html = crate::render_error(&ErrorPage {
+        chrome: c,
+        status: 404,
+        message: String::new(),
+        back_href: "/console".to_string(),
+    })
+    .unwrap();
+    assert!(html.contains("<a href=\"/console\">Dashboard</a>"));
+    assert!(html.contains("<a href=\"/console/search\" aria-current=\"page\">Search</a>"));
+    for hidden in [
+        "Intelligence",
+        "Submit",
+        "Review",
+        "Receipts",
+        "Administration",
+    ] {
+        assert!(!html.contains(&format!(">{hidden}</a>")), "{hidden} shown");
+    }
+    // An empty message shows no details section.
+    assert!(!html.contains("details-heading"));
+
+    // Every section, in order, when all are allowed.
+    let html = crate::render_dashboard(&dashboard(Lang::Ja)).unwrap();
+    let mut last = 0;
+    for section in Section::ALL {
+        let link = format!("<a href=\"{}\"", section.href());
+        let pos = html[last..].find(&link).map(|p| p + last);
+        let pos = pos.unwrap_or_else(|| panic!("{section:?} missing"));
+        last = pos;
+        assert!(html.contains(t(Lang::Ja, section.key())));
+    }
+    assert!(html.contains("aria-current=\"page\">ダッシュボード</a>"));
+}
+
+#[test]
+fn the_signed_in_person_and_sign_out() {
+    let html = crate::render_dashboard(&dashboard(Lang::En)).unwrap();
+    assert!(html.contains("Signed in as 佐藤 花子 (東京電力網株式会社)"));
+    assert!(html.contains(
+        "<form method=\"post\" action=\"/console/sign-out\">\n<input type=\"hidden\" name=\"csrf\" value=\"csrf-token-123\">"
+    ));
+    assert_eq!(paths::SIGN_OUT, "/console/sign-out");
+    assert_eq!(paths::CSRF_FIELD, "csrf");
+    let html = crate::render_dashboard(&dashboard(Lang::Ja)).unwrap();
+    assert!(html.contains("東京電力網株式会社 佐藤 花子 さんがサインイン中"));
+    assert!(html.contains(">サインアウト</button>"));
+
+    // Signed out: no navigation, no account, no sign-out form; the switch is still there.
+    let html = crate::render_sign_in(&sign_in(Lang::Ja, None)).unwrap();
+    assert!(!html.contains("main-nav"));
+    assert!(!html.contains("sign-out"));
+    assert!(
+        html.contains(
+            "<a href=\"/console/sign-in?lang=en\" hreflang=\"en\" lang=\"en\">English</a>"
+        )
+    );
+    assert!(html.contains(
+        "<a href=\"/console/sign-in?lang=ja\" hreflang=\"ja\" lang=\"ja\" aria-current=\"true\">日本語</a>"
+    ));
+}
+
+#[test]
+fn demo_banner_only_on_demo_hubs() {
+    let mut d = dashboard(Lang::Ja);
+    let html = crate::render_dashboard(&d).unwrap();
+    assert!(!html.contains("demo-banner"));
+    d.chrome.demo = true;
+    let html = crate::render_dashboard(&d).unwrap();
+    assert!(html.contains("<div class=\"demo-banner\" role=\"note\"><strong>デモ環境</strong>"));
+    let mut s = sign_in(Lang::En, None);
+    s.chrome.demo = true;
+    let html = crate::render_sign_in(&s).unwrap();
+    assert!(html.contains("<strong>DEMO</strong> This hub runs with demonstration data."));
+}
+
+#[test]
+fn sign_in_form() {
+    let html = crate::render_sign_in(&sign_in(Lang::En, None)).unwrap();
+    assert!(html.contains("<title>Sign in | 共有ハブ kyoyu</title>"));
+    assert!(html.contains("<form class=\"form\" method=\"post\" action=\"/console/sign-in\">"));
+    for field in [paths::LOGIN_FIELD, paths::PASSWORD_FIELD, paths::CODE_FIELD] {
+        assert!(html.contains(&format!("name=\"{field}\"")), "{field}");
+    }
+    assert!(html.contains("name=\"csrf\" value=\"pre-session\""));
+    assert!(html.contains("value=\"sato\""));
+    assert!(html.contains("autocomplete=\"current-password\""));
+    assert!(html.contains("autocomplete=\"one-time-code\""));
+    assert!(html.contains("role=\"status\">You have signed out.</p>"));
+    assert!(!html.contains("aria-invalid"));
+    let html = crate::render_sign_in(&sign_in(Lang::Ja, Some(SignInProblem::Invalid))).unwrap();
+    assert!(html.contains("ログインID、パスワードまたは確認コードが正しくありません。"));
+    assert!(html.contains("aria-describedby=\"code-hint sign-in-error\""));
+    assert_eq!(html.matches("aria-invalid=\"true\"").count(), 3);
+    // The password is never put back.
+    assert!(!html.contains("type=\"password\" id=\"password\" name=\"password\" value"));
+}
+
+#[test]
+fn totp_enrolment() {
+    let html = crate::render_totp_enrol(&totp(Lang::Ja, None)).unwrap();
+    assert!(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"qr\""));
+    assert!(html.contains("<title id=\"qr-title\">認証アプリ用のQRコード</title>"));
+    assert!(html.contains("JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP"));
+    assert!(
+        html.contains("<form class=\"form\" method=\"post\" action=\"/console/account/totp\">")
+    );
+    assert!(html.contains("name=\"csrf\" value=\"csrf-token-123\""));
+    assert!(!html.contains("<img"));
+    let mut too_long = totp(Lang::En, Some(TotpProblem::WrongCode));
+    too_long.otpauth_uri = "x".repeat(5000);
+    let html = crate::render_totp_enrol(&too_long).unwrap();
+    assert!(!html.contains("<svg"));
+    assert!(html.contains("The QR code cannot be shown."));
+    assert!(html.contains("aria-describedby=\"code-hint totp-error\" aria-invalid=\"true\""));
+}
+
+#[test]
+fn dashboard_content() {
+    let html = crate::render_dashboard(&dashboard(Lang::Ja)).unwrap();
+    // The last visit in Tokyo time.
+    assert!(html.contains("前回のアクセス（2026-11-27 09:30 JST）以降に共有された情報です。"));
+    for tlp in Tlp::ALL {
+        assert!(html.contains(&format!(
+            "<span class=\"{}\">{}</span>",
+            tlp.class(),
+            tlp.label()
+        )));
+    }
+    assert!(html.contains("<span class=\"tlp tlp-amber-strict\">TLP:AMBER+STRICT</span></th><td class=\"number\">2</td>"));
+    assert!(
+        html.contains(
+            "<span class=\"tlp-none\">TLP指定なし</span></th><td class=\"number\">6</td>"
+        )
+    );
+    assert!(html.contains("<th scope=\"row\">合計</th><td class=\"number\">21</td>"));
+    assert!(html.contains("<th scope=\"row\">攻撃指標（IoC）</th><td class=\"number\">15</td>"));
+    assert!(html.contains("<th scope=\"row\">x-acme-widget</th>"));
+    assert!(html.contains("審査待ちの報告：7 件"));
+    assert!(html.contains("<a href=\"/console/review\">審査画面を開く</a>"));
+    for state in SubmissionState::ALL {
+        assert!(html.contains(&format!(
+            "<span class=\"{}\">{}</span>",
+            state.class(),
+            t(Lang::Ja, state.key())
+        )));
+    }
+    assert!(
+        html.contains("<time datetime=\"2026-11-20T12:00:00+09:00\">2026-11-20 12:00 JST</time>")
+    );
+    assert!(html.contains("<a href=\"/console/receipts/r0\">r0-9f86d081884c7d65</a>"));
+    assert!(html.contains("<code>r1-9f86d081884c7d65</code>"));
+
+    let mut first = dashboard(Lang::En);
+    first.since = None;
+    first.new_by_tlp.clear();
+    first.new_by_type.clear();
+    first.review_queue = None;
+    first.chrome.may.review = false;
+    let html = crate::render_dashboard(&first).unwrap();
+    assert!(html.contains("Shared with you so far."));
+    assert!(html.contains("<p>Nothing new.</p>"));
+    assert!(!html.contains("review-heading"));
+    // A reviewer without the review section sees the count but no link.
+    let mut no_link = dashboard(Lang::En);
+    no_link.chrome.may.review = false;
+    let html = crate::render_dashboard(&no_link).unwrap();
+    assert!(html.contains("Submissions waiting for review: 7"));
+    assert!(!html.contains("Open the review queue"));
+}
+
+#[test]
+fn object_table_and_fragment() {
+    let html = crate::render_object_table(Lang::En, None, &table(6)).unwrap();
+    assert!(html.starts_with("<div id=\"objects\" class=\"object-table\">"));
+    assert!(!html.contains("<html"));
+    assert!(html.contains("<caption>Recent</caption>"));
+    assert!(html.contains("<span class=\"tlp tlp-red\">TLP:RED</span>"));
+    assert!(html.contains("<span class=\"tlp-none\">No marking</span>"));
+    assert!(html.contains("<td>Indicator</td>"));
+    assert!(html.contains("<td>x-acme-widget</td>"));
+    assert!(html.contains("2026-11-28 18:05 JST"));
+    assert!(html.contains(
+        "<a href=\"/console/intelligence?after=abc\" data-partial=\"objects\">Next page</a>"
+    ));
+    let html = crate::render_object_table(Lang::En, Some("UTC"), &table(1)).unwrap();
+    assert!(
+        html.contains("<time datetime=\"2026-11-28T09:05:00+00:00\">2026-11-28 09:05 UTC</time>")
+    );
+    let mut empty = table(0);
+    empty.next_href = None;
+    let html = crate::render_object_table(Lang::Ja, None, &empty).unwrap();
+    assert!(html.contains("表示できる情報はありません。"));
+    assert!(!html.contains("<table"));
+    assert!(!html.contains("data-partial"));
+    // A row without a name shows its id.
+    let mut nameless = table(1);
+    nameless.rows[0].name = " ".to_string();
+    let html = crate::render_object_table(Lang::Ja, None, &nameless).unwrap();
+    assert!(html.contains(">indicator--00000000-0000-4000-8000-000000000000</a>"));
+}
+
+#[test]
+fn error_pages() {
+    let html = crate::render_error(&error(Lang::Ja, 404)).unwrap();
+    assert!(html.contains("<h1>エラー 404：ページが見つかりません</h1>"));
+    assert!(html.contains("<title>ページが見つかりません | 共有ハブ kyoyu</title>"));
+    assert!(html.contains("<p>The object was withdrawn by its sender.</p>"));
+    assert!(html.contains("<a href=\"/console/intelligence\">前のページへ戻る</a>"));
+    let html = crate::render_error(&error(Lang::En, 418)).unwrap();
+    assert!(html.contains("<h1>Error 418: Error</h1>"));
+    let mut offsite = error(Lang::En, 403);
+    offsite.back_href = "https://evil.example/".to_string();
+    let html = crate::render_error(&offsite).unwrap();
+    assert!(html.contains("<a href=\"/console\">Go back</a>"));
+    // Every status of the error table has its own title.
+    let titles: BTreeSet<&str> = KNOWN_STATUSES
+        .iter()
+        .map(|s| t(Lang::En, status_key(*s)))
+        .collect();
+    assert_eq!(titles.len(), KNOWN_STATUSES.len());
+}
+
+/// Every key a template or the Rust code names, and every key an enum maps to, is in both
+/// catalogues.
+#[test]
+fn every_key_used_exists() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+    let template_call = Regex::new(r#"\bl\.t\("([^"]+)"\)"#).unwrap();
+    let rust_call = Regex::new(r#"\bt[f]?\(\s*[a-z_.]+,\s*"([^"]+)""#).unwrap();
+    let mut used = BTreeSet::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for c in template_call.captures_iter(&text) {
+            used.insert(c[1].to_string());
+        }
+    }
+    let src = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+    for entry in std::fs::read_dir(src).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().unwrap() == "tests.rs" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        // Only the library code, not its tests.
+        let code = text.split("#[cfg(test)]").next().unwrap();
+        for c in rust_call.captures_iter(code) {
+            used.insert(c[1].to_string());
+        }
+    }
+    assert!(
+        used.len() > 60,
+        "the key scan found only {} keys",
+        used.len()
+    );
+    for s in Section::ALL {
+        used.insert(s.key().to_string());
+    }
+    for s in SubmissionState::ALL {
+        used.insert(s.key().to_string());
+    }
+    for p in SignInProblem::ALL {
+        used.insert(p.key().to_string());
+    }
+    for n in SignInNotice::ALL {
+        used.insert(n.key().to_string());
+    }
+    for p in TotpProblem::ALL {
+        used.insert(p.key().to_string());
+    }
+    for s in KNOWN_STATUSES.into_iter().chain([999]) {
+        used.insert(status_key(s).to_string());
+    }
+    for ty in NAMED_STIX_TYPES {
+        used.insert(format!("stix.{ty}"));
+    }
+    used.insert("meta.autonym".to_string());
+    let catalogues: Vec<_> = i18n::sources()
+        .into_iter()
+        .map(|(lang, source)| (lang, i18n::load(source).unwrap()))
+        .collect();
+    for (lang, catalogue) in &catalogues {
+        let missing: Vec<_> = used
+            .iter()
+            .filter(|k| !catalogue.contains_key(*k))
+            .collect();
+        assert!(missing.is_empty(), "{}: missing {missing:?}", lang.code());
+        // And nothing in the catalogue is unused.
+        let unused: Vec<_> = catalogue.keys().filter(|k| !used.contains(*k)).collect();
+        assert!(unused.is_empty(), "{}: unused {unused:?}", lang.code());
+    }
+}
+
+/// WCAG 2 relative luminance of `#rrggbb`.
+fn luminance(hex: &str) -> f64 {
+    let hex = hex.trim_start_matches('#');
+    let channel = |i: usize| {
+        let v = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+        if v <= 0.04045 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4)
+}
+
+fn contrast(a: &str, b: &str) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+fn css_colours() -> HashMap<String, String> {
+    let css = std::str::from_utf8(assets::css().bytes).unwrap();
+    let var = Regex::new(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6});").unwrap();
+    var.captures_iter(css)
+        .map(|c| (c[1].to_string(), c[2].to_ascii_lowercase()))
+        .collect()
+}
+
+#[test]
+fn tlp_badges_in_first_colours_with_enough_contrast() {
+    let colours = css_colours();
+    assert_eq!(colours["tlp-bg"], "#000000");
+    for (var, tlp) in [
+        ("tlp-red", Tlp::Red),
+        ("tlp-amber", Tlp::Amber),
+        ("tlp-amber", Tlp::AmberStrict),
+        ("tlp-green", Tlp::Green),
+        ("tlp-clear", Tlp::Clear),
+    ] {
+        assert_eq!(colours[var], tlp.colour().to_ascii_lowercase(), "{var}");
+        let ratio = contrast(&colours[var], &colours["tlp-bg"]);
+        assert!(ratio >= 4.5, "{var} on black: {ratio:.2}");
+        let class = tlp.class().trim_start_matches("tlp ");
+        let css = std::str::from_utf8(assets::css().bytes).unwrap();
+        assert!(css.contains(&format!(".{class}")), "no rule for .{class}");
+    }
+    // TLP:RED, the darkest, is about 5.6:1 on black.
+    assert!((contrast("#ff2b2b", "#000000") - 5.6).abs() < 0.1);
+    assert!((contrast("#ffffff", "#000000") - 21.0).abs() < 0.01);
+}
+
+#[test]
+fn stylesheet_colour_pairs_have_enough_contrast() {
+    let colours = css_colours();
+    let pairs = [
+        ("ink", "paper"),
+        ("ink", "panel"),
+        ("ink", "nav-bg"),
+        ("muted", "paper"),
+        ("muted", "panel"),
+        ("link", "paper"),
+        ("link", "panel"),
+        ("header-ink", "header-bg"),
+        ("nav-current-ink", "nav-current"),
+        ("button-ink", "button-bg"),
+        ("error-ink", "error-bg"),
+        ("error-ink", "paper"),
+        ("notice-ink", "notice-bg"),
+        ("demo-ink", "demo-bg"),
+        ("state-waiting-ink", "state-waiting-bg"),
+        ("state-done-ink", "state-done-bg"),
+        ("state-ended-ink", "state-ended-bg"),
+    ];
+    for (fg, bg) in pairs {
+        let ratio = contrast(&colours[fg], &colours[bg]);
+        assert!(ratio >= 4.5, "--{fg} on --{bg}: {ratio:.2}");
+    }
+    // The focus ring stands out (3:1, WCAG 1.4.11) against its dark edge and the header.
+    assert!(contrast(&colours["focus"], &colours["focus-ring"]) >= 3.0);
+    assert!(contrast(&colours["focus"], &colours["header-bg"]) >= 3.0);
+    let css = std::str::from_utf8(assets::css().bytes).unwrap();
+    assert!(css.contains(":focus-visible"));
+    assert!(css.contains("@media (max-width: 48rem)"));
+}
+
+/// With `KYOYU_CONSOLE_PREVIEW=DIR`, writes every page and the assets under `DIR` as a static
+/// site (`DIR/console/…`), to look at in a browser: `python3 -m http.server -d DIR`.
+#[test]
+fn preview_site() {
+    let Some(dir) = std::env::var_os("KYOYU_CONSOLE_PREVIEW") else {
+        return;
+    };
+    let root = std::path::Path::new(&dir);
+    let assets_dir = root.join("console/assets");
+    std::fs::create_dir_all(&assets_dir).unwrap();
+    for asset in [assets::css(), assets::js()] {
+        std::fs::write(assets_dir.join(&asset.file_name), asset.bytes).unwrap();
+    }
+    for (name, html, _) in every_page() {
+        let file: String = name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        std::fs::write(root.join(format!("{file}.html")), html).unwrap();
+    }
+    let mut demo = dashboard(Lang::Ja);
+    demo.chrome.demo = true;
+    std::fs::write(
+        root.join("dashboard-demo-ja.html"),
+        crate::render_dashboard(&demo).unwrap(),
+    )
+    .unwrap();
+}
