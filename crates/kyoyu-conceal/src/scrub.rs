@@ -851,7 +851,12 @@ impl Profile {
         }
         // Logons are read in the folded text (`%5C`, `¥`, full width) and in
         // the original too (folding reads `\_` as a regex escape).
-        let lower_text = text.to_ascii_lowercase();
+        // (Lower-cased only when it may hold a logon: this runs on every string.)
+        let lower_text = if text.contains('\\') {
+            text.to_ascii_lowercase()
+        } else {
+            String::new()
+        };
         let sources: [(&str, bool); 2] = [(f, true), (lower_text.as_str(), false)];
         for (hay, is_folded) in sources {
             let Some(re) = LOGON.as_ref().filter(|_| hay.contains('\\')) else {

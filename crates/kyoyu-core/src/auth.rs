@@ -13,7 +13,7 @@ use kyoyu_trust::{Principal, Role};
 use std::net::IpAddr;
 
 /// Constant-time equality of two hex strings.
-fn same(a: &str, b: &str) -> bool {
+pub(crate) fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())

@@ -183,9 +183,15 @@ impl LocalKey {
 
 /// A new API token secret: `kyoyu_` and 43 URL-safe characters (256 bits).
 pub fn new_token_secret() -> String {
+    new_secret("kyoyu_")
+}
+
+/// A random 256-bit secret in URL-safe base64 after `prefix` (tokens,
+/// session cookies, anti-forgery tokens).
+pub fn new_secret(prefix: &str) -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
-    format!("kyoyu_{}", URL_SAFE_NO_PAD.encode(bytes))
+    format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes))
 }
 
 #[cfg(test)]

@@ -101,17 +101,6 @@ fn temporary_password() -> String {
         .to_lowercase()
 }
 
-/// A fresh random secret in URL-safe base64.
-fn random_secret(prefix: &str) -> String {
-    use base64::Engine as _;
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    format!(
-        "{prefix}{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-    )
-}
-
 /// What a successful sign-in gives the browser.
 #[derive(Debug, Clone)]
 pub struct SignedIn {
@@ -136,8 +125,7 @@ pub struct Session {
 impl Session {
     /// Whether `token` is this session's anti-forgery token (constant time).
     pub fn csrf_ok(&self, token: &str) -> bool {
-        let (a, b) = (self.record.csrf.as_bytes(), token.as_bytes());
-        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+        crate::auth::same(&self.record.csrf, token)
     }
 }
 
@@ -387,13 +375,13 @@ impl<S: Store> Hub<S> {
         } else {
             SIGNED_IN
         };
-        let secret = random_secret("kyoyus_");
+        let secret = crate::keys::new_secret("kyoyus_");
         let record = SessionRecord {
             hash: self.token_key.hash_hex(&secret),
             login: user.login.clone(),
             created: now,
             last_seen: now,
-            csrf: random_secret(""),
+            csrf: crate::keys::new_secret(""),
             stage: stage.into(),
             pending_totp: None,
         };

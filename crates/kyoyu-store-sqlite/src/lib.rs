@@ -266,6 +266,24 @@ impl SqliteStore {
         .map_err(err)?
     }
 
+    /// The JSON document `sql` selects by one key, read back as a record.
+    async fn doc<T: serde::de::DeserializeOwned + Send + 'static>(
+        &self,
+        sql: &'static str,
+        key: &str,
+    ) -> Result<Option<T>> {
+        let key = key.to_owned();
+        self.read(move |c| {
+            let doc: Option<String> = c
+                .query_row(sql, [key], |r| r.get(0))
+                .optional()
+                .map_err(err)?;
+            doc.map(|d| serde_json::from_str(&d).map_err(err))
+                .transpose()
+        })
+        .await
+    }
+
     async fn read<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
@@ -1109,18 +1127,8 @@ impl Store for SqliteStore {
     }
 
     async fn user(&self, login: &str) -> Result<Option<UserRecord>> {
-        let login = login.to_owned();
-        self.read(move |c| {
-            let doc: Option<String> = c
-                .query_row("SELECT doc FROM users WHERE login = ?1", [login], |r| {
-                    r.get(0)
-                })
-                .optional()
-                .map_err(err)?;
-            doc.map(|d| serde_json::from_str(&d).map_err(err))
-                .transpose()
-        })
-        .await
+        self.doc("SELECT doc FROM users WHERE login = ?1", login)
+            .await
     }
 
     async fn put_session(&self, s: SessionRecord) -> Result<()> {
@@ -1138,18 +1146,8 @@ impl Store for SqliteStore {
     }
 
     async fn session(&self, hash: &str) -> Result<Option<SessionRecord>> {
-        let hash = hash.to_owned();
-        self.read(move |c| {
-            let doc: Option<String> = c
-                .query_row("SELECT doc FROM sessions WHERE hash = ?1", [hash], |r| {
-                    r.get(0)
-                })
-                .optional()
-                .map_err(err)?;
-            doc.map(|d| serde_json::from_str(&d).map_err(err))
-                .transpose()
-        })
-        .await
+        self.doc("SELECT doc FROM sessions WHERE hash = ?1", hash)
+            .await
     }
 
     async fn end_session(&self, hash: &str) -> Result<()> {
