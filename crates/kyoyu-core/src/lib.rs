@@ -75,6 +75,9 @@ pub struct HubConfig {
     /// more wait, unread, in their connections (0: no bound). Bounds the
     /// memory hundreds of concurrent writers take.
     pub bodies_in_flight: usize,
+    /// The hub runs the demonstration world (`kyoyu serve --demo`): the
+    /// console marks every page as a demo.
+    pub demo: bool,
 }
 
 impl Default for HubConfig {
@@ -91,6 +94,7 @@ impl Default for HubConfig {
             conceal: ConcealConfig::default(),
             trusted_proxies: Vec::new(),
             bodies_in_flight: 8,
+            demo: false,
         }
     }
 }
