@@ -43,6 +43,8 @@ pub struct Selection {
     pub text: Option<String>,
     /// Only versions with this observable value (folded).
     pub value: Option<String>,
+    /// Newest first (the console's lists); TAXII pages are oldest first.
+    pub newest_first: bool,
 }
 
 /// Settings: the last position migration 11 left unindexed, and how far
@@ -232,12 +234,39 @@ impl<S: Store> Hub<S> {
         }
         let limit = limit.clamp(1, self.config.max_page);
         let query = Query {
-            limit: limit.saturating_mul(2),
+            limit,
             text,
             value,
+            newest_first: true,
             ..Query::default()
         };
         let mut found = self.newest_everywhere(who, query, "search").await?;
+        found.sort_by_key(|f| std::cmp::Reverse(f.2.date_added));
+        found.truncate(limit);
+        Ok(found)
+    }
+
+    /// The newest objects (of `types`, any when empty) added after `since`
+    /// (all when `None`) in every collection the caller may read, newest
+    /// first, at most `limit` from each collection and `limit` in all; kept
+    /// only if the policy lets the caller read them, and marked reads
+    /// audited (the console's dashboard and browsing).
+    pub async fn recent_everywhere(
+        &self,
+        who: &Caller,
+        since: Option<Micros>,
+        types: Vec<String>,
+        limit: usize,
+    ) -> Result<Vec<(Collection, &'static str, StoredVersion)>, Error> {
+        let limit = limit.clamp(1, self.config.max_page);
+        let query = Query {
+            added_after: since,
+            types,
+            limit,
+            newest_first: true,
+            ..Query::default()
+        };
+        let mut found = self.newest_everywhere(who, query, "recent").await?;
         found.sort_by_key(|f| std::cmp::Reverse(f.2.date_added));
         found.truncate(limit);
         Ok(found)
@@ -544,6 +573,7 @@ impl<S: Store> Reader<'_, S> {
                 .as_deref()
                 .map(crate::search::fold)
                 .filter(|v| !v.is_empty()),
+            newest_first: sel.newest_first,
         };
         // How much of this collection this organization's pages hid last time:
         // the first query over-fetches by that share, so a page needs one query.

@@ -384,6 +384,7 @@ impl<S: Store> Hub<S> {
             csrf: crate::keys::new_secret(""),
             stage: stage.into(),
             pending_totp: None,
+            previous_visit: user.last_visit,
         };
         let previous = user.last_visit;
         user.last_visit = Some(now);
@@ -519,7 +520,20 @@ impl<S: Store> Hub<S> {
     /// Starts setting up a second factor: a new secret, kept sealed in the
     /// session until a code confirms it. Returns the base32 secret and the
     /// `otpauth://` URI to show (as text and QR code).
+    /// The secret being set up in this session is shown again rather than
+    /// replaced (a wrong code, a reload), until a code confirms it.
     pub async fn totp_begin(&self, s: &Session) -> Result<(String, String), Error> {
+        if let Some(pending) = s.record.pending_totp.as_deref().and_then(|p| {
+            self.config
+                .conceal
+                .local_key
+                .open(p, &format!("pending:{}", s.record.hash))
+        }) {
+            return Ok((
+                totp::base32(&pending),
+                totp::uri(&self.config.title, &s.user.login, &pending),
+            ));
+        }
         let mut secret = [0u8; 20];
         rand::rng().fill_bytes(&mut secret);
         let mut record = s.record.clone();
@@ -711,6 +725,11 @@ mod service_tests {
         let (b32, uri) = hub.totp_begin(&s).await.unwrap();
         assert!(uri.contains(&b32));
         let s = hub.session(&second.secret).await.unwrap();
+        assert_eq!(
+            hub.totp_begin(&s).await.unwrap().0,
+            b32,
+            "the secret being set up is shown again, not replaced"
+        );
         assert!(hub.totp_confirm(&s, "12 34").await.is_err(), "not a code");
         let now = now_micros() / 1_000_000;
         hub.totp_confirm(&s, &code_for(&b32, now)).await.unwrap();

@@ -70,7 +70,8 @@ pub fn app<S: Backend>(hub: Arc<Hub<S>>, limits: &Limits) -> Router {
     };
     let mut router = Router::new()
         .merge(kyoyu_taxii::routes::<S>())
-        .merge(kyoyu_rest::routes::<S>(DOCUMENTED));
+        .merge(kyoyu_rest::routes::<S>(DOCUMENTED))
+        .merge(kyoyu_console_http::routes::<S>());
     for (method, path, _) in OPERATIONS {
         if let Some(h) = operation::<S>(method, path) {
             router = router.route(path, h);
@@ -151,15 +152,19 @@ async fn read_bodies<S: Backend>(
     if !has_body {
         return next.run(req).await;
     }
-    // Every endpoint that takes a body needs a token: check it before the
-    // body takes a turn, so clients without one cannot hold the turns by
-    // sending slowly. Handlers reuse the result.
+    // Every API endpoint that takes a body needs a token: check it before
+    // the body takes a turn, so clients without one cannot hold the turns
+    // by sending slowly. Handlers reuse the result. The console's forms
+    // carry a session cookie (or are the sign-in form) and are checked by
+    // its handlers; their bodies are bounded like any other.
     let (mut parts, body) = req.into_parts();
-    match Auth::from_request_parts(&mut parts, &hub).await {
-        Ok(who) => {
-            parts.extensions.insert(who);
+    if !kyoyu_console_http::is_console_path(parts.uri.path()) {
+        match Auth::from_request_parts(&mut parts, &hub).await {
+            Ok(who) => {
+                parts.extensions.insert(who);
+            }
+            Err(failure) => return failure.into_response(),
         }
-        Err(failure) => return failure.into_response(),
     }
     let req = Request::from_parts(parts, body);
     let _turn = match &b.turns {
@@ -239,7 +244,7 @@ async fn refuse_control_characters(req: Request, next: Next) -> Response {
 async fn not_found() -> Response {
     Failure::new(
         ErrorKind::NotFound,
-        "no such endpoint: TAXII URLs start at /taxii2/, the REST API at /api/ (see /api/openapi.json)",
+        "no such endpoint: TAXII URLs start at /taxii2/, the REST API at /api/ (see /api/openapi.json), the web console at /console",
     )
     .into_response()
 }

@@ -677,6 +677,7 @@ fn session(hash: &str, login: &str, last_seen: Micros) -> SessionRecord {
         csrf: format!("csrf-{hash}"),
         stage: "signed-in".into(),
         pending_totp: None,
+        previous_visit: Some(last_seen - 1),
     }
 }
 
@@ -883,6 +884,33 @@ pub async fn search<S: Store>(store: S) {
         find(None, Some("203.0.113")).await.is_empty(),
         "values are exact"
     );
+    // Newest first, and a cursor resumes below the position given.
+    let newest = |after_seq: Option<i64>| {
+        let store = store.clone();
+        async move {
+            let page = store
+                .query(Query {
+                    collection: "c-search".into(),
+                    versions: VersionSelect::default(),
+                    limit: 2,
+                    with_json: true,
+                    newest_first: true,
+                    after_seq,
+                    ..Query::default()
+                })
+                .await
+                .unwrap();
+            (page.items, page.more)
+        }
+    };
+    let (first, more) = newest(None).await;
+    let jsons: Vec<&str> = first.iter().map(|v| v.json.as_str()).collect();
+    assert_eq!(jsons, [r#"{"n":3}"#, r#"{"n":2}"#]);
+    assert!(more);
+    let (rest, more) = newest(Some(first[1].seq)).await;
+    let jsons: Vec<&str> = rest.iter().map(|v| v.json.as_str()).collect();
+    assert_eq!(jsons, [r#"{"n":1}"#]);
+    assert!(!more);
     // Deleting a version takes it out of the index.
     store
         .delete_object(

@@ -734,7 +734,8 @@ impl Store for PostgresStore {
         sql.params.push(Box::new(q.collection.clone()));
         if let Some(seq) = q.after_seq {
             let p = sql.param(seq);
-            sql.text.push_str(&format!(" AND seq > {p}"));
+            let op = if q.newest_first { "<" } else { ">" };
+            sql.text.push_str(&format!(" AND seq {op} {p}"));
         }
         if let Some(t) = q.added_after {
             let p = sql.param(t);
@@ -757,7 +758,8 @@ impl Store for PostgresStore {
             ));
         }
         let limit = sql.param(i64::try_from(q.limit).unwrap_or(i64::MAX).saturating_add(1));
-        sql.text.push_str(&format!(" ORDER BY seq LIMIT {limit}"));
+        let order = if q.newest_first { "seq DESC" } else { "seq" };
+        sql.text.push_str(&format!(" ORDER BY {order} LIMIT {limit}"));
         let c = self.client().await?;
         let rows = c.query(&sql.text, &sql.refs()).await.map_err(err)?;
         let mut items: Vec<StoredVersion> = rows

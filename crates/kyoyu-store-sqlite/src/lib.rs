@@ -664,7 +664,11 @@ impl Store for SqliteStore {
             let mut sql = format!("SELECT {cols} FROM objects{index} WHERE collection = ?");
             let mut args = vec![SqlValue::Text(q.collection.clone())];
             if let Some(seq) = q.after_seq {
-                sql.push_str(" AND seq > ?");
+                sql.push_str(if q.newest_first {
+                    " AND seq < ?"
+                } else {
+                    " AND seq > ?"
+                });
                 args.push(SqlValue::Integer(seq));
             }
             if let Some(t) = q.added_after {
@@ -694,7 +698,11 @@ impl Store for SqliteStore {
                 sql.push_str(" AND seq IN (SELECT seq FROM object_values WHERE value = ?)");
                 args.push(SqlValue::Text(value.to_owned()));
             }
-            sql.push_str(" ORDER BY seq LIMIT ?");
+            sql.push_str(if q.newest_first {
+                " ORDER BY seq DESC LIMIT ?"
+            } else {
+                " ORDER BY seq LIMIT ?"
+            });
             args.push(SqlValue::Integer(
                 i64::try_from(q.limit).unwrap_or(i64::MAX).saturating_add(1),
             ));

@@ -160,6 +160,9 @@ pub struct Query {
     pub text: Option<String>,
     /// Only versions with this observable value (already folded).
     pub value: Option<String>,
+    /// Newest first (`seq` descending); `after_seq` then resumes below
+    /// the position given, so cursors keep working in either order.
+    pub newest_first: bool,
 }
 
 /// One page of results.
@@ -354,6 +357,10 @@ pub struct SessionRecord {
     /// confirms it.
     #[serde(default)]
     pub pending_totp: Option<String>,
+    /// The person's visit before this session (micros): what the
+    /// dashboard counts new intelligence from.
+    #[serde(default)]
+    pub previous_visit: Option<Micros>,
 }
 
 /// A concealed submission as stored. Nothing in it names the submitting

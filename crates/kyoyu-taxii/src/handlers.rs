@@ -112,7 +112,10 @@ fn handler<S: Backend>(method: &str, path: &str) -> Option<MethodRouter<Arc<Hub<
 /// Adds the trailing slash TAXII URLs end with, so `/taxii2` and `/taxii2/` both work.
 pub fn with_trailing_slash(mut req: Request) -> Request {
     let path = req.uri().path();
-    let taxii = !(path.starts_with("/api/") || matches!(path, "/healthz" | "/readyz" | "/metrics"));
+    let taxii = !(path.starts_with("/api/")
+        || path == "/console"
+        || path.starts_with("/console/")
+        || matches!(path, "/" | "/healthz" | "/readyz" | "/metrics" | "/favicon.ico"));
     if taxii && !path.ends_with('/') {
         let fixed = match req.uri().query() {
             Some(q) => format!("{path}/?{q}"),

@@ -1,0 +1,260 @@
+//! Signing in and out, the second factor, and the console's static files.
+
+use crate::visit::{PRESESSION_COOKIE, SESSION_COOKIE, Visit, encode, query_value, set_cookie};
+use axum::Form;
+use axum::extract::Path;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use kyoyu_console::{
+    SignInNotice, SignInPage, SignInProblem, TotpEnrolPage, TotpProblem,
+    paths, render_sign_in, render_totp_enrol,
+};
+use kyoyu_core::users::SIGNED_IN;
+use kyoyu_core::{Backend, ErrorKind};
+use serde::Deserialize;
+
+/// `/`: the console.
+pub(crate) async fn front_door() -> Response {
+    let mut r = StatusCode::SEE_OTHER.into_response();
+    r.headers_mut()
+        .insert(header::LOCATION, HeaderValue::from_static(paths::ROOT));
+    r
+}
+
+/// `/favicon.ico`: browsers ask for it whatever the page says.
+pub(crate) async fn favicon() -> Response {
+    StatusCode::NOT_FOUND.into_response()
+}
+
+/// An embedded asset by its hashed name.
+pub(crate) async fn asset(Path(file): Path<String>) -> Response {
+    match kyoyu_console::asset(&file) {
+        Some(a) => asset_response(a),
+        None => (StatusCode::NOT_FOUND, "no such console asset").into_response(),
+    }
+}
+
+fn asset_response(a: &kyoyu_console::Asset) -> Response {
+    let mut r = a.bytes.into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(a.content_type),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(kyoyu_console::assets::ASSET_CACHE_CONTROL),
+    );
+    r
+}
+
+/// The sign-in form's token and where to go after, kept in a cookie of
+/// its own (`<token>.<next, percent-encoded>`).
+fn presession(value: Option<&str>) -> Option<(&str, String)> {
+    let (token, next) = value?.split_once('.')?;
+    let next = query_value(&format!("n={next}"), "n").unwrap_or_default();
+    Some((token, next))
+}
+
+/// Constant-time equality of two tokens.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a
+            .bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// The sign-in page with a fresh form token (and its cookie).
+fn sign_in_page<S: Backend>(
+    v: &Visit<S>,
+    status: StatusCode,
+    login: &str,
+    problem: Option<SignInProblem>,
+    notice: Option<SignInNotice>,
+    next: &str,
+) -> Response {
+    let token = kyoyu_core::keys::new_secret("");
+    let page = SignInPage {
+        chrome: v.chrome(None),
+        login: login.to_owned(),
+        problem,
+        notice,
+        csrf_token: Some(token.clone()),
+    };
+    let mut r = v.page_with(status, render_sign_in(&page));
+    let value = format!("{token}.{}", encode(paths::local_or_root(next)));
+    set_cookie(
+        r.headers_mut(),
+        PRESESSION_COOKIE,
+        &value,
+        paths::SIGN_IN,
+        Some(3600),
+    );
+    r
+}
+
+/// GET `/console/sign-in`.
+pub(crate) async fn sign_in_form<S: Backend>(v: Visit<S>) -> Response {
+    let query = v.path.split_once('?').map_or("", |(_, q)| q).to_owned();
+    let next = query_value(&query, "next").unwrap_or_else(|| paths::ROOT.into());
+    if let Some(s) = &v.session
+        && s.record.stage == SIGNED_IN
+    {
+        return v.redirect(&next);
+    }
+    let problem = (v.expired || query_value(&query, "expired").is_some())
+        .then_some(SignInProblem::Expired);
+    let notice = query_value(&query, "signed_out").map(|_| SignInNotice::SignedOut);
+    sign_in_page(&v, StatusCode::OK, "", problem, notice, &next)
+}
+
+/// The sign-in form.
+#[derive(Debug, Deserialize)]
+pub(crate) struct SignInForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// POST `/console/sign-in`.
+pub(crate) async fn sign_in<S: Backend>(v: Visit<S>, Form(f): Form<SignInForm>) -> Response {
+    let kept = presession(v.cookie(PRESESSION_COOKIE));
+    let next = kept
+        .as_ref()
+        .map_or_else(|| paths::ROOT.to_owned(), |(_, n)| n.clone());
+    let login = f.login.trim().to_lowercase();
+    let form_ok = v.same_origin() && kept.as_ref().is_some_and(|(t, _)| same(t, &f.csrf));
+    if !form_ok {
+        return sign_in_page(
+            &v,
+            StatusCode::FORBIDDEN,
+            &login,
+            Some(SignInProblem::FormExpired),
+            None,
+            &next,
+        );
+    }
+    let code = Some(f.code.trim()).filter(|c| !c.is_empty());
+    match v.hub.sign_in(&login, &f.password, code, v.ip).await {
+        Ok(signed) => {
+            let to = match signed.stage.as_str() {
+                SIGNED_IN => next,
+                kyoyu_core::users::ENROL => paths::TOTP_ENROL.to_owned(),
+                _ => "/console/account/password".to_owned(),
+            };
+            let mut r = v.redirect(&to);
+            let h = r.headers_mut();
+            set_cookie(h, SESSION_COOKIE, &signed.secret, paths::ROOT, None);
+            set_cookie(h, PRESESSION_COOKIE, "", paths::SIGN_IN, Some(0));
+            r
+        }
+        Err(e) => {
+            let (status, problem) = match e.kind {
+                ErrorKind::TooManyRequests => {
+                    (StatusCode::TOO_MANY_REQUESTS, SignInProblem::TooMany)
+                }
+                ErrorKind::Forbidden => (StatusCode::FORBIDDEN, SignInProblem::Disabled),
+                ErrorKind::Unauthorized => (StatusCode::UNAUTHORIZED, SignInProblem::Invalid),
+                _ => return v.error(&e),
+            };
+            sign_in_page(&v, status, &login, Some(problem), None, &next)
+        }
+    }
+}
+
+/// A form that only carries its token (and a choice).
+#[derive(Debug, Deserialize)]
+pub(crate) struct TokenForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    everywhere: Option<String>,
+}
+
+/// POST `/console/sign-out`: this session, or every session of the
+/// person with `everywhere`.
+pub(crate) async fn sign_out<S: Backend>(v: Visit<S>, Form(f): Form<TokenForm>) -> Response {
+    let s = match v.any_session() {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if let Err(r) = v.check_form(s, &f.csrf) {
+        return r;
+    }
+    let done = if f.everywhere.is_some() {
+        v.hub.sign_out_everywhere(s).await
+    } else {
+        v.hub.sign_out(s).await
+    };
+    if let Err(e) = done {
+        return v.error(&e);
+    }
+    let mut r = v.redirect("/console/sign-in?signed_out=1");
+    set_cookie(r.headers_mut(), SESSION_COOKIE, "", paths::ROOT, Some(0));
+    r
+}
+
+/// The set-up page of the second factor.
+async fn totp_page<S: Backend>(v: &Visit<S>, problem: Option<TotpProblem>) -> Response {
+    let s = match v.any_session() {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    match v.hub.totp_begin(s).await {
+        Ok((secret, uri)) => {
+            let page = TotpEnrolPage {
+                chrome: v.chrome(None),
+                secret_base32: secret,
+                otpauth_uri: uri,
+                csrf_token: s.record.csrf.clone(),
+                problem,
+            };
+            let status = if problem.is_some() {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::OK
+            };
+            v.page_with(status, render_totp_enrol(&page))
+        }
+        Err(e) => v.error(&e),
+    }
+}
+
+/// GET `/console/account/totp`.
+pub(crate) async fn totp_form<S: Backend>(v: Visit<S>) -> Response {
+    totp_page(&v, None).await
+}
+
+/// The code that confirms a second factor.
+#[derive(Debug, Deserialize)]
+pub(crate) struct CodeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// POST `/console/account/totp`.
+pub(crate) async fn totp_confirm<S: Backend>(v: Visit<S>, Form(f): Form<CodeForm>) -> Response {
+    let s = match v.any_session() {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if v.check_form(s, &f.csrf).is_err() {
+        return totp_page(&v, Some(TotpProblem::FormExpired)).await;
+    }
+    match v.hub.totp_confirm(s, f.code.trim()).await {
+        Ok(()) => v.redirect(paths::ROOT),
+        Err(e) if e.kind == ErrorKind::BadRequest => {
+            totp_page(&v, Some(TotpProblem::WrongCode)).await
+        }
+        Err(e) => v.error(&e),
+    }
+}

@@ -1,0 +1,425 @@
+//! Reading: the dashboard, browsing, one object, its STIX download, and
+//! search. Every object comes from the core's reader (policy and read
+//! audit); nothing here decides who sees what.
+
+use crate::visit::{Visit, query_value};
+use axum::extract::Path;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use kyoyu_console::{
+    DashboardPage, ObjectListPage, ObjectRow, ObjectTable, Section, SubmissionRow, SubmissionState,
+    Tlp, TlpCount, TypeCount, paths, render_dashboard, render_object_list,
+};
+use kyoyu_core::reader::{Endpoint, Selection, all_versions};
+use kyoyu_core::{Backend, Collection, Error, Micros, StoredVersion};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// One object as the core handed it out: where, at which TLP (as the
+/// community counts it), which version.
+pub(crate) type Found = (Collection, &'static str, StoredVersion);
+
+/// How many new objects the dashboard counts at most (it says "N+").
+const DASHBOARD_COUNT: usize = 1000;
+/// Rows of a list page.
+const PAGE_ROWS: usize = 50;
+
+/// The badge level of a TLP name.
+pub(crate) fn tlp(name: &str) -> Option<Tlp> {
+    Some(match name {
+        "clear" | "white" => Tlp::Clear,
+        "green" => Tlp::Green,
+        "amber" => Tlp::Amber,
+        "amber+strict" => Tlp::AmberStrict,
+        "red" => Tlp::Red,
+        _ => return None,
+    })
+}
+
+/// A time from micros since the epoch.
+pub(crate) fn when(m: Micros) -> jiff::Timestamp {
+    jiff::Timestamp::from_microsecond(m).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+}
+
+/// What a list shows as an object's name: its name, else an observable's
+/// value, else its id.
+pub(crate) fn title_of(o: &Value) -> String {
+    for key in ["name", "value", "display_name", "path", "number"] {
+        if let Some(t) = o.get(key).and_then(Value::as_str)
+            && !t.trim().is_empty()
+        {
+            return t.to_owned();
+        }
+    }
+    if let Some(h) = o.get("hashes").and_then(Value::as_object)
+        && let Some(first) = h.values().find_map(Value::as_str)
+    {
+        return first.to_owned();
+    }
+    if let (Some(r), Some(s), Some(t)) = (
+        o.get("relationship_type").and_then(Value::as_str),
+        o.get("source_ref").and_then(Value::as_str),
+        o.get("target_ref").and_then(Value::as_str),
+    ) {
+        return format!("{s} {r} {t}");
+    }
+    o.get("id").and_then(Value::as_str).unwrap_or("").to_owned()
+}
+
+/// The link to an object's page.
+pub(crate) fn object_href(id: &str) -> String {
+    format!("{}/{}", paths::INTELLIGENCE, crate::visit::encode(id))
+}
+
+/// A row of an object table.
+pub(crate) fn row(f: &Found) -> ObjectRow {
+    let (_, level, v) = f;
+    let o: Value = serde_json::from_str(&v.json).unwrap_or(Value::Null);
+    let modified = o
+        .get("modified")
+        .and_then(Value::as_str)
+        .and_then(|m| m.parse::<jiff::Timestamp>().ok())
+        .unwrap_or_else(|| when(v.date_added));
+    ObjectRow {
+        id: v.id.clone(),
+        name: title_of(&o),
+        stix_type: v.object_type.clone(),
+        tlp: tlp(level),
+        modified,
+        href: object_href(&v.id),
+    }
+}
+
+/// An object table.
+pub(crate) fn table(id: &str, caption: String, found: &[Found], next: Option<String>) -> ObjectTable {
+    ObjectTable {
+        id: id.to_owned(),
+        caption,
+        rows: found.iter().map(row).collect(),
+        next_href: next,
+    }
+}
+
+/// The receipts this browser keeps: (receipt, when it was sent, micros).
+pub(crate) fn receipts_of<S>(v: &Visit<S>) -> Vec<(String, Micros)>
+where
+    S: Backend,
+{
+    v.cookie(crate::visit::RECEIPTS_COOKIE)
+        .unwrap_or_default()
+        .split('.')
+        .filter_map(|entry| {
+            let (r, at) = entry.split_once('~')?;
+            Some((r.to_owned(), at.parse().ok()?))
+        })
+        .filter(|(r, _)| kyoyu_conceal_shape(r))
+        .collect()
+}
+
+/// A receipt's shape: letters, digits, `-`, `_` (base64url with a prefix).
+fn kyoyu_conceal_shape(r: &str) -> bool {
+    !r.is_empty()
+        && r.len() <= 80
+        && r
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// The state of a submission by its name.
+pub(crate) fn state(name: &str) -> SubmissionState {
+    match name {
+        "review" => SubmissionState::Review,
+        "held" | "approved" => SubmissionState::Held,
+        "releasing" => SubmissionState::Releasing,
+        "released" => SubmissionState::Released,
+        "rejected" => SubmissionState::Rejected,
+        _ => SubmissionState::Withdrawn,
+    }
+}
+
+/// GET `/console`.
+pub(crate) async fn dashboard<S: Backend>(v: Visit<S>) -> Response {
+    let s = match v.signed_in() {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let who = &s.caller;
+    let since = s.record.previous_visit;
+    let found = match v
+        .hub
+        .recent_everywhere(who, since, Vec::new(), DASHBOARD_COUNT)
+        .await
+    {
+        Ok(f) => f,
+        Err(e) => return v.error(&e),
+    };
+    let mut by_tlp: BTreeMap<Tlp, u64> = BTreeMap::new();
+    let mut by_type: BTreeMap<String, u64> = BTreeMap::new();
+    for (_, level, ver) in &found {
+        if let Some(t) = tlp(level) {
+            *by_tlp.entry(t).or_default() += 1;
+        }
+        *by_type.entry(ver.object_type.clone()).or_default() += 1;
+    }
+    let mut new_by_type: Vec<TypeCount> = by_type
+        .into_iter()
+        .map(|(stix_type, count)| TypeCount { stix_type, count })
+        .collect();
+    new_by_type.sort_by(|a, b| b.count.cmp(&a.count).then(a.stix_type.cmp(&b.stix_type)));
+    let chrome = v.chrome(Some(Section::Dashboard));
+    let review_queue = if chrome.may.review {
+        match v.hub.reviews(who, None).await {
+            Ok(r) => Some(r["reviews"].as_array().map_or(0, |a| a.len() as u64)),
+            Err(e) => return v.error(&e),
+        }
+    } else {
+        None
+    };
+    let mut submissions = Vec::new();
+    for (receipt, at) in receipts_of(&v).into_iter().rev().take(20) {
+        if let Ok(status) = v.hub.receipt_status(who, &receipt).await {
+            submissions.push(SubmissionRow {
+                summary: status["community"].as_str().unwrap_or("").to_owned(),
+                receipt,
+                submitted: when(at),
+                state: state(status["state"].as_str().unwrap_or("")),
+                href: Some(paths::RECEIPTS.to_owned()),
+            });
+        }
+    }
+    let l = v.lang;
+    let recent: Vec<Found> = found.into_iter().take(10).collect();
+    let page = DashboardPage {
+        chrome,
+        since: since.map(when),
+        new_by_tlp: Tlp::ALL
+            .into_iter()
+            .map(|t| TlpCount {
+                tlp: Some(t),
+                count: by_tlp.get(&t).copied().unwrap_or(0),
+            })
+            .collect(),
+        new_by_type,
+        submissions,
+        review_queue,
+        recent: table(
+            "recent",
+            kyoyu_console::t(l, "dashboard.recent_heading").to_owned(),
+            &recent,
+            Some(paths::INTELLIGENCE.to_owned()),
+        ),
+    };
+    v.page(render_dashboard(&page))
+}
+
+/// The query of a request, as (name, value) pairs.
+fn query<S>(v: &Visit<S>) -> String {
+    v.path.split_once('?').map_or("", |(_, q)| q).to_owned()
+}
+
+/// A `YYYY-MM-DD` date (midnight in the person's zone, Asia/Tokyo by
+/// default) as micros.
+fn day_start(text: &str) -> Result<Option<Micros>, Error> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let date: jiff::civil::Date = text.trim().parse().map_err(|_| {
+        Error::bad(format!("'{text}' is not a date: write it as YYYY-MM-DD"))
+    })?;
+    let zoned = date
+        .to_zoned(jiff::tz::TimeZone::get("Asia/Tokyo").unwrap_or(jiff::tz::TimeZone::UTC))
+        .map_err(|e| Error::bad(format!("'{text}' is not a date: {e}")))?;
+    Ok(Some(zoned.timestamp().as_microsecond()))
+}
+
+/// GET `/console/intelligence?community=&type=&tlp=&since=&next=`.
+pub(crate) async fn intelligence<S: Backend>(v: Visit<S>) -> Response {
+    let s = match v.signed_in() {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let q = query(&v);
+    let types: Vec<String> = query_value(&q, "type")
+        .filter(|t| !t.is_empty())
+        .into_iter()
+        .collect();
+    let level = query_value(&q, "tlp").and_then(|t| tlp(&t));
+    let since = match day_start(&query_value(&q, "since").unwrap_or_default()) {
+        Ok(s) => s,
+        Err(e) => return v.error(&e),
+    };
+    let community = query_value(&q, "community").filter(|c| !c.is_empty());
+    let (mut found, next) = match &community {
+        None => match v
+            .hub
+            .recent_everywhere(&s.caller, since, types, PAGE_ROWS)
+            .await
+        {
+            Ok(f) => (f, None),
+            Err(e) => return v.error(&e),
+        },
+        Some(c) => {
+            let reader = match v
+                .hub
+                .reader(&s.caller, kyoyu_core::DEFAULT_ROOT, c)
+            {
+                Ok(r) => r,
+                Err(e) => return v.error(&e),
+            };
+            let sel = Selection {
+                added_after: since,
+                limit: Some(PAGE_ROWS),
+                next: query_value(&q, "next"),
+                types,
+                newest_first: true,
+                ..Selection::default()
+            };
+            match reader.list(sel, Endpoint::Objects).await {
+                Ok(page) => {
+                    let col = reader.collection().clone();
+                    let view = reader.view();
+                    let found = page
+                        .items
+                        .into_iter()
+                        .map(|ver| (col.clone(), view.effective(ver.tlp).name(), ver))
+                        .collect();
+                    let next = page.next.map(|n| {
+                        let mut p = v
+                            .path
+                            .split('&')
+                            .filter(|p| !p.starts_with("next="))
+                            .collect::<Vec<_>>()
+                            .join("&");
+                        p.push_str(if p.contains('?') { "&" } else { "?" });
+                        format!("{p}next={}", crate::visit::encode(&n))
+                    });
+                    (found, next)
+                }
+                Err(e) => return v.error(&e),
+            }
+        }
+    };
+    if let Some(level) = level {
+        found.retain(|f| tlp(f.1) == Some(level));
+    }
+    let l = v.lang;
+    let heading = kyoyu_console::t(l, "nav.intelligence").to_owned();
+    let page = ObjectListPage {
+        chrome: v.chrome(Some(Section::Intelligence)),
+        table: table("objects", heading.clone(), &found, next),
+        heading,
+    };
+    v.page(render_object_list(&page))
+}
+
+/// The newest version of an object the person may read, where.
+async fn find<S: Backend>(v: &Visit<S>, id: &str) -> Result<Found, Response> {
+    let s = v.signed_in()?;
+    let found = v
+        .hub
+        .find_everywhere(&s.caller, id)
+        .await
+        .map_err(|e| v.error(&e))?;
+    found.into_iter().next().ok_or_else(|| {
+        v.error(&Error::not_found(format!(
+            "no object '{id}' that you may read is on this hub"
+        )))
+    })
+}
+
+/// GET `/console/intelligence/{id}`.
+pub(crate) async fn object<S: Backend>(v: Visit<S>, Path(id): Path<String>) -> Response {
+    let (c, level, newest) = match find(&v, &id).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let Ok(s) = v.signed_in() else {
+        return v.redirect(paths::SIGN_IN);
+    };
+    let versions = match v.hub.reader(&s.caller, &c.api_root, &c.id) {
+        Ok(reader) => {
+            let sel = Selection {
+                versions: Some(all_versions()),
+                ..Selection::default()
+            };
+            match reader.object(sel, &id, Endpoint::Object).await {
+                Ok(p) => p.items,
+                Err(e) => return v.error(&e),
+            }
+        }
+        Err(e) => return v.error(&e),
+    };
+    let rows: Vec<Found> = if versions.is_empty() {
+        vec![(c.clone(), level, newest)]
+    } else {
+        versions.into_iter().rev().map(|ver| (c.clone(), level, ver)).collect()
+    };
+    let page = ObjectListPage {
+        chrome: v.chrome(Some(Section::Intelligence)),
+        heading: rows.first().map(|f| row(f).name).unwrap_or_default(),
+        table: table("versions", id.clone(), &rows, None),
+    };
+    v.page(render_object_list(&page))
+}
+
+/// GET `/console/intelligence/{id}/stix`: the newest version the person
+/// may read, as a bundle, to save.
+pub(crate) async fn object_stix<S: Backend>(v: Visit<S>, Path(id): Path<String>) -> Response {
+    let (_, _, newest) = match find(&v, &id).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let object: Value = serde_json::from_str(&newest.json).unwrap_or(Value::Null);
+    let bundle = json!({
+        "type": "bundle",
+        "id": format!("bundle--{}", uuid::Uuid::new_v4()),
+        "objects": [object],
+    });
+    let mut r = serde_json::to_string_pretty(&bundle)
+        .unwrap_or_default()
+        .into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/stix+json;version=2.1"),
+    );
+    let file: String = id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    if let Ok(d) = HeaderValue::from_str(&format!("attachment; filename=\"{file}.json\"")) {
+        h.insert(header::CONTENT_DISPOSITION, d);
+    }
+    r
+}
+
+/// GET `/console/search?q=&value=`.
+pub(crate) async fn search<S: Backend>(v: Visit<S>) -> Response {
+    let s = match v.signed_in() {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let q = query(&v);
+    let text = query_value(&q, "q").filter(|t| !t.trim().is_empty());
+    let value = query_value(&q, "value").filter(|t| !t.trim().is_empty());
+    let found = if text.is_none() && value.is_none() {
+        Vec::new()
+    } else {
+        match v
+            .hub
+            .search_everywhere(&s.caller, text.as_deref(), value.as_deref(), 100)
+            .await
+        {
+            Ok(f) => f,
+            Err(e) => return v.error(&e),
+        }
+    };
+    let l = v.lang;
+    let heading = kyoyu_console::t(l, "nav.search").to_owned();
+    let page = ObjectListPage {
+        chrome: v.chrome(Some(Section::Search)),
+        table: table("results", heading.clone(), &found, None),
+        heading,
+    };
+    v.page(render_object_list(&page))
+}

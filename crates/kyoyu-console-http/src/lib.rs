@@ -1,0 +1,102 @@
+//! The web console's transport: the `/console/…` routes, the session and
+//! language cookies, the anti-forgery checks, and the handlers. A handler
+//! asks the core's services as the signed-in person (a [`kyoyu_core::Caller`]
+//! whose credential is `user:<login>`), fills a view-model of
+//! `kyoyu-console` and renders it.
+//!
+//! Architecture Invariant: like TAXII and REST, the console reads objects
+//! only through the core's reader (policy and read audit) and changes
+//! nothing except through the core's services; it has no rule of its own
+//! about who sees what. What it decides is only which navigation entries
+//! to show, from the same policy functions the services apply.
+//!
+//! Architecture Invariant: every POST is checked before it acts: the
+//! session's anti-forgery token in the form, and a same-origin request
+//! (`Origin`, `Sec-Fetch-Site`). The sign-in form, which has no session
+//! yet, carries a token bound to a cookie of its own.
+
+mod account;
+mod browse;
+mod visit;
+
+use axum::Router;
+use axum::routing::{MethodRouter, get, post};
+use kyoyu_console::SecurityHeadersLayer;
+use kyoyu_core::{Backend, Hub};
+use std::sync::Arc;
+
+/// The console's routes: method, path, what it is. The router is built
+/// from this table only.
+pub const ROUTES: &[(&str, &str, &str)] = &[
+    ("get", "/", "The hub's front door: leads to the console"),
+    ("get", "/favicon.ico", "The console's icon"),
+    ("get", "/console", "Dashboard"),
+    ("get", "/console/assets/{file}", "The console's CSS, script and icon"),
+    ("get", "/console/sign-in", "Sign-in form"),
+    ("post", "/console/sign-in", "Sign in (login, password, code)"),
+    ("post", "/console/sign-out", "Sign out (this session, or everywhere)"),
+    ("get", "/console/account/totp", "Second-factor set-up"),
+    ("post", "/console/account/totp", "Confirm the second factor with a code"),
+    ("get", "/console/intelligence", "Browse intelligence"),
+    ("get", "/console/intelligence/{id}", "One object: details, relationships, versions, sightings"),
+    ("get", "/console/intelligence/{id}/stix", "One object as a STIX 2.1 bundle"),
+    ("get", "/console/search", "Full-text and observable search"),
+];
+
+/// The console's router (state: the hub), every response with the
+/// console's security headers.
+pub fn routes<S: Backend>() -> Router<Arc<Hub<S>>> {
+    let mut router = Router::new();
+    for (method, path, _) in ROUTES {
+        if let Some(h) = handler::<S>(method, path) {
+            router = router.route(path, h);
+        }
+    }
+    router.layer(SecurityHeadersLayer)
+}
+
+/// The handler of one row of [`ROUTES`].
+fn handler<S: Backend>(method: &str, path: &str) -> Option<MethodRouter<Arc<Hub<S>>>> {
+    use account as a;
+    use browse as b;
+    Some(match (method, path) {
+        ("get", "/") => get(a::front_door),
+        ("get", "/favicon.ico") => get(a::favicon),
+        ("get", "/console") => get(b::dashboard::<S>),
+        ("get", "/console/assets/{file}") => get(a::asset),
+        ("get", "/console/sign-in") => get(a::sign_in_form::<S>),
+        ("post", "/console/sign-in") => post(a::sign_in::<S>),
+        ("post", "/console/sign-out") => post(a::sign_out::<S>),
+        ("get", "/console/account/totp") => get(a::totp_form::<S>),
+        ("post", "/console/account/totp") => post(a::totp_confirm::<S>),
+        ("get", "/console/intelligence") => get(b::intelligence::<S>),
+        ("get", "/console/intelligence/{id}") => get(b::object::<S>),
+        ("get", "/console/intelligence/{id}/stix") => get(b::object_stix::<S>),
+        ("get", "/console/search") => get(b::search::<S>),
+        _ => return None,
+    })
+}
+
+/// Whether a request path is the console's (its POST bodies carry a
+/// session cookie or the sign-in form, not an API token).
+pub fn is_console_path(path: &str) -> bool {
+    path == "/console" || path.starts_with("/console/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Sqlite = kyoyu_store_sqlite::SqliteStore;
+
+    #[test]
+    fn every_route_has_a_handler() {
+        for (method, path, _) in ROUTES {
+            assert!(
+                handler::<Sqlite>(method, path).is_some(),
+                "{method} {path} has no handler"
+            );
+        }
+        assert!(handler::<Sqlite>("get", "/console/nowhere").is_none());
+    }
+}
