@@ -6,8 +6,8 @@ use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kyoyu_console::{
-    SignInNotice, SignInPage, SignInProblem, TotpEnrolPage, TotpProblem,
-    paths, render_sign_in, render_totp_enrol,
+    SignInNotice, SignInPage, SignInProblem, TotpEnrolPage, TotpProblem, paths, render_sign_in,
+    render_totp_enrol,
 };
 use kyoyu_core::users::SIGNED_IN;
 use kyoyu_core::{Backend, ErrorKind};
@@ -59,8 +59,7 @@ fn presession(value: Option<&str>) -> Option<(&str, String)> {
 /// Constant-time equality of two tokens.
 fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
-        && a
-            .bytes()
+        && a.bytes()
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
@@ -104,8 +103,8 @@ pub(crate) async fn sign_in_form<S: Backend>(v: Visit<S>) -> Response {
     {
         return v.redirect(&next);
     }
-    let problem = (v.expired || query_value(&query, "expired").is_some())
-        .then_some(SignInProblem::Expired);
+    let problem =
+        (v.expired || query_value(&query, "expired").is_some()).then_some(SignInProblem::Expired);
     let notice = query_value(&query, "signed_out").map(|_| SignInNotice::SignedOut);
     sign_in_page(&v, StatusCode::OK, "", problem, notice, &next)
 }

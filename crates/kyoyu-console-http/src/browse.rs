@@ -91,7 +91,12 @@ pub(crate) fn row(f: &Found) -> ObjectRow {
 }
 
 /// An object table.
-pub(crate) fn table(id: &str, caption: String, found: &[Found], next: Option<String>) -> ObjectTable {
+pub(crate) fn table(
+    id: &str,
+    caption: String,
+    found: &[Found],
+    next: Option<String>,
+) -> ObjectTable {
     ObjectTable {
         id: id.to_owned(),
         caption,
@@ -120,8 +125,7 @@ where
 fn kyoyu_conceal_shape(r: &str) -> bool {
     !r.is_empty()
         && r.len() <= 80
-        && r
-            .bytes()
+        && r.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
@@ -223,9 +227,10 @@ fn day_start(text: &str) -> Result<Option<Micros>, Error> {
     if text.trim().is_empty() {
         return Ok(None);
     }
-    let date: jiff::civil::Date = text.trim().parse().map_err(|_| {
-        Error::bad(format!("'{text}' is not a date: write it as YYYY-MM-DD"))
-    })?;
+    let date: jiff::civil::Date = text
+        .trim()
+        .parse()
+        .map_err(|_| Error::bad(format!("'{text}' is not a date: write it as YYYY-MM-DD")))?;
     let zoned = date
         .to_zoned(jiff::tz::TimeZone::get("Asia/Tokyo").unwrap_or(jiff::tz::TimeZone::UTC))
         .map_err(|e| Error::bad(format!("'{text}' is not a date: {e}")))?;
@@ -259,10 +264,7 @@ pub(crate) async fn intelligence<S: Backend>(v: Visit<S>) -> Response {
             Err(e) => return v.error(&e),
         },
         Some(c) => {
-            let reader = match v
-                .hub
-                .reader(&s.caller, kyoyu_core::DEFAULT_ROOT, c)
-            {
+            let reader = match v.hub.reader(&s.caller, kyoyu_core::DEFAULT_ROOT, c) {
                 Ok(r) => r,
                 Err(e) => return v.error(&e),
             };
@@ -352,7 +354,11 @@ pub(crate) async fn object<S: Backend>(v: Visit<S>, Path(id): Path<String>) -> R
     let rows: Vec<Found> = if versions.is_empty() {
         vec![(c.clone(), level, newest)]
     } else {
-        versions.into_iter().rev().map(|ver| (c.clone(), level, ver)).collect()
+        versions
+            .into_iter()
+            .rev()
+            .map(|ver| (c.clone(), level, ver))
+            .collect()
     };
     let page = ObjectListPage {
         chrome: v.chrome(Some(Section::Intelligence)),

@@ -31,15 +31,39 @@ pub const ROUTES: &[(&str, &str, &str)] = &[
     ("get", "/", "The hub's front door: leads to the console"),
     ("get", "/favicon.ico", "The console's icon"),
     ("get", "/console", "Dashboard"),
-    ("get", "/console/assets/{file}", "The console's CSS, script and icon"),
+    (
+        "get",
+        "/console/assets/{file}",
+        "The console's CSS, script and icon",
+    ),
     ("get", "/console/sign-in", "Sign-in form"),
-    ("post", "/console/sign-in", "Sign in (login, password, code)"),
-    ("post", "/console/sign-out", "Sign out (this session, or everywhere)"),
+    (
+        "post",
+        "/console/sign-in",
+        "Sign in (login, password, code)",
+    ),
+    (
+        "post",
+        "/console/sign-out",
+        "Sign out (this session, or everywhere)",
+    ),
     ("get", "/console/account/totp", "Second-factor set-up"),
-    ("post", "/console/account/totp", "Confirm the second factor with a code"),
+    (
+        "post",
+        "/console/account/totp",
+        "Confirm the second factor with a code",
+    ),
     ("get", "/console/intelligence", "Browse intelligence"),
-    ("get", "/console/intelligence/{id}", "One object: details, relationships, versions, sightings"),
-    ("get", "/console/intelligence/{id}/stix", "One object as a STIX 2.1 bundle"),
+    (
+        "get",
+        "/console/intelligence/{id}",
+        "One object: details, relationships, versions, sightings",
+    ),
+    (
+        "get",
+        "/console/intelligence/{id}/stix",
+        "One object as a STIX 2.1 bundle",
+    ),
     ("get", "/console/search", "Full-text and observable search"),
 ];
 

@@ -166,18 +166,27 @@ impl<S: Backend> Visit<S> {
     }
 
     /// A rendered page with `status`.
-    pub(crate) fn page_with(&self, status: StatusCode, html: Result<String, RenderError>) -> Response {
+    pub(crate) fn page_with(
+        &self,
+        status: StatusCode,
+        html: Result<String, RenderError>,
+    ) -> Response {
         let html = match html {
             Ok(h) => h,
             Err(e) => {
                 tracing::error!(error = %e, "a console page could not be rendered");
-                return (StatusCode::INTERNAL_SERVER_ERROR, "the page could not be drawn")
+                return (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "the page could not be drawn",
+                )
                     .into_response();
             }
         };
         let mut r = (status, html).into_response();
-        r.headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(HTML_CONTENT_TYPE));
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(HTML_CONTENT_TYPE),
+        );
         self.remember_lang(r.headers_mut());
         r
     }
@@ -202,7 +211,13 @@ impl<S: Backend> Visit<S> {
 
     fn remember_lang(&self, headers: &mut HeaderMap) {
         if let Some(lang) = self.chosen {
-            set_cookie(headers, LANG_COOKIE, lang.code(), "/", Some(365 * 24 * 3600));
+            set_cookie(
+                headers,
+                LANG_COOKIE,
+                lang.code(),
+                "/",
+                Some(365 * 24 * 3600),
+            );
         }
     }
 }
@@ -218,9 +233,7 @@ fn permissions<S: Backend>(hub: &Hub<S>, s: &Session) -> Permissions {
         .collections
         .iter()
         .any(|c| who.view_of(c).can_write());
-    let reviews = dir
-        .communities()
-        .any(|c| policy::may_review(dir, p, &c.id));
+    let reviews = dir.communities().any(|c| policy::may_review(dir, p, &c.id));
     let admin = policy::may_administer_hub(p)
         || policy::may_read_audit(p)
         || policy::may_issue_token(p, &p.org, kyoyu_trust::Role::Member);
@@ -263,8 +276,10 @@ fn error_page<S: Backend>(
         Ok(html) => (code, html).into_response(),
         Err(_) => (code, e.description.clone()).into_response(),
     };
-    r.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(HTML_CONTENT_TYPE));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(HTML_CONTENT_TYPE),
+    );
     if let Some(s) = e.retry_after
         && let Ok(v) = HeaderValue::from_str(&s.to_string())
     {
@@ -304,7 +319,9 @@ pub(crate) fn set_cookie(
     path: &str,
     max_age: Option<u64>,
 ) {
-    let age = max_age.map(|a| format!("; Max-Age={a}")).unwrap_or_default();
+    let age = max_age
+        .map(|a| format!("; Max-Age={a}"))
+        .unwrap_or_default();
     let text = format!("{name}={value}; Path={path}; Secure; HttpOnly; SameSite=Strict{age}");
     if let Ok(v) = HeaderValue::from_str(&text) {
         headers.append(header::SET_COOKIE, v);
@@ -312,14 +329,14 @@ pub(crate) fn set_cookie(
 }
 
 /// Whether a request comes from the hub's own pages: a browser says where
-/// a POST comes from in `Sec-Fetch-Site` or `Origin`; another site's page
-/// is refused. Neither header (a non-browser client) leaves the decision
-/// to the anti-forgery token alone.
+/// a POST comes from in `Sec-Fetch-Site` (which pages cannot set), else in
+/// `Origin`; another site's page is refused. (Under the console's
+/// `no-referrer` policy Chromium sends `Origin: null` for its own forms,
+/// so `Sec-Fetch-Site` decides when present.) Neither header (a
+/// non-browser client) leaves the decision to the anti-forgery token.
 fn same_origin(headers: &HeaderMap) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
-        && !matches!(site, "same-origin" | "none")
-    {
-        return false;
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
     }
     match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         None => true,
@@ -388,12 +405,18 @@ mod tests {
 
     #[test]
     fn query_values_are_decoded() {
-        assert_eq!(query_value("q=%E9%9B%BB%E5%8A%9B&lang=en", "q").as_deref(), Some("電力"));
+        assert_eq!(
+            query_value("q=%E9%9B%BB%E5%8A%9B&lang=en", "q").as_deref(),
+            Some("電力")
+        );
         assert_eq!(query_value("q=a+b", "q").as_deref(), Some("a b"));
         assert_eq!(query_value("q=100%", "q").as_deref(), Some("100%"));
         assert_eq!(query_value("q=%zz", "q").as_deref(), Some("%zz"));
         assert_eq!(query_value("lang=en", "q"), None);
-        assert_eq!(decode(&encode("/console/search?q=電力&x=1")), "/console/search?q=電力&x=1");
+        assert_eq!(
+            decode(&encode("/console/search?q=電力&x=1")),
+            "/console/search?q=電力&x=1"
+        );
     }
 
     #[test]
@@ -401,9 +424,15 @@ mod tests {
         let mut h = HeaderMap::new();
         assert!(same_origin(&h), "no browser headers: the token decides");
         h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8470"));
-        h.insert(header::ORIGIN, HeaderValue::from_static("http://127.0.0.1:8470"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://127.0.0.1:8470"),
+        );
         assert!(same_origin(&h));
-        h.insert(header::ORIGIN, HeaderValue::from_static("https://evil.example"));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("https://evil.example"),
+        );
         assert!(!same_origin(&h));
         h.insert(header::ORIGIN, HeaderValue::from_static("null"));
         assert!(!same_origin(&h));
@@ -412,12 +441,19 @@ mod tests {
         assert!(!same_origin(&h));
         h.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
         assert!(same_origin(&h));
+        h.insert(header::ORIGIN, HeaderValue::from_static("null"));
+        assert!(same_origin(&h), "Chromium's own form under no-referrer");
+        h.insert("sec-fetch-site", HeaderValue::from_static("same-site"));
+        assert!(!same_origin(&h));
     }
 
     #[test]
     fn cookies_are_read() {
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, HeaderValue::from_static("a=1; kyoyu_session=s3cret ;b="));
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; kyoyu_session=s3cret ;b="),
+        );
         let c = cookies(&h);
         assert_eq!(cookie_in(&c, SESSION_COOKIE), Some("s3cret"));
         assert_eq!(cookie_in(&c, "b"), None);

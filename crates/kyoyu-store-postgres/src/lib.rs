@@ -759,7 +759,8 @@ impl Store for PostgresStore {
         }
         let limit = sql.param(i64::try_from(q.limit).unwrap_or(i64::MAX).saturating_add(1));
         let order = if q.newest_first { "seq DESC" } else { "seq" };
-        sql.text.push_str(&format!(" ORDER BY {order} LIMIT {limit}"));
+        sql.text
+            .push_str(&format!(" ORDER BY {order} LIMIT {limit}"));
         let c = self.client().await?;
         let rows = c.query(&sql.text, &sql.refs()).await.map_err(err)?;
         let mut items: Vec<StoredVersion> = rows

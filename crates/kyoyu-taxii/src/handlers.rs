@@ -115,7 +115,10 @@ pub fn with_trailing_slash(mut req: Request) -> Request {
     let taxii = !(path.starts_with("/api/")
         || path == "/console"
         || path.starts_with("/console/")
-        || matches!(path, "/" | "/healthz" | "/readyz" | "/metrics" | "/favicon.ico"));
+        || matches!(
+            path,
+            "/" | "/healthz" | "/readyz" | "/metrics" | "/favicon.ico"
+        ));
     if taxii && !path.ends_with('/') {
         let fixed = match req.uri().query() {
             Some(q) => format!("{path}/?{q}"),

@@ -10,8 +10,10 @@
 
 mod admin;
 mod architecture;
+mod browser;
 mod cli;
 mod conceal;
+mod console;
 mod corpus;
 mod fuzz_replay;
 mod hostile;
