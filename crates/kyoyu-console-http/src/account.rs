@@ -6,8 +6,8 @@ use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kyoyu_console::{
-    SignInNotice, SignInPage, SignInProblem, TotpEnrolPage, TotpProblem, paths, render_sign_in,
-    render_totp_enrol,
+    PasswordPage, PasswordProblem, SignInNotice, SignInPage, SignInProblem, TotpEnrolPage,
+    TotpProblem, paths, render_password, render_sign_in, render_totp_enrol,
 };
 use kyoyu_core::users::SIGNED_IN;
 use kyoyu_core::{Backend, ErrorKind};
@@ -253,6 +253,74 @@ pub(crate) async fn totp_confirm<S: Backend>(v: Visit<S>, Form(f): Form<CodeForm
         Ok(()) => v.redirect(paths::ROOT),
         Err(e) if e.kind == ErrorKind::BadRequest => {
             totp_page(&v, Some(TotpProblem::WrongCode)).await
+        }
+        Err(e) => v.error(&e),
+    }
+}
+
+/// The change-password page.
+fn password_page<S: Backend>(
+    v: &Visit<S>,
+    s: &kyoyu_core::users::Session,
+    status: StatusCode,
+    problem: Option<PasswordProblem>,
+) -> Response {
+    let page = PasswordPage {
+        chrome: v.chrome(None),
+        required: s.record.stage == kyoyu_core::users::CHANGE_PASSWORD,
+        csrf_token: s.record.csrf.clone(),
+        problem,
+    };
+    v.page_with(status, render_password(&page))
+}
+
+/// GET `/console/account/password`.
+pub(crate) async fn password_form<S: Backend>(v: Visit<S>) -> Response {
+    match v.any_session() {
+        Ok(s) => password_page(&v, s, StatusCode::OK, None),
+        Err(r) => r,
+    }
+}
+
+/// The change-password form.
+#[derive(Debug, Deserialize)]
+pub(crate) struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    repeat: String,
+}
+
+/// POST `/console/account/password`: the person's other sessions end;
+/// this one goes on (to the second factor's set-up if it is needed).
+pub(crate) async fn change_password<S: Backend>(
+    v: Visit<S>,
+    Form(f): Form<PasswordForm>,
+) -> Response {
+    let s = match v.any_session() {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if let Err(r) = v.check_form(s, &f.csrf) {
+        return r;
+    }
+    if f.new != f.repeat {
+        return password_page(
+            &v,
+            s,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(PasswordProblem::Mismatch),
+        );
+    }
+    match v.hub.change_password(s, &f.current, &f.new).await {
+        Ok(()) => v.redirect(paths::ROOT),
+        Err(e) if matches!(e.kind, ErrorKind::BadRequest | ErrorKind::Forbidden) => {
+            let status = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
+            password_page(&v, s, status, Some(PasswordProblem::Refused(e.description)))
         }
         Err(e) => v.error(&e),
     }

@@ -66,6 +66,11 @@ pub(crate) fn title_of(o: &Value) -> String {
     o.get("id").and_then(Value::as_str).unwrap_or("").to_owned()
 }
 
+/// A string member of a JSON answer ("" when absent).
+pub(crate) fn text<'v>(v: &'v Value, key: &str) -> &'v str {
+    v.get(key).and_then(Value::as_str).unwrap_or_default()
+}
+
 /// The link to an object's page.
 pub(crate) fn object_href(id: &str) -> String {
     format!("{}/{}", paths::INTELLIGENCE, crate::visit::encode(id))
@@ -173,7 +178,11 @@ pub(crate) async fn dashboard<S: Backend>(v: Visit<S>) -> Response {
     let chrome = v.chrome(Some(Section::Dashboard));
     let review_queue = if chrome.may.review {
         match v.hub.reviews(who, None).await {
-            Ok(r) => Some(r["reviews"].as_array().map_or(0, |a| a.len() as u64)),
+            Ok(r) => Some(
+                r.get("reviews")
+                    .and_then(Value::as_array)
+                    .map_or(0, |a| a.len() as u64),
+            ),
             Err(e) => return v.error(&e),
         }
     } else {
@@ -183,10 +192,10 @@ pub(crate) async fn dashboard<S: Backend>(v: Visit<S>) -> Response {
     for (receipt, at) in receipts_of(&v).into_iter().rev().take(20) {
         if let Ok(status) = v.hub.receipt_status(who, &receipt).await {
             submissions.push(SubmissionRow {
-                summary: status["community"].as_str().unwrap_or("").to_owned(),
+                summary: text(&status, "community").to_owned(),
                 receipt,
                 submitted: when(at),
-                state: state(status["state"].as_str().unwrap_or("")),
+                state: state(text(&status, "state")),
                 href: Some(paths::RECEIPTS.to_owned()),
             });
         }

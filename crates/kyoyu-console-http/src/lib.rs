@@ -15,6 +15,10 @@
 //! (`Origin`, `Sec-Fetch-Site`). The sign-in form, which has no session
 //! yet, carries a token bound to a cookie of its own.
 
+// A handler's early answer is a whole response (a redirect, an error
+// page), made once per request: boxing it would only add an allocation.
+#![allow(clippy::result_large_err)]
+
 mod account;
 mod browse;
 mod visit;
@@ -52,6 +56,12 @@ pub const ROUTES: &[(&str, &str, &str)] = &[
         "post",
         "/console/account/totp",
         "Confirm the second factor with a code",
+    ),
+    ("get", "/console/account/password", "Change-password form"),
+    (
+        "post",
+        "/console/account/password",
+        "Change the password (other sessions end)",
     ),
     ("get", "/console/intelligence", "Browse intelligence"),
     (
@@ -93,6 +103,8 @@ fn handler<S: Backend>(method: &str, path: &str) -> Option<MethodRouter<Arc<Hub<
         ("post", "/console/sign-out") => post(a::sign_out::<S>),
         ("get", "/console/account/totp") => get(a::totp_form::<S>),
         ("post", "/console/account/totp") => post(a::totp_confirm::<S>),
+        ("get", "/console/account/password") => get(a::password_form::<S>),
+        ("post", "/console/account/password") => post(a::change_password::<S>),
         ("get", "/console/intelligence") => get(b::intelligence::<S>),
         ("get", "/console/intelligence/{id}") => get(b::object::<S>),
         ("get", "/console/intelligence/{id}/stix") => get(b::object_stix::<S>),

@@ -38,5 +38,5 @@ pub use i18n::{LANG_COOKIE, LANG_QUERY, Lang, t, tf};
 pub use model::*;
 pub use pages::{
     RenderError, render_dashboard, render_error, render_object_list, render_object_table,
-    render_sign_in, render_totp_enrol,
+    render_password, render_sign_in, render_totp_enrol,
 };

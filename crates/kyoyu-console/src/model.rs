@@ -492,6 +492,28 @@ pub struct ObjectListPage {
     pub table: ObjectTable,
 }
 
+/// The change-password page (required after an administrator's reset).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordPage {
+    /// The layout.
+    pub chrome: Chrome,
+    /// The person must change a temporary password before going on.
+    pub required: bool,
+    /// The CSRF token of the form.
+    pub csrf_token: String,
+    /// Why the last attempt failed, if it did.
+    pub problem: Option<PasswordProblem>,
+}
+
+/// Why changing the password failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PasswordProblem {
+    /// The new password and its repetition differ.
+    Mismatch,
+    /// The hub refused it, saying why (wrong current password, too short…).
+    Refused(String),
+}
+
 /// The STIX types the catalogues name (others are shown as their type string).
 pub const NAMED_STIX_TYPES: [&str; 27] = [
     "attack-pattern",

@@ -7,8 +7,8 @@
 use crate::assets;
 use crate::i18n::{LANG_QUERY, LANGS, Lang, t, tf};
 use crate::model::{
-    Chrome, DashboardPage, ErrorPage, NAMED_STIX_TYPES, ObjectListPage, ObjectTable, Section,
-    SignInPage, Tlp, TotpEnrolPage,
+    Chrome, DashboardPage, ErrorPage, NAMED_STIX_TYPES, ObjectListPage, ObjectTable, PasswordPage,
+    PasswordProblem, Section, SignInPage, Tlp, TotpEnrolPage,
 };
 use crate::paths::{self, local_or_root};
 use crate::qr::qr_svg;
@@ -58,6 +58,22 @@ pub fn render_totp_enrol(page: &TotpEnrolPage) -> Result<String, RenderError> {
         qr: qr_svg(&page.otpauth_uri, t(l, "totp.qr_title")),
         secret_groups: group_by_four(&page.secret_base32),
         page,
+    };
+    Ok(view.render()?)
+}
+
+/// The change-password page.
+pub fn render_password(page: &PasswordPage) -> Result<String, RenderError> {
+    let l = page.chrome.lang;
+    let problem = page.problem.as_ref().map(|p| match p {
+        PasswordProblem::Mismatch => t(l, "password.mismatch").to_string(),
+        PasswordProblem::Refused(why) => why.clone(),
+    });
+    let view = PasswordView {
+        l,
+        layout: Layout::new(&page.chrome, t(l, "password.title")),
+        page,
+        problem,
     };
     Ok(view.render()?)
 }
@@ -319,6 +335,15 @@ struct TotpView<'a> {
     page: &'a TotpEnrolPage,
     qr: Option<String>,
     secret_groups: String,
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordView<'a> {
+    l: Lang,
+    layout: Layout<'a>,
+    page: &'a PasswordPage,
+    problem: Option<String>,
 }
 
 struct TypeCountView {

@@ -173,6 +173,26 @@ fn all_pages(lang: Lang) -> Vec<(String, String, bool)> {
             true,
         );
     }
+    for (required, problem) in [
+        (true, None),
+        (false, Some(PasswordProblem::Mismatch)),
+        (
+            false,
+            Some(PasswordProblem::Refused("too short".to_string())),
+        ),
+    ] {
+        let p = PasswordPage {
+            chrome: chrome(lang, None),
+            required,
+            csrf_token: "csrf-password".to_string(),
+            problem,
+        };
+        page(
+            &format!("password {required}"),
+            crate::render_password(&p),
+            true,
+        );
+    }
     page("dashboard", crate::render_dashboard(&dashboard(lang)), true);
     let mut empty = dashboard(lang);
     empty.since = None;

@@ -159,14 +159,6 @@ impl Browser {
             .to_owned()
     }
 
-    /// The page's HTML as the browser holds it.
-    pub(crate) fn source(&self) -> String {
-        self.call("GET", "/source", None)
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
-    }
-
     /// The element `css` selects (waits up to 5 s for it).
     pub(crate) fn find(&self, css: &str) -> String {
         let started = Instant::now();
@@ -187,16 +179,6 @@ impl Browser {
             );
             std::thread::sleep(Duration::from_millis(100));
         }
-    }
-
-    /// Whether an element `css` selects is on the page now.
-    pub(crate) fn has(&self, css: &str) -> bool {
-        let v = self.try_call(
-            "POST",
-            "/elements",
-            Some(json!({"using": "css selector", "value": css})),
-        );
-        v.as_array().is_some_and(|a| !a.is_empty())
     }
 
     /// Types `text` into the field `css` selects (after clearing it).
@@ -225,15 +207,6 @@ impl Browser {
             .to_owned()
     }
 
-    /// Runs `script` (a function body) with `args`; its return value.
-    pub(crate) fn run(&self, script: &str, args: Value) -> Value {
-        self.call(
-            "POST",
-            "/execute/sync",
-            Some(json!({"script": script, "args": args})),
-        )
-    }
-
     /// Runs an asynchronous script (its last argument is the callback).
     pub(crate) fn run_async(&self, script: &str, args: Value) -> Value {
         self.call("POST", "/timeouts", Some(json!({"script": 60_000})));
@@ -247,16 +220,6 @@ impl Browser {
     /// The cookies the browser holds for the current page.
     pub(crate) fn cookies(&self) -> Value {
         self.call("GET", "/cookie", None)
-    }
-
-    /// Removes every cookie of the current site.
-    pub(crate) fn clear_cookies(&self) {
-        self.call("DELETE", "/cookie", None);
-    }
-
-    /// Adds a cookie to the current site.
-    pub(crate) fn add_cookie(&self, cookie: Value) {
-        self.call("POST", "/cookie", Some(json!({"cookie": cookie})));
     }
 
     /// A PNG screenshot of the page, written to `path`.
