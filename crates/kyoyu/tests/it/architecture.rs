@@ -10,9 +10,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 const STORES: [&str; 3] = ["kyoyu-store", "kyoyu-store-sqlite", "kyoyu-store-postgres"];
-const TRANSPORTS: [&str; 6] = [
+const TRANSPORTS: [&str; 8] = [
     "kyoyu-taxii",
     "kyoyu-rest",
+    "kyoyu-console-http",
+    "kyoyu-console",
     "kyoyu-http",
     "kyoyu-server",
     "kyoyu-wire",
