@@ -439,6 +439,12 @@ impl<S: Store> Hub<S> {
         who: &Caller,
         spec: TokenSpec,
     ) -> Result<(String, TokenInfo), Error> {
+        if spec.name.starts_with(crate::users::PERSONAL_PREFIX) {
+            return Err(invalid(format!(
+                "token names starting with '{}' are people's own tokens, made in the console; choose another name",
+                crate::users::PERSONAL_PREFIX
+            )));
+        }
         if !may_issue_token(&who.principal, &spec.org, spec.role) {
             return Err(forbidden(
                 "hub admins issue any token; an organization's community admins, ministry liaisons and national-centre officers issue member and analyst tokens for their own organization",
@@ -534,7 +540,7 @@ impl<S: Store> Hub<S> {
 }
 
 /// A token record as listed.
-fn token_info(t: &TokenRecord) -> TokenInfo {
+pub(crate) fn token_info(t: &TokenRecord) -> TokenInfo {
     TokenInfo {
         id: t.id.clone(),
         name: t.name.clone(),

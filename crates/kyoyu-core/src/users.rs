@@ -12,7 +12,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use kyoyu_store::{Change, SessionRecord, Store, UserRecord};
 use kyoyu_trust::policy::{may_manage_users, needs_second_factor};
 use kyoyu_trust::{Principal, Role};
-use kyoyu_wire::admin::{UserInfo, UserRequest};
+use kyoyu_wire::admin::{TokenInfo, UserInfo, UserRequest};
 use rand::RngCore;
 use serde_json::{Value, json};
 use std::net::IpAddr;
@@ -99,6 +99,20 @@ fn temporary_password() -> String {
         .take(20)
         .collect::<String>()
         .to_lowercase()
+}
+
+/// The name of a person's own API tokens is this prefix and their login;
+/// no other token may be given such a name.
+pub const PERSONAL_PREFIX: &str = "personal:";
+
+/// How many unrevoked, unexpired own tokens a person may hold.
+pub const MAX_OWN_TOKENS: usize = 10;
+
+/// The longest an own token may live, in days.
+pub const MAX_OWN_TOKEN_DAYS: i64 = 365;
+
+fn personal_name(login: &str) -> String {
+    format!("{PERSONAL_PREFIX}{login}")
 }
 
 /// What a successful sign-in gives the browser.
@@ -274,12 +288,16 @@ impl<S: Store> Hub<S> {
         } else {
             "user.enable"
         };
+        let mut changes = vec![
+            Change::PutUser(user.clone()),
+            Change::EndSessions(login.into()),
+        ];
+        if disabled {
+            changes.extend(self.revoke_personal(&user).await?);
+        }
         self.store
             .apply(
-                vec![
-                    Change::PutUser(user.clone()),
-                    Change::EndSessions(login.into()),
-                ],
+                changes,
                 who.audit(action, login, json!({"org": user.org})),
                 now_micros(),
             )
@@ -299,17 +317,122 @@ impl<S: Store> Hub<S> {
         user.must_change_password = true;
         user.totp_sealed = None;
         user.totp_last_step = 0;
+        let mut changes = vec![
+            Change::PutUser(user.clone()),
+            Change::EndSessions(login.into()),
+        ];
+        changes.extend(self.revoke_personal(&user).await?);
         self.store
             .apply(
-                vec![
-                    Change::PutUser(user.clone()),
-                    Change::EndSessions(login.into()),
-                ],
+                changes,
                 who.audit("user.reset", login, json!({"org": user.org})),
                 now_micros(),
             )
             .await?;
         Ok(json!({"user": info(&user), "password": password}))
+    }
+
+    /// The person's own tokens that are still valid (never the secrets).
+    async fn personal_tokens(
+        &self,
+        user: &UserRecord,
+    ) -> Result<Vec<kyoyu_store::TokenRecord>, Error> {
+        let name = personal_name(&user.login);
+        let now = now_micros();
+        Ok(self
+            .store
+            .tokens()
+            .await?
+            .into_iter()
+            .filter(|t| t.name == name && t.org == user.org && !t.revoked)
+            .filter(|t| t.expires.is_none_or(|e| e > now))
+            .collect())
+    }
+
+    /// Revocations of every own token of `user` (when disabled or reset:
+    /// a token must not outlive the standing it was made with).
+    async fn revoke_personal(&self, user: &UserRecord) -> Result<Vec<Change>, Error> {
+        Ok(self
+            .personal_tokens(user)
+            .await?
+            .into_iter()
+            .map(|t| Change::RevokeToken(t.id))
+            .collect())
+    }
+
+    /// The signed-in person's own API tokens.
+    pub async fn own_tokens(&self, s: &Session) -> Result<Vec<TokenInfo>, Error> {
+        Ok(self
+            .personal_tokens(&s.user)
+            .await?
+            .iter()
+            .map(crate::admin::token_info)
+            .collect())
+    }
+
+    /// Makes an API token for the signed-in person: their organization and
+    /// role (never more), read-only if asked or if the session is, expiring
+    /// in `days` (1 to [`MAX_OWN_TOKEN_DAYS`]). Its secret is returned once.
+    /// Disabling or resetting the person revokes it.
+    pub async fn issue_own_token(
+        &self,
+        s: &Session,
+        days: i64,
+        read_only: bool,
+    ) -> Result<(String, TokenInfo), Error> {
+        if s.record.stage != SIGNED_IN {
+            return Err(Error::forbidden(
+                "finish signing in (password, second factor) before making tokens",
+            ));
+        }
+        if !(1..=MAX_OWN_TOKEN_DAYS).contains(&days) {
+            return Err(Error::bad(format!(
+                "a token lives from 1 to {MAX_OWN_TOKEN_DAYS} days; {days} is outside"
+            )));
+        }
+        if self.personal_tokens(&s.user).await?.len() >= MAX_OWN_TOKENS {
+            return Err(Error::conflict(format!(
+                "you hold {MAX_OWN_TOKENS} valid tokens already: revoke one you no longer use first"
+            )));
+        }
+        let role = s.caller.principal.role;
+        let read_only = read_only || role.reads_only();
+        let expires = now_micros().saturating_add(days.saturating_mul(86_400_000_000));
+        let (secret, record) = self.new_token(
+            &s.user.org,
+            role,
+            &personal_name(&s.user.login),
+            read_only,
+            Vec::new(),
+            Some(expires),
+        );
+        let detail = json!({"org": record.org, "role": record.role, "read_only": read_only, "expires": format_micros(expires)});
+        self.store
+            .apply(
+                vec![Change::AddToken(record.clone())],
+                s.caller.audit("token.create", &record.id, detail),
+                now_micros(),
+            )
+            .await?;
+        Ok((secret, crate::admin::token_info(&record)))
+    }
+
+    /// Revokes one of the signed-in person's own tokens (404 for any other).
+    pub async fn revoke_own_token(&self, s: &Session, id: &str) -> Result<(), Error> {
+        let own = self.personal_tokens(&s.user).await?;
+        let t = own
+            .iter()
+            .find(|t| t.id == id)
+            .ok_or_else(|| Error::not_found(format!("you hold no valid token '{id}'")))?;
+        self.store
+            .apply(
+                vec![Change::RevokeToken(t.id.clone())],
+                s.caller
+                    .audit("token.revoke", &t.id, json!({"org": t.org, "role": t.role})),
+                now_micros(),
+            )
+            .await?;
+        Ok(())
     }
 
     /// Signs a person in. `code` is the TOTP code, needed once one is set
@@ -804,6 +927,101 @@ mod service_tests {
         assert!(
             !listed.contains("argon2") && !listed.contains("totp_sealed"),
             "{listed}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod own_token_tests {
+    //! People's own API tokens over a real SQLite store.
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+    use crate::{HubConfig, recover_admin_token};
+    use kyoyu_store_sqlite::SqliteStore;
+    use kyoyu_trust::{Org, OrgKind};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn own_tokens_carry_the_person_and_die_with_their_standing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("hub.db")).unwrap();
+        let hub = Hub::open(store.clone(), HubConfig::default())
+            .await
+            .unwrap();
+        let (secret, _) = recover_admin_token(&store).await.unwrap();
+        let admin = hub
+            .authenticate(Ok(secret), None, now_micros())
+            .await
+            .unwrap();
+        let op = Org {
+            sectors: vec!["gas".into()],
+            ..Org::new("kansai-gas", OrgKind::Operator, "Kansai Gas", "JP")
+        };
+        hub.create_org(&admin, op).await.unwrap();
+        let made = hub
+            .create_user(
+                &admin,
+                UserRequest {
+                    login: "m.ito".into(),
+                    org: Some("kansai-gas".into()),
+                    role: Some("member".into()),
+                    name: None,
+                    email: None,
+                },
+            )
+            .await
+            .unwrap();
+        let temporary = made["password"].as_str().unwrap().to_owned();
+        let signed = hub.sign_in("m.ito", &temporary, None, None).await.unwrap();
+        let s = hub.session(&signed.secret).await.unwrap();
+        // Not before the temporary password is replaced.
+        assert!(hub.issue_own_token(&s, 30, false).await.is_err());
+        hub.change_password(&s, &temporary, "correct horse battery staple")
+            .await
+            .unwrap();
+        let s = hub.session(&signed.secret).await.unwrap();
+        for days in [0, -1, 366] {
+            assert!(
+                hub.issue_own_token(&s, days, false).await.is_err(),
+                "{days}"
+            );
+        }
+        let (token, info) = hub.issue_own_token(&s, 30, false).await.unwrap();
+        assert_eq!(
+            (info.org.as_str(), info.role.as_str()),
+            ("kansai-gas", "member")
+        );
+        assert_eq!(info.name, "personal:m.ito");
+        let caller = hub
+            .authenticate(Ok(token.clone()), None, now_micros())
+            .await
+            .unwrap();
+        assert_eq!(caller.principal.org, "kansai-gas");
+        assert_eq!(hub.own_tokens(&s).await.unwrap().len(), 1);
+        // Nobody else may make a token with a person's name.
+        let spec = crate::admin::TokenSpec {
+            org: "kansai-gas".into(),
+            role: Role::Member,
+            name: "personal:m.ito".into(),
+            read_only: false,
+            ip_allow: Vec::new(),
+            expires_in: None,
+        };
+        assert!(hub.issue_token(&admin, spec).await.is_err());
+        // Revoking: one's own only; then the token is refused.
+        assert!(hub.revoke_own_token(&s, "nosuchtoken").await.is_err());
+        hub.revoke_own_token(&s, &info.id).await.unwrap();
+        assert!(
+            hub.authenticate(Ok(token), None, now_micros())
+                .await
+                .is_err()
+        );
+        // Disabling the person revokes what they still hold.
+        let (second, _) = hub.issue_own_token(&s, 7, true).await.unwrap();
+        hub.set_user_disabled(&admin, "m.ito", true).await.unwrap();
+        assert!(
+            hub.authenticate(Ok(second), None, now_micros())
+                .await
+                .is_err()
         );
     }
 }
