@@ -7,8 +7,9 @@ use axum::extract::Path;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use kyoyu_console::{
-    DashboardPage, ObjectListPage, ObjectRow, ObjectTable, Section, SubmissionRow, SubmissionState,
-    Tlp, TlpCount, TypeCount, paths, render_dashboard, render_object_list,
+    DashboardPage, IntelligencePage, ObjectDetailPage, ObjectRow, ObjectTable, Relation,
+    SearchPage, Section, SubmissionRow, SubmissionState, Tlp, TlpCount, TypeCount, paths,
+    render_dashboard, render_intelligence, render_object, render_search,
 };
 use kyoyu_core::reader::{Endpoint, Selection, all_versions};
 use kyoyu_core::{Backend, Collection, Error, Micros, StoredVersion};
@@ -314,13 +315,45 @@ pub(crate) async fn intelligence<S: Backend>(v: Visit<S>) -> Response {
         found.retain(|f| tlp(f.1) == Some(level));
     }
     let l = v.lang;
-    let heading = kyoyu_console::t(l, "nav.intelligence").to_owned();
-    let page = ObjectListPage {
+    let communities = v
+        .hub
+        .catalog()
+        .collections
+        .iter()
+        .filter(|c| s.caller.view_of(c).can_read())
+        .filter_map(|c| {
+            let id = c.alias.clone()?;
+            let name = s
+                .caller
+                .directory()
+                .community(&id)
+                .map_or_else(|| c.title.clone(), |m| community_name(l, m));
+            Some((id, name))
+        })
+        .collect();
+    let page = IntelligencePage {
         chrome: v.chrome(Some(Section::Intelligence)),
-        table: table("objects", heading.clone(), &found, next),
-        heading,
+        communities,
+        community: community.unwrap_or_default(),
+        stix_type: query_value(&q, "type").unwrap_or_default(),
+        tlp: level,
+        since: query_value(&q, "since").unwrap_or_default(),
+        table: table(
+            "objects",
+            kyoyu_console::t(l, "intelligence.title").to_owned(),
+            &found,
+            next,
+        ),
     };
-    v.page(render_object_list(&page))
+    v.page(render_intelligence(&page))
+}
+
+/// A community's name in the page's language.
+fn community_name(l: kyoyu_console::Lang, c: &kyoyu_trust::Community) -> String {
+    match (l, &c.name_ja) {
+        (kyoyu_console::Lang::Ja, Some(ja)) if !ja.is_empty() => ja.clone(),
+        _ => c.name.clone(),
+    }
 }
 
 /// The newest version of an object the person may read, where.
@@ -338,7 +371,9 @@ async fn find<S: Backend>(v: &Visit<S>, id: &str) -> Result<Found, Response> {
     })
 }
 
-/// GET `/console/intelligence/{id}`.
+/// GET `/console/intelligence/{id}`: the newest version the person may
+/// read (or `?version=`), its properties, the relationships and sightings
+/// that name it which the person may read, and its versions.
 pub(crate) async fn object<S: Backend>(v: Visit<S>, Path(id): Path<String>) -> Response {
     let (c, level, newest) = match find(&v, &id).await {
         Ok(f) => f,
@@ -347,7 +382,8 @@ pub(crate) async fn object<S: Backend>(v: Visit<S>, Path(id): Path<String>) -> R
     let Ok(s) = v.signed_in() else {
         return v.redirect(paths::SIGN_IN);
     };
-    let versions = match v.hub.reader(&s.caller, &c.api_root, &c.id) {
+    let who = &s.caller;
+    let versions = match v.hub.reader(who, &c.api_root, &c.id) {
         Ok(reader) => {
             let sel = Selection {
                 versions: Some(all_versions()),
@@ -360,21 +396,130 @@ pub(crate) async fn object<S: Backend>(v: Visit<S>, Path(id): Path<String>) -> R
         }
         Err(e) => return v.error(&e),
     };
-    let rows: Vec<Found> = if versions.is_empty() {
-        vec![(c.clone(), level, newest)]
-    } else {
-        versions
-            .into_iter()
-            .rev()
-            .map(|ver| (c.clone(), level, ver))
-            .collect()
+    let wanted = query_value(&query(&v), "version");
+    let shown = wanted
+        .as_deref()
+        .and_then(|w| versions.iter().find(|ver| ver.version == w))
+        .cloned()
+        .unwrap_or(newest);
+    let o: Value = serde_json::from_str(&shown.json).unwrap_or(Value::Null);
+    // What refers to it: relationships and sightings the person may read.
+    let referring = match v.hub.search_everywhere(who, Some(&id), None, 100).await {
+        Ok(f) => f,
+        Err(e) => return v.error(&e),
     };
-    let page = ObjectListPage {
+    let mut relations = Vec::new();
+    for (_, _, r) in &referring {
+        let rel: Value = serde_json::from_str(&r.json).unwrap_or(Value::Null);
+        let (kind, other, outgoing) = match r.object_type.as_str() {
+            "relationship" => {
+                let (src, dst) = (text(&rel, "source_ref"), text(&rel, "target_ref"));
+                if src == id {
+                    (
+                        text(&rel, "relationship_type").to_owned(),
+                        dst.to_owned(),
+                        true,
+                    )
+                } else if dst == id {
+                    (
+                        text(&rel, "relationship_type").to_owned(),
+                        src.to_owned(),
+                        false,
+                    )
+                } else {
+                    continue;
+                }
+            }
+            "sighting" if text(&rel, "sighting_of_ref") == id => {
+                ("sighting-of".to_owned(), r.id.clone(), false)
+            }
+            _ => continue,
+        };
+        let other_found = if other == r.id {
+            None
+        } else {
+            v.hub
+                .find_everywhere(who, &other)
+                .await
+                .ok()
+                .and_then(|f| f.into_iter().next())
+        };
+        let (other_name, other_type) = match &other_found {
+            Some((_, _, ov)) => {
+                let ov_json: Value = serde_json::from_str(&ov.json).unwrap_or(Value::Null);
+                (title_of(&ov_json), ov.object_type.clone())
+            }
+            None if other == r.id => (title_of(&rel), r.object_type.clone()),
+            // The other end is not readable: its id only.
+            None => (
+                other.clone(),
+                other.split("--").next().unwrap_or_default().to_owned(),
+            ),
+        };
+        relations.push(Relation {
+            kind,
+            outgoing,
+            other_name,
+            other_type,
+            other_href: object_href(&other),
+            href: object_href(&r.id),
+        });
+    }
+    let stamp = |k: &str| {
+        o.get(k)
+            .and_then(Value::as_str)
+            .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+    };
+    let properties = o
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, val)| {
+                    let shown = match val {
+                        Value::String(t) => t.clone(),
+                        other => serde_json::to_string_pretty(other).unwrap_or_default(),
+                    };
+                    (k.clone(), shown)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let community = s
+        .caller
+        .directory()
+        .community(kyoyu_core::community_of(&c))
+        .map_or_else(|| c.title.clone(), |m| community_name(v.lang, m));
+    let page = ObjectDetailPage {
         chrome: v.chrome(Some(Section::Intelligence)),
-        heading: rows.first().map(|f| row(f).name).unwrap_or_default(),
-        table: table("versions", id.clone(), &rows, None),
+        name: title_of(&o),
+        id: id.clone(),
+        stix_type: shown.object_type.clone(),
+        tlp: tlp(level),
+        community,
+        created: stamp("created"),
+        modified: stamp("modified"),
+        added: when(shown.date_added),
+        revoked: o.get("revoked").and_then(Value::as_bool).unwrap_or(false),
+        properties,
+        relations,
+        versions: versions
+            .iter()
+            .rev()
+            .map(|ver| {
+                (
+                    kyoyu_core::reader::version_text(ver),
+                    when(ver.date_added),
+                    format!(
+                        "{}?version={}",
+                        object_href(&id),
+                        crate::visit::encode(&ver.version)
+                    ),
+                )
+            })
+            .collect(),
+        download_href: format!("{}/stix", object_href(&id)),
     };
-    v.page(render_object_list(&page))
+    v.page(render_object(&page))
 }
 
 /// GET `/console/intelligence/{id}/stix`: the newest version the person
@@ -430,11 +575,19 @@ pub(crate) async fn search<S: Backend>(v: Visit<S>) -> Response {
         }
     };
     let l = v.lang;
-    let heading = kyoyu_console::t(l, "nav.search").to_owned();
-    let page = ObjectListPage {
+    let asked = text.is_some() || value.is_some();
+    let page = SearchPage {
         chrome: v.chrome(Some(Section::Search)),
-        table: table("results", heading.clone(), &found, None),
-        heading,
+        q: text.unwrap_or_default(),
+        value: value.unwrap_or_default(),
+        results: asked.then(|| {
+            table(
+                "results",
+                kyoyu_console::t(l, "search.title").to_owned(),
+                &found,
+                None,
+            )
+        }),
     };
-    v.page(render_object_list(&page))
+    v.page(render_search(&page))
 }

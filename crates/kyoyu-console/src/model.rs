@@ -492,6 +492,88 @@ pub struct ObjectListPage {
     pub table: ObjectTable,
 }
 
+/// The search page: full text in any script, and exact observable values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchPage {
+    /// The layout.
+    pub chrome: Chrome,
+    /// The words searched for, as typed.
+    pub q: String,
+    /// The observable value searched for, as typed.
+    pub value: String,
+    /// The results; `None` before anything is asked.
+    pub results: Option<ObjectTable>,
+}
+
+/// Browsing intelligence: filters and one page of objects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntelligencePage {
+    /// The layout.
+    pub chrome: Chrome,
+    /// The communities the person reads: (id, name).
+    pub communities: Vec<(String, String)>,
+    /// The community chosen (`""`: all).
+    pub community: String,
+    /// The STIX type chosen (`""`: all).
+    pub stix_type: String,
+    /// The TLP chosen.
+    pub tlp: Option<Tlp>,
+    /// Added since this date (`YYYY-MM-DD`, as typed; `""`: any time).
+    pub since: String,
+    /// The objects.
+    pub table: ObjectTable,
+}
+
+/// One object, with where it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectDetailPage {
+    /// The layout.
+    pub chrome: Chrome,
+    /// Its name (or another title).
+    pub name: String,
+    /// Its STIX id.
+    pub id: String,
+    /// Its STIX type.
+    pub stix_type: String,
+    /// Its TLP as its community counts it.
+    pub tlp: Option<Tlp>,
+    /// The community it was read from.
+    pub community: String,
+    /// `created`, `modified` (STIX) and when the hub added this version.
+    pub created: Option<Timestamp>,
+    /// See `created`.
+    pub modified: Option<Timestamp>,
+    /// See `created`.
+    pub added: Timestamp,
+    /// The version shown is revoked by its producer.
+    pub revoked: bool,
+    /// Its properties: (name, text; nested values as indented JSON).
+    pub properties: Vec<(String, String)>,
+    /// Its relationships and sightings that the person may read.
+    pub relations: Vec<Relation>,
+    /// Its versions the person may read, newest first: (modified, added, link).
+    pub versions: Vec<(String, Timestamp, String)>,
+    /// The link that downloads it as a STIX bundle.
+    pub download_href: String,
+}
+
+/// A relationship (or sighting) between the object shown and another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relation {
+    /// The relationship type (`indicates`, `uses`, `sighting-of`…).
+    pub kind: String,
+    /// The object shown is the source (`true`) or the target.
+    pub outgoing: bool,
+    /// The other object's name (or id).
+    pub other_name: String,
+    /// The other object's STIX type.
+    pub other_type: String,
+    /// The link to the other object.
+    pub other_href: String,
+    /// The relationship object's own link.
+    pub href: String,
+}
+
 /// The change-password page (required after an administrator's reset).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PasswordPage {

@@ -7,8 +7,9 @@
 use crate::assets;
 use crate::i18n::{LANG_QUERY, LANGS, Lang, t, tf};
 use crate::model::{
-    Chrome, DashboardPage, ErrorPage, NAMED_STIX_TYPES, ObjectListPage, ObjectTable, PasswordPage,
-    PasswordProblem, Section, SignInPage, Tlp, TotpEnrolPage,
+    Chrome, DashboardPage, ErrorPage, IntelligencePage, NAMED_STIX_TYPES, ObjectDetailPage,
+    ObjectListPage, ObjectTable, PasswordPage, PasswordProblem, Relation, SearchPage, Section,
+    SignInPage, Tlp, TotpEnrolPage,
 };
 use crate::paths::{self, local_or_root};
 use crate::qr::qr_svg;
@@ -60,6 +61,199 @@ pub fn render_totp_enrol(page: &TotpEnrolPage) -> Result<String, RenderError> {
         page,
     };
     Ok(view.render()?)
+}
+
+/// The search page.
+pub fn render_search(page: &SearchPage) -> Result<String, RenderError> {
+    let l = page.chrome.lang;
+    let layout = Layout::new(&page.chrome, t(l, "search.title"));
+    let table = match &page.results {
+        Some(t) => Some(TableView::new(l, &layout.zone, t).render()?),
+        None => None,
+    };
+    let found = page.results.as_ref().map_or(String::new(), |t| {
+        tf(l, "search.found", &[("count", &t.rows.len().to_string())])
+    });
+    let view = SearchView {
+        l,
+        layout,
+        page,
+        table,
+        found,
+    };
+    Ok(view.render()?)
+}
+
+/// The browsing page.
+pub fn render_intelligence(page: &IntelligencePage) -> Result<String, RenderError> {
+    let l = page.chrome.lang;
+    let layout = Layout::new(&page.chrome, t(l, "intelligence.title"));
+    let table = TableView::new(l, &layout.zone, &page.table).render()?;
+    let types = NAMED_STIX_TYPES
+        .iter()
+        .map(|ty| ((*ty).to_string(), type_name(l, ty)))
+        .collect();
+    let tlps = Tlp::ALL
+        .into_iter()
+        .map(|tl| (tlp_value(tl), tl.label(), page.tlp == Some(tl)))
+        .collect();
+    let view = IntelligenceView {
+        l,
+        layout,
+        page,
+        table,
+        types,
+        tlps,
+    };
+    Ok(view.render()?)
+}
+
+/// The value a TLP filter sends (`amber+strict`).
+pub fn tlp_value(tlp: Tlp) -> &'static str {
+    match tlp {
+        Tlp::Clear => "clear",
+        Tlp::Green => "green",
+        Tlp::Amber => "amber",
+        Tlp::AmberStrict => "amber+strict",
+        Tlp::Red => "red",
+    }
+}
+
+/// One object's page, with its relationships drawn.
+pub fn render_object(page: &ObjectDetailPage) -> Result<String, RenderError> {
+    let l = page.chrome.lang;
+    let layout = Layout::new(&page.chrome, &page.name);
+    let relations = page
+        .relations
+        .iter()
+        .map(|r| RelationView {
+            kind: &r.kind,
+            direction: if r.outgoing {
+                t(l, "object.outgoing")
+            } else {
+                t(l, "object.incoming")
+            },
+            other_name: &r.other_name,
+            other_type: type_name(l, &r.other_type),
+            other_href: local_or_root(&r.other_href),
+            href: local_or_root(&r.href),
+        })
+        .collect();
+    let versions = page
+        .versions
+        .iter()
+        .map(|(v, added, href)| {
+            (
+                v.clone(),
+                layout.zone.when(*added),
+                local_or_root(href).to_string(),
+            )
+        })
+        .collect();
+    let view = ObjectView {
+        l,
+        type_name: type_name(l, &page.stix_type),
+        created: page.created.map(|w| layout.zone.when(w)),
+        modified: page.modified.map(|w| layout.zone.when(w)),
+        added: layout.zone.when(page.added),
+        graph: relation_graph(&page.name, &page.relations, t(l, "object.graph_title")),
+        relations,
+        versions,
+        layout,
+        page,
+    };
+    Ok(view.render()?)
+}
+
+/// Escapes text for SVG (and HTML).
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// At most this many characters of a name in the picture.
+fn short(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// The object and its related objects as an SVG picture: the object in
+/// the middle, the others around it, each line labelled with the
+/// relationship (an arrow toward the target). Every text is escaped; the
+/// look comes from `console.css` (no inline style).
+pub fn relation_graph(name: &str, relations: &[Relation], title: &str) -> String {
+    const SIZE: f64 = 560.0;
+    const MAX: usize = 24;
+    let centre = SIZE / 2.0;
+    let radius = SIZE / 2.0 - 70.0;
+    let shown = relations
+        .get(..relations.len().min(MAX))
+        .unwrap_or_default();
+    let mut svg = format!(
+        "<svg class=\"relation-graph\" role=\"img\" viewBox=\"0 0 {SIZE} {SIZE}\" xmlns=\"http://www.w3.org/2000/svg\"><title>{}</title>\
+<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" class=\"graph-arrow\"/></marker></defs>",
+        escape(title)
+    );
+    let n = shown.len().max(1) as f64;
+    for (i, r) in shown.iter().enumerate() {
+        let angle = std::f64::consts::TAU * (i as f64) / n - std::f64::consts::FRAC_PI_2;
+        let (x, y) = (centre + radius * angle.cos(), centre + radius * angle.sin());
+        // The line stops short of both circles so the arrow shows.
+        let (dx, dy) = (x - centre, y - centre);
+        let len = (dx * dx + dy * dy).sqrt().max(1.0);
+        let (ux, uy) = (dx / len, dy / len);
+        let (x1, y1, x2, y2) = if r.outgoing {
+            (
+                centre + ux * 34.0,
+                centre + uy * 34.0,
+                x - ux * 26.0,
+                y - uy * 26.0,
+            )
+        } else {
+            (
+                x - ux * 26.0,
+                y - uy * 26.0,
+                centre + ux * 34.0,
+                centre + uy * 34.0,
+            )
+        };
+        svg.push_str(&format!(
+            "<line class=\"graph-edge\" x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\" marker-end=\"url(#arrow)\"/>"
+        ));
+        let (mx, my) = ((centre + x) / 2.0, (centre + y) / 2.0);
+        svg.push_str(&format!(
+            "<text class=\"graph-edge-label\" x=\"{mx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            my - 4.0,
+            escape(&short(&r.kind, 24))
+        ));
+        svg.push_str(&format!(
+            "<a href=\"{}\"><circle class=\"graph-node\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"24\"/><text class=\"graph-label\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text></a>",
+            escape(local_or_root(&r.other_href)),
+            y + 40.0,
+            escape(&short(&r.other_name, 28))
+        ));
+    }
+    svg.push_str(&format!(
+        "<circle class=\"graph-centre\" cx=\"{centre}\" cy=\"{centre}\" r=\"32\"/><text class=\"graph-label graph-centre-label\" x=\"{centre}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text></svg>",
+        centre + 50.0,
+        escape(&short(name, 32))
+    ));
+    svg
 }
 
 /// The change-password page.
@@ -335,6 +529,51 @@ struct TotpView<'a> {
     page: &'a TotpEnrolPage,
     qr: Option<String>,
     secret_groups: String,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchView<'a> {
+    l: Lang,
+    layout: Layout<'a>,
+    page: &'a SearchPage,
+    table: Option<String>,
+    found: String,
+}
+
+#[derive(Template)]
+#[template(path = "intelligence.html")]
+struct IntelligenceView<'a> {
+    l: Lang,
+    layout: Layout<'a>,
+    page: &'a IntelligencePage,
+    table: String,
+    types: Vec<(String, String)>,
+    tlps: Vec<(&'static str, &'static str, bool)>,
+}
+
+struct RelationView<'a> {
+    kind: &'a str,
+    direction: &'static str,
+    other_name: &'a str,
+    other_type: String,
+    other_href: &'a str,
+    href: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "object.html")]
+struct ObjectView<'a> {
+    l: Lang,
+    layout: Layout<'a>,
+    page: &'a ObjectDetailPage,
+    type_name: String,
+    created: Option<When>,
+    modified: Option<When>,
+    added: When,
+    graph: String,
+    relations: Vec<RelationView<'a>>,
+    versions: Vec<(String, When, String)>,
 }
 
 #[derive(Template)]

@@ -66,6 +66,46 @@ fn table(rows: usize) -> ObjectTable {
     }
 }
 
+fn object(lang: Lang, relations: usize) -> ObjectDetailPage {
+    ObjectDetailPage {
+        chrome: chrome(lang, Some(Section::Intelligence)),
+        name: "Emotet <loader> & \"friends\"".to_string(),
+        id: "malware--00000000-0000-4000-8000-000000000001".to_string(),
+        stix_type: "malware".to_string(),
+        tlp: Some(Tlp::Amber),
+        community: "sector-electricity".to_string(),
+        created: Some(at("2026-11-01T00:00:00Z")),
+        modified: Some(at("2026-11-02T00:00:00Z")),
+        added: at("2026-11-02T00:00:01Z"),
+        revoked: relations == 3,
+        properties: vec![
+            ("name".to_string(), "Emotet".to_string()),
+            ("labels".to_string(), "[\n  \"<x>\"\n]".to_string()),
+        ],
+        relations: (0..relations)
+            .map(|i| Relation {
+                kind: if i % 2 == 0 {
+                    "uses"
+                } else {
+                    "indicates</text><script>"
+                }
+                .to_string(),
+                outgoing: i % 2 == 0,
+                other_name: format!("Other <{i}>"),
+                other_type: "indicator".to_string(),
+                other_href: format!("/console/intelligence/indicator--{i}"),
+                href: format!("/console/intelligence/relationship--{i}"),
+            })
+            .collect(),
+        versions: vec![(
+            "2026-11-02T00:00:00.000Z".to_string(),
+            at("2026-11-02T00:00:01Z"),
+            "/console/intelligence/malware--1?version=x".to_string(),
+        )],
+        download_href: "/console/intelligence/malware--1/stix".to_string(),
+    }
+}
+
 fn sign_in(lang: Lang, problem: Option<SignInProblem>) -> SignInPage {
     SignInPage {
         chrome: Chrome::signed_out(lang, "共有ハブ kyoyu", "/console/sign-in"),
@@ -190,6 +230,35 @@ fn all_pages(lang: Lang) -> Vec<(String, String, bool)> {
         page(
             &format!("password {required}"),
             crate::render_password(&p),
+            true,
+        );
+    }
+    for results in [None, Some(table(3)), Some(table(0))] {
+        let p = SearchPage {
+            chrome: chrome(lang, Some(Section::Search)),
+            q: "ランサムウェア <script>".to_string(),
+            value: "198.51.100.7".to_string(),
+            results,
+        };
+        page("search", crate::render_search(&p), true);
+    }
+    let browse = IntelligencePage {
+        chrome: chrome(lang, Some(Section::Intelligence)),
+        communities: vec![
+            ("sector-electricity".to_string(), "電力".to_string()),
+            ("national".to_string(), "National <b>".to_string()),
+        ],
+        community: "national".to_string(),
+        stix_type: "malware".to_string(),
+        tlp: Some(Tlp::AmberStrict),
+        since: "2026-11-01".to_string(),
+        table: table(4),
+    };
+    page("intelligence", crate::render_intelligence(&browse), true);
+    for relations in [0, 3, 30] {
+        page(
+            &format!("object {relations}"),
+            crate::render_object(&object(lang, relations)),
             true,
         );
     }

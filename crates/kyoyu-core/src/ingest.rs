@@ -202,8 +202,9 @@ pub(crate) fn new_version(value: &Value, json: String, recipients: &[String]) ->
         json,
         tlp,
         recipients,
-        search: crate::search::text_of(value),
-        values: crate::search::values_of(value),
+        // Indexed for search by the background job (`indexing.rs`).
+        search: String::new(),
+        values: Vec::new(),
     }
 }
 
@@ -292,6 +293,7 @@ impl<S: Store> Hub<S> {
             }
         }
         self.ingest.record(stored, failures.len() as u64);
+        self.indexing.stored();
         let status = Status {
             id: status_id,
             api_root: root.to_owned(),

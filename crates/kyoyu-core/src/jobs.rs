@@ -28,7 +28,7 @@ pub(crate) fn start<S: Store>(
     tokio::spawn(audit_sink(hub.store.clone(), audit, pending));
     tokio::spawn(refresh_directory(Arc::downgrade(hub)));
     tokio::spawn(release_batches(Arc::downgrade(hub)));
-    tokio::spawn(index_backlog(Arc::downgrade(hub)));
+    tokio::spawn(index_search(Arc::downgrade(hub)));
 }
 
 /// Appends queued audit entries, in batches of whatever is waiting (group
@@ -87,17 +87,41 @@ async fn release_batches<S: Store>(hub: Weak<Hub<S>>) {
     }
 }
 
-/// Indexes, batch by batch, the versions stored before the search index
-/// existed; stops when none is left.
-async fn index_backlog<S: Store>(hub: Weak<Hub<S>>) {
+/// Keeps the search index up with the stored versions (see
+/// `indexing.rs`): woken by ingest, it waits while a load runs (up to
+/// `MAX_LAG`, then a batch per `QUIET`), and otherwise indexes batch after
+/// batch until none is left.
+async fn index_search<S: Store>(hub: Weak<Hub<S>>) {
+    use crate::indexing::{MAX_LAG, QUIET};
+    let mut behind_since: Option<std::time::Instant> = None;
     loop {
-        let Some(hub) = hub.upgrade() else { return };
-        match hub.index_backlog().await {
-            Ok(true) => tokio::task::yield_now().await,
-            Ok(false) => return,
+        let Some(h) = hub.upgrade() else { return };
+        let busy = h.indexing.busy();
+        if busy && behind_since.is_some_and(|t| t.elapsed() < MAX_LAG) {
+            drop(h);
+            tokio::time::sleep(QUIET).await;
+            continue;
+        }
+        match h.index_pending().await {
+            Ok(true) => {
+                behind_since.get_or_insert_with(std::time::Instant::now);
+                drop(h);
+                if busy {
+                    tokio::time::sleep(QUIET).await;
+                } else {
+                    tokio::task::yield_now().await;
+                }
+            }
+            Ok(false) => {
+                let kick = h.indexing.kick.clone();
+                drop(h);
+                let _ = tokio::time::timeout(Duration::from_secs(5), kick.notified()).await;
+                // Caught up until now: any lag counts from here.
+                behind_since = Some(std::time::Instant::now());
+            }
             Err(e) => {
                 tracing::warn!(error = %e.description, "cannot index stored versions for search; retrying in a minute");
-                drop(hub);
+                drop(h);
                 tokio::time::sleep(Duration::from_secs(60)).await;
             }
         }

@@ -18,6 +18,7 @@ mod auth;
 mod catalog;
 pub mod error;
 pub mod guard;
+mod indexing;
 pub mod ingest;
 mod jobs;
 pub mod keys;
@@ -109,6 +110,8 @@ pub struct Hub<S> {
     token_key: Key,
     cursor_key: Key,
     ingest: IngestCounts,
+    /// Wakes the search indexer; tells it whether a load is running.
+    indexing: indexing::Indexing,
     seeds: Seeds,
     directory: RwLock<Arc<Directory>>,
     catalog: RwLock<Arc<Catalog>>,
@@ -237,6 +240,7 @@ impl<S: Store> Hub<S> {
             token_key,
             cursor_key,
             ingest: IngestCounts::default(),
+            indexing: indexing::Indexing::default(),
             seeds,
             directory: RwLock::default(),
             catalog: RwLock::default(),

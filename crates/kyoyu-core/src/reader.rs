@@ -47,11 +47,6 @@ pub struct Selection {
     pub newest_first: bool,
 }
 
-/// Settings: the last position migration 11 left unindexed, and how far
-/// the backlog indexing has come.
-const BACKFILL_UPTO: &str = "search-backfill-upto";
-const BACKFILL_DONE: &str = "search-backfill-done";
-
 /// Which read it is: what it returns and how the audit trail names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Endpoint {
@@ -270,41 +265,6 @@ impl<S: Store> Hub<S> {
         found.sort_by_key(|f| std::cmp::Reverse(f.2.date_added));
         found.truncate(limit);
         Ok(found)
-    }
-
-    /// Indexes one batch of the versions stored before the search index
-    /// existed (up to the position migration 11 recorded); returns whether
-    /// more remain. Not a read for anyone: nothing leaves the hub, so
-    /// nothing is audited.
-    pub(crate) async fn index_backlog(&self) -> Result<bool, Error> {
-        const BATCH: usize = 500;
-        let number = |v: Option<String>| v.and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
-        let upto = number(self.store.setting(BACKFILL_UPTO).await?);
-        let done = number(self.store.setting(BACKFILL_DONE).await?);
-        if done >= upto {
-            return Ok(false);
-        }
-        let rows = self.store.versions_after(done, BATCH).await?;
-        let Some(last) = rows.last().map(|r| r.0.min(upto)) else {
-            return Ok(false);
-        };
-        let entries = rows
-            .into_iter()
-            .filter(|(seq, _)| *seq <= upto)
-            .map(|(seq, json)| {
-                let v: Value = serde_json::from_str(&json).unwrap_or(Value::Null);
-                (
-                    seq,
-                    crate::search::text_of(&v),
-                    crate::search::values_of(&v),
-                )
-            })
-            .collect();
-        self.store.put_index(entries).await?;
-        self.store
-            .put_setting(BACKFILL_DONE, &last.to_string())
-            .await?;
-        Ok(last < upto)
     }
 
     /// Records, in the audit trail, the marked versions a caller was given.

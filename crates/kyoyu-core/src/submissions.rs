@@ -540,6 +540,7 @@ impl<S: Store> Hub<S> {
         self.store
             .add_versions(&col.id, versions, now_micros(), &who.principal.org, audit)
             .await?;
+        self.indexing.stored();
         Ok(())
     }
 
@@ -605,6 +606,7 @@ impl<S: Store> Hub<S> {
         self.store
             .add_versions(&col.id, versions, now, HUB_ORG, audit)
             .await?;
+        self.indexing.stored();
         for (read, mut s) in claimed {
             let counts = if s.counted {
                 Vec::new()

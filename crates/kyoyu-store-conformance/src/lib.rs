@@ -911,6 +911,52 @@ pub async fn search<S: Store>(store: S) {
     let jsons: Vec<&str> = rest.iter().map(|v| v.json.as_str()).collect();
     assert_eq!(jsons, [r#"{"n":1}"#]);
     assert!(!more);
+    // The same, walking the text index (three characters and more, and fewer).
+    store
+        .add_versions(
+            "c-search-2",
+            vec![
+                version(5, "kyoyu alpha 電力", &[]),
+                version(6, "kyoyu beta 電力", &[]),
+                version(7, "other", &[]),
+            ],
+            3,
+            "acme",
+            draft("objects.add", "c-search-2"),
+        )
+        .await
+        .unwrap();
+    for text in ["電力", "kyoyu"] {
+        let store = store.clone();
+        let page = |after_seq: Option<i64>| {
+            let store = store.clone();
+            async move {
+                store
+                    .query(Query {
+                        collection: "c-search-2".into(),
+                        versions: VersionSelect::default(),
+                        limit: 1,
+                        with_json: true,
+                        newest_first: true,
+                        after_seq,
+                        text: Some(text.into()),
+                        ..Query::default()
+                    })
+                    .await
+                    .unwrap()
+            }
+        };
+        let first = page(None).await;
+        let second = page(first.items.first().map(|v| v.seq)).await;
+        let got: Vec<&str> = first
+            .items
+            .iter()
+            .chain(&second.items)
+            .map(|v| v.json.as_str())
+            .collect();
+        assert_eq!(got, [r#"{"n":6}"#, r#"{"n":5}"#], "{text:?}");
+        assert!(first.more && !second.more, "{text:?}");
+    }
     // Deleting a version takes it out of the index.
     store
         .delete_object(
@@ -925,7 +971,7 @@ pub async fn search<S: Store>(store: S) {
     assert_eq!(n(find(None, Some("203.0.113.7")).await), [r#"{"n":1}"#]);
     // Indexed later (rows stored before the index existed).
     let rows = store.versions_after(0, 10).await.unwrap();
-    assert_eq!(rows.len(), 3);
+    assert_eq!(rows.len(), 6);
     let third = rows.iter().find(|(_, j)| j == r#"{"n":3}"#).unwrap().0;
     store
         .put_index(vec![(

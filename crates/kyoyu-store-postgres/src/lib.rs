@@ -688,7 +688,10 @@ impl Store for PostgresStore {
             for r in &inserted {
                 let seq: i64 = cell(r, 0)?;
                 let key = (cell::<&str>(r, 1)?, cell::<i64>(r, 2)?);
-                if let Some(v) = by_version.get(&key) {
+                // The hub indexes in the background and sends no text.
+                if let Some(v) = by_version.get(&key)
+                    && !(v.search.is_empty() && v.values.is_empty())
+                {
                     seqs.push(seq);
                     bodies.push(v.search.as_str());
                     for value in &v.values {
@@ -1208,28 +1211,51 @@ impl Store for PostgresStore {
     async fn put_index(&self, entries: Vec<(i64, String, Vec<String>)>) -> Result<()> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(err)?;
-        for (seq, text, values) in &entries {
-            tx.execute("DELETE FROM object_search WHERE seq = $1", &[seq])
-                .await
-                .map_err(err)?;
-            tx.execute("DELETE FROM object_values WHERE seq = $1", &[seq])
-                .await
-                .map_err(err)?;
+        let seqs: Vec<i64> = entries.iter().map(|e| e.0).collect();
+        // The versions still stored, held until commit: a deletion waits
+        // and its trigger then removes what this adds (no orphan text).
+        let kept: std::collections::HashSet<i64> = tx
+            .query(
+                "SELECT seq FROM objects WHERE seq = ANY($1) FOR SHARE",
+                &[&seqs],
+            )
+            .await
+            .map_err(err)?
+            .iter()
+            .map(|r| cell::<i64>(r, 0))
+            .collect::<Result<_>>()?;
+        // Again is harmless: an earlier index of the row is replaced.
+        for table in ["object_search", "object_values"] {
             tx.execute(
-                "INSERT INTO object_search (seq, body) VALUES ($1, $2)",
-                &[seq, text],
+                &format!("DELETE FROM {table} WHERE seq = ANY($1)"),
+                &[&seqs],
             )
             .await
             .map_err(err)?;
-            for v in values {
-                tx.execute(
-                    "INSERT INTO object_values (value, seq) VALUES ($1, $2)",
-                    &[v, seq],
-                )
-                .await
-                .map_err(err)?;
+        }
+        let (mut s_seqs, mut bodies, mut v_seqs, mut values) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (seq, text, vals) in entries.iter().filter(|e| kept.contains(&e.0)) {
+            s_seqs.push(*seq);
+            bodies.push(text.as_str());
+            for v in vals {
+                v_seqs.push(*seq);
+                values.push(v.as_str());
             }
         }
+        tx.execute(
+            "INSERT INTO object_search (seq, body) SELECT * FROM UNNEST($1::bigint[], $2::text[])
+             ON CONFLICT (seq) DO UPDATE SET body = EXCLUDED.body",
+            &[&s_seqs, &bodies],
+        )
+        .await
+        .map_err(err)?;
+        tx.execute(
+            "INSERT INTO object_values (value, seq) SELECT * FROM UNNEST($1::text[], $2::bigint[])",
+            &[&values, &v_seqs],
+        )
+        .await
+        .map_err(err)?;
         tx.commit().await.map_err(err)
     }
 

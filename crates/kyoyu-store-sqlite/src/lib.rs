@@ -636,7 +636,10 @@ impl Store for SqliteStore {
                             r
                         ])
                         .map_err(err)?;
-                    index_tx(&tx, tx.last_insert_rowid(), &v.search, &v.values)?;
+                    // The hub indexes in the background and sends no text.
+                    if !(v.search.is_empty() && v.values.is_empty()) {
+                        index_tx(&tx, tx.last_insert_rowid(), &v.search, &v.values)?;
+                    }
                 }
             }
             tx.execute("UPDATE clock SET last_added = ?1 WHERE one = 1", [plan.clock])
@@ -655,20 +658,44 @@ impl Store for SqliteStore {
             } else {
                 "seq, date_added, id, version, spec_version, type, '', tlp, recipients, author"
             };
-            // With ids, go straight to them; otherwise let SQLite pick (it walks seq order).
-            let index = if q.ids.is_empty() {
-                ""
-            } else {
-                " INDEXED BY objects_by_id"
+            // With text (and no ids), walk the search index in `seq` order
+            // and stop at the page's end: a common word must not collect
+            // every match before the first page (the trigram index answers
+            // from three characters; shorter text scans the bodies, in
+            // order, and stops as early). With ids, go straight to them;
+            // otherwise let SQLite pick (it walks seq order).
+            let text = q.text.as_deref().filter(|_| q.ids.is_empty());
+            let (mut sql, mut args, position) = match text {
+                Some(text) => {
+                    let (test, arg) = if text.chars().count() >= 3 {
+                        ("object_search MATCH ?", fts_phrase(text))
+                    } else {
+                        ("object_search.body LIKE ? ESCAPE '\\'", like_anywhere(text))
+                    };
+                    (
+                        format!(
+                            "SELECT {cols} FROM object_search CROSS JOIN objects ON objects.seq = object_search.rowid WHERE {test} AND collection = ?"
+                        ),
+                        vec![SqlValue::Text(arg), SqlValue::Text(q.collection.clone())],
+                        "object_search.rowid",
+                    )
+                }
+                None => {
+                    let index = if q.ids.is_empty() {
+                        ""
+                    } else {
+                        " INDEXED BY objects_by_id"
+                    };
+                    (
+                        format!("SELECT {cols} FROM objects{index} WHERE collection = ?"),
+                        vec![SqlValue::Text(q.collection.clone())],
+                        "seq",
+                    )
+                }
             };
-            let mut sql = format!("SELECT {cols} FROM objects{index} WHERE collection = ?");
-            let mut args = vec![SqlValue::Text(q.collection.clone())];
             if let Some(seq) = q.after_seq {
-                sql.push_str(if q.newest_first {
-                    " AND seq < ?"
-                } else {
-                    " AND seq > ?"
-                });
+                let op = if q.newest_first { "<" } else { ">" };
+                sql.push_str(&format!(" AND {position} {op} ?"));
                 args.push(SqlValue::Integer(seq));
             }
             if let Some(t) = q.added_after {
@@ -679,9 +706,9 @@ impl Store for SqliteStore {
             push_in(&mut sql, &mut args, "type", &q.types);
             push_in(&mut sql, &mut args, "spec_version", &q.spec_versions);
             version_condition(&mut sql, &mut args, &q.versions);
-            if let Some(text) = q.text.as_deref() {
-                // The trigram index answers from three characters; shorter
-                // text scans the indexed bodies.
+            if text.is_none()
+                && let Some(text) = q.text.as_deref()
+            {
                 if text.chars().count() >= 3 {
                     sql.push_str(
                         " AND seq IN (SELECT rowid FROM object_search WHERE object_search MATCH ?)",
@@ -698,11 +725,8 @@ impl Store for SqliteStore {
                 sql.push_str(" AND seq IN (SELECT seq FROM object_values WHERE value = ?)");
                 args.push(SqlValue::Text(value.to_owned()));
             }
-            sql.push_str(if q.newest_first {
-                " ORDER BY seq DESC LIMIT ?"
-            } else {
-                " ORDER BY seq LIMIT ?"
-            });
+            let order = if q.newest_first { "DESC" } else { "ASC" };
+            sql.push_str(&format!(" ORDER BY {position} {order} LIMIT ?"));
             args.push(SqlValue::Integer(
                 i64::try_from(q.limit).unwrap_or(i64::MAX).saturating_add(1),
             ));
@@ -1194,7 +1218,15 @@ impl Store for SqliteStore {
                     .map_err(err)?;
                 tx.execute("DELETE FROM object_values WHERE seq = ?1", [seq])
                     .map_err(err)?;
-                index_tx(&tx, *seq, text, values)?;
+                // A version deleted since it was read is not indexed (its
+                // text would stay behind with nothing to remove it).
+                let stored: bool = tx
+                    .prepare_cached("SELECT EXISTS (SELECT 1 FROM objects WHERE seq = ?1)")
+                    .and_then(|mut st| st.query_row([seq], |r| r.get(0)))
+                    .map_err(err)?;
+                if stored {
+                    index_tx(&tx, *seq, text, values)?;
+                }
             }
             tx.commit().map_err(err)
         })

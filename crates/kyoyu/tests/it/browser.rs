@@ -207,6 +207,15 @@ impl Browser {
             .to_owned()
     }
 
+    /// Runs `script` (a function body) with `args`; its return value.
+    pub(crate) fn run(&self, script: &str, args: Value) -> Value {
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": args})),
+        )
+    }
+
     /// Runs an asynchronous script (its last argument is the callback).
     pub(crate) fn run_async(&self, script: &str, args: Value) -> Value {
         self.call("POST", "/timeouts", Some(json!({"script": 60_000})));

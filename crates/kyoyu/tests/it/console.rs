@@ -614,6 +614,12 @@ on_both_stores!(a_member_sees_only_what_the_policy_allows, |backend| {
     );
     assert_eq!(a.status, 202, "{}", a.body);
     let (gas_person, _) = member(&hub, "g.tanaka", "kansai-gas", "ja");
+    crate::testkit::eventually("indexing", || {
+        gas_person
+            .get("/console/search?value=198.51.100.77")
+            .body
+            .contains("canary-gas-only")
+    });
     let (elec_person, _) = member(&hub, "k.sato", "tokai-power", "ja");
     let id = "indicator--0a11ce00-0000-4000-8000-000000000001";
     // The gas member finds it by Japanese text, by value, by browsing, and opens it.
@@ -661,3 +667,150 @@ on_both_stores!(a_member_sees_only_what_the_policy_allows, |backend| {
         404
     );
 });
+
+/// Signs `login` in through the browser's forms, replacing the temporary
+/// password and, when `second_factor`, setting up TOTP; the key.
+fn browser_sign_in(
+    b: &crate::browser::Browser,
+    hub: &TestHub,
+    login: &str,
+    temporary: &str,
+    second_factor: bool,
+) -> Option<Vec<u8>> {
+    b.open(&format!("{}/console/sign-in", hub.base));
+    b.fill("#login", login);
+    b.fill("#password", temporary);
+    b.click("main button[type=submit]");
+    b.fill("#current", temporary);
+    b.fill("#new", "correct horse battery staple");
+    b.fill("#repeat", "correct horse battery staple");
+    b.click("main button[type=submit]");
+    if !second_factor {
+        assert!(b.url().ends_with("/console"), "{}", b.url());
+        return None;
+    }
+    assert!(b.url().ends_with("/console/account/totp"), "{}", b.url());
+    let key = base32(&b.text("code.secret"));
+    b.fill("#code", &totp_code(&key, 0));
+    b.click("main button[type=submit]");
+    assert!(b.url().ends_with("/console"), "{}", b.url());
+    Some(key)
+}
+
+/// In Chromium: an administrator signs in with TOTP, searches in Japanese
+/// and by observable, never reaches another sector's object by typing its
+/// URL, cannot use another session's form, and is signed out when the
+/// session ends.
+#[test]
+fn chromium_totp_search_and_bounds() {
+    use crate::browser::Browser;
+    let hub = TestHub::start(crate::testkit::Backend::Sqlite);
+    hub.org("tokai-power", "operator", &["electricity"]);
+    hub.org("kansai-gas", "operator", &["gas"]);
+    let post = |org: &str, community: &str, n: u32, name: &str, ip: &str| {
+        let token = hub.token_for(org, "member", false);
+        let body = json!({"objects": [{
+            "type": "indicator", "spec_version": "2.1",
+            "id": format!("indicator--{n:08x}-0000-4000-8000-000000000000"),
+            "created": "2026-11-01T00:00:00.000Z", "modified": "2026-11-01T00:00:00.000Z",
+            "name": name, "pattern_type": "stix", "valid_from": "2026-11-01T00:00:00Z",
+            "pattern": format!("[ipv4-addr:value = '{ip}']"),
+        }]});
+        let a = hub.request(
+            "POST",
+            &format!("/hub/collections/{community}/objects/"),
+            Some(&token),
+            &[
+                ("Content-Type", crate::testkit::TAXII),
+                ("Accept", crate::testkit::TAXII),
+            ],
+            Some(&body.to_string()),
+        );
+        assert_eq!(a.status, 202, "{}", a.body);
+    };
+    post(
+        "tokai-power",
+        "sector-electricity",
+        1,
+        "東海地区の停電を狙うボット",
+        "203.0.113.9",
+    );
+    post(
+        "kansai-gas",
+        "sector-gas",
+        2,
+        "ガス制御系の偵察 canary-gas",
+        "198.51.100.77",
+    );
+    crate::testkit::eventually("indexing", || {
+        let a = hub.get("/api/search?value=198.51.100.77", None);
+        a.body.contains("canary-gas")
+    });
+    let admin_password = user(&hub, "k.sato", "tokai-power", "community-admin");
+    let b = Browser::start("ja");
+    browser_sign_in(&b, &hub, "k.sato", &admin_password, true).expect("a key");
+    inspect(&b, "dashboard-admin", "ja");
+
+    // Search in Japanese (another spelling: half-width katakana) and by value.
+    b.open(&format!(
+        "{}/console/search?q=%EF%BE%8E%EF%BE%9E%EF%BD%AF%EF%BE%84",
+        hub.base
+    ));
+    assert!(
+        b.text("main").contains("停電を狙うボット"),
+        "{}",
+        b.text("main")
+    );
+    b.open(&format!("{}/console/search?value=203.0.113.9", hub.base));
+    assert!(b.text("main").contains("停電を狙うボット"));
+    b.click("main table a");
+    assert!(
+        b.url()
+            .contains("/console/intelligence/indicator--00000001"),
+        "{}",
+        b.url()
+    );
+    // Another sector's object: not by search, not by its URL.
+    b.open(&format!("{}/console/search?q=canary-gas", hub.base));
+    assert!(!b.text("main").contains("canary-gas"), "{}", b.text("main"));
+    b.open(&format!(
+        "{}/console/intelligence/indicator--00000002-0000-4000-8000-000000000000",
+        hub.base
+    ));
+    assert!(
+        b.title().contains("404") || b.text("h1").contains("404"),
+        "{}",
+        b.title()
+    );
+    assert!(!b.text("main").contains("偵察"));
+
+    // Another person's session cannot use this session's form token.
+    b.open(&format!("{}/console", hub.base));
+    let token = b.run(
+        "return document.querySelector('input[name=csrf]').value;",
+        json!([]),
+    );
+    let member_password = user(&hub, "m.ito", "tokai-power", "member");
+    let other = Browser::start("ja");
+    browser_sign_in(&other, &hub, "m.ito", &member_password, false);
+    other.run(
+        "const f = document.querySelector('form[action=\"/console/sign-out\"]');\
+         f.querySelector('input[name=csrf]').value = arguments[0]; f.submit();",
+        json!([token]),
+    );
+    assert!(other.text("main").contains("403"), "{}", other.text("main"));
+    other.open(&format!("{}/console", hub.base));
+    assert!(
+        other.url().ends_with("/console"),
+        "still signed in: {}",
+        other.url()
+    );
+
+    // The session's absolute limit: the next page is the sign-in page.
+    let db = crate::admin::Db::of(&hub);
+    db.exec("UPDATE sessions SET doc = json_set(doc, '$.created', 1) WHERE login = 'k.sato'")
+        .unwrap();
+    b.open(&format!("{}/console/intelligence", hub.base));
+    assert!(b.url().contains("/console/sign-in"), "{}", b.url());
+    assert!(b.text("main").contains("セッション"), "{}", b.text("main"));
+}

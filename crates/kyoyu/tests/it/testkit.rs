@@ -388,3 +388,17 @@ macro_rules! on_both_stores {
     };
 }
 pub(crate) use on_both_stores;
+
+/// Waits until `ready` holds (up to 10 s), for what the hub does in the
+/// background (the search index follows ingest within a moment); fails
+/// saying `what` did not happen.
+pub(crate) fn eventually(what: &str, mut ready: impl FnMut() -> bool) {
+    let started = std::time::Instant::now();
+    while !ready() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{what} did not happen within 10 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
