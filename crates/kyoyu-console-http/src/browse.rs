@@ -349,7 +349,7 @@ pub(crate) async fn intelligence<S: Backend>(v: Visit<S>) -> Response {
 }
 
 /// A community's name in the page's language.
-fn community_name(l: kyoyu_console::Lang, c: &kyoyu_trust::Community) -> String {
+pub(crate) fn community_name(l: kyoyu_console::Lang, c: &kyoyu_trust::Community) -> String {
     match (l, &c.name_ja) {
         (kyoyu_console::Lang::Ja, Some(ja)) if !ja.is_empty() => ja.clone(),
         _ => c.name.clone(),

@@ -21,6 +21,7 @@
 
 mod account;
 mod browse;
+mod share;
 mod visit;
 
 use axum::Router;
@@ -75,6 +76,19 @@ pub const ROUTES: &[(&str, &str, &str)] = &[
         "One object as a STIX 2.1 bundle",
     ),
     ("get", "/console/search", "Full-text and observable search"),
+    ("get", "/console/submit", "Submit form"),
+    ("get", "/console/review", "The review queue"),
+    ("get", "/console/review/{id}", "One submission under review"),
+    (
+        "post",
+        "/console/review/{id}",
+        "Approve (keeping chosen doubts) or reject",
+    ),
+    (
+        "post",
+        "/console/submit",
+        "Preview or submit (concealed, or under the organization's name)",
+    ),
 ];
 
 /// The console's router (state: the hub), every response with the
@@ -93,6 +107,7 @@ pub fn routes<S: Backend>() -> Router<Arc<Hub<S>>> {
 fn handler<S: Backend>(method: &str, path: &str) -> Option<MethodRouter<Arc<Hub<S>>>> {
     use account as a;
     use browse as b;
+    use share as sh;
     Some(match (method, path) {
         ("get", "/") => get(a::front_door),
         ("get", "/favicon.ico") => get(a::favicon),
@@ -109,6 +124,11 @@ fn handler<S: Backend>(method: &str, path: &str) -> Option<MethodRouter<Arc<Hub<
         ("get", "/console/intelligence/{id}") => get(b::object::<S>),
         ("get", "/console/intelligence/{id}/stix") => get(b::object_stix::<S>),
         ("get", "/console/search") => get(b::search::<S>),
+        ("get", "/console/submit") => get(sh::form::<S>),
+        ("get", "/console/review") => get(sh::queue::<S>),
+        ("get", "/console/review/{id}") => get(sh::review::<S>),
+        ("post", "/console/review/{id}") => post(sh::decide::<S>),
+        ("post", "/console/submit") => post(sh::submit::<S>),
         _ => return None,
     })
 }

@@ -574,6 +574,167 @@ pub struct Relation {
     pub href: String,
 }
 
+/// The categories of the incident form (the core's list).
+pub const CATEGORIES: [&str; 10] = [
+    "ransomware",
+    "phishing",
+    "ddos",
+    "intrusion",
+    "malware",
+    "data-leak",
+    "supply-chain",
+    "vulnerability",
+    "fraud",
+    "other",
+];
+
+/// What the submit form holds (kept after a preview or an error).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SubmitForm {
+    /// The community (id).
+    pub community: String,
+    /// `clear`, `green`, `amber`, `amber+strict` (`""`: the community's default).
+    pub tlp: String,
+    /// Conceal the organization (the default).
+    pub conceal: bool,
+    /// The incident's title.
+    pub title: String,
+    /// Its description.
+    pub description: String,
+    /// Its category (one of [`CATEGORIES`]).
+    pub category: String,
+    /// Observed values, one per line.
+    pub indicators: String,
+    /// STIX JSON pasted (a bundle or objects), instead of the form.
+    pub stix: String,
+}
+
+/// The submit page: the form, and after "preview" exactly what the others
+/// will receive, after "submit" the receipt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmitPage {
+    /// The layout.
+    pub chrome: Chrome,
+    /// The communities the person may write to: (id, name).
+    pub communities: Vec<(String, String)>,
+    /// The form as filled.
+    pub form: SubmitForm,
+    /// The CSRF token.
+    pub csrf_token: String,
+    /// Why the last attempt failed (the hub's words), if it did.
+    pub problem: Option<String>,
+    /// What the others will receive, after "preview".
+    pub preview: Option<Preview>,
+    /// The outcome, after "submit".
+    pub submitted: Option<Submitted>,
+}
+
+/// What a concealed submission releases, before it is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preview {
+    /// Each object as the others will read it (indented JSON).
+    pub objects: Vec<String>,
+    /// What a reviewer will decide on.
+    pub doubts: Vec<Doubt>,
+    /// How many of each redaction: (kind, count).
+    pub redactions: Vec<(String, u64)>,
+    /// Objects dropped whole (identities, markings).
+    pub dropped: u64,
+}
+
+/// A passage the concealment could not decide on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Doubt {
+    /// Its number (from 1), as a reviewer keeps it.
+    pub number: usize,
+    /// The object it is in.
+    pub object: String,
+    /// Where (a JSON path).
+    pub path: String,
+    /// Why it is in doubt.
+    pub why: String,
+    /// The text in question.
+    pub text: String,
+}
+
+/// What submitting gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Submitted {
+    /// A concealed submission: its receipt (the only way to follow it) and state.
+    Concealed {
+        /// The receipt.
+        receipt: String,
+        /// Where it is.
+        state: SubmissionState,
+        /// Doubts waiting for a reviewer.
+        doubts: u64,
+    },
+    /// Shared under the organization's name: how many objects were stored.
+    Attributed {
+        /// Objects stored.
+        stored: u64,
+        /// Objects refused, with why.
+        refused: Vec<String>,
+    },
+}
+
+/// The review queue: concealed submissions waiting for this reviewer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewQueuePage {
+    /// The layout.
+    pub chrome: Chrome,
+    /// What waits.
+    pub items: Vec<ReviewItem>,
+    /// What was just done, if anything.
+    pub notice: Option<ReviewNotice>,
+}
+
+/// What a reviewer just did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReviewNotice {
+    /// Approved this submission (its id).
+    Approved(String),
+    /// Rejected this submission (its id).
+    Rejected(String),
+}
+
+/// A submission waiting for review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewItem {
+    /// Its id.
+    pub id: String,
+    /// Its community (name).
+    pub community: String,
+    /// How many objects.
+    pub objects: u64,
+    /// How many doubts.
+    pub doubts: u64,
+    /// The link to review it.
+    pub href: String,
+}
+
+/// One submission under review: the concealed version with its redactions
+/// and doubts marked; keep or withhold each doubt; approve or reject.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewPage {
+    /// The layout.
+    pub chrome: Chrome,
+    /// The submission's id.
+    pub id: String,
+    /// Its community (name).
+    pub community: String,
+    /// The version read (sent back with the decision).
+    pub rev: i64,
+    /// The objects as they stand (indented JSON).
+    pub objects: Vec<String>,
+    /// The doubts, numbered from 1.
+    pub doubts: Vec<Doubt>,
+    /// The CSRF token.
+    pub csrf_token: String,
+    /// Why the last decision failed, if it did.
+    pub problem: Option<String>,
+}
+
 /// The change-password page (required after an administrator's reset).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PasswordPage {

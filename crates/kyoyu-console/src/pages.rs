@@ -7,9 +7,10 @@
 use crate::assets;
 use crate::i18n::{LANG_QUERY, LANGS, Lang, t, tf};
 use crate::model::{
-    Chrome, DashboardPage, ErrorPage, IntelligencePage, NAMED_STIX_TYPES, ObjectDetailPage,
-    ObjectListPage, ObjectTable, PasswordPage, PasswordProblem, Relation, SearchPage, Section,
-    SignInPage, Tlp, TotpEnrolPage,
+    CATEGORIES, Chrome, DashboardPage, Doubt, ErrorPage, IntelligencePage, NAMED_STIX_TYPES,
+    ObjectDetailPage, ObjectListPage, ObjectTable, PasswordPage, PasswordProblem, Relation,
+    ReviewNotice, ReviewPage, ReviewQueuePage, SearchPage, Section, SignInPage, SubmitPage,
+    Submitted, Tlp, TotpEnrolPage,
 };
 use crate::paths::{self, local_or_root};
 use crate::qr::qr_svg;
@@ -254,6 +255,140 @@ pub fn relation_graph(name: &str, relations: &[Relation], title: &str) -> String
         escape(&short(name, 32))
     ));
     svg
+}
+
+/// Text with the concealment's placeholders (`[redacted]`,
+/// `redacted.invalid`) marked: escaped first, then the fixed markers added.
+pub fn mark_redactions(text: &str) -> String {
+    escape(text)
+        .replace("[redacted]", "<mark class=\"redaction\">[redacted]</mark>")
+        .replace(
+            "redacted.invalid",
+            "<mark class=\"redaction\">redacted.invalid</mark>",
+        )
+}
+
+/// Text with the doubts' passages and the placeholders marked, in one
+/// pass over the escaped text (a passage inside an inserted tag is never
+/// matched).
+pub fn mark_doubts(text: &str, doubts: &[Doubt]) -> String {
+    let escaped = escape(text);
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for d in doubts {
+        let needle = escape(&d.text);
+        if needle.is_empty() {
+            continue;
+        }
+        let mut from = 0;
+        while let Some(at) = escaped.get(from..).and_then(|rest| rest.find(&needle)) {
+            ranges.push((from + at, from + at + needle.len()));
+            from += at + needle.len();
+        }
+    }
+    ranges.sort_unstable();
+    let mut out = String::with_capacity(escaped.len());
+    let mut last = 0;
+    for (start, end) in ranges {
+        if start < last {
+            continue;
+        }
+        out.push_str(escaped.get(last..start).unwrap_or_default());
+        out.push_str("<mark class=\"doubt\">");
+        out.push_str(escaped.get(start..end).unwrap_or_default());
+        out.push_str("</mark>");
+        last = end;
+    }
+    out.push_str(escaped.get(last..).unwrap_or_default());
+    out.replace("[redacted]", "<mark class=\"redaction\">[redacted]</mark>")
+        .replace(
+            "redacted.invalid",
+            "<mark class=\"redaction\">redacted.invalid</mark>",
+        )
+}
+
+/// The review queue.
+pub fn render_review_queue(page: &ReviewQueuePage) -> Result<String, RenderError> {
+    let l = page.chrome.lang;
+    let notice = page.notice.as_ref().map(|n| match n {
+        ReviewNotice::Approved(id) => tf(l, "review.approved", &[("id", id)]),
+        ReviewNotice::Rejected(id) => tf(l, "review.rejected", &[("id", id)]),
+    });
+    let view = ReviewQueueView {
+        l,
+        layout: Layout::new(&page.chrome, t(l, "review.title")),
+        page,
+        notice,
+    };
+    Ok(view.render()?)
+}
+
+/// One submission under review.
+pub fn render_review(page: &ReviewPage) -> Result<String, RenderError> {
+    let l = page.chrome.lang;
+    let view = ReviewView {
+        l,
+        layout: Layout::new(&page.chrome, t(l, "review.one_title")),
+        objects: page
+            .objects
+            .iter()
+            .map(|o| mark_doubts(o, &page.doubts))
+            .collect(),
+        action: format!("{}/{}", paths::REVIEW, escape_path(&page.id)),
+        page,
+    };
+    Ok(view.render()?)
+}
+
+/// A path segment: letters, digits and `-` kept (submission ids are UUIDs).
+fn escape_path(segment: &str) -> String {
+    segment
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect()
+}
+
+/// The submit page.
+pub fn render_submit(page: &SubmitPage) -> Result<String, RenderError> {
+    let l = page.chrome.lang;
+    let tlps = [Tlp::Clear, Tlp::Green, Tlp::Amber, Tlp::AmberStrict]
+        .into_iter()
+        .map(|tl| (tlp_value(tl), tl.label()))
+        .collect();
+    let categories = CATEGORIES
+        .iter()
+        .map(|c| (*c, t(l, &format!("category.{c}")).to_string()))
+        .collect();
+    let objects = page
+        .preview
+        .as_ref()
+        .map(|p| p.objects.iter().map(|o| mark_redactions(o)).collect())
+        .unwrap_or_default();
+    let (doubts_text, stored_text) = match &page.submitted {
+        Some(Submitted::Concealed { doubts, .. }) => (
+            tf(
+                l,
+                "submit.doubts_waiting",
+                &[("count", &doubts.to_string())],
+            ),
+            String::new(),
+        ),
+        Some(Submitted::Attributed { stored, .. }) => (
+            String::new(),
+            tf(l, "submit.stored", &[("count", &stored.to_string())]),
+        ),
+        None => (String::new(), String::new()),
+    };
+    let view = SubmitView {
+        l,
+        layout: Layout::new(&page.chrome, t(l, "submit.title")),
+        page,
+        tlps,
+        categories,
+        objects,
+        doubts_text,
+        stored_text,
+    };
+    Ok(view.render()?)
 }
 
 /// The change-password page.
@@ -574,6 +709,38 @@ struct ObjectView<'a> {
     graph: String,
     relations: Vec<RelationView<'a>>,
     versions: Vec<(String, When, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "submit.html")]
+struct SubmitView<'a> {
+    l: Lang,
+    layout: Layout<'a>,
+    page: &'a SubmitPage,
+    tlps: Vec<(&'static str, &'static str)>,
+    categories: Vec<(&'static str, String)>,
+    objects: Vec<String>,
+    doubts_text: String,
+    stored_text: String,
+}
+
+#[derive(Template)]
+#[template(path = "review_queue.html")]
+struct ReviewQueueView<'a> {
+    l: Lang,
+    layout: Layout<'a>,
+    page: &'a ReviewQueuePage,
+    notice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "review.html")]
+struct ReviewView<'a> {
+    l: Lang,
+    layout: Layout<'a>,
+    page: &'a ReviewPage,
+    objects: Vec<String>,
+    action: String,
 }
 
 #[derive(Template)]

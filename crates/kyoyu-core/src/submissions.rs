@@ -336,6 +336,72 @@ impl<S: Store> Hub<S> {
         Ok((org, tlp, objects, concealed))
     }
 
+    /// Shares under the caller's organization's name (the console's submit
+    /// form with "conceal my organization" unticked): STIX objects, or the
+    /// incident form made into them, marked at `tlp` when given, posted to
+    /// the community's collection as any TAXII client would. Returns how
+    /// many were stored and why others were refused.
+    pub async fn share_attributed(
+        &self,
+        who: &Caller,
+        community: &str,
+        objects: Vec<Value>,
+        form: Option<IncidentForm>,
+        tlp: Option<String>,
+    ) -> Result<(u64, Vec<String>), Error> {
+        let mut objects = match form {
+            Some(f) if objects.is_empty() => form_to_stix(&f)?,
+            _ => objects,
+        };
+        if objects.is_empty() {
+            return Err(bad(
+                "nothing to share: fill in the incident form or give STIX content",
+            ));
+        }
+        if let Some(name) = tlp.as_deref() {
+            let level = Tlp::parse(name).ok_or_else(|| {
+                bad(format!(
+                    "'{name}' is not a TLP level: clear, green, amber, amber+strict or red"
+                ))
+            })?;
+            for o in &mut objects {
+                if o.get("type").and_then(Value::as_str) != Some("marking-definition")
+                    && let Some(m) = o.as_object_mut()
+                {
+                    m.insert("object_marking_refs".into(), json!([level.marking_id()]));
+                }
+            }
+        }
+        let texts: Vec<Box<serde_json::value::RawValue>> = objects
+            .iter()
+            .map(|o| serde_json::value::RawValue::from_string(o.to_string()))
+            .collect::<Result<_, _>>()
+            .map_err(|e| Error::internal(format!("an object could not be written: {e}")))?;
+        let envelope = crate::ingest::Envelope {
+            objects: Some(texts.iter().map(AsRef::as_ref).collect()),
+            recipients: Vec::new(),
+            suppliers: false,
+            tlp: None,
+            urgent: false,
+        };
+        match self
+            .post(who, crate::DEFAULT_ROOT, community, envelope)
+            .await?
+        {
+            crate::ingest::Posted::Stored(status) => Ok((
+                status.successes.len() as u64,
+                status
+                    .failures
+                    .iter()
+                    .map(|f| format!("{}: {}", f.id, f.message.clone().unwrap_or_default()))
+                    .collect(),
+            )),
+            crate::ingest::Posted::Concealed(..) => Err(bad(
+                "that collection takes concealed submissions only: tick \"conceal my organization\"",
+            )),
+        }
+    }
+
     /// What would be released, without submitting: the objects as another
     /// member would read them if the reviewer keeps no doubt, the doubts,
     /// and the redactions. Nothing is stored and nothing is audited.
