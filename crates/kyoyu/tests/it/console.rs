@@ -814,3 +814,203 @@ fn chromium_totp_search_and_bounds() {
     assert!(b.url().contains("/console/sign-in"), "{}", b.url());
     assert!(b.text("main").contains("セッション"), "{}", b.text("main"));
 }
+
+/// A person whose role needs a second factor, signed in with it.
+fn officer<'h>(hub: &'h TestHub, login: &str, org: &str, role: &str) -> Person<'h> {
+    let temporary = user(hub, login, org, role);
+    let p = Person::new(hub, "en");
+    p.sign_in(login, &temporary, "");
+    let page = p.get("/console/account/password");
+    let new = "correct horse battery staple";
+    p.post(
+        "/console/account/password",
+        &[
+            ("csrf", &csrf_of(&page.body)),
+            ("current", &temporary),
+            ("new", new),
+            ("repeat", new),
+        ],
+    );
+    let page = p.get("/console/account/totp");
+    let key = base32(between(&page.body, "<code class=\"secret\">", "</code>"));
+    let a = p.post(
+        "/console/account/totp",
+        &[
+            ("csrf", &csrf_of(&page.body)),
+            ("code", &totp_code(&key, 0)),
+        ],
+    );
+    assert_eq!(a.header("location"), Some("/console"), "{}", a.body);
+    p
+}
+
+on_both_stores!(
+    a_concealed_report_is_previewed_reviewed_and_read_as_previewed,
+    |backend| {
+        let hub = TestHub::start_with(backend, &["--release-window", "1", "--release-k", "1"]);
+        let a = hub.rest(
+            "POST",
+            "/api/orgs",
+            None,
+            &json!({"id": "tokai-power", "kind": "operator", "name": "Tokai Power",
+                "name_ja": "東海電力", "sectors": ["electricity"],
+                "domains": ["tokai-power.example"], "staff": ["Kenji Sato"]}),
+        );
+        assert_eq!(a.status, 201, "{}", a.body);
+        hub.org("chubu-power", "operator", &["electricity"]);
+        let (sender, _) = member(&hub, "k.sato", "tokai-power", "en");
+        let (reader, _) = member(&hub, "m.ito", "chubu-power", "en");
+        let reviewer = officer(&hub, "h.suzuki", "hub", "hub-admin");
+
+        let page = sender.get("/console/submit");
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(page.body.contains("checked"), "conceal is the default");
+        let csrf = csrf_of(&page.body);
+        let form = |action: &'static str| {
+            vec![
+            ("csrf", csrf.clone()),
+            ("community", "sector-electricity".to_owned()),
+            ("tlp", "amber".to_owned()),
+            ("conceal", "on".to_owned()),
+            ("title", "Tokai Power: ransomware at the Nagoya substation".to_owned()),
+            (
+                "description",
+                "Kenji Sato (mail: soc@tokai-power.example) saw beacons to 203.0.113.9 from host WIN-7Q2K.".to_owned(),
+            ),
+            ("category", "ransomware".to_owned()),
+            ("indicators", "203.0.113.9".to_owned()),
+            ("action", action.to_owned()),
+        ]
+        };
+        let as_refs = |f: &[(&'static str, String)]| -> Vec<(&'static str, String)> { f.to_vec() };
+        let post = |who: &Person, f: Vec<(&'static str, String)>| {
+            let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            who.post("/console/submit", &pairs)
+        };
+        // The preview: the organization is gone, the observable is there.
+        let preview = post(&sender, as_refs(&form("preview")));
+        assert_eq!(preview.status, 200, "{}", preview.body);
+        let shown = between(&preview.body, "id=\"preview\"", "</section>").to_owned();
+        for gone in ["Tokai Power", "tokai-power.example", "Kenji Sato"] {
+            assert!(!shown.contains(gone), "{gone} in the preview: {shown}");
+        }
+        assert!(shown.contains("203.0.113.9"), "{shown}");
+        assert!(shown.contains("class=\"redaction\""), "{shown}");
+        assert!(
+            sender.cookie("kyoyu_receipts").is_none(),
+            "a preview keeps nothing"
+        );
+        // Without the form's token nothing is submitted.
+        let mut forged = form("submit");
+        forged[0].1 = "forged".into();
+        assert_eq!(post(&sender, forged).status, 403);
+        // Submitted: a receipt, kept in this browser only.
+        let done = post(&sender, form("submit"));
+        assert_eq!(done.status, 200, "{}", done.body);
+        let receipt = between(&done.body, "<code class=\"secret receipt\">", "</code>").to_owned();
+        assert!(sender.cookie("kyoyu_receipts").unwrap().contains(&receipt));
+        let dash = sender.get("/console");
+        assert!(dash.body.contains(&receipt), "the dashboard lists it");
+
+        // The reviewer sees it in the queue, concealed, and keeps no doubt.
+        let queue = reviewer.get("/console/review");
+        assert_eq!(queue.status, 200, "{}", queue.body);
+        let href = between(&queue.body, "<a href=\"/console/review/", "\"").to_owned();
+        let review = reviewer.get(&format!("/console/review/{href}"));
+        assert_eq!(review.status, 200, "{}", review.body);
+        assert!(
+            !review.body.contains("tokai-power.example"),
+            "{}",
+            review.body
+        );
+        // The member may not review, not even by URL.
+        assert_eq!(reader.get(&format!("/console/review/{href}")).status, 404);
+        assert_eq!(sender.get("/console/review").status, 200);
+        let rev = between(&review.body, "name=\"rev\" value=\"", "\"").to_owned();
+        let stale = reviewer.post(
+            &format!("/console/review/{href}"),
+            &[
+                ("csrf", &csrf_of(&review.body)),
+                ("rev", "999"),
+                ("action", "approve"),
+                ("keep", "1"),
+            ],
+        );
+        assert_eq!(
+            stale.status, 409,
+            "a decision on another version: {}",
+            stale.body
+        );
+        let approved = reviewer.post(
+            &format!("/console/review/{href}"),
+            &[
+                ("csrf", &csrf_of(&review.body)),
+                ("rev", &rev),
+                ("action", "approve"),
+            ],
+        );
+        assert_eq!(approved.status, 200, "{}", approved.body);
+        assert!(approved.body.contains("approved"), "{}", approved.body);
+
+        // Another member reads what the preview showed: the same words, no source.
+        let mut incident = String::new();
+        crate::testkit::eventually("release and indexing", || {
+            let found = reader.get("/console/search?q=Nagoya+substation");
+            if let Some(at) = found.body.find("/console/intelligence/incident--") {
+                incident = found.body[at..].split('"').next().unwrap().to_owned();
+                true
+            } else {
+                false
+            }
+        });
+        let read = reader.get(&incident);
+        assert_eq!(read.status, 200, "{}", read.body);
+        for gone in [
+            "Tokai Power",
+            "tokai-power.example",
+            "Kenji Sato",
+            "東海電力",
+        ] {
+            assert!(
+                !read.body.contains(gone),
+                "{gone} reached another member: {}",
+                read.body
+            );
+        }
+        assert!(
+            read.body.contains("ransomware at the Nagoya substation"),
+            "{}",
+            read.body
+        );
+        let stix = reader.get(&format!("{incident}/stix"));
+        let object = &stix.json()["objects"][0];
+        let previewed = plain(&shown);
+        for field in ["name", "description"] {
+            let released = object[field].as_str().unwrap();
+            assert!(
+                previewed.contains(&serde_json::to_string(released).unwrap()),
+                "the released {field} is the previewed one: {released} / {previewed}"
+            );
+        }
+    }
+);
+
+/// The text of a page's HTML: marks taken out, entities read.
+fn plain(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
