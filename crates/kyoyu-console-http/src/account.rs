@@ -6,8 +6,9 @@ use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kyoyu_console::{
-    PasswordPage, PasswordProblem, SignInNotice, SignInPage, SignInProblem, TotpEnrolPage,
-    TotpProblem, paths, render_password, render_sign_in, render_totp_enrol,
+    AccountPage, PasswordPage, PasswordProblem, SignInNotice, SignInPage, SignInProblem, TokenRow,
+    TotpEnrolPage, TotpProblem, paths, render_account, render_password, render_sign_in,
+    render_totp_enrol,
 };
 use kyoyu_core::users::SIGNED_IN;
 use kyoyu_core::{Backend, ErrorKind};
@@ -323,5 +324,109 @@ pub(crate) async fn change_password<S: Backend>(
             password_page(&v, s, status, Some(PasswordProblem::Refused(e.description)))
         }
         Err(e) => v.error(&e),
+    }
+}
+
+/// The account page.
+async fn account_page<S: Backend>(
+    v: &Visit<S>,
+    s: &kyoyu_core::users::Session,
+    status: StatusCode,
+    new_secret: Option<String>,
+    problem: Option<String>,
+) -> Response {
+    let tokens = match v.hub.own_tokens(s).await {
+        Ok(t) => t,
+        Err(e) => return v.error(&e),
+    };
+    let page = AccountPage {
+        chrome: v.chrome(None),
+        role: s.user.role.clone(),
+        second_factor: s.user.totp_sealed.is_some(),
+        tokens: tokens
+            .into_iter()
+            .map(|t| TokenRow {
+                id: t.id,
+                name: t.name,
+                org: t.org,
+                role: t.role,
+                read_only: t.read_only,
+                created: t.created,
+                expires: t.expires,
+                revoked: t.revoked,
+            })
+            .collect(),
+        new_secret,
+        csrf_token: s.record.csrf.clone(),
+        problem,
+    };
+    v.page_with(status, render_account(&page))
+}
+
+/// GET `/console/account`.
+pub(crate) async fn account<S: Backend>(v: Visit<S>) -> Response {
+    match v.signed_in() {
+        Ok(s) => account_page(&v, s, StatusCode::OK, None, None).await,
+        Err(r) => r,
+    }
+}
+
+/// A new own token's form.
+#[derive(Debug, Deserialize)]
+pub(crate) struct NewTokenForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    days: String,
+    #[serde(default)]
+    read_only: Option<String>,
+}
+
+/// POST `/console/account/tokens`: the secret is on the answer's page, once.
+pub(crate) async fn create_token<S: Backend>(v: Visit<S>, Form(f): Form<NewTokenForm>) -> Response {
+    let s = match v.signed_in() {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if let Err(r) = v.check_form(s, &f.csrf) {
+        return r;
+    }
+    let Ok(days) = f.days.trim().parse::<i64>() else {
+        let why = format!("'{}' is not a number of days", f.days);
+        return account_page(&v, s, StatusCode::BAD_REQUEST, None, Some(why)).await;
+    };
+    match v.hub.issue_own_token(s, days, f.read_only.is_some()).await {
+        Ok((secret, _)) => account_page(&v, s, StatusCode::CREATED, Some(secret), None).await,
+        Err(e) => {
+            let status = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
+            account_page(&v, s, status, None, Some(e.description)).await
+        }
+    }
+}
+
+/// Which own token to revoke.
+#[derive(Debug, Deserialize)]
+pub(crate) struct RevokeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    id: String,
+}
+
+/// POST `/console/account/tokens/revoke`.
+pub(crate) async fn revoke_token<S: Backend>(v: Visit<S>, Form(f): Form<RevokeForm>) -> Response {
+    let s = match v.signed_in() {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if let Err(r) = v.check_form(s, &f.csrf) {
+        return r;
+    }
+    match v.hub.revoke_own_token(s, f.id.trim()).await {
+        Ok(()) => account_page(&v, s, StatusCode::OK, None, None).await,
+        Err(e) => {
+            let status = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
+            account_page(&v, s, status, None, Some(e.description)).await
+        }
     }
 }

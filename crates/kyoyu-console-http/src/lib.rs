@@ -58,6 +58,17 @@ pub const ROUTES: &[(&str, &str, &str)] = &[
         "/console/account/totp",
         "Confirm the second factor with a code",
     ),
+    (
+        "get",
+        "/console/account",
+        "The person's account and own API tokens",
+    ),
+    ("post", "/console/account/tokens", "Make an own API token"),
+    (
+        "post",
+        "/console/account/tokens/revoke",
+        "Revoke an own API token",
+    ),
     ("get", "/console/account/password", "Change-password form"),
     (
         "post",
@@ -78,6 +89,16 @@ pub const ROUTES: &[(&str, &str, &str)] = &[
     ("get", "/console/search", "Full-text and observable search"),
     ("get", "/console/submit", "Submit form"),
     ("get", "/console/review", "The review queue"),
+    (
+        "get",
+        "/console/receipts",
+        "Receipts kept in this browser, look-up",
+    ),
+    (
+        "post",
+        "/console/receipts",
+        "Look a receipt up, or withdraw its submission",
+    ),
     ("get", "/console/review/{id}", "One submission under review"),
     (
         "post",
@@ -118,6 +139,9 @@ fn handler<S: Backend>(method: &str, path: &str) -> Option<MethodRouter<Arc<Hub<
         ("post", "/console/sign-out") => post(a::sign_out::<S>),
         ("get", "/console/account/totp") => get(a::totp_form::<S>),
         ("post", "/console/account/totp") => post(a::totp_confirm::<S>),
+        ("get", "/console/account") => get(a::account::<S>),
+        ("post", "/console/account/tokens") => post(a::create_token::<S>),
+        ("post", "/console/account/tokens/revoke") => post(a::revoke_token::<S>),
         ("get", "/console/account/password") => get(a::password_form::<S>),
         ("post", "/console/account/password") => post(a::change_password::<S>),
         ("get", "/console/intelligence") => get(b::intelligence::<S>),
@@ -126,6 +150,8 @@ fn handler<S: Backend>(method: &str, path: &str) -> Option<MethodRouter<Arc<Hub<
         ("get", "/console/search") => get(b::search::<S>),
         ("get", "/console/submit") => get(sh::form::<S>),
         ("get", "/console/review") => get(sh::queue::<S>),
+        ("get", "/console/receipts") => get(sh::receipts::<S>),
+        ("post", "/console/receipts") => post(sh::receipt_action::<S>),
         ("get", "/console/review/{id}") => get(sh::review::<S>),
         ("post", "/console/review/{id}") => post(sh::decide::<S>),
         ("post", "/console/submit") => post(sh::submit::<S>),

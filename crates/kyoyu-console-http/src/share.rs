@@ -7,8 +7,9 @@ use axum::extract::{FromRequest, Multipart, Path, Request};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
 use kyoyu_console::{
-    Doubt, Preview, ReviewItem, ReviewNotice, ReviewPage, ReviewQueuePage, Section, SubmitForm,
-    SubmitPage, Submitted, paths, render_review, render_review_queue, render_submit,
+    Doubt, Preview, ReceiptStatus, ReceiptsPage, ReviewItem, ReviewNotice, ReviewPage,
+    ReviewQueuePage, Section, SubmissionRow, SubmitForm, SubmitPage, Submitted, paths,
+    render_receipts, render_review, render_review_queue, render_submit,
 };
 use kyoyu_core::{Backend, Error};
 use kyoyu_wire::submission::{IncidentForm, SubmitRequest};
@@ -511,4 +512,137 @@ fn url_pairs(body: &[u8]) -> Vec<(String, String)> {
             (dec(k), dec(val))
         })
         .collect()
+}
+
+/// The receipts page.
+async fn receipts_page<S: Backend>(
+    v: &Visit<S>,
+    s: &kyoyu_core::users::Session,
+    status_code: StatusCode,
+    status: Option<ReceiptStatus>,
+    problem: Option<String>,
+    withdrawn: bool,
+) -> Response {
+    let mut kept = Vec::new();
+    for (receipt, at) in receipts_of(v).into_iter().rev() {
+        let (community, st) = match v.hub.receipt_status(&s.caller, &receipt).await {
+            Ok(st) => (
+                crate::browse::text(&st, "community").to_owned(),
+                state(crate::browse::text(&st, "state")),
+            ),
+            // Gone (withdrawn and purged, or from another hub).
+            Err(_) => continue,
+        };
+        kept.push(SubmissionRow {
+            receipt,
+            summary: community,
+            submitted: crate::browse::when(at),
+            state: st,
+            href: None,
+        });
+    }
+    let page = ReceiptsPage {
+        chrome: v.chrome(Some(Section::Receipts)),
+        kept,
+        status,
+        csrf_token: s.record.csrf.clone(),
+        problem,
+        withdrawn,
+    };
+    v.page_with(status_code, render_receipts(&page))
+}
+
+/// GET `/console/receipts`.
+pub(crate) async fn receipts<S: Backend>(v: Visit<S>) -> Response {
+    match v.signed_in() {
+        Ok(s) => receipts_page(&v, s, StatusCode::OK, None, None, false).await,
+        Err(r) => r,
+    }
+}
+
+/// POST `/console/receipts`: `action=status` looks a receipt up;
+/// `action=withdraw` (with `confirm`) withdraws its submission.
+pub(crate) async fn receipt_action<S: Backend>(v: Visit<S>, body: axum::body::Bytes) -> Response {
+    let s = match v.signed_in() {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let pairs = url_pairs(&body);
+    let one = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, val)| val.trim().to_owned())
+            .unwrap_or_default()
+    };
+    if let Err(r) = v.check_form(s, &one("csrf")) {
+        return r;
+    }
+    let receipt = one("receipt");
+    let fail = |e: Error| {
+        let code = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
+        (code, e.description)
+    };
+    let mut withdrawn = false;
+    if one("action") == "withdraw" {
+        if one("confirm").is_empty() {
+            let (code, why) = fail(Error::bad(
+                "tick the box to confirm the withdrawal: it cannot be undone",
+            ));
+            return receipts_page(&v, s, code, None, Some(why), false).await;
+        }
+        if let Err(e) = v.hub.withdraw(&s.caller, &receipt).await {
+            let (code, why) = fail(e);
+            return receipts_page(&v, s, code, None, Some(why), false).await;
+        }
+        withdrawn = true;
+    }
+    match v.hub.receipt_status(&s.caller, &receipt).await {
+        Ok(st) => {
+            let community = crate::browse::text(&st, "community");
+            let list = |k: &str| {
+                st.get(k)
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            let status = ReceiptStatus {
+                receipt: receipt.clone(),
+                community: s.caller.directory().community(community).map_or_else(
+                    || community.to_owned(),
+                    |c| crate::browse::community_name(v.lang, c),
+                ),
+                state: state(crate::browse::text(&st, "state")),
+                released: st
+                    .get("released")
+                    .and_then(Value::as_str)
+                    .and_then(|t| t.parse::<jiff::Timestamp>().ok()),
+                objects: list("objects")
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(|id| (id.to_owned(), crate::browse::object_href(id)))
+                    .collect(),
+                note: st.get("note").and_then(Value::as_str).map(str::to_owned),
+                sightings: list("sightings").len() as u64,
+                feedback: list("feedback")
+                    .iter()
+                    .map(|f| {
+                        let kind = crate::browse::text(f, "type");
+                        let words = ["content", "explanation", "opinion"]
+                            .iter()
+                            .map(|k| crate::browse::text(f, k))
+                            .filter(|t| !t.is_empty())
+                            .collect::<Vec<_>>()
+                            .join(" — ");
+                        format!("{kind}: {words}")
+                    })
+                    .collect(),
+            };
+            receipts_page(&v, s, StatusCode::OK, Some(status), None, withdrawn).await
+        }
+        Err(e) => {
+            let (code, why) = fail(e);
+            receipts_page(&v, s, code, None, Some(why), withdrawn).await
+        }
+    }
 }

@@ -735,6 +735,86 @@ pub struct ReviewPage {
     pub problem: Option<String>,
 }
 
+/// The receipts page: the receipts this browser keeps, a look-up by
+/// receipt, and what a receipt lets its holder do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptsPage {
+    /// The layout.
+    pub chrome: Chrome,
+    /// The receipts this browser keeps, newest first.
+    pub kept: Vec<SubmissionRow>,
+    /// The submission of the receipt looked up, if one was.
+    pub status: Option<ReceiptStatus>,
+    /// The CSRF token (look-ups are posted: a receipt is a secret and
+    /// never goes in a URL).
+    pub csrf_token: String,
+    /// Why the last request failed, if it did.
+    pub problem: Option<String>,
+    /// The submission was just withdrawn.
+    pub withdrawn: bool,
+}
+
+/// What a receipt shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptStatus {
+    /// The receipt.
+    pub receipt: String,
+    /// The community (name).
+    pub community: String,
+    /// Where the submission is.
+    pub state: SubmissionState,
+    /// When it was released.
+    pub released: Option<Timestamp>,
+    /// The released objects: (id, link).
+    pub objects: Vec<(String, String)>,
+    /// A reviewer's note (a rejection's reason).
+    pub note: Option<String>,
+    /// Sightings of the released objects that the holder may read.
+    pub sightings: u64,
+    /// Notes and opinions on them: one line each.
+    pub feedback: Vec<String>,
+}
+
+/// The person's account: password, second factor, sessions, own API tokens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountPage {
+    /// The layout.
+    pub chrome: Chrome,
+    /// The person's role (its wire name, `member`).
+    pub role: String,
+    /// Whether a second factor is set up.
+    pub second_factor: bool,
+    /// The person's own tokens still valid.
+    pub tokens: Vec<TokenRow>,
+    /// A token's secret, shown once just after it was made.
+    pub new_secret: Option<String>,
+    /// The CSRF token.
+    pub csrf_token: String,
+    /// Why the last request failed, if it did.
+    pub problem: Option<String>,
+}
+
+/// An API token as listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRow {
+    /// Its public id.
+    pub id: String,
+    /// Its label.
+    pub name: String,
+    /// The organization it acts for.
+    pub org: String,
+    /// Its role.
+    pub role: String,
+    /// It never writes.
+    pub read_only: bool,
+    /// When it was made.
+    pub created: String,
+    /// When it expires, if it does.
+    pub expires: Option<String>,
+    /// Revoked.
+    pub revoked: bool,
+}
+
 /// The change-password page (required after an administrator's reset).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PasswordPage {

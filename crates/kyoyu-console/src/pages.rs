@@ -7,10 +7,10 @@
 use crate::assets;
 use crate::i18n::{LANG_QUERY, LANGS, Lang, t, tf};
 use crate::model::{
-    CATEGORIES, Chrome, DashboardPage, Doubt, ErrorPage, IntelligencePage, NAMED_STIX_TYPES,
-    ObjectDetailPage, ObjectListPage, ObjectTable, PasswordPage, PasswordProblem, Relation,
-    ReviewNotice, ReviewPage, ReviewQueuePage, SearchPage, Section, SignInPage, SubmitPage,
-    Submitted, Tlp, TotpEnrolPage,
+    AccountPage, CATEGORIES, Chrome, DashboardPage, Doubt, ErrorPage, IntelligencePage,
+    NAMED_STIX_TYPES, ObjectDetailPage, ObjectListPage, ObjectTable, PasswordPage, PasswordProblem,
+    ReceiptsPage, Relation, ReviewNotice, ReviewPage, ReviewQueuePage, SearchPage, Section,
+    SignInPage, SubmitPage, Submitted, Tlp, TotpEnrolPage,
 };
 use crate::paths::{self, local_or_root};
 use crate::qr::qr_svg;
@@ -345,6 +345,48 @@ fn escape_path(segment: &str) -> String {
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
         .collect()
+}
+
+/// The receipts page.
+pub fn render_receipts(page: &ReceiptsPage) -> Result<String, RenderError> {
+    let l = page.chrome.lang;
+    let layout = Layout::new(&page.chrome, t(l, "receipts.title"));
+    let kept = page
+        .kept
+        .iter()
+        .map(|s| SubmissionView {
+            receipt: &s.receipt,
+            summary: &s.summary,
+            when: layout.zone.when(s.submitted),
+            state_label: t(l, s.state.key()),
+            state_class: s.state.class(),
+            href: s.href.as_deref().map(local_or_root),
+        })
+        .collect();
+    let released = page
+        .status
+        .as_ref()
+        .and_then(|st| st.released)
+        .map(|w| layout.zone.when(w));
+    let view = ReceiptsView {
+        l,
+        layout,
+        page,
+        kept,
+        released,
+    };
+    Ok(view.render()?)
+}
+
+/// The account page.
+pub fn render_account(page: &AccountPage) -> Result<String, RenderError> {
+    let l = page.chrome.lang;
+    let view = AccountView {
+        l,
+        layout: Layout::new(&page.chrome, t(l, "account.title")),
+        page,
+    };
+    Ok(view.render()?)
 }
 
 /// The submit page.
@@ -741,6 +783,24 @@ struct ReviewView<'a> {
     page: &'a ReviewPage,
     objects: Vec<String>,
     action: String,
+}
+
+#[derive(Template)]
+#[template(path = "receipts.html")]
+struct ReceiptsView<'a> {
+    l: Lang,
+    layout: Layout<'a>,
+    page: &'a ReceiptsPage,
+    kept: Vec<SubmissionView<'a>>,
+    released: Option<When>,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountView<'a> {
+    l: Lang,
+    layout: Layout<'a>,
+    page: &'a AccountPage,
 }
 
 #[derive(Template)]

@@ -358,6 +358,70 @@ fn all_pages(lang: Lang) -> Vec<(String, String, bool)> {
             true,
         );
     }
+    let status = ReceiptStatus {
+        receipt: "kyoyur_abc<".to_string(),
+        community: "電力".to_string(),
+        state: SubmissionState::Released,
+        released: Some(at("2026-11-20T03:00:00Z")),
+        objects: vec![(
+            "indicator--1".to_string(),
+            "/console/intelligence/indicator--1".to_string(),
+        )],
+        note: Some("thanks <b>".to_string()),
+        sightings: 2,
+        feedback: vec!["note: seen too <i>".to_string()],
+    };
+    for (status, problem, withdrawn) in [
+        (None, None, false),
+        (Some(status.clone()), None, false),
+        (None, Some("no such receipt <b>".to_string()), true),
+    ] {
+        page(
+            "receipts",
+            crate::render_receipts(&ReceiptsPage {
+                chrome: chrome(lang, Some(Section::Receipts)),
+                kept: dashboard(lang).submissions,
+                status,
+                csrf_token: "csrf-receipts".to_string(),
+                problem,
+                withdrawn,
+            }),
+            true,
+        );
+    }
+    for (tokens, new_secret, problem) in [
+        (0, None, None),
+        (
+            2,
+            Some("kyoyu_secret".to_string()),
+            Some("too many <b>".to_string()),
+        ),
+    ] {
+        page(
+            "account",
+            crate::render_account(&AccountPage {
+                chrome: chrome(lang, None),
+                role: "member".to_string(),
+                second_factor: tokens > 0,
+                tokens: (0..tokens)
+                    .map(|i| TokenRow {
+                        id: format!("t{i}"),
+                        name: "personal:sato".to_string(),
+                        org: "tokai-power".to_string(),
+                        role: "member".to_string(),
+                        read_only: i == 1,
+                        created: "2026-11-01T00:00:00Z".to_string(),
+                        expires: Some("2027-02-01T00:00:00Z".to_string()),
+                        revoked: false,
+                    })
+                    .collect(),
+                new_secret,
+                csrf_token: "csrf-account".to_string(),
+                problem,
+            }),
+            true,
+        );
+    }
     page("dashboard", crate::render_dashboard(&dashboard(lang)), true);
     let mut empty = dashboard(lang);
     empty.since = None;

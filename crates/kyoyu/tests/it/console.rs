@@ -992,6 +992,62 @@ on_both_stores!(
                 "the released {field} is the previewed one: {released} / {previewed}"
             );
         }
+
+        // The sender follows it by receipt, then withdraws it.
+        let receipts = sender.get("/console/receipts");
+        assert!(receipts.body.contains(&receipt), "{}", receipts.body);
+        let csrf = csrf_of(&receipts.body);
+        let status = sender.post(
+            "/console/receipts",
+            &[("csrf", &csrf), ("action", "status"), ("receipt", &receipt)],
+        );
+        assert_eq!(status.status, 200, "{}", status.body);
+        assert!(
+            status
+                .body
+                .contains(incident.trim_start_matches("/console/intelligence/"))
+        );
+        let unconfirmed = sender.post(
+            "/console/receipts",
+            &[
+                ("csrf", &csrf),
+                ("action", "withdraw"),
+                ("receipt", &receipt),
+            ],
+        );
+        assert_eq!(unconfirmed.status, 400, "{}", unconfirmed.body);
+        assert_eq!(reader.get(&incident).status, 200, "still there");
+        // A receipt is the sender's: another member holding none gets nothing.
+        let other_csrf = csrf_of(&reader.get("/console/receipts").body);
+        let other = reader.post(
+            "/console/receipts",
+            &[
+                ("csrf", &other_csrf),
+                ("action", "status"),
+                ("receipt", "kyoyur_not-a-receipt"),
+            ],
+        );
+        assert!(
+            other.status >= 400 && other.status < 500,
+            "{}",
+            other.status
+        );
+        let withdrawn = sender.post(
+            "/console/receipts",
+            &[
+                ("csrf", &csrf),
+                ("action", "withdraw"),
+                ("receipt", &receipt),
+                ("confirm", "yes"),
+            ],
+        );
+        assert_eq!(withdrawn.status, 200, "{}", withdrawn.body);
+        assert!(withdrawn.body.contains("withdrawn"), "{}", withdrawn.body);
+        assert_eq!(
+            reader.get(&incident).status,
+            404,
+            "withdrawn objects leave the community"
+        );
     }
 );
 
@@ -1014,3 +1070,46 @@ fn plain(html: &str) -> String {
         .replace("&#39;", "'")
         .replace("&amp;", "&")
 }
+
+on_both_stores!(people_make_and_revoke_their_own_api_tokens, |backend| {
+    let hub = TestHub::start(backend);
+    hub.org("tokai-power", "operator", &["electricity"]);
+    let (p, _) = member(&hub, "k.sato", "tokai-power", "en");
+    let page = p.get("/console/account");
+    assert_eq!(page.status, 200, "{}", page.body);
+    let csrf = csrf_of(&page.body);
+    let made = p.post(
+        "/console/account/tokens",
+        &[("csrf", &csrf), ("days", "30")],
+    );
+    assert_eq!(made.status, 201, "{}", made.body);
+    let secret = between(&made.body, "<code class=\"secret receipt\">", "</code>").to_owned();
+    // The token acts as the person's organization and role.
+    let who = hub.get("/api/whoami", Some(&secret));
+    assert_eq!(who.status, 200, "{}", who.body);
+    assert_eq!(who.json()["org"], "tokai-power");
+    assert_eq!(who.json()["role"], "member");
+    for days in ["0", "400", "many"] {
+        let a = p.post(
+            "/console/account/tokens",
+            &[("csrf", &csrf), ("days", days)],
+        );
+        assert_eq!(a.status, 400, "{days}: {}", a.body);
+    }
+    // Another person cannot revoke it; its holder can.
+    let (q, _) = member(&hub, "m.ito", "tokai-power", "en");
+    let id = between(&made.body, "name=\"id\" value=\"", "\"").to_owned();
+    let q_csrf = csrf_of(&q.get("/console/account").body);
+    let a = q.post(
+        "/console/account/tokens/revoke",
+        &[("csrf", &q_csrf), ("id", &id)],
+    );
+    assert_eq!(a.status, 404, "{}", a.body);
+    assert_eq!(hub.get("/api/whoami", Some(&secret)).status, 200);
+    let a = p.post(
+        "/console/account/tokens/revoke",
+        &[("csrf", &csrf), ("id", &id)],
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(hub.get("/api/whoami", Some(&secret)).status, 401);
+});
