@@ -20,6 +20,7 @@
 #![allow(clippy::result_large_err)]
 
 mod account;
+mod admin;
 mod browse;
 mod share;
 mod visit;
@@ -64,6 +65,23 @@ pub const ROUTES: &[(&str, &str, &str)] = &[
         "The person's account and own API tokens",
     ),
     ("post", "/console/account/tokens", "Make an own API token"),
+    (
+        "get",
+        "/console/admin",
+        "Administration: organizations, communities, users, tokens, audit trail",
+    ),
+    ("post", "/console/admin/users", "Add a console user"),
+    (
+        "post",
+        "/console/admin/users/state",
+        "Disable or enable a user",
+    ),
+    ("post", "/console/admin/users/reset", "Reset a user"),
+    (
+        "post",
+        "/console/admin/tokens/revoke",
+        "Revoke an API token",
+    ),
     (
         "post",
         "/console/account/tokens/revoke",
@@ -127,6 +145,7 @@ pub fn routes<S: Backend>() -> Router<Arc<Hub<S>>> {
 /// The handler of one row of [`ROUTES`].
 fn handler<S: Backend>(method: &str, path: &str) -> Option<MethodRouter<Arc<Hub<S>>>> {
     use account as a;
+    use admin as ad;
     use browse as b;
     use share as sh;
     Some(match (method, path) {
@@ -151,6 +170,11 @@ fn handler<S: Backend>(method: &str, path: &str) -> Option<MethodRouter<Arc<Hub<
         ("get", "/console/submit") => get(sh::form::<S>),
         ("get", "/console/review") => get(sh::queue::<S>),
         ("get", "/console/receipts") => get(sh::receipts::<S>),
+        ("get", "/console/admin") => get(ad::admin::<S>),
+        ("post", "/console/admin/users") => post(ad::create_user::<S>),
+        ("post", "/console/admin/users/state") => post(ad::user_state::<S>),
+        ("post", "/console/admin/users/reset") => post(ad::user_reset::<S>),
+        ("post", "/console/admin/tokens/revoke") => post(ad::token_revoke::<S>),
         ("post", "/console/receipts") => post(sh::receipt_action::<S>),
         ("get", "/console/review/{id}") => get(sh::review::<S>),
         ("post", "/console/review/{id}") => post(sh::decide::<S>),
@@ -180,5 +204,31 @@ mod tests {
             );
         }
         assert!(handler::<Sqlite>("get", "/console/nowhere").is_none());
+    }
+
+    /// Every arm of `handler` is a row of the table (a handler the table
+    /// does not list would never be routed).
+    #[test]
+    fn every_handler_is_in_the_table() {
+        let source = include_str!("lib.rs");
+        let code = source.split("#[cfg(test)]").next().unwrap_or_default();
+        let mut arms = 0;
+        for line in code.lines().map(str::trim) {
+            let Some(rest) = line.strip_prefix("(\"") else {
+                continue;
+            };
+            if !line.contains("=>") {
+                continue;
+            }
+            let mut parts = rest.split('"');
+            let method = parts.next().unwrap_or_default();
+            let path = parts.nth(1).unwrap_or_default();
+            arms += 1;
+            assert!(
+                ROUTES.iter().any(|(m, p, _)| *m == method && *p == path),
+                "{method} {path} has a handler but no row in ROUTES"
+            );
+        }
+        assert_eq!(arms, ROUTES.len(), "one arm per row");
     }
 }

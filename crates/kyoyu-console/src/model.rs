@@ -815,6 +815,135 @@ pub struct TokenRow {
     pub revoked: bool,
 }
 
+/// A tab of the administration page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AdminTab {
+    /// Organizations.
+    Orgs,
+    /// Communities.
+    Communities,
+    /// Console users.
+    Users,
+    /// API tokens.
+    Tokens,
+    /// The audit trail.
+    Audit,
+}
+
+impl AdminTab {
+    /// Every tab, in order.
+    pub const ALL: [AdminTab; 5] = [
+        AdminTab::Orgs,
+        AdminTab::Communities,
+        AdminTab::Users,
+        AdminTab::Tokens,
+        AdminTab::Audit,
+    ];
+
+    /// The value in the URL (`?tab=users`).
+    pub fn code(self) -> &'static str {
+        match self {
+            AdminTab::Orgs => "orgs",
+            AdminTab::Communities => "communities",
+            AdminTab::Users => "users",
+            AdminTab::Tokens => "tokens",
+            AdminTab::Audit => "audit",
+        }
+    }
+
+    /// The catalogue key of its name.
+    pub fn key(self) -> &'static str {
+        match self {
+            AdminTab::Orgs => "admin.tab_orgs",
+            AdminTab::Communities => "admin.tab_communities",
+            AdminTab::Users => "admin.tab_users",
+            AdminTab::Tokens => "admin.tab_tokens",
+            AdminTab::Audit => "admin.tab_audit",
+        }
+    }
+}
+
+/// The administration page: one tab at a time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdminPage {
+    /// The layout.
+    pub chrome: Chrome,
+    /// The tabs this person may open, and the one shown.
+    pub tabs: Vec<AdminTab>,
+    /// The tab shown.
+    pub tab: AdminTab,
+    /// Organizations: (id, name, kind, sectors).
+    pub orgs: Vec<(String, String, String, String)>,
+    /// Communities: (id, name, members, default TLP).
+    pub communities: Vec<(String, String, u64, String)>,
+    /// Console users.
+    pub users: Vec<UserRow>,
+    /// The organizations the person may create users in: (id, name).
+    pub user_orgs: Vec<(String, String)>,
+    /// The roles the person may give.
+    pub roles: Vec<String>,
+    /// API tokens.
+    pub tokens: Vec<TokenRow>,
+    /// The latest audit entries, newest first.
+    pub audit: Vec<AuditRow>,
+    /// The result of checking the whole trail, when asked.
+    pub audit_check: Option<AuditCheckView>,
+    /// A temporary password shown once, just after a user was added or
+    /// reset: (login, password).
+    pub temporary_password: Option<(String, String)>,
+    /// The CSRF token.
+    pub csrf_token: String,
+    /// Why the last request failed, if it did.
+    pub problem: Option<String>,
+}
+
+/// A console user as the administration page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRow {
+    /// Login.
+    pub login: String,
+    /// Name.
+    pub name: String,
+    /// Organization.
+    pub org: String,
+    /// Role.
+    pub role: String,
+    /// A second factor is set up.
+    pub second_factor: bool,
+    /// Disabled.
+    pub disabled: bool,
+}
+
+/// An audit entry as listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    /// Its position.
+    pub seq: i64,
+    /// When.
+    pub at: Timestamp,
+    /// The organization that acted.
+    pub actor_org: String,
+    /// The token or person (`user:<login>`).
+    pub actor: String,
+    /// What was done.
+    pub action: String,
+    /// On what.
+    pub target: String,
+}
+
+/// What checking the audit trail found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditCheckView {
+    /// Entries checked.
+    pub entries: u64,
+    /// Entries whose content was withheld from this reader.
+    pub withheld: u64,
+    /// The head: `seq:hash`.
+    pub head: String,
+    /// Where it breaks and why, if it does.
+    pub broken: Option<(i64, String)>,
+}
+
 /// The change-password page (required after an administrator's reset).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PasswordPage {

@@ -7,10 +7,10 @@
 use crate::assets;
 use crate::i18n::{LANG_QUERY, LANGS, Lang, t, tf};
 use crate::model::{
-    AccountPage, CATEGORIES, Chrome, DashboardPage, Doubt, ErrorPage, IntelligencePage,
-    NAMED_STIX_TYPES, ObjectDetailPage, ObjectListPage, ObjectTable, PasswordPage, PasswordProblem,
-    ReceiptsPage, Relation, ReviewNotice, ReviewPage, ReviewQueuePage, SearchPage, Section,
-    SignInPage, SubmitPage, Submitted, Tlp, TotpEnrolPage,
+    AccountPage, AdminPage, AdminTab, AuditRow, CATEGORIES, Chrome, DashboardPage, Doubt,
+    ErrorPage, IntelligencePage, NAMED_STIX_TYPES, ObjectDetailPage, ObjectListPage, ObjectTable,
+    PasswordPage, PasswordProblem, ReceiptsPage, Relation, ReviewNotice, ReviewPage,
+    ReviewQueuePage, SearchPage, Section, SignInPage, SubmitPage, Submitted, Tlp, TotpEnrolPage,
 };
 use crate::paths::{self, local_or_root};
 use crate::qr::qr_svg;
@@ -385,6 +385,63 @@ pub fn render_account(page: &AccountPage) -> Result<String, RenderError> {
         l,
         layout: Layout::new(&page.chrome, t(l, "account.title")),
         page,
+    };
+    Ok(view.render()?)
+}
+
+/// The administration page.
+pub fn render_admin(page: &AdminPage) -> Result<String, RenderError> {
+    let l = page.chrome.lang;
+    let layout = Layout::new(&page.chrome, t(l, "admin.title"));
+    let tabs = page
+        .tabs
+        .iter()
+        .map(|tab| {
+            (
+                format!("{}?tab={}", paths::ADMIN, tab.code()),
+                t(l, tab.key()),
+                *tab == page.tab,
+            )
+        })
+        .collect();
+    let audit = page
+        .audit
+        .iter()
+        .map(|a| (a, layout.zone.when(a.at)))
+        .collect();
+    let (intact_text, broken_text) = match &page.audit_check {
+        Some(c) => (
+            tf(
+                l,
+                "admin.audit_intact",
+                &[
+                    ("entries", &c.entries.to_string()),
+                    ("withheld", &c.withheld.to_string()),
+                    ("head", &c.head),
+                ],
+            ),
+            c.broken
+                .as_ref()
+                .map(|(seq, _)| tf(l, "admin.audit_broken_at", &[("seq", &seq.to_string())]))
+                .unwrap_or_default(),
+        ),
+        None => (String::new(), String::new()),
+    };
+    let secret = page.temporary_password.as_ref().map(|(login, password)| {
+        (
+            tf(l, "admin.temporary_password", &[("login", login)]),
+            password.as_str(),
+        )
+    });
+    let view = AdminView {
+        l,
+        layout,
+        page,
+        tabs,
+        audit,
+        intact_text,
+        broken_text,
+        secret,
     };
     Ok(view.render()?)
 }
@@ -801,6 +858,19 @@ struct AccountView<'a> {
     l: Lang,
     layout: Layout<'a>,
     page: &'a AccountPage,
+}
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct AdminView<'a> {
+    l: Lang,
+    layout: Layout<'a>,
+    page: &'a AdminPage,
+    tabs: Vec<(String, &'static str, bool)>,
+    audit: Vec<(&'a AuditRow, When)>,
+    intact_text: String,
+    broken_text: String,
+    secret: Option<(String, &'a str)>,
 }
 
 #[derive(Template)]

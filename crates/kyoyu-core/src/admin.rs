@@ -539,6 +539,20 @@ impl<S: Store> Hub<S> {
     }
 }
 
+/// What checking the audit trail found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditCheck {
+    /// Entries checked.
+    pub entries: u64,
+    /// Of which the content was withheld from the checker (their place in
+    /// the chain was checked, not their content).
+    pub withheld: u64,
+    /// The last entry checked: (seq, hash).
+    pub head: (i64, String),
+    /// Where the chain breaks, if it does.
+    pub broken: Option<kyoyu_trust::audit::Broken>,
+}
+
 /// A token record as listed.
 pub(crate) fn token_info(t: &TokenRecord) -> TokenInfo {
     TokenInfo {
@@ -583,6 +597,51 @@ impl<S: Store> Hub<S> {
             .filter(|t| t.id == who.token_id || may_list_tokens(&who.principal, &t.org))
             .map(token_info)
             .collect())
+    }
+
+    /// The position of the last audit entry (for those who read the trail).
+    pub async fn audit_head(&self, who: &Caller) -> Result<i64, Error> {
+        if !may_read_audit(&who.principal) {
+            return Err(forbidden(
+                "only hub admins and national-centre officers read the audit trail",
+            ));
+        }
+        Ok(self.store.audit_head().await?)
+    }
+
+    /// Checks the whole audit trail as the caller may read it (hub admins
+    /// and national-centre officers): every entry follows the one before
+    /// and, where its content is not withheld from the caller, matches its
+    /// hash. Returns how many entries were checked, how many were withheld,
+    /// the head, and where the chain breaks if it does.
+    pub async fn verify_audit(&self, who: &Caller) -> Result<AuditCheck, Error> {
+        let mut head: (i64, String) = (0, kyoyu_trust::audit::GENESIS.to_owned());
+        let (mut entries, mut withheld) = (0u64, 0u64);
+        loop {
+            let (page, _) = self.audit_entries(who, head.0, 10_000).await?;
+            if page.is_empty() {
+                break;
+            }
+            entries += page.len() as u64;
+            withheld += page.iter().filter(|e| e.withheld).count() as u64;
+            match kyoyu_trust::audit::verify(&page, head.clone()) {
+                Ok(h) => head = h,
+                Err(broken) => {
+                    return Ok(AuditCheck {
+                        entries,
+                        withheld,
+                        head,
+                        broken: Some(broken),
+                    });
+                }
+            }
+        }
+        Ok(AuditCheck {
+            entries,
+            withheld,
+            head,
+            broken: None,
+        })
     }
 
     /// Audit entries after `after`, at most `limit`, and whether more

@@ -646,6 +646,11 @@ pub async fn audit_times_never_go_backwards<S: Store>(store: S) {
     let ats: Vec<i64> = entries.iter().map(|e| e.at).collect();
     assert_eq!(ats, [2_000_000, 2_000_000, 2_000_000, 3_000_000]);
     kyoyu_trust::audit::verify(&entries, (0, kyoyu_trust::audit::GENESIS.into())).unwrap();
+    assert_eq!(
+        store.audit_head().await.unwrap(),
+        entries.last().map_or(0, |e| e.seq),
+        "the head is the last entry"
+    );
 }
 
 /// A console user as a test makes one.

@@ -1065,6 +1065,15 @@ impl Store for PostgresStore {
         .collect::<Result<Vec<_>>>()
     }
 
+    async fn audit_head(&self) -> Result<i64> {
+        let c = self.client().await?;
+        let row = c
+            .query_one("SELECT COALESCE(MAX(seq), 0)::bigint FROM audit", &[])
+            .await
+            .map_err(err)?;
+        cell(&row, 0)
+    }
+
     async fn audit_entries(&self, after: i64, limit: usize) -> Result<Vec<AuditEntry>> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let c = self.client().await?;

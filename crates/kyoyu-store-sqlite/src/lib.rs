@@ -1064,6 +1064,14 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn audit_head(&self) -> Result<i64> {
+        self.read(|c| {
+            c.query_row("SELECT COALESCE(MAX(seq), 0) FROM audit", [], |r| r.get(0))
+                .map_err(err)
+        })
+        .await
+    }
+
     async fn audit_entries(&self, after: i64, limit: usize) -> Result<Vec<AuditEntry>> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.read(move |c| {

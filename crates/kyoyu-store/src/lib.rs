@@ -601,6 +601,8 @@ pub trait Store: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<Vec<Submission>>> + Send;
     /// Every (bucket, tag, count).
     fn contributions(&self) -> impl Future<Output = Result<Vec<(String, String, i64)>>> + Send;
+    /// The position of the last audit entry (0 when there is none).
+    fn audit_head(&self) -> impl Future<Output = Result<i64>> + Send;
     /// Audit entries after position `after`, oldest first, at most `limit`.
     fn audit_entries(
         &self,

@@ -1113,3 +1113,81 @@ on_both_stores!(people_make_and_revoke_their_own_api_tokens, |backend| {
     assert_eq!(a.status, 200, "{}", a.body);
     assert_eq!(hub.get("/api/whoami", Some(&secret)).status, 401);
 });
+
+on_both_stores!(
+    administrators_manage_people_and_verify_the_trail,
+    |backend| {
+        let hub = TestHub::start(backend);
+        hub.org("tokai-power", "operator", &["electricity"]);
+        let admin = officer(&hub, "h.suzuki", "hub", "hub-admin");
+        for tab in ["orgs", "communities", "users", "tokens", "audit"] {
+            let a = admin.get(&format!("/console/admin?tab={tab}"));
+            assert_eq!(a.status, 200, "{tab}: {}", a.body);
+        }
+        let page = admin.get("/console/admin?tab=users");
+        let csrf = csrf_of(&page.body);
+        let made = admin.post(
+            "/console/admin/users",
+            &[
+                ("csrf", &csrf),
+                ("login", "y.tanaka"),
+                ("name", "田中 優"),
+                ("org", "tokai-power"),
+                ("role", "member"),
+            ],
+        );
+        assert_eq!(made.status, 201, "{}", made.body);
+        let temporary =
+            between(&made.body, "<code class=\"secret receipt\">", "</code>").to_owned();
+        let refused = admin.post(
+            "/console/admin/users",
+            &[
+                ("csrf", &csrf),
+                ("login", "Y Tanaka"),
+                ("org", "tokai-power"),
+                ("role", "member"),
+            ],
+        );
+        assert_eq!(refused.status, 400, "{}", refused.body);
+        // The new person signs in with the password shown once.
+        let p = Person::new(&hub, "en");
+        assert_eq!(p.sign_in("y.tanaka", &temporary, "").status, 303);
+        // Disabled: the session ends at once.
+        let a = admin.post(
+            "/console/admin/users/state",
+            &[("csrf", &csrf), ("login", "y.tanaka"), ("disabled", "yes")],
+        );
+        assert_eq!(a.status, 200, "{}", a.body);
+        assert_eq!(p.get("/console/account/password").status, 303);
+        // A member may open none of it, and cannot post to it.
+        let (m, _) = member(&hub, "m.ito", "tokai-power", "en");
+        assert_eq!(m.get("/console/admin?tab=users").status, 403);
+        assert_eq!(m.get("/console/admin?tab=audit").status, 403);
+        let a = m.post(
+            "/console/admin/users",
+            &[
+                ("csrf", &csrf_of(&m.get("/console").body)),
+                ("login", "z.x"),
+                ("org", "tokai-power"),
+                ("role", "hub-admin"),
+            ],
+        );
+        assert_eq!(a.status, 403, "{}", a.body);
+        // The trail names the person, and verifies.
+        let audit = admin.get("/console/admin?tab=audit&verify=1");
+        assert!(audit.body.contains("user:h.suzuki"), "{}", audit.body);
+        assert!(audit.body.contains("Intact"), "{}", audit.body);
+        // Broken by hand: the page says where.
+        let db = crate::admin::Db::of(&hub);
+        if db.is_sqlite() {
+            db.exec("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete")
+                .unwrap();
+        } else {
+            db.exec("ALTER TABLE audit DISABLE TRIGGER USER").unwrap();
+        }
+        db.exec("UPDATE audit SET target = 'someone-else' WHERE action = 'user.create'")
+            .unwrap();
+        let audit = admin.get("/console/admin?tab=audit&verify=1");
+        assert!(audit.body.contains("broken"), "{}", audit.body);
+    }
+);
