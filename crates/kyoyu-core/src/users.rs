@@ -190,6 +190,31 @@ impl<S: Store> Hub<S> {
     /// Creates a console user; the answer carries a temporary password, to be
     /// changed at first sign-in, shown this once.
     pub async fn create_user(&self, who: &Caller, req: UserRequest) -> Result<Value, Error> {
+        self.add_user(who, req, None).await
+    }
+
+    /// Creates a console user with a chosen password that need not be
+    /// changed: for a demonstration world only (`kyoyu serve --demo`),
+    /// whose passwords are printed at every start. The same rules as
+    /// [`Hub::create_user`] otherwise (who may, which login, which role).
+    pub async fn seed_user(
+        &self,
+        who: &Caller,
+        req: UserRequest,
+        password: &str,
+    ) -> Result<Value, Error> {
+        if let Some(why) = password_problem(password, &req.login) {
+            return Err(Error::bad(why));
+        }
+        self.add_user(who, req, Some(password)).await
+    }
+
+    async fn add_user(
+        &self,
+        who: &Caller,
+        req: UserRequest,
+        chosen: Option<&str>,
+    ) -> Result<Value, Error> {
         let org = req.org.unwrap_or_else(|| who.principal.org.clone());
         let role_name = req.role.unwrap_or_else(|| "member".into());
         let role = Role::parse(&role_name).ok_or_else(|| {
@@ -223,7 +248,7 @@ impl<S: Store> Hub<S> {
                 req.login
             )));
         }
-        let password = temporary_password();
+        let password = chosen.map_or_else(temporary_password, str::to_owned);
         let user = UserRecord {
             login: req.login.clone(),
             org: org.clone(),
@@ -234,7 +259,7 @@ impl<S: Store> Hub<S> {
             totp_sealed: None,
             totp_last_step: 0,
             disabled: false,
-            must_change_password: true,
+            must_change_password: chosen.is_none(),
             created: now_micros(),
             language: None,
             time_zone: None,

@@ -15,6 +15,7 @@ macro_rules! out {
 
 mod admin_cmd;
 mod conceal_cmd;
+mod demo;
 mod pattern_cmd;
 mod serve_cmd;
 mod validate_cmd;

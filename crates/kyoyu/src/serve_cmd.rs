@@ -14,6 +14,12 @@ pub(crate) struct Args {
     /// Data directory: the SQLite database and the admin token file.
     #[arg(long, env = "KYOYU_DATA")]
     data: Option<PathBuf>,
+    /// Run a demonstration world: fictional organizations, people (their
+    /// passwords printed at start), intelligence and concealed submissions,
+    /// seeded once into its own data folder (default ./kyoyu-demo-data),
+    /// every console page marked as a demo. Never used on a real hub's folder.
+    #[arg(long, env = "KYOYU_DEMO")]
+    demo: bool,
     /// Address to listen on.
     #[arg(long, env = "KYOYU_LISTEN")]
     listen: Option<SocketAddr>,
@@ -264,11 +270,26 @@ pub(crate) fn run(args: &Args) -> u8 {
             return crate::EXIT_USAGE;
         }
     };
-    let data = args
-        .data
-        .clone()
-        .or(file.data)
-        .unwrap_or_else(|| PathBuf::from("kyoyu-data"));
+    let data = args.data.clone().or(file.data).unwrap_or_else(|| {
+        PathBuf::from(if args.demo {
+            "kyoyu-demo-data"
+        } else {
+            "kyoyu-data"
+        })
+    });
+    if args.demo {
+        if crate::demo::holds_real_hub(&data) {
+            eprintln!(
+                "kyoyu: {} holds a hub that is not a demo: --demo never seeds over real data; give it its own folder with --data",
+                data.display()
+            );
+            return crate::EXIT_USAGE;
+        }
+        if let Err(e) = crate::demo::mark(&data) {
+            eprintln!("kyoyu: {}: {e}", data.display());
+            return 1;
+        }
+    }
     let listen = args
         .listen
         .or(file.listen)
@@ -292,7 +313,10 @@ pub(crate) fn run(args: &Args) -> u8 {
         );
         return crate::EXIT_USAGE;
     }
-    let mut config = HubConfig::default();
+    let mut config = HubConfig {
+        demo: args.demo,
+        ..HubConfig::default()
+    };
     if let Some(n) = args.max_content_length.or(file.max_content_length) {
         config.max_content_length = n;
     }
@@ -443,6 +467,20 @@ async fn serve_store<S: Store>(
             "kyoyu: created the admin token (also in {}, mode 0600):\n{secret}",
             token_file.display()
         );
+    }
+    if hub.config().demo {
+        let secret = std::fs::read_to_string(&token_file)
+            .map_err(|e| format!("{}: {e}", token_file.display()))?;
+        let admin = hub
+            .authenticate(
+                Ok(secret.trim().to_owned()),
+                None,
+                kyoyu_core::time::now_micros(),
+            )
+            .await
+            .map_err(|e| format!("the demo's admin token: {}", e.description))?;
+        let table = crate::demo::seed(&hub, &data, &admin).await?;
+        out!("kyoyu: DEMO hub: fictional data only. Sign in at the console with:\n{table}");
     }
     let listener = listen
         .set_nonblocking(true)

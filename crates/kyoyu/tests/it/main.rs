@@ -15,6 +15,7 @@ mod cli;
 mod conceal;
 mod console;
 mod corpus;
+mod demo;
 mod fuzz_replay;
 mod hostile;
 mod interop;
