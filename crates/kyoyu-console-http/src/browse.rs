@@ -404,7 +404,7 @@ pub(crate) async fn object<S: Backend>(v: Visit<S>, Path(id): Path<String>) -> R
         .unwrap_or(newest);
     let o: Value = serde_json::from_str(&shown.json).unwrap_or(Value::Null);
     // What refers to it: relationships and sightings the person may read.
-    let referring = match v.hub.search_everywhere(who, Some(&id), None, 100).await {
+    let referring = match v.hub.search_everywhere(who, None, Some(&id), 100).await {
         Ok(f) => f,
         Err(e) => return v.error(&e),
     };

@@ -149,7 +149,13 @@ impl<S: Backend> Visit<S> {
                     s.user.name.clone()
                 },
                 login: s.user.login.clone(),
-                organization: org.map_or_else(|| s.user.org.clone(), |o| o.name.clone()),
+                organization: org.map_or_else(
+                    || s.user.org.clone(),
+                    |o| match (self.lang, &o.name_ja) {
+                        (Lang::Ja, Some(ja)) if !ja.is_empty() => ja.clone(),
+                        _ => o.name.clone(),
+                    },
+                ),
                 csrf_token: s.record.csrf.clone(),
             });
             if s.record.stage == SIGNED_IN {

@@ -242,9 +242,10 @@ pub fn relation_graph(name: &str, relations: &[Relation], title: &str) -> String
             my - 4.0,
             escape(&short(&r.kind, 24))
         ));
+        // No links inside the picture (an image holds nothing to focus):
+        // the table beside it links every object.
         svg.push_str(&format!(
-            "<a href=\"{}\"><circle class=\"graph-node\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"24\"/><text class=\"graph-label\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text></a>",
-            escape(local_or_root(&r.other_href)),
+            "<circle class=\"graph-node\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"24\"/><text class=\"graph-label\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
             y + 40.0,
             escape(&short(&r.other_name, 28))
         ));

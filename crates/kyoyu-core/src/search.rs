@@ -118,6 +118,13 @@ pub fn values_of(object: &Value) -> Vec<String> {
                 add(h);
             }
         }
+    } else if ty == "relationship" || ty == "sighting" {
+        // What it links, so an object's page finds what refers to it.
+        for key in ["source_ref", "target_ref", "sighting_of_ref"] {
+            if let Some(r) = object.get(key).and_then(Value::as_str) {
+                add(r);
+            }
+        }
     }
     out
 }
@@ -126,6 +133,15 @@ pub fn values_of(object: &Value) -> Vec<String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn relationships_and_sightings_carry_what_they_link() {
+        let r = json!({"type": "relationship", "relationship_type": "uses",
+            "source_ref": "threat-actor--a", "target_ref": "malware--b"});
+        assert_eq!(values_of(&r), ["threat-actor--a", "malware--b"]);
+        let s = json!({"type": "sighting", "sighting_of_ref": "indicator--c"});
+        assert_eq!(values_of(&s), ["indicator--c"]);
+    }
 
     #[test]
     fn text_is_folded_and_skips_ids_and_times() {

@@ -192,6 +192,22 @@ impl Browser {
         );
     }
 
+    /// Whether an element `css` selects is on the page now.
+    pub(crate) fn has(&self, css: &str) -> bool {
+        let v = self.try_call(
+            "POST",
+            "/elements",
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        v.as_array().is_some_and(|a| !a.is_empty())
+    }
+
+    /// Whether the page shows a relationship graph (an inline SVG with a
+    /// title and at least one related node).
+    pub(crate) fn has_svg_graph(&self) -> bool {
+        self.has("svg.relation-graph title") && self.has("svg.relation-graph .graph-node")
+    }
+
     /// Clicks the element `css` selects.
     pub(crate) fn click(&self, css: &str) {
         let id = self.find(css);

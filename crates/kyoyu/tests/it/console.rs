@@ -1191,3 +1191,170 @@ on_both_stores!(
         assert!(audit.body.contains("broken"), "{}", audit.body);
     }
 );
+
+/// Signs a demo person in through the browser (TOTP set up when asked).
+fn demo_sign_in(b: &crate::browser::Browser, hub: &TestHub, login: &str, password: &str) {
+    b.open(&format!("{}/console/sign-in", hub.base));
+    b.fill("#login", login);
+    b.fill("#password", password);
+    b.click("main button[type=submit]");
+    if b.url().ends_with("/console/account/totp") {
+        let key = base32(&b.text("code.secret"));
+        b.fill("#code", &totp_code(&key, 0));
+        b.click("main button[type=submit]");
+    }
+    assert!(b.url().ends_with("/console"), "{login}: {}", b.url());
+}
+
+/// In Chromium, on the demo world: every page of a member and of an
+/// administrator, in Japanese and in English, checked by axe-core and kept
+/// as screenshots; a report submitted with concealment, its preview
+/// compared with what the reviewer sees, a doubt kept, the submission
+/// approved.
+#[test]
+fn chromium_demo_tour() {
+    use crate::browser::Browser;
+    let hub = TestHub::start_with(crate::testkit::Backend::Sqlite, &["--demo"]);
+    let table = std::fs::read_to_string(hub.dir.path().join("demo-users.txt")).unwrap();
+    let password = |login: &str| {
+        table
+            .lines()
+            .find(|l| l.starts_with(&format!("{login} ")))
+            .and_then(|l| l.split_whitespace().nth(3))
+            .unwrap()
+            .to_owned()
+    };
+    crate::testkit::eventually("indexing", || {
+        hub.get("/api/search?q=KuroLock", None).body.contains("C2")
+    });
+    let b = Browser::start("ja");
+    b.open(&format!("{}/console/sign-in", hub.base));
+    inspect(&b, "demo-sign-in", "ja");
+    demo_sign_in(&b, &hub, "sato", &password("sato"));
+    // An object's page: from the intelligence list.
+    b.open(&format!("{}/console/search?q=KuroLock", hub.base));
+    b.click("main table a");
+    let object = b.url();
+    assert!(b.has_svg_graph(), "the relationships are drawn");
+    let member_pages = [
+        ("dashboard", format!("{}/console", hub.base)),
+        ("intelligence", format!("{}/console/intelligence", hub.base)),
+        (
+            "intelligence-electricity",
+            format!(
+                "{}/console/intelligence?community=sector-electricity",
+                hub.base
+            ),
+        ),
+        ("object", object),
+        (
+            "search",
+            format!(
+                "{}/console/search?q=%E3%83%A9%E3%83%B3%E3%82%B5%E3%83%A0",
+                hub.base
+            ),
+        ),
+        (
+            "search-value",
+            format!("{}/console/search?value=203.0.113.45", hub.base),
+        ),
+        ("submit", format!("{}/console/submit", hub.base)),
+        ("receipts", format!("{}/console/receipts", hub.base)),
+        ("account", format!("{}/console/account", hub.base)),
+    ];
+    for lang in ["ja", "en"] {
+        b.open(&format!("{}/console?lang={lang}", hub.base));
+        for (name, url) in &member_pages {
+            b.open(url);
+            inspect(&b, name, lang);
+        }
+    }
+    b.open(&format!("{}/console?lang=ja", hub.base));
+
+    // Submit with concealment: the preview, then the receipt.
+    b.open(&format!("{}/console/submit", hub.base));
+    b.fill("#title", "みなと電力の変電所で不審な通信");
+    b.fill(
+        "#description",
+        "minato-power.example の監視端末 WIN-3KD9QX2L7PA から 203.0.113.99 へ通信。",
+    );
+    b.fill("#indicators", "203.0.113.99");
+    b.click("button[value=preview]");
+    let preview = b.text("#preview");
+    assert!(!preview.contains("minato-power.example"), "{preview}");
+    assert!(preview.contains("203.0.113.99"), "{preview}");
+    inspect(&b, "submit-preview", "ja");
+    b.click("button[value=submit]");
+    let receipt = b.text("code.receipt");
+    assert!(receipt.starts_with("kyoyu"), "{receipt}");
+    inspect(&b, "submit-receipt", "ja");
+    b.open(&format!("{}/console/receipts", hub.base));
+    assert!(b.text("main").contains(&receipt));
+
+    // The reviewer (an administrator, with TOTP): the pages, then the decision.
+    let admin = Browser::start("en");
+    demo_sign_in(&admin, &hub, "admin", &password("admin"));
+    let admin_pages = [
+        ("review-queue", format!("{}/console/review", hub.base)),
+        ("admin-orgs", format!("{}/console/admin?tab=orgs", hub.base)),
+        (
+            "admin-communities",
+            format!("{}/console/admin?tab=communities", hub.base),
+        ),
+        (
+            "admin-users",
+            format!("{}/console/admin?tab=users", hub.base),
+        ),
+        (
+            "admin-tokens",
+            format!("{}/console/admin?tab=tokens", hub.base),
+        ),
+        (
+            "admin-audit",
+            format!("{}/console/admin?tab=audit&verify=1", hub.base),
+        ),
+    ];
+    for lang in ["en", "ja"] {
+        admin.open(&format!("{}/console?lang={lang}", hub.base));
+        inspect(&admin, "dashboard-admin", lang);
+        for (name, url) in &admin_pages {
+            admin.open(url);
+            inspect(&admin, name, lang);
+        }
+    }
+    admin.open(&format!("{}/console/admin?tab=audit&verify=1", hub.base));
+    assert!(
+        admin.text("main").contains("改ざんなし"),
+        "{}",
+        admin.text("main")
+    );
+    // The newest submission in the queue is ours: what the reviewer reads
+    // is what the sender previewed.
+    admin.open(&format!("{}/console/review", hub.base));
+    let links = admin.run(
+        "return Array.from(document.querySelectorAll('main table a')).map(a => a.href);",
+        json!([]),
+    );
+    let mut reviewed = false;
+    for link in links.as_array().into_iter().flatten() {
+        admin.open(link.as_str().unwrap());
+        let content = admin.text("main");
+        if !content.contains("203.0.113.99") {
+            continue;
+        }
+        assert!(!content.contains("minato-power.example"), "{content}");
+        inspect(&admin, "review", "ja");
+        if admin.has("input[name=keep]") {
+            admin.click("input[name=keep]");
+        }
+        admin.click("main form button.primary");
+        assert!(
+            admin.text("main").contains("承認しました"),
+            "{}",
+            admin.text("main")
+        );
+        reviewed = true;
+        break;
+    }
+    assert!(reviewed, "the submission was in the queue");
+}
