@@ -24,7 +24,7 @@ pub(crate) async fn front_door() -> Response {
 
 /// `/favicon.ico`: browsers ask for it whatever the page says.
 pub(crate) async fn favicon() -> Response {
-    StatusCode::NOT_FOUND.into_response()
+    asset_response(kyoyu_console::assets::favicon())
 }
 
 /// An embedded asset by its hashed name.

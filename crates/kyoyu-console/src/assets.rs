@@ -41,8 +41,8 @@ impl Asset {
     }
 }
 
-fn all() -> &'static [Asset; 2] {
-    static ASSETS: OnceLock<[Asset; 2]> = OnceLock::new();
+fn all() -> &'static [Asset; 3] {
+    static ASSETS: OnceLock<[Asset; 3]> = OnceLock::new();
     ASSETS.get_or_init(|| {
         [
             Asset::new(
@@ -57,20 +57,32 @@ fn all() -> &'static [Asset; 2] {
                 include_bytes!("../assets/console.js"),
                 "text/javascript; charset=utf-8",
             ),
+            Asset::new(
+                "favicon",
+                "svg",
+                include_bytes!("../assets/favicon.svg"),
+                "image/svg+xml",
+            ),
         ]
     })
 }
 
 /// The stylesheet.
 pub fn css() -> &'static Asset {
-    let [css, _] = all();
+    let [css, ..] = all();
     css
 }
 
 /// The script.
 pub fn js() -> &'static Asset {
-    let [_, js] = all();
+    let [_, js, _] = all();
     js
+}
+
+/// The icon (also answered at `/favicon.ico`).
+pub fn favicon() -> &'static Asset {
+    let [.., icon] = all();
+    icon
 }
 
 /// The asset served as `file_name` (the part after [`paths::ASSETS`]); `None` for any other
@@ -92,7 +104,7 @@ mod tests {
             let again = Asset::new("console", "x", a.bytes, "x");
             assert_eq!(again.hash, a.hash);
             assert_eq!(asset(&a.file_name), Some(a));
-            assert!(a.url().starts_with("/console/assets/console."));
+            assert!(a.url().starts_with("/console/assets/"));
             assert!(a.url().ends_with(&a.file_name));
         }
         assert!(css().file_name.ends_with(".css"));
