@@ -33,6 +33,10 @@ password=$("$bin" user create "$login" --org bench-power --role member --name "B
 last=$((objects - 1))
 id=$(printf 'indicator--%08x-%04x-4000-8000-%012x' "$last" $((last % 65536)) "$last")
 value="10.$(( (last >> 16) & 255 )).$(( (last >> 8) & 255 )).$(( last & 255 ))"
+echo "== waiting for the search index to catch up"
+started=$(date +%s)
+until curl -sf -H "Authorization: Bearer $KYOYU_TOKEN" "$KYOYU_URL/api/search?value=$value" | grep -q "$value"; do sleep 1; done
+echo "indexed $(( $(date +%s) - started )) s after the load"
 echo "== console pages, $requests requests each, $objects objects stored"
 python3 bench/console_load.py "$KYOYU_URL" "$login" "$password" "$requests" \
     /console \

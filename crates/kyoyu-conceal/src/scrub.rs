@@ -135,6 +135,21 @@ fn add_registered(terms: &mut Vec<Term>, name: &str, alone_below: usize) {
     });
 }
 
+/// A name with its bracketed parts (`(…)`, `（…）`, `[…]`) taken out.
+fn without_brackets(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut depth = 0usize;
+    for c in name.chars() {
+        match c {
+            '(' | '（' | '[' | '［' => depth += 1,
+            ')' | '）' | ']' | '］' => depth = depth.saturating_sub(1),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// A registered name and the stems left when legal forms are taken off
 /// either end (repeatedly: `Example Power Holdings Co., Ltd.`). Romaji
 /// forms come off as whole words only (`Cosmo Oil` keeps its `Co`);
@@ -280,7 +295,14 @@ impl Profile {
             .chain(org.aliases.iter().map(String::as_str))
             .chain(std::iter::once(org.id.as_str()));
         for name in names {
-            for stem in stems(name) {
+            // `Example Power (Japan)`, `みなと電力（架空）`: people write the
+            // name without what a registry put in brackets.
+            let bare = without_brackets(name);
+            for stem in stems(name).into_iter().chain(if bare == name {
+                Vec::new()
+            } else {
+                stems(&bare)
+            }) {
                 add_term(&mut terms, &stem, 5);
             }
         }
@@ -516,7 +538,7 @@ static EMAIL_AS_WRITTEN: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 static COMPANY: LazyLock<Option<Regex>> = LazyLock::new(|| {
     re(
-        r"(?:株式会社|有限会社)[^\s、。,.()（）「」]{1,20}|[^\s、。,.()（）「」]{1,20}(?:株式会社|有限会社)|\b[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,4},?\s+(?:Co\.,?\s*Ltd\.?|Inc\.|Corporation|Corp\.|K\.K\.|LLC|GmbH)",
+        r"[^\s、。,.()（）「」]{1,20}(?:株式会社|有限会社)[^\s、。,.()（）「」]{0,20}|(?:株式会社|有限会社)[^\s、。,.()（）「」]{1,20}|\b[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,4},?\s+(?:Co\.,?\s*Ltd\.?|Inc\.|Corporation|Corp\.|K\.K\.|LLC|GmbH)",
     )
 });
 
@@ -1434,6 +1456,66 @@ mod tests {
             let s = p.scrub(written, Field::Value);
             assert_eq!(s.text, written);
             assert!(s.redactions.is_empty(), "{written}: {:?}", s.redactions);
+        }
+    }
+}
+
+#[cfg(test)]
+mod short_japanese_names {
+    use super::*;
+
+    /// A short Japanese name made of a place word and the sector's word
+    /// (みなと電力: "harbour" + "electric power"), registered with a note in
+    /// brackets, as people write it (without the note).
+    #[test]
+    fn a_short_japanese_name_goes() {
+        let o: Org = serde_json::from_value(serde_json::json!({
+            "id": "minato-power", "kind": "operator", "name": "Minato Power",
+            "name_ja": "みなと電力（架空）", "sectors": ["electricity"],
+            "domains": ["minato-power.example"]
+        }))
+        .unwrap();
+        let p = Profile::of(&o);
+        for text in [
+            "みなと電力の変電所で不審な通信",
+            "Observed in: みなと電力の変電所",
+            "ミナト電力の担当者",
+            "みなと電力株式会社",
+        ] {
+            let out = p.scrub(text, Field::Text);
+            assert!(
+                !out.text.contains("みなと") && !out.text.contains("ミナト"),
+                "{text} -> {}",
+                out.text
+            );
+        }
+    }
+}
+#[cfg(test)]
+mod company_doubts {
+    use super::*;
+
+    /// `委託先の株式会社ミライ保守`: the name after the legal form is in the
+    /// doubt too (it used to stop at 株式会社 and leave the name out).
+    #[test]
+    fn a_company_name_on_either_side_of_its_legal_form_is_doubted_whole() {
+        let o: Org = serde_json::from_value(serde_json::json!({
+            "id": "minato-power", "kind": "operator", "name": "Minato Power",
+            "name_ja": "みなと電力", "sectors": ["electricity"], "domains": ["minato-power.example"]
+        }))
+        .unwrap();
+        let p = Profile::of(&o);
+        for (text, name) in [
+            ("委託先の株式会社ミライ保守が対応", "ミライ保守"),
+            ("委託先のミライ保守株式会社が対応", "ミライ保守"),
+            ("株式会社ミライ保守", "ミライ保守"),
+        ] {
+            let out = p.scrub(text, Field::Text);
+            assert!(
+                out.doubts.iter().any(|(_, t)| t.contains(name)),
+                "{text}: {:?}",
+                out.doubts
+            );
         }
     }
 }

@@ -158,14 +158,34 @@ impl<S: Store> Hub<S> {
 
     /// The newest versions `query` selects in every collection the caller
     /// may read (its `collection` is set per collection), each kept only if
-    /// the policy lets the caller read it, marked reads audited as `endpoint`:
+    /// the policy lets the caller read it, sorted newest first and cut at
+    /// `keep`; the marked ones handed out are audited as `endpoint`:
     /// (collection, its TLP as counted there, the version).
     async fn newest_everywhere(
         &self,
         who: &Caller,
         query: Query,
         endpoint: &str,
+        keep: usize,
     ) -> Result<Vec<(Collection, &'static str, StoredVersion)>, Error> {
+        let mut found = self.readable_everywhere(who, query).await?;
+        found.sort_by_key(|f| std::cmp::Reverse(f.2.seq));
+        found.truncate(keep);
+        self.audit_found(who, endpoint, &found).await?;
+        Ok(found
+            .into_iter()
+            .map(|(c, view, v)| (c, view.effective(v.tlp).name(), v))
+            .collect())
+    }
+
+    /// What `query` selects in every collection the caller may read, kept
+    /// only if the policy lets the caller read it (not yet handed out:
+    /// nothing audited).
+    async fn readable_everywhere(
+        &self,
+        who: &Caller,
+        query: Query,
+    ) -> Result<Vec<(Collection, View, StoredVersion)>, Error> {
         let mut found = Vec::new();
         for c in &self.catalog().collections {
             let view = who.view_of(c);
@@ -181,17 +201,33 @@ impl<S: Store> Hub<S> {
                     ..query.clone()
                 })
                 .await?;
-            let items: Vec<StoredVersion> = page
-                .items
-                .into_iter()
-                .filter(|v| view.may_read(&access_of(v)))
-                .collect();
-            self.audit_reads(who, &view, c, endpoint, &items).await?;
-            for v in items {
-                found.push((c.clone(), view.effective(v.tlp).name(), v));
+            for v in page.items {
+                if view.may_read(&access_of(&v)) {
+                    found.push((c.clone(), view.clone(), v));
+                }
             }
         }
         Ok(found)
+    }
+
+    /// Audits what is handed out, collection by collection.
+    async fn audit_found(
+        &self,
+        who: &Caller,
+        endpoint: &str,
+        found: &[(Collection, View, StoredVersion)],
+    ) -> Result<(), Error> {
+        let mut by_collection: Vec<(&Collection, &View, Vec<StoredVersion>)> = Vec::new();
+        for (c, view, v) in found {
+            match by_collection.iter_mut().find(|(bc, ..)| bc.id == c.id) {
+                Some((.., items)) => items.push(v.clone()),
+                None => by_collection.push((c, view, vec![v.clone()])),
+            }
+        }
+        for (c, view, items) in by_collection {
+            self.audit_reads(who, view, c, endpoint, &items).await?;
+        }
+        Ok(())
     }
 
     /// The newest version of an object in every collection where the caller
@@ -206,7 +242,7 @@ impl<S: Store> Hub<S> {
             limit: 1,
             ..Query::default()
         };
-        self.newest_everywhere(who, query, "rest").await
+        self.newest_everywhere(who, query, "rest", usize::MAX).await
     }
 
     /// Search across every collection the caller may read: the newest
@@ -228,17 +264,41 @@ impl<S: Store> Hub<S> {
             ));
         }
         let limit = limit.clamp(1, self.config.max_page);
-        let query = Query {
-            limit,
-            text,
-            value,
-            newest_first: true,
-            ..Query::default()
-        };
-        let mut found = self.newest_everywhere(who, query, "search").await?;
-        found.sort_by_key(|f| std::cmp::Reverse(f.2.date_added));
+        // Candidates from the index alone, newest first, a batch at a time;
+        // each batch read through every collection the caller may read. A
+        // common word costs a few batches, not a scan of every match.
+        const BATCH: usize = 500;
+        let mut found = Vec::new();
+        let (mut before, mut scanned) = (None, 0usize);
+        loop {
+            let candidates = self
+                .store
+                .search_candidates(text.clone(), value.clone(), before, BATCH)
+                .await?;
+            let Some(last) = candidates.last().copied() else {
+                break;
+            };
+            scanned += candidates.len();
+            let full = candidates.len() == BATCH;
+            let query = Query {
+                limit: candidates.len(),
+                newest_first: true,
+                seqs: candidates,
+                ..Query::default()
+            };
+            found.extend(self.readable_everywhere(who, query).await?);
+            before = Some(last);
+            if found.len() >= limit || !full || scanned >= SCAN_LIMIT {
+                break;
+            }
+        }
+        found.sort_by_key(|f| std::cmp::Reverse(f.2.seq));
         found.truncate(limit);
-        Ok(found)
+        self.audit_found(who, "search", &found).await?;
+        Ok(found
+            .into_iter()
+            .map(|(c, view, v)| (c, view.effective(v.tlp).name(), v))
+            .collect())
     }
 
     /// The newest objects (of `types`, any when empty) added after `since`
@@ -261,10 +321,7 @@ impl<S: Store> Hub<S> {
             newest_first: true,
             ..Query::default()
         };
-        let mut found = self.newest_everywhere(who, query, "recent").await?;
-        found.sort_by_key(|f| std::cmp::Reverse(f.2.date_added));
-        found.truncate(limit);
-        Ok(found)
+        self.newest_everywhere(who, query, "recent", limit).await
     }
 
     /// Records, in the audit trail, the marked versions a caller was given.
@@ -534,6 +591,7 @@ impl<S: Store> Reader<'_, S> {
                 .map(crate::search::fold)
                 .filter(|v| !v.is_empty()),
             newest_first: sel.newest_first,
+            seqs: Vec::new(),
         };
         // How much of this collection this organization's pages hid last time:
         // the first query over-fetches by that share, so a page needs one query.

@@ -992,4 +992,60 @@ pub async fn search<S: Store>(store: S) {
         "replaced"
     );
     assert_eq!(n(find(None, Some("x.example")).await), [r#"{"n":3}"#]);
+    // Candidates from the index alone, in every collection, newest first.
+    let all = store.versions_after(0, 100).await.unwrap();
+    let seq_of = |n: u32| {
+        all.iter()
+            .find(|(_, j)| *j == format!(r#"{{"n":{n}}}"#))
+            .map(|(s, _)| *s)
+            .unwrap()
+    };
+    let candidates =
+        |text: Option<&str>, value: Option<&str>, before: Option<i64>, limit: usize| {
+            let store = store.clone();
+            let (text, value) = (text.map(str::to_owned), value.map(str::to_owned));
+            async move {
+                store
+                    .search_candidates(text, value, before, limit)
+                    .await
+                    .unwrap()
+            }
+        };
+    assert_eq!(
+        candidates(Some("kyoyu"), None, None, 10).await,
+        [seq_of(6), seq_of(5)]
+    );
+    assert_eq!(candidates(Some("kyoyu"), None, None, 1).await, [seq_of(6)]);
+    assert_eq!(
+        candidates(Some("kyoyu"), None, Some(seq_of(6)), 10).await,
+        [seq_of(5)]
+    );
+    assert_eq!(
+        candidates(Some("電力"), None, None, 10).await,
+        [seq_of(6), seq_of(5), seq_of(4), seq_of(1)],
+        "two characters, across collections"
+    );
+    assert_eq!(
+        candidates(Some("電力"), Some("203.0.113.7"), None, 10).await,
+        [seq_of(4), seq_of(1)]
+    );
+    assert_eq!(
+        candidates(None, Some("x.example"), None, 10).await,
+        [seq_of(3)]
+    );
+    assert!(candidates(None, None, None, 10).await.is_empty());
+    // A query limited to candidate positions.
+    let page = store
+        .query(Query {
+            collection: "c-search-2".into(),
+            versions: VersionSelect::default(),
+            limit: 10,
+            with_json: true,
+            seqs: vec![seq_of(5), seq_of(1)],
+            ..Query::default()
+        })
+        .await
+        .unwrap();
+    let got: Vec<&str> = page.items.iter().map(|v| v.json.as_str()).collect();
+    assert_eq!(got, [r#"{"n":5}"#], "only its own collection's");
 }

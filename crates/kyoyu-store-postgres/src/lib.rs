@@ -745,6 +745,10 @@ impl Store for PostgresStore {
             sql.text.push_str(&format!(" AND date_added > {p}"));
         }
         sql.any("id", &q.ids);
+        if !q.seqs.is_empty() {
+            let p = sql.param(q.seqs.clone());
+            sql.text.push_str(&format!(" AND seq = ANY({p})"));
+        }
         sql.any("type", &q.types);
         sql.any("spec_version", &q.spec_versions);
         sql.versions(&q.versions);
@@ -1200,6 +1204,40 @@ impl Store for PostgresStore {
             .await
             .map_err(err)?;
         Ok(())
+    }
+
+    async fn search_candidates(
+        &self,
+        text: Option<String>,
+        value: Option<String>,
+        before: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<i64>> {
+        let before = before.unwrap_or(i64::MAX);
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let c = self.client().await?;
+        let rows = match (text, value) {
+            (Some(t), value) => {
+                let pattern = like_anywhere(&t);
+                c.query(
+                    "SELECT seq FROM object_search WHERE body LIKE $1 ESCAPE '\\' AND seq < $2
+                     AND ($3::text IS NULL OR seq IN (SELECT seq FROM object_values WHERE value = $3))
+                     ORDER BY seq DESC LIMIT $4",
+                    &[&pattern, &before, &value, &limit],
+                )
+                .await
+            }
+            (None, Some(v)) => {
+                c.query(
+                    "SELECT seq FROM object_values WHERE value = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3",
+                    &[&v, &before, &limit],
+                )
+                .await
+            }
+            (None, None) => return Ok(Vec::new()),
+        }
+        .map_err(err)?;
+        rows.iter().map(|r| cell::<i64>(r, 0)).collect()
     }
 
     async fn versions_after(&self, after_seq: i64, limit: usize) -> Result<Vec<(i64, String)>> {

@@ -703,6 +703,12 @@ impl Store for SqliteStore {
                 args.push(SqlValue::Integer(t));
             }
             push_in(&mut sql, &mut args, "id", &q.ids);
+            if !q.seqs.is_empty() {
+                sql.push_str(" AND seq IN (SELECT value FROM json_each(?))");
+                args.push(SqlValue::Text(
+                    serde_json::to_string(&q.seqs).unwrap_or_else(|_| "[]".into()),
+                ));
+            }
             push_in(&mut sql, &mut args, "type", &q.types);
             push_in(&mut sql, &mut args, "spec_version", &q.spec_versions);
             version_condition(&mut sql, &mut args, &q.versions);
@@ -1196,6 +1202,57 @@ impl Store for SqliteStore {
             c.execute("DELETE FROM sessions WHERE hash = ?1", [hash])
                 .map(|_| ())
                 .map_err(err)
+        })
+        .await
+    }
+
+    async fn search_candidates(
+        &self,
+        text: Option<String>,
+        value: Option<String>,
+        before: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<i64>> {
+        self.read(move |c| {
+            let before = before.unwrap_or(i64::MAX);
+            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+            // Walk the index newest first and stop at `limit`: a common
+            // word costs no more than a rare one.
+            let (sql, args): (String, Vec<SqlValue>) = match (text.as_deref(), value) {
+                (Some(t), value) => {
+                    let (test, arg) = if t.chars().count() >= 3 {
+                        ("object_search MATCH ?", fts_phrase(t))
+                    } else {
+                        ("body LIKE ? ESCAPE '\\'", like_anywhere(t))
+                    };
+                    let mut args = vec![SqlValue::Text(arg), SqlValue::Integer(before)];
+                    let also = match value {
+                        Some(v) => {
+                            args.push(SqlValue::Text(v));
+                            " AND rowid IN (SELECT seq FROM object_values WHERE value = ?)"
+                        }
+                        None => "",
+                    };
+                    args.push(SqlValue::Integer(limit));
+                    (
+                        format!(
+                            "SELECT rowid FROM object_search WHERE {test} AND rowid < ?{also} ORDER BY rowid DESC LIMIT ?"
+                        ),
+                        args,
+                    )
+                }
+                (None, Some(v)) => (
+                    "SELECT seq FROM object_values WHERE value = ? AND seq < ? ORDER BY seq DESC LIMIT ?"
+                        .to_owned(),
+                    vec![SqlValue::Text(v), SqlValue::Integer(before), SqlValue::Integer(limit)],
+                ),
+                (None, None) => return Ok(Vec::new()),
+            };
+            let mut st = c.prepare_cached(&sql).map_err(err)?;
+            let rows = st
+                .query_map(params_from_iter(args), |r| r.get::<_, i64>(0))
+                .map_err(err)?;
+            rows.collect::<std::result::Result<Vec<_>, _>>().map_err(err)
         })
         .await
     }

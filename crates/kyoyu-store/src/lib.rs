@@ -163,6 +163,8 @@ pub struct Query {
     /// Newest first (`seq` descending); `after_seq` then resumes below
     /// the position given, so cursors keep working in either order.
     pub newest_first: bool,
+    /// Only these positions (empty: any): the candidates of a search.
+    pub seqs: Vec<i64>,
 }
 
 /// One page of results.
@@ -632,6 +634,19 @@ pub trait Store: Clone + Send + Sync + 'static {
     fn end_session(&self, hash: &str) -> impl Future<Output = Result<()>> + Send;
     /// Removes sessions last used before `before`; returns how many.
     fn purge_sessions(&self, before: Micros) -> impl Future<Output = Result<u64>> + Send;
+    /// The positions of the versions, in any collection, whose folded text
+    /// contains `text` and/or that carry the value `value` (at least one is
+    /// given), below `before` (all when `None`), newest first, at most
+    /// `limit`: the candidates of a search, read from the index alone
+    /// (nothing here reaches a caller; the reader then reads them through
+    /// the policy).
+    fn search_candidates(
+        &self,
+        text: Option<String>,
+        value: Option<String>,
+        before: Option<i64>,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<i64>>> + Send;
     /// Stored versions after position `after_seq` in every collection,
     /// `(seq, json)`, in seq order: for indexing rows stored before the
     /// search index existed (nothing read here reaches a caller).

@@ -22,61 +22,63 @@ pub(crate) const MARKER: &str = "demo-world";
 /// The people and their passwords (written when seeding is complete).
 pub(crate) const USERS_FILE: &str = "demo-users.txt";
 
-/// The organizations: id, kind, English name, Japanese name, sector, domain.
+/// The organizations: id, kind, English name, Japanese name, sector, domain
+/// (names as their people write them, so concealment finds them; every
+/// one is fictional, and every page says the hub is a demo).
 const ORGS: [(&str, OrgKind, &str, &str, &str, &str); 7] = [
     (
         "minato-power",
         OrgKind::Operator,
-        "Minato Power (fictional)",
-        "みなと電力(架空)",
+        "Minato Power",
+        "みなと電力",
         "electricity",
         "minato-power.example",
     ),
     (
         "sakura-gas",
         OrgKind::Operator,
-        "Sakura Gas (fictional)",
-        "さくらガス(架空)",
+        "Sakura Gas",
+        "さくらガス",
         "gas",
         "sakura-gas.example",
     ),
     (
         "aoba-bank",
         OrgKind::Operator,
-        "Aoba Bank (fictional)",
-        "あおば銀行(架空)",
+        "Aoba Bank",
+        "あおば銀行",
         "finance",
         "aoba-bank.example",
     ),
     (
         "kodama-telecom",
         OrgKind::Operator,
-        "Kodama Telecom (fictional)",
-        "こだま通信(架空)",
+        "Kodama Telecom",
+        "こだま通信",
         "information-communication",
         "kodama-telecom.example",
     ),
     (
         "hayate-rail",
         OrgKind::Operator,
-        "Hayate Railway (fictional)",
-        "はやて鉄道(架空)",
+        "Hayate Railway",
+        "はやて鉄道",
         "railways",
         "hayate-rail.example",
     ),
     (
         "ncc-demo",
         OrgKind::NationalCentre,
-        "National Cyber Coordination Centre (fictional)",
-        "国家サイバー調整センター(架空)",
+        "National Cyber Coordination Centre (demo)",
+        "国家サイバー調整センター(デモ)",
         "",
         "ncc-demo.example",
     ),
     (
         "netguard",
         OrgKind::Supplier,
-        "NetGuard Systems (fictional)",
-        "ネットガード・システムズ(架空)",
+        "NetGuard Systems",
+        "ネットガード・システムズ",
         "",
         "netguard.example",
     ),
@@ -522,7 +524,7 @@ async fn submissions<S: Store>(
         "sector-electricity",
         form(
             "みなと電力 配電制御室でランサムウェア感染",
-            "担当の佐藤が 203.0.113.77 への通信を確認。WIN-8QK2M4T1ZPA の端末が暗号化された。",
+            "担当の佐藤が 203.0.113.77 への通信を確認。保守回線 vpn-gw.partner-net.example 経由で侵入され、端末が暗号化された。",
             "ransomware",
             &["203.0.113.77"],
         ),
