@@ -97,6 +97,16 @@ fn object(lang: Lang, relations: usize) -> ObjectDetailPage {
                 href: format!("/console/intelligence/relationship--{i}"),
             })
             .collect(),
+        sightings: if relations == 0 {
+            Sightings::default()
+        } else {
+            Sightings {
+                count: 5,
+                first_seen: Some(at("2026-11-03T00:00:00Z")),
+                last_seen: Some(at("2026-11-04T12:30:00Z")),
+                places: vec!["電力 <sector>".to_string(), "Kansai".to_string()],
+            }
+        },
         versions: vec![(
             "2026-11-02T00:00:00.000Z".to_string(),
             at("2026-11-02T00:00:01Z"),
@@ -238,6 +248,9 @@ fn all_pages(lang: Lang) -> Vec<(String, String, bool)> {
             chrome: chrome(lang, Some(Section::Search)),
             q: "ランサムウェア <script>".to_string(),
             value: "198.51.100.7".to_string(),
+            problem: results
+                .is_none()
+                .then_some(SearchProblem::Refused("too long <b>".to_string())),
             results,
         };
         page("search", crate::render_search(&p), true);
@@ -1071,6 +1084,9 @@ fn every_key_used_exists() {
     }
     for tab in AdminTab::ALL {
         used.insert(tab.key().to_string());
+    }
+    for kind in pages::NAMED_REDACTIONS {
+        used.insert(format!("redaction.{kind}"));
     }
     for ty in NAMED_STIX_TYPES {
         used.insert(format!("stix.{ty}"));
