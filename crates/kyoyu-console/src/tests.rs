@@ -1175,6 +1175,7 @@ fn stylesheet_colour_pairs_have_enough_contrast() {
         ("error-ink", "error-bg"),
         ("error-ink", "paper"),
         ("notice-ink", "notice-bg"),
+        ("warning-ink", "warning-bg"),
         ("demo-ink", "demo-bg"),
         ("state-waiting-ink", "state-waiting-bg"),
         ("state-done-ink", "state-done-bg"),
@@ -1202,7 +1203,7 @@ fn preview_site() {
     let root = std::path::Path::new(&dir);
     let assets_dir = root.join("console/assets");
     std::fs::create_dir_all(&assets_dir).unwrap();
-    for asset in [assets::css(), assets::js()] {
+    for asset in [assets::css(), assets::js(), assets::favicon()] {
         std::fs::write(assets_dir.join(&asset.file_name), asset.bytes).unwrap();
     }
     for (name, html, _) in every_page() {
