@@ -226,15 +226,23 @@ fn short(text: &str, max: usize) -> String {
 /// relationship (an arrow toward the target). Every text is escaped; the
 /// look comes from `console.css` (no inline style).
 pub fn relation_graph(name: &str, relations: &[Relation], title: &str) -> String {
-    const SIZE: f64 = 560.0;
     const MAX: usize = 24;
-    let centre = SIZE / 2.0;
-    let radius = SIZE / 2.0 - 70.0;
     let shown = relations
         .get(..relations.len().min(MAX))
         .unwrap_or_default();
+    // Many neighbours: smaller circles, shorter labels, a wider circle of them (each gets
+    // about its diameter and a gap of the circumference), labels on alternate lines staggered.
+    let crowded = shown.len() > 12;
+    let (node, name_max, kind_max) = if crowded {
+        (16.0, 14, 14)
+    } else {
+        (24.0, 28, 24)
+    };
+    let radius = (shown.len() as f64 * (2.0 * node + 34.0) / std::f64::consts::TAU).max(210.0);
+    let size = 2.0 * (radius + 70.0);
+    let centre = size / 2.0;
     let mut svg = format!(
-        "<svg class=\"relation-graph\" role=\"img\" viewBox=\"0 0 {SIZE} {SIZE}\" xmlns=\"http://www.w3.org/2000/svg\"><title>{}</title>\
+        "<svg class=\"relation-graph\" role=\"img\" viewBox=\"0 0 {size:.0} {size:.0}\" xmlns=\"http://www.w3.org/2000/svg\"><title>{}</title>\
 <defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" class=\"graph-arrow\"/></marker></defs>",
         escape(title)
     );
@@ -246,40 +254,43 @@ pub fn relation_graph(name: &str, relations: &[Relation], title: &str) -> String
         let (dx, dy) = (x - centre, y - centre);
         let len = (dx * dx + dy * dy).sqrt().max(1.0);
         let (ux, uy) = (dx / len, dy / len);
+        let (near, far) = (34.0, node + 2.0);
         let (x1, y1, x2, y2) = if r.outgoing {
             (
-                centre + ux * 34.0,
-                centre + uy * 34.0,
-                x - ux * 26.0,
-                y - uy * 26.0,
+                centre + ux * near,
+                centre + uy * near,
+                x - ux * far,
+                y - uy * far,
             )
         } else {
             (
-                x - ux * 26.0,
-                y - uy * 26.0,
-                centre + ux * 34.0,
-                centre + uy * 34.0,
+                x - ux * far,
+                y - uy * far,
+                centre + ux * near,
+                centre + uy * near,
             )
         };
         svg.push_str(&format!(
             "<line class=\"graph-edge\" x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\" marker-end=\"url(#arrow)\"/>"
         ));
-        let (mx, my) = ((centre + x) / 2.0, (centre + y) / 2.0);
+        // The label sits nearer the neighbour than the centre, where the lines are apart.
+        let along = if crowded && i % 2 == 1 { 0.78 } else { 0.6 };
+        let (mx, my) = (centre + dx * along, centre + dy * along);
         svg.push_str(&format!(
             "<text class=\"graph-edge-label\" x=\"{mx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
             my - 4.0,
-            escape(&short(&r.kind, 24))
+            escape(&short(&r.kind, kind_max))
         ));
         // No links inside the picture (an image holds nothing to focus):
         // the table beside it links every object.
         svg.push_str(&format!(
-            "<circle class=\"graph-node\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"24\"/><text class=\"graph-label\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-            y + 40.0,
-            escape(&short(&r.other_name, 28))
+            "<circle class=\"graph-node\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{node}\"/><text class=\"graph-label\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            y + node + 16.0,
+            escape(&short(&r.other_name, name_max))
         ));
     }
     svg.push_str(&format!(
-        "<circle class=\"graph-centre\" cx=\"{centre}\" cy=\"{centre}\" r=\"32\"/><text class=\"graph-label graph-centre-label\" x=\"{centre}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text></svg>",
+        "<circle class=\"graph-centre\" cx=\"{centre:.1}\" cy=\"{centre:.1}\" r=\"32\"/><text class=\"graph-label graph-centre-label\" x=\"{centre:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text></svg>",
         centre + 50.0,
         escape(&short(name, 32))
     ));
