@@ -503,6 +503,17 @@ pub struct SearchPage {
     pub value: String,
     /// The results; `None` before anything is asked.
     pub results: Option<ObjectTable>,
+    /// Why the search was not made, if it was not.
+    pub problem: Option<SearchProblem>,
+}
+
+/// Why a search was not made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SearchProblem {
+    /// The form was sent with both fields empty.
+    NothingEntered,
+    /// The hub refused the search, saying why (the core's words).
+    Refused(String),
 }
 
 /// Browsing intelligence: filters and one page of objects.
@@ -551,10 +562,28 @@ pub struct ObjectDetailPage {
     pub properties: Vec<(String, String)>,
     /// Its relationships and sightings that the person may read.
     pub relations: Vec<Relation>,
+    /// What the sightings of it that the person may read add up to
+    /// (`Sightings::default()`: none).
+    pub sightings: Sightings,
     /// Its versions the person may read, newest first: (modified, added, link).
     pub versions: Vec<(String, Timestamp, String)>,
     /// The link that downloads it as a STIX bundle.
     pub download_href: String,
+}
+
+/// The sightings of an object, added up.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Sightings {
+    /// How many times it was seen: the sum of the sightings' `count` (1 for a sighting without
+    /// one).
+    pub count: u64,
+    /// The earliest `first_seen` among them.
+    pub first_seen: Option<Timestamp>,
+    /// The latest `last_seen` among them.
+    pub last_seen: Option<Timestamp>,
+    /// Where it was seen: the names of their `where_sighted_refs` that the person may read
+    /// (a sector, a region; never a concealed sender), each once.
+    pub places: Vec<String>,
 }
 
 /// A relationship (or sighting) between the object shown and another.

@@ -9,8 +9,9 @@ use crate::i18n::{LANG_QUERY, LANGS, Lang, t, tf};
 use crate::model::{
     AccountPage, AdminPage, AdminTab, AuditRow, CATEGORIES, Chrome, DashboardPage, Doubt,
     ErrorPage, IntelligencePage, NAMED_STIX_TYPES, ObjectDetailPage, ObjectListPage, ObjectTable,
-    PasswordPage, PasswordProblem, ReceiptsPage, Relation, ReviewNotice, ReviewPage,
-    ReviewQueuePage, SearchPage, Section, SignInPage, SubmitPage, Submitted, Tlp, TotpEnrolPage,
+    PasswordPage, PasswordProblem, ReceiptsPage, Relation, ReviewItem, ReviewNotice, ReviewPage,
+    ReviewQueuePage, SearchPage, SearchProblem, Section, SignInPage, SubmitPage, Submitted, Tlp,
+    TokenRow, TotpEnrolPage,
 };
 use crate::paths::{self, local_or_root};
 use crate::qr::qr_svg;
@@ -73,7 +74,16 @@ pub fn render_search(page: &SearchPage) -> Result<String, RenderError> {
         None => None,
     };
     let found = page.results.as_ref().map_or(String::new(), |t| {
-        tf(l, "search.found", &[("count", &t.rows.len().to_string())])
+        let count = t.rows.len().to_string();
+        if t.next_href.is_some() {
+            tf(l, "search.found_more", &[("count", &count)])
+        } else {
+            tf(l, "search.found", &[("count", &count)])
+        }
+    });
+    let problem = page.problem.as_ref().map(|p| match p {
+        SearchProblem::NothingEntered => t(l, "search.nothing_entered").to_string(),
+        SearchProblem::Refused(why) => why.clone(),
     });
     let view = SearchView {
         l,
@@ -81,6 +91,7 @@ pub fn render_search(page: &SearchPage) -> Result<String, RenderError> {
         page,
         table,
         found,
+        problem,
     };
     Ok(view.render()?)
 }
@@ -98,6 +109,12 @@ pub fn render_intelligence(page: &IntelligencePage) -> Result<String, RenderErro
         .into_iter()
         .map(|tl| (tlp_value(tl), tl.label(), page.tlp == Some(tl)))
         .collect();
+    let count = page.table.rows.len().to_string();
+    let count_text = if page.table.next_href.is_some() {
+        tf(l, "intelligence.count_more", &[("count", &count)])
+    } else {
+        tf(l, "intelligence.count", &[("count", &count)])
+    };
     let view = IntelligenceView {
         l,
         layout,
@@ -105,6 +122,7 @@ pub fn render_intelligence(page: &IntelligencePage) -> Result<String, RenderErro
         table,
         types,
         tlps,
+        count_text,
     };
     Ok(view.render()?)
 }
@@ -145,14 +163,24 @@ pub fn render_object(page: &ObjectDetailPage) -> Result<String, RenderError> {
         .iter()
         .map(|(v, added, href)| {
             (
-                v.clone(),
+                time_text(&layout.zone, v),
                 layout.zone.when(*added),
                 local_or_root(href).to_string(),
             )
         })
         .collect();
+    let sightings = &page.sightings;
+    let sighting_count = tf(
+        l,
+        "object.sighting_count",
+        &[("count", &sightings.count.to_string())],
+    );
     let view = ObjectView {
         l,
+        sighting_count,
+        first_seen: sightings.first_seen.map(|w| layout.zone.when(w)),
+        download: local_or_root(&page.download_href),
+        last_seen: sightings.last_seen.map(|w| layout.zone.when(w)),
         type_name: type_name(l, &page.stix_type),
         created: page.created.map(|w| layout.zone.when(w)),
         modified: page.modified.map(|w| layout.zone.when(w)),
@@ -198,15 +226,23 @@ fn short(text: &str, max: usize) -> String {
 /// relationship (an arrow toward the target). Every text is escaped; the
 /// look comes from `console.css` (no inline style).
 pub fn relation_graph(name: &str, relations: &[Relation], title: &str) -> String {
-    const SIZE: f64 = 560.0;
     const MAX: usize = 24;
-    let centre = SIZE / 2.0;
-    let radius = SIZE / 2.0 - 70.0;
     let shown = relations
         .get(..relations.len().min(MAX))
         .unwrap_or_default();
+    // Many neighbours: smaller circles, shorter labels, a wider circle of them (each gets
+    // about its diameter and a gap of the circumference), labels on alternate lines staggered.
+    let crowded = shown.len() > 12;
+    let (node, name_max, kind_max) = if crowded {
+        (16.0, 14, 14)
+    } else {
+        (24.0, 28, 24)
+    };
+    let radius = (shown.len() as f64 * (2.0 * node + 34.0) / std::f64::consts::TAU).max(210.0);
+    let size = 2.0 * (radius + 70.0);
+    let centre = size / 2.0;
     let mut svg = format!(
-        "<svg class=\"relation-graph\" role=\"img\" viewBox=\"0 0 {SIZE} {SIZE}\" xmlns=\"http://www.w3.org/2000/svg\"><title>{}</title>\
+        "<svg class=\"relation-graph\" role=\"img\" viewBox=\"0 0 {size:.0} {size:.0}\" xmlns=\"http://www.w3.org/2000/svg\"><title>{}</title>\
 <defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" class=\"graph-arrow\"/></marker></defs>",
         escape(title)
     );
@@ -218,60 +254,115 @@ pub fn relation_graph(name: &str, relations: &[Relation], title: &str) -> String
         let (dx, dy) = (x - centre, y - centre);
         let len = (dx * dx + dy * dy).sqrt().max(1.0);
         let (ux, uy) = (dx / len, dy / len);
+        let (near, far) = (34.0, node + 2.0);
         let (x1, y1, x2, y2) = if r.outgoing {
             (
-                centre + ux * 34.0,
-                centre + uy * 34.0,
-                x - ux * 26.0,
-                y - uy * 26.0,
+                centre + ux * near,
+                centre + uy * near,
+                x - ux * far,
+                y - uy * far,
             )
         } else {
             (
-                x - ux * 26.0,
-                y - uy * 26.0,
-                centre + ux * 34.0,
-                centre + uy * 34.0,
+                x - ux * far,
+                y - uy * far,
+                centre + ux * near,
+                centre + uy * near,
             )
         };
         svg.push_str(&format!(
             "<line class=\"graph-edge\" x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\" marker-end=\"url(#arrow)\"/>"
         ));
-        let (mx, my) = ((centre + x) / 2.0, (centre + y) / 2.0);
+        // The label sits nearer the neighbour than the centre, where the lines are apart.
+        let along = if crowded && i % 2 == 1 { 0.78 } else { 0.6 };
+        let (mx, my) = (centre + dx * along, centre + dy * along);
         svg.push_str(&format!(
             "<text class=\"graph-edge-label\" x=\"{mx:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
             my - 4.0,
-            escape(&short(&r.kind, 24))
+            escape(&short(&r.kind, kind_max))
         ));
         // No links inside the picture (an image holds nothing to focus):
         // the table beside it links every object.
         svg.push_str(&format!(
-            "<circle class=\"graph-node\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"24\"/><text class=\"graph-label\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-            y + 40.0,
-            escape(&short(&r.other_name, 28))
+            "<circle class=\"graph-node\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{node}\"/><text class=\"graph-label\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            y + node + 16.0,
+            escape(&short(&r.other_name, name_max))
         ));
     }
     svg.push_str(&format!(
-        "<circle class=\"graph-centre\" cx=\"{centre}\" cy=\"{centre}\" r=\"32\"/><text class=\"graph-label graph-centre-label\" x=\"{centre}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text></svg>",
+        "<circle class=\"graph-centre\" cx=\"{centre:.1}\" cy=\"{centre:.1}\" r=\"32\"/><text class=\"graph-label graph-centre-label\" x=\"{centre:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text></svg>",
         centre + 50.0,
         escape(&short(name, 32))
     ));
     svg
 }
 
-/// Text with the concealment's placeholders (`[redacted]`,
-/// `redacted.invalid`) marked: escaped first, then the fixed markers added.
+/// Text with the concealment's placeholders marked: every `[word]` token (`[redacted]`,
+/// `[organization]`, `[address]`…) and the placeholder host `redacted.invalid`. Escaped first,
+/// then the markers added, so nothing in `text` becomes markup.
 pub fn mark_redactions(text: &str) -> String {
-    escape(text)
-        .replace("[redacted]", "<mark class=\"redaction\">[redacted]</mark>")
-        .replace(
-            "redacted.invalid",
-            "<mark class=\"redaction\">redacted.invalid</mark>",
-        )
+    mark_placeholders(&escape(text))
 }
 
-/// Text with the doubts' passages and the placeholders marked, in one
-/// pass over the escaped text (a passage inside an inserted tag is never
-/// matched).
+/// The placeholder host the concealment writes for a redacted host name.
+const PLACEHOLDER_HOST: &str = "redacted.invalid";
+
+/// The longest `[word]` taken for a placeholder.
+const PLACEHOLDER_MAX: usize = 40;
+
+/// Marks the placeholders in already escaped text. A placeholder is `[`, a letter, then letters,
+/// digits, `-`, `_` or `+`, then `]`: `[0]` (an index), `[ ]`, `[a:b]` (a STIX pattern) and
+/// `[]` are not. The markers hold no `[`, so marking is one pass and never nests.
+fn mark_placeholders(escaped: &str) -> String {
+    let mut out = String::with_capacity(escaped.len() + 32);
+    let mut rest = escaped;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix(PLACEHOLDER_HOST) {
+            out.push_str("<mark class=\"redaction\">");
+            out.push_str(PLACEHOLDER_HOST);
+            out.push_str("</mark>");
+            rest = after;
+            continue;
+        }
+        if let Some(len) = placeholder_len(rest) {
+            let (token, after) = rest.split_at(len);
+            out.push_str("<mark class=\"redaction\">");
+            out.push_str(token);
+            out.push_str("</mark>");
+            rest = after;
+            continue;
+        }
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
+            out.push(c);
+        }
+        rest = chars.as_str();
+    }
+    out
+}
+
+/// The length in bytes of the `[word]` placeholder `text` starts with, if it starts with one.
+fn placeholder_len(text: &str) -> Option<usize> {
+    let inner = text.strip_prefix('[')?;
+    let mut chars = inner.char_indices();
+    let (_, first) = chars.next()?;
+    if !first.is_alphabetic() {
+        return None;
+    }
+    for (at, c) in chars.take(PLACEHOLDER_MAX) {
+        if c == ']' {
+            return Some(at + 2);
+        }
+        if !(c.is_alphanumeric() || matches!(c, '-' | '_' | '+')) {
+            return None;
+        }
+    }
+    None
+}
+
+/// Text with the doubts' passages (`<mark class="doubt">`) and the placeholders
+/// (`<mark class="redaction">`, as [`mark_redactions`]) marked, over the escaped text (a passage
+/// inside an inserted tag is never matched).
 pub fn mark_doubts(text: &str, doubts: &[Doubt]) -> String {
     let escaped = escape(text);
     let mut ranges: Vec<(usize, usize)> = Vec::new();
@@ -300,11 +391,7 @@ pub fn mark_doubts(text: &str, doubts: &[Doubt]) -> String {
         last = end;
     }
     out.push_str(escaped.get(last..).unwrap_or_default());
-    out.replace("[redacted]", "<mark class=\"redaction\">[redacted]</mark>")
-        .replace(
-            "redacted.invalid",
-            "<mark class=\"redaction\">redacted.invalid</mark>",
-        )
+    mark_placeholders(&out)
 }
 
 /// The review queue.
@@ -314,11 +401,17 @@ pub fn render_review_queue(page: &ReviewQueuePage) -> Result<String, RenderError
         ReviewNotice::Approved(id) => tf(l, "review.approved", &[("id", id)]),
         ReviewNotice::Rejected(id) => tf(l, "review.rejected", &[("id", id)]),
     });
+    let items = page
+        .items
+        .iter()
+        .map(|item| (item, local_or_root(&item.href)))
+        .collect();
     let view = ReviewQueueView {
         l,
         layout: Layout::new(&page.chrome, t(l, "review.title")),
         page,
         notice,
+        items,
     };
     Ok(view.render()?)
 }
@@ -369,12 +462,23 @@ pub fn render_receipts(page: &ReceiptsPage) -> Result<String, RenderError> {
         .as_ref()
         .and_then(|st| st.released)
         .map(|w| layout.zone.when(w));
+    let objects = page
+        .status
+        .as_ref()
+        .map(|st| {
+            st.objects
+                .iter()
+                .map(|(id, href)| (id.as_str(), local_or_root(href)))
+                .collect()
+        })
+        .unwrap_or_default();
     let view = ReceiptsView {
         l,
         layout,
         page,
         kept,
         released,
+        objects,
     };
     Ok(view.render()?)
 }
@@ -382,12 +486,42 @@ pub fn render_receipts(page: &ReceiptsPage) -> Result<String, RenderError> {
 /// The account page.
 pub fn render_account(page: &AccountPage) -> Result<String, RenderError> {
     let l = page.chrome.lang;
+    let layout = Layout::new(&page.chrome, t(l, "account.title"));
+    let tokens = page
+        .tokens
+        .iter()
+        .map(|tk| TokenView::new(&layout.zone, tk))
+        .collect();
     let view = AccountView {
         l,
-        layout: Layout::new(&page.chrome, t(l, "account.title")),
+        layout,
         page,
+        tokens,
     };
     Ok(view.render()?)
+}
+
+/// An API token with its times for people.
+struct TokenView<'a> {
+    token: &'a TokenRow,
+    created: String,
+    expires: Option<String>,
+}
+
+impl<'a> TokenView<'a> {
+    fn new(zone: &Zone, token: &'a TokenRow) -> TokenView<'a> {
+        TokenView {
+            token,
+            created: time_text(zone, &token.created),
+            expires: token.expires.as_deref().map(|e| time_text(zone, e)),
+        }
+    }
+}
+
+/// An RFC 3339 time in the person's zone; any other text as it is.
+fn time_text(zone: &Zone, text: &str) -> String {
+    text.parse::<jiff::Timestamp>()
+        .map_or_else(|_| text.to_string(), |at| zone.when(at).shown)
 }
 
 /// The administration page.
@@ -428,6 +562,11 @@ pub fn render_admin(page: &AdminPage) -> Result<String, RenderError> {
         ),
         None => (String::new(), String::new()),
     };
+    let tokens = page
+        .tokens
+        .iter()
+        .map(|tk| TokenView::new(&layout.zone, tk))
+        .collect();
     let secret = page.temporary_password.as_ref().map(|(login, password)| {
         (
             tf(l, "admin.temporary_password", &[("login", login)]),
@@ -443,6 +582,7 @@ pub fn render_admin(page: &AdminPage) -> Result<String, RenderError> {
         intact_text,
         broken_text,
         secret,
+        tokens,
     };
     Ok(view.render()?)
 }
@@ -478,6 +618,21 @@ pub fn render_submit(page: &SubmitPage) -> Result<String, RenderError> {
         ),
         None => (String::new(), String::new()),
     };
+    let redactions = page
+        .preview
+        .as_ref()
+        .map(|p| {
+            p.redactions
+                .iter()
+                .map(|(kind, count)| (redaction_name(l, kind), *count))
+                .collect()
+        })
+        .unwrap_or_default();
+    let dropped_text = page
+        .preview
+        .as_ref()
+        .filter(|p| p.dropped > 0)
+        .map(|p| tf(l, "submit.dropped", &[("count", &p.dropped.to_string())]));
     let view = SubmitView {
         l,
         layout: Layout::new(&page.chrome, t(l, "submit.title")),
@@ -485,6 +640,8 @@ pub fn render_submit(page: &SubmitPage) -> Result<String, RenderError> {
         tlps,
         categories,
         objects,
+        redactions,
+        dropped_text,
         doubts_text,
         stored_text,
     };
@@ -632,6 +789,32 @@ pub const KNOWN_STATUSES: [u16; 13] = [
     400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 429, 500, 503,
 ];
 
+/// The kinds of redaction the catalogues name (the concealment's kinds; others are shown as
+/// their code).
+pub const NAMED_REDACTIONS: [&str; 11] = [
+    "name",
+    "host",
+    "email",
+    "own-address",
+    "private-address",
+    "internal-host",
+    "user-folder",
+    "phone",
+    "asn",
+    "logon-domain",
+    "original-id",
+];
+
+/// The name of a kind of redaction in `lang` (the kind itself when the catalogue does not name
+/// it).
+pub fn redaction_name(lang: Lang, kind: &str) -> String {
+    if NAMED_REDACTIONS.contains(&kind) {
+        t(lang, &format!("redaction.{kind}")).to_string()
+    } else {
+        kind.to_string()
+    }
+}
+
 /// The name of a STIX type in `lang` (the type itself for types the catalogue does not name).
 pub fn type_name(lang: Lang, stix_type: &str) -> String {
     if NAMED_STIX_TYPES.contains(&stix_type) {
@@ -776,6 +959,7 @@ struct SearchView<'a> {
     page: &'a SearchPage,
     table: Option<String>,
     found: String,
+    problem: Option<String>,
 }
 
 #[derive(Template)]
@@ -787,6 +971,7 @@ struct IntelligenceView<'a> {
     table: String,
     types: Vec<(String, String)>,
     tlps: Vec<(&'static str, &'static str, bool)>,
+    count_text: String,
 }
 
 struct RelationView<'a> {
@@ -804,6 +989,10 @@ struct ObjectView<'a> {
     l: Lang,
     layout: Layout<'a>,
     page: &'a ObjectDetailPage,
+    sighting_count: String,
+    download: &'a str,
+    first_seen: Option<When>,
+    last_seen: Option<When>,
     type_name: String,
     created: Option<When>,
     modified: Option<When>,
@@ -822,6 +1011,8 @@ struct SubmitView<'a> {
     tlps: Vec<(&'static str, &'static str)>,
     categories: Vec<(&'static str, String)>,
     objects: Vec<String>,
+    redactions: Vec<(String, u64)>,
+    dropped_text: Option<String>,
     doubts_text: String,
     stored_text: String,
 }
@@ -833,6 +1024,7 @@ struct ReviewQueueView<'a> {
     layout: Layout<'a>,
     page: &'a ReviewQueuePage,
     notice: Option<String>,
+    items: Vec<(&'a ReviewItem, &'a str)>,
 }
 
 #[derive(Template)]
@@ -853,6 +1045,7 @@ struct ReceiptsView<'a> {
     page: &'a ReceiptsPage,
     kept: Vec<SubmissionView<'a>>,
     released: Option<When>,
+    objects: Vec<(&'a str, &'a str)>,
 }
 
 #[derive(Template)]
@@ -861,6 +1054,7 @@ struct AccountView<'a> {
     l: Lang,
     layout: Layout<'a>,
     page: &'a AccountPage,
+    tokens: Vec<TokenView<'a>>,
 }
 
 #[derive(Template)]
@@ -874,6 +1068,7 @@ struct AdminView<'a> {
     intact_text: String,
     broken_text: String,
     secret: Option<(String, &'a str)>,
+    tokens: Vec<TokenView<'a>>,
 }
 
 #[derive(Template)]

@@ -25,6 +25,24 @@ pub const SIGN_OUT: &str = "/console/sign-out";
 pub const TOTP_ENROL: &str = "/console/account/totp";
 /// The prefix of the assets (`/console/assets/console.<hash>.css`).
 pub const ASSETS: &str = "/console/assets/";
+/// One object: `/console/intelligence/{id}` (`?version=` picks a version; `/stix` downloads it).
+pub const OBJECT_PREFIX: &str = "/console/intelligence/";
+/// The person's account page.
+pub const ACCOUNT: &str = "/console/account";
+/// Changing the password (GET the form, POST fields `current`, `new`, `repeat`).
+pub const PASSWORD: &str = "/console/account/password";
+/// Making an own API token (POST fields `days`, `read_only`).
+pub const ACCOUNT_TOKENS: &str = "/console/account/tokens";
+/// Revoking an own API token (POST field `id`).
+pub const ACCOUNT_TOKEN_REVOKE: &str = "/console/account/tokens/revoke";
+/// Adding a console user (POST fields `login`, `name`, `org`, `role`, `email`).
+pub const ADMIN_USERS: &str = "/console/admin/users";
+/// Disabling or enabling a user (POST fields `login`, `disabled` = `yes`/`no`).
+pub const ADMIN_USER_STATE: &str = "/console/admin/users/state";
+/// Resetting a user's password and second factor (POST field `login`).
+pub const ADMIN_USER_RESET: &str = "/console/admin/users/reset";
+/// Revoking any API token (POST field `id`).
+pub const ADMIN_TOKEN_REVOKE: &str = "/console/admin/tokens/revoke";
 
 /// The CSRF field of every form that posts.
 pub const CSRF_FIELD: &str = "csrf";
@@ -34,6 +52,30 @@ pub const LOGIN_FIELD: &str = "login";
 pub const PASSWORD_FIELD: &str = "password";
 /// The TOTP code field (sign-in and enrolment).
 pub const CODE_FIELD: &str = "code";
+
+/// The submit and review forms' button field: `preview`, `submit` (submit page), `approve`,
+/// `reject` (review page); on the receipts page `status` (look up) or `withdraw`.
+pub const ACTION_FIELD: &str = "action";
+/// The search page's full-text field.
+pub const QUERY_FIELD: &str = "q";
+/// The search page's observable-value field.
+pub const VALUE_FIELD: &str = "value";
+/// The submit form's STIX file upload (the form is `multipart/form-data`).
+pub const FILE_FIELD: &str = "file";
+/// The submit form's pasted STIX JSON.
+pub const STIX_FIELD: &str = "stix";
+/// The review form's kept doubts: one `keep=<number>` per ticked doubt (numbers from 1).
+pub const KEEP_FIELD: &str = "keep";
+/// The review forms' version read (a hidden field).
+pub const REV_FIELD: &str = "rev";
+/// The reject form's reason.
+pub const REASON_FIELD: &str = "reason";
+/// The receipts page's receipt field.
+pub const RECEIPT_FIELD: &str = "receipt";
+/// The withdraw form's confirmation checkbox (`yes`).
+pub const CONFIRM_FIELD: &str = "confirm";
+/// An object page's version parameter (`?version=`).
+pub const VERSION_QUERY: &str = "version";
 
 /// The request header `console.js` sends on a partial update; its value is the id of the element
 /// it will replace. A handler may answer with just that fragment (say, from

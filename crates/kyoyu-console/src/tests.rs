@@ -97,6 +97,16 @@ fn object(lang: Lang, relations: usize) -> ObjectDetailPage {
                 href: format!("/console/intelligence/relationship--{i}"),
             })
             .collect(),
+        sightings: if relations == 0 {
+            Sightings::default()
+        } else {
+            Sightings {
+                count: 5,
+                first_seen: Some(at("2026-11-03T00:00:00Z")),
+                last_seen: Some(at("2026-11-04T12:30:00Z")),
+                places: vec!["電力 <sector>".to_string(), "Kansai".to_string()],
+            }
+        },
         versions: vec![(
             "2026-11-02T00:00:00.000Z".to_string(),
             at("2026-11-02T00:00:01Z"),
@@ -238,6 +248,9 @@ fn all_pages(lang: Lang) -> Vec<(String, String, bool)> {
             chrome: chrome(lang, Some(Section::Search)),
             q: "ランサムウェア <script>".to_string(),
             value: "198.51.100.7".to_string(),
+            problem: results
+                .is_none()
+                .then_some(SearchProblem::Refused("too long <b>".to_string())),
             results,
         };
         page("search", crate::render_search(&p), true);
@@ -1072,6 +1085,9 @@ fn every_key_used_exists() {
     for tab in AdminTab::ALL {
         used.insert(tab.key().to_string());
     }
+    for kind in pages::NAMED_REDACTIONS {
+        used.insert(format!("redaction.{kind}"));
+    }
     for ty in NAMED_STIX_TYPES {
         used.insert(format!("stix.{ty}"));
     }
@@ -1159,6 +1175,7 @@ fn stylesheet_colour_pairs_have_enough_contrast() {
         ("error-ink", "error-bg"),
         ("error-ink", "paper"),
         ("notice-ink", "notice-bg"),
+        ("warning-ink", "warning-bg"),
         ("demo-ink", "demo-bg"),
         ("state-waiting-ink", "state-waiting-bg"),
         ("state-done-ink", "state-done-bg"),
@@ -1186,7 +1203,7 @@ fn preview_site() {
     let root = std::path::Path::new(&dir);
     let assets_dir = root.join("console/assets");
     std::fs::create_dir_all(&assets_dir).unwrap();
-    for asset in [assets::css(), assets::js()] {
+    for asset in [assets::css(), assets::js(), assets::favicon()] {
         std::fs::write(assets_dir.join(&asset.file_name), asset.bytes).unwrap();
     }
     for (name, html, _) in every_page() {
@@ -1232,4 +1249,843 @@ fn doubts_and_redactions_are_marked_without_breaking_markup() {
         crate::mark_redactions("<i>[redacted]</i>@redacted.invalid"),
         "&lt;i&gt;<mark class=\"redaction\">[redacted]</mark>&lt;/i&gt;@<mark class=\"redaction\">redacted.invalid</mark>"
     );
+}
+
+/// The `<form>` elements of a page, each with its start tag's attributes and its content.
+fn forms(html: &str) -> Vec<(HashMap<String, String>, String)> {
+    html.split("<form")
+        .skip(1)
+        .map(|chunk| {
+            let (start, rest) = chunk.split_once('>').unwrap();
+            let (_, attrs) = tags(&format!("<form{start}>")).remove(0);
+            let body = rest.split("</form>").next().unwrap().to_string();
+            (attrs, body)
+        })
+        .collect()
+}
+
+#[test]
+fn every_post_form_carries_the_csrf_field_and_goes_to_a_console_path() {
+    let csrf = Regex::new(r#"<input type="hidden" name="csrf" value="([^"]+)">"#).unwrap();
+    let known = [
+        paths::SIGN_IN,
+        paths::SIGN_OUT,
+        paths::TOTP_ENROL,
+        paths::SEARCH,
+        paths::INTELLIGENCE,
+        paths::SUBMIT,
+        paths::RECEIPTS,
+        paths::PASSWORD,
+        paths::ACCOUNT_TOKENS,
+        paths::ACCOUNT_TOKEN_REVOKE,
+        paths::ADMIN_USERS,
+        paths::ADMIN_USER_STATE,
+        paths::ADMIN_USER_RESET,
+        paths::ADMIN_TOKEN_REVOKE,
+    ];
+    let mut posts = 0;
+    for (name, html, _) in every_page() {
+        for (attrs, body) in forms(&html) {
+            let action = attrs.get("action").map(String::as_str).unwrap_or_default();
+            let review_one = action
+                .strip_prefix(paths::REVIEW)
+                .and_then(|rest| rest.strip_prefix('/'))
+                .is_some_and(|id| {
+                    !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                });
+            assert!(
+                known.contains(&action) || review_one,
+                "{name}: form action {action}"
+            );
+            let method = attrs.get("method").map(String::as_str);
+            if method == Some("post") {
+                posts += 1;
+                // The sign-in form's token is optional (a pre-session token).
+                if action != paths::SIGN_IN {
+                    let token = csrf.captures(&body);
+                    assert!(token.is_some(), "{name}: {action} posts without csrf");
+                }
+            } else {
+                assert_eq!(method, Some("get"), "{name}: {action}");
+                assert!(!body.contains("name=\"csrf\""), "{name}: csrf in a URL");
+            }
+            // Every button says what it does.
+            for button in body.split("<button").skip(1) {
+                let text = button.split_once('>').unwrap().1;
+                let text = text.split("</button>").next().unwrap();
+                assert!(!text.trim().is_empty(), "{name}: empty button");
+            }
+        }
+    }
+    assert!(posts > 50, "only {posts} post forms seen");
+}
+
+#[test]
+fn search_page_content() {
+    let mut p = SearchPage {
+        chrome: chrome(Lang::Ja, Some(Section::Search)),
+        q: "ランサムウェア　ＡＢＣ <b>".to_string(),
+        value: "198.51.100.7".to_string(),
+        results: Some(table(3)),
+        problem: None,
+    };
+    let html = crate::render_search(&p).unwrap();
+    assert!(html.contains(
+        "<form class=\"form search-form\" method=\"get\" action=\"/console/search\" role=\"search\">"
+    ));
+    assert!(html.contains(&format!("name=\"{}\"", paths::QUERY_FIELD)));
+    assert!(html.contains(&format!("name=\"{}\"", paths::VALUE_FIELD)));
+    // Japanese and full-width text is put back as typed, escaped.
+    assert!(html.contains("value=\"ランサムウェア　ＡＢＣ &#60;b&#62;\""));
+    assert!(html.contains("<p class=\"count-line\" role=\"status\">該当件数: 3件以上"));
+    assert!(html.contains("<caption>Recent</caption>"));
+    assert!(!html.contains("error-summary"));
+    p.results.as_mut().unwrap().next_href = None;
+    let html = crate::render_search(&p).unwrap();
+    assert!(html.contains("role=\"status\">該当件数: 3</p>"));
+
+    p.chrome.lang = Lang::En;
+    p.results = None;
+    p.problem = Some(SearchProblem::NothingEntered);
+    let html = crate::render_search(&p).unwrap();
+    assert!(html.contains("<h2>The search was not made</h2>"));
+    assert!(html.contains("<p>Enter words, an observable value, or both.</p>"));
+    assert!(html.contains("aria-describedby=\"q-hint search-error\" aria-invalid=\"true\""));
+    assert!(!html.contains("count-line"));
+    p.problem = Some(SearchProblem::Refused(
+        "the words are too long <i>".to_string(),
+    ));
+    let html = crate::render_search(&p).unwrap();
+    assert!(html.contains("<p>the words are too long &#60;i&#62;</p>"));
+}
+
+#[test]
+fn browse_page_content() {
+    let mut browse = IntelligencePage {
+        chrome: chrome(Lang::Ja, Some(Section::Intelligence)),
+        communities: vec![
+            ("sector-electricity".to_string(), "電力分野".to_string()),
+            ("national".to_string(), "全体 <b>".to_string()),
+        ],
+        community: "national".to_string(),
+        stix_type: "malware".to_string(),
+        tlp: Some(Tlp::AmberStrict),
+        since: "2026-11-01".to_string(),
+        table: table(4),
+    };
+    let html = crate::render_intelligence(&browse).unwrap();
+    assert!(html.contains("method=\"get\" action=\"/console/intelligence\""));
+    assert!(html.contains("<option value=\"\">すべて</option>"));
+    assert!(html.contains("<option value=\"national\" selected>全体 &#60;b&#62;</option>"));
+    assert!(html.contains("<option value=\"malware\" selected>マルウェア</option>"));
+    assert!(html.contains("<option value=\"amber+strict\" selected>TLP:AMBER+STRICT</option>"));
+    assert!(
+        html.contains("<input type=\"date\" id=\"since\" name=\"since\" value=\"2026-11-01\">")
+    );
+    assert!(html.contains("4件を表示しています。続きは「次のページ」から表示できます。"));
+    assert!(html.contains("data-partial=\"objects\">次のページ</a>"));
+    browse.chrome.lang = Lang::En;
+    browse.table.next_href = None;
+    browse.community = String::new();
+    let html = crate::render_intelligence(&browse).unwrap();
+    assert!(html.contains("<option value=\"\" selected>All</option>"));
+    assert!(html.contains("role=\"status\">Showing 4 objects.</p>"));
+}
+
+#[test]
+fn object_page_content() {
+    let html = crate::render_object(&object(Lang::Ja, 3)).unwrap();
+    assert!(html.contains("<h1>Emotet &#60;loader&#62; &#38; &#34;friends&#34;</h1>"));
+    assert!(
+        html.contains("<span class=\"tlp tlp-amber\">TLP:AMBER</span> <span>マルウェア</span>")
+    );
+    assert!(html.contains("malware--00000000-0000-4000-8000-000000000001"));
+    assert!(html.contains("<dd>sector-electricity</dd>"));
+    assert!(
+        html.contains("<time datetime=\"2026-11-01T09:00:00+09:00\">2026-11-01 09:00 JST</time>")
+    );
+    // Revoked: said first, plainly.
+    assert!(
+        html.contains("<strong>取り消し済み:</strong> この情報は作成者により取り消されています。")
+    );
+    assert!(html.contains("href=\"/console/intelligence/malware--1/stix\" download"));
+    // The relationships as a table that links, and as a picture that does not.
+    assert!(html.contains("<td><a href=\"/console/intelligence/relationship--0\">uses</a></td><td>この情報から</td><th scope=\"row\"><a href=\"/console/intelligence/indicator--0\">Other &#60;0&#62;</a></th><td>攻撃指標（IoC）</td>"));
+    assert!(html.contains("<td>この情報へ</td>"));
+    let svg = html
+        .split("<svg")
+        .nth(1)
+        .unwrap()
+        .split("</svg>")
+        .next()
+        .unwrap();
+    assert!(svg.contains("role=\"img\""));
+    assert!(svg.contains("<title>この情報の関連図</title>"));
+    assert!(!svg.contains("<a"));
+    assert!(!svg.contains("<script"));
+    assert!(svg.contains("&lt;/text&gt;&lt;script&gt;"));
+    assert_eq!(svg.matches("class=\"graph-node\"").count(), 3);
+    assert_eq!(svg.matches("class=\"graph-edge\"").count(), 3);
+    // Sightings added up.
+    assert!(html.contains("<dt>観測回数</dt><dd>5回</dd>"));
+    assert!(html.contains("<time datetime=\"2026-11-03T09:00:00+09:00\">"));
+    assert!(
+        html.contains("<time datetime=\"2026-11-04T21:30:00+09:00\">2026-11-04 21:30 JST</time>")
+    );
+    assert!(html.contains("<li>電力 &#60;sector&#62;</li>"));
+    // Versions in the person's zone, each a link.
+    assert!(html.contains(
+        "<a href=\"/console/intelligence/malware--1?version=x\">2026-11-02 09:00 JST</a>"
+    ));
+    // Nested values as preformatted text, escaped.
+    assert!(html.contains("<pre>[\n  &#34;&#60;x&#62;&#34;\n]</pre>"));
+
+    let html = crate::render_object(&object(Lang::En, 0)).unwrap();
+    assert!(!html.contains("<svg"));
+    assert!(!html.contains("Revoked:"));
+    assert!(html.contains("No sighting of this object that you may see has been reported."));
+    // At most 24 neighbours are drawn; the table lists them all.
+    let html = crate::render_object(&object(Lang::En, 30)).unwrap();
+    assert_eq!(html.matches("class=\"graph-node\"").count(), 24);
+    assert_eq!(
+        html.matches("/console/intelligence/relationship--").count(),
+        30
+    );
+    let mut offsite = object(Lang::En, 1);
+    offsite.download_href = "https://evil.example/x".to_string();
+    let html = crate::render_object(&offsite).unwrap();
+    assert!(html.contains("<a class=\"button\" href=\"/console\" download"));
+}
+
+#[test]
+fn placeholders_of_any_kind_are_marked() {
+    let marked = crate::mark_redactions(
+        "[organization] at [address] <b>[x]</b> [0] [] [ a] [domain-name:value = 'x'] [受付] [a",
+    );
+    assert_eq!(
+        marked,
+        "<mark class=\"redaction\">[organization]</mark> at <mark class=\"redaction\">[address]</mark> &lt;b&gt;<mark class=\"redaction\">[x]</mark>&lt;/b&gt; [0] [] [ a] [domain-name:value = &#39;x&#39;] <mark class=\"redaction\">[受付]</mark> [a"
+    );
+    // Text that looks like a marker stays text.
+    assert_eq!(
+        crate::mark_redactions("<mark class=\"redaction\">[redacted]</mark>"),
+        "&lt;mark class=&quot;redaction&quot;&gt;<mark class=\"redaction\">[redacted]</mark>&lt;/mark&gt;"
+    );
+    let long = format!("[{}]", "a".repeat(60));
+    assert_eq!(crate::mark_redactions(&long), long);
+    // A doubt that overlaps a placeholder never breaks the markup.
+    let doubt = Doubt {
+        number: 1,
+        object: String::new(),
+        path: String::new(),
+        why: String::new(),
+        text: "Tanaka [redac".to_string(),
+    };
+    let html = crate::mark_doubts("Tanaka [redacted] and [phone]", &[doubt]);
+    assert_eq!(
+        html,
+        "<mark class=\"doubt\">Tanaka [redac</mark>ted] and <mark class=\"redaction\">[phone]</mark>"
+    );
+}
+
+fn submit_page(lang: Lang) -> SubmitPage {
+    SubmitPage {
+        chrome: chrome(lang, Some(Section::Submit)),
+        communities: vec![
+            ("sector-electricity".to_string(), "電力分野".to_string()),
+            ("national".to_string(), "全体".to_string()),
+        ],
+        form: SubmitForm {
+            community: "national".to_string(),
+            tlp: "amber+strict".to_string(),
+            conceal: true,
+            title: "停電 <script>".to_string(),
+            description: "変電所で </textarea><script>".to_string(),
+            category: "phishing".to_string(),
+            indicators: "203.0.113.7\nevil.example".to_string(),
+            stix: String::new(),
+        },
+        csrf_token: "csrf-submit".to_string(),
+        problem: None,
+        preview: None,
+        submitted: None,
+    }
+}
+
+#[test]
+fn submit_form_content() {
+    let html = crate::render_submit(&submit_page(Lang::Ja)).unwrap();
+    let (attrs, body) = forms(&html)
+        .into_iter()
+        .find(|(a, _)| a.get("action").map(String::as_str) == Some(paths::SUBMIT))
+        .unwrap();
+    assert_eq!(attrs["method"], "post");
+    assert_eq!(attrs["enctype"], "multipart/form-data");
+    assert!(body.contains("name=\"csrf\" value=\"csrf-submit\""));
+    assert!(body.contains("<option value=\"national\" selected>全体</option>"));
+    for (value, label) in [
+        ("clear", "TLP:CLEAR"),
+        ("green", "TLP:GREEN"),
+        ("amber", "TLP:AMBER"),
+    ] {
+        assert!(body.contains(&format!("<option value=\"{value}\">{label}</option>")));
+    }
+    assert!(body.contains("<option value=\"amber+strict\" selected>TLP:AMBER+STRICT</option>"));
+    assert!(!body.contains("TLP:RED"));
+    assert!(body.contains("id=\"conceal\" name=\"conceal\" value=\"on\" checked"));
+    assert!(body.contains("id=\"conceal-hint\">組織名・ドメイン"));
+    for c in [
+        "ransomware",
+        "phishing",
+        "ddos",
+        "intrusion",
+        "malware",
+        "other",
+    ] {
+        assert!(body.contains(&format!("<option value=\"{c}\"")), "{c}");
+    }
+    assert!(body.contains("<option value=\"phishing\" selected>フィッシング</option>"));
+    assert!(body.contains("value=\"停電 &#60;script&#62;\""));
+    assert!(body.contains(">変電所で &#60;/textarea&#62;&#60;script&#62;</textarea>"));
+    assert!(body.contains(">203.0.113.7\nevil.example</textarea>"));
+    assert!(body.contains(&format!(
+        "type=\"file\" id=\"file\" name=\"{}\"",
+        paths::FILE_FIELD
+    )));
+    assert!(body.contains(&format!("id=\"stix\" name=\"{}\"", paths::STIX_FIELD)));
+    assert!(body.contains("name=\"action\" value=\"preview\">プレビュー</button>"));
+    assert!(body.contains("name=\"action\" value=\"submit\" class=\"primary\">提出</button>"));
+    assert!(!html.contains("id=\"preview\""));
+}
+
+#[test]
+fn submit_preview_shows_exactly_what_is_released() {
+    let mut p = submit_page(Lang::En);
+    p.preview = Some(Preview {
+        objects: vec![
+            "{\n  \"description\": \"[organization] saw <b>Tanaka</b> at [address] on redacted.invalid\"\n}"
+                .to_string(),
+        ],
+        doubts: vec![Doubt {
+            number: 1,
+            object: "incident--1".to_string(),
+            path: "$.description".to_string(),
+            why: "a person's name <b>".to_string(),
+            text: "Tanaka".to_string(),
+        }],
+        redactions: vec![
+            ("name".to_string(), 2),
+            ("own-address".to_string(), 1),
+            ("x-new-kind".to_string(), 4),
+        ],
+        dropped: 1,
+    });
+    let html = crate::render_submit(&p).unwrap();
+    let preview = html.split("id=\"preview\"").nth(1).unwrap();
+    assert!(preview.contains("<h2 id=\"preview-heading\">What others will receive</h2>"));
+    assert!(preview.contains("<pre class=\"stix-json\">{\n  &#34;description&#34;: &#34;<mark class=\"redaction\">[organization]</mark> saw &lt;b&gt;Tanaka&lt;/b&gt; at <mark class=\"redaction\">[address]</mark> on <mark class=\"redaction\">redacted.invalid</mark>&#34;\n}</pre>")
+        || preview.contains("<pre class=\"stix-json\">{\n  &quot;description&quot;: &quot;<mark class=\"redaction\">[organization]</mark> saw &lt;b&gt;Tanaka&lt;/b&gt; at <mark class=\"redaction\">[address]</mark> on <mark class=\"redaction\">redacted.invalid</mark>&quot;\n}</pre>"),
+        "{preview}");
+    assert!(!preview.contains("<b>Tanaka"));
+    assert!(preview.contains("<tr><th scope=\"row\">Names (organization, brands, staff)</th><td class=\"number\">2</td></tr>"));
+    assert!(preview.contains("<tr><th scope=\"row\">Addresses in the organization&#39;s ranges</th><td class=\"number\">1</td></tr>"));
+    assert!(
+        preview.contains("<tr><th scope=\"row\">x-new-kind</th><td class=\"number\">4</td></tr>")
+    );
+    assert!(preview.contains("Objects left out whole (identities, marking definitions): 1"));
+    assert!(preview.contains("<li><mark class=\"doubt\">Tanaka</mark>"));
+    assert!(preview.contains("<dd>a person&#39;s name &#60;b&#62;</dd>"));
+    assert!(preview.contains("<code>incident--1</code> <code>$.description</code>"));
+    let ja = {
+        p.chrome.lang = Lang::Ja;
+        crate::render_submit(&p).unwrap()
+    };
+    assert!(ja.contains("<th scope=\"row\">組織のIPアドレス</th>"));
+    assert!(ja.contains("ほかの参加者が受け取る内容"));
+}
+
+#[test]
+fn submit_receipt_is_shown_with_its_warning() {
+    let mut p = submit_page(Lang::Ja);
+    p.submitted = Some(Submitted::Concealed {
+        receipt: "kyoyur_9f86d081884c7d65 <x>".to_string(),
+        state: SubmissionState::Review,
+        doubts: 2,
+    });
+    let html = crate::render_submit(&p).unwrap();
+    assert!(html.contains(
+        "<code class=\"secret receipt receipt-big\">kyoyur_9f86d081884c7d65 &#60;x&#62;</code>"
+    ));
+    assert!(html.contains(
+        "<strong>重要:</strong> この受領証を保管してください。ハブは提出者を記録しないため"
+    ));
+    assert!(
+        html.contains("<span class=\"state state-waiting\">審査中</span>")
+            || html.contains("state state-waiting")
+    );
+    assert!(html.contains("審査待ちの確認事項: 2件"));
+    p.chrome.lang = Lang::En;
+    p.problem = Some("the bundle is not JSON <b>".to_string());
+    p.submitted = None;
+    let html = crate::render_submit(&p).unwrap();
+    assert!(
+        html.contains("<h2>Nothing was submitted</h2>\n<p>the bundle is not JSON &#60;b&#62;</p>")
+    );
+}
+
+fn review_page(lang: Lang) -> ReviewPage {
+    ReviewPage {
+        chrome: chrome(lang, Some(Section::Review)),
+        id: "5f1c2a90-0000-4000-8000-000000000001".to_string(),
+        community: "電力分野".to_string(),
+        rev: 7,
+        objects: vec!["\"description\": \"Tanaka called from [phone] at <i>\"".to_string()],
+        doubts: vec![
+            Doubt {
+                number: 1,
+                object: "incident--1".to_string(),
+                path: "$.description".to_string(),
+                why: "a person's name".to_string(),
+                text: "Tanaka".to_string(),
+            },
+            Doubt {
+                number: 2,
+                object: "incident--1".to_string(),
+                path: "$.name".to_string(),
+                why: "a host".to_string(),
+                text: "at <i>".to_string(),
+            },
+        ],
+        csrf_token: "csrf-review".to_string(),
+        problem: None,
+    }
+}
+
+#[test]
+fn review_page_content() {
+    let html = crate::render_review(&review_page(Lang::Ja)).unwrap();
+    let action = "/console/review/5f1c2a90-0000-4000-8000-000000000001";
+    let forms = forms(&html);
+    let decisions: Vec<_> = forms
+        .iter()
+        .filter(|(a, _)| a.get("action").map(String::as_str) == Some(action))
+        .collect();
+    assert_eq!(decisions.len(), 2);
+    let (_, approve) = decisions[0];
+    assert!(approve.contains("<input type=\"hidden\" name=\"rev\" value=\"7\">"));
+    assert!(approve.contains("<input type=\"hidden\" name=\"action\" value=\"approve\">"));
+    assert!(approve.contains("name=\"csrf\" value=\"csrf-review\""));
+    for n in [1, 2] {
+        assert!(approve.contains(&format!(
+            "<input type=\"checkbox\" id=\"keep-{n}\" name=\"keep\" value=\"{n}\""
+        )));
+    }
+    // Unticked by default: a doubt is withheld unless a reviewer keeps it.
+    assert!(!approve.contains("checked"));
+    assert!(approve.contains("<mark class=\"doubt\">at &#60;i&#62;</mark>"));
+    assert!(approve.contains(">公開を承認</button>"));
+    let (_, reject) = decisions[1];
+    assert!(reject.contains("<input type=\"hidden\" name=\"action\" value=\"reject\">"));
+    assert!(reject.contains("<input type=\"hidden\" name=\"rev\" value=\"7\">"));
+    assert!(
+        reject.contains("<textarea id=\"reason\" name=\"reason\" rows=\"3\" required></textarea>")
+    );
+    assert!(html.contains("チェックのない箇所はすべて [redacted] に置き換えられます。"));
+    // The content: doubts and placeholders marked differently.
+    assert!(html.contains("<pre class=\"stix-json\">&quot;description&quot;: &quot;<mark class=\"doubt\">Tanaka</mark> called from <mark class=\"redaction\">[phone]</mark> <mark class=\"doubt\">at &lt;i&gt;</mark>&quot;</pre>"));
+    // The content comes before the decision.
+    assert!(html.find("content-heading").unwrap() < html.find("decide-heading").unwrap());
+    let mut no_doubts = review_page(Lang::En);
+    no_doubts.doubts.clear();
+    let html = crate::render_review(&no_doubts).unwrap();
+    assert!(html.contains("The hub found nothing it could not decide on."));
+    assert!(!html.contains("type=\"checkbox\""));
+}
+
+#[test]
+fn review_queue_links_each_submission() {
+    let mut q = ReviewQueuePage {
+        chrome: chrome(Lang::En, Some(Section::Review)),
+        items: vec![
+            ReviewItem {
+                id: "s-1".to_string(),
+                community: "電力 <b>".to_string(),
+                objects: 3,
+                doubts: 2,
+                href: "/console/review/s-1".to_string(),
+            },
+            ReviewItem {
+                id: "s-2".to_string(),
+                community: "x".to_string(),
+                objects: 1,
+                doubts: 0,
+                href: "//evil.example/".to_string(),
+            },
+        ],
+        notice: Some(ReviewNotice::Approved("s-0".to_string())),
+    };
+    let html = crate::render_review_queue(&q).unwrap();
+    assert!(html.contains("<tr><th scope=\"row\"><code>s-1</code></th><td>電力 &#60;b&#62;</td><td class=\"number\">3</td><td class=\"number\">2</td><td><a href=\"/console/review/s-1\" aria-label=\"Review s-1\">Review</a></td></tr>"));
+    assert!(html.contains("<a href=\"/console\" aria-label=\"Review s-2\">"));
+    assert!(html.contains("role=\"status\">Submission s-0 was approved for release.</p>"));
+    q.items.clear();
+    q.notice = None;
+    q.chrome.lang = Lang::Ja;
+    let html = crate::render_review_queue(&q).unwrap();
+    assert!(html.contains("審査待ちの報告はありません。"));
+}
+
+#[test]
+fn receipts_page_content() {
+    let status = ReceiptStatus {
+        receipt: "kyoyur_abc".to_string(),
+        community: "電力分野".to_string(),
+        state: SubmissionState::Released,
+        released: Some(at("2026-11-20T03:00:00Z")),
+        objects: vec![
+            (
+                "indicator--1".to_string(),
+                "/console/intelligence/indicator--1".to_string(),
+            ),
+            (
+                "indicator--2".to_string(),
+                "javascript:alert(1)".to_string(),
+            ),
+        ],
+        note: None,
+        sightings: 4,
+        feedback: vec!["opinion: agree <i>".to_string()],
+    };
+    let mut page = ReceiptsPage {
+        chrome: chrome(Lang::Ja, Some(Section::Receipts)),
+        kept: dashboard(Lang::Ja).submissions,
+        status: Some(status),
+        csrf_token: "csrf-receipts".to_string(),
+        problem: None,
+        withdrawn: false,
+    };
+    let html = crate::render_receipts(&page).unwrap();
+    // Looking up is posted: a receipt never goes in a URL.
+    assert!(!html.contains("receipt="));
+    assert!(html.contains("<input type=\"text\" id=\"receipt\" name=\"receipt\""));
+    // A kept receipt without a page of its own is looked up by a posted button.
+    assert!(html.contains("<input type=\"hidden\" name=\"action\" value=\"status\"><input type=\"hidden\" name=\"receipt\" value=\"r1-9f86d081884c7d65\"><button type=\"submit\" class=\"secondary\" aria-label=\"確認 r1-9f86d081884c7d65\">確認</button>"));
+    assert!(html.contains("<a href=\"/console/receipts/r0\">確認</a>"));
+    assert!(html.contains("<dt>公開日時</dt><dd><time datetime=\"2026-11-20T12:00:00+09:00\">"));
+    assert!(html.contains("<dd>4</dd>"));
+    assert!(html.contains(
+        "<li><a href=\"/console/intelligence/indicator--1\"><code>indicator--1</code></a></li>"
+    ));
+    assert!(html.contains("<li><a href=\"/console\"><code>indicator--2</code></a></li>"));
+    assert!(html.contains("<li>opinion: agree &#60;i&#62;</li>"));
+    let withdraw = forms(&html)
+        .into_iter()
+        .find(|(_, body)| body.contains("value=\"withdraw\""))
+        .unwrap()
+        .1;
+    assert!(withdraw.contains("name=\"csrf\" value=\"csrf-receipts\""));
+    assert!(withdraw.contains("<input type=\"hidden\" name=\"receipt\" value=\"kyoyur_abc\">"));
+    assert!(withdraw.contains(
+        "<input type=\"checkbox\" id=\"confirm\" name=\"confirm\" value=\"yes\" required>"
+    ));
+    assert!(withdraw.contains(">取り下げ</button>"));
+    page.status = None;
+    page.kept.clear();
+    page.withdrawn = true;
+    page.chrome.lang = Lang::En;
+    let html = crate::render_receipts(&page).unwrap();
+    assert!(html.contains("role=\"status\">The submission was withdrawn.</p>"));
+    assert!(html.contains("This browser keeps no receipt."));
+    assert!(!html.contains("value=\"withdraw\""));
+}
+
+fn token(i: usize) -> TokenRow {
+    TokenRow {
+        id: format!("t{i}"),
+        name: "personal:sato".to_string(),
+        org: "tokai-power".to_string(),
+        role: "member".to_string(),
+        read_only: i == 1,
+        created: "2026-11-01T00:00:00Z".to_string(),
+        expires: (i != 2).then(|| "2027-02-01T00:00:00Z".to_string()),
+        revoked: i == 3,
+    }
+}
+
+#[test]
+fn account_page_content() {
+    let mut page = AccountPage {
+        chrome: chrome(Lang::Ja, None),
+        role: "member".to_string(),
+        second_factor: false,
+        tokens: (0..3).map(token).collect(),
+        new_secret: Some("kyoyu_t0.s3cr3t".to_string()),
+        csrf_token: "csrf-account".to_string(),
+        problem: None,
+    };
+    let html = crate::render_account(&page).unwrap();
+    let password = forms(&html)
+        .into_iter()
+        .find(|(a, _)| a["action"] == paths::PASSWORD)
+        .unwrap()
+        .1;
+    for (field, autocomplete) in [
+        ("current", "current-password"),
+        ("new", "new-password"),
+        ("repeat", "new-password"),
+    ] {
+        assert!(password.contains(&format!(
+            "type=\"password\" id=\"{field}\" name=\"{field}\" autocomplete=\"{autocomplete}\""
+        )));
+    }
+    assert!(html.contains("<input type=\"hidden\" name=\"everywhere\" value=\"yes\">"));
+    assert!(html.contains("すべての端末からサインアウト</button>"));
+    assert!(
+        html.contains("<a class=\"button\" href=\"/console/account/totp\">2段階認証を設定する</a>")
+    );
+    assert!(html.contains("<code class=\"secret receipt\">kyoyu_t0.s3cr3t</code>"));
+    assert!(html.contains("再表示されないため"));
+    // Times in the person's zone; no expiry said as such.
+    assert!(html.contains("<td>2026-11-01 09:00 JST</td><td>2027-02-01 09:00 JST</td>"));
+    assert!(html.contains("<td>なし</td>"));
+    assert!(html.contains("<td>member (読み取り専用)</td>"));
+    assert!(html.contains("<input type=\"hidden\" name=\"id\" value=\"t2\"><button type=\"submit\" class=\"danger\" aria-label=\"失効 t2\">失効</button>"));
+    let create = forms(&html)
+        .into_iter()
+        .find(|(a, _)| a["action"] == paths::ACCOUNT_TOKENS)
+        .unwrap()
+        .1;
+    for days in ["30", "90", "365"] {
+        assert!(create.contains(&format!("<option value=\"{days}\"")));
+    }
+    assert!(
+        create.contains(
+            "<input type=\"checkbox\" id=\"read_only\" name=\"read_only\" value=\"yes\">"
+        )
+    );
+    page.tokens.clear();
+    page.new_secret = None;
+    page.second_factor = true;
+    page.chrome.lang = Lang::En;
+    let html = crate::render_account(&page).unwrap();
+    assert!(html.contains("You have no valid token."));
+    assert!(html.contains("Set up two-step verification again (a new key)"));
+    assert!(!html.contains("class=\"secret"));
+}
+
+fn admin_page(lang: Lang, tab: AdminTab) -> AdminPage {
+    AdminPage {
+        chrome: chrome(lang, Some(Section::Admin)),
+        tabs: AdminTab::ALL.to_vec(),
+        tab,
+        orgs: vec![(
+            "tokai-power".to_string(),
+            "東海電力 <x>".to_string(),
+            "operator".to_string(),
+            "electricity, gas".to_string(),
+        )],
+        communities: vec![(
+            "national".to_string(),
+            "全体".to_string(),
+            12,
+            "TLP:GREEN".to_string(),
+        )],
+        users: vec![
+            UserRow {
+                login: "sato-k".to_string(),
+                name: "佐藤 <b>".to_string(),
+                org: "tokai-power".to_string(),
+                role: "member".to_string(),
+                second_factor: false,
+                disabled: true,
+            },
+            UserRow {
+                login: "suzuki".to_string(),
+                name: "鈴木".to_string(),
+                org: "tokai-power".to_string(),
+                role: "analyst".to_string(),
+                second_factor: true,
+                disabled: false,
+            },
+        ],
+        user_orgs: vec![("tokai-power".to_string(), "東海電力".to_string())],
+        roles: vec!["member".to_string(), "analyst".to_string()],
+        tokens: (0..4).map(token).collect(),
+        audit: vec![AuditRow {
+            seq: 3,
+            at: at("2026-11-28T09:05:00Z"),
+            actor_org: "hub".to_string(),
+            actor: "user:h.suzuki".to_string(),
+            action: "user.create".to_string(),
+            target: "sato-k <i>".to_string(),
+        }],
+        audit_check: None,
+        temporary_password: None,
+        csrf_token: "csrf-admin".to_string(),
+        problem: None,
+    }
+}
+
+#[test]
+fn admin_tabs_and_tables() {
+    let html = crate::render_admin(&admin_page(Lang::Ja, AdminTab::Orgs)).unwrap();
+    assert!(html.contains("<a href=\"/console/admin?tab=orgs\" aria-current=\"page\">組織</a>"));
+    for tab in ["communities", "users", "tokens", "audit"] {
+        assert!(html.contains(&format!("<a href=\"/console/admin?tab={tab}\">")));
+    }
+    assert!(html.contains("<tr><th scope=\"row\"><code>tokai-power</code></th><td>東海電力 &#60;x&#62;</td><td>operator</td><td>electricity, gas</td></tr>"));
+    let html = crate::render_admin(&admin_page(Lang::Ja, AdminTab::Communities)).unwrap();
+    assert!(html.contains("<td>全体</td><td>12</td><td>TLP:GREEN</td>"));
+
+    let mut users = admin_page(Lang::Ja, AdminTab::Users);
+    users.temporary_password = Some(("sato-k".to_string(), "tmp-PASS <1>".to_string()));
+    let html = crate::render_admin(&users).unwrap();
+    assert!(html.contains("<code class=\"secret receipt\">tmp-PASS &#60;1&#62;</code>"));
+    assert!(html.contains("sato-k さんの仮パスワード"));
+    assert!(html.contains("<span class=\"state state-ended\">無効</span>"));
+    assert!(html.contains("<span class=\"state state-done\">有効</span>"));
+    assert!(html.contains("<input type=\"hidden\" name=\"login\" value=\"sato-k\"><input type=\"hidden\" name=\"disabled\" value=\"no\"><button type=\"submit\" class=\"secondary\" aria-label=\"有効にする sato-k\">有効にする</button>"));
+    assert!(html.contains("<input type=\"hidden\" name=\"disabled\" value=\"yes\"><button type=\"submit\" class=\"secondary\" aria-label=\"無効にする suzuki\">"));
+    assert!(html.contains("aria-label=\"リセット suzuki\">リセット</button>"));
+    let create = forms(&html)
+        .into_iter()
+        .find(|(a, _)| a["action"] == paths::ADMIN_USERS)
+        .unwrap()
+        .1;
+    for field in ["login", "name", "org", "role", "email"] {
+        assert!(create.contains(&format!("name=\"{field}\"")), "{field}");
+    }
+    assert!(create.contains("<option value=\"analyst\">analyst</option>"));
+    assert!(create.contains("<input type=\"email\" id=\"new-email\" name=\"email\""));
+    assert!(!create.contains("name=\"email\" required"));
+
+    let html = crate::render_admin(&admin_page(Lang::En, AdminTab::Tokens)).unwrap();
+    assert!(html.contains("<td>2026-11-01 09:00 JST</td><td>2027-02-01 09:00 JST</td>"));
+    assert!(html.contains("<td>Never</td>"));
+    assert!(html.contains("<span class=\"state state-ended\">revoked</span>"));
+    assert_eq!(
+        html.matches("action=\"/console/admin/tokens/revoke\"")
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn audit_trail_and_its_verification() {
+    let mut page = admin_page(Lang::Ja, AdminTab::Audit);
+    let html = crate::render_admin(&page).unwrap();
+    assert!(html.contains(
+        "<a class=\"button\" href=\"/console/admin?tab=audit&amp;verify=1\">監査証跡全体を検証</a>"
+    ));
+    assert!(html.contains("<td>hub</td><td><code>user:h.suzuki</code></td><td><code>user.create</code></td><td><code>sato-k &#60;i&#62;</code></td>"));
+    assert!(
+        html.contains("<time datetime=\"2026-11-28T18:05:00+09:00\">2026-11-28 18:05 JST</time>")
+    );
+    page.audit_check = Some(AuditCheckView {
+        entries: 1200,
+        withheld: 3,
+        head: "1200:ab12".to_string(),
+        broken: None,
+    });
+    let html = crate::render_admin(&page).unwrap();
+    assert!(
+        html.contains(
+            "<p class=\"notice verified\" role=\"status\">改ざんなし: 1200件を検証しました"
+        )
+    );
+    page.audit_check = Some(AuditCheckView {
+        entries: 1200,
+        withheld: 0,
+        head: "1200:ab12".to_string(),
+        broken: Some((417, "hash mismatch <b>".to_string())),
+    });
+    page.chrome.lang = Lang::En;
+    let html = crate::render_admin(&page).unwrap();
+    assert!(html.contains("<div class=\"error-summary\" role=\"alert\"><h2>The audit trail is broken</h2><p>The chain breaks at entry 417.</p><p>hash mismatch &#60;b&#62;</p></div>"));
+    assert!(!html.contains("notice verified"));
+}
+
+#[test]
+fn hostile_text_is_escaped_on_the_working_pages() {
+    let mut search = SearchPage {
+        chrome: chrome(Lang::En, Some(Section::Search)),
+        q: HOSTILE.to_string(),
+        value: HOSTILE.to_string(),
+        results: Some(table(1)),
+        problem: Some(SearchProblem::Refused(HOSTILE.to_string())),
+    };
+    search.results.as_mut().unwrap().rows[0].name = HOSTILE.to_string();
+    let mut obj = object(Lang::En, 2);
+    obj.name = HOSTILE.to_string();
+    obj.community = HOSTILE.to_string();
+    obj.properties
+        .push((HOSTILE.to_string(), HOSTILE.to_string()));
+    obj.relations[0].other_name = HOSTILE.to_string();
+    obj.relations[0].kind = HOSTILE.to_string();
+    obj.relations[0].other_href = HOSTILE.to_string();
+    obj.sightings.places.push(HOSTILE.to_string());
+    obj.versions.push((
+        HOSTILE.to_string(),
+        at("2026-11-02T00:00:00Z"),
+        HOSTILE.to_string(),
+    ));
+    let mut submit = submit_page(Lang::En);
+    submit.form.stix = HOSTILE.to_string();
+    submit.problem = Some(HOSTILE.to_string());
+    submit.preview = Some(Preview {
+        objects: vec![HOSTILE.to_string()],
+        doubts: vec![Doubt {
+            number: 1,
+            object: HOSTILE.to_string(),
+            path: HOSTILE.to_string(),
+            why: HOSTILE.to_string(),
+            text: HOSTILE.to_string(),
+        }],
+        redactions: vec![(HOSTILE.to_string(), 1)],
+        dropped: 0,
+    });
+    let mut review = review_page(Lang::En);
+    review.objects.push(HOSTILE.to_string());
+    review.doubts[0].text = HOSTILE.to_string();
+    review.doubts[1].why = HOSTILE.to_string();
+    review.id = HOSTILE.to_string();
+    review.problem = Some(HOSTILE.to_string());
+    let mut account = AccountPage {
+        chrome: chrome(Lang::En, None),
+        role: HOSTILE.to_string(),
+        second_factor: false,
+        tokens: vec![token(0)],
+        new_secret: Some(HOSTILE.to_string()),
+        csrf_token: HOSTILE.to_string(),
+        problem: Some(HOSTILE.to_string()),
+    };
+    account.tokens[0].id = HOSTILE.to_string();
+    account.tokens[0].created = HOSTILE.to_string();
+    let mut admin = admin_page(Lang::En, AdminTab::Users);
+    admin.users[0].login = HOSTILE.to_string();
+    admin.temporary_password = Some((HOSTILE.to_string(), HOSTILE.to_string()));
+    admin.problem = Some(HOSTILE.to_string());
+    let pages = [
+        crate::render_search(&search).unwrap(),
+        crate::render_object(&obj).unwrap(),
+        crate::render_submit(&submit).unwrap(),
+        crate::render_review(&review).unwrap(),
+        crate::render_account(&account).unwrap(),
+        crate::render_admin(&admin).unwrap(),
+    ];
+    for html in pages {
+        assert!(!html.contains("<script>alert"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        for (tag, attrs) in tags(&html) {
+            assert!(
+                !attrs.keys().any(|a| a.starts_with("on")),
+                "{tag} {attrs:?}"
+            );
+        }
+        assert!(
+            html.contains("&#60;script&#62;alert(1)&#60;/script&#62;")
+                || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+        );
+    }
 }
