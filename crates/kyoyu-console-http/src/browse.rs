@@ -8,8 +8,8 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use kyoyu_console::{
     DashboardPage, IntelligencePage, ObjectDetailPage, ObjectRow, ObjectTable, Relation,
-    SearchPage, Section, SubmissionRow, SubmissionState, Tlp, TlpCount, TypeCount, paths,
-    render_dashboard, render_intelligence, render_object, render_search,
+    SearchPage, SearchProblem, Section, Sightings, SubmissionRow, SubmissionState, Tlp, TlpCount,
+    TypeCount, paths, render_dashboard, render_intelligence, render_object, render_search,
 };
 use kyoyu_core::reader::{Endpoint, Selection, all_versions};
 use kyoyu_core::{Backend, Collection, Error, Micros, StoredVersion};
@@ -409,8 +409,38 @@ pub(crate) async fn object<S: Backend>(v: Visit<S>, Path(id): Path<String>) -> R
         Err(e) => return v.error(&e),
     };
     let mut relations = Vec::new();
+    let mut sightings = Sightings::default();
     for (_, _, r) in &referring {
         let rel: Value = serde_json::from_str(&r.json).unwrap_or(Value::Null);
+        if r.object_type == "sighting" && text(&rel, "sighting_of_ref") == id {
+            sightings.count += rel.get("count").and_then(Value::as_u64).unwrap_or(1);
+            let at = |k: &str| text(&rel, k).parse::<jiff::Timestamp>().ok();
+            if let Some(f) = at("first_seen") {
+                sightings.first_seen = Some(sightings.first_seen.map_or(f, |x| x.min(f)));
+            }
+            if let Some(l) = at("last_seen") {
+                sightings.last_seen = Some(sightings.last_seen.map_or(l, |x| x.max(l)));
+            }
+            for place in rel
+                .get("where_sighted_refs")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .take(10)
+            {
+                // Only places the person may read are named.
+                if let Ok(found) = v.hub.find_everywhere(who, place).await
+                    && let Some((_, _, pv)) = found.into_iter().next()
+                {
+                    let pj: Value = serde_json::from_str(&pv.json).unwrap_or(Value::Null);
+                    let name = title_of(&pj);
+                    if !sightings.places.contains(&name) {
+                        sightings.places.push(name);
+                    }
+                }
+            }
+        }
         let (kind, other, outgoing) = match r.object_type.as_str() {
             "relationship" => {
                 let (src, dst) = (text(&rel, "source_ref"), text(&rel, "target_ref"));
@@ -502,6 +532,7 @@ pub(crate) async fn object<S: Backend>(v: Visit<S>, Path(id): Path<String>) -> R
         revoked: o.get("revoked").and_then(Value::as_bool).unwrap_or(false),
         properties,
         relations,
+        sightings,
         versions: versions
             .iter()
             .rev()
@@ -562,7 +593,14 @@ pub(crate) async fn search<S: Backend>(v: Visit<S>) -> Response {
     let q = query(&v);
     let text = query_value(&q, "q").filter(|t| !t.trim().is_empty());
     let value = query_value(&q, "value").filter(|t| !t.trim().is_empty());
+    // The form sent with both fields empty is a problem; the page opened
+    // from the navigation (no fields at all) is not.
+    let sent = query_value(&q, "q").is_some() || query_value(&q, "value").is_some();
+    let mut problem = None;
     let found = if text.is_none() && value.is_none() {
+        if sent {
+            problem = Some(SearchProblem::NothingEntered);
+        }
         Vec::new()
     } else {
         match v
@@ -571,15 +609,25 @@ pub(crate) async fn search<S: Backend>(v: Visit<S>) -> Response {
             .await
         {
             Ok(f) => f,
+            Err(e) if e.kind == kyoyu_core::ErrorKind::BadRequest => {
+                problem = Some(SearchProblem::Refused(e.description));
+                Vec::new()
+            }
             Err(e) => return v.error(&e),
         }
     };
     let l = v.lang;
     let asked = text.is_some() || value.is_some();
+    let status = if problem.is_some() {
+        axum::http::StatusCode::BAD_REQUEST
+    } else {
+        axum::http::StatusCode::OK
+    };
     let page = SearchPage {
         chrome: v.chrome(Some(Section::Search)),
         q: text.unwrap_or_default(),
         value: value.unwrap_or_default(),
+        problem,
         results: asked.then(|| {
             table(
                 "results",
@@ -589,5 +637,5 @@ pub(crate) async fn search<S: Backend>(v: Visit<S>) -> Response {
             )
         }),
     };
-    v.page(render_search(&page))
+    v.page_with(status, render_search(&page))
 }
