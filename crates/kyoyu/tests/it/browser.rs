@@ -208,6 +208,24 @@ impl Browser {
         self.has("svg.relation-graph title") && self.has("svg.relation-graph .graph-node")
     }
 
+    /// Presses Tab `times` times (W3C actions); the focused element's
+    /// `outerHTML`, cut to its start tag.
+    pub(crate) fn tab(&self, times: usize) -> String {
+        let mut keys = Vec::new();
+        for _ in 0..times {
+            keys.push(json!({"type": "keyDown", "value": "\u{E004}"}));
+            keys.push(json!({"type": "keyUp", "value": "\u{E004}"}));
+        }
+        self.call(
+            "POST",
+            "/actions",
+            Some(json!({"actions": [{"type": "key", "id": "keyboard", "actions": keys}]})),
+        );
+        let html = self.run("return document.activeElement.outerHTML;", json!([]));
+        let html = html.as_str().unwrap_or_default();
+        html.split_once('>').map_or(html, |(tag, _)| tag).to_owned()
+    }
+
     /// Clicks the element `css` selects.
     pub(crate) fn click(&self, css: &str) {
         let id = self.find(css);

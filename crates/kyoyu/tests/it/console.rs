@@ -907,7 +907,12 @@ on_both_stores!(
         // Submitted: a receipt, kept in this browser only.
         let done = post(&sender, form("submit"));
         assert_eq!(done.status, 200, "{}", done.body);
-        let receipt = between(&done.body, "<code class=\"secret receipt receipt-big\">", "</code>").to_owned();
+        let receipt = between(
+            &done.body,
+            "<code class=\"secret receipt receipt-big\">",
+            "</code>",
+        )
+        .to_owned();
         assert!(sender.cookie("kyoyu_receipts").unwrap().contains(&receipt));
         let dash = sender.get("/console");
         assert!(dash.body.contains(&receipt), "the dashboard lists it");
@@ -1199,6 +1204,7 @@ fn demo_sign_in(b: &crate::browser::Browser, hub: &TestHub, login: &str, passwor
     b.fill("#password", password);
     b.click("main button[type=submit]");
     if b.url().ends_with("/console/account/totp") {
+        inspect(b, "totp", "ja");
         let key = base32(&b.text("code.secret"));
         b.fill("#code", &totp_code(&key, 0));
         b.click("main button[type=submit]");
@@ -1230,6 +1236,12 @@ fn chromium_demo_tour() {
     let b = Browser::start("ja");
     b.open(&format!("{}/console/sign-in", hub.base));
     inspect(&b, "demo-sign-in", "ja");
+    // The keyboard: the first Tab reaches the skip link, then the page in order.
+    assert!(b.tab(1).contains("skip-link"), "the skip link comes first");
+    assert!(
+        b.tab(1).contains("href=\"/console\""),
+        "then the hub's name"
+    );
     demo_sign_in(&b, &hub, "sato", &password("sato"));
     // An object's page: from the intelligence list.
     b.open(&format!("{}/console/search?q=KuroLock", hub.base));
@@ -1280,6 +1292,10 @@ fn chromium_demo_tour() {
     );
     b.fill("#indicators", "203.0.113.99");
     b.click("button[value=preview]");
+    b.run(
+        "document.getElementById('preview').scrollIntoView();",
+        json!([]),
+    );
     let preview = b.text("#preview");
     assert!(!preview.contains("minato-power.example"), "{preview}");
     assert!(preview.contains("203.0.113.99"), "{preview}");
@@ -1290,6 +1306,10 @@ fn chromium_demo_tour() {
     inspect(&b, "submit-receipt", "ja");
     b.open(&format!("{}/console/receipts", hub.base));
     assert!(b.text("main").contains(&receipt));
+    b.fill("#receipt", &receipt);
+    b.click("main form button[type=submit]");
+    assert!(b.text("main").contains("審査待ち"), "{}", b.text("main"));
+    inspect(&b, "receipt-status", "ja");
 
     // The reviewer (an administrator, with TOTP): the pages, then the decision.
     let admin = Browser::start("en");
