@@ -158,6 +158,8 @@ impl<S: Backend> Visit<S> {
                 ),
                 csrf_token: s.record.csrf.clone(),
             });
+            // The person's own time zone when they have one (Asia/Tokyo otherwise).
+            chrome.time_zone = s.user.time_zone.clone();
             if s.record.stage == SIGNED_IN {
                 chrome.may = permissions(&self.hub, s);
             }

@@ -697,14 +697,13 @@ fn browser_sign_in(
     Some(key)
 }
 
-/// In Chromium: an administrator signs in with TOTP, searches in Japanese
-/// and by observable, never reaches another sector's object by typing its
-/// URL, cannot use another session's form, and is signed out when the
-/// session ends.
-#[test]
-fn chromium_totp_search_and_bounds() {
+// In Chromium, on both stores: an administrator signs in with TOTP,
+// searches in Japanese and by observable, never reaches another sector's
+// object by typing its URL, cannot use another session's form, and is
+// signed out when the session ends.
+on_both_stores!(chromium_totp_search_and_bounds, |backend| {
     use crate::browser::Browser;
-    let hub = TestHub::start(crate::testkit::Backend::Sqlite);
+    let hub = TestHub::start(backend);
     hub.org("tokai-power", "operator", &["electricity"]);
     hub.org("kansai-gas", "operator", &["gas"]);
     let post = |org: &str, community: &str, n: u32, name: &str, ip: &str| {
@@ -808,12 +807,16 @@ fn chromium_totp_search_and_bounds() {
 
     // The session's absolute limit: the next page is the sign-in page.
     let db = crate::admin::Db::of(&hub);
-    db.exec("UPDATE sessions SET doc = json_set(doc, '$.created', 1) WHERE login = 'k.sato'")
-        .unwrap();
+    let sql = if db.is_sqlite() {
+        "UPDATE sessions SET doc = json_set(doc, '$.created', 1) WHERE login = 'k.sato'"
+    } else {
+        "UPDATE sessions SET doc = jsonb_set(doc::jsonb, '{created}', '1')::text WHERE login = 'k.sato'"
+    };
+    db.exec(sql).unwrap();
     b.open(&format!("{}/console/intelligence", hub.base));
     assert!(b.url().contains("/console/sign-in"), "{}", b.url());
     assert!(b.text("main").contains("セッション"), "{}", b.text("main"));
-}
+});
 
 /// A person whose role needs a second factor, signed in with it.
 fn officer<'h>(hub: &'h TestHub, login: &str, org: &str, role: &str) -> Person<'h> {
