@@ -343,19 +343,7 @@ async fn account_page<S: Backend>(
         chrome: v.chrome(None),
         role: s.user.role.clone(),
         second_factor: s.user.totp_sealed.is_some(),
-        tokens: tokens
-            .into_iter()
-            .map(|t| TokenRow {
-                id: t.id,
-                name: t.name,
-                org: t.org,
-                role: t.role,
-                read_only: t.read_only,
-                created: t.created,
-                expires: t.expires,
-                revoked: t.revoked,
-            })
-            .collect(),
+        tokens: tokens.into_iter().map(token_row).collect(),
         new_secret,
         csrf_token: s.record.csrf.clone(),
         problem,
@@ -428,5 +416,19 @@ pub(crate) async fn revoke_token<S: Backend>(v: Visit<S>, Form(f): Form<RevokeFo
             let status = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
             account_page(&v, s, status, None, Some(e.description)).await
         }
+    }
+}
+
+/// A token as the console lists it.
+pub(crate) fn token_row(t: kyoyu_wire::admin::TokenInfo) -> TokenRow {
+    TokenRow {
+        id: t.id,
+        name: t.name,
+        org: t.org,
+        role: t.role,
+        read_only: t.read_only,
+        created: t.created,
+        expires: t.expires,
+        revoked: t.revoked,
     }
 }

@@ -7,7 +7,7 @@ use axum::Form;
 use axum::http::StatusCode;
 use axum::response::Response;
 use kyoyu_console::{
-    AdminPage, AdminTab, AuditCheckView, AuditRow, Section, TokenRow, UserRow, render_admin,
+    AdminPage, AdminTab, AuditCheckView, AuditRow, Section, UserRow, render_admin,
 };
 use kyoyu_core::users::Session;
 use kyoyu_core::{Backend, Error};
@@ -145,19 +145,7 @@ async fn page<S: Backend>(
         }
         AdminTab::Tokens => {
             page.tokens = match v.hub.list_tokens(who).await {
-                Ok(t) => t
-                    .into_iter()
-                    .map(|t| TokenRow {
-                        id: t.id,
-                        name: t.name,
-                        org: t.org,
-                        role: t.role,
-                        read_only: t.read_only,
-                        created: t.created,
-                        expires: t.expires,
-                        revoked: t.revoked,
-                    })
-                    .collect(),
+                Ok(t) => t.into_iter().map(crate::account::token_row).collect(),
                 Err(e) => return v.error(&e),
             };
         }

@@ -448,14 +448,7 @@ pub fn render_receipts(page: &ReceiptsPage) -> Result<String, RenderError> {
     let kept = page
         .kept
         .iter()
-        .map(|s| SubmissionView {
-            receipt: &s.receipt,
-            summary: &s.summary,
-            when: layout.zone.when(s.submitted),
-            state_label: t(l, s.state.key()),
-            state_class: s.state.class(),
-            href: s.href.as_deref().map(local_or_root),
-        })
+        .map(|s| SubmissionView::new(l, &layout.zone, s))
         .collect();
     let released = page
         .status
@@ -689,14 +682,7 @@ pub fn render_dashboard(page: &DashboardPage) -> Result<String, RenderError> {
     let submissions = page
         .submissions
         .iter()
-        .map(|s| SubmissionView {
-            receipt: &s.receipt,
-            summary: &s.summary,
-            when: layout.zone.when(s.submitted),
-            state_label: t(l, s.state.key()),
-            state_class: s.state.class(),
-            href: s.href.as_deref().map(local_or_root),
-        })
+        .map(|s| SubmissionView::new(l, &layout.zone, s))
         .collect();
     let review_text = page.review_queue.map(|count| {
         tf(
@@ -1092,6 +1078,19 @@ struct SubmissionView<'a> {
     state_label: &'static str,
     state_class: &'static str,
     href: Option<&'a str>,
+}
+
+impl<'a> SubmissionView<'a> {
+    fn new(l: Lang, zone: &Zone, s: &'a crate::model::SubmissionRow) -> SubmissionView<'a> {
+        SubmissionView {
+            receipt: &s.receipt,
+            summary: &s.summary,
+            when: zone.when(s.submitted),
+            state_label: t(l, s.state.key()),
+            state_class: s.state.class(),
+            href: s.href.as_deref().map(local_or_root),
+        }
+    }
 }
 
 #[derive(Template)]

@@ -810,21 +810,7 @@ mod service_tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn people_sign_in_with_a_second_factor_and_sessions_end() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("hub.db")).unwrap();
-        let hub = Hub::open(store.clone(), HubConfig::default())
-            .await
-            .unwrap();
-        let (secret, _) = recover_admin_token(&store).await.unwrap();
-        let admin = hub
-            .authenticate(Ok(secret), None, now_micros())
-            .await
-            .unwrap();
-        let op = Org {
-            sectors: vec!["electricity".into()],
-            ..Org::new("tokai-power", OrgKind::Operator, "Tokai Power", "JP")
-        };
-        hub.create_org(&admin, op).await.unwrap();
+        let (_dir, hub, admin) = world("tokai-power", "Tokai Power", "electricity").await;
         let made = hub
             .create_user(
                 &admin,
@@ -911,7 +897,7 @@ mod service_tests {
         );
 
         // The audit trail names the person.
-        let entries = store.audit_entries(0, 1000).await.unwrap();
+        let entries = hub.store.audit_entries(0, 1000).await.unwrap();
         assert!(
             entries
                 .iter()
@@ -940,7 +926,7 @@ mod service_tests {
         let s = hub.session(&after.secret).await.unwrap();
         let mut old = s.record.clone();
         old.last_seen -= IDLE_MICROS + 1;
-        store.put_session(old).await.unwrap();
+        hub.store.put_session(old).await.unwrap();
         assert_eq!(
             hub.session(&after.secret).await.unwrap_err().kind,
             ErrorKind::Unauthorized
@@ -954,19 +940,13 @@ mod service_tests {
             "{listed}"
         );
     }
-}
 
-#[cfg(test)]
-mod own_token_tests {
-    //! People's own API tokens over a real SQLite store.
-    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
-    use super::*;
-    use crate::{HubConfig, recover_admin_token};
-    use kyoyu_store_sqlite::SqliteStore;
-    use kyoyu_trust::{Org, OrgKind};
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn own_tokens_carry_the_person_and_die_with_their_standing() {
+    /// A hub on a fresh SQLite store, its admin, and one operator.
+    async fn world(
+        org: &str,
+        name: &str,
+        sector: &str,
+    ) -> (tempfile::TempDir, std::sync::Arc<Hub<SqliteStore>>, Caller) {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(&dir.path().join("hub.db")).unwrap();
         let hub = Hub::open(store.clone(), HubConfig::default())
@@ -978,10 +958,16 @@ mod own_token_tests {
             .await
             .unwrap();
         let op = Org {
-            sectors: vec!["gas".into()],
-            ..Org::new("kansai-gas", OrgKind::Operator, "Kansai Gas", "JP")
+            sectors: vec![sector.into()],
+            ..Org::new(org, OrgKind::Operator, name, "JP")
         };
         hub.create_org(&admin, op).await.unwrap();
+        (dir, hub, admin)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn own_tokens_carry_the_person_and_die_with_their_standing() {
+        let (_dir, hub, admin) = world("kansai-gas", "Kansai Gas", "gas").await;
         let made = hub
             .create_user(
                 &admin,
