@@ -907,7 +907,12 @@ on_both_stores!(
         // Submitted: a receipt, kept in this browser only.
         let done = post(&sender, form("submit"));
         assert_eq!(done.status, 200, "{}", done.body);
-        let receipt = between(&done.body, "<code class=\"secret receipt receipt-big\">", "</code>").to_owned();
+        let receipt = between(
+            &done.body,
+            "<code class=\"secret receipt receipt-big\">",
+            "</code>",
+        )
+        .to_owned();
         assert!(sender.cookie("kyoyu_receipts").unwrap().contains(&receipt));
         let dash = sender.get("/console");
         assert!(dash.body.contains(&receipt), "the dashboard lists it");
