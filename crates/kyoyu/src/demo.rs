@@ -298,9 +298,9 @@ fn build(world: &World, now: i64) -> Result<(Vec<Post>, Vec<Post>), String> {
             let mark = marking(&feed.tlp)?;
             for (i, value) in feed.values.iter().enumerate() {
                 let when = ago(now, feed.days + i as i64);
+                let id = format!("indicator--{}", uuid::Uuid::new_v4());
                 let indicator = json!({
-                    "type": "indicator", "spec_version": "2.1",
-                    "id": format!("indicator--{}", uuid::Uuid::new_v4()),
+                    "type": "indicator", "spec_version": "2.1", "id": id,
                     "created": when, "modified": when,
                     "name": format!("{}: {value}", feed.name),
                     "description": feed.description,
@@ -313,7 +313,7 @@ fn build(world: &World, now: i64) -> Result<(Vec<Post>, Vec<Post>), String> {
                         "type": "relationship", "spec_version": "2.1",
                         "id": format!("relationship--{}", uuid::Uuid::new_v4()),
                         "created": when, "modified": when, "relationship_type": "indicates",
-                        "source_ref": indicator["id"], "target_ref": resolve(target)?,
+                        "source_ref": id, "target_ref": resolve(target)?,
                         "object_marking_refs": [mark],
                     }));
                 }

@@ -189,7 +189,7 @@ on_both_stores!(the_demo_world_is_alive_and_marked, |backend| {
     for (action, n) in [
         ("submission.approve", 2),
         ("submission.reject", 1),
-        ("submission.withdraw", 1),
+        ("submission.withdrawn", 1),
     ] {
         assert_eq!(
             actions.iter().filter(|a| **a == action).count(),
@@ -257,4 +257,47 @@ fn the_demo_refuses_a_real_hubs_folder() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("not a demo"), "{err}");
     assert!(!hub.dir.path().join("demo-world").exists());
+}
+
+/// `--demo` with a fresh folder never seeds a database that holds a real
+/// hub, and keeps no admin token in it. (Without the hub's local key the
+/// database does not even open.)
+#[test]
+fn the_demo_refuses_a_real_hubs_database() {
+    let hub = TestHub::start(crate::testkit::Backend::Postgres);
+    hub.org("tokai-power", "operator", &["electricity"]);
+    let tokens = || hub.get("/api/tokens", None).body;
+    let before = tokens();
+    // A folder of the hub's own (with its local key, as a second node has):
+    // the hub opens, and the demo sees it is not a demo's.
+    let folder = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(
+        hub.dir.path().join("tag-key"),
+        folder.path().join("tag-key"),
+    )
+    .expect("the local key");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kyoyu"))
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--data"])
+        .arg(folder.path())
+        .args(&hub.extra)
+        .output()
+        .expect("run kyoyu");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not a demo"), "{err}");
+    assert!(!folder.path().join("admin-token").exists());
+    assert!(!folder.path().join("demo-users.txt").exists());
+    let orgs = hub.get("/api/orgs", None).body;
+    assert!(!orgs.contains("minato-power"), "{orgs}");
+    let after = hub.get("/api/tokens", None).json();
+    let live = |v: &Value| {
+        v["tokens"]
+            .as_array()
+            .map(|t| t.iter().filter(|t| t["revoked"] != true).count())
+    };
+    assert_eq!(
+        live(&after),
+        live(&serde_json::from_str(&before).unwrap()),
+        "{after}"
+    );
 }
