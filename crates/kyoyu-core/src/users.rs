@@ -1035,4 +1035,82 @@ mod service_tests {
                 .is_err()
         );
     }
+
+    /// `seed_user` (the demo world's people): the chosen password signs in
+    /// at once, with no change asked; a second factor is still set up when
+    /// the role needs one; weak passwords and unauthorized callers are
+    /// refused as for `create_user`.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn seeded_users_keep_their_chosen_password() {
+        let (_dir, hub, admin) = world("tokai-power", "Tokai Power", "electricity").await;
+        let person = |login: &str, role: &str| UserRequest {
+            login: login.into(),
+            org: Some("tokai-power".into()),
+            role: Some(role.into()),
+            name: Some(login.into()),
+            email: None,
+        };
+        let made = hub
+            .seed_user(&admin, person("m.ito", "member"), "demo passphrase 42")
+            .await
+            .unwrap();
+        assert_eq!(made["user"]["must_change_password"], false, "{made}");
+        let signed = hub
+            .sign_in("m.ito", "demo passphrase 42", None, None)
+            .await
+            .unwrap();
+        assert_eq!(signed.stage, SIGNED_IN, "no password change asked");
+        let s = hub.session(&signed.secret).await.unwrap();
+        assert!(!s.caller.principal.read_only);
+
+        hub.seed_user(
+            &admin,
+            person("k.abe", "community-admin"),
+            "another demo passphrase",
+        )
+        .await
+        .unwrap();
+        let signed = hub
+            .sign_in("k.abe", "another demo passphrase", None, None)
+            .await
+            .unwrap();
+        assert_eq!(signed.stage, ENROL, "the role's second factor first");
+
+        assert_eq!(
+            hub.seed_user(&admin, person("x.weak", "member"), "short")
+                .await
+                .unwrap_err()
+                .kind,
+            ErrorKind::BadRequest
+        );
+        let member = hub
+            .authenticate(
+                Ok(hub
+                    .issue_token(
+                        &admin,
+                        crate::admin::TokenSpec {
+                            org: "tokai-power".into(),
+                            role: Role::Member,
+                            name: "t".into(),
+                            read_only: false,
+                            ip_allow: Vec::new(),
+                            expires_in: None,
+                        },
+                    )
+                    .await
+                    .unwrap()
+                    .0),
+                None,
+                now_micros(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            hub.seed_user(&member, person("x.nope", "member"), "demo passphrase 43")
+                .await
+                .unwrap_err()
+                .kind,
+            ErrorKind::Forbidden
+        );
+    }
 }

@@ -457,7 +457,8 @@ async fn serve_store<S: Store>(
 ) -> Result<(), String> {
     let hub = Hub::open(store, config).await.map_err(|e| e.to_string())?;
     let token_file = data.join("admin-token");
-    if !token_file.exists() {
+    let bootstrapped = !token_file.exists();
+    if bootstrapped {
         let secret = hub
             .bootstrap_admin_token()
             .await
@@ -479,7 +480,16 @@ async fn serve_store<S: Store>(
             )
             .await
             .map_err(|e| format!("the demo's admin token: {}", e.description))?;
-        let table = crate::demo::seed(&hub, &data, &admin).await?;
+        let table = match crate::demo::seed(&hub, &data, &admin).await {
+            Ok(table) => table,
+            Err(e) => {
+                // A database that is not the demo's keeps no token of ours.
+                if bootstrapped && hub.revoke_token(&admin, &admin.token_id).await.is_ok() {
+                    let _ = std::fs::remove_file(&token_file);
+                }
+                return Err(e);
+            }
+        };
         out!("kyoyu: DEMO hub: fictional data only. Sign in at the console with:\n{table}");
     }
     let listener = listen
