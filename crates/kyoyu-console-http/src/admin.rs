@@ -7,11 +7,11 @@ use axum::Form;
 use axum::http::StatusCode;
 use axum::response::Response;
 use kyoyu_console::{
-    AdminPage, AdminTab, AuditCheckView, AuditRow, Section, UserRow, render_admin,
+    AdminPage, AdminTab, AuditCheckView, AuditRow, Members, Section, UserRow, render_admin,
 };
 use kyoyu_core::users::Session;
 use kyoyu_core::{Backend, Error};
-use kyoyu_trust::{Role, policy};
+use kyoyu_trust::{MemberRole, Org, OrgKind, Role, policy};
 use kyoyu_wire::admin::UserRequest;
 use serde::Deserialize;
 use serde_json::Value;
@@ -59,6 +59,32 @@ async fn page<S: Backend>(
     verify: bool,
     outcome: Outcome,
 ) -> Response {
+    let q = v.path.split_once('?').map_or("", |(_, q)| q).to_owned();
+    let chosen = |k: &str| query_value(&q, k).filter(|x| !x.is_empty());
+    page_on(
+        v,
+        s,
+        tab,
+        verify,
+        outcome,
+        chosen("community"),
+        chosen("org"),
+    )
+    .await
+}
+
+/// The administration page on `tab`, with a community's members or an
+/// operator's suppliers open.
+#[allow(clippy::too_many_arguments)]
+async fn page_on<S: Backend>(
+    v: &Visit<S>,
+    s: &Session,
+    tab: AdminTab,
+    verify: bool,
+    outcome: Outcome,
+    community: Option<String>,
+    operator: Option<String>,
+) -> Response {
     let allowed = tabs(s);
     if !allowed.contains(&tab) {
         return v.error(&Error::forbidden(
@@ -80,11 +106,52 @@ async fn page<S: Backend>(
         audit: Vec::new(),
         audit_check: None,
         temporary_password: outcome.temporary_password,
+        members: None,
+        suppliers: None,
+        org_kinds: Vec::new(),
+        sectors: Vec::new(),
         csrf_token: s.record.csrf.clone(),
         problem: outcome.problem,
     };
     match tab {
         AdminTab::Orgs => {
+            let p = &who.principal;
+            if policy::may_administer_hub(p) {
+                page.org_kinds = OrgKind::ALL
+                    .iter()
+                    .filter(|k| **k != OrgKind::Hub)
+                    .map(|k| k.name().to_owned())
+                    .collect();
+                page.sectors = v
+                    .hub
+                    .seeds()
+                    .sectors
+                    .iter()
+                    .map(|sec| (sec.id.clone(), sec.name.clone()))
+                    .collect();
+            }
+            if let Some(op) = operator.as_deref().and_then(|o| dir.org(o))
+                && let Ok(circle) = v.hub.circle_of(&op.id)
+                && policy::may_manage_community(dir, p, &circle)
+            {
+                let members: Vec<(String, String, String)> = dir
+                    .members(&circle)
+                    .filter(|(o, _)| *o != op.id)
+                    .map(|(o, r)| (o.to_owned(), org_name(dir, o), r.name().to_owned()))
+                    .collect();
+                page.suppliers = Some(Members {
+                    id: op.id.clone(),
+                    name: op.name.clone(),
+                    candidates: dir
+                        .orgs()
+                        .filter(|o| o.kind == OrgKind::Supplier)
+                        .filter(|o| !members.iter().any(|m| m.0 == o.id))
+                        .map(|o| (o.id.clone(), o.name.clone()))
+                        .collect(),
+                    members,
+                    roles: Vec::new(),
+                });
+            }
             page.orgs = dir
                 .orgs()
                 .map(|o| {
@@ -98,6 +165,32 @@ async fn page<S: Backend>(
                 .collect();
         }
         AdminTab::Communities => {
+            if let Some(c) = community.as_deref().and_then(|c| dir.community(c))
+                && policy::may_manage_community(dir, &who.principal, &c.id)
+            {
+                let members: Vec<(String, String, String)> = dir
+                    .members(&c.id)
+                    .map(|(o, r)| (o.to_owned(), org_name(dir, o), r.name().to_owned()))
+                    .collect();
+                page.members = Some(Members {
+                    id: c.id.clone(),
+                    name: crate::browse::community_name(v.lang, c),
+                    candidates: dir
+                        .orgs()
+                        .filter(|o| !members.iter().any(|m| m.0 == o.id))
+                        .map(|o| (o.id.clone(), o.name.clone()))
+                        .collect(),
+                    members,
+                    roles: [
+                        MemberRole::Member,
+                        MemberRole::CommunityAdmin,
+                        MemberRole::Observer,
+                    ]
+                    .iter()
+                    .map(|r| r.name().to_owned())
+                    .collect(),
+                });
+            }
             page.communities = dir
                 .communities()
                 .map(|c| {
@@ -333,4 +426,187 @@ pub(crate) async fn token_revoke<S: Backend>(v: Visit<S>, Form(f): Form<TokenAct
         Err(e) => Outcome::failed(&e),
     };
     page(&v, s, AdminTab::Tokens, false, outcome).await
+}
+
+/// An organization's name (its id when unknown).
+fn org_name(dir: &kyoyu_trust::Directory, id: &str) -> String {
+    dir.org(id)
+        .map_or_else(|| id.to_owned(), |o| o.name.clone())
+}
+
+/// A new organization.
+#[derive(Debug, Deserialize)]
+pub(crate) struct NewOrg {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    name_ja: String,
+    #[serde(default)]
+    sector: String,
+    #[serde(default)]
+    domain: String,
+}
+
+/// POST `/console/admin/orgs` (hub admins).
+pub(crate) async fn create_org<S: Backend>(v: Visit<S>, Form(f): Form<NewOrg>) -> Response {
+    let s = match v.signed_in() {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if let Err(r) = v.check_form(s, &f.csrf) {
+        return r;
+    }
+    let outcome = match OrgKind::parse(f.kind.trim()) {
+        None => Outcome::failed(&Error::bad(format!(
+            "'{}' is not a kind of organization",
+            f.kind
+        ))),
+        Some(kind) => {
+            let mut org = Org::new(f.id.trim(), kind, f.name.trim(), "");
+            org.name_ja = Some(f.name_ja.trim().to_owned()).filter(|n| !n.is_empty());
+            if !f.sector.trim().is_empty() {
+                org.sectors = vec![f.sector.trim().to_owned()];
+            }
+            if !f.domain.trim().is_empty() {
+                org.domains = vec![f.domain.trim().to_owned()];
+            }
+            match v.hub.create_org(&s.caller, org).await {
+                // A new request reads the directory as it is now.
+                Ok(_) => return v.redirect("/console/admin?tab=orgs"),
+                Err(e) => Outcome::failed(&e),
+            }
+        }
+    };
+    page(&v, s, AdminTab::Orgs, false, outcome).await
+}
+
+/// A membership to change.
+#[derive(Debug, Deserialize)]
+pub(crate) struct MemberForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    community: String,
+    #[serde(default)]
+    org: String,
+    #[serde(default)]
+    role: String,
+}
+
+/// POST `/console/admin/members`: adds an organization to a community
+/// (or changes its standing).
+pub(crate) async fn add_member<S: Backend>(v: Visit<S>, Form(f): Form<MemberForm>) -> Response {
+    member_change(v, f, true).await
+}
+
+/// POST `/console/admin/members/remove`.
+pub(crate) async fn remove_member<S: Backend>(v: Visit<S>, Form(f): Form<MemberForm>) -> Response {
+    member_change(v, f, false).await
+}
+
+async fn member_change<S: Backend>(v: Visit<S>, f: MemberForm, add: bool) -> Response {
+    let s = match v.signed_in() {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if let Err(r) = v.check_form(s, &f.csrf) {
+        return r;
+    }
+    let (community, org) = (f.community.trim(), f.org.trim());
+    let done = if add {
+        match MemberRole::parse(f.role.trim()) {
+            Some(role) => v.hub.set_member(&s.caller, community, org, role).await,
+            None => Err(Error::bad(format!("'{}' is not a standing", f.role))),
+        }
+    } else {
+        v.hub.remove_member(&s.caller, community, org).await
+    };
+    match done {
+        Ok(()) => v.redirect(&format!(
+            "/console/admin?tab=communities&community={}",
+            crate::visit::encode(community)
+        )),
+        Err(e) => {
+            let outcome = Outcome::failed(&e);
+            page_on(
+                &v,
+                s,
+                AdminTab::Communities,
+                false,
+                outcome,
+                Some(community.to_owned()),
+                None,
+            )
+            .await
+        }
+    }
+}
+
+/// A supplier to add or remove.
+#[derive(Debug, Deserialize)]
+pub(crate) struct SupplierForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    operator: String,
+    #[serde(default)]
+    supplier: String,
+}
+
+/// POST `/console/admin/suppliers`.
+pub(crate) async fn add_supplier<S: Backend>(v: Visit<S>, Form(f): Form<SupplierForm>) -> Response {
+    supplier_change(v, f, true).await
+}
+
+/// POST `/console/admin/suppliers/remove`.
+pub(crate) async fn remove_supplier<S: Backend>(
+    v: Visit<S>,
+    Form(f): Form<SupplierForm>,
+) -> Response {
+    supplier_change(v, f, false).await
+}
+
+async fn supplier_change<S: Backend>(v: Visit<S>, f: SupplierForm, add: bool) -> Response {
+    let s = match v.signed_in() {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if let Err(r) = v.check_form(s, &f.csrf) {
+        return r;
+    }
+    let (operator, supplier) = (f.operator.trim(), f.supplier.trim());
+    let done = match v.hub.circle_of(operator) {
+        Ok(circle) if add => {
+            v.hub
+                .set_member(&s.caller, &circle, supplier, MemberRole::Member)
+                .await
+        }
+        Ok(circle) => v.hub.remove_member(&s.caller, &circle, supplier).await,
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(()) => v.redirect(&format!(
+            "/console/admin?tab=orgs&org={}",
+            crate::visit::encode(operator)
+        )),
+        Err(e) => {
+            let outcome = Outcome::failed(&e);
+            page_on(
+                &v,
+                s,
+                AdminTab::Orgs,
+                false,
+                outcome,
+                None,
+                Some(operator.to_owned()),
+            )
+            .await
+        }
+    }
 }

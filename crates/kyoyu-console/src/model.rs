@@ -920,10 +920,35 @@ pub struct AdminPage {
     /// A temporary password shown once, just after a user was added or
     /// reset: (login, password).
     pub temporary_password: Option<(String, String)>,
+    /// The members of the community chosen (`?community=`), to manage.
+    pub members: Option<Members>,
+    /// The suppliers of the operator chosen (`?org=`), to manage.
+    pub suppliers: Option<Members>,
+    /// Organization kinds and sectors (id, name) for the new-organization
+    /// form; empty when the person may not create organizations.
+    pub org_kinds: Vec<String>,
+    /// See `org_kinds`.
+    pub sectors: Vec<(String, String)>,
     /// The CSRF token.
     pub csrf_token: String,
     /// Why the last request failed, if it did.
     pub problem: Option<String>,
+}
+
+/// The members of a community, or the suppliers of an operator, with
+/// what may be added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Members {
+    /// The community or operator: its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// The members: (organization id, name, standing).
+    pub members: Vec<(String, String, String)>,
+    /// Organizations that may be added: (id, name).
+    pub candidates: Vec<(String, String)>,
+    /// The standings a member may be given (empty for supplier circles).
+    pub roles: Vec<String>,
 }
 
 /// A console user as the administration page lists it.

@@ -566,6 +566,16 @@ pub fn render_admin(page: &AdminPage) -> Result<String, RenderError> {
             password.as_str(),
         )
     });
+    let members_heading = page
+        .members
+        .as_ref()
+        .map(|m| tf(l, "admin.members_of", &[("name", &m.name)]))
+        .unwrap_or_default();
+    let suppliers_heading = page
+        .suppliers
+        .as_ref()
+        .map(|m| tf(l, "admin.suppliers_of", &[("name", &m.name)]))
+        .unwrap_or_default();
     let view = AdminView {
         l,
         layout,
@@ -576,6 +586,8 @@ pub fn render_admin(page: &AdminPage) -> Result<String, RenderError> {
         broken_text,
         secret,
         tokens,
+        members_heading,
+        suppliers_heading,
     };
     Ok(view.render()?)
 }
@@ -1055,6 +1067,8 @@ struct AdminView<'a> {
     broken_text: String,
     secret: Option<(String, &'a str)>,
     tokens: Vec<TokenView<'a>>,
+    members_heading: String,
+    suppliers_heading: String,
 }
 
 #[derive(Template)]

@@ -43,6 +43,16 @@ pub const ADMIN_USER_STATE: &str = "/console/admin/users/state";
 pub const ADMIN_USER_RESET: &str = "/console/admin/users/reset";
 /// Revoking any API token (POST field `id`).
 pub const ADMIN_TOKEN_REVOKE: &str = "/console/admin/tokens/revoke";
+/// Registering an organization (POST).
+pub const ADMIN_ORGS: &str = "/console/admin/orgs";
+/// Adding an organization to a community (POST).
+pub const ADMIN_MEMBERS: &str = "/console/admin/members";
+/// Removing an organization from a community (POST).
+pub const ADMIN_MEMBER_REMOVE: &str = "/console/admin/members/remove";
+/// Adding a supplier to an operator's circle (POST).
+pub const ADMIN_SUPPLIERS: &str = "/console/admin/suppliers";
+/// Removing a supplier from an operator's circle (POST).
+pub const ADMIN_SUPPLIER_REMOVE: &str = "/console/admin/suppliers/remove";
 
 /// The CSRF field of every form that posts.
 pub const CSRF_FIELD: &str = "csrf";

@@ -479,6 +479,26 @@ fn all_pages(lang: Lang) -> Vec<(String, String, bool)> {
                     broken,
                 }),
                 temporary_password: Some(("sato-k".to_string(), "abcd efgh".to_string())),
+                members: (tab == AdminTab::Communities).then(|| Members {
+                    id: "sector-gas".to_string(),
+                    name: "ガス <b>".to_string(),
+                    members: vec![(
+                        "sakura-gas".to_string(),
+                        "さくらガス".to_string(),
+                        "member".to_string(),
+                    )],
+                    candidates: vec![("aoba-bank".to_string(), "あおば銀行".to_string())],
+                    roles: vec!["member".to_string(), "observer".to_string()],
+                }),
+                suppliers: (tab == AdminTab::Orgs).then(|| Members {
+                    id: "minato-power".to_string(),
+                    name: "みなと電力".to_string(),
+                    members: Vec::new(),
+                    candidates: vec![("netguard".to_string(), "NetGuard".to_string())],
+                    roles: Vec::new(),
+                }),
+                org_kinds: vec!["operator".to_string(), "supplier".to_string()],
+                sectors: vec![("gas".to_string(), "ガス".to_string())],
                 csrf_token: "csrf-admin".to_string(),
                 problem: None,
             };
@@ -1282,6 +1302,11 @@ fn every_post_form_carries_the_csrf_field_and_goes_to_a_console_path() {
         paths::ADMIN_USER_STATE,
         paths::ADMIN_USER_RESET,
         paths::ADMIN_TOKEN_REVOKE,
+        paths::ADMIN_ORGS,
+        paths::ADMIN_MEMBERS,
+        paths::ADMIN_MEMBER_REMOVE,
+        paths::ADMIN_SUPPLIERS,
+        paths::ADMIN_SUPPLIER_REMOVE,
     ];
     let mut posts = 0;
     for (name, html, _) in every_page() {
@@ -1921,6 +1946,10 @@ fn admin_page(lang: Lang, tab: AdminTab) -> AdminPage {
         }],
         audit_check: None,
         temporary_password: None,
+        members: None,
+        suppliers: None,
+        org_kinds: Vec::new(),
+        sectors: Vec::new(),
         csrf_token: "csrf-admin".to_string(),
         problem: None,
     }
@@ -1933,7 +1962,7 @@ fn admin_tabs_and_tables() {
     for tab in ["communities", "users", "tokens", "audit"] {
         assert!(html.contains(&format!("<a href=\"/console/admin?tab={tab}\">")));
     }
-    assert!(html.contains("<tr><th scope=\"row\"><code>tokai-power</code></th><td>東海電力 &#60;x&#62;</td><td>operator</td><td>electricity, gas</td></tr>"));
+    assert!(html.contains("<tr><th scope=\"row\"><a href=\"/console/admin?tab=orgs&amp;org=tokai-power\"><code>tokai-power</code></a></th><td>東海電力 &#60;x&#62;</td><td>operator</td><td>electricity, gas</td></tr>"));
     let html = crate::render_admin(&admin_page(Lang::Ja, AdminTab::Communities)).unwrap();
     assert!(html.contains("<td>全体</td><td>12</td><td>TLP:GREEN</td>"));
 

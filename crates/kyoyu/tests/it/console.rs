@@ -1167,6 +1167,98 @@ on_both_stores!(
         );
         assert_eq!(a.status, 200, "{}", a.body);
         assert_eq!(p.get("/console/account/password").status, 303);
+        // Organizations, memberships and supplier circles.
+        let a = admin.post(
+            "/console/admin/orgs",
+            &[
+                ("csrf", &csrf),
+                ("id", "izumi-water"),
+                ("kind", "operator"),
+                ("name", "Izumi Water"),
+                ("name_ja", "いずみ水道"),
+                ("sector", "water"),
+                ("domain", "izumi-water.example"),
+            ],
+        );
+        assert_eq!(
+            a.header("location"),
+            Some("/console/admin?tab=orgs"),
+            "{}",
+            a.body
+        );
+        let orgs = admin.get("/console/admin?tab=orgs");
+        assert!(orgs.body.contains("izumi-water"), "{}", orgs.body);
+        let a = admin.post(
+            "/console/admin/members",
+            &[
+                ("csrf", &csrf),
+                ("community", "sector-gas"),
+                ("org", "izumi-water"),
+                ("role", "observer"),
+            ],
+        );
+        assert_eq!(a.status, 303, "{}", a.body);
+        let gas = admin.get("/console/admin?tab=communities&community=sector-gas");
+        assert!(
+            gas.body.contains("<code>izumi-water</code> (observer)"),
+            "{}",
+            gas.body
+        );
+        let a = admin.post(
+            "/console/admin/members/remove",
+            &[
+                ("csrf", &csrf),
+                ("community", "sector-gas"),
+                ("org", "izumi-water"),
+            ],
+        );
+        assert_eq!(a.status, 303, "{}", a.body);
+        let gas = admin.get("/console/admin?tab=communities&community=sector-gas");
+        assert!(
+            !gas.body.contains("<code>izumi-water</code> (observer)"),
+            "removed: {}",
+            gas.body
+        );
+        hub.org("vendor-z", "supplier", &[]);
+        let a = admin.post(
+            "/console/admin/suppliers",
+            &[
+                ("csrf", &csrf),
+                ("operator", "izumi-water"),
+                ("supplier", "vendor-z"),
+            ],
+        );
+        assert_eq!(a.status, 303, "{}", a.body);
+        let circle = admin.get("/console/admin?tab=orgs&org=izumi-water");
+        assert!(
+            circle.body.contains("<code>vendor-z</code>"),
+            "{}",
+            circle.body
+        );
+        let a = admin.post(
+            "/console/admin/suppliers",
+            &[
+                ("csrf", &csrf),
+                ("operator", "izumi-water"),
+                ("supplier", "tokai-power"),
+            ],
+        );
+        assert!(
+            a.status >= 400 && a.status < 500,
+            "an operator is no supplier: {}",
+            a.status
+        );
+        let (intruder, _) = member(&hub, "e.vil", "tokai-power", "en");
+        let a = intruder.post(
+            "/console/admin/orgs",
+            &[
+                ("csrf", &csrf_of(&intruder.get("/console").body)),
+                ("id", "evil-co"),
+                ("kind", "operator"),
+                ("name", "Evil"),
+            ],
+        );
+        assert_eq!(a.status, 403, "{}", a.body);
         // A member may open none of it, and cannot post to it.
         let (m, _) = member(&hub, "m.ito", "tokai-power", "en");
         assert_eq!(m.get("/console/admin?tab=users").status, 403);
