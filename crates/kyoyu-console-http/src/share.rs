@@ -482,8 +482,18 @@ pub(crate) async fn decide<S: Backend>(
             .reject(&s.caller, &id, one("reason").trim().to_owned())
             .await
             .map(|_| ReviewNotice::Rejected(id.clone())),
+        "edit" => match serde_json::from_str::<Vec<Value>>(&one("objects")) {
+            Ok(objects) => v
+                .hub
+                .edit(&s.caller, &id, objects)
+                .await
+                .map(|_| ReviewNotice::Edited(id.clone())),
+            Err(e) => Err(Error::bad(format!(
+                "the edited version is not a JSON list of objects ({e}): correct it and save again"
+            ))),
+        },
         other => Err(Error::bad(format!(
-            "'{other}' is not a decision: approve or reject"
+            "'{other}' is not a decision: approve, edit or reject"
         ))),
     };
     match done {

@@ -725,6 +725,8 @@ pub enum ReviewNotice {
     Approved(String),
     /// Rejected this submission (its id).
     Rejected(String),
+    /// Saved a redacted version of this submission (its id), held for release.
+    Edited(String),
 }
 
 /// A submission waiting for review.

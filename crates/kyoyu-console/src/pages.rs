@@ -400,6 +400,7 @@ pub fn render_review_queue(page: &ReviewQueuePage) -> Result<String, RenderError
     let notice = page.notice.as_ref().map(|n| match n {
         ReviewNotice::Approved(id) => tf(l, "review.approved", &[("id", id)]),
         ReviewNotice::Rejected(id) => tf(l, "review.rejected", &[("id", id)]),
+        ReviewNotice::Edited(id) => tf(l, "review.edited", &[("id", id)]),
     });
     let items = page
         .items
@@ -428,6 +429,8 @@ pub fn render_review(page: &ReviewPage) -> Result<String, RenderError> {
             .map(|o| mark_doubts(o, &page.doubts))
             .collect(),
         action: format!("{}/{}", paths::REVIEW, escape_path(&page.id)),
+        // The objects as one JSON list, to redact by hand (escaped by the template).
+        edit_text: format!("[\n{}\n]", page.objects.join(",\n")),
         page,
     };
     Ok(view.render()?)
@@ -1033,6 +1036,7 @@ struct ReviewView<'a> {
     page: &'a ReviewPage,
     objects: Vec<String>,
     action: String,
+    edit_text: String,
 }
 
 #[derive(Template)]

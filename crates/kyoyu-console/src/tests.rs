@@ -354,6 +354,7 @@ fn all_pages(lang: Lang) -> Vec<(String, String, bool)> {
         None,
         Some(ReviewNotice::Approved("s-1".to_string())),
         Some(ReviewNotice::Rejected("s-2".to_string())),
+        Some(ReviewNotice::Edited("s-3".to_string())),
     ] {
         page(
             "review queue",
@@ -1695,7 +1696,7 @@ fn review_page_content() {
         .iter()
         .filter(|(a, _)| a.get("action").map(String::as_str) == Some(action))
         .collect();
-    assert_eq!(decisions.len(), 2);
+    assert_eq!(decisions.len(), 3, "approve, edit, reject");
     let (_, approve) = decisions[0];
     assert!(approve.contains("<input type=\"hidden\" name=\"rev\" value=\"7\">"));
     assert!(approve.contains("<input type=\"hidden\" name=\"action\" value=\"approve\">"));
@@ -1709,7 +1710,14 @@ fn review_page_content() {
     assert!(!approve.contains("checked"));
     assert!(approve.contains("<mark class=\"doubt\">at &#60;i&#62;</mark>"));
     assert!(approve.contains(">公開を承認</button>"));
-    let (_, reject) = decisions[1];
+    let (_, edit) = decisions[1];
+    assert!(edit.contains("<input type=\"hidden\" name=\"action\" value=\"edit\">"));
+    assert!(edit.contains("<input type=\"hidden\" name=\"rev\" value=\"7\">"));
+    assert!(
+        edit.contains("name=\"objects\""),
+        "the objects, to redact by hand"
+    );
+    let (_, reject) = decisions[2];
     assert!(reject.contains("<input type=\"hidden\" name=\"action\" value=\"reject\">"));
     assert!(reject.contains("<input type=\"hidden\" name=\"rev\" value=\"7\">"));
     assert!(

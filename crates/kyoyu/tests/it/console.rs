@@ -1587,3 +1587,79 @@ on_both_stores!(
         assert!(pages > 60, "{pages} pages opened");
     }
 );
+
+on_both_stores!(a_reviewer_redacts_by_hand, |backend| {
+    let hub = TestHub::start_with(backend, &["--release-window", "3600", "--release-k", "5"]);
+    hub.org("tokai-power", "operator", &["electricity"]);
+    let (sender, _) = member(&hub, "k.sato", "tokai-power", "en");
+    let reviewer = officer(&hub, "h.suzuki", "hub", "hub-admin");
+    let page = sender.get("/console/submit");
+    let a = sender.post(
+        "/console/submit",
+        &[
+            ("csrf", &csrf_of(&page.body)),
+            ("community", "sector-electricity"),
+            ("conceal", "on"),
+            ("title", "Beacons from the substation HMI"),
+            (
+                "description",
+                "The night shift saw beacons to 203.0.113.5 via the Hamamatsu relay.",
+            ),
+            ("category", "intrusion"),
+            ("action", "submit"),
+        ],
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    let queue = reviewer.get("/console/review");
+    let id = between(&queue.body, "<a href=\"/console/review/", "\"").to_owned();
+    let review = reviewer.get(&format!("/console/review/{id}"));
+    let csrf = csrf_of(&review.body);
+    let rev = between(&review.body, "name=\"rev\" value=\"", "\"").to_owned();
+    let text = plain(between(&review.body, "name=\"objects\"", "</textarea>"));
+    let text = text
+        .split_once('>')
+        .map_or(text.as_str(), |(_, t)| t)
+        .to_owned();
+    let path = format!("/console/review/{id}");
+    // Not JSON, or more than a redaction: refused, saying why; nothing changes.
+    let a = reviewer.post(
+        &path,
+        &[
+            ("csrf", &csrf),
+            ("rev", &rev),
+            ("action", "edit"),
+            ("objects", "[{"),
+        ],
+    );
+    assert_eq!(a.status, 400, "{}", a.body);
+    let rewritten = text.replace("night shift", "day shift");
+    let a = reviewer.post(
+        &path,
+        &[
+            ("csrf", &csrf),
+            ("rev", &rev),
+            ("action", "edit"),
+            ("objects", &rewritten),
+        ],
+    );
+    assert_eq!(a.status, 422, "{}", a.body);
+    // A redaction by hand: saved, and the submission leaves the queue.
+    let redacted = text.replace("Hamamatsu relay", "[redacted]");
+    assert_ne!(redacted, text);
+    let a = reviewer.post(
+        &path,
+        &[
+            ("csrf", &csrf),
+            ("rev", &rev),
+            ("action", "edit"),
+            ("objects", &redacted),
+        ],
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(a.body.contains("redacted version"), "{}", a.body);
+    assert_eq!(
+        reviewer.get(&path).status,
+        404,
+        "no longer waiting for review"
+    );
+});
