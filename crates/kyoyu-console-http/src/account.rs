@@ -343,6 +343,8 @@ async fn account_page<S: Backend>(
         chrome: v.chrome(None),
         role: s.user.role.clone(),
         second_factor: s.user.totp_sealed.is_some(),
+        time_zone: s.user.time_zone.clone(),
+        zones: ZONES.iter().map(|z| (*z).to_owned()).collect(),
         tokens: tokens.into_iter().map(token_row).collect(),
         new_secret,
         csrf_token: s.record.csrf.clone(),
@@ -430,5 +432,51 @@ pub(crate) fn token_row(t: kyoyu_wire::admin::TokenInfo) -> TokenRow {
         created: t.created,
         expires: t.expires,
         revoked: t.revoked,
+    }
+}
+
+/// The time zones the account page offers (any IANA name the bundled
+/// database knows is accepted).
+const ZONES: [&str; 10] = [
+    "Asia/Tokyo",
+    "UTC",
+    "Asia/Seoul",
+    "Asia/Singapore",
+    "Australia/Sydney",
+    "Europe/London",
+    "Europe/Paris",
+    "America/New_York",
+    "America/Los_Angeles",
+    "Pacific/Honolulu",
+];
+
+/// The time-zone form.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ZoneForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    zone: String,
+}
+
+/// POST `/console/account/time-zone`: empty for the hub's default.
+pub(crate) async fn time_zone<S: Backend>(v: Visit<S>, Form(f): Form<ZoneForm>) -> Response {
+    let s = match v.signed_in() {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if let Err(r) = v.check_form(s, &f.csrf) {
+        return r;
+    }
+    let zone = Some(f.zone.trim().to_owned()).filter(|z| !z.is_empty());
+    if let Some(z) = &zone
+        && jiff::tz::TimeZone::get(z).is_err()
+    {
+        let why = format!("'{z}' is not a time zone this hub knows (write it as Asia/Tokyo)");
+        return account_page(&v, s, StatusCode::BAD_REQUEST, None, Some(why)).await;
+    }
+    match v.hub.set_time_zone(s, zone).await {
+        Ok(()) => v.redirect(paths::ACCOUNT),
+        Err(e) => v.error(&e),
     }
 }

@@ -66,6 +66,11 @@ pub const ROUTES: &[(&str, &str, &str)] = &[
     ),
     ("post", "/console/account/tokens", "Make an own API token"),
     (
+        "post",
+        "/console/account/time-zone",
+        "Choose one's time zone",
+    ),
+    (
         "get",
         "/console/admin",
         "Administration: organizations, communities, users, tokens, audit trail",
@@ -181,6 +186,7 @@ fn handler<S: Backend>(method: &str, path: &str) -> Option<MethodRouter<Arc<Hub<
         ("post", "/console/account/totp") => post(a::totp_confirm::<S>),
         ("get", "/console/account") => get(a::account::<S>),
         ("post", "/console/account/tokens") => post(a::create_token::<S>),
+        ("post", "/console/account/time-zone") => post(a::time_zone::<S>),
         ("post", "/console/account/tokens/revoke") => post(a::revoke_token::<S>),
         ("get", "/console/account/password") => get(a::password_form::<S>),
         ("post", "/console/account/password") => post(a::change_password::<S>),

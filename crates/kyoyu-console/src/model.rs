@@ -815,6 +815,10 @@ pub struct AccountPage {
     pub role: String,
     /// Whether a second factor is set up.
     pub second_factor: bool,
+    /// The person's time zone (`None`: the default, Asia/Tokyo).
+    pub time_zone: Option<String>,
+    /// The time zones offered.
+    pub zones: Vec<String>,
     /// The person's own tokens still valid.
     pub tokens: Vec<TokenRow>,
     /// A token's secret, shown once just after it was made.

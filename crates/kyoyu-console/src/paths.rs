@@ -43,6 +43,8 @@ pub const ADMIN_USER_STATE: &str = "/console/admin/users/state";
 pub const ADMIN_USER_RESET: &str = "/console/admin/users/reset";
 /// Revoking any API token (POST field `id`).
 pub const ADMIN_TOKEN_REVOKE: &str = "/console/admin/tokens/revoke";
+/// Choosing one's time zone (POST).
+pub const ACCOUNT_TIME_ZONE: &str = "/console/account/time-zone";
 /// Registering an organization (POST).
 pub const ADMIN_ORGS: &str = "/console/admin/orgs";
 /// Adding an organization to a community (POST).

@@ -385,6 +385,37 @@ impl<S: Store> Hub<S> {
             .collect())
     }
 
+    /// Sets the person's time zone (an IANA name such as `Asia/Tokyo`;
+    /// `None`: the hub's default). The console checks the name against its
+    /// time zone database; here only its shape.
+    pub async fn set_time_zone(&self, s: &Session, zone: Option<String>) -> Result<(), Error> {
+        if let Some(z) = &zone
+            && (z.is_empty()
+                || z.len() > 64
+                || !z
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "/_-+".contains(c)))
+        {
+            return Err(Error::bad(format!(
+                "'{z}' is not a time zone name such as Asia/Tokyo"
+            )));
+        }
+        let mut user = s.user.clone();
+        user.time_zone = zone.clone();
+        self.store
+            .apply(
+                vec![Change::PutUser(user)],
+                s.caller.audit(
+                    "user.preferences",
+                    &s.user.login,
+                    json!({"time_zone": zone}),
+                ),
+                now_micros(),
+            )
+            .await?;
+        Ok(())
+    }
+
     /// The signed-in person's own API tokens.
     pub async fn own_tokens(&self, s: &Session) -> Result<Vec<TokenInfo>, Error> {
         Ok(self

@@ -1663,3 +1663,39 @@ on_both_stores!(a_reviewer_redacts_by_hand, |backend| {
         "no longer waiting for review"
     );
 });
+
+on_both_stores!(people_choose_their_time_zone, |backend| {
+    let hub = TestHub::start(backend);
+    hub.org("tokai-power", "operator", &["electricity"]);
+    let (p, _) = member(&hub, "k.sato", "tokai-power", "en");
+    assert!(
+        p.get("/console")
+            .body
+            .contains("Times are shown in Asia/Tokyo.")
+    );
+    let csrf = csrf_of(&p.get("/console/account").body);
+    let a = p.post(
+        "/console/account/time-zone",
+        &[("csrf", &csrf), ("zone", "Mars/Olympus")],
+    );
+    assert_eq!(a.status, 400, "{}", a.body);
+    let a = p.post(
+        "/console/account/time-zone",
+        &[("csrf", &csrf), ("zone", "Europe/Paris")],
+    );
+    assert_eq!(a.header("location"), Some("/console/account"), "{}", a.body);
+    assert!(
+        p.get("/console")
+            .body
+            .contains("Times are shown in Europe/Paris.")
+    );
+    p.post(
+        "/console/account/time-zone",
+        &[("csrf", &csrf), ("zone", "")],
+    );
+    assert!(
+        p.get("/console")
+            .body
+            .contains("Times are shown in Asia/Tokyo.")
+    );
+});
