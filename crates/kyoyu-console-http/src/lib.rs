@@ -238,6 +238,16 @@ mod tests {
         assert!(handler::<Sqlite>("get", "/console/nowhere").is_none());
     }
 
+    /// The submit form offers exactly the core's categories (the
+    /// presentation crate keeps its own copy: it does not see the core).
+    #[test]
+    fn the_form_offers_the_cores_categories() {
+        assert_eq!(
+            kyoyu_console::CATEGORIES,
+            kyoyu_core::submissions::CATEGORIES
+        );
+    }
+
     /// Every arm of `handler` is a row of the table (a handler the table
     /// does not list would never be routed).
     #[test]

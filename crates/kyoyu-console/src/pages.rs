@@ -14,7 +14,7 @@ use crate::model::{
     TokenRow, TotpEnrolPage,
 };
 use crate::paths::{self, local_or_root};
-use crate::qr::qr_svg;
+use crate::qr::{escape, qr_svg};
 use crate::time::{When, Zone};
 use askama::Template;
 use std::fmt;
@@ -192,22 +192,6 @@ pub fn render_object(page: &ObjectDetailPage) -> Result<String, RenderError> {
         page,
     };
     Ok(view.render()?)
-}
-
-/// Escapes text for SVG (and HTML).
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// At most this many characters of a name in the picture.

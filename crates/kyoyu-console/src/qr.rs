@@ -34,8 +34,9 @@ pub fn qr_svg(text: &str, title: &str) -> Option<String> {
     ))
 }
 
-/// Escapes text for an XML element or attribute.
-fn escape(text: &str) -> String {
+/// Escapes text for an XML element or attribute (the SVG pictures'
+/// text, and text marked up by hand in `pages`).
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -85,7 +85,8 @@ fn keyed_hex(key: &[u8], data: &str) -> String {
 /// The setting that holds the contribution counts statistics are served from.
 const PUBLISHED_STATISTICS: &str = "published-statistics";
 
-const CATEGORIES: [&str; 10] = [
+/// The categories of the incident form.
+pub const CATEGORIES: [&str; 10] = [
     "ransomware",
     "phishing",
     "ddos",
