@@ -1467,6 +1467,31 @@ mod short_japanese_names {
     /// A short Japanese name made of a place word and the sector's word
     /// (みなと電力: "harbour" + "electric power"), registered with a note in
     /// brackets, as people write it (without the note).
+    /// The same with an English name and ASCII brackets, written in other
+    /// case and spacing.
+    #[test]
+    fn a_name_without_its_bracketed_note_goes() {
+        let o: Org = serde_json::from_value(serde_json::json!({
+            "id": "example-grid", "kind": "operator", "name": "Northwind Grid (Japan)",
+            "sectors": ["electricity"]
+        }))
+        .unwrap();
+        let p = Profile::of(&o);
+        for text in [
+            "Northwind Grid saw beacons",
+            "NORTHWIND  grid saw beacons",
+            "ｎｏｒｔｈｗｉｎｄ ｇｒｉｄ saw beacons",
+        ] {
+            let out = p.scrub(text, Field::Text);
+            assert!(
+                !out.text.to_lowercase().contains("northwind")
+                    && !out.text.contains("ｎｏｒｔｈｗｉｎｄ"),
+                "{text} -> {}",
+                out.text
+            );
+        }
+    }
+
     #[test]
     fn a_short_japanese_name_goes() {
         let o: Org = serde_json::from_value(serde_json::json!({
@@ -1480,6 +1505,8 @@ mod short_japanese_names {
             "みなと電力の変電所で不審な通信",
             "Observed in: みなと電力の変電所",
             "ミナト電力の担当者",
+            "ﾐﾅﾄ電力の担当者",
+            "みなと 電力の担当者",
             "みなと電力株式会社",
         ] {
             let out = p.scrub(text, Field::Text);

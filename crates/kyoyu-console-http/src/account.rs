@@ -53,17 +53,8 @@ fn asset_response(a: &kyoyu_console::Asset) -> Response {
 /// its own (`<token>.<next, percent-encoded>`).
 fn presession(value: Option<&str>) -> Option<(&str, String)> {
     let (token, next) = value?.split_once('.')?;
-    let next = query_value(&format!("n={next}"), "n").unwrap_or_default();
+    let next = crate::visit::decode(next);
     Some((token, next))
-}
-
-/// Constant-time equality of two tokens.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
 }
 
 /// The sign-in page with a fresh form token (and its cookie).
@@ -130,7 +121,10 @@ pub(crate) async fn sign_in<S: Backend>(v: Visit<S>, Form(f): Form<SignInForm>) 
         .as_ref()
         .map_or_else(|| paths::ROOT.to_owned(), |(_, n)| n.clone());
     let login = f.login.trim().to_lowercase();
-    let form_ok = v.same_origin() && kept.as_ref().is_some_and(|(t, _)| same(t, &f.csrf));
+    let form_ok = v.same_origin()
+        && kept
+            .as_ref()
+            .is_some_and(|(t, _)| kyoyu_core::keys::same(t, &f.csrf));
     if !form_ok {
         return sign_in_page(
             &v,

@@ -123,16 +123,8 @@ where
             let (r, at) = entry.split_once('~')?;
             Some((r.to_owned(), at.parse().ok()?))
         })
-        .filter(|(r, _)| kyoyu_conceal_shape(r))
+        .filter(|(r, _)| kyoyu_conceal::receipt::looks_like_receipt(r))
         .collect()
-}
-
-/// A receipt's shape: letters, digits, `-`, `_` (base64url with a prefix).
-fn kyoyu_conceal_shape(r: &str) -> bool {
-    !r.is_empty()
-        && r.len() <= 80
-        && r.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// The state of a submission by its name.

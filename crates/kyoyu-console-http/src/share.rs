@@ -2,7 +2,7 @@
 //! with the preview of exactly what others will receive.
 
 use crate::browse::{receipts_of, state};
-use crate::visit::{RECEIPTS_COOKIE, Visit, set_cookie};
+use crate::visit::{RECEIPTS_COOKIE, Visit, form_pairs, set_cookie};
 use axum::extract::{FromRequest, Multipart, Path, Request};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
@@ -453,7 +453,7 @@ pub(crate) async fn decide<S: Backend>(
         Err(r) => return r,
     };
     // A form with repeated fields (`keep=1&keep=3`).
-    let pairs: Vec<(String, String)> = url_pairs(&body);
+    let pairs = form_pairs(&String::from_utf8_lossy(&body));
     let one = |k: &str| {
         pairs
             .iter()
@@ -504,24 +504,6 @@ pub(crate) async fn decide<S: Backend>(
             review_page(&v, s, &id, status, Some(e.description)).await
         }
     }
-}
-
-/// The pairs of an `application/x-www-form-urlencoded` body, repeated
-/// names kept.
-fn url_pairs(body: &[u8]) -> Vec<(String, String)> {
-    let text = String::from_utf8_lossy(body);
-    text.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, val) = p.split_once('=').unwrap_or((p, ""));
-            let dec = |t: &str| {
-                percent_encoding::percent_decode_str(&t.replace('+', " "))
-                    .decode_utf8_lossy()
-                    .into_owned()
-            };
-            (dec(k), dec(val))
-        })
-        .collect()
 }
 
 /// The receipts page.
@@ -577,7 +559,7 @@ pub(crate) async fn receipt_action<S: Backend>(v: Visit<S>, body: axum::body::By
         Ok(s) => s,
         Err(r) => return r,
     };
-    let pairs = url_pairs(&body);
+    let pairs = form_pairs(&String::from_utf8_lossy(&body));
     let one = |k: &str| {
         pairs
             .iter()

@@ -363,14 +363,25 @@ fn same_origin(headers: &HeaderMap) -> bool {
 
 /// The decoded value of `name` in a query string.
 pub(crate) fn query_value(query: &str, name: &str) -> Option<String> {
-    query.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        (k == name).then(|| decode(v))
-    })
+    form_pairs(query)
+        .into_iter()
+        .find_map(|(k, v)| (k == name).then_some(v))
+}
+
+/// The decoded pairs of a query string or an
+/// `application/x-www-form-urlencoded` body, in order, repeated names kept.
+pub(crate) fn form_pairs(text: &str) -> Vec<(String, String)> {
+    text.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
 }
 
 /// `application/x-www-form-urlencoded` decoding (`+` is a space).
-fn decode(s: &str) -> String {
+pub(crate) fn decode(s: &str) -> String {
     percent_encoding::percent_decode_str(&s.replace('+', " "))
         .decode_utf8_lossy()
         .into_owned()

@@ -481,17 +481,6 @@ pub struct ObjectRow {
     pub href: String,
 }
 
-/// A page holding one [`ObjectTable`] under a heading (the intelligence list, search results).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ObjectListPage {
-    /// The layout.
-    pub chrome: Chrome,
-    /// The page's heading.
-    pub heading: String,
-    /// The objects.
-    pub table: ObjectTable,
-}
-
 /// The search page: full text in any script, and exact observable values.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchPage {

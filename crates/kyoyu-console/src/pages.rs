@@ -8,10 +8,10 @@ use crate::assets;
 use crate::i18n::{LANG_QUERY, LANGS, Lang, t, tf};
 use crate::model::{
     AccountPage, AdminPage, AdminTab, AuditRow, CATEGORIES, Chrome, DashboardPage, Doubt,
-    ErrorPage, IntelligencePage, NAMED_STIX_TYPES, ObjectDetailPage, ObjectListPage, ObjectTable,
-    PasswordPage, PasswordProblem, ReceiptsPage, Relation, ReviewItem, ReviewNotice, ReviewPage,
-    ReviewQueuePage, SearchPage, SearchProblem, Section, SignInPage, SubmitPage, Submitted, Tlp,
-    TokenRow, TotpEnrolPage,
+    ErrorPage, IntelligencePage, NAMED_STIX_TYPES, ObjectDetailPage, ObjectTable, PasswordPage,
+    PasswordProblem, ReceiptsPage, Relation, ReviewItem, ReviewNotice, ReviewPage, ReviewQueuePage,
+    SearchPage, SearchProblem, Section, SignInPage, SubmitPage, Submitted, Tlp, TokenRow,
+    TotpEnrolPage,
 };
 use crate::paths::{self, local_or_root};
 use crate::qr::{escape, qr_svg};
@@ -725,19 +725,6 @@ pub fn render_error(page: &ErrorPage) -> Result<String, RenderError> {
     Ok(view.render()?)
 }
 
-/// A list of objects under a heading.
-pub fn render_object_list(page: &ObjectListPage) -> Result<String, RenderError> {
-    let l = page.chrome.lang;
-    let layout = Layout::new(&page.chrome, &page.heading);
-    let view = ObjectListView {
-        l,
-        table: TableView::new(l, &layout.zone, &page.table),
-        layout,
-        page,
-    };
-    Ok(view.render()?)
-}
-
 /// The object table alone: the fragment a partial update replaces (see
 /// [`paths::PARTIAL_HEADER`]).
 pub fn render_object_table(
@@ -1119,15 +1106,6 @@ struct ErrorView<'a> {
     page: &'a ErrorPage,
     heading: String,
     back: &'a str,
-}
-
-#[derive(Template)]
-#[template(path = "object_list.html")]
-struct ObjectListView<'a> {
-    l: Lang,
-    layout: Layout<'a>,
-    page: &'a ObjectListPage,
-    table: TableView<'a>,
 }
 
 struct RowView<'a> {

@@ -537,15 +537,6 @@ fn all_pages(lang: Lang) -> Vec<(String, String, bool)> {
         true,
     );
     page(
-        "object list",
-        crate::render_object_list(&ObjectListPage {
-            chrome: chrome(lang, Some(Section::Intelligence)),
-            heading: "Intelligence".to_string(),
-            table: table(7),
-        }),
-        true,
-    );
-    page(
         "object table fragment",
         crate::render_object_table(lang, Some("UTC"), &table(3)),
         false,
@@ -789,9 +780,13 @@ fn hostile_text_is_escaped() {
         tp.secret_base32 = HOSTILE.to_string();
         tp.otpauth_uri = HOSTILE.to_string();
         tp.csrf_token = HOSTILE.to_string();
-        let list = ObjectListPage {
+        let list = IntelligencePage {
             chrome: c.clone(),
-            heading: HOSTILE.to_string(),
+            communities: vec![(HOSTILE.to_string(), HOSTILE.to_string())],
+            community: HOSTILE.to_string(),
+            stix_type: HOSTILE.to_string(),
+            tlp: None,
+            since: HOSTILE.to_string(),
             table: objects.clone(),
         };
         let pages = [
@@ -799,7 +794,7 @@ fn hostile_text_is_escaped() {
             crate::render_sign_in(&s).unwrap(),
             crate::render_error(&e).unwrap(),
             crate::render_totp_enrol(&tp).unwrap(),
-            crate::render_object_list(&list).unwrap(),
+            crate::render_intelligence(&list).unwrap(),
         ];
         for html in pages {
             assert!(!html.contains("<script>alert"), "{html}");

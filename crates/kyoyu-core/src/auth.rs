@@ -12,15 +12,6 @@ use kyoyu_trust::net::Cidr;
 use kyoyu_trust::{Principal, Role};
 use std::net::IpAddr;
 
-/// Constant-time equality of two hex strings.
-pub(crate) fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
-
 impl<S: Store> Hub<S> {
     /// Authenticates `secret` (or its absence, which the HTTP edge explains
     /// in `missing`) presented from `ip` at time `now`.
@@ -52,8 +43,9 @@ impl<S: Store> Hub<S> {
         };
         let hash = self.token_key.hash_hex(&secret);
         let found = self.store.token_by_hash(&hash).await?;
-        let usable = found
-            .filter(|t| same(&t.hash, &hash) && !t.revoked && t.expires.is_none_or(|e| e > now));
+        let usable = found.filter(|t| {
+            crate::keys::same(&t.hash, &hash) && !t.revoked && t.expires.is_none_or(|e| e > now)
+        });
         let Some(t) = usable else {
             if let Some(slow) = backoff() {
                 return Err(slow);

@@ -186,6 +186,17 @@ pub fn new_token_secret() -> String {
     new_secret("kyoyu_")
 }
 
+/// Constant-time equality of two secrets or their hashes (tokens,
+/// sessions, anti-forgery tokens): the time taken does not tell how much
+/// of a guess was right.
+pub fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
 /// A random 256-bit secret in URL-safe base64 after `prefix` (tokens,
 /// session cookies, anti-forgery tokens).
 pub fn new_secret(prefix: &str) -> String {

@@ -39,10 +39,6 @@ pub struct Selection {
     pub versions: Option<VersionSelect>,
     /// Only these spec versions.
     pub spec_versions: Vec<String>,
-    /// Only versions whose text contains this (any spelling: it is folded).
-    pub text: Option<String>,
-    /// Only versions with this observable value (folded).
-    pub value: Option<String>,
     /// Newest first (the console's lists); TAXII pages are oldest first.
     pub newest_first: bool,
 }
@@ -580,16 +576,6 @@ impl<S: Store> Reader<'_, S> {
             spec_versions: sel.spec_versions,
             limit,
             with_json: endpoint.with_json(),
-            text: sel
-                .text
-                .as_deref()
-                .map(crate::search::fold)
-                .filter(|t| !t.is_empty()),
-            value: sel
-                .value
-                .as_deref()
-                .map(crate::search::fold)
-                .filter(|v| !v.is_empty()),
             newest_first: sel.newest_first,
             seqs: Vec::new(),
         };

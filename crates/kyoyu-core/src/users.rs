@@ -139,7 +139,7 @@ pub struct Session {
 impl Session {
     /// Whether `token` is this session's anti-forgery token (constant time).
     pub fn csrf_ok(&self, token: &str) -> bool {
-        crate::auth::same(&self.record.csrf, token)
+        crate::keys::same(&self.record.csrf, token)
     }
 }
 

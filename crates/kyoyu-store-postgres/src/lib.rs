@@ -752,18 +752,6 @@ impl Store for PostgresStore {
         sql.any("type", &q.types);
         sql.any("spec_version", &q.spec_versions);
         sql.versions(&q.versions);
-        if let Some(text) = &q.text {
-            let p = sql.param(like_anywhere(text));
-            sql.text.push_str(&format!(
-                " AND seq IN (SELECT seq FROM object_search WHERE body LIKE {p} ESCAPE '\\')"
-            ));
-        }
-        if let Some(value) = &q.value {
-            let p = sql.param(value.clone());
-            sql.text.push_str(&format!(
-                " AND seq IN (SELECT seq FROM object_values WHERE value = {p})"
-            ));
-        }
         let limit = sql.param(i64::try_from(q.limit).unwrap_or(i64::MAX).saturating_add(1));
         let order = if q.newest_first { "seq DESC" } else { "seq" };
         sql.text

@@ -658,44 +658,18 @@ impl Store for SqliteStore {
             } else {
                 "seq, date_added, id, version, spec_version, type, '', tlp, recipients, author"
             };
-            // With text (and no ids), walk the search index in `seq` order
-            // and stop at the page's end: a common word must not collect
-            // every match before the first page (the trigram index answers
-            // from three characters; shorter text scans the bodies, in
-            // order, and stops as early). With ids, go straight to them;
-            // otherwise let SQLite pick (it walks seq order).
-            let text = q.text.as_deref().filter(|_| q.ids.is_empty());
-            let (mut sql, mut args, position) = match text {
-                Some(text) => {
-                    let (test, arg) = if text.chars().count() >= 3 {
-                        ("object_search MATCH ?", fts_phrase(text))
-                    } else {
-                        ("object_search.body LIKE ? ESCAPE '\\'", like_anywhere(text))
-                    };
-                    (
-                        format!(
-                            "SELECT {cols} FROM object_search CROSS JOIN objects ON objects.seq = object_search.rowid WHERE {test} AND collection = ?"
-                        ),
-                        vec![SqlValue::Text(arg), SqlValue::Text(q.collection.clone())],
-                        "object_search.rowid",
-                    )
-                }
-                None => {
-                    let index = if q.ids.is_empty() {
-                        ""
-                    } else {
-                        " INDEXED BY objects_by_id"
-                    };
-                    (
-                        format!("SELECT {cols} FROM objects{index} WHERE collection = ?"),
-                        vec![SqlValue::Text(q.collection.clone())],
-                        "seq",
-                    )
-                }
+            // With ids, go straight to them; otherwise let SQLite pick (it
+            // walks seq order).
+            let index = if q.ids.is_empty() {
+                ""
+            } else {
+                " INDEXED BY objects_by_id"
             };
+            let mut sql = format!("SELECT {cols} FROM objects{index} WHERE collection = ?");
+            let mut args = vec![SqlValue::Text(q.collection.clone())];
             if let Some(seq) = q.after_seq {
                 let op = if q.newest_first { "<" } else { ">" };
-                sql.push_str(&format!(" AND {position} {op} ?"));
+                sql.push_str(&format!(" AND seq {op} ?"));
                 args.push(SqlValue::Integer(seq));
             }
             if let Some(t) = q.added_after {
@@ -712,27 +686,8 @@ impl Store for SqliteStore {
             push_in(&mut sql, &mut args, "type", &q.types);
             push_in(&mut sql, &mut args, "spec_version", &q.spec_versions);
             version_condition(&mut sql, &mut args, &q.versions);
-            if text.is_none()
-                && let Some(text) = q.text.as_deref()
-            {
-                if text.chars().count() >= 3 {
-                    sql.push_str(
-                        " AND seq IN (SELECT rowid FROM object_search WHERE object_search MATCH ?)",
-                    );
-                    args.push(SqlValue::Text(fts_phrase(text)));
-                } else {
-                    sql.push_str(
-                        " AND seq IN (SELECT rowid FROM object_search WHERE body LIKE ? ESCAPE '\\')",
-                    );
-                    args.push(SqlValue::Text(like_anywhere(text)));
-                }
-            }
-            if let Some(value) = q.value.as_deref() {
-                sql.push_str(" AND seq IN (SELECT seq FROM object_values WHERE value = ?)");
-                args.push(SqlValue::Text(value.to_owned()));
-            }
             let order = if q.newest_first { "DESC" } else { "ASC" };
-            sql.push_str(&format!(" ORDER BY {position} {order} LIMIT ?"));
+            sql.push_str(&format!(" ORDER BY seq {order} LIMIT ?"));
             args.push(SqlValue::Integer(
                 i64::try_from(q.limit).unwrap_or(i64::MAX).saturating_add(1),
             ));

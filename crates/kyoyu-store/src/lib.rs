@@ -156,10 +156,6 @@ pub struct Query {
     pub limit: usize,
     /// Whether to return the JSON (objects) or not (manifest, versions).
     pub with_json: bool,
-    /// Only versions whose folded text contains this (already folded).
-    pub text: Option<String>,
-    /// Only versions with this observable value (already folded).
-    pub value: Option<String>,
     /// Newest first (`seq` descending); `after_seq` then resumes below
     /// the position given, so cursors keep working in either order.
     pub newest_first: bool,
