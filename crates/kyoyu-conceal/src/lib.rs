@@ -66,6 +66,52 @@ impl Default for Stages {
     }
 }
 
+/// What kind of text a doubt is about: the console words each kind in the
+/// reader's language; `why` keeps the English for the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DoubtKind {
+    /// A logon on a machine with a name Windows gives by default.
+    DefaultMachineName,
+    /// An e-mail address in free text, not of the organization's hosts.
+    EmailInText,
+    /// A company name (legal form before or after it).
+    CompanyName,
+}
+
+impl DoubtKind {
+    /// Every kind.
+    pub const ALL: [DoubtKind; 3] = [
+        DoubtKind::DefaultMachineName,
+        DoubtKind::EmailInText,
+        DoubtKind::CompanyName,
+    ];
+
+    /// The kind's name (as serialized).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::DefaultMachineName => "default-machine-name",
+            Self::EmailInText => "email-in-text",
+            Self::CompanyName => "company-name",
+        }
+    }
+
+    /// Why a reviewer is asked about `text`, in English.
+    pub fn english(self, text: &str) -> String {
+        match self {
+            Self::DefaultMachineName => format!(
+                "a logon on a machine Windows named by default ({text}): the attacker's machine or the reporter's? It is withheld unless a reviewer keeps it"
+            ),
+            Self::EmailInText => format!(
+                "an e-mail address in free text ({text}): it is withheld unless a reviewer keeps it as the attacker's"
+            ),
+            Self::CompanyName => format!(
+                "a company name ({text}): it is withheld unless a reviewer keeps it (keep it only if it names none of the reporter, a customer or a partner)"
+            ),
+        }
+    }
+}
+
 /// Something a reviewer should decide on.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Doubt {
@@ -73,7 +119,10 @@ pub struct Doubt {
     pub object: String,
     /// Where in it (a JSON path).
     pub path: String,
-    /// Why.
+    /// What kind of text it is (absent in doubts stored before kinds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<DoubtKind>,
+    /// Why, in English.
     pub why: String,
     /// The text in question, withheld at release unless a reviewer keeps it.
     #[serde(default)]
@@ -186,8 +235,8 @@ fn own_number(n: &serde_json::Number, key: &str, profile: &Profile) -> Option<Ki
 /// was found to be the organization's, all of them go.
 const ACCOUNT_FIELDS: [&str; 4] = ["user_id", "account_login", "display_name", "credential"];
 
-/// What scrubbing found: redactions by kind, and doubts as (path, (why, text)).
-type Findings = (BTreeMap<Kind, usize>, Vec<(String, (String, String))>);
+/// What scrubbing found: redactions by kind, and doubts as (path, (kind, text)).
+type Findings = (BTreeMap<Kind, usize>, Vec<(String, (DoubtKind, String))>);
 
 /// Scrubs every string under `v`; `key` is the property holding it.
 fn scrub_value(
@@ -457,11 +506,12 @@ pub fn conceal(objects: &[Value], profile: &Profile, creator: &str, stages: &Sta
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_owned();
-            for (path, (why, text)) in found.1.drain(before..).collect::<Vec<_>>() {
+            for (path, (kind, text)) in found.1.drain(before..).collect::<Vec<_>>() {
                 result.doubts.push(Doubt {
                     object: id.clone(),
                     path,
-                    why,
+                    kind: Some(kind),
+                    why: kind.english(&text),
                     text,
                 });
             }

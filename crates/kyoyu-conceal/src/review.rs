@@ -437,6 +437,7 @@ mod withhold_tests {
         let doubt = |text: &str| crate::Doubt {
             object: "note--1".into(),
             path: "$.content".into(),
+            kind: None,
             why: "why".into(),
             text: text.into(),
         };

@@ -468,8 +468,8 @@ pub struct Scrubbed {
     /// What was replaced, in order.
     pub redactions: Vec<Kind>,
     /// What a person should look at (never the organization's own data):
-    /// why, and the text in question.
-    pub doubts: Vec<(String, String)>,
+    /// what kind of text, and the text in question.
+    pub doubts: Vec<(crate::DoubtKind, String)>,
 }
 
 fn re(pattern: &str) -> Option<Regex> {
@@ -919,12 +919,7 @@ impl Profile {
                     .is_some_and(|r| r.is_match(d.as_str()));
                 if default_name && self.scrub(written, Field::Value).redactions.is_empty() {
                     if !doubts.iter().any(|(_, t)| t == written) {
-                        doubts.push((
-                            format!(
-                                "a logon on a machine Windows named by default ({written}): the attacker's machine or the reporter's? It is withheld unless a reviewer keeps it"
-                            ),
-                            written.to_owned(),
-                        ));
+                        doubts.push((crate::DoubtKind::DefaultMachineName, written.to_owned()));
                     }
                     continue;
                 }
@@ -970,13 +965,7 @@ impl Profile {
                 if !host.as_str().eq_ignore_ascii_case(REDACTED_HOST)
                     && !self.owns_host(host.as_str())
                 {
-                    doubts.push((
-                        format!(
-                            "an e-mail address in free text ({}): it is withheld unless a reviewer keeps it as the attacker's",
-                            m.as_str()
-                        ),
-                        m.as_str().to_owned(),
-                    ));
+                    doubts.push((crate::DoubtKind::EmailInText, m.as_str().to_owned()));
                 }
             }
         }
@@ -985,13 +974,7 @@ impl Profile {
         {
             for m in re.find_iter(&s) {
                 if !m.as_str().contains(REDACTED) {
-                    doubts.push((
-                        format!(
-                            "a company name ({}): it is withheld unless a reviewer keeps it (keep it only if it names none of the reporter, a customer or a partner)",
-                            m.as_str()
-                        ),
-                        m.as_str().to_owned(),
-                    ));
+                    doubts.push((crate::DoubtKind::CompanyName, m.as_str().to_owned()));
                 }
             }
         }
@@ -1302,7 +1285,7 @@ mod tests {
         assert!(
             out.doubts
                 .iter()
-                .all(|(why, t)| !why.contains("EXPOWER") && !t.contains("EXPOWER")),
+                .all(|(kind, t)| !kind.english(t).contains("EXPOWER") && !t.contains("EXPOWER")),
             "{:?}",
             out.doubts
         );

@@ -315,7 +315,7 @@ pub(crate) async fn change_password<S: Backend>(
         Ok(()) => v.redirect(paths::ROOT),
         Err(e) if matches!(e.kind, ErrorKind::BadRequest | ErrorKind::Forbidden) => {
             let status = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
-            password_page(&v, s, status, Some(PasswordProblem::Refused(e.description)))
+            password_page(&v, s, status, Some(PasswordProblem::Refused(v.explain(&e))))
         }
         Err(e) => v.error(&e),
     }
@@ -383,7 +383,7 @@ pub(crate) async fn create_token<S: Backend>(v: Visit<S>, Form(f): Form<NewToken
         Ok((secret, _)) => account_page(&v, s, StatusCode::CREATED, Some(secret), None).await,
         Err(e) => {
             let status = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
-            account_page(&v, s, status, None, Some(e.description)).await
+            account_page(&v, s, status, None, Some(v.explain(&e))).await
         }
     }
 }
@@ -410,7 +410,7 @@ pub(crate) async fn revoke_token<S: Backend>(v: Visit<S>, Form(f): Form<RevokeFo
         Ok(()) => account_page(&v, s, StatusCode::OK, None, None).await,
         Err(e) => {
             let status = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
-            account_page(&v, s, status, None, Some(e.description)).await
+            account_page(&v, s, status, None, Some(v.explain(&e))).await
         }
     }
 }

@@ -2,15 +2,16 @@
 //! and the audit trail with its verification. Each tab shows what the
 //! core's services give this person; every change goes through them.
 
-use crate::visit::{Visit, query_value};
+use crate::visit::{Visit, query_value, refusal};
 use axum::Form;
 use axum::http::StatusCode;
 use axum::response::Response;
+use kyoyu_console::Refusal;
 use kyoyu_console::{
     AdminPage, AdminTab, AuditCheckView, AuditRow, Members, Section, UserRow, render_admin,
 };
 use kyoyu_core::users::Session;
-use kyoyu_core::{Backend, Error};
+use kyoyu_core::{Backend, Error, ErrorKind};
 use kyoyu_trust::{MemberRole, Org, OrgKind, Role, policy};
 use kyoyu_wire::admin::UserRequest;
 use serde::Deserialize;
@@ -42,10 +43,10 @@ struct Outcome {
 }
 
 impl Outcome {
-    fn failed(e: &Error) -> Outcome {
+    fn failed<S: Backend>(v: &Visit<S>, e: &Error) -> Outcome {
         Outcome {
             status: StatusCode::from_u16(e.kind.status()).ok(),
-            problem: Some(e.description.clone()),
+            problem: Some(v.explain(e)),
             temporary_password: None,
         }
     }
@@ -87,9 +88,7 @@ async fn page_on<S: Backend>(
 ) -> Response {
     let allowed = tabs(s);
     if !allowed.contains(&tab) {
-        return v.error(&Error::forbidden(
-            "this part of the administration is for hub admins and for those who manage their organization's people (and, for the audit trail, national-centre officers)",
-        ));
+        return v.error(&refusal(v.lang, ErrorKind::Forbidden, Refusal::AdminTab));
     }
     let who = &s.caller;
     let dir = who.directory();
@@ -343,7 +342,7 @@ pub(crate) async fn create_user<S: Backend>(v: Visit<S>, Form(f): Form<NewUser>)
                 crate::browse::text(&made, "password").to_owned(),
             )),
         },
-        Err(e) => Outcome::failed(&e),
+        Err(e) => Outcome::failed(&v, &e),
     };
     page(&v, s, AdminTab::Users, false, outcome).await
 }
@@ -375,7 +374,7 @@ pub(crate) async fn user_state<S: Backend>(v: Visit<S>, Form(f): Form<UserAction
         .await
     {
         Ok(_) => Outcome::default(),
-        Err(e) => Outcome::failed(&e),
+        Err(e) => Outcome::failed(&v, &e),
     };
     page(&v, s, AdminTab::Users, false, outcome).await
 }
@@ -398,7 +397,7 @@ pub(crate) async fn user_reset<S: Backend>(v: Visit<S>, Form(f): Form<UserAction
                 crate::browse::text(&done, "password").to_owned(),
             )),
         },
-        Err(e) => Outcome::failed(&e),
+        Err(e) => Outcome::failed(&v, &e),
     };
     page(&v, s, AdminTab::Users, false, outcome).await
 }
@@ -423,7 +422,7 @@ pub(crate) async fn token_revoke<S: Backend>(v: Visit<S>, Form(f): Form<TokenAct
     }
     let outcome = match v.hub.revoke_token(&s.caller, f.id.trim()).await {
         Ok(()) => Outcome::default(),
-        Err(e) => Outcome::failed(&e),
+        Err(e) => Outcome::failed(&v, &e),
     };
     page(&v, s, AdminTab::Tokens, false, outcome).await
 }
@@ -463,10 +462,14 @@ pub(crate) async fn create_org<S: Backend>(v: Visit<S>, Form(f): Form<NewOrg>) -
         return r;
     }
     let outcome = match OrgKind::parse(f.kind.trim()) {
-        None => Outcome::failed(&Error::bad(format!(
-            "'{}' is not a kind of organization",
-            f.kind
-        ))),
+        None => Outcome::failed(
+            &v,
+            &refusal(
+                v.lang,
+                ErrorKind::BadRequest,
+                Refusal::NotAKind(f.kind.clone()),
+            ),
+        ),
         Some(kind) => {
             let mut org = Org::new(f.id.trim(), kind, f.name.trim(), "");
             org.name_ja = Some(f.name_ja.trim().to_owned()).filter(|n| !n.is_empty());
@@ -479,7 +482,7 @@ pub(crate) async fn create_org<S: Backend>(v: Visit<S>, Form(f): Form<NewOrg>) -
             match v.hub.create_org(&s.caller, org).await {
                 // A new request reads the directory as it is now.
                 Ok(_) => return v.redirect("/console/admin?tab=orgs"),
-                Err(e) => Outcome::failed(&e),
+                Err(e) => Outcome::failed(&v, &e),
             }
         }
     };
@@ -522,7 +525,11 @@ async fn member_change<S: Backend>(v: Visit<S>, f: MemberForm, add: bool) -> Res
     let done = if add {
         match MemberRole::parse(f.role.trim()) {
             Some(role) => v.hub.set_member(&s.caller, community, org, role).await,
-            None => Err(Error::bad(format!("'{}' is not a standing", f.role))),
+            None => Err(refusal(
+                v.lang,
+                ErrorKind::BadRequest,
+                Refusal::NotAStanding(f.role.clone()),
+            )),
         }
     } else {
         v.hub.remove_member(&s.caller, community, org).await
@@ -533,7 +540,7 @@ async fn member_change<S: Backend>(v: Visit<S>, f: MemberForm, add: bool) -> Res
             crate::visit::encode(community)
         )),
         Err(e) => {
-            let outcome = Outcome::failed(&e);
+            let outcome = Outcome::failed(&v, &e);
             page_on(
                 &v,
                 s,
@@ -596,7 +603,7 @@ async fn supplier_change<S: Backend>(v: Visit<S>, f: SupplierForm, add: bool) ->
             crate::visit::encode(operator)
         )),
         Err(e) => {
-            let outcome = Outcome::failed(&e);
+            let outcome = Outcome::failed(&v, &e);
             page_on(
                 &v,
                 s,

@@ -2,7 +2,7 @@
 //! search. Every object comes from the core's reader (policy and read
 //! audit); nothing here decides who sees what.
 
-use crate::visit::{Visit, query_value};
+use crate::visit::{Visit, query_value, refusal};
 use axum::extract::Path;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -11,8 +11,9 @@ use kyoyu_console::{
     SearchPage, SearchProblem, Section, Sightings, SubmissionRow, SubmissionState, Tlp, TlpCount,
     TypeCount, paths, render_dashboard, render_intelligence, render_object, render_search,
 };
+use kyoyu_console::{Lang, Refusal};
 use kyoyu_core::reader::{Endpoint, Selection, all_versions};
-use kyoyu_core::{Backend, Collection, Error, Micros, StoredVersion};
+use kyoyu_core::{Backend, Collection, Error, ErrorKind, Micros, StoredVersion};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -225,17 +226,26 @@ fn query<S>(v: &Visit<S>) -> String {
 
 /// A `YYYY-MM-DD` date (midnight in the person's zone, Asia/Tokyo by
 /// default) as micros.
-fn day_start(text: &str) -> Result<Option<Micros>, Error> {
+fn day_start(lang: Lang, text: &str) -> Result<Option<Micros>, Error> {
     if text.trim().is_empty() {
         return Ok(None);
     }
-    let date: jiff::civil::Date = text
-        .trim()
-        .parse()
-        .map_err(|_| Error::bad(format!("'{text}' is not a date: write it as YYYY-MM-DD")))?;
+    let date: jiff::civil::Date = text.trim().parse().map_err(|_| {
+        refusal(
+            lang,
+            ErrorKind::BadRequest,
+            Refusal::NotADate(text.to_owned()),
+        )
+    })?;
     let zoned = date
         .to_zoned(jiff::tz::TimeZone::get("Asia/Tokyo").unwrap_or(jiff::tz::TimeZone::UTC))
-        .map_err(|e| Error::bad(format!("'{text}' is not a date: {e}")))?;
+        .map_err(|_| {
+            refusal(
+                lang,
+                ErrorKind::BadRequest,
+                Refusal::NotADate(text.to_owned()),
+            )
+        })?;
     Ok(Some(zoned.timestamp().as_microsecond()))
 }
 
@@ -251,7 +261,7 @@ pub(crate) async fn intelligence<S: Backend>(v: Visit<S>) -> Response {
         .into_iter()
         .collect();
     let level = query_value(&q, "tlp").and_then(|t| tlp(&t));
-    let since = match day_start(&query_value(&q, "since").unwrap_or_default()) {
+    let since = match day_start(v.lang, &query_value(&q, "since").unwrap_or_default()) {
         Ok(s) => s,
         Err(e) => return v.error(&e),
     };
@@ -357,9 +367,11 @@ async fn find<S: Backend>(v: &Visit<S>, id: &str) -> Result<Found, Response> {
         .await
         .map_err(|e| v.error(&e))?;
     found.into_iter().next().ok_or_else(|| {
-        v.error(&Error::not_found(format!(
-            "no object '{id}' that you may read is on this hub"
-        )))
+        v.error(&refusal(
+            v.lang,
+            ErrorKind::NotFound,
+            Refusal::NoObject(id.to_owned()),
+        ))
     })
 }
 
@@ -602,7 +614,7 @@ pub(crate) async fn search<S: Backend>(v: Visit<S>) -> Response {
         {
             Ok(f) => f,
             Err(e) if e.kind == kyoyu_core::ErrorKind::BadRequest => {
-                problem = Some(SearchProblem::Refused(e.description));
+                problem = Some(SearchProblem::Refused(v.explain(&e)));
                 Vec::new()
             }
             Err(e) => return v.error(&e),

@@ -273,4 +273,59 @@ mod tests {
         }
         assert_eq!(arms, ROUTES.len(), "one arm per row");
     }
+
+    /// Every message the core words in English is worded in Japanese too, with
+    /// the same arguments, and the Japanese catalogue holds no message the
+    /// core no longer says.
+    #[test]
+    fn the_core_messages_are_worded_in_japanese() {
+        use kyoyu_console::Lang;
+        use kyoyu_console::i18n::{CORE_PREFIX, keys, say_core, t};
+        use kyoyu_wire::text::{Said, placeholders};
+        let core = kyoyu_core::messages::catalogue();
+        assert!(core.len() > 80, "only {} core messages", core.len());
+        for (key, english) in core {
+            let ja_key = format!("{CORE_PREFIX}{key}");
+            let japanese = t(Lang::Ja, &ja_key);
+            assert_ne!(japanese, ja_key, "{key}: no Japanese wording");
+            assert_eq!(
+                placeholders(japanese),
+                placeholders(english),
+                "{key}: the languages name different arguments"
+            );
+        }
+        for key in keys(Lang::Ja).filter(|k| k.starts_with(CORE_PREFIX)) {
+            let bare = &key[CORE_PREFIX.len()..];
+            assert!(
+                core.contains_key(bare),
+                "{key}: the core says no such message"
+            );
+        }
+        // Worded with the arguments, in the reader's language.
+        let said = [Said::new(
+            "account.token_days",
+            &[("max", &365), ("days", &400)],
+        )];
+        let english = kyoyu_core::messages::english(&said[0]);
+        assert_eq!(english, "a token lives from 1 to 365 days; 400 is outside");
+        assert_eq!(say_core(Lang::En, &said, &english), english);
+        assert_eq!(
+            say_core(Lang::Ja, &said, &english),
+            "トークンの有効期間は1〜365日です。400 日は範囲外です。"
+        );
+        // The concealment's doubt kinds are the ones the catalogues word.
+        let kinds: Vec<&str> = kyoyu_conceal::DoubtKind::ALL
+            .iter()
+            .map(|k| k.name())
+            .collect();
+        assert_eq!(kinds, kyoyu_console::pages::DOUBT_KINDS);
+        for k in kyoyu_conceal::DoubtKind::ALL {
+            let ja = kyoyu_console::doubt_reason(Lang::Ja, k.name(), "株式会社ミライ保守");
+            assert!(ja.is_some_and(
+                |w| w.contains("株式会社ミライ保守") && w != k.english("株式会社ミライ保守")
+            ));
+        }
+        // Nothing keyed: the text as the core gave it.
+        assert_eq!(say_core(Lang::Ja, &[], "storage failed"), "storage failed");
+    }
 }

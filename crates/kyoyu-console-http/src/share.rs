@@ -2,7 +2,7 @@
 //! with the preview of exactly what others will receive.
 
 use crate::browse::{receipts_of, state};
-use crate::visit::{RECEIPTS_COOKIE, Visit, form_pairs, set_cookie};
+use crate::visit::{RECEIPTS_COOKIE, Visit, form_pairs, refusal, set_cookie};
 use axum::extract::{FromRequest, Multipart, Path, Request};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
@@ -11,7 +11,8 @@ use kyoyu_console::{
     ReviewQueuePage, Section, SubmissionRow, SubmitForm, SubmitPage, Submitted, paths,
     render_receipts, render_review, render_review_queue, render_submit,
 };
-use kyoyu_core::{Backend, Error};
+use kyoyu_console::{Lang, Refusal};
+use kyoyu_core::{Backend, Error, ErrorKind};
 use kyoyu_wire::submission::{IncidentForm, SubmitRequest};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -76,6 +77,7 @@ pub(crate) async fn form<S: Backend>(v: Visit<S>) -> Response {
 /// The fields of the submit form, from `multipart/form-data` (the page's
 /// form, with its file) or `application/x-www-form-urlencoded`.
 async fn fields<S: Backend>(
+    lang: Lang,
     req: Request,
     hub: &std::sync::Arc<kyoyu_core::Hub<S>>,
 ) -> Result<HashMap<String, String>, Error> {
@@ -86,19 +88,28 @@ async fn fields<S: Backend>(
         .is_some_and(|t| t.starts_with("multipart/form-data"));
     let mut out = HashMap::new();
     if multipart {
-        let mut m = Multipart::from_request(req, hub)
-            .await
-            .map_err(|e| Error::bad(format!("the form could not be read: {e}")))?;
-        while let Some(field) = m
-            .next_field()
-            .await
-            .map_err(|e| Error::bad(format!("the form could not be read: {e}")))?
-        {
+        let mut m = Multipart::from_request(req, hub).await.map_err(|e| {
+            refusal(
+                lang,
+                ErrorKind::BadRequest,
+                Refusal::FormUnreadable(e.to_string()),
+            )
+        })?;
+        while let Some(field) = m.next_field().await.map_err(|e| {
+            refusal(
+                lang,
+                ErrorKind::BadRequest,
+                Refusal::FormUnreadable(e.to_string()),
+            )
+        })? {
             let name = field.name().unwrap_or_default().to_owned();
-            let text = field
-                .text()
-                .await
-                .map_err(|e| Error::bad(format!("the field '{name}' could not be read: {e}")))?;
+            let text = field.text().await.map_err(|e| {
+                refusal(
+                    lang,
+                    ErrorKind::BadRequest,
+                    Refusal::FieldUnreadable(name.clone(), e.to_string()),
+                )
+            })?;
             // A file field left empty arrives as an empty part.
             if !(name == "file" && text.is_empty()) {
                 out.insert(name, text);
@@ -107,18 +118,26 @@ async fn fields<S: Backend>(
     } else {
         let axum::Form(map) = axum::Form::<HashMap<String, String>>::from_request(req, hub)
             .await
-            .map_err(|e| Error::bad(format!("the form could not be read: {e}")))?;
+            .map_err(|e| {
+                refusal(
+                    lang,
+                    ErrorKind::BadRequest,
+                    Refusal::FormUnreadable(e.to_string()),
+                )
+            })?;
         out = map;
     }
     Ok(out)
 }
 
 /// STIX content as sent: a bundle, a list, or one object.
-fn stix_objects(text: &str) -> Result<Vec<Value>, Error> {
+fn stix_objects(lang: Lang, text: &str) -> Result<Vec<Value>, Error> {
     let v: Value = serde_json::from_str(text).map_err(|e| {
-        Error::bad(format!(
-            "the STIX content is not JSON ({e}): send a bundle, a list of objects or one object"
-        ))
+        refusal(
+            lang,
+            ErrorKind::BadRequest,
+            Refusal::StixNotJson(e.to_string()),
+        )
     })?;
     Ok(match v {
         Value::Array(items) => items,
@@ -129,9 +148,7 @@ fn stix_objects(text: &str) -> Result<Vec<Value>, Error> {
             .unwrap_or_default(),
         other @ Value::Object(_) => vec![other],
         _ => {
-            return Err(Error::bad(
-                "the STIX content must be a bundle, a list of objects or one object",
-            ));
+            return Err(refusal(lang, ErrorKind::BadRequest, Refusal::StixShape));
         }
     })
 }
@@ -144,7 +161,7 @@ pub(crate) async fn submit<S: Backend>(v: Visit<S>, req: Request) -> Response {
         Ok(s) => s,
         Err(r) => return r,
     };
-    let f = match fields(req, &v.hub).await {
+    let f = match fields(v.lang, req, &v.hub).await {
         Ok(f) => f,
         Err(e) => return v.error(&e),
     };
@@ -164,20 +181,12 @@ pub(crate) async fn submit<S: Backend>(v: Visit<S>, req: Request) -> Response {
         stix: get("stix"),
     };
     let refuse = |status: StatusCode, e: &Error| {
-        page(
-            &v,
-            s,
-            status,
-            form.clone(),
-            Some(e.description.clone()),
-            None,
-            None,
-        )
+        page(&v, s, status, form.clone(), Some(v.explain(e)), None, None)
     };
     let objects = if stix.trim().is_empty() {
         Vec::new()
     } else {
-        match stix_objects(&stix) {
+        match stix_objects(v.lang, &stix) {
             Ok(o) => o,
             Err(e) => return refuse(StatusCode::BAD_REQUEST, &e),
         }
@@ -199,9 +208,7 @@ pub(crate) async fn submit<S: Backend>(v: Visit<S>, req: Request) -> Response {
         |e: &Error| StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
     if !form.conceal {
         if get("action") == "preview" {
-            let e = Error::bad(
-                "a preview shows what concealment releases: tick \"conceal my organization\", or submit to share under your organization's name",
-            );
+            let e = refusal(v.lang, ErrorKind::BadRequest, Refusal::PreviewNeedsConceal);
             return refuse(StatusCode::BAD_REQUEST, &e);
         }
         return match v
@@ -240,7 +247,7 @@ pub(crate) async fn submit<S: Backend>(v: Visit<S>, req: Request) -> Response {
                 StatusCode::OK,
                 form,
                 None,
-                Some(preview_of(&p)),
+                Some(preview_of(v.lang, &p)),
                 None,
             ),
             Err(e) => refuse(status_of(&e), &e),
@@ -290,7 +297,7 @@ pub(crate) async fn submit<S: Backend>(v: Visit<S>, req: Request) -> Response {
 }
 
 /// The core's preview as the page shows it.
-fn preview_of(p: &Value) -> Preview {
+fn preview_of(lang: Lang, p: &Value) -> Preview {
     let objects = p
         .get("objects")
         .and_then(Value::as_array)
@@ -310,7 +317,12 @@ fn preview_of(p: &Value) -> Preview {
                     number: i + 1,
                     object: crate::browse::text(d, "object").to_owned(),
                     path: crate::browse::text(d, "path").to_owned(),
-                    why: crate::browse::text(d, "why").to_owned(),
+                    why: kyoyu_console::doubt_reason(
+                        lang,
+                        crate::browse::text(d, "kind"),
+                        crate::browse::text(d, "text"),
+                    )
+                    .unwrap_or_else(|| crate::browse::text(d, "why").to_owned()),
                     text: crate::browse::text(d, "text").to_owned(),
                 })
                 .collect()
@@ -409,13 +421,17 @@ async fn review_page<S: Backend>(
         })
         .cloned();
     let Some(r) = found else {
-        return v.error(&Error::not_found(format!(
-            "no submission '{id}' that you may review is waiting for review"
-        )));
+        return v.error(&refusal(
+            v.lang,
+            ErrorKind::NotFound,
+            Refusal::NoReview(id.to_owned()),
+        ));
     };
     let community = crate::browse::text(&r, "community");
-    let p =
-        preview_of(&serde_json::json!({"objects": r.get("objects"), "doubts": r.get("doubts")}));
+    let p = preview_of(
+        v.lang,
+        &serde_json::json!({"objects": r.get("objects"), "doubts": r.get("doubts")}),
+    );
     let page = ReviewPage {
         chrome: v.chrome(Some(Section::Review)),
         id: id.to_owned(),
@@ -488,20 +504,24 @@ pub(crate) async fn decide<S: Backend>(
                 .edit(&s.caller, &id, objects)
                 .await
                 .map(|_| ReviewNotice::Edited(id.clone())),
-            Err(e) => Err(Error::bad(format!(
-                "the edited version is not a JSON list of objects ({e}): correct it and save again"
-            ))),
+            Err(e) => Err(refusal(
+                v.lang,
+                ErrorKind::BadRequest,
+                Refusal::EditNotJson(e.to_string()),
+            )),
         },
-        other => Err(Error::bad(format!(
-            "'{other}' is not a decision: approve, edit or reject"
-        ))),
+        other => Err(refusal(
+            v.lang,
+            ErrorKind::BadRequest,
+            Refusal::NotADecision(other.to_owned()),
+        )),
     };
     match done {
         Ok(notice) => queue_page(&v, s, Some(notice)).await,
         Err(e) if e.kind == kyoyu_core::ErrorKind::NotFound => v.error(&e),
         Err(e) => {
             let status = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
-            review_page(&v, s, &id, status, Some(e.description)).await
+            review_page(&v, s, &id, status, Some(v.explain(&e))).await
         }
     }
 }
@@ -573,13 +593,15 @@ pub(crate) async fn receipt_action<S: Backend>(v: Visit<S>, body: axum::body::By
     let receipt = one("receipt");
     let fail = |e: Error| {
         let code = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
-        (code, e.description)
+        (code, v.explain(&e))
     };
     let mut withdrawn = false;
     if one("action") == "withdraw" {
         if one("confirm").is_empty() {
-            let (code, why) = fail(Error::bad(
-                "tick the box to confirm the withdrawal: it cannot be undone",
+            let (code, why) = fail(refusal(
+                v.lang,
+                ErrorKind::BadRequest,
+                Refusal::ConfirmWithdrawal,
             ));
             return receipts_page(&v, s, code, None, Some(why), false).await;
         }

@@ -6,6 +6,8 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use kyoyu_console::Refusal;
+use kyoyu_console::i18n::say_core;
 use kyoyu_console::{
     Chrome, ErrorPage, HTML_CONTENT_TYPE, LANG_COOKIE, LANG_QUERY, Lang, Permissions, RenderError,
     Section, SignedIn, render_error,
@@ -125,8 +127,10 @@ impl<S: Backend> Visit<S> {
         if self.same_origin && s.csrf_ok(token) {
             return Ok(());
         }
-        Err(self.error(&Error::forbidden(
-            "this form has expired or did not come from this hub's pages: go back, reload the page and send it again",
+        Err(self.error(&refusal(
+            self.lang,
+            ErrorKind::Forbidden,
+            Refusal::FormExpired,
         )))
     }
 
@@ -199,6 +203,11 @@ impl<S: Backend> Visit<S> {
         r
     }
 
+    /// What the core said, in the visit's language.
+    pub(crate) fn explain(&self, e: &Error) -> String {
+        say_core(self.lang, &e.said, &e.description)
+    }
+
     /// A page saying what went wrong, with the status of the core's error.
     pub(crate) fn error(&self, e: &Error) -> Response {
         let mut r = error_page(&self.hub, self.lang, &self.path, Some(self), e);
@@ -256,6 +265,11 @@ fn permissions<S: Backend>(hub: &Hub<S>, s: &Session) -> Permissions {
     }
 }
 
+/// An error of `kind` the console gives itself, worded in `lang`.
+pub(crate) fn refusal(lang: Lang, kind: ErrorKind, r: Refusal) -> Error {
+    Error::new(kind, r.text(lang))
+}
+
 /// The error page for `e` (signed in or not).
 fn error_page<S: Backend>(
     hub: &Hub<S>,
@@ -276,7 +290,7 @@ fn error_page<S: Backend>(
     let page = ErrorPage {
         chrome,
         status,
-        message: e.description.clone(),
+        message: say_core(lang, &e.said, &e.description),
         back_href: kyoyu_console::paths::ROOT.into(),
     };
     let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

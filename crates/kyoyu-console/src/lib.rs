@@ -37,8 +37,8 @@ pub use headers::{
 pub use i18n::{LANG_COOKIE, LANG_QUERY, Lang, t, tf};
 pub use model::*;
 pub use pages::{
-    RenderError, mark_doubts, mark_redactions, redaction_name, render_account, render_admin,
-    render_dashboard, render_error, render_intelligence, render_object, render_object_table,
-    render_password, render_receipts, render_review, render_review_queue, render_search,
-    render_sign_in, render_submit, render_totp_enrol, tlp_value,
+    RenderError, doubt_reason, mark_doubts, mark_redactions, redaction_name, render_account,
+    render_admin, render_dashboard, render_error, render_intelligence, render_object,
+    render_object_table, render_password, render_receipts, render_review, render_review_queue,
+    render_search, render_sign_in, render_submit, render_totp_enrol, tlp_value,
 };

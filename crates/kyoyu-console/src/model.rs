@@ -496,6 +496,70 @@ pub struct SearchPage {
     pub problem: Option<SearchProblem>,
 }
 
+/// Why the console itself refused a request (before the core was asked):
+/// worded by the catalogues' `[refusal]` section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// An administration tab the person may not use.
+    AdminTab,
+    /// A membership standing the hub does not know.
+    NotAStanding(String),
+    /// An organization kind the hub does not know.
+    NotAKind(String),
+    /// A date filter that is not `YYYY-MM-DD`.
+    NotADate(String),
+    /// No object with this id that the person may read.
+    NoObject(String),
+    /// The form's body could not be read (the parser's words).
+    FormUnreadable(String),
+    /// One field could not be read: (name, the parser's words).
+    FieldUnreadable(String, String),
+    /// STIX content that is not JSON (the parser's words).
+    StixNotJson(String),
+    /// JSON that is not a bundle, a list or an object.
+    StixShape,
+    /// A preview asked for without concealment.
+    PreviewNeedsConceal,
+    /// No submission with this id waiting for this reviewer.
+    NoReview(String),
+    /// A reviewer's edit that is not a JSON list (the parser's words).
+    EditNotJson(String),
+    /// A review decision the console does not know.
+    NotADecision(String),
+    /// A withdrawal without its confirmation ticked.
+    ConfirmWithdrawal,
+    /// A form from another site, another session or an old page.
+    FormExpired,
+}
+
+impl Refusal {
+    /// The refusal in `lang`: what went wrong and what to do.
+    pub fn text(&self, lang: crate::Lang) -> String {
+        use crate::i18n::{t, tf};
+        match self {
+            Self::AdminTab => t(lang, "refusal.admin_tab").to_owned(),
+            Self::NotAStanding(v) => tf(lang, "refusal.not_a_standing", &[("value", v)]),
+            Self::NotAKind(v) => tf(lang, "refusal.not_a_kind", &[("value", v)]),
+            Self::NotADate(v) => tf(lang, "refusal.not_a_date", &[("value", v)]),
+            Self::NoObject(id) => tf(lang, "refusal.no_object", &[("id", id)]),
+            Self::FormUnreadable(d) => tf(lang, "refusal.form_unreadable", &[("detail", d)]),
+            Self::FieldUnreadable(n, d) => tf(
+                lang,
+                "refusal.field_unreadable",
+                &[("name", n), ("detail", d)],
+            ),
+            Self::StixNotJson(d) => tf(lang, "refusal.stix_not_json", &[("detail", d)]),
+            Self::StixShape => t(lang, "refusal.stix_shape").to_owned(),
+            Self::PreviewNeedsConceal => t(lang, "refusal.preview_needs_conceal").to_owned(),
+            Self::NoReview(id) => tf(lang, "refusal.no_review", &[("id", id)]),
+            Self::EditNotJson(d) => tf(lang, "refusal.edit_not_json", &[("detail", d)]),
+            Self::NotADecision(v) => tf(lang, "refusal.not_a_decision", &[("value", v)]),
+            Self::ConfirmWithdrawal => t(lang, "refusal.confirm_withdrawal").to_owned(),
+            Self::FormExpired => t(lang, "refusal.form_expired").to_owned(),
+        }
+    }
+}
+
 /// Why a search was not made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SearchProblem {

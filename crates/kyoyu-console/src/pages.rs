@@ -761,6 +761,17 @@ pub const KNOWN_STATUSES: [u16; 13] = [
     400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 429, 500, 503,
 ];
 
+/// The kinds of doubt the catalogues word (the concealment's `DoubtKind` names).
+pub const DOUBT_KINDS: [&str; 3] = ["default-machine-name", "email-in-text", "company-name"];
+
+/// Why a reviewer is asked about `text`, in `lang`, for a doubt of `kind`
+/// (`None` for a kind the catalogues do not word: show the stored reason).
+pub fn doubt_reason(lang: Lang, kind: &str, text: &str) -> Option<String> {
+    DOUBT_KINDS
+        .contains(&kind)
+        .then(|| crate::i18n::tf(lang, &format!("doubt.{kind}"), &[("text", text)]))
+}
+
 /// The kinds of redaction the catalogues name (the concealment's kinds; others are shown as
 /// their code).
 pub const NAMED_REDACTIONS: [&str; 11] = [

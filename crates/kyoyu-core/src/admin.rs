@@ -2,6 +2,7 @@
 //! then runs as one audited store transaction and refreshes the directory.
 
 use crate::catalog::community_collection;
+use crate::error::{ErrorKind, Said};
 use crate::reader::access_of;
 use crate::time::{format_micros, now_micros};
 use crate::{Caller, Error, Hub};
@@ -17,19 +18,19 @@ use serde_json::Value;
 use serde_json::json;
 use std::collections::{BTreeMap, HashSet};
 
-fn forbidden(why: impl Into<String>) -> Error {
-    Error::forbidden(why)
+fn forbidden(key: &'static str, args: &[(&'static str, &dyn std::fmt::Display)]) -> Error {
+    Error::said(ErrorKind::Forbidden, key, args)
 }
 
 /// The most an audit page holds, roughly, in bytes of entry details.
 const AUDIT_PAGE_BYTES: usize = 8 * 1024 * 1024;
 
-fn invalid(why: impl Into<String>) -> Error {
-    Error::bad(why)
+fn invalid(key: &'static str, args: &[(&'static str, &dyn std::fmt::Display)]) -> Error {
+    Error::said(ErrorKind::BadRequest, key, args)
 }
 
-fn not_found(why: impl Into<String>) -> Error {
-    Error::not_found(why)
+fn not_found(key: &'static str, args: &[(&'static str, &dyn std::fmt::Display)]) -> Error {
+    Error::said(ErrorKind::NotFound, key, args)
 }
 
 /// What a new token should be.
@@ -64,24 +65,26 @@ impl<S: Store> Hub<S> {
         let mut problems = org.problems();
         for s in &org.sectors {
             if self.seeds.sector(s).is_none() {
-                problems.push(format!(
-                    "unknown sector '{s}'; the sectors are: {}",
-                    self.seeds
-                        .sectors
-                        .iter()
-                        .map(|s| s.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                let known = self
+                    .seeds
+                    .sectors
+                    .iter()
+                    .map(|s| s.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                problems.push(Said::new(
+                    "org.unknown_sector",
+                    &[("sector", s), ("known", &known)],
                 ));
             }
         }
         if org.kind == OrgKind::Operator && org.sectors.is_empty() {
-            problems.push("an operator needs at least one --sector".into());
+            problems.push(Said::new("org.operator_sector", &[]));
         }
         if problems.is_empty() {
             Ok(())
         } else {
-            Err(invalid(problems.join("; ")))
+            Err(Error::said_all(ErrorKind::BadRequest, problems))
         }
     }
 
@@ -92,9 +95,7 @@ impl<S: Store> Hub<S> {
         if may_administer_hub(&who.principal) {
             Ok(())
         } else {
-            Err(forbidden(
-                "only hub admins register or change organizations",
-            ))
+            Err(forbidden("org.only_hub_admins", &[]))
         }
     }
 
@@ -107,30 +108,31 @@ impl<S: Store> Hub<S> {
         }
         self.check_org(&org)?;
         if org.kind == OrgKind::Hub {
-            return Err(invalid(
-                "there is one hub organization; choose another kind",
-            ));
+            return Err(invalid("org.one_hub", &[]));
         }
         let dir = self.directory();
         if org.kind == OrgKind::NationalCentre
             && let Some(centre) = dir.orgs().find(|o| o.kind == OrgKind::NationalCentre)
         {
-            return Err(Error::conflict(format!(
-                "kind: there is one national centre, and '{}' is already registered as it; choose another kind",
-                centre.id
-            )));
+            return Err(Error::said(
+                ErrorKind::Conflict,
+                "org.one_centre",
+                &[("centre", &centre.id)],
+            ));
         }
         if dir.org(&org.id).is_some() {
-            return Err(Error::conflict(format!(
-                "organization '{}' already exists; change it with PUT /api/orgs/{}",
-                org.id, org.id
-            )));
+            return Err(Error::said(
+                ErrorKind::Conflict,
+                "org.exists",
+                &[("org", &org.id)],
+            ));
         }
         if self.store.org_retired(&org.id).await? {
-            return Err(Error::conflict(format!(
-                "'{}' belonged to an organization that was deleted, and ids are never reused (objects and TLP:RED deliveries still name it): choose another id",
-                org.id
-            )));
+            return Err(Error::said(
+                ErrorKind::Conflict,
+                "org.id_retired",
+                &[("org", &org.id)],
+            ));
         }
         let mut changes = vec![Change::PutOrg(org.clone())];
         let mut joined = Vec::new();
@@ -167,17 +169,16 @@ impl<S: Store> Hub<S> {
         let dir = self.directory();
         let old = dir
             .org(&org.id)
-            .ok_or_else(|| not_found(format!("there is no organization '{}'", org.id)))?;
+            .ok_or_else(|| not_found("org.unknown", &[("org", &org.id)]))?;
         if org.country.is_empty() {
             org.country.clone_from(&old.country);
         }
         self.check_org(&org)?;
         if old.kind != org.kind {
-            return Err(invalid(format!(
-                "an organization's kind cannot change ('{}' is {}); register a new organization instead",
-                org.id,
-                old.kind.noun()
-            )));
+            return Err(invalid(
+                "org.kind_fixed",
+                &[("org", &org.id), ("kind", &old.kind.name())],
+            ));
         }
         let detail = json!({ "before": old, "after": org });
         self.commit(
@@ -194,17 +195,15 @@ impl<S: Store> Hub<S> {
     /// Removes an organization: its memberships go and its tokens are revoked.
     pub async fn delete_org(&self, who: &Caller, id: &str) -> Result<(), Error> {
         if !may_administer_hub(&who.principal) {
-            return Err(forbidden("only hub admins remove organizations"));
+            return Err(forbidden("org.only_hub_admins_remove", &[]));
         }
         if id == crate::HUB_ORG {
-            return Err(invalid(
-                "the hub organization cannot be removed: the hub admins' tokens and the hub's own publications belong to it",
-            ));
+            return Err(invalid("org.hub_stays", &[]));
         }
         let dir = self.directory();
         let old = dir
             .org(id)
-            .ok_or_else(|| not_found(format!("there is no organization '{id}'")))?;
+            .ok_or_else(|| not_found("org.unknown", &[("org", &id)]))?;
         if old.kind == OrgKind::Ministry {
             let sectors: Vec<&str> = self
                 .seeds
@@ -213,14 +212,10 @@ impl<S: Store> Hub<S> {
                 .filter(|s| s.ministry == id)
                 .map(|s| s.id.as_str())
                 .collect();
-            return Err(invalid(format!(
-                "'{id}' is a ministry and cannot be removed: incident reports are routed to the competent ministries of the sectors data file{}; change the data file (--rules) instead",
-                if sectors.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ('{id}' is the ministry of {})", sectors.join(", "))
-                }
-            )));
+            return Err(invalid(
+                "org.ministry_stays",
+                &[("org", &id), ("sectors", &sectors.join(", "))],
+            ));
         }
         let detail = json!({ "org": old });
         self.commit(
@@ -240,50 +235,43 @@ impl<S: Store> Hub<S> {
         community: Community,
     ) -> Result<Community, Error> {
         if !may_administer_hub(&who.principal) {
-            return Err(forbidden("only hub admins create communities"));
+            return Err(forbidden("community.only_hub_admins", &[]));
         }
         if !kyoyu_trust::model::valid_id(&community.id) {
-            return Err(invalid(format!(
-                "community id '{}' must be 2-64 characters of a-z, 0-9 and '-'",
-                community.id
-            )));
+            return Err(invalid("community.id_shape", &[("id", &community.id)]));
         }
         if community.id.starts_with(crate::SUBMIT_PREFIX) {
-            return Err(invalid(format!(
-                "community ids cannot start with '{}': those names are the communities' submission collections",
-                crate::SUBMIT_PREFIX
-            )));
+            return Err(invalid(
+                "community.id_prefix",
+                &[("prefix", &crate::SUBMIT_PREFIX)],
+            ));
         }
         match community.kind {
             CommunityKind::Sector => {
-                return Err(invalid(
-                    "sector communities come from the sectors data file; add the sector there",
-                ));
+                return Err(invalid("community.sector_from_data", &[]));
             }
             CommunityKind::SupplierCircle => {
-                return Err(invalid(
-                    "an operator's supplier circle is created with the operator; add suppliers with `kyoyu supplier add`",
-                ));
+                return Err(invalid("community.circle_with_operator", &[]));
             }
             _ => {}
         }
         if community.default_tlp == kyoyu_stix::tlp::Tlp::Clear {
-            return Err(invalid(
-                "default_tlp cannot be clear: unmarked content must never be treated as CLEAR",
-            ));
+            return Err(invalid("community.default_clear", &[]));
         }
         let dir = self.directory();
         if dir.community(&community.id).is_some() {
-            return Err(Error::conflict(format!(
-                "community '{}' already exists",
-                community.id
-            )));
+            return Err(Error::said(
+                ErrorKind::Conflict,
+                "community.exists",
+                &[("community", &community.id)],
+            ));
         }
         for other in &community.connected {
             if dir.community(other).is_none() {
-                return Err(invalid(format!(
-                    "connected community '{other}' does not exist"
-                )));
+                return Err(invalid(
+                    "community.connected_unknown",
+                    &[("community", &other)],
+                ));
             }
         }
         let col = community_collection(uuid::Uuid::new_v4().to_string(), &community);
@@ -312,15 +300,16 @@ impl<S: Store> Hub<S> {
         let mut c = dir
             .community(community)
             .cloned()
-            .ok_or_else(|| not_found(format!("there is no community '{community}'")))?;
+            .ok_or_else(|| not_found("community.unknown", &[("community", &community)]))?;
         if !may_manage_community(&dir, &who.principal, community) {
-            return Err(forbidden(format!(
-                "only hub admins and the admins of '{community}' decide whether its submissions wait for a reviewer"
-            )));
+            return Err(forbidden(
+                "community.who_sets_review",
+                &[("community", &community)],
+            ));
         }
         let col = self
             .collection_of(community)
-            .ok_or_else(|| not_found(format!("community '{community}' has no collection")))?;
+            .ok_or_else(|| not_found("community.no_collection", &[("community", &community)]))?;
         c.release_without_review = on;
         self.commit(
             who,
@@ -343,17 +332,16 @@ impl<S: Store> Hub<S> {
     ) -> Result<(), Error> {
         let dir = self.directory();
         if dir.community(community).is_none() {
-            return Err(not_found(format!("there is no community '{community}'")));
+            return Err(not_found("community.unknown", &[("community", &community)]));
         }
         if !may_manage_community(&dir, &who.principal, community) {
-            return Err(forbidden(format!(
-                "only hub admins and the admins of '{community}' manage its members"
-            )));
+            return Err(forbidden(
+                "community.who_manages",
+                &[("community", &community)],
+            ));
         }
         let Some(member) = dir.org(org) else {
-            return Err(not_found(format!(
-                "there is no organization '{org}'; register it first with `kyoyu org create`"
-            )));
+            return Err(not_found("org.unknown", &[("org", &org)]));
         };
         // A supplier circle passes AMBER on to its members: only suppliers
         // (and the operator itself) belong in it.
@@ -362,10 +350,10 @@ impl<S: Store> Hub<S> {
             && c.owner.as_deref() != Some(org)
             && member.kind != OrgKind::Supplier
         {
-            return Err(invalid(format!(
-                "'{org}' is {}, not a supplier: only organizations of kind supplier join a supplier circle",
-                member.kind.noun()
-            )));
+            return Err(invalid(
+                "community.not_supplier",
+                &[("org", &org), ("kind", &member.kind.name())],
+            ));
         }
         let before = dir.membership(community, org).map(MemberRole::name);
         let detail = json!({ "org": org, "role": role.name(), "before": before });
@@ -392,17 +380,19 @@ impl<S: Store> Hub<S> {
     ) -> Result<(), Error> {
         let dir = self.directory();
         if dir.community(community).is_none() {
-            return Err(not_found(format!("there is no community '{community}'")));
+            return Err(not_found("community.unknown", &[("community", &community)]));
         }
         if !may_manage_community(&dir, &who.principal, community) {
-            return Err(forbidden(format!(
-                "only hub admins and the admins of '{community}' manage its members"
-            )));
+            return Err(forbidden(
+                "community.who_manages",
+                &[("community", &community)],
+            ));
         }
         let Some(before) = dir.membership(community, org) else {
-            return Err(not_found(format!(
-                "'{org}' is not a member of '{community}'"
-            )));
+            return Err(not_found(
+                "community.not_member",
+                &[("org", &org), ("community", &community)],
+            ));
         };
         let detail = json!({ "org": org, "before": before.name() });
         self.commit(
@@ -423,12 +413,12 @@ impl<S: Store> Hub<S> {
         let dir = self.directory();
         let op = dir
             .org(operator)
-            .ok_or_else(|| not_found(format!("there is no organization '{operator}'")))?;
+            .ok_or_else(|| not_found("org.unknown", &[("org", &operator)]))?;
         if op.kind != OrgKind::Operator {
-            return Err(invalid(format!(
-                "'{operator}' is {}, not an operator: only operators have supplier circles",
-                op.kind.noun()
-            )));
+            return Err(invalid(
+                "community.circle_of_operator",
+                &[("org", &operator), ("kind", &op.kind.name())],
+            ));
         }
         Ok(format!("suppliers-{operator}"))
     }
@@ -440,34 +430,27 @@ impl<S: Store> Hub<S> {
         spec: TokenSpec,
     ) -> Result<(String, TokenInfo), Error> {
         if spec.name.starts_with(crate::users::PERSONAL_PREFIX) {
-            return Err(invalid(format!(
-                "token names starting with '{}' are people's own tokens, made in the console; choose another name",
-                crate::users::PERSONAL_PREFIX
-            )));
-        }
-        if !may_issue_token(&who.principal, &spec.org, spec.role) {
-            return Err(forbidden(
-                "hub admins issue any token; an organization's community admins, ministry liaisons and national-centre officers issue member and analyst tokens for their own organization",
+            return Err(invalid(
+                "token.personal_prefix",
+                &[("prefix", &crate::users::PERSONAL_PREFIX)],
             ));
         }
+        if !may_issue_token(&who.principal, &spec.org, spec.role) {
+            return Err(forbidden("token.may_not_issue", &[]));
+        }
         let dir = self.directory();
-        let org = dir.org(&spec.org).ok_or_else(|| {
-            not_found(format!(
-                "there is no organization '{}'; register it first with `kyoyu org create`",
-                spec.org
-            ))
-        })?;
-        if let Some(why) = spec.role.refused_for(org.kind) {
-            return Err(invalid(why));
+        let org = dir
+            .org(&spec.org)
+            .ok_or_else(|| not_found("org.unknown", &[("org", &spec.org)]))?;
+        if let Some(problem) = spec.role.refused_for(org.kind) {
+            return Err(Error::said_all(ErrorKind::BadRequest, vec![problem]));
         }
         for c in &spec.ip_allow {
             c.parse::<kyoyu_trust::net::Cidr>()
-                .map_err(|e| invalid(format!("ip allow-list entry '{c}': {e}")))?;
+                .map_err(|e| invalid("token.ip_allow", &[("entry", &c), ("detail", &e)]))?;
         }
         if spec.expires_in.is_some_and(|s| s <= 0) {
-            return Err(invalid(
-                "expires must be a positive duration such as 30d or 12h",
-            ));
+            return Err(invalid("token.expires", &[]));
         }
         let asked = spec
             .expires_in
@@ -477,7 +460,7 @@ impl<S: Store> Hub<S> {
             (who.limits.0, &who.limits.1),
             (asked, spec.ip_allow),
         )
-        .map_err(invalid)?;
+        .map_err(|p| Error::said_all(ErrorKind::BadRequest, vec![p]))?;
         let read_only = spec.read_only || who.principal.read_only || spec.role.reads_only();
         let (secret, record) = self.new_token(
             &spec.org, spec.role, &spec.name, read_only, ip_allow, expires,
@@ -507,11 +490,11 @@ impl<S: Store> Hub<S> {
         let t = tokens
             .iter()
             .find(|t| t.id == id)
-            .ok_or_else(|| not_found(format!("there is no token '{id}'")))?;
+            .ok_or_else(|| not_found("token.unknown", &[("id", &id)]))?;
         let own = t.id == who.token_id;
         let role = Role::parse(&t.role).unwrap_or(Role::HubAdmin);
         if !own && !may_issue_token(&who.principal, &t.org, role) {
-            return Err(forbidden("this token may not revoke that token"));
+            return Err(forbidden("token.may_not_revoke", &[]));
         }
         // Revoking the last token that can administer the hub would lock
         // everyone out of it for good.
@@ -523,9 +506,11 @@ impl<S: Store> Hub<S> {
                 && t.expires.is_none_or(|e| e > now)
         };
         if administers(t) && !tokens.iter().any(|o| o.id != t.id && administers(o)) {
-            return Err(Error::conflict(format!(
-                "'{id}' is the last valid hub-admin token: revoking it would lock everyone out of the hub; create another first (`kyoyu token create --org hub --role hub-admin`), then revoke this one"
-            )));
+            return Err(Error::said(
+                ErrorKind::Conflict,
+                "token.last_admin",
+                &[("id", &id)],
+            ));
         }
         let detail = json!({ "org": t.org, "role": t.role, "name": t.name });
         self.commit(
@@ -602,9 +587,7 @@ impl<S: Store> Hub<S> {
     /// The position of the last audit entry (for those who read the trail).
     pub async fn audit_head(&self, who: &Caller) -> Result<i64, Error> {
         if !may_read_audit(&who.principal) {
-            return Err(forbidden(
-                "only hub admins and national-centre officers read the audit trail",
-            ));
+            return Err(forbidden("audit.who_reads", &[]));
         }
         Ok(self.store.audit_head().await?)
     }
@@ -656,9 +639,7 @@ impl<S: Store> Hub<S> {
         limit: usize,
     ) -> Result<(Vec<AuditEntry>, bool), Error> {
         if !may_read_audit(&who.principal) {
-            return Err(forbidden(
-                "only hub admins and national-centre officers read the audit trail",
-            ));
+            return Err(forbidden("audit.who_reads", &[]));
         }
         let mut entries = self.store.audit_entries(after, limit).await?;
         // Pages are cut by size as well as count (one entry at least).

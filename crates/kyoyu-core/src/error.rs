@@ -13,7 +13,14 @@ pub struct Error {
     pub description: String,
     /// Seconds to wait before retrying (429, 503).
     pub retry_after: Option<u64>,
+    /// The description as keys of the core's message catalogue
+    /// (`messages.toml`) with their arguments, so a transport can word it in
+    /// the reader's language (empty for the few texts said no other way, such
+    /// as storage failures).
+    pub said: Vec<Said>,
 }
+
+pub use kyoyu_wire::text::Said;
 
 impl Error {
     /// An error of `kind` with a description.
@@ -22,6 +29,31 @@ impl Error {
             kind,
             description: description.into(),
             retry_after: None,
+            said: Vec::new(),
+        }
+    }
+
+    /// An error of `kind` whose description is the catalogue's message `key`
+    /// with `args` filled in.
+    pub fn said(
+        kind: ErrorKind,
+        key: &'static str,
+        args: &[(&'static str, &dyn std::fmt::Display)],
+    ) -> Self {
+        Self::said_all(kind, vec![Said::new(key, args)])
+    }
+
+    /// An error of `kind` for several problems at once (each keyed); the
+    /// description says them all, in order.
+    pub fn said_all(kind: ErrorKind, said: Vec<Said>) -> Self {
+        let description = said
+            .iter()
+            .map(crate::messages::english)
+            .collect::<Vec<_>>()
+            .join("; ");
+        Self {
+            said,
+            ..Self::new(kind, description)
         }
     }
 

@@ -22,6 +22,7 @@ mod indexing;
 pub mod ingest;
 mod jobs;
 pub mod keys;
+pub mod messages;
 pub mod reader;
 pub mod search;
 pub mod submissions;
@@ -382,20 +383,14 @@ impl<S: Store> Hub<S> {
         if self.audit.send((draft, Some(done))).await.is_err() {
             self.audit_pending.fetch_sub(1, Ordering::AcqRel);
             tracing::error!("the audit writer has stopped; a read was refused");
-            return Err(Error::new(
-                ErrorKind::Unavailable,
-                "the audit trail cannot record this read now; retry shortly",
-            ));
+            return Err(Error::said(ErrorKind::Unavailable, "audit.busy", &[]));
         }
         // Not forever: while the database is unreachable the read is refused.
         // (The entry stays queued and is written later: a refused read is
         // recorded, never an answered one unrecorded.)
         match tokio::time::timeout(std::time::Duration::from_secs(30), written).await {
             Ok(Ok(())) => Ok(()),
-            _ => Err(Error::new(
-                ErrorKind::Unavailable,
-                "the audit trail cannot record this read now; retry shortly",
-            )),
+            _ => Err(Error::said(ErrorKind::Unavailable, "audit.busy", &[])),
         }
     }
 

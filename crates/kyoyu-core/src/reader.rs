@@ -11,7 +11,7 @@
 
 use crate::catalog::must_read;
 use crate::time::{format_micros, micros};
-use crate::{Caller, Error, Hub};
+use crate::{Caller, Error, ErrorKind, Hub};
 use kyoyu_store::{Collection, Micros, Query, Store, StoredVersion, VersionSelect};
 use kyoyu_trust::View;
 use kyoyu_trust::policy::Access;
@@ -255,9 +255,7 @@ impl<S: Store> Hub<S> {
         let text = text.map(crate::search::fold).filter(|t| !t.is_empty());
         let value = value.map(crate::search::fold).filter(|v| !v.is_empty());
         if text.is_none() && value.is_none() {
-            return Err(Error::bad(
-                "say what to search for: q (words, in any script) or value (an address, domain, URL or hash)",
-            ));
+            return Err(Error::said(ErrorKind::BadRequest, "search.nothing", &[]));
         }
         let limit = limit.clamp(1, self.config.max_page);
         // Candidates from the index alone, newest first, a batch at a time;

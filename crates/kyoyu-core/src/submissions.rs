@@ -7,6 +7,7 @@
 //! provenance is sealed to an escrow key, the receipt is a keyed hash, the
 //! audit entries of the submission have no actor. See docs/concealment.md.
 
+use crate::error::Said;
 use crate::ingest::new_version;
 use crate::keys::LocalKey;
 use crate::reader::all_versions;
@@ -101,14 +102,21 @@ pub const CATEGORIES: [&str; 10] = [
 
 /// 409 while a submission is being released.
 fn busy() -> Error {
-    Error::new(
-        ErrorKind::Conflict,
-        "the submission is being released right now; try again in a few seconds",
-    )
+    Error::said(ErrorKind::Conflict, "submission.busy", &[])
 }
 
-fn bad(why: impl Into<String>) -> Error {
-    Error::new(ErrorKind::BadRequest, why)
+fn bad(key: &'static str, args: &[(&'static str, &dyn std::fmt::Display)]) -> Error {
+    Error::said(ErrorKind::BadRequest, key, args)
+}
+
+/// A refusal from the concealment's review rules (their own wording names
+/// ids and JSON paths, quoted as the detail).
+fn refused_edit(detail: String) -> Error {
+    Error::said(
+        ErrorKind::Unprocessable,
+        "review.edit_refused",
+        &[("detail", &detail)],
+    )
 }
 
 /// An audit draft with no actor: concealed work must not name who asked.
@@ -147,13 +155,13 @@ fn pattern_for(value: &str) -> Option<String> {
 /// The form as STIX: an incident, an indicator per value, and the links.
 fn form_to_stix(form: &IncidentForm) -> Result<Vec<Value>, Error> {
     if let Some(c) = form.category.as_deref().filter(|c| !CATEGORIES.contains(c)) {
-        return Err(bad(format!(
-            "category '{c}' is unknown; the categories are: {}",
-            CATEGORIES.join(", ")
-        )));
+        return Err(bad(
+            "submit.category",
+            &[("category", &c), ("known", &CATEGORIES.join(", "))],
+        ));
     }
     if form.title.trim().is_empty() {
-        return Err(bad("the incident form needs a title"));
+        return Err(bad("submit.title", &[]));
     }
     let now = kyoyu_stix::Timestamp::from_unix(now_micros() / 1_000_000, 0, 3).to_string();
     let incident = format!("incident--{}", uuid::Uuid::new_v4());
@@ -162,11 +170,8 @@ fn form_to_stix(form: &IncidentForm) -> Result<Vec<Value>, Error> {
         "name": form.title, "description": form.description,
     })];
     for value in &form.indicators {
-        let pattern = pattern_for(value).ok_or_else(|| {
-            bad(format!(
-                "indicator '{value}' is not an address, domain, URL, e-mail address or SHA-256 hash"
-            ))
-        })?;
+        let pattern =
+            pattern_for(value).ok_or_else(|| bad("submit.indicator", &[("value", value)]))?;
         let id = format!("indicator--{}", uuid::Uuid::new_v4());
         out.push(json!({
             "type": "indicator", "spec_version": "2.1", "id": id, "created": now, "modified": now,
@@ -206,11 +211,16 @@ fn check_objects(objects: &[Value]) -> Result<(), Error> {
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(bad(format!(
-            "{} object(s) are not valid STIX 2.1; fix them and submit again: {}",
-            problems.len(),
-            problems.into_iter().take(5).collect::<Vec<_>>().join("; ")
-        )))
+        Err(bad(
+            "submit.invalid_stix",
+            &[
+                ("count", &problems.len()),
+                (
+                    "detail",
+                    &problems.into_iter().take(5).collect::<Vec<_>>().join("; "),
+                ),
+            ],
+        ))
     }
 }
 
@@ -255,54 +265,45 @@ impl<S: Store> Hub<S> {
     > {
         let cfg = &self.config.conceal;
         if self.collection_of(&req.community).is_none() {
-            return Err(Error::new(
+            return Err(Error::said(
                 ErrorKind::NotFound,
-                format!("there is no community '{}' to submit to", req.community),
+                "community.unknown",
+                &[("community", &req.community)],
             ));
         }
         let view = who.view(&req.community);
         if !view.can_write() {
-            return Err(Error::new(
+            return Err(Error::said(
                 ErrorKind::Forbidden,
-                format!(
-                    "this token may not submit to community '{}' (read-only token, or its organization is not a member)",
-                    req.community
-                ),
+                "submit.may_not",
+                &[("community", &req.community)],
             ));
         }
         let dir = self.directory();
-        let org = dir.org(&who.principal.org).cloned().ok_or_else(|| {
-            Error::new(
-                ErrorKind::Forbidden,
-                "the token's organization is not registered",
-            )
-        })?;
+        let org = dir
+            .org(&who.principal.org)
+            .cloned()
+            .ok_or_else(|| Error::said(ErrorKind::Forbidden, "submit.org_unregistered", &[]))?;
         let tlp = match req.tlp.as_deref() {
             None => None,
             Some(t) => match Tlp::parse(t) {
                 Some(Tlp::Red) | None => {
-                    return Err(bad(format!(
-                        "tlp '{t}' cannot be used for concealed sharing: use clear, green, amber or amber+strict"
-                    )));
+                    return Err(bad("submit.tlp_concealed", &[("tlp", &t)]));
                 }
                 Some(l) => Some(l),
             },
         };
         for r in &req.attribute_to {
             if dir.org(r).is_none() {
-                return Err(bad(format!(
-                    "attribute_to names '{r}', which is not an organization of this hub"
-                )));
+                return Err(bad("submit.attribute_to", &[("org", r)]));
             }
         }
         let objects = match (&req.form, req.objects.is_empty()) {
             (Some(form), true) => form_to_stix(form)?,
             (None, false) => req.objects.clone(),
-            (Some(_), false) => return Err(bad("send either objects or a form, not both")),
+            (Some(_), false) => return Err(bad("submit.both", &[])),
             (None, true) => {
-                return Err(bad(
-                    "nothing to submit: send STIX objects or an incident form",
-                ));
+                return Err(bad("submit.nothing", &[]));
             }
         };
         let mut objects = objects;
@@ -320,18 +321,15 @@ impl<S: Store> Hub<S> {
             }
         }
         check_objects(&concealed.objects).map_err(|e| {
-            Error::new(
-                ErrorKind::Unprocessable,
-                format!(
-                    "after concealment the content no longer validates; nothing was kept ({})",
-                    e.description
-                ),
-            )
+            let mut said = vec![Said::new("submit.invalid_after_concealment", &[])];
+            said.extend(e.said);
+            Error::said_all(ErrorKind::Unprocessable, said)
         })?;
         if concealed.objects.is_empty() {
-            return Err(Error::new(
+            return Err(Error::said(
                 ErrorKind::Unprocessable,
-                "nothing is left after concealment (only identities and markings were sent); nothing was kept",
+                "submit.nothing_left",
+                &[],
             ));
         }
         Ok((org, tlp, objects, concealed))
@@ -355,16 +353,10 @@ impl<S: Store> Hub<S> {
             _ => objects,
         };
         if objects.is_empty() {
-            return Err(bad(
-                "nothing to share: fill in the incident form or give STIX content",
-            ));
+            return Err(bad("submit.nothing", &[]));
         }
         if let Some(name) = tlp.as_deref() {
-            let level = Tlp::parse(name).ok_or_else(|| {
-                bad(format!(
-                    "'{name}' is not a TLP level: clear, green, amber, amber+strict or red"
-                ))
-            })?;
+            let level = Tlp::parse(name).ok_or_else(|| bad("submit.tlp", &[("tlp", &name)]))?;
             for o in &mut objects {
                 if o.get("type").and_then(Value::as_str) != Some("marking-definition")
                     && let Some(m) = o.as_object_mut()
@@ -397,9 +389,7 @@ impl<S: Store> Hub<S> {
                     .map(|f| format!("{}: {}", f.id, f.message.clone().unwrap_or_default()))
                     .collect(),
             )),
-            crate::ingest::Posted::Concealed(..) => Err(bad(
-                "that collection takes concealed submissions only: tick \"conceal my organization\"",
-            )),
+            crate::ingest::Posted::Concealed(..) => Err(bad("submit.concealed_only", &[])),
         }
     }
 
@@ -410,7 +400,7 @@ impl<S: Store> Hub<S> {
         let (_, _, _, concealed) = self.prepare(who, &req).await?;
         let mut objects = concealed.objects.clone();
         kyoyu_conceal::review::withhold_doubts(&mut objects, &concealed.doubts, &[])
-            .map_err(Error::unprocessable)?;
+            .map_err(refused_edit)?;
         Ok(json!({
             "objects": objects,
             "doubts": concealed.doubts,
@@ -478,7 +468,7 @@ impl<S: Store> Hub<S> {
         // withheld, exactly as the preview showed.
         let doubts = if state == State::Held && !concealed.doubts.is_empty() {
             kyoyu_conceal::review::withhold_doubts(&mut concealed.objects, &concealed.doubts, &[])
-                .map_err(Error::unprocessable)?;
+                .map_err(refused_edit)?;
             Vec::new()
         } else {
             doubts
@@ -559,7 +549,7 @@ impl<S: Store> Hub<S> {
         to: &[String],
     ) -> Result<(), Error> {
         let Some(col) = self.collection_of(community) else {
-            return Err(bad(format!("community '{community}' has no collection")));
+            return Err(bad("community.no_collection", &[("community", &community)]));
         };
         // Attributed means named: the sender's identity goes with the copy,
         // and each domain object says it created it.
@@ -743,18 +733,19 @@ impl<S: Store> Hub<S> {
         audit: Option<AuditDraft>,
     ) -> Result<Submission, Error> {
         let from = State::parse(&read.state).ok_or_else(|| {
-            Error::conflict(format!(
-                "submission '{}' is in state '{}', which this hub does not know; nothing was changed",
-                read.id, read.state
-            ))
+            Error::said(
+                ErrorKind::Conflict,
+                "submission.unknown_state",
+                &[("id", &read.id), ("state", &read.state)],
+            )
         })?;
         let to = workflow::next(from, t).map_err(|r| match r {
             Refusal::Busy => busy(),
-            Refusal::NotNow => Error::conflict(format!(
-                "the submission is in state '{}': it cannot be {} now",
-                from.name(),
-                done_word(t)
-            )),
+            Refusal::NotNow => Error::said(
+                ErrorKind::Conflict,
+                "submission.not_now",
+                &[("state", &from.name()), ("action", &done_word(t))],
+            ),
         })?;
         to.name().clone_into(&mut new.state);
         new.rev = read.rev + 1;
@@ -771,8 +762,10 @@ impl<S: Store> Hub<S> {
         if applied {
             Ok(new)
         } else {
-            Err(Error::conflict(
-                "the submission changed while this request was handled; look at it again and retry",
+            Err(Error::said(
+                ErrorKind::Conflict,
+                "submission.changed_meanwhile",
+                &[],
             ))
         }
     }
@@ -871,7 +864,7 @@ impl<S: Store> Hub<S> {
     }
 
     async fn by_receipt(&self, receipt: &str) -> Result<Submission, Error> {
-        let not_found = || Error::new(ErrorKind::NotFound, "no submission has this receipt");
+        let not_found = || Error::said(ErrorKind::NotFound, "receipt.unknown", &[]);
         if !kyoyu_conceal::receipt::looks_like_receipt(receipt) {
             return Err(not_found());
         }
@@ -929,7 +922,7 @@ impl<S: Store> Hub<S> {
             .iter()
             .map(|r| serde_json::from_str::<Value>(r.get()))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| bad(format!("an object is not JSON: {e}")))?;
+            .map_err(|e| bad("submit.not_json", &[("detail", &e)]))?;
         let request_timestamp = now_micros();
         let req = SubmitRequest {
             community: crate::community_of(c).to_owned(),
@@ -1018,17 +1011,13 @@ impl<S: Store> Hub<S> {
     /// one it may not: whether it exists is not said).
     async fn reviewable(&self, who: &Caller, id: &str) -> Result<Submission, Error> {
         if who.principal.read_only {
-            return Err(Error::forbidden("a read-only token cannot review"));
+            return Err(Error::said(ErrorKind::Forbidden, "review.read_only", &[]));
         }
         self.store
             .submission(id)
             .await?
             .filter(|s| s.state == State::Review.name() && self.may_see_review(who, s))
-            .ok_or_else(|| {
-                Error::not_found(format!(
-                    "no submission '{id}' that this token may review is waiting for review"
-                ))
-            })
+            .ok_or_else(|| Error::said(ErrorKind::NotFound, "review.unknown", &[("id", &id)]))
     }
 
     /// A reviewer lets a submission go to the next batch (or at once when
@@ -1046,16 +1035,18 @@ impl<S: Store> Hub<S> {
         let read = self.reviewable(who, id).await?;
         match rev {
             None if !keep.is_empty() => {
-                return Err(Error::unprocessable(format!(
-                    "keep names doubts by their number in one version: say which you read with \"rev\" (the review list shows {})",
-                    read.rev
-                )));
+                return Err(Error::said(
+                    ErrorKind::Unprocessable,
+                    "review.keep_needs_rev",
+                    &[("rev", &read.rev)],
+                ));
             }
             Some(r) if r != read.rev => {
-                return Err(Error::conflict(format!(
-                    "submission '{id}' changed since version {r} was read (it is at version {}): list it again and decide on what it holds now",
-                    read.rev
-                )));
+                return Err(Error::said(
+                    ErrorKind::Conflict,
+                    "review.stale",
+                    &[("id", &id), ("read", &r), ("rev", &read.rev)],
+                ));
             }
             _ => {}
         }
@@ -1068,17 +1059,24 @@ impl<S: Store> Hub<S> {
             .map(|d| serde_json::from_value(d.clone()))
             .collect::<Result<_, _>>()
             .map_err(|e| {
-                Error::unprocessable(format!(
-                    "a doubt stored with submission '{id}' cannot be read ({e}): edit the submission to withhold it, or reject it"
-                ))
+                Error::said(
+                    ErrorKind::Unprocessable,
+                    "review.doubt_unreadable",
+                    &[("id", &id), ("detail", &e)],
+                )
             })?;
-        let withheld =
-            kyoyu_conceal::review::withhold_doubts(&mut s.objects, &doubts, keep).map_err(bad)?;
+        let withheld = kyoyu_conceal::review::withhold_doubts(&mut s.objects, &doubts, keep)
+            .map_err(|e| {
+                Error::said(
+                    ErrorKind::BadRequest,
+                    "review.keep_refused",
+                    &[("detail", &e)],
+                )
+            })?;
         check_objects(&s.objects).map_err(|e| {
-            Error::unprocessable(format!(
-                "withholding the doubts leaves content that does not validate; keep them or edit the submission ({})",
-                e.description
-            ))
+            let mut said = vec![Said::new("review.withheld_invalid", &[])];
+            said.extend(e.said);
+            Error::said_all(ErrorKind::Unprocessable, said)
         })?;
         s.doubts.clear();
         let audit = who.audit(
@@ -1114,7 +1112,7 @@ impl<S: Store> Hub<S> {
             })
             .unwrap_or(Tlp::Red);
         kyoyu_conceal::review::check_edit(&read.objects, &objects, unmarked)
-            .map_err(Error::unprocessable)?;
+            .map_err(refused_edit)?;
         let stages = Stages {
             identity: false,
             ..self.config.conceal.stages
@@ -1130,7 +1128,7 @@ impl<S: Store> Hub<S> {
         // Doubts the detectors still find in the edited version are
         // withheld (to keep one, approve with `keep` instead of editing).
         kyoyu_conceal::review::withhold_doubts(&mut again.objects, &again.doubts, &[])
-            .map_err(Error::unprocessable)?;
+            .map_err(refused_edit)?;
         check_objects(&again.objects)?;
         let mut s = read.clone();
         s.objects = again.objects;
@@ -1195,7 +1193,7 @@ impl<S: Store> Hub<S> {
     pub async fn withdraw(&self, who: &Caller, receipt: &str) -> Result<Value, Error> {
         let read = self.by_receipt(receipt).await?;
         if who.principal.read_only {
-            return Err(Error::forbidden("a read-only token cannot withdraw"));
+            return Err(Error::said(ErrorKind::Forbidden, "receipt.read_only", &[]));
         }
         if read.state == State::Withdrawn.name() {
             return Ok(json!({"submission": read.id, "state": "withdrawn"}));
@@ -1293,16 +1291,17 @@ impl<S: Store> Hub<S> {
     ) -> Result<Value, Error> {
         let read = self.by_receipt(receipt).await?;
         if who.principal.read_only {
-            return Err(Error::forbidden("a read-only token cannot update"));
+            return Err(Error::said(ErrorKind::Forbidden, "receipt.read_only", &[]));
         }
         if matches!(
             State::parse(&read.state),
             Some(State::Withdrawn | State::Rejected)
         ) {
-            return Err(Error::conflict(format!(
-                "the submission was {}; submit anew instead",
-                read.state
-            )));
+            return Err(Error::said(
+                ErrorKind::Conflict,
+                "receipt.ended",
+                &[("state", &read.state)],
+            ));
         }
         let mut s = read.clone();
         let mut objects = objects;
@@ -1311,7 +1310,7 @@ impl<S: Store> Hub<S> {
             .directory()
             .org(&who.principal.org)
             .cloned()
-            .ok_or_else(|| Error::forbidden("the token's organization is not registered"))?;
+            .ok_or_else(|| Error::said(ErrorKind::Forbidden, "submit.org_unregistered", &[]))?;
         let cfg = &self.config.conceal;
         let creator = self.creator(&s.community).await?;
         let profile = self.profile(&org, &s.community, &objects).await?;
@@ -1391,7 +1390,7 @@ impl<S: Store> Hub<S> {
     pub async fn stats(&self, who: &Caller, by: Option<String>) -> Result<Value, Error> {
         let by = by.unwrap_or_else(|| "sector".into());
         if !matches!(by.as_str(), "sector" | "week" | "category") {
-            return Err(bad(format!("by='{by}': use sector, week or category")));
+            return Err(bad("stats.by", &[("by", &by)]));
         }
         // Per community, each value's cell with its distinct contributors
         // (one tag per organization and statistic). A cell backed by fewer
@@ -1456,20 +1455,16 @@ impl<S: Store> Hub<S> {
     /// escrow shares; every such read is audited.
     pub async fn sealed(&self, who: &Caller, id: &str) -> Result<Value, Error> {
         if !may_fetch_sealed(&who.principal) {
-            return Err(Error::forbidden(
-                "only national-centre officers and hub admins may fetch sealed provenance",
-            ));
+            return Err(Error::said(ErrorKind::Forbidden, "sealed.who", &[]));
         }
-        let s = self
-            .store
-            .submission(id)
-            .await?
-            .ok_or_else(|| Error::not_found(format!("there is no submission '{id}'")))?;
-        let sealed = s.sealed.clone().ok_or_else(|| {
-            Error::not_found(format!(
-                "submission '{id}' has no sealed provenance (no escrow key was configured when it arrived)"
-            ))
-        })?;
+        let s =
+            self.store.submission(id).await?.ok_or_else(|| {
+                Error::said(ErrorKind::NotFound, "sealed.unknown", &[("id", &id)])
+            })?;
+        let sealed = s
+            .sealed
+            .clone()
+            .ok_or_else(|| Error::said(ErrorKind::NotFound, "sealed.none", &[("id", &id)]))?;
         // Only what this hub sealed: anyone who can write the database can
         // encrypt to the escrow key, but not MAC with the local key.
         let want = self.config.conceal.local_key.mac(&[id, &sealed]);
@@ -1488,9 +1483,11 @@ impl<S: Store> Hub<S> {
                 )
                 .await?;
             tracing::error!(submission = %id, "sealed provenance without this hub's MAC: written outside the hub");
-            return Err(Error::conflict(format!(
-                "the sealed provenance of submission '{id}' was not sealed by this hub (its MAC is missing or wrong): it was written outside the hub, so nothing is revealed; report this to the hub operator"
-            )));
+            return Err(Error::said(
+                ErrorKind::Conflict,
+                "sealed.foreign",
+                &[("id", &id)],
+            ));
         }
         self.store
             .append_audit(

@@ -46,20 +46,21 @@ pub fn valid_login(s: &str) -> bool {
 }
 
 /// What is wrong with a new password, if anything.
-pub fn password_problem(password: &str, login: &str) -> Option<String> {
+pub fn password_problem(password: &str, login: &str) -> Option<Error> {
     let n = password.chars().count();
+    let bad = ErrorKind::BadRequest;
     if n < MIN_PASSWORD {
-        return Some(format!(
-            "the password is {n} characters long; use at least {MIN_PASSWORD} (a few words make a good one)"
+        return Some(Error::said(
+            bad,
+            "password.short",
+            &[("length", &n), ("min", &MIN_PASSWORD)],
         ));
     }
     if n > MAX_PASSWORD {
-        return Some(format!(
-            "the password is longer than {MAX_PASSWORD} characters"
-        ));
+        return Some(Error::said(bad, "password.long", &[("max", &MAX_PASSWORD)]));
     }
     if password.to_lowercase().contains(&login.to_lowercase()) {
-        return Some("the password must not contain the login".into());
+        return Some(Error::said(bad, "password.has_login", &[]));
     }
     None
 }
@@ -160,17 +161,11 @@ pub fn info(u: &UserRecord) -> UserInfo {
 }
 
 fn wrong() -> Error {
-    Error::new(
-        ErrorKind::Unauthorized,
-        "the login, password or code is wrong (check the code is the current one from your authenticator app)",
-    )
+    Error::said(ErrorKind::Unauthorized, "sign_in.wrong", &[])
 }
 
 fn expired() -> Error {
-    Error::new(
-        ErrorKind::Unauthorized,
-        "your session has ended (signed out, expired after inactivity, or ended by an administrator); sign in again",
-    )
+    Error::said(ErrorKind::Unauthorized, "sign_in.session_ended", &[])
 }
 
 impl<S: Store> Hub<S> {
@@ -184,7 +179,7 @@ impl<S: Store> Hub<S> {
         user.filter(|u| {
             Role::parse(&u.role).is_some_and(|r| may_manage_users(&who.principal, &u.org, r))
         })
-        .ok_or_else(|| Error::not_found(format!("no user '{login}' that you may manage")))
+        .ok_or_else(|| Error::said(ErrorKind::NotFound, "user.unknown", &[("login", &login)]))
     }
 
     /// Creates a console user; the answer carries a temporary password, to be
@@ -203,8 +198,8 @@ impl<S: Store> Hub<S> {
         req: UserRequest,
         password: &str,
     ) -> Result<Value, Error> {
-        if let Some(why) = password_problem(password, &req.login) {
-            return Err(Error::bad(why));
+        if let Some(problem) = password_problem(password, &req.login) {
+            return Err(problem);
         }
         self.add_user(who, req, Some(password)).await
     }
@@ -218,35 +213,47 @@ impl<S: Store> Hub<S> {
         let org = req.org.unwrap_or_else(|| who.principal.org.clone());
         let role_name = req.role.unwrap_or_else(|| "member".into());
         let role = Role::parse(&role_name).ok_or_else(|| {
-            Error::bad(format!(
-                "unknown role '{role_name}'; use member, analyst, community-admin, ministry-liaison, national-centre-officer or hub-admin"
-            ))
+            Error::said(
+                ErrorKind::BadRequest,
+                "user.unknown_role",
+                &[("role", &role_name)],
+            )
         })?;
         if !may_manage_users(&who.principal, &org, role) || who.principal.read_only {
-            return Err(Error::forbidden(format!(
-                "you may not create a user with role {role_name} in '{org}' (hub admins any; an organization's admins its members and analysts)"
-            )));
+            return Err(Error::said(
+                ErrorKind::Forbidden,
+                "user.may_not_create",
+                &[("role", &role_name), ("org", &org)],
+            ));
         }
         if !valid_login(&req.login) {
-            return Err(Error::bad(format!(
-                "login '{}' must be 2-64 characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit",
-                req.login
-            )));
+            return Err(Error::said(
+                ErrorKind::BadRequest,
+                "user.login_shape",
+                &[("login", &req.login)],
+            ));
         }
         if self.directory().org(&org).is_none() {
-            return Err(Error::not_found(format!("no organization '{org}'")));
+            return Err(Error::said(
+                ErrorKind::NotFound,
+                "org.unknown",
+                &[("org", &org)],
+            ));
         }
         let email = req.email.unwrap_or_default();
         if !email.is_empty() && !kyoyu_trust::model::looks_like_email(&email) {
-            return Err(Error::bad(format!(
-                "'{email}' is not an e-mail address such as soc@example.co.jp"
-            )));
+            return Err(Error::said(
+                ErrorKind::BadRequest,
+                "user.email_shape",
+                &[("email", &email)],
+            ));
         }
         if self.store.user(&req.login).await?.is_some() {
-            return Err(Error::conflict(format!(
-                "a user '{}' exists already; choose another login",
-                req.login
-            )));
+            return Err(Error::said(
+                ErrorKind::Conflict,
+                "user.exists",
+                &[("login", &req.login)],
+            ));
         }
         let password = chosen.map_or_else(temporary_password, str::to_owned);
         let user = UserRecord {
@@ -305,7 +312,7 @@ impl<S: Store> Hub<S> {
     ) -> Result<Value, Error> {
         let mut user = self.managed_user(who, login).await?;
         if who.principal.read_only {
-            return Err(Error::forbidden("a read-only token cannot change users"));
+            return Err(Error::said(ErrorKind::Forbidden, "user.read_only", &[]));
         }
         user.disabled = disabled;
         let action = if disabled {
@@ -335,7 +342,7 @@ impl<S: Store> Hub<S> {
     pub async fn reset_user(&self, who: &Caller, login: &str) -> Result<Value, Error> {
         let mut user = self.managed_user(who, login).await?;
         if who.principal.read_only {
-            return Err(Error::forbidden("a read-only token cannot change users"));
+            return Err(Error::said(ErrorKind::Forbidden, "user.read_only", &[]));
         }
         let password = temporary_password();
         user.password_hash = hash_password(&password)?;
@@ -396,9 +403,11 @@ impl<S: Store> Hub<S> {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || "/_-+".contains(c)))
         {
-            return Err(Error::bad(format!(
-                "'{z}' is not a time zone name such as Asia/Tokyo"
-            )));
+            return Err(Error::said(
+                ErrorKind::BadRequest,
+                "account.time_zone",
+                &[("zone", &z)],
+            ));
         }
         let mut user = s.user.clone();
         user.time_zone = zone.clone();
@@ -437,19 +446,25 @@ impl<S: Store> Hub<S> {
         read_only: bool,
     ) -> Result<(String, TokenInfo), Error> {
         if s.record.stage != SIGNED_IN {
-            return Err(Error::forbidden(
-                "finish signing in (password, second factor) before making tokens",
+            return Err(Error::said(
+                ErrorKind::Forbidden,
+                "account.token_not_signed_in",
+                &[],
             ));
         }
         if !(1..=MAX_OWN_TOKEN_DAYS).contains(&days) {
-            return Err(Error::bad(format!(
-                "a token lives from 1 to {MAX_OWN_TOKEN_DAYS} days; {days} is outside"
-            )));
+            return Err(Error::said(
+                ErrorKind::BadRequest,
+                "account.token_days",
+                &[("max", &MAX_OWN_TOKEN_DAYS), ("days", &days)],
+            ));
         }
         if self.personal_tokens(&s.user).await?.len() >= MAX_OWN_TOKENS {
-            return Err(Error::conflict(format!(
-                "you hold {MAX_OWN_TOKENS} valid tokens already: revoke one you no longer use first"
-            )));
+            return Err(Error::said(
+                ErrorKind::Conflict,
+                "account.token_limit",
+                &[("max", &MAX_OWN_TOKENS)],
+            ));
         }
         let role = s.caller.principal.role;
         let read_only = read_only || role.reads_only();
@@ -476,10 +491,9 @@ impl<S: Store> Hub<S> {
     /// Revokes one of the signed-in person's own tokens (404 for any other).
     pub async fn revoke_own_token(&self, s: &Session, id: &str) -> Result<(), Error> {
         let own = self.personal_tokens(&s.user).await?;
-        let t = own
-            .iter()
-            .find(|t| t.id == id)
-            .ok_or_else(|| Error::not_found(format!("you hold no valid token '{id}'")))?;
+        let t = own.iter().find(|t| t.id == id).ok_or_else(|| {
+            Error::said(ErrorKind::NotFound, "account.token_unknown", &[("id", &id)])
+        })?;
         self.store
             .apply(
                 vec![Change::RevokeToken(t.id.clone())],
@@ -502,10 +516,14 @@ impl<S: Store> Hub<S> {
         ip: Option<IpAddr>,
     ) -> Result<SignedIn, Error> {
         if let Some(wait) = self.guard.blocked(ip) {
-            return Err(Error::slow_down(
-                wait,
-                format!("too many failed sign-ins from this address; wait {wait} s"),
-            ));
+            return Err(Error {
+                retry_after: Some(wait.max(1)),
+                ..Error::said(
+                    ErrorKind::TooManyRequests,
+                    "sign_in.slow_down",
+                    &[("seconds", &wait)],
+                )
+            });
         }
         let now = now_micros();
         let user = self.store.user(login).await?;
@@ -527,9 +545,10 @@ impl<S: Store> Hub<S> {
                     )
                 })?;
             let Some(code) = code.filter(|c| !c.trim().is_empty()) else {
-                return Err(Error::new(
+                return Err(Error::said(
                     ErrorKind::Unauthorized,
-                    "enter the six-digit code from your authenticator app",
+                    "sign_in.code_needed",
+                    &[],
                 ));
             };
             let Some(step) = totp::verify(&secret, code, now / 1_000_000, user.totp_last_step)
@@ -540,12 +559,14 @@ impl<S: Store> Hub<S> {
             user.totp_last_step = step;
         }
         if user.disabled {
-            return Err(Error::forbidden(
-                "this account is disabled; ask your organization's administrator",
-            ));
+            return Err(Error::said(ErrorKind::Forbidden, "sign_in.disabled", &[]));
         }
         let role = Role::parse(&user.role).ok_or_else(|| {
-            Error::forbidden(format!("the account has an unknown role '{}'", user.role))
+            Error::said(
+                ErrorKind::Forbidden,
+                "sign_in.unknown_role",
+                &[("role", &user.role)],
+            )
         })?;
         let stage = if user.must_change_password {
             CHANGE_PASSWORD
@@ -664,10 +685,14 @@ impl<S: Store> Hub<S> {
         new: &str,
     ) -> Result<(), Error> {
         if !password_matches(&s.user.password_hash, current) {
-            return Err(Error::forbidden("the current password is wrong"));
+            return Err(Error::said(
+                ErrorKind::Forbidden,
+                "password.current_wrong",
+                &[],
+            ));
         }
-        if let Some(why) = password_problem(new, &s.user.login) {
-            return Err(Error::bad(why));
+        if let Some(problem) = password_problem(new, &s.user.login) {
+            return Err(problem);
         }
         let mut user = s.user.clone();
         user.password_hash = hash_password(new)?;
@@ -742,14 +767,9 @@ impl<S: Store> Hub<S> {
                     .local_key
                     .open(p, &format!("pending:{}", s.record.hash))
             })
-            .ok_or_else(|| {
-                Error::conflict(
-                    "start the set-up again: no second factor is being set up in this session",
-                )
-            })?;
-        let step = totp::verify(&secret, code, now_micros() / 1_000_000, 0).ok_or_else(|| {
-            Error::bad("that code does not match; enter the current six-digit code from the app you just set up")
-        })?;
+            .ok_or_else(|| Error::said(ErrorKind::Conflict, "totp.not_pending", &[]))?;
+        let step = totp::verify(&secret, code, now_micros() / 1_000_000, 0)
+            .ok_or_else(|| Error::said(ErrorKind::BadRequest, "totp.mismatch", &[]))?;
         let mut user = s.user.clone();
         user.totp_sealed = Some(
             self.config

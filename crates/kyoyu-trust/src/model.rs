@@ -136,7 +136,7 @@ impl Role {
 
     /// Why this role cannot be given to a principal of an organization of
     /// this kind, if it cannot.
-    pub fn refused_for(self, kind: OrgKind) -> Option<String> {
+    pub fn refused_for(self, kind: OrgKind) -> Option<Problem> {
         let needs = match self {
             Self::MinistryLiaison => OrgKind::Ministry,
             Self::NationalCentreOfficer => OrgKind::NationalCentre,
@@ -144,11 +144,13 @@ impl Role {
             Self::Member | Self::Analyst | Self::CommunityAdmin => return None,
         };
         (kind != needs).then(|| {
-            format!(
-                "role '{}' is only for organizations of kind '{}', not '{}'",
-                self.name(),
-                needs.name(),
-                kind.name()
+            Problem::new(
+                "token.role_for_kind",
+                &[
+                    ("role", &self.name()),
+                    ("needs", &needs.name()),
+                    ("kind", &kind.name()),
+                ],
             )
         })
     }
@@ -404,19 +406,17 @@ pub fn valid_id(s: &str) -> bool {
 }
 
 impl Org {
-    /// The problems that make this organization unusable, each saying what
-    /// to fix (empty when it is fine). Sector ids are checked against the
-    /// directory elsewhere.
-    pub fn problems(&self) -> Vec<String> {
+    /// The problems that make this organization unusable, each a key of the
+    /// core's message catalogue (`org.*`) with its arguments, so a person is
+    /// told what to fix in their language (empty when it is fine). Sector ids
+    /// are checked against the directory elsewhere.
+    pub fn problems(&self) -> Vec<Problem> {
         let mut out = Vec::new();
         if !valid_id(&self.id) {
-            out.push(format!(
-                "organization id '{}' must be 2-64 characters of a-z, 0-9 and '-'",
-                self.id
-            ));
+            out.push(Problem::new("org.id_shape", &[("id", &self.id)]));
         }
         if self.name.trim().is_empty() {
-            out.push("give the organization a name".into());
+            out.push(Problem::new("org.name_missing", &[]));
         }
         let texts = [
             ("name", Some(&self.name)),
@@ -441,8 +441,9 @@ impl Org {
         for (field, v) in long {
             let n = v.chars().count();
             if n > MAX_TEXT {
-                out.push(format!(
-                    "{field} is {n} characters long; at most {MAX_TEXT} are allowed"
+                out.push(Problem::new(
+                    "org.text_long",
+                    &[("field", &field), ("length", &n), ("max", &MAX_TEXT)],
                 ));
             }
         }
@@ -457,28 +458,26 @@ impl Org {
             .chain(self.staff.iter().map(|a| ("staff name", a)));
         for (field, v) in names {
             if !v.trim().is_empty() && v.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
-                out.push(format!(
-                    "{field} '{v}' is too short to be found in what members write: give at least two letters or digits (register longer forms as aliases)"
+                out.push(Problem::new(
+                    "org.name_too_short",
+                    &[("field", &field), ("name", v)],
                 ));
             }
         }
         for c in &self.contacts {
             if !c.email.is_empty() && !looks_like_email(&c.email) {
-                out.push(format!(
-                    "contact email '{}' is not an e-mail address such as soc@example.co.jp",
-                    c.email
-                ));
+                out.push(Problem::new("org.contact_email", &[("email", &c.email)]));
             }
         }
         if self.country.len() != 2 || !self.country.bytes().all(|b| b.is_ascii_uppercase()) {
-            out.push(format!(
-                "country '{}' must be an ISO 3166-1 alpha-2 code such as JP",
-                self.country
-            ));
+            out.push(Problem::new("org.country", &[("country", &self.country)]));
         }
         for r in &self.ip_ranges {
             if let Err(e) = r.parse::<Cidr>() {
-                out.push(format!("ip range '{r}': {e}"));
+                out.push(Problem::new(
+                    "org.ip_range",
+                    &[("range", r), ("detail", &e)],
+                ));
             }
         }
         for p in &self.host_patterns {
@@ -494,14 +493,17 @@ impl Org {
                         && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
                 });
             if !ok {
-                out.push(format!(
-                    "domain '{d}' is not a domain name such as example.co.jp"
-                ));
+                out.push(Problem::new("org.domain", &[("domain", d)]));
             }
         }
         out
     }
 }
+
+/// What is wrong with a piece of the directory: a key of the core's message
+/// catalogue and its named arguments (the wording lives there, in every
+/// language the hub speaks).
+pub use kyoyu_wire::text::Said as Problem;
 
 /// The longest name, alias, staff entry or contact field, in characters.
 pub const MAX_TEXT: usize = 200;
@@ -522,34 +524,31 @@ pub fn looks_like_email(s: &str) -> bool {
 /// Why a host pattern cannot be used, if it cannot. The scrubber replaces
 /// whatever a pattern matches in a submission, so one that matches the
 /// empty string or any word would scrub everything.
-fn host_pattern_problem(p: &str) -> Option<String> {
+fn host_pattern_problem(p: &str) -> Option<Problem> {
     if p.chars().count() > MAX_TEXT {
-        return Some(format!(
-            "host pattern is {} characters long; at most {MAX_TEXT} are allowed",
-            p.chars().count()
+        return Some(Problem::new(
+            "org.host_pattern_long",
+            &[("length", &p.chars().count()), ("max", &MAX_TEXT)],
         ));
     }
     // Checked alone first, so that the wrapped forms below cannot be a
     // different expression (`a)|(b`).
     if let Err(e) = regex::Regex::new(p) {
-        return Some(format!(
-            "host pattern '{p}' is not a regular expression: {e}"
+        return Some(Problem::new(
+            "org.host_pattern_regex",
+            &[("pattern", &p), ("detail", &e)],
         ));
     }
     let whole = regex::Regex::new(&format!("^(?:{p})$")).ok()?;
     if whole.is_match("") {
-        return Some(format!(
-            "host pattern '{p}' matches the empty string, so it would match every text: make it match only your host names, such as 'ep-[a-z]+-\\d{{2}}'"
-        ));
+        return Some(Problem::new("org.host_pattern_empty", &[("pattern", &p)]));
     }
     let within = regex::Regex::new(&format!("(?i)(?:{p})")).ok()?;
     if ["a", "q", "report", "Indicator"]
         .iter()
         .all(|w| within.is_match(w))
     {
-        return Some(format!(
-            "host pattern '{p}' matches any word, so it would scrub everything: make it match only your host names, such as 'ep-[a-z]+-\\d{{2}}'"
-        ));
+        return Some(Problem::new("org.host_pattern_any", &[("pattern", &p)]));
     }
     None
 }
@@ -586,11 +585,11 @@ mod tests {
         org.staff = vec!["李".into()];
         let problems = org.problems();
         assert_eq!(problems.len(), 2, "{problems:?}");
-        assert!(
-            problems
-                .iter()
-                .any(|p| p.contains("alias 'X' is too short"))
-        );
-        assert!(problems.iter().any(|p| p.contains("staff name '李'")));
+        assert!(problems.iter().any(|p| p.key == "org.name_too_short"
+            && p.arg("field") == Some("alias")
+            && p.arg("name") == Some("X")));
+        assert!(problems.iter().any(|p| p.key == "org.name_too_short"
+            && p.arg("field") == Some("staff name")
+            && p.arg("name") == Some("李")));
     }
 }

@@ -110,15 +110,13 @@ pub fn marking_in(
 pub fn minted_limits(
     minter: (Option<i64>, &[String]),
     asked: (Option<i64>, Vec<String>),
-) -> Result<(Option<i64>, Vec<String>), String> {
+) -> Result<(Option<i64>, Vec<String>), crate::model::Problem> {
+    use crate::model::Problem;
     let (m_expires, m_allow) = minter;
     let (expires, allow) = asked;
     let expires = match (m_expires, expires) {
         (Some(m), Some(e)) if e > m => {
-            return Err(
-                "the new token would outlive the token that issues it: ask for an earlier expiry"
-                    .into(),
-            );
+            return Err(Problem::new("token.outlives_issuer", &[]));
         }
         (Some(m), None) => Some(m),
         (_, e) => e,
@@ -131,11 +129,13 @@ pub fn minted_limits(
     }
     let outer: Vec<crate::net::Cidr> = m_allow.iter().filter_map(|c| c.parse().ok()).collect();
     for a in &allow {
-        let inner: crate::net::Cidr = a.parse().map_err(|e| format!("'{a}': {e}"))?;
+        let inner: crate::net::Cidr = a
+            .parse()
+            .map_err(|e| Problem::new("token.ip_allow", &[("entry", a), ("detail", &e)]))?;
         if !outer.iter().any(|o| inner.within(o)) {
-            return Err(format!(
-                "'{a}' is outside the issuing token's allow-list ({}): a token cannot grant more than it has",
-                m_allow.join(", ")
+            return Err(Problem::new(
+                "token.outside_issuer",
+                &[("entry", a), ("allowed", &m_allow.join(", "))],
             ));
         }
     }

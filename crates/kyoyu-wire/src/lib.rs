@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod error;
 pub mod submission;
+pub mod text;
 
 pub use error::{ErrorBody, ErrorKind};
 

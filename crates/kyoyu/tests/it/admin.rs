@@ -1155,7 +1155,7 @@ fn messages_read_well() {
     let a = hub.request("PUT", "/api/orgs/elec-a/suppliers/elec-b", None, &[], None);
     assert_eq!(a.status, 400, "{}", a.body);
     assert!(
-        description(&a).contains("'elec-b' is an operator, not a supplier"),
+        description(&a).contains("'elec-b' is of kind operator, not a supplier"),
         "{}",
         a.body
     );

@@ -265,6 +265,15 @@ impl Browser {
         self.call("GET", "/cookie", None)
     }
 
+    /// Sets the window's size in CSS pixels (a tablet: 768 × 1024).
+    pub(crate) fn resize(&self, width: u32, height: u32) {
+        self.call(
+            "POST",
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        );
+    }
+
     /// A PNG screenshot of the page, written to `path`.
     pub(crate) fn screenshot(&self, path: &std::path::Path) {
         use base64::Engine;

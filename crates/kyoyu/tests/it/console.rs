@@ -1104,6 +1104,40 @@ on_both_stores!(people_make_and_revoke_their_own_api_tokens, |backend| {
         );
         assert_eq!(a.status, 400, "{days}: {}", a.body);
     }
+    // The hub's refusal in the reader's language, with its figures.
+    let a = p.post(
+        "/console/account/tokens",
+        &[("csrf", &csrf), ("days", "400")],
+    );
+    assert!(
+        plain(&a.body).contains("a token lives from 1 to 365 days; 400 is outside"),
+        "{}",
+        a.body
+    );
+    let (ja, _) = member(&hub, "k.kato", "tokai-power", "ja");
+    let ja_csrf = csrf_of(&ja.get("/console/account").body);
+    let a = ja.post(
+        "/console/account/tokens",
+        &[("csrf", &ja_csrf), ("days", "400")],
+    );
+    assert_eq!(a.status, 400, "{}", a.body);
+    let text = plain(&a.body);
+    assert!(
+        text.contains("トークンの有効期間は1〜365日です。400 日は範囲外です。")
+            && !text.contains("a token lives"),
+        "{text}"
+    );
+    // The console's own refusals too: a form replayed without its token.
+    let a = ja.post(
+        "/console/account/tokens",
+        &[("csrf", "forged"), ("days", "30")],
+    );
+    assert_eq!(a.status, 403, "{}", a.body);
+    assert!(
+        plain(&a.body).contains("このフォームは期限切れか"),
+        "{}",
+        a.body
+    );
     // Another person cannot revoke it; its holder can.
     let (q, _) = member(&hub, "m.ito", "tokai-power", "en");
     let id = between(&made.body, "name=\"id\" value=\"", "\"").to_owned();
@@ -1377,6 +1411,29 @@ fn chromium_demo_tour() {
         }
     }
     b.open(&format!("{}/console?lang=ja", hub.base));
+    // On a tablet held upright: every page fits its width (wide tables
+    // scroll inside their own box, the page never sideways), stays
+    // accessible, and is kept as a screenshot.
+    b.resize(768, 1024);
+    let width = b.run("return window.innerWidth;", json!([]));
+    assert!(
+        width.as_u64().is_some_and(|w| (700..=800).contains(&w)),
+        "viewport {width}"
+    );
+    for (name, url) in &member_pages {
+        b.open(url);
+        let overflow = b.run(
+            "return document.documentElement.scrollWidth - window.innerWidth;",
+            json!([]),
+        );
+        assert!(
+            overflow.as_i64().is_some_and(|o| o <= 0),
+            "{name} is {overflow} px wider than a tablet"
+        );
+        assert!(b.has("nav a"), "{name}: the navigation is reachable");
+        inspect(&b, &format!("tablet-{name}"), "ja");
+    }
+    b.resize(1280, 900);
 
     // Submit with concealment: the preview, then the receipt.
     b.open(&format!("{}/console/submit", hub.base));
@@ -1465,6 +1522,13 @@ fn chromium_demo_tour() {
         assert!(
             admin.has("input[name=keep]"),
             "a doubt to decide on: {content}"
+        );
+        // Its reason in the page's language, not the concealment's English.
+        assert!(
+            content.contains("会社名（")
+                && content.contains("株式会社ミライ保守の回線経由）: 残すと判断しない限り伏せます")
+                && !content.contains("a company name"),
+            "{content}"
         );
         admin.click("input[name=keep]");
         admin.click("main form button.primary");
