@@ -12,7 +12,8 @@
 )]
 
 use kyoyu_store::{
-    AuditDraft, Change, Micros, SessionRecord, Store, Submission, TokenRecord, UserRecord,
+    AuditDraft, Change, Micros, RecordFilter, RecordVersion, SessionRecord, Store, Submission,
+    TokenRecord, UserRecord,
 };
 use kyoyu_trust::audit::{GENESIS, verify};
 use kyoyu_trust::{Org, OrgKind};
@@ -1025,4 +1026,227 @@ pub async fn search<S: Store>(store: S) {
         .unwrap();
     let got: Vec<&str> = page.items.iter().map(|v| v.json.as_str()).collect();
     assert_eq!(got, [r#"{"n":5}"#], "only its own collection's");
+}
+
+/// A version of a test record.
+fn record(id: &str, rev: i64, state: &str, due: Option<Micros>) -> RecordVersion {
+    RecordVersion {
+        kind: "incident".into(),
+        id: id.into(),
+        rev,
+        org: "acme".into(),
+        parties: vec!["meti".into(), "centre".into()],
+        state: state.into(),
+        due,
+        body: json!({"rev": rev, "text": "変電所の監視端末"}).to_string(),
+        at: 1_000 + rev,
+    }
+}
+
+/// Workflow records: versions only added, in order, one writer per
+/// revision; lists of the newest versions by party, state and deadline; the
+/// live stream numbered in order per topic.
+pub async fn records_and_streams<S: Store + Clone + 'static>(store: S) {
+    let head = store.audit_head().await.unwrap();
+    let hotline = |n: i64| ("hotline".to_owned(), json!({ "n": n }).to_string());
+    assert!(
+        store
+            .add_record(
+                record("inc-1", 1, "draft", None),
+                vec![draft("incident.draft", "inc-1")],
+                vec![hotline(1)],
+                10,
+            )
+            .await
+            .unwrap()
+    );
+    // The first version again, or a revision that skips one: refused,
+    // nothing written.
+    assert!(
+        !store
+            .add_record(
+                record("inc-1", 1, "filed", None),
+                vec![],
+                vec![hotline(99)],
+                11
+            )
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .add_record(record("inc-1", 3, "filed", None), vec![], vec![], 11)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .add_record(
+                record("inc-1", 2, "filed", Some(5_000)),
+                vec![draft("incident.file", "inc-1")],
+                vec![hotline(2), ("other".into(), "{}".into())],
+                12,
+            )
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.audit_head().await.unwrap(), head + 2);
+    let now = store.record("incident", "inc-1").await.unwrap().unwrap();
+    assert_eq!(now, record("inc-1", 2, "filed", Some(5_000)));
+    assert!(store.record("incident", "inc-2").await.unwrap().is_none());
+    assert!(store.record("hotline", "inc-1").await.unwrap().is_none());
+    let history = store.record_history("incident", "inc-1").await.unwrap();
+    assert_eq!(
+        history
+            .iter()
+            .map(|v| (v.rev, v.state.as_str()))
+            .collect::<Vec<_>>(),
+        [(1, "draft"), (2, "filed")]
+    );
+    assert_eq!(history[0].body, record("inc-1", 1, "draft", None).body);
+
+    // A second record, for the lists.
+    assert!(
+        store
+            .add_record(
+                RecordVersion {
+                    org: "beta".into(),
+                    parties: vec!["mlit".into()],
+                    at: 2_000,
+                    ..record("inc-2", 1, "filed", Some(9_000))
+                },
+                vec![],
+                vec![],
+                13,
+            )
+            .await
+            .unwrap()
+    );
+    let ids = |list: Vec<RecordVersion>| list.into_iter().map(|v| v.id).collect::<Vec<_>>();
+    let all = |f: RecordFilter| RecordFilter {
+        kind: "incident".into(),
+        limit: 100,
+        ..f
+    };
+    assert_eq!(
+        ids(store.records(all(RecordFilter::default())).await.unwrap()),
+        ["inc-2", "inc-1"]
+    );
+    for (party, expected) in [
+        ("acme", vec!["inc-1"]),
+        ("meti", vec!["inc-1"]),
+        ("centre", vec!["inc-1"]),
+        ("mlit", vec!["inc-2"]),
+        ("beta", vec!["inc-2"]),
+        // A party is matched whole, never by a part of its id.
+        ("met", vec![]),
+        ("cent", vec![]),
+        ("", vec![]),
+    ] {
+        let f = all(RecordFilter {
+            involving: Some(party.into()),
+            ..RecordFilter::default()
+        });
+        assert_eq!(ids(store.records(f).await.unwrap()), expected, "{party}");
+    }
+    let by_state = |states: &[&str]| {
+        all(RecordFilter {
+            states: states.iter().map(|s| (*s).to_owned()).collect(),
+            ..RecordFilter::default()
+        })
+    };
+    assert_eq!(
+        ids(store.records(by_state(&["draft"])).await.unwrap()),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        ids(store.records(by_state(&["filed", "closed"])).await.unwrap()),
+        ["inc-2", "inc-1"]
+    );
+    let due = |before: Micros| {
+        all(RecordFilter {
+            due_before: Some(before),
+            ..RecordFilter::default()
+        })
+    };
+    assert_eq!(
+        ids(store.records(due(5_000)).await.unwrap()),
+        Vec::<String>::new()
+    );
+    assert_eq!(ids(store.records(due(5_001)).await.unwrap()), ["inc-1"]);
+    assert_eq!(
+        ids(store.records(due(i64::MAX)).await.unwrap()),
+        ["inc-2", "inc-1"]
+    );
+    let one = RecordFilter {
+        kind: "incident".into(),
+        limit: 1,
+        ..RecordFilter::default()
+    };
+    assert_eq!(ids(store.records(one).await.unwrap()), ["inc-2"]);
+
+    // The stream: numbered in order, per topic; the refused write added none.
+    let seen = store.events_after("hotline", 0, 100).await.unwrap();
+    assert_eq!(
+        seen.iter().map(|e| e.body.as_str()).collect::<Vec<_>>(),
+        [r#"{"n":1}"#, r#"{"n":2}"#]
+    );
+    assert!(seen[0].seq < seen[1].seq);
+    assert_eq!((seen[0].at, seen[1].at), (10, 12));
+    assert!(
+        store
+            .events_after("hotline", seen[1].seq, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .events_after("hotline", seen[0].seq, 100)
+            .await
+            .unwrap(),
+        seen[1..]
+    );
+    assert_eq!(
+        store.events_after("hotline", 0, 1).await.unwrap(),
+        seen[..1]
+    );
+    assert_eq!(store.events_after("other", 0, 100).await.unwrap().len(), 1);
+
+    // Writers racing for the same next revision: exactly one wins.
+    let mut tasks = Vec::new();
+    for n in 0..8 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move {
+            s.add_record(
+                record("inc-1", 3, &format!("writer-{n}"), None),
+                vec![],
+                vec![hotline(100 + n)],
+                20,
+            )
+            .await
+            .unwrap()
+        }));
+    }
+    let mut won = 0;
+    for t in tasks {
+        won += usize::from(t.await.unwrap());
+    }
+    assert_eq!(won, 1);
+    assert_eq!(
+        store
+            .record_history("incident", "inc-1")
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    assert_eq!(
+        store
+            .events_after("hotline", seen[1].seq, 100)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }

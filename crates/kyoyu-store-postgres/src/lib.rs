@@ -16,9 +16,9 @@ use kyoyu_store::logic::{
 };
 use kyoyu_store::{
     Added, ApiRoot, AuditDraft, AuditEntry, Change, Collection, DirectoryRows, Micros, NewVersion,
-    Page, Query, Result, SessionRecord, Status, Store, StoreError, StoredVersion, Submission,
-    TokenRecord, UserRecord, VersionSelect, decode_list, encode_list, recipients_column, tlp_code,
-    tlp_from_code,
+    Page, Query, RecordFilter, RecordVersion, Result, SessionRecord, Status, Store, StoreError,
+    StoredVersion, StreamEvent, Submission, TokenRecord, UserRecord, VersionSelect, decode_list,
+    encode_list, parties_column, parties_of, recipients_column, tlp_code, tlp_from_code,
 };
 
 use std::collections::HashMap;
@@ -59,6 +59,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (9, include_str!("../migrations/0009_canonical_ids.sql")),
     (10, include_str!("../migrations/0010_users_sessions.sql")),
     (11, include_str!("../migrations/0011_search.sql")),
+    (12, include_str!("../migrations/0012_records.sql")),
 ];
 
 /// The schema version whose migration also runs [`repair_versions`].
@@ -1243,6 +1244,156 @@ impl Store for PostgresStore {
             .collect()
     }
 
+    async fn add_record(
+        &self,
+        v: RecordVersion,
+        audit: Vec<AuditDraft>,
+        events: Vec<(String, String)>,
+        now: Micros,
+    ) -> Result<bool> {
+        let parties = parties_column(&v.parties);
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(err)?;
+        // The head row is locked (or, for a first version, the insert
+        // conflicts), so two writers of the same revision cannot both win.
+        let head = tx
+            .query_opt(
+                "SELECT rev FROM record_heads WHERE kind = $1 AND id = $2 FOR UPDATE",
+                &[&v.kind, &v.id],
+            )
+            .await
+            .map_err(err)?
+            .map(|r| cell::<i64>(&r, 0))
+            .transpose()?;
+        if head.unwrap_or(0) + 1 != v.rev {
+            return Ok(false);
+        }
+        let inserted = tx
+            .execute(
+                "INSERT INTO record_versions (kind, id, rev, org, parties, state, due, body, at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
+                &[
+                    &v.kind, &v.id, &v.rev, &v.org, &parties, &v.state, &v.due, &v.body, &v.at,
+                ],
+            )
+            .await
+            .map_err(err)?;
+        if inserted == 0 {
+            return Ok(false);
+        }
+        tx.execute(
+            "INSERT INTO record_heads (kind, id, rev, org, parties, state, due, at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (kind, id) DO UPDATE SET rev = EXCLUDED.rev, org = EXCLUDED.org,
+               parties = EXCLUDED.parties, state = EXCLUDED.state, due = EXCLUDED.due,
+               at = EXCLUDED.at",
+            &[
+                &v.kind, &v.id, &v.rev, &v.org, &parties, &v.state, &v.due, &v.at,
+            ],
+        )
+        .await
+        .map_err(err)?;
+        if !events.is_empty() {
+            // Numbers are handed out in commit order, so a subscriber that
+            // read up to n never misses an event numbered below n later.
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&STREAM_LOCK])
+                .await
+                .map_err(err)?;
+            for (topic, body) in &events {
+                tx.execute(
+                    "INSERT INTO stream_events (topic, at, body) VALUES ($1, $2, $3)",
+                    &[topic, &now, body],
+                )
+                .await
+                .map_err(err)?;
+            }
+        }
+        append_audit_tx(&tx, &audit, now).await?;
+        tx.commit().await.map_err(err)?;
+        Ok(true)
+    }
+
+    async fn record(&self, kind: &str, id: &str) -> Result<Option<RecordVersion>> {
+        let c = self.client().await?;
+        c.query_opt(
+            &format!(
+                "SELECT {RECORD_COLUMNS} FROM record_versions v
+                 JOIN record_heads h ON h.kind = v.kind AND h.id = v.id AND h.rev = v.rev
+                 WHERE v.kind = $1 AND v.id = $2"
+            ),
+            &[&kind, &id],
+        )
+        .await
+        .map_err(err)?
+        .map(|r| record_row(&r))
+        .transpose()
+    }
+
+    async fn record_history(&self, kind: &str, id: &str) -> Result<Vec<RecordVersion>> {
+        let c = self.client().await?;
+        c.query(
+            &format!(
+                "SELECT {RECORD_COLUMNS} FROM record_versions v
+                 WHERE v.kind = $1 AND v.id = $2 ORDER BY v.rev"
+            ),
+            &[&kind, &id],
+        )
+        .await
+        .map_err(err)?
+        .iter()
+        .map(record_row)
+        .collect()
+    }
+
+    async fn records(&self, f: RecordFilter) -> Result<Vec<RecordVersion>> {
+        let c = self.client().await?;
+        let limit = i64::try_from(f.limit).unwrap_or(i64::MAX);
+        c.query(
+            &format!(
+                "SELECT {RECORD_COLUMNS} FROM record_heads h
+                 JOIN record_versions v ON v.kind = h.kind AND v.id = h.id AND v.rev = h.rev
+                 WHERE h.kind = $1
+                   AND ($2::text IS NULL OR h.org = $2 OR h.parties LIKE '%,' || $2 || ',%')
+                   AND (cardinality($3::text[]) = 0 OR h.state = ANY($3))
+                   AND ($4::bigint IS NULL OR (h.due IS NOT NULL AND h.due < $4))
+                 ORDER BY h.at DESC, h.id LIMIT $5"
+            ),
+            &[&f.kind, &f.involving, &f.states, &f.due_before, &limit],
+        )
+        .await
+        .map_err(err)?
+        .iter()
+        .map(record_row)
+        .collect()
+    }
+
+    async fn events_after(
+        &self,
+        topic: &str,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<StreamEvent>> {
+        let c = self.client().await?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        c.query(
+            "SELECT seq, topic, at, body FROM stream_events
+             WHERE topic = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+            &[&topic, &after, &limit],
+        )
+        .await
+        .map_err(err)?
+        .iter()
+        .map(|r| {
+            Ok(StreamEvent {
+                seq: cell(r, 0)?,
+                topic: cell(r, 1)?,
+                at: cell(r, 2)?,
+                body: cell(r, 3)?,
+            })
+        })
+        .collect()
+    }
+
     async fn put_index(&self, entries: Vec<(i64, String, Vec<String>)>) -> Result<()> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(err)?;
@@ -1300,4 +1451,25 @@ impl Store for PostgresStore {
             .await
             .map_err(err)
     }
+}
+
+/// The advisory lock stream appends hold, so event numbers follow commit
+/// order.
+const STREAM_LOCK: i64 = 8472;
+
+/// The columns a record version is read from (`v`: record_versions).
+const RECORD_COLUMNS: &str = "v.kind, v.id, v.rev, v.org, v.parties, v.state, v.due, v.body, v.at";
+
+fn record_row(r: &tokio_postgres::Row) -> Result<RecordVersion> {
+    Ok(RecordVersion {
+        kind: cell(r, 0)?,
+        id: cell(r, 1)?,
+        rev: cell(r, 2)?,
+        org: cell(r, 3)?,
+        parties: parties_of(cell::<&str>(r, 4)?),
+        state: cell(r, 5)?,
+        due: cell(r, 6)?,
+        body: cell(r, 7)?,
+        at: cell(r, 8)?,
+    })
 }

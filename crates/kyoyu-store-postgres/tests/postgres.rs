@@ -533,3 +533,12 @@ async fn conformance_audit_times_never_go_backwards() {
     let store = PostgresStore::connect(&url).await.unwrap();
     kyoyu_store_conformance::audit_times_never_go_backwards(store).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conformance_records_and_streams() {
+    let Some(url) = fresh_database().await else {
+        return;
+    };
+    let store = PostgresStore::connect(&url).await.unwrap();
+    kyoyu_store_conformance::records_and_streams(store).await;
+}

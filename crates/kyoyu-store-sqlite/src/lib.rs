@@ -11,9 +11,9 @@ use kyoyu_store::logic::{
 };
 use kyoyu_store::{
     Added, ApiRoot, AuditDraft, AuditEntry, Change, Collection, DirectoryRows, Micros, NewVersion,
-    Page, Query, Result, SessionRecord, Status, Store, StoreError, StoredVersion, Submission,
-    TokenRecord, UserRecord, VersionSelect, decode_list, encode_list, recipients_column, tlp_code,
-    tlp_from_code,
+    Page, Query, RecordFilter, RecordVersion, Result, SessionRecord, Status, Store, StoreError,
+    StoredVersion, StreamEvent, Submission, TokenRecord, UserRecord, VersionSelect, decode_list,
+    encode_list, parties_column, parties_of, recipients_column, tlp_code, tlp_from_code,
 };
 use std::collections::HashMap;
 
@@ -39,6 +39,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (9, include_str!("../migrations/0009_canonical_ids.sql")),
     (10, include_str!("../migrations/0010_users_sessions.sql")),
     (11, include_str!("../migrations/0011_search.sql")),
+    (12, include_str!("../migrations/0012_records.sql")),
 ];
 
 /// The schema version whose migration also runs [`repair_versions`].
@@ -1229,6 +1230,147 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn add_record(
+        &self,
+        v: RecordVersion,
+        audit: Vec<AuditDraft>,
+        events: Vec<(String, String)>,
+        now: Micros,
+    ) -> Result<bool> {
+        let parties = parties_column(&v.parties);
+        self.write(move |c| {
+            let tx = c.transaction().map_err(err)?;
+            let head: Option<i64> = tx
+                .query_row(
+                    "SELECT rev FROM record_heads WHERE kind = ?1 AND id = ?2",
+                    params![v.kind, v.id],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(err)?;
+            if head.unwrap_or(0) + 1 != v.rev {
+                return Ok(false);
+            }
+            tx.execute(
+                "INSERT INTO record_versions (kind, id, rev, org, parties, state, due, body, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    v.kind, v.id, v.rev, v.org, parties, v.state, v.due, v.body, v.at
+                ],
+            )
+            .map_err(err)?;
+            tx.execute(
+                "INSERT INTO record_heads (kind, id, rev, org, parties, state, due, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (kind, id) DO UPDATE SET rev = excluded.rev, org = excluded.org,
+                   parties = excluded.parties, state = excluded.state, due = excluded.due,
+                   at = excluded.at",
+                params![v.kind, v.id, v.rev, v.org, parties, v.state, v.due, v.at],
+            )
+            .map_err(err)?;
+            for (topic, body) in &events {
+                tx.execute(
+                    "INSERT INTO stream_events (topic, at, body) VALUES (?1, ?2, ?3)",
+                    params![topic, now, body],
+                )
+                .map_err(err)?;
+            }
+            append_audit_tx(&tx, &audit, now)?;
+            tx.commit().map_err(err)?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn record(&self, kind: &str, id: &str) -> Result<Option<RecordVersion>> {
+        let (kind, id) = (kind.to_owned(), id.to_owned());
+        self.read(move |c| {
+            c.query_row(
+                &format!(
+                    "SELECT {RECORD_COLUMNS} FROM record_versions v
+                     JOIN record_heads h ON h.kind = v.kind AND h.id = v.id AND h.rev = v.rev
+                     WHERE v.kind = ?1 AND v.id = ?2"
+                ),
+                params![kind, id],
+                record_row,
+            )
+            .optional()
+            .map_err(err)
+        })
+        .await
+    }
+
+    async fn record_history(&self, kind: &str, id: &str) -> Result<Vec<RecordVersion>> {
+        let (kind, id) = (kind.to_owned(), id.to_owned());
+        self.read(move |c| {
+            let mut st = c
+                .prepare_cached(&format!(
+                    "SELECT {RECORD_COLUMNS} FROM record_versions v
+                     WHERE v.kind = ?1 AND v.id = ?2 ORDER BY v.rev"
+                ))
+                .map_err(err)?;
+            let rows = st.query_map(params![kind, id], record_row).map_err(err)?;
+            rows.map(|r| r.map_err(err)).collect()
+        })
+        .await
+    }
+
+    async fn records(&self, f: RecordFilter) -> Result<Vec<RecordVersion>> {
+        self.read(move |c| {
+            let states = encode_list(&f.states);
+            let mut st = c
+                .prepare_cached(&format!(
+                    "SELECT {RECORD_COLUMNS} FROM record_heads h
+                     JOIN record_versions v ON v.kind = h.kind AND v.id = h.id AND v.rev = h.rev
+                     WHERE h.kind = ?1
+                       AND (?2 IS NULL OR h.org = ?2 OR h.parties LIKE '%,' || ?2 || ',%')
+                       AND (?3 = '[]' OR h.state IN (SELECT value FROM json_each(?3)))
+                       AND (?4 IS NULL OR (h.due IS NOT NULL AND h.due < ?4))
+                     ORDER BY h.at DESC, h.id LIMIT ?5"
+                ))
+                .map_err(err)?;
+            let limit = i64::try_from(f.limit).unwrap_or(i64::MAX);
+            let rows = st
+                .query_map(
+                    params![f.kind, f.involving, states, f.due_before, limit],
+                    record_row,
+                )
+                .map_err(err)?;
+            rows.map(|r| r.map_err(err)).collect()
+        })
+        .await
+    }
+
+    async fn events_after(
+        &self,
+        topic: &str,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<StreamEvent>> {
+        let topic = topic.to_owned();
+        self.read(move |c| {
+            let mut st = c
+                .prepare_cached(
+                    "SELECT seq, topic, at, body FROM stream_events
+                     WHERE topic = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+                )
+                .map_err(err)?;
+            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+            let rows = st
+                .query_map(params![topic, after, limit], |r| {
+                    Ok(StreamEvent {
+                        seq: r.get(0)?,
+                        topic: r.get(1)?,
+                        at: r.get(2)?,
+                        body: r.get(3)?,
+                    })
+                })
+                .map_err(err)?;
+            rows.map(|r| r.map_err(err)).collect()
+        })
+        .await
+    }
+
     async fn put_index(&self, entries: Vec<(i64, String, Vec<String>)>) -> Result<()> {
         self.write(move |c| {
             let tx = c.transaction().map_err(err)?;
@@ -1261,4 +1403,21 @@ impl Store for SqliteStore {
         })
         .await
     }
+}
+
+/// The columns a record version is read from (`v`: record_versions).
+const RECORD_COLUMNS: &str = "v.kind, v.id, v.rev, v.org, v.parties, v.state, v.due, v.body, v.at";
+
+fn record_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RecordVersion> {
+    Ok(RecordVersion {
+        kind: r.get(0)?,
+        id: r.get(1)?,
+        rev: r.get(2)?,
+        org: r.get(3)?,
+        parties: parties_of(&r.get::<_, String>(4)?),
+        state: r.get(5)?,
+        due: r.get(6)?,
+        body: r.get(7)?,
+        at: r.get(8)?,
+    })
 }

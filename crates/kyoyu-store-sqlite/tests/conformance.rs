@@ -56,3 +56,9 @@ async fn search() {
     let (_dir, a, _) = fresh();
     kyoyu_store_conformance::search(a).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn records_and_streams() {
+    let (_dir, a, _) = fresh();
+    kyoyu_store_conformance::records_and_streams(a).await;
+}

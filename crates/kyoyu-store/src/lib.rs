@@ -333,6 +333,63 @@ pub struct UserRecord {
     pub last_visit: Option<Micros>,
 }
 
+/// One version of a workflow record: an incident with its reports, a
+/// hotline call. Versions are only ever added (revision 1, 2, …), never
+/// changed or deleted, so nothing filed is lost or silently edited; the
+/// newest version is the record as it stands.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RecordVersion {
+    /// What it is (`incident`, `hotline`).
+    pub kind: String,
+    /// Its id, unique within the kind.
+    pub id: String,
+    /// 1 for the first version, one more for each after it.
+    pub rev: i64,
+    /// The organization it belongs to (the one that filed it).
+    pub org: String,
+    /// The other organizations it concerns (a ministry, the national
+    /// centre): the inboxes it appears in.
+    pub parties: Vec<String>,
+    /// Where it stands (`draft`, `filed`, `open`, `acknowledged` …).
+    pub state: String,
+    /// Its next deadline (micros), if any: for reminders and overdue lists.
+    pub due: Option<Micros>,
+    /// The record itself (JSON text).
+    pub body: String,
+    /// When this version was written (micros).
+    pub at: Micros,
+}
+
+/// Which records to list: the newest version of each that matches.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordFilter {
+    /// The kind.
+    pub kind: String,
+    /// Only records of this organization or concerning it (as a party).
+    pub involving: Option<String>,
+    /// Only in one of these states (empty: any).
+    pub states: Vec<String>,
+    /// Only those with a deadline before this instant (micros).
+    pub due_before: Option<Micros>,
+    /// At most this many, newest first.
+    pub limit: usize,
+}
+
+/// An entry of a live stream (a hotline raised, acknowledged, escalated):
+/// numbered in order across the hub so a subscriber that reconnects resumes
+/// after the last one it saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamEvent {
+    /// Its position (the SSE event id).
+    pub seq: i64,
+    /// The stream (`hotline`).
+    pub topic: String,
+    /// When it was written (micros).
+    pub at: Micros,
+    /// What happened (JSON text).
+    pub body: String,
+}
+
 /// A console session. The cookie holds a random secret; the store keeps
 /// only its keyed hash.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -478,6 +535,20 @@ pub fn recipients_column(text: &str) -> Vec<String> {
     } else {
         decode_list(text)
     }
+}
+
+/// A record's parties as stored: `,a,b,` (ids hold no commas), so one party
+/// is found with `LIKE '%,id,%'`.
+pub fn parties_column(parties: &[String]) -> String {
+    format!(",{},", parties.join(","))
+}
+
+/// Reads back what [`parties_column`] wrote.
+pub fn parties_of(text: &str) -> Vec<String> {
+    text.split(',')
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Reads back what [`encode_list`] wrote (an unreadable value is empty).
@@ -656,4 +727,39 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         entries: Vec<(i64, String, Vec<String>)>,
     ) -> impl Future<Output = Result<()>> + Send;
+    /// Adds a version of a record — the first (`rev` 1) or the one after the
+    /// newest — with its audit entry and stream events, in one transaction.
+    /// `false` (and nothing written) if another version took that place
+    /// first: read the record again and decide anew.
+    fn add_record(
+        &self,
+        version: RecordVersion,
+        audit: Vec<AuditDraft>,
+        events: Vec<(String, String)>,
+        now: Micros,
+    ) -> impl Future<Output = Result<bool>> + Send;
+    /// The newest version of a record.
+    fn record(
+        &self,
+        kind: &str,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<RecordVersion>>> + Send;
+    /// Every version of a record, oldest first.
+    fn record_history(
+        &self,
+        kind: &str,
+        id: &str,
+    ) -> impl Future<Output = Result<Vec<RecordVersion>>> + Send;
+    /// The newest versions of the records that match, newest first.
+    fn records(
+        &self,
+        filter: RecordFilter,
+    ) -> impl Future<Output = Result<Vec<RecordVersion>>> + Send;
+    /// Stream events of `topic` after position `after`, in order.
+    fn events_after(
+        &self,
+        topic: &str,
+        after: i64,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<StreamEvent>>> + Send;
 }
