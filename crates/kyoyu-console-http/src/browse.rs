@@ -220,7 +220,7 @@ pub(crate) async fn dashboard<S: Backend>(v: Visit<S>) -> Response {
 }
 
 /// The query of a request, as (name, value) pairs.
-fn query<S>(v: &Visit<S>) -> String {
+pub(crate) fn query<S>(v: &Visit<S>) -> String {
     v.path.split_once('?').map_or("", |(_, q)| q).to_owned()
 }
 

@@ -22,6 +22,7 @@
 mod account;
 mod admin;
 mod browse;
+mod reporting;
 mod share;
 mod visit;
 
@@ -154,6 +155,51 @@ pub const ROUTES: &[(&str, &str, &str)] = &[
         "/console/submit",
         "Preview or submit (concealed, or under the organization's name)",
     ),
+    (
+        "get",
+        "/console/incidents",
+        "Incident reports: own, a ministry's inbox, the national centre's",
+    ),
+    (
+        "get",
+        "/console/incidents/new",
+        "The reportability questions (guided form)",
+    ),
+    (
+        "post",
+        "/console/incidents/assess",
+        "The decision for the answers; file or save a draft",
+    ),
+    (
+        "get",
+        "/console/incidents/{id}",
+        "One incident: stages, deadlines, reports, timeline",
+    ),
+    (
+        "post",
+        "/console/incidents/{id}",
+        "Report further; acknowledge, ask or forward (the ministry)",
+    ),
+    (
+        "get",
+        "/console/hotline",
+        "The hotline: raise a call; the officers' live queue",
+    ),
+    (
+        "post",
+        "/console/hotline",
+        "Raise an urgent call to the national centre",
+    ),
+    (
+        "get",
+        "/console/hotline/stream",
+        "The hotline's live stream (Server-Sent Events)",
+    ),
+    (
+        "post",
+        "/console/hotline/{id}/acknowledge",
+        "Acknowledge a hotline call (officers)",
+    ),
 ];
 
 /// The console's router (state: the hub), every response with the
@@ -173,6 +219,7 @@ fn handler<S: Backend>(method: &str, path: &str) -> Option<MethodRouter<Arc<Hub<
     use account as a;
     use admin as ad;
     use browse as b;
+    use reporting as r;
     use share as sh;
     Some(match (method, path) {
         ("get", "/") => get(a::front_door),
@@ -211,6 +258,15 @@ fn handler<S: Backend>(method: &str, path: &str) -> Option<MethodRouter<Arc<Hub<
         ("get", "/console/review/{id}") => get(sh::review::<S>),
         ("post", "/console/review/{id}") => post(sh::decide::<S>),
         ("post", "/console/submit") => post(sh::submit::<S>),
+        ("get", "/console/incidents") => get(r::incidents::<S>),
+        ("get", "/console/incidents/new") => get(r::new_incident::<S>),
+        ("post", "/console/incidents/assess") => post(r::assess::<S>),
+        ("get", "/console/incidents/{id}") => get(r::incident::<S>),
+        ("post", "/console/incidents/{id}") => post(r::act_on_incident::<S>),
+        ("get", "/console/hotline") => get(r::hotline::<S>),
+        ("post", "/console/hotline") => post(r::raise::<S>),
+        ("get", "/console/hotline/stream") => get(r::stream::<S>),
+        ("post", "/console/hotline/{id}/acknowledge") => post(r::acknowledge::<S>),
         _ => return None,
     })
 }

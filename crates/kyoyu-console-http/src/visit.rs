@@ -262,6 +262,23 @@ fn permissions<S: Backend>(hub: &Hub<S>, s: &Session) -> Permissions {
         review: reviews,
         receipts: writes,
         admin,
+        // Operators' people file; the competent ministries and the
+        // national centre receive (what each sees is the core's policy).
+        incidents: dir
+            .org(&p.org)
+            .is_some_and(|o| o.kind == kyoyu_trust::OrgKind::Operator)
+            || matches!(
+                p.role,
+                kyoyu_trust::Role::MinistryLiaison | kyoyu_trust::Role::NationalCentreOfficer
+            ),
+        hotline: p.role == kyoyu_trust::Role::NationalCentreOfficer
+            || (!p.read_only
+                && dir.org(&p.org).is_some_and(|o| {
+                    !matches!(
+                        o.kind,
+                        kyoyu_trust::OrgKind::NationalCentre | kyoyu_trust::OrgKind::Hub
+                    )
+                })),
     }
 }
 

@@ -108,6 +108,38 @@
     }, method === 'GET');
   });
 
+  // A live region: an element with data-live="URL" listens to that event stream and, on each
+  // event, fetches its own page again and puts the fresh element in place (focus stays where
+  // it is; the change is announced). The page works without it: reload to see new calls.
+  function live(element) {
+    if (!window.EventSource) {
+      return;
+    }
+    var id = element.id;
+    var source = new EventSource(element.getAttribute('data-live'));
+    var refresh = function () {
+      var init = { method: 'GET', credentials: 'same-origin', headers: {} };
+      init.headers[HEADER] = id;
+      fetch(window.location.href, init).then(function (response) {
+        return response.text();
+      }).then(function (html) {
+        var doc = new DOMParser().parseFromString(html, 'text/html');
+        var fresh = doc.getElementById(id);
+        var current = document.getElementById(id);
+        if (!fresh || !current) {
+          return;
+        }
+        current.replaceWith(document.adoptNode(fresh));
+        var note = document.getElementById(id).querySelector('[aria-live]');
+        if (note) {
+          note.textContent = element.getAttribute('data-live-note') || '';
+        }
+      }).catch(function () {});
+    };
+    source.addEventListener('hotline', refresh);
+  }
+  Array.prototype.forEach.call(document.querySelectorAll('[data-live]'), live);
+
   // Going back past a partial update: load that address as a whole page.
   window.addEventListener('popstate', function (event) {
     if (event.state && event.state.partial) {

@@ -137,7 +137,8 @@ mod tests {
     #[test]
     fn script_is_small_and_self_contained() {
         let js = std::str::from_utf8(js().bytes).unwrap();
-        assert!(js.lines().count() <= 130, "console.js grew past its budget");
+        // Partial updates and the live region, nothing more.
+        assert!(js.lines().count() <= 170, "console.js grew past its budget");
         for banned in [
             "eval(",
             "new Function",

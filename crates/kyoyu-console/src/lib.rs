@@ -25,6 +25,7 @@ pub mod model;
 pub mod pages;
 pub mod paths;
 pub mod qr;
+pub mod reporting;
 pub mod time;
 
 #[cfg(test)]

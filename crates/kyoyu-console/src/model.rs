@@ -78,6 +78,10 @@ pub struct Permissions {
     pub receipts: bool,
     /// Administration.
     pub admin: bool,
+    /// Incident reports (operators' people, ministry liaisons, national-centre officers).
+    pub incidents: bool,
+    /// The hotline (callers and duty officers).
+    pub hotline: bool,
 }
 
 impl Permissions {
@@ -91,6 +95,8 @@ impl Permissions {
             review: true,
             receipts: true,
             admin: true,
+            incidents: true,
+            hotline: true,
         }
     }
 
@@ -104,6 +110,8 @@ impl Permissions {
             Section::Review => self.review,
             Section::Receipts => self.receipts,
             Section::Admin => self.admin,
+            Section::Incidents => self.incidents,
+            Section::Hotline => self.hotline,
         }
     }
 }
@@ -125,17 +133,23 @@ pub enum Section {
     Receipts,
     /// 管理.
     Admin,
+    /// インシデント報告.
+    Incidents,
+    /// ホットライン.
+    Hotline,
 }
 
 impl Section {
     /// Every section, in navigation order.
-    pub const ALL: [Section; 7] = [
+    pub const ALL: [Section; 9] = [
         Section::Dashboard,
         Section::Intelligence,
         Section::Search,
         Section::Submit,
         Section::Review,
         Section::Receipts,
+        Section::Incidents,
+        Section::Hotline,
         Section::Admin,
     ];
 
@@ -149,6 +163,8 @@ impl Section {
             Section::Review => "nav.review",
             Section::Receipts => "nav.receipts",
             Section::Admin => "nav.admin",
+            Section::Incidents => "nav.incidents",
+            Section::Hotline => "nav.hotline",
         }
     }
 
@@ -162,6 +178,8 @@ impl Section {
             Section::Review => paths::REVIEW,
             Section::Receipts => paths::RECEIPTS,
             Section::Admin => paths::ADMIN,
+            Section::Incidents => paths::INCIDENTS,
+            Section::Hotline => paths::HOTLINE,
         }
     }
 }

@@ -833,37 +833,37 @@ pub fn switch_href(path: &str, lang: Lang) -> String {
 }
 
 /// A link of the main navigation.
-struct NavLink {
-    href: &'static str,
-    label: &'static str,
-    current: bool,
+pub(crate) struct NavLink {
+    pub(crate) href: &'static str,
+    pub(crate) label: &'static str,
+    pub(crate) current: bool,
 }
 
 /// A link of the language switch.
-struct SwitchLink {
-    href: String,
-    name: &'static str,
-    code: &'static str,
-    current: bool,
+pub(crate) struct SwitchLink {
+    pub(crate) href: String,
+    pub(crate) name: &'static str,
+    pub(crate) code: &'static str,
+    pub(crate) current: bool,
 }
 
 /// What `base.html` reads.
-struct Layout<'a> {
-    chrome: &'a Chrome,
-    title: String,
-    css: String,
-    js: String,
-    icon: String,
-    nav: Vec<NavLink>,
-    switch: Vec<SwitchLink>,
-    signed_in: Option<String>,
-    zone: Zone,
-    zone_note: String,
-    root: &'static str,
+pub(crate) struct Layout<'a> {
+    pub(crate) chrome: &'a Chrome,
+    pub(crate) title: String,
+    pub(crate) css: String,
+    pub(crate) js: String,
+    pub(crate) icon: String,
+    pub(crate) nav: Vec<NavLink>,
+    pub(crate) switch: Vec<SwitchLink>,
+    pub(crate) signed_in: Option<String>,
+    pub(crate) zone: Zone,
+    pub(crate) zone_note: String,
+    pub(crate) root: &'static str,
 }
 
 impl<'a> Layout<'a> {
-    fn new(chrome: &'a Chrome, page_title: &str) -> Layout<'a> {
+    pub(crate) fn new(chrome: &'a Chrome, page_title: &str) -> Layout<'a> {
         let l = chrome.lang;
         let nav = if chrome.user.is_some() {
             Section::ALL

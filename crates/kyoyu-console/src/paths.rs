@@ -15,6 +15,10 @@ pub const SUBMIT: &str = "/console/submit";
 pub const REVIEW: &str = "/console/review";
 /// The sender's receipts.
 pub const RECEIPTS: &str = "/console/receipts";
+/// Incident reports.
+pub const INCIDENTS: &str = "/console/incidents";
+/// The hotline.
+pub const HOTLINE: &str = "/console/hotline";
 /// Administration.
 pub const ADMIN: &str = "/console/admin";
 /// The sign-in form (GET) and its target (POST).

@@ -1112,6 +1112,18 @@ fn every_key_used_exists() {
     for kind in pages::DOUBT_KINDS {
         used.insert(format!("doubt.{kind}"));
     }
+    for r in crate::reporting::REGIMES {
+        used.insert(format!("regime.{r}"));
+    }
+    for s in crate::reporting::INCIDENT_STATES {
+        used.insert(format!("incident_state.{s}"));
+    }
+    for s in crate::reporting::HOTLINE_STATES {
+        used.insert(format!("hotline_state.{s}"));
+    }
+    for e in crate::reporting::TIMELINE_EVENTS {
+        used.insert(format!("timeline.{e}"));
+    }
     used.insert("meta.autonym".to_string());
     let catalogues: Vec<_> = i18n::sources()
         .into_iter()

@@ -29,6 +29,23 @@ pub(crate) fn start<S: Store>(
     tokio::spawn(refresh_directory(Arc::downgrade(hub)));
     tokio::spawn(release_batches(Arc::downgrade(hub)));
     tokio::spawn(index_search(Arc::downgrade(hub)));
+    tokio::spawn(crate::hotline::pump(
+        Arc::downgrade(hub),
+        &[crate::hotline::HOTLINE, crate::reporting::REPORTING_TOPIC],
+    ));
+    tokio::spawn(escalate_hotlines(Arc::downgrade(hub)));
+}
+
+/// Escalates hotline calls whose acknowledgement clock ran out, every
+/// second.
+async fn escalate_hotlines<S: Store>(hub: Weak<Hub<S>>) {
+    loop {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let Some(hub) = hub.upgrade() else { return };
+        if let Err(e) = hub.escalate_due().await {
+            tracing::warn!(error = %e.description, "cannot escalate hotline calls");
+        }
+    }
 }
 
 /// Appends queued audit entries, in batches of whatever is waiting (group

@@ -18,12 +18,14 @@ mod auth;
 mod catalog;
 pub mod error;
 pub mod guard;
+pub mod hotline;
 mod indexing;
 pub mod ingest;
 mod jobs;
 pub mod keys;
 pub mod messages;
 pub mod reader;
+pub mod reporting;
 pub mod search;
 pub mod submissions;
 pub mod time;
@@ -80,6 +82,9 @@ pub struct HubConfig {
     /// The hub runs the demonstration world (`kyoyu serve --demo`): the
     /// console marks every page as a demo.
     pub demo: bool,
+    /// How long a hotline call waits for an acknowledgement before it
+    /// escalates to the next officer on duty.
+    pub hotline_ack: std::time::Duration,
 }
 
 impl Default for HubConfig {
@@ -97,6 +102,7 @@ impl Default for HubConfig {
             trusted_proxies: Vec::new(),
             bodies_in_flight: 8,
             demo: false,
+            hotline_ack: std::time::Duration::from_secs(15 * 60),
         }
     }
 }
@@ -125,6 +131,8 @@ pub struct Hub<S> {
     /// Held while a revocation checks and revokes, so two admins revoking
     /// each other's token at once cannot leave no hub-admin token.
     revocations: tokio::sync::Mutex<()>,
+    /// The live streams' broadcast (see `hotline.rs`).
+    streams: hotline::Streams,
 }
 
 /// The authenticated caller of one request: its token and principal, and
@@ -249,6 +257,7 @@ impl<S: Store> Hub<S> {
             audit_pending: audit_pending.clone(),
             hidden: std::sync::Mutex::default(),
             revocations: tokio::sync::Mutex::new(()),
+            streams: hotline::Streams::new(),
         });
         hub.reload_directory().await?;
         // A database from before statistics were published per batch.

@@ -9,7 +9,9 @@
 //! handler fails the tests.
 
 mod directory;
+mod hotline;
 mod openapi;
+mod reporting;
 mod submissions;
 
 use axum::Router;
@@ -39,6 +41,8 @@ pub fn routes<S: Backend>(others: &'static [&'static [Route]]) -> Router<Arc<Hub
 /// The handler of one operation of the table.
 fn handler<S: Backend>(method: &str, path: &str) -> Option<MethodRouter<Arc<Hub<S>>>> {
     use directory as d;
+    use hotline as h;
+    use reporting as r;
     use submissions as s;
     Some(match (method, path) {
         ("get", "/api/whoami") => get(d::whoami),
@@ -78,6 +82,24 @@ fn handler<S: Backend>(method: &str, path: &str) -> Option<MethodRouter<Arc<Hub<
         ("post", "/api/receipts/status") => post(s::receipt_status::<S>),
         ("post", "/api/receipts/withdraw") => post(s::receipt_withdraw::<S>),
         ("post", "/api/receipts/update") => post(s::receipt_update::<S>),
+        ("post", "/api/reports/assess") => post(r::assess::<S>),
+        ("get", "/api/incidents") => get(r::list::<S>),
+        ("post", "/api/incidents") => post(r::file::<S>),
+        ("get", "/api/incidents/{id}") => get(r::show::<S>),
+        ("get", "/api/incidents/{id}/versions") => get(r::versions::<S>),
+        ("post", "/api/incidents/{id}/reports") => post(r::report::<S>),
+        ("post", "/api/incidents/{id}/acknowledge") => post(r::acknowledge::<S>),
+        ("post", "/api/incidents/{id}/ask") => post(r::ask::<S>),
+        ("post", "/api/incidents/{id}/forward") => post(r::forward::<S>),
+        ("get", "/api/recommendations") => get(r::recommendations::<S>),
+        ("post", "/api/recommendations") => post(r::recommend::<S>),
+        ("post", "/api/hotline") => post(h::raise::<S>),
+        ("get", "/api/hotline") => get(h::list::<S>),
+        ("get", "/api/hotline/stream") => get(h::stream::<S>),
+        ("get", "/api/hotline/roster") => get(h::roster::<S>),
+        ("put", "/api/hotline/roster") => put(h::set_roster::<S>),
+        ("get", "/api/hotline/{id}") => get(h::show::<S>),
+        ("post", "/api/hotline/{id}/acknowledge") => post(h::acknowledge::<S>),
         _ => return None,
     })
 }

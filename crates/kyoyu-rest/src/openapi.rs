@@ -322,6 +322,150 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         "202",
         None,
     ),
+    (
+        "post",
+        "/api/reports/assess",
+        "Whether an incident must be reported, to whom, by when and in which stages, with the rules that fired (facts as in docs/reporting.md; nothing is stored)",
+        Some("Facts"),
+        "200",
+        Some("Decision"),
+    ),
+    (
+        "get",
+        "/api/incidents",
+        "The incidents the caller may see (its own, routed to its ministry, forwarded to the national centre), newest first; overdue=true keeps those past a deadline",
+        None,
+        "200",
+        None,
+    ),
+    (
+        "post",
+        "/api/incidents",
+        "File an incident with its facts and first report (or keep it as a draft); it is assessed and routed to the sector's competent ministry",
+        Some("FileRequest"),
+        "201",
+        Some("Incident"),
+    ),
+    (
+        "get",
+        "/api/incidents/{id}",
+        "An incident as the caller may see it (without attribution, the filer is withheld and the texts scrubbed)",
+        None,
+        "200",
+        Some("Incident"),
+    ),
+    (
+        "get",
+        "/api/incidents/{id}/versions",
+        "Every version of an incident, oldest first: nothing filed is ever changed",
+        None,
+        "200",
+        None,
+    ),
+    (
+        "post",
+        "/api/incidents/{id}/reports",
+        "File a further report for one of the incident's stages, or an update (the filer)",
+        Some("ReportRequest"),
+        "200",
+        Some("Incident"),
+    ),
+    (
+        "post",
+        "/api/incidents/{id}/acknowledge",
+        "Acknowledge the reports not yet acknowledged (the competent ministry)",
+        None,
+        "200",
+        Some("Incident"),
+    ),
+    (
+        "post",
+        "/api/incidents/{id}/ask",
+        "Ask the filer for more (the competent ministry)",
+        Some("ReplyRequest"),
+        "200",
+        Some("Incident"),
+    ),
+    (
+        "post",
+        "/api/incidents/{id}/forward",
+        "Forward the incident to the national centre, with or without attribution (the competent ministry)",
+        Some("ReplyRequest"),
+        "200",
+        Some("Incident"),
+    ),
+    (
+        "get",
+        "/api/recommendations",
+        "Recommendations (勧告) the caller's organization sent or received",
+        None,
+        "200",
+        None,
+    ),
+    (
+        "post",
+        "/api/recommendations",
+        "Send a recommendation (勧告) to ministries (national-centre officers)",
+        Some("RecommendRequest"),
+        "201",
+        None,
+    ),
+    (
+        "post",
+        "/api/hotline",
+        "Raise an urgent call straight to the national centre: on duty officers' streams at once, escalated through the duty roster unless acknowledged in time",
+        Some("RaiseRequest"),
+        "201",
+        Some("Hotline"),
+    ),
+    (
+        "get",
+        "/api/hotline",
+        "Hotline calls the caller may see (its own; every call for national-centre officers), newest first; open=true keeps the unacknowledged",
+        None,
+        "200",
+        None,
+    ),
+    (
+        "get",
+        "/api/hotline/stream",
+        "Live stream of hotline calls the caller may see (text/event-stream; resume with Last-Event-ID or after=)",
+        None,
+        "200",
+        None,
+    ),
+    (
+        "get",
+        "/api/hotline/roster",
+        "The duty roster (national-centre officers)",
+        None,
+        "200",
+        Some("Roster"),
+    ),
+    (
+        "put",
+        "/api/hotline/roster",
+        "Set the duty roster: officers' logins, first on duty first (national-centre officers)",
+        Some("Roster"),
+        "200",
+        Some("Roster"),
+    ),
+    (
+        "get",
+        "/api/hotline/{id}",
+        "One hotline call with its timeline",
+        None,
+        "200",
+        Some("Hotline"),
+    ),
+    (
+        "post",
+        "/api/hotline/{id}/acknowledge",
+        "Acknowledge a call: its clock stops (national-centre officers)",
+        None,
+        "200",
+        Some("Hotline"),
+    ),
 ];
 
 fn parameters(path: &str) -> Vec<Value> {
@@ -332,6 +476,15 @@ fn parameters(path: &str) -> Vec<Value> {
         .collect();
     if path == "/api/submissions/stats" {
         out.push(json!({"name": "by", "in": "query", "schema": {"enum": ["sector", "week", "category"]}}));
+    }
+    if path == "/api/hotline" {
+        out.push(json!({"name": "open", "in": "query", "schema": {"type": "boolean"}}));
+    }
+    if path == "/api/hotline/stream" {
+        out.push(json!({"name": "after", "in": "query", "schema": {"type": "integer"}, "description": "resume after this event (or send Last-Event-ID)"}));
+    }
+    if path == "/api/incidents" {
+        out.push(json!({"name": "overdue", "in": "query", "schema": {"type": "boolean"}}));
     }
     if path == "/api/reviews" {
         out.push(json!({"name": "community", "in": "query", "schema": {"type": "string"}}));
@@ -352,6 +505,14 @@ fn list(item: &str) -> Value {
 }
 
 fn schemas() -> Value {
+    let mut all = base_schemas();
+    if let (Some(all), Value::Object(more)) = (all.as_object_mut(), reporting_schemas()) {
+        all.extend(more);
+    }
+    all
+}
+
+fn base_schemas() -> Value {
     let tlp = json!({"type": "string", "enum": ["green", "amber", "amber+strict", "red"]});
     json!({
         "Error": {"type": "object", "required": ["title", "error_code", "http_status"], "properties": {
@@ -429,6 +590,44 @@ fn schemas() -> Value {
                 "seq": {"type": "integer"}, "at": {"type": "integer"}, "actor_org": {"type": "string"},
                 "actor_token": {"type": "string"}, "action": {"type": "string"}, "target": {"type": "string"},
                 "detail": {"type": "string"}, "prev": {"type": "string"}, "hash": {"type": "string"}}}}}}
+    })
+}
+
+/// The incident-reporting bodies (a second `json!`: one would nest too deep).
+fn reporting_schemas() -> Value {
+    json!({
+        "RaiseRequest": {"type": "object", "required": ["title", "text"], "additionalProperties": false, "properties": {
+            "title": {"type": "string"}, "text": {"type": "string"}, "incident": {"type": "string"}}},
+        "Roster": {"type": "object", "required": ["officers"], "additionalProperties": false, "properties": {
+            "officers": list("string")}},
+        "Hotline": {"type": "object", "required": ["id", "org", "title", "text", "state", "raised", "level", "timeline", "rev"], "properties": {
+            "id": {"type": "string"}, "org": {"type": "string"}, "title": {"type": "string"}, "text": {"type": "string"},
+            "incident": {"type": "string"}, "state": {"enum": ["open", "acknowledged", "closed"]}, "raised": {"type": "string"},
+            "assigned": {"type": "string"}, "level": {"type": "integer"}, "ack_due": {"type": "string"},
+            "acknowledged": {"type": "array"}, "timeline": {"type": "array"}, "rev": {"type": "integer"}}},
+        "Facts": {"type": "object", "required": ["regime", "sector", "aware_at"], "description": "see docs/reporting.md", "properties": {
+            "regime": {"enum": ["jp-ci", "nis2", "circia"]}, "sector": {"type": "string"},
+            "aware_at": {"type": "string", "format": "date-time"}, "significant": {"type": "boolean"},
+            "malicious": {"type": "boolean"}, "ransom_paid_at": {"type": "string", "format": "date-time"}}},
+        "Decision": {"type": "object", "required": ["reportable", "recipients", "fired_rules", "stages"], "properties": {
+            "reportable": {"type": "boolean"}, "recipients": {"type": "array"}, "fired_rules": {"type": "array"},
+            "stages": {"type": "array", "items": {"type": "object", "required": ["stage", "due"], "properties": {
+                "stage": {"type": "string"}, "due": {"type": "string", "format": "date-time"}}}}}},
+        "FileRequest": {"type": "object", "required": ["facts", "title"], "additionalProperties": false, "properties": {
+            "facts": schema_ref("Facts"), "title": {"type": "string"}, "text": {"type": "string"}, "draft": {"type": "boolean"}}},
+        "ReportRequest": {"type": "object", "required": ["stage", "text"], "additionalProperties": false, "properties": {
+            "stage": {"type": "string"}, "text": {"type": "string"}, "rev": {"type": "integer"}}},
+        "ReplyRequest": {"type": "object", "additionalProperties": false, "properties": {
+            "text": {"type": "string"}, "attributed": {"type": "boolean"}}},
+        "RecommendRequest": {"type": "object", "required": ["to", "title", "text"], "additionalProperties": false, "properties": {
+            "to": list("string"), "title": {"type": "string"}, "text": {"type": "string"}, "incident": {"type": "string"}}},
+        "Incident": {"type": "object", "required": ["id", "org", "sector", "regime", "state", "stages", "reports", "timeline", "rev"], "properties": {
+            "id": {"type": "string"}, "org": {"type": "string", "description": "empty when withheld from the reader"},
+            "sector": {"type": "string"}, "regime": {"type": "string"}, "title": {"type": "string"},
+            "state": {"enum": ["draft", "filed", "acknowledged", "more-requested", "closed"]},
+            "facts": {"type": "object"}, "decision": schema_ref("Decision"), "ministry": {"type": "string"},
+            "stages": {"type": "array"}, "reports": {"type": "array"}, "forwarded": {"type": "object"},
+            "timeline": {"type": "array"}, "rev": {"type": "integer"}}}
     })
 }
 

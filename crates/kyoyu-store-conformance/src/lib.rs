@@ -1193,6 +1193,8 @@ pub async fn records_and_streams<S: Store + Clone + 'static>(store: S) {
     );
     assert!(seen[0].seq < seen[1].seq);
     assert_eq!((seen[0].at, seen[1].at), (10, 12));
+    assert_eq!(store.stream_head("hotline").await.unwrap(), seen[1].seq);
+    assert_eq!(store.stream_head("nothing-here").await.unwrap(), 0);
     assert!(
         store
             .events_after("hotline", seen[1].seq, 100)

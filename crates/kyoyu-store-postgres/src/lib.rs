@@ -1367,6 +1367,18 @@ impl Store for PostgresStore {
         .collect()
     }
 
+    async fn stream_head(&self, topic: &str) -> Result<i64> {
+        let c = self.client().await?;
+        let r = c
+            .query_one(
+                "SELECT COALESCE(MAX(seq), 0)::bigint FROM stream_events WHERE topic = $1",
+                &[&topic],
+            )
+            .await
+            .map_err(err)?;
+        cell(&r, 0)
+    }
+
     async fn events_after(
         &self,
         topic: &str,

@@ -1341,6 +1341,19 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn stream_head(&self, topic: &str) -> Result<i64> {
+        let topic = topic.to_owned();
+        self.read(move |c| {
+            c.query_row(
+                "SELECT COALESCE(MAX(seq), 0) FROM stream_events WHERE topic = ?1",
+                [topic],
+                |r| r.get(0),
+            )
+            .map_err(err)
+        })
+        .await
+    }
+
     async fn events_after(
         &self,
         topic: &str,

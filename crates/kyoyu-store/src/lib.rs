@@ -755,6 +755,8 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         filter: RecordFilter,
     ) -> impl Future<Output = Result<Vec<RecordVersion>>> + Send;
+    /// The position of the newest stream event of `topic` (0 if none).
+    fn stream_head(&self, topic: &str) -> impl Future<Output = Result<i64>> + Send;
     /// Stream events of `topic` after position `after`, in order.
     fn events_after(
         &self,

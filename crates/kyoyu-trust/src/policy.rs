@@ -356,6 +356,47 @@ pub fn may_review(dir: &Directory, principal: &Principal, community: &str) -> bo
             || may_manage_community(dir, principal, community))
 }
 
+/// How a principal sees an incident report, if at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IncidentSight {
+    /// A person of the filing organization: everything, drafts too.
+    Filer,
+    /// A liaison of the competent ministry the report is routed to, once
+    /// filed (never a draft).
+    Ministry,
+    /// A national-centre officer, once the ministry forwarded it; without
+    /// attribution the filer is withheld.
+    Centre {
+        /// Whether the officer sees who filed it.
+        attributed: bool,
+    },
+}
+
+/// Who sees an incident filed by `filer`, routed to `ministry`, `filed`
+/// (not a draft), forwarded to the national centre (`Some(attributed)`) or
+/// not. Nobody else does: not other operators, not other ministries, not
+/// hub admins (who run the hub, not its reports).
+pub fn incident_sight(
+    principal: &Principal,
+    filer: &str,
+    ministry: Option<&str>,
+    filed: bool,
+    forwarded: Option<bool>,
+) -> Option<IncidentSight> {
+    if principal.org == filer {
+        return Some(IncidentSight::Filer);
+    }
+    match principal.role {
+        Role::MinistryLiaison if filed && ministry == Some(principal.org.as_str()) => {
+            Some(IncidentSight::Ministry)
+        }
+        Role::NationalCentreOfficer => {
+            forwarded.map(|attributed| IncidentSight::Centre { attributed })
+        }
+        _ => None,
+    }
+}
+
 /// Whether `principal` may fetch sealed provenance (to reveal a source
 /// with the escrow shares): national-centre officers and hub admins.
 pub fn may_fetch_sealed(principal: &Principal) -> bool {
@@ -580,5 +621,46 @@ mod tests {
         assert!(minted_limits((Some(100), &allow), (Some(101), vec![])).is_err());
         assert!(minted_limits((None, &allow), (None, vec!["0.0.0.0/0".into()])).is_err());
         assert!(minted_limits((None, &allow), (None, vec!["192.0.3.1".into()])).is_err());
+    }
+
+    #[test]
+    fn incident_reports_are_seen_by_filer_ministry_and_centre_only() {
+        let p = |org: &str, role: Role| Principal {
+            org: org.into(),
+            role,
+            read_only: false,
+        };
+        let filer = p("tokai-power", Role::Member);
+        let meti = p("meti", Role::MinistryLiaison);
+        let mlit = p("mlit", Role::MinistryLiaison);
+        let centre = p("nisc", Role::NationalCentreOfficer);
+        let other = p("kansai-power", Role::CommunityAdmin);
+        let admin = p("hub", Role::HubAdmin);
+        let meti_member = p("meti", Role::Member);
+        let sight = |who: &Principal, filed: bool, fwd: Option<bool>| {
+            incident_sight(who, "tokai-power", Some("meti"), filed, fwd)
+        };
+        // A draft: the filer only.
+        assert_eq!(sight(&filer, false, None), Some(IncidentSight::Filer));
+        for who in [&meti, &mlit, &centre, &other, &admin, &meti_member] {
+            assert_eq!(sight(who, false, None), None, "{who:?}");
+        }
+        // Filed: and its ministry's liaisons.
+        assert_eq!(sight(&meti, true, None), Some(IncidentSight::Ministry));
+        for who in [&mlit, &centre, &other, &admin, &meti_member] {
+            assert_eq!(sight(who, true, None), None, "{who:?}");
+        }
+        // Forwarded: and the national centre, as the ministry decided.
+        assert_eq!(
+            sight(&centre, true, Some(false)),
+            Some(IncidentSight::Centre { attributed: false })
+        );
+        assert_eq!(
+            sight(&centre, true, Some(true)),
+            Some(IncidentSight::Centre { attributed: true })
+        );
+        for who in [&mlit, &other, &admin, &meti_member] {
+            assert_eq!(sight(who, true, Some(true)), None, "{who:?}");
+        }
     }
 }

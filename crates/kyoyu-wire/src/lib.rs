@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod error;
+pub mod reporting;
 pub mod submission;
 pub mod text;
 

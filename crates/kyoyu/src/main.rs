@@ -17,6 +17,7 @@ mod admin_cmd;
 mod conceal_cmd;
 mod demo;
 mod pattern_cmd;
+mod report_cmd;
 mod serve_cmd;
 mod validate_cmd;
 
@@ -110,6 +111,13 @@ enum Command {
         #[command(subcommand)]
         cmd: conceal_cmd::ReceiptCommand,
     },
+    /// Incident reporting: assess (offline), file, list, show, update, ack, ask, forward.
+    Report {
+        #[command(flatten)]
+        remote: admin_cmd::Remote,
+        #[command(subcommand)]
+        cmd: report_cmd::ReportCommand,
+    },
     /// The escrow key of sealed provenance (run offline by the officers).
     #[command(subcommand)]
     Escrow(conceal_cmd::EscrowCommand),
@@ -149,6 +157,7 @@ fn main() -> ExitCode {
         Command::Review { remote, cmd } => conceal_cmd::review(&remote, &cmd),
         Command::Receipt { remote, cmd } => conceal_cmd::receipt(&remote, &cmd),
         Command::Escrow(cmd) => conceal_cmd::escrow(&cmd),
+        Command::Report { remote, cmd } => report_cmd::report(&remote, &cmd),
         Command::Provenance { remote, cmd } => conceal_cmd::provenance(&remote, &cmd),
     };
     ExitCode::from(code)

@@ -71,6 +71,10 @@ pub(crate) struct Args {
     /// Request bodies read and handled at once; more wait unread (0: no bound; default 8).
     #[arg(long, env = "KYOYU_BODIES_IN_FLIGHT")]
     bodies_in_flight: Option<usize>,
+    /// Seconds a hotline call waits for an acknowledgement before it
+    /// escalates to the next officer on duty (default 900: 15 minutes).
+    #[arg(long, env = "KYOYU_HOTLINE_ACK_SECONDS")]
+    hotline_ack_seconds: Option<u64>,
     /// Seconds a client has to send a request's head, also between
     /// keep-alive requests; then the connection is closed (default 10).
     #[arg(long, env = "KYOYU_HEADER_TIMEOUT")]
@@ -119,6 +123,7 @@ struct FileConfig {
     #[serde(default)]
     trusted_proxies: Vec<String>,
     bodies_in_flight: Option<usize>,
+    hotline_ack_seconds: Option<u64>,
     local_key_file: Option<PathBuf>,
     header_timeout: Option<u64>,
     body_timeout: Option<u64>,
@@ -346,6 +351,13 @@ pub(crate) fn run(args: &Args) -> u8 {
                 return crate::EXIT_USAGE;
             }
         }
+    }
+    if let Some(s) = args.hotline_ack_seconds.or(file.hotline_ack_seconds) {
+        if s == 0 {
+            eprintln!("kyoyu: --hotline-ack-seconds must be at least 1");
+            return crate::EXIT_USAGE;
+        }
+        config.hotline_ack = std::time::Duration::from_secs(s);
     }
     if let Some(n) = args.bodies_in_flight.or(file.bodies_in_flight) {
         config.bodies_in_flight = n;

@@ -264,7 +264,7 @@ on_both_stores!(the_console_speaks_english_when_asked, |backend| {
 
 /// Checks the page open in `b` with axe-core (no serious or critical
 /// violation) and keeps its screenshot as `<name>.<lang>.png`.
-fn inspect(b: &crate::browser::Browser, name: &str, lang: &str) {
+pub(crate) fn inspect(b: &crate::browser::Browser, name: &str, lang: &str) {
     let found = b.axe_violations();
     assert!(
         found.is_empty(),
@@ -670,7 +670,7 @@ on_both_stores!(a_member_sees_only_what_the_policy_allows, |backend| {
 
 /// Signs `login` in through the browser's forms, replacing the temporary
 /// password and, when `second_factor`, setting up TOTP; the key.
-fn browser_sign_in(
+pub(crate) fn browser_sign_in(
     b: &crate::browser::Browser,
     hub: &TestHub,
     login: &str,

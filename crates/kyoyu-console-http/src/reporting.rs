@@ -1,0 +1,637 @@
+//! The incident-reporting and hotline pages: the guided reportability form,
+//! the incidents list (the filer's, the ministry's inbox, the national
+//! centre's), one incident with its actions, and the hotline with its live
+//! queue (Server-Sent Events over the session). Each calls the core service
+//! of the same name; who sees and does what is decided there.
+
+// `Value[key]` answers Null for a missing key or a non-object: it cannot panic.
+#![allow(clippy::indexing_slicing)]
+
+use crate::visit::Visit;
+use axum::Form;
+use axum::extract::Path;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use kyoyu_console::reporting::{
+    AssessPage, DecisionView, FactsForm, HotlinePage, HotlineRow, IncidentPage, IncidentRole,
+    IncidentRow, IncidentsPage, RecommendationRow, ReportView, StageView, TimelineEntry,
+    render_assess, render_hotline, render_incident, render_incidents,
+};
+use kyoyu_console::{Lang, Section};
+use kyoyu_core::users::Session;
+use kyoyu_core::{Backend, Error};
+use kyoyu_trust::OrgKind;
+use kyoyu_trust::policy::IncidentSight;
+use kyoyu_wire::reporting::{FileRequest, Incident, RaiseRequest, ReportRequest};
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// An instant the hub wrote (RFC 3339).
+fn instant(text: &str) -> Option<jiff::Timestamp> {
+    text.parse().ok()
+}
+
+/// `YYYY-MM-DDTHH:MM` in `zone` as RFC 3339 with the zone's offset.
+fn local_to_rfc3339(local: &str, zone: &str) -> Option<String> {
+    let dt: jiff::civil::DateTime = local.trim().parse().ok()?;
+    let tz = jiff::tz::TimeZone::get(zone).ok()?;
+    let zoned = dt.to_zoned(tz).ok()?;
+    Some(zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())
+}
+
+/// Now in `zone`, as a `datetime-local` value.
+fn local_now(zone: &str) -> String {
+    let tz = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    jiff::Timestamp::now()
+        .to_zoned(tz)
+        .strftime("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+impl<S: Backend> Visit<S> {
+    /// An organization's name in the page's language.
+    pub(crate) fn org_name(&self, id: &str) -> String {
+        let Some(s) = &self.session else {
+            return id.to_owned();
+        };
+        s.caller.directory().org(id).map_or_else(
+            || id.to_owned(),
+            |o| match (self.lang, &o.name_ja) {
+                (Lang::Ja, Some(ja)) if !ja.is_empty() => ja.clone(),
+                _ => o.name.clone(),
+            },
+        )
+    }
+
+    fn zone_of(s: &Session) -> String {
+        s.user
+            .time_zone
+            .clone()
+            .unwrap_or_else(|| kyoyu_console::time::DEFAULT_TIME_ZONE.to_owned())
+    }
+}
+
+/// The decision as the page shows it: rules in the page's language.
+fn decision_view<S: Backend>(v: &Visit<S>, d: &Value) -> DecisionView {
+    let lang = if v.lang == Lang::Ja { "ja" } else { "en" };
+    let text = |item: &Value| -> String {
+        item.get(lang)
+            .or_else(|| item.get("text").and_then(|t| t.get(lang)))
+            .or_else(|| item.get("name").and_then(|t| t.get(lang)))
+            .or_else(|| item.get(format!("name_{lang}").as_str()))
+            .or_else(|| item.get(format!("text_{lang}").as_str()))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .or_else(|| item.get("id").and_then(Value::as_str).map(str::to_owned))
+            .unwrap_or_else(|| item.to_string())
+    };
+    let list = |key: &str| {
+        d.get(key)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    DecisionView {
+        reportable: d
+            .get("reportable")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        recipients: list("recipients").iter().map(text).collect(),
+        rules: list("fired_rules").iter().map(text).collect(),
+        stages: list("stages")
+            .iter()
+            .filter_map(|s| {
+                Some((
+                    s.get("stage")?.as_str()?.to_owned(),
+                    s.get("due").and_then(Value::as_str).and_then(instant),
+                ))
+            })
+            .collect(),
+    }
+}
+
+/// GET `/console/incidents`.
+pub(crate) async fn incidents<S: Backend>(v: Visit<S>) -> Response {
+    let s = match v.signed_in() {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let q = crate::browse::query(&v);
+    let overdue_only =
+        crate::visit::query_value(&q, "overdue").is_some_and(|o| !o.is_empty() && o != "0");
+    let list = match v.hub.incidents(&s.caller, overdue_only).await {
+        Ok(l) => l,
+        Err(e) => return v.error(&e),
+    };
+    let now = kyoyu_core::time::now_micros();
+    let rows = list
+        .iter()
+        .map(|i| {
+            let next = i
+                .stages
+                .iter()
+                .find(|s| s.report.is_none())
+                .map(|s| (s.stage.clone(), s.due.as_deref().and_then(instant)));
+            IncidentRow {
+                id: i.id.clone(),
+                title: i.title.clone(),
+                filer: if i.org.is_empty() {
+                    String::new()
+                } else {
+                    v.org_name(&i.org)
+                },
+                regime: i.regime.clone(),
+                state: i.state.clone(),
+                next,
+                overdue: kyoyu_core::reporting::overdue(i, now),
+            }
+        })
+        .collect();
+    let recommendations = v
+        .hub
+        .recommendations(&s.caller)
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|r| RecommendationRow {
+            title: r["title"].as_str().unwrap_or_default().to_owned(),
+            text: r["text"].as_str().unwrap_or_default().to_owned(),
+            at: r["at"].as_str().and_then(instant),
+        })
+        .collect();
+    let page = IncidentsPage {
+        chrome: v.chrome(Some(Section::Incidents)),
+        rows,
+        overdue_only,
+        may_file: may_file(s),
+        recommendations,
+    };
+    v.page(render_incidents(&page))
+}
+
+fn may_file(s: &Session) -> bool {
+    let p = &s.caller.principal;
+    !p.read_only
+        && s.caller
+            .directory()
+            .org(&p.org)
+            .is_some_and(|o| o.kind == OrgKind::Operator)
+}
+
+/// The guided form with `form`'s answers (and the decision, if any).
+fn assess_page<S: Backend>(
+    v: &Visit<S>,
+    s: &Session,
+    status: StatusCode,
+    form: FactsForm,
+    decision: Option<DecisionView>,
+    problem: Option<String>,
+) -> Response {
+    let dir = s.caller.directory();
+    let sectors = dir
+        .org(&s.caller.principal.org)
+        .map(|o| o.sectors.clone())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|id| {
+            let name = v.hub.seeds().sector(&id).map_or_else(
+                || id.clone(),
+                |sec| match v.lang {
+                    Lang::Ja => sec.name_ja.clone(),
+                    Lang::En => sec.name.clone(),
+                },
+            );
+            (id, name)
+        })
+        .collect();
+    let page = AssessPage {
+        chrome: v.chrome(Some(Section::Incidents)),
+        csrf_token: s.record.csrf.clone(),
+        sectors,
+        form,
+        decision,
+        problem,
+    };
+    v.page_with(status, render_assess(&page))
+}
+
+/// GET `/console/incidents/new`.
+pub(crate) async fn new_incident<S: Backend>(v: Visit<S>) -> Response {
+    let s = match v.signed_in() {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if !may_file(s) {
+        return v.error(&Error::said(
+            kyoyu_core::ErrorKind::Forbidden,
+            "report.operators_file",
+            &[],
+        ));
+    }
+    let form = FactsForm {
+        regime: "jp-ci".into(),
+        aware_at: local_now(&Visit::<S>::zone_of(s)),
+        ..FactsForm::default()
+    };
+    assess_page(&v, s, StatusCode::OK, form, None, None)
+}
+
+/// The facts of the guided form's answers (the numbers as numbers; the
+/// local times with the person's offset). A number that is not one is
+/// passed on as written, so the engine names the field.
+fn facts_of(f: &FactsForm, zone: &str) -> Value {
+    let mut m = Map::new();
+    m.insert("regime".into(), json!(f.regime));
+    m.insert("sector".into(), json!(f.sector));
+    let time = |t: &str| local_to_rfc3339(t, zone).map_or_else(|| json!(t), |s| json!(s));
+    if !f.aware_at.trim().is_empty() {
+        m.insert("aware_at".into(), time(&f.aware_at));
+    }
+    m.insert("malicious".into(), json!(f.malicious));
+    match f.significant.as_str() {
+        "yes" => {
+            m.insert("significant".into(), json!(true));
+        }
+        "no" => {
+            m.insert("significant".into(), json!(false));
+        }
+        _ => {}
+    }
+    for (key, value) in [
+        ("outage_minutes", &f.outage_minutes),
+        ("customers_affected", &f.customers_affected),
+        ("records_leaked", &f.records_leaked),
+    ] {
+        let value = value.trim();
+        if !value.is_empty() {
+            m.insert(
+                key.into(),
+                value
+                    .parse::<u64>()
+                    .map_or_else(|_| json!(value), |n| json!(n)),
+            );
+        }
+    }
+    if f.safety_impact {
+        m.insert("safety_impact".into(), json!(true));
+    }
+    if f.cross_border {
+        m.insert("cross_border".into(), json!(true));
+    }
+    if !f.ransom_paid_at.trim().is_empty() {
+        m.insert("ransom_paid_at".into(), time(&f.ransom_paid_at));
+    }
+    Value::Object(m)
+}
+
+/// POST `/console/incidents/assess`: `action=assess` shows the decision;
+/// `file` or `draft` files it.
+pub(crate) async fn assess<S: Backend>(
+    v: Visit<S>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let s = match v.signed_in() {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+    if let Err(r) = v.check_form(s, &get("csrf")) {
+        return r;
+    }
+    let form = FactsForm {
+        regime: get("regime"),
+        sector: get("sector"),
+        aware_at: get("aware_at"),
+        malicious: f.contains_key("malicious"),
+        significant: get("significant"),
+        outage_minutes: get("outage_minutes"),
+        customers_affected: get("customers_affected"),
+        records_leaked: get("records_leaked"),
+        safety_impact: f.contains_key("safety_impact"),
+        cross_border: f.contains_key("cross_border"),
+        ransom_paid_at: get("ransom_paid_at"),
+        title: get("title"),
+        text: get("text"),
+    };
+    let facts = facts_of(&form, &Visit::<S>::zone_of(s));
+    let decision = match v.hub.assess(&facts) {
+        Ok(d) => d,
+        Err(e) => {
+            let status = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
+            return assess_page(&v, s, status, form, None, Some(v.explain(&e)));
+        }
+    };
+    let action = get("action");
+    if action == "file" || action == "draft" {
+        let req = FileRequest {
+            facts,
+            title: form.title.clone(),
+            text: form.text.clone(),
+            draft: action == "draft",
+        };
+        return match v.hub.file_incident(&s.caller, req).await {
+            Ok(i) => v.redirect(&format!("/console/incidents/{}", i.id)),
+            Err(e) => {
+                let status =
+                    StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
+                let shown = decision_view(&v, &decision);
+                assess_page(&v, s, status, form, Some(shown), Some(v.explain(&e)))
+            }
+        };
+    }
+    let shown = decision_view(&v, &decision);
+    assess_page(&v, s, StatusCode::OK, form, Some(shown), None)
+}
+
+fn incident_page<S: Backend>(
+    v: &Visit<S>,
+    s: &Session,
+    i: &Incident,
+    status: StatusCode,
+    problem: Option<String>,
+) -> Response {
+    let p = &s.caller.principal;
+    let sight = kyoyu_trust::policy::incident_sight(
+        p,
+        &i.org,
+        i.ministry.as_deref(),
+        i.state != "draft",
+        i.forwarded.as_ref().map(|f| f.attributed),
+    );
+    let role = match sight {
+        Some(IncidentSight::Filer) | None => IncidentRole::Filer,
+        Some(IncidentSight::Ministry) => IncidentRole::Ministry,
+        Some(IncidentSight::Centre { .. }) => IncidentRole::Centre,
+    };
+    let now = kyoyu_core::time::now_micros();
+    let now_ts = crate::browse::when(now);
+    let name = |org: &str| {
+        if org.is_empty() {
+            String::new()
+        } else {
+            v.org_name(org)
+        }
+    };
+    let page = IncidentPage {
+        chrome: v.chrome(Some(Section::Incidents)),
+        csrf_token: s.record.csrf.clone(),
+        role,
+        id: i.id.clone(),
+        title: i.title.clone(),
+        filer: name(&i.org),
+        sector: v.hub.seeds().sector(&i.sector).map_or_else(
+            || i.sector.clone(),
+            |sec| match v.lang {
+                Lang::Ja => sec.name_ja.clone(),
+                Lang::En => sec.name.clone(),
+            },
+        ),
+        regime: i.regime.clone(),
+        state: i.state.clone(),
+        ministry: i.ministry.as_deref().map(name).unwrap_or_default(),
+        forwarded: i.forwarded.as_ref().map(|f| f.attributed),
+        decision: decision_view(v, &i.decision),
+        stages: i
+            .stages
+            .iter()
+            .map(|st| {
+                let due = st.due.as_deref().and_then(instant);
+                StageView {
+                    stage: st.stage.clone(),
+                    due,
+                    report: st.report,
+                    late: st.late,
+                    overdue: st.report.is_none() && due.is_some_and(|d| d < now_ts),
+                }
+            })
+            .collect(),
+        reports: i
+            .reports
+            .iter()
+            .map(|r| ReportView {
+                number: r.number,
+                stage: r.stage.clone(),
+                text: r.text.clone(),
+                filed: instant(&r.filed),
+                acknowledged: r.acknowledged.as_deref().and_then(instant),
+            })
+            .collect(),
+        timeline: i
+            .timeline
+            .iter()
+            .map(|e| TimelineEntry {
+                at: instant(&e.at),
+                what: e.what.clone(),
+                by: name(&e.by),
+                note: e.note.clone(),
+            })
+            .collect(),
+        rev: i.rev,
+        problem,
+    };
+    v.page_with(status, render_incident(&page))
+}
+
+/// GET `/console/incidents/{id}`.
+pub(crate) async fn incident<S: Backend>(v: Visit<S>, Path(id): Path<String>) -> Response {
+    let s = match v.signed_in() {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    match v.hub.incident(&s.caller, &id).await {
+        Ok(i) => incident_page(&v, s, &i, StatusCode::OK, None),
+        Err(e) => v.error(&e),
+    }
+}
+
+/// POST `/console/incidents/{id}`: `action=report|acknowledge|ask|forward`.
+pub(crate) async fn act_on_incident<S: Backend>(
+    v: Visit<S>,
+    Path(id): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let s = match v.signed_in() {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+    if let Err(r) = v.check_form(s, &get("csrf")) {
+        return r;
+    }
+    let who = &s.caller;
+    let done = match get("action").as_str() {
+        "report" => {
+            let req = ReportRequest {
+                stage: get("stage"),
+                text: get("text"),
+                rev: get("rev").parse().ok(),
+            };
+            v.hub.report_incident(who, &id, req).await
+        }
+        "acknowledge" => v.hub.acknowledge_incident(who, &id).await,
+        "ask" => v.hub.ask_about_incident(who, &id, &get("text")).await,
+        "forward" => {
+            v.hub
+                .forward_incident(who, &id, f.contains_key("attributed"))
+                .await
+        }
+        other => Err(crate::visit::refusal(
+            v.lang,
+            kyoyu_core::ErrorKind::BadRequest,
+            kyoyu_console::Refusal::NotADecision(other.to_owned()),
+        )),
+    };
+    match done {
+        Ok(_) => v.redirect(&format!("/console/incidents/{id}")),
+        Err(e) => {
+            let status = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
+            match v.hub.incident(who, &id).await {
+                Ok(i) => incident_page(&v, s, &i, status, Some(v.explain(&e))),
+                Err(_) => v.error(&e),
+            }
+        }
+    }
+}
+
+fn officer(s: &Session) -> bool {
+    s.caller.principal.role == kyoyu_trust::Role::NationalCentreOfficer
+}
+
+fn may_raise(s: &Session) -> bool {
+    let p = &s.caller.principal;
+    !p.read_only
+        && s.caller
+            .directory()
+            .org(&p.org)
+            .is_some_and(|o| !matches!(o.kind, OrgKind::NationalCentre | OrgKind::Hub))
+}
+
+async fn hotline_page<S: Backend>(
+    v: &Visit<S>,
+    s: &Session,
+    status: StatusCode,
+    raised: Option<String>,
+    problem: Option<String>,
+) -> Response {
+    let calls = match v.hub.hotlines(&s.caller, false).await {
+        Ok(c) => c,
+        Err(e) => return v.error(&e),
+    };
+    let calls = calls
+        .iter()
+        .map(|c| HotlineRow {
+            id: c.id.clone(),
+            caller: v.org_name(&c.org),
+            title: c.title.clone(),
+            text: c.text.clone(),
+            state: c.state.clone(),
+            raised: instant(&c.raised),
+            assigned: c.assigned.clone().unwrap_or_default(),
+            level: c.level,
+            ack_due: c.ack_due.as_deref().and_then(instant),
+        })
+        .collect();
+    let page = HotlinePage {
+        chrome: v.chrome(Some(Section::Hotline)),
+        csrf_token: s.record.csrf.clone(),
+        may_raise: may_raise(s),
+        officer: officer(s),
+        calls,
+        raised,
+        problem,
+    };
+    v.page_with(status, render_hotline(&page))
+}
+
+/// GET `/console/hotline`.
+pub(crate) async fn hotline<S: Backend>(v: Visit<S>) -> Response {
+    let s = match v.signed_in() {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let q = crate::browse::query(&v);
+    let raised = crate::visit::query_value(&q, "raised").filter(|r| r.starts_with("hotline-"));
+    hotline_page(&v, s, StatusCode::OK, raised, None).await
+}
+
+/// POST `/console/hotline`: raise a call.
+pub(crate) async fn raise<S: Backend>(
+    v: Visit<S>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let s = match v.signed_in() {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+    if let Err(r) = v.check_form(s, &get("csrf")) {
+        return r;
+    }
+    let req = RaiseRequest {
+        title: get("title"),
+        text: get("text"),
+        incident: None,
+    };
+    match v.hub.raise_hotline(&s.caller, req).await {
+        Ok(call) => v.redirect(&format!("/console/hotline?raised={}", call.id)),
+        Err(e) => {
+            let status = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
+            hotline_page(&v, s, status, None, Some(v.explain(&e))).await
+        }
+    }
+}
+
+/// POST `/console/hotline/{id}/acknowledge`.
+pub(crate) async fn acknowledge<S: Backend>(
+    v: Visit<S>,
+    Path(id): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let s = match v.signed_in() {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if let Err(r) = v.check_form(s, f.get("csrf").map_or("", String::as_str)) {
+        return r;
+    }
+    match v.hub.acknowledge_hotline(&s.caller, &id).await {
+        Ok(_) => v.redirect("/console/hotline"),
+        Err(e) => {
+            let status = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
+            hotline_page(&v, s, status, None, Some(v.explain(&e))).await
+        }
+    }
+}
+
+/// GET `/console/hotline/stream`: the live stream for the queue, over the
+/// session (the page's script reloads the queue on each event).
+pub(crate) async fn stream<S: Backend>(v: Visit<S>, headers: HeaderMap) -> Response {
+    let s = match v.signed_in() {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let after = headers
+        .get("last-event-id")
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.trim().parse::<i64>().ok());
+    let feed = match v.hub.hotline_feed(&s.caller, after).await {
+        Ok(f) => f,
+        Err(e) => return v.error(&e),
+    };
+    let hub = v.hub.clone();
+    let events = futures_util::stream::unfold((feed, hub), |(mut feed, hub)| async move {
+        let (seq, body) = feed.next(&hub).await?;
+        // The page fetches what it may see; the event says only which call.
+        let data = json!({"what": body["what"], "id": body["hotline"]["id"]});
+        let event = Event::default()
+            .id(seq.to_string())
+            .event("hotline")
+            .data(data.to_string());
+        Some((Ok::<_, std::convert::Infallible>(event), (feed, hub)))
+    });
+    Sse::new(events)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response()
+}

@@ -1,0 +1,499 @@
+//! Incident reporting as data and pure functions.
+//!
+//! - **Regime profiles** (`regimes/*.toml`, one file per regime, embedded):
+//!   who receives reports, which facts make an incident reportable or
+//!   significant, and the stages with their deadlines, each with the rule it
+//!   comes from. Adding a regime is adding a file to [`BUILTIN`]; a hub may
+//!   load more with [`Profiles::with`]. A malformed file is refused with its
+//!   line and column ([`ProfileError`]).
+//! - **The engine**: [`assess`] answers "must I report, to whom, by when,
+//!   which stages" from structured [`Facts`], naming the rules that fired.
+//!   Hours are absolute durations; days and months are calendar arithmetic
+//!   in the facts' time zone, so a deadline across a daylight-saving change
+//!   lands on the same wall-clock time.
+//! - **The casebook** ([`casebook`]): fictional worked examples, each
+//!   checked against the engine by the tests.
+
+pub mod casebook;
+mod profile;
+
+pub use profile::{Profile, ProfileError, Profiles, Rule, StageRule};
+
+use jiff::{Timestamp, ToSpan, Zoned, tz::TimeZone};
+use kyoyu_trust::seeds::Seeds;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::fmt;
+
+/// The regime files shipped with the hub: (file name, text).
+pub const BUILTIN: [(&str, &str); 3] = [
+    ("jp-ci.toml", include_str!("../regimes/jp-ci.toml")),
+    ("nis2.toml", include_str!("../regimes/nis2.toml")),
+    ("circia.toml", include_str!("../regimes/circia.toml")),
+];
+
+/// What kind of incident it was (for precursors, near misses and the
+/// casebook's filters).
+pub const CATEGORIES: [&str; 9] = [
+    "unauthorized-access",
+    "dos",
+    "malware",
+    "ransomware",
+    "data-leak",
+    "control-system-anomaly",
+    "non-malicious-outage",
+    "precursor",
+    "near-miss",
+];
+
+/// The facts of an incident, as an operator states them (see
+/// docs/reporting.md). Unknown fields are refused, naming them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Facts {
+    /// `jp-ci`, `nis2` or `circia`.
+    pub regime: String,
+    /// The sector id (`electricity`, `finance` …).
+    pub sector: String,
+    /// When the organization became aware: RFC 3339 with an offset.
+    pub aware_at: String,
+    /// The IANA time zone calendar deadlines are counted in (default: the
+    /// regime's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// An explicit answer to "is it significant?", overriding the rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub significant: Option<bool>,
+    /// Caused on purpose (an attack).
+    #[serde(default)]
+    pub malicious: bool,
+    /// When a ransom was paid (RFC 3339 with an offset), if one was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ransom_paid_at: Option<String>,
+    /// The affected service, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affected_service: Option<String>,
+    /// How long the service was out, in minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outage_minutes: Option<u64>,
+    /// Customers or users affected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customers_affected: Option<u64>,
+    /// Personal records leaked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub records_leaked: Option<u64>,
+    /// People's safety affected.
+    #[serde(default)]
+    pub safety_impact: bool,
+    /// Effects in other countries.
+    #[serde(default)]
+    pub cross_border: bool,
+    /// One of [`CATEGORIES`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// The outage severity level (0–4 on Japan's scale).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<u8>,
+}
+
+/// Facts that cannot be assessed: the field and what to fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactsError {
+    /// The field (`aware_at`, `sector` …; `facts` for the whole).
+    pub field: String,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+impl fmt::Display for FactsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for FactsError {}
+
+fn bad(field: &str, message: impl Into<String>) -> FactsError {
+    FactsError {
+        field: field.to_owned(),
+        message: message.into(),
+    }
+}
+
+/// A fact's value, for the rules.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum FactValue<'a> {
+    Flag(bool),
+    Number(Option<u64>),
+    Word(Option<&'a str>),
+}
+
+impl Facts {
+    /// The value of fact `name` (`None`: no such fact).
+    pub(crate) fn value(&self, name: &str) -> Option<FactValue<'_>> {
+        Some(match name {
+            "malicious" => FactValue::Flag(self.malicious),
+            "safety_impact" => FactValue::Flag(self.safety_impact),
+            "cross_border" => FactValue::Flag(self.cross_border),
+            "outage_minutes" => FactValue::Number(self.outage_minutes),
+            "customers_affected" => FactValue::Number(self.customers_affected),
+            "records_leaked" => FactValue::Number(self.records_leaked),
+            "severity" => FactValue::Number(self.severity.map(u64::from)),
+            "category" => FactValue::Word(self.category.as_deref()),
+            "sector" => FactValue::Word(Some(&self.sector)),
+            _ => return None,
+        })
+    }
+}
+
+/// The facts rules may name.
+pub const RULE_FACTS: [&str; 9] = [
+    "malicious",
+    "safety_impact",
+    "cross_border",
+    "outage_minutes",
+    "customers_affected",
+    "records_leaked",
+    "severity",
+    "category",
+    "sector",
+];
+
+/// The conditions a stage may be `when`.
+pub const CONDITIONS: [&str; 10] = [
+    "always",
+    "reportable",
+    "significant",
+    "malicious",
+    "significant-malicious",
+    "ransom-paid",
+    "outage",
+    "data-leaked",
+    "data-leaked-malicious",
+    "data-leaked-not-malicious",
+];
+
+/// Parses an RFC 3339 instant with an offset.
+fn instant(field: &str, text: &str) -> Result<Timestamp, FactsError> {
+    text.trim().parse::<Timestamp>().map_err(|_| {
+        bad(
+            field,
+            format!("'{text}' is not a time with its offset, such as 2026-03-27T10:00:00+09:00"),
+        )
+    })
+}
+
+/// The answer for a set of facts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    /// The regime.
+    pub regime: String,
+    /// Must it be reported.
+    pub reportable: bool,
+    /// Significant (by the facts' explicit answer or the rules).
+    pub significant: bool,
+    /// Who receives the reports.
+    pub recipients: Vec<Value>,
+    /// The rules that fired, each with its text in English and Japanese.
+    pub fired_rules: Vec<Value>,
+    /// The stages with a deadline, earliest first: `stage`, `due` (RFC 3339
+    /// UTC), names, recipient and basis.
+    pub stages: Vec<Value>,
+    /// Stages without a deadline (on request, supplemental).
+    pub on_request: Vec<Value>,
+    /// The time zone calendar deadlines were counted in.
+    pub time_zone: String,
+}
+
+/// Reads facts from JSON, naming the field of any problem.
+pub fn parse_facts(text: &str) -> Result<Facts, FactsError> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| bad("facts", format!("not JSON ({e}): send an object such as {{\"regime\": \"jp-ci\", \"sector\": \"electricity\", \"aware_at\": \"2026-03-27T10:00:00+09:00\"}}")))?;
+    let Some(object) = value.as_object() else {
+        return Err(bad("facts", "send a JSON object"));
+    };
+    for required in ["regime", "sector", "aware_at"] {
+        if !object.contains_key(required) {
+            return Err(bad(required, "is missing"));
+        }
+    }
+    // Each field's type first, so a wrong one is named.
+    for (key, v) in object {
+        let ok = match key.as_str() {
+            "regime" | "sector" | "aware_at" => v.is_string(),
+            "time_zone" | "ransom_paid_at" | "affected_service" | "category" => {
+                v.is_string() || v.is_null()
+            }
+            "significant" => v.is_boolean() || v.is_null(),
+            "malicious" | "safety_impact" | "cross_border" => v.is_boolean(),
+            "outage_minutes" | "customers_affected" | "records_leaked" => v.is_u64() || v.is_null(),
+            "severity" => v.as_u64().is_some_and(|n| n <= 255) || v.is_null(),
+            _ => {
+                return Err(bad(
+                    key,
+                    "is not a fact this hub knows (see docs/reporting.md for the facts)",
+                ));
+            }
+        };
+        if !ok {
+            let what = match key.as_str() {
+                "outage_minutes" | "customers_affected" | "records_leaked" | "severity" => {
+                    "a whole number, zero or more"
+                }
+                "significant" | "malicious" | "safety_impact" | "cross_border" => "true or false",
+                _ => "text",
+            };
+            return Err(bad(key, format!("must be {what}, not {v}")));
+        }
+    }
+    let keys: Vec<String> = object.keys().cloned().collect();
+    serde_json::from_value(value).map_err(|e| {
+        let text = e.to_string();
+        // serde names the field between backticks.
+        let field = text
+            .split('`')
+            .nth(1)
+            .filter(|_| text.starts_with("unknown field") || text.starts_with("missing field"))
+            .map_or_else(
+                || {
+                    keys.iter()
+                        .find(|k| text.contains(k.as_str()))
+                        .cloned()
+                        .unwrap_or_else(|| "facts".into())
+                },
+                str::to_owned,
+            );
+        bad(&field, text)
+    })
+}
+
+/// The decision for `facts` under `profiles`, the competent ministries from
+/// `seeds`.
+pub fn assess(facts: &Facts, profiles: &Profiles, seeds: &Seeds) -> Result<Decision, FactsError> {
+    let profile = profiles.get(&facts.regime).ok_or_else(|| {
+        bad(
+            "regime",
+            format!(
+                "'{}' is not a regime this hub knows; use one of: {}",
+                facts.regime,
+                profiles.ids().join(", ")
+            ),
+        )
+    })?;
+    let sector = seeds.sector(&facts.sector).ok_or_else(|| {
+        bad(
+            "sector",
+            format!(
+                "'{}' is not a sector; use one of: {}",
+                facts.sector,
+                seeds
+                    .sectors
+                    .iter()
+                    .map(|s| s.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+    })?;
+    let aware = instant("aware_at", &facts.aware_at)?;
+    let ransom = facts
+        .ransom_paid_at
+        .as_deref()
+        .map(|t| instant("ransom_paid_at", t))
+        .transpose()?;
+    if let Some(paid) = ransom
+        && paid < aware.checked_sub(1.day()).unwrap_or(aware)
+    {
+        return Err(bad(
+            "ransom_paid_at",
+            "is more than a day before aware_at: a ransom is paid after the incident is known; check both times",
+        ));
+    }
+    if let Some(c) = facts.category.as_deref()
+        && !CATEGORIES.contains(&c)
+    {
+        return Err(bad(
+            "category",
+            format!(
+                "'{c}' is not a category; use one of: {}",
+                CATEGORIES.join(", ")
+            ),
+        ));
+    }
+    if let (Some(level), Some(levels)) = (facts.severity, profile.severity_levels)
+        && level >= levels
+    {
+        return Err(bad(
+            "severity",
+            format!(
+                "{level} is not a level of this regime's scale (0 to {})",
+                levels - 1
+            ),
+        ));
+    }
+    let zone_name = facts
+        .time_zone
+        .clone()
+        .unwrap_or_else(|| profile.time_zone.clone());
+    let zone = TimeZone::get(&zone_name).map_err(|_| {
+        bad(
+            "time_zone",
+            format!("'{zone_name}' is not a time zone name such as Europe/Brussels"),
+        )
+    })?;
+
+    let mut fired = Vec::new();
+    let rule_json = |r: &Rule| json!({"id": r.id, "en": r.en, "ja": r.ja});
+    let mut significant = match facts.significant {
+        Some(s) => {
+            fired.push(json!({
+                "id": "stated-significance",
+                "en": format!("The facts say the incident is {}significant", if s { "" } else { "not " }),
+                "ja": if s { "事実として重大と申告された" } else { "事実として重大ではないと申告された" },
+            }));
+            s
+        }
+        None => false,
+    };
+    if facts.significant.is_none() {
+        for r in profile.significance.iter().filter(|r| r.fires(facts)) {
+            fired.push(rule_json(r));
+            significant = true;
+        }
+    }
+    let mut reportable_base = significant;
+    for r in profile.reportable.iter().filter(|r| r.fires(facts)) {
+        fired.push(rule_json(r));
+        reportable_base = true;
+    }
+    let leaked = facts.records_leaked.unwrap_or(0) > 0;
+    let holds = |when: &str| match when {
+        "always" => true,
+        "reportable" => reportable_base,
+        "significant" => significant,
+        "malicious" => facts.malicious,
+        "significant-malicious" => significant && facts.malicious,
+        "ransom-paid" => ransom.is_some(),
+        "outage" => facts.outage_minutes.unwrap_or(0) > 0,
+        "data-leaked" => leaked,
+        "data-leaked-malicious" => leaked && facts.malicious,
+        "data-leaked-not-malicious" => leaked && !facts.malicious,
+        _ => false,
+    };
+
+    let start = aware.to_zoned(zone.clone());
+    let mut dues: Vec<(String, Zoned)> = Vec::new();
+    let mut stages = Vec::new();
+    let mut recipients: Vec<String> = Vec::new();
+    for s in &profile.stages {
+        let applies = s
+            .sectors
+            .as_ref()
+            .is_none_or(|list| list.contains(&facts.sector));
+        if !applies || !holds(&s.when) {
+            continue;
+        }
+        let from = match s.from.as_str() {
+            "aware_at" => start.clone(),
+            "ransom_paid_at" => match ransom {
+                Some(r) => r.to_zoned(zone.clone()),
+                None => continue,
+            },
+            stage => match dues.iter().find(|(id, _)| id == stage) {
+                Some((_, z)) => z.clone(),
+                None => continue,
+            },
+        };
+        let due = s.due_from(&from).map_err(|e| bad("aware_at", e))?;
+        fired.push(
+            json!({"id": format!("{}:{}", profile.id, s.id), "en": s.basis_en, "ja": s.basis_ja}),
+        );
+        let recipient = recipient_id(&s.recipient, sector.ministry.as_str());
+        if !recipients.contains(&recipient) {
+            recipients.push(recipient.clone());
+        }
+        stages.push(json!({
+            "stage": s.id,
+            "due": utc(&due),
+            "name_en": s.name_en, "name_ja": s.name_ja,
+            "recipient": recipient,
+            "basis_en": s.basis_en, "basis_ja": s.basis_ja,
+        }));
+        dues.push((s.id.clone(), due));
+    }
+    let mut on_request = Vec::new();
+    for s in profile.on_request.iter().filter(|s| holds(&s.when)) {
+        on_request.push(json!({
+            "stage": s.id, "name_en": s.name_en, "name_ja": s.name_ja,
+            "recipient": recipient_id(&s.recipient, sector.ministry.as_str()),
+            "basis_en": s.basis_en, "basis_ja": s.basis_ja,
+        }));
+    }
+    stages.sort_by(|a, b| a["due"].as_str().cmp(&b["due"].as_str()));
+    let recipients = recipients
+        .iter()
+        .map(|id| recipient_json(id, profile, seeds))
+        .collect();
+    Ok(Decision {
+        regime: profile.id.clone(),
+        reportable: !stages.is_empty(),
+        significant,
+        recipients,
+        fired_rules: fired,
+        stages,
+        on_request,
+        time_zone: zone_name,
+    })
+}
+
+/// The id a decision names a recipient by: the competent ministry is
+/// `ministry:<its organization id>`.
+fn recipient_id(recipient: &str, ministry: &str) -> String {
+    if recipient == "competent-ministry" {
+        format!("ministry:{ministry}")
+    } else {
+        recipient.to_owned()
+    }
+}
+
+fn recipient_json(id: &str, profile: &Profile, seeds: &Seeds) -> Value {
+    if let Some(m) = id.strip_prefix("ministry:") {
+        let org = seeds.ministries.iter().find(|o| o.id == m);
+        return json!({
+            "id": id,
+            "org": m,
+            "name_en": org.map_or(m, |o| o.name.as_str()),
+            "name_ja": org.and_then(|o| o.name_ja.as_deref()).unwrap_or(m),
+        });
+    }
+    match profile.recipients.iter().find(|r| r.id == id) {
+        Some(r) => json!({"id": id, "name_en": r.name_en, "name_ja": r.name_ja}),
+        None => json!({"id": id}),
+    }
+}
+
+/// RFC 3339 in UTC, to the second.
+fn utc(z: &Zoned) -> String {
+    z.timestamp().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// The decision for facts given as JSON text, with the shipped regimes and
+/// sectors: what `kyoyu report assess FACTS.json` prints.
+pub fn assess_json(text: &str) -> Result<Value, FactsError> {
+    let seeds = Seeds::builtin().map_err(|e| bad("facts", format!("the shipped sectors: {e}")))?;
+    assess_json_with(text, Profiles::shipped(), &seeds)
+}
+
+/// [`assess_json`] with a hub's regimes and sectors.
+pub fn assess_json_with(
+    text: &str,
+    profiles: &Profiles,
+    seeds: &Seeds,
+) -> Result<Value, FactsError> {
+    let facts = parse_facts(text)?;
+    let decision = assess(&facts, profiles, seeds)?;
+    serde_json::to_value(decision).map_err(|e| bad("facts", e.to_string()))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,355 @@
+//! Regime profiles: parsed from TOML, validated, looked up by id.
+
+use crate::{CONDITIONS, FactValue, Facts, RULE_FACTS};
+use jiff::{ToSpan, Zoned};
+use serde::Deserialize;
+use std::fmt;
+
+/// A fact-based rule: fires when `fact` is true (flags), at least
+/// `at_least` (numbers), or one of `one_of` (words).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Stable id, shown as the rule that fired.
+    pub id: String,
+    /// The fact it reads (one of [`RULE_FACTS`]).
+    pub fact: String,
+    /// For numbers: the least value that fires.
+    #[serde(default)]
+    pub at_least: Option<u64>,
+    /// For words: the values that fire.
+    #[serde(default)]
+    pub one_of: Option<Vec<String>>,
+    /// What it says, in English.
+    pub en: String,
+    /// What it says, in Japanese.
+    pub ja: String,
+}
+
+impl Rule {
+    /// Whether the rule fires for `facts`.
+    pub fn fires(&self, facts: &Facts) -> bool {
+        match facts.value(&self.fact) {
+            Some(FactValue::Flag(b)) => b,
+            Some(FactValue::Number(n)) => n.is_some_and(|n| n >= self.at_least.unwrap_or(1)),
+            Some(FactValue::Word(w)) => w.is_some_and(|w| {
+                self.one_of
+                    .as_ref()
+                    .is_some_and(|list| list.iter().any(|x| x == w))
+            }),
+            None => false,
+        }
+    }
+}
+
+/// A report stage with a deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageRule {
+    /// Stage id (two rules may share one when their conditions exclude each other).
+    pub id: String,
+    /// Name in English.
+    pub name_en: String,
+    /// Name in Japanese.
+    pub name_ja: String,
+    /// The recipient's id (a `[[recipient]]`, or `competent-ministry`).
+    pub recipient: String,
+    /// Only for these sectors (all when absent).
+    #[serde(default)]
+    pub sectors: Option<Vec<String>>,
+    /// When the stage applies (one of [`CONDITIONS`]).
+    pub when: String,
+    /// What the deadline counts from: `aware_at`, `ransom_paid_at` or an
+    /// earlier stage's id (its deadline).
+    pub from: String,
+    /// Hours after (an absolute duration).
+    #[serde(default)]
+    pub hours: Option<i64>,
+    /// Calendar days after, in the facts' time zone.
+    #[serde(default)]
+    pub days: Option<i64>,
+    /// Calendar months after, in the facts' time zone.
+    #[serde(default)]
+    pub months: Option<i64>,
+    /// Where the deadline comes from, in English.
+    pub basis_en: String,
+    /// The same in Japanese.
+    pub basis_ja: String,
+}
+
+impl StageRule {
+    /// The deadline counted from `from`.
+    pub(crate) fn due_from(&self, from: &Zoned) -> Result<Zoned, String> {
+        let out = match (self.hours, self.days, self.months) {
+            (Some(h), None, None) => from.checked_add(h.hours()),
+            (None, Some(d), None) => from.checked_add(d.days()),
+            (None, None, Some(m)) => from.checked_add(m.months()),
+            _ => {
+                return Err(format!(
+                    "stage {}: give exactly one of hours, days, months",
+                    self.id
+                ));
+            }
+        };
+        out.map_err(|e| format!("the deadline of stage {} is out of range: {e}", self.id))
+    }
+}
+
+/// A stage without a deadline (on request).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OnRequest {
+    /// Stage id.
+    pub id: String,
+    /// Name in English.
+    pub name_en: String,
+    /// Name in Japanese.
+    pub name_ja: String,
+    /// The recipient's id.
+    pub recipient: String,
+    /// When it applies.
+    pub when: String,
+    /// Its basis in English.
+    pub basis_en: String,
+    /// In Japanese.
+    pub basis_ja: String,
+}
+
+/// A recipient of reports.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recipient {
+    /// Id.
+    pub id: String,
+    /// English name.
+    pub name_en: String,
+    /// Japanese name.
+    pub name_ja: String,
+}
+
+/// One regime.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Id (`jp-ci`).
+    pub id: String,
+    /// English name.
+    pub name_en: String,
+    /// Japanese name.
+    pub name_ja: String,
+    /// The time zone calendar deadlines are counted in, unless the facts
+    /// give one.
+    pub time_zone: String,
+    /// How many levels the severity scale has, if the regime has one.
+    #[serde(default)]
+    pub severity_levels: Option<u8>,
+    /// Recipients.
+    #[serde(default, rename = "recipient")]
+    pub recipients: Vec<Recipient>,
+    /// Rules that make an incident reportable (besides being significant).
+    #[serde(default)]
+    pub reportable: Vec<Rule>,
+    /// Rules that make it significant (unless the facts say).
+    #[serde(default)]
+    pub significance: Vec<Rule>,
+    /// Stages with deadlines.
+    #[serde(default, rename = "stage")]
+    pub stages: Vec<StageRule>,
+    /// Stages on request.
+    #[serde(default)]
+    pub on_request: Vec<OnRequest>,
+}
+
+/// A profile file that cannot be used: where and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileError {
+    /// The file's name.
+    pub file: String,
+    /// The line (from 1), when the problem has one.
+    pub line: Option<usize>,
+    /// The column (from 1).
+    pub column: Option<usize>,
+    /// What is wrong (naming the field).
+    pub message: String,
+}
+
+impl fmt::Display for ProfileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "{} line {l} column {c}: {}", self.file, self.message),
+            (Some(l), None) => write!(f, "{} line {l}: {}", self.file, self.message),
+            _ => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+impl std::error::Error for ProfileError {}
+
+/// The line and column (from 1) of byte `offset` in `text`.
+fn position(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// The line of the first `key = "value"` in `text`.
+fn line_of(text: &str, key: &str, value: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let l = l.trim();
+            l.starts_with(key) && l.contains(&format!("\"{value}\""))
+        })
+        .map(|i| i + 1)
+}
+
+impl Profile {
+    /// Reads and checks a profile file.
+    pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
+        let err = |line: Option<usize>, column: Option<usize>, message: String| ProfileError {
+            file: file.to_owned(),
+            line,
+            column,
+            message,
+        };
+        let p: Profile = toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map_or((None, None), |s| {
+                let (l, c) = position(text, s.start);
+                (Some(l), Some(c))
+            });
+            err(line, column, e.message().to_owned())
+        })?;
+        let at = |key: &str, value: &str| line_of(text, key, value);
+        if jiff::tz::TimeZone::get(&p.time_zone).is_err() {
+            return Err(err(
+                at("time_zone", &p.time_zone),
+                None,
+                format!("time_zone: '{}' is not a time zone name", p.time_zone),
+            ));
+        }
+        for r in p.reportable.iter().chain(&p.significance) {
+            if !RULE_FACTS.contains(&r.fact.as_str()) {
+                return Err(err(
+                    at("fact", &r.fact),
+                    None,
+                    format!(
+                        "rule {}: fact '{}' is not one of {}",
+                        r.id,
+                        r.fact,
+                        RULE_FACTS.join(", ")
+                    ),
+                ));
+            }
+        }
+        let mut seen: Vec<&StageRule> = Vec::new();
+        for s in &p.stages {
+            let line = at("id", &s.id);
+            if !CONDITIONS.contains(&s.when.as_str()) {
+                return Err(err(
+                    at("when", &s.when).or(line),
+                    None,
+                    format!(
+                        "stage {}: when '{}' is not one of {}",
+                        s.id,
+                        s.when,
+                        CONDITIONS.join(", ")
+                    ),
+                ));
+            }
+            let counts = [s.hours, s.days, s.months];
+            if counts.iter().flatten().count() != 1 || counts.iter().flatten().any(|n| *n <= 0) {
+                return Err(err(
+                    line,
+                    None,
+                    format!(
+                        "stage {}: give exactly one of hours, days, months, above zero",
+                        s.id
+                    ),
+                ));
+            }
+            let from_known = matches!(s.from.as_str(), "aware_at" | "ransom_paid_at")
+                || seen.iter().any(|e| e.id == s.from);
+            if !from_known {
+                return Err(err(
+                    at("from", &s.from).or(line),
+                    None,
+                    format!(
+                        "stage {}: from '{}' is not aware_at, ransom_paid_at or an earlier stage",
+                        s.id, s.from
+                    ),
+                ));
+            }
+            if seen.iter().any(|e| e.id == s.id && e.when == s.when) {
+                return Err(err(
+                    line,
+                    None,
+                    format!("stage {} is defined twice for when = {}", s.id, s.when),
+                ));
+            }
+            let known_recipient = s.recipient == "competent-ministry"
+                || p.recipients.iter().any(|r| r.id == s.recipient);
+            if !known_recipient {
+                return Err(err(
+                    at("recipient", &s.recipient).or(line),
+                    None,
+                    format!(
+                        "stage {}: recipient '{}' is not a [[recipient]]",
+                        s.id, s.recipient
+                    ),
+                ));
+            }
+            seen.push(s);
+        }
+        for s in &p.on_request {
+            if !CONDITIONS.contains(&s.when.as_str()) {
+                return Err(err(
+                    at("when", &s.when),
+                    None,
+                    format!("on_request {}: when '{}' is unknown", s.id, s.when),
+                ));
+            }
+        }
+        Ok(p)
+    }
+}
+
+/// The regimes a hub knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profiles(Vec<Profile>);
+
+impl Profiles {
+    /// The regimes shipped with the hub.
+    pub fn builtin() -> Profiles {
+        Profiles(
+            crate::BUILTIN
+                .iter()
+                .filter_map(|(file, text)| Profile::parse(file, text).ok())
+                .collect(),
+        )
+    }
+
+    /// The shipped regimes, parsed once.
+    pub fn shipped() -> &'static Profiles {
+        static SHIPPED: std::sync::LazyLock<Profiles> = std::sync::LazyLock::new(Profiles::builtin);
+        &SHIPPED
+    }
+
+    /// These and one more (a file the hub was given), which replaces a
+    /// shipped one of the same id.
+    pub fn with(mut self, file: &str, text: &str) -> Result<Profiles, ProfileError> {
+        let p = Profile::parse(file, text)?;
+        self.0.retain(|q| q.id != p.id);
+        self.0.push(p);
+        Ok(self)
+    }
+
+    /// The profile of regime `id`.
+    pub fn get(&self, id: &str) -> Option<&Profile> {
+        self.0.iter().find(|p| p.id == id)
+    }
+
+    /// The regimes' ids.
+    pub fn ids(&self) -> Vec<&str> {
+        self.0.iter().map(|p| p.id.as_str()).collect()
+    }
+}

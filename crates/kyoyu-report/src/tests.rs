@@ -1,0 +1,635 @@
+//! The engine, scenario by scenario: every expected deadline below was
+//! worked out by hand from the regime's rule (hours as absolute durations;
+//! days and months on the calendar of the time zone), not by running the
+//! engine.
+
+use super::*;
+use proptest::prelude::*;
+use std::collections::BTreeSet;
+
+fn seeds() -> Seeds {
+    Seeds::builtin().unwrap()
+}
+
+fn decide(facts: &Value) -> Result<Value, FactsError> {
+    assess_json_with(&facts.to_string(), Profiles::shipped(), &seeds())
+}
+
+struct Case {
+    name: &'static str,
+    facts: Value,
+    reportable: bool,
+    recipients: &'static [&'static str],
+    /// (stage, due in UTC), in deadline order.
+    stages: &'static [(&'static str, &'static str)],
+}
+
+fn check(c: &Case) {
+    let d = decide(&c.facts).unwrap_or_else(|e| panic!("{}: {e}", c.name));
+    assert_eq!(d["reportable"], c.reportable, "{}: {d:#}", c.name);
+    let got: BTreeSet<&str> = d["recipients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    let want: BTreeSet<&str> = c.recipients.iter().copied().collect();
+    assert_eq!(got, want, "{}: recipients", c.name);
+    let stages: Vec<(&str, &str)> = d["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["stage"].as_str().unwrap(), s["due"].as_str().unwrap()))
+        .collect();
+    assert_eq!(stages, c.stages, "{}", c.name);
+    // Every stage names the rule it comes from, in both languages.
+    for s in d["stages"].as_array().unwrap() {
+        assert!(
+            s["basis_en"].as_str().is_some_and(|b| !b.is_empty()),
+            "{}",
+            c.name
+        );
+        assert!(
+            s["basis_ja"].as_str().is_some_and(|b| !b.is_empty()),
+            "{}",
+            c.name
+        );
+    }
+    if c.reportable {
+        assert!(
+            !d["fired_rules"].as_array().unwrap().is_empty(),
+            "{}",
+            c.name
+        );
+    }
+}
+
+#[test]
+fn japan() {
+    let cases = [
+        Case {
+            name: "J1 an attack on electric power: first and final report to METI",
+            facts: json!({"regime": "jp-ci", "sector": "electricity", "aware_at": "2026-03-27T10:00:00+09:00", "malicious": true}),
+            reportable: true,
+            recipients: &["ministry:meti"],
+            stages: &[
+                ("initial", "2026-03-28T01:00:00Z"),
+                ("final", "2026-04-26T01:00:00Z"),
+            ],
+        },
+        Case {
+            name: "J2 an outage in electric power late at night: the statutory reports too, across midnight",
+            facts: json!({"regime": "jp-ci", "sector": "electricity", "aware_at": "2026-03-27T23:30:00+09:00", "outage_minutes": 90}),
+            reportable: true,
+            recipients: &["ministry:meti"],
+            stages: &[
+                ("initial", "2026-03-28T14:30:00Z"),
+                ("electricity-prompt", "2026-03-29T14:30:00Z"),
+                ("final", "2026-04-26T14:30:00Z"),
+                ("electricity-detailed", "2026-04-26T14:30:00Z"),
+            ],
+        },
+        Case {
+            name: "J3 nothing happened to speak of: not reportable",
+            facts: json!({"regime": "jp-ci", "sector": "gas", "aware_at": "2026-03-27T10:00:00+09:00"}),
+            reportable: false,
+            recipients: &[],
+            stages: &[],
+        },
+        Case {
+            name: "J4 a serious attack on finance on New Year's Eve: the hotline as well",
+            facts: json!({"regime": "jp-ci", "sector": "finance", "aware_at": "2026-12-31T23:30:00+09:00", "malicious": true, "severity": 3}),
+            reportable: true,
+            recipients: &["ministry:fsa", "national-centre"],
+            stages: &[
+                ("hotline", "2026-12-31T15:30:00Z"),
+                ("initial", "2027-01-01T14:30:00Z"),
+                ("final", "2027-01-30T14:30:00Z"),
+            ],
+        },
+        Case {
+            name: "J5 personal data leaked by mistake at a hospital: the PPC within 5 and 30 days",
+            facts: json!({"regime": "jp-ci", "sector": "medical", "aware_at": "2026-06-01T09:00:00+09:00", "records_leaked": 500}),
+            reportable: true,
+            recipients: &["ministry:mhlw", "ppc"],
+            stages: &[
+                ("initial", "2026-06-02T00:00:00Z"),
+                ("ppc-prompt", "2026-06-06T00:00:00Z"),
+                ("final", "2026-07-01T00:00:00Z"),
+                ("ppc-final", "2026-07-01T00:00:00Z"),
+            ],
+        },
+        Case {
+            name: "J6 the same leak by an attacker: the confirmed report within 60 days",
+            facts: json!({"regime": "jp-ci", "sector": "medical", "aware_at": "2026-06-01T09:00:00+09:00", "records_leaked": 500, "malicious": true}),
+            reportable: true,
+            recipients: &["ministry:mhlw", "ppc"],
+            stages: &[
+                ("initial", "2026-06-02T00:00:00Z"),
+                ("ppc-prompt", "2026-06-06T00:00:00Z"),
+                ("final", "2026-07-01T00:00:00Z"),
+                ("ppc-final", "2026-07-31T00:00:00Z"),
+            ],
+        },
+        Case {
+            name: "J7 a telecom operator says it is significant: the statutory 30-day report, across February's end",
+            facts: json!({"regime": "jp-ci", "sector": "information-communication", "aware_at": "2026-02-28T12:00:00+09:00", "significant": true}),
+            reportable: true,
+            recipients: &["ministry:mic", "national-centre"],
+            stages: &[
+                ("hotline", "2026-02-28T04:00:00Z"),
+                ("initial", "2026-03-01T03:00:00Z"),
+                ("final", "2026-03-30T03:00:00Z"),
+                ("telecom-detailed", "2026-03-30T03:00:00Z"),
+            ],
+        },
+        Case {
+            name: "J8 a precursor (予兆) in electric power, before 09:00 JST (the day before in UTC)",
+            facts: json!({"regime": "jp-ci", "sector": "electricity", "aware_at": "2026-05-10T08:00:00+09:00", "category": "precursor"}),
+            reportable: true,
+            recipients: &["ministry:meti"],
+            stages: &[
+                ("initial", "2026-05-10T23:00:00Z"),
+                ("final", "2026-06-08T23:00:00Z"),
+            ],
+        },
+        Case {
+            name: "J9 a near miss (ヒヤリハット) on the railways",
+            facts: json!({"regime": "jp-ci", "sector": "railways", "aware_at": "2026-05-10T12:00:00+09:00", "category": "near-miss"}),
+            reportable: true,
+            recipients: &["ministry:mlit"],
+            stages: &[
+                ("initial", "2026-05-11T03:00:00Z"),
+                ("final", "2026-06-09T03:00:00Z"),
+            ],
+        },
+        Case {
+            name: "J10 an attack stated as not significant: reported, no hotline",
+            facts: json!({"regime": "jp-ci", "sector": "water", "aware_at": "2026-08-01T00:00:00+09:00", "malicious": true, "significant": false}),
+            reportable: true,
+            recipients: &["ministry:mlit"],
+            stages: &[
+                ("initial", "2026-08-01T15:00:00Z"),
+                ("final", "2026-08-30T15:00:00Z"),
+            ],
+        },
+        Case {
+            name: "J11 severity level 0 and nothing else: not reportable",
+            facts: json!({"regime": "jp-ci", "sector": "gas", "aware_at": "2026-08-01T00:00:00+09:00", "severity": 0}),
+            reportable: false,
+            recipients: &[],
+            stages: &[],
+        },
+        Case {
+            name: "J12 people's safety at risk in electric power: hotline within the hour",
+            facts: json!({"regime": "jp-ci", "sector": "electricity", "aware_at": "2026-07-07T07:07:00+09:00", "safety_impact": true, "outage_minutes": 10}),
+            reportable: true,
+            recipients: &["ministry:meti", "national-centre"],
+            stages: &[
+                ("hotline", "2026-07-06T23:07:00Z"),
+                ("initial", "2026-07-07T22:07:00Z"),
+                ("electricity-prompt", "2026-07-08T22:07:00Z"),
+                ("final", "2026-08-05T22:07:00Z"),
+                ("electricity-detailed", "2026-08-05T22:07:00Z"),
+            ],
+        },
+        Case {
+            name: "J13 the time given in UTC: days still counted on Tokyo's calendar",
+            facts: json!({"regime": "jp-ci", "sector": "electricity", "aware_at": "2026-03-27T20:00:00Z", "malicious": true}),
+            reportable: true,
+            recipients: &["ministry:meti"],
+            stages: &[
+                ("initial", "2026-03-28T20:00:00Z"),
+                ("final", "2026-04-26T20:00:00Z"),
+            ],
+        },
+        Case {
+            name: "J14 another time zone asked for: 30 days from 31 January is 2 March",
+            facts: json!({"regime": "jp-ci", "sector": "electricity", "aware_at": "2026-01-31T10:00:00Z", "malicious": true, "time_zone": "UTC"}),
+            reportable: true,
+            recipients: &["ministry:meti"],
+            stages: &[
+                ("initial", "2026-02-01T10:00:00Z"),
+                ("final", "2026-03-02T10:00:00Z"),
+            ],
+        },
+        Case {
+            name: "J15 a ransom paid: Japan's plan has no ransom stage of its own",
+            facts: json!({"regime": "jp-ci", "sector": "chemical", "aware_at": "2026-09-01T10:00:00+09:00", "malicious": true, "category": "ransomware", "ransom_paid_at": "2026-09-02T10:00:00+09:00"}),
+            reportable: true,
+            recipients: &["ministry:meti"],
+            stages: &[
+                ("initial", "2026-09-02T01:00:00Z"),
+                ("final", "2026-10-01T01:00:00Z"),
+            ],
+        },
+    ];
+    for c in &cases {
+        check(c);
+    }
+}
+
+#[test]
+fn nis2() {
+    let cases = [
+        Case {
+            name: "N1 significant two days before summer time: the final report a month after the notification, on CEST",
+            facts: json!({"regime": "nis2", "sector": "electricity", "aware_at": "2026-03-27T10:00:00+01:00", "significant": true}),
+            reportable: true,
+            recipients: &["csirt"],
+            stages: &[
+                ("early-warning", "2026-03-28T09:00:00Z"),
+                ("notification", "2026-03-30T09:00:00Z"),
+                ("final", "2026-04-30T09:00:00Z"),
+            ],
+        },
+        Case {
+            name: "N2 an hour's outage just before winter time returns",
+            facts: json!({"regime": "nis2", "sector": "finance", "aware_at": "2026-10-23T12:00:00+02:00", "outage_minutes": 60}),
+            reportable: true,
+            recipients: &["csirt"],
+            stages: &[
+                ("early-warning", "2026-10-24T10:00:00Z"),
+                ("notification", "2026-10-26T10:00:00Z"),
+                ("final", "2026-11-26T10:00:00Z"),
+            ],
+        },
+        Case {
+            name: "N3 just under both thresholds: not significant, not reportable",
+            facts: json!({"regime": "nis2", "sector": "finance", "aware_at": "2026-10-23T12:00:00+02:00", "outage_minutes": 59, "customers_affected": 99_999}),
+            reportable: false,
+            recipients: &[],
+            stages: &[],
+        },
+        Case {
+            name: "N4 100,000 customers affected, late at night at the end of January",
+            facts: json!({"regime": "nis2", "sector": "credit", "aware_at": "2026-01-31T23:30:00+01:00", "customers_affected": 100_000}),
+            reportable: true,
+            recipients: &["csirt"],
+            stages: &[
+                ("early-warning", "2026-02-01T22:30:00Z"),
+                ("notification", "2026-02-03T22:30:00Z"),
+                ("final", "2026-03-03T22:30:00Z"),
+            ],
+        },
+        Case {
+            name: "N5 stated not significant despite a long outage: not reportable",
+            facts: json!({"regime": "nis2", "sector": "gas", "aware_at": "2026-05-05T05:00:00+02:00", "outage_minutes": 600, "significant": false}),
+            reportable: false,
+            recipients: &[],
+            stages: &[],
+        },
+        Case {
+            name: "N6 a leak on a Friday evening: the early warning falls on Saturday (no weekend grace)",
+            facts: json!({"regime": "nis2", "sector": "medical", "aware_at": "2026-12-18T17:00:00+01:00", "records_leaked": 1}),
+            reportable: true,
+            recipients: &["csirt"],
+            stages: &[
+                ("early-warning", "2026-12-19T16:00:00Z"),
+                ("notification", "2026-12-21T16:00:00Z"),
+                ("final", "2027-01-21T16:00:00Z"),
+            ],
+        },
+        Case {
+            name: "N7 Helsinki's calendar asked for: the month crosses its summer-time change",
+            facts: json!({"regime": "nis2", "sector": "water", "aware_at": "2026-03-01T12:00:00+02:00", "safety_impact": true, "time_zone": "Europe/Helsinki"}),
+            reportable: true,
+            recipients: &["csirt"],
+            stages: &[
+                ("early-warning", "2026-03-02T10:00:00Z"),
+                ("notification", "2026-03-04T10:00:00Z"),
+                ("final", "2026-04-04T09:00:00Z"),
+            ],
+        },
+        Case {
+            name: "N8 a notification due on 31 January: one month later is 28 February",
+            facts: json!({"regime": "nis2", "sector": "railways", "aware_at": "2026-01-28T12:00:00+01:00", "significant": true}),
+            reportable: true,
+            recipients: &["csirt"],
+            stages: &[
+                ("early-warning", "2026-01-29T11:00:00Z"),
+                ("notification", "2026-01-31T11:00:00Z"),
+                ("final", "2026-02-28T11:00:00Z"),
+            ],
+        },
+        Case {
+            name: "N9 aware in the night the clocks go forward: 24 hours is 24 hours",
+            facts: json!({"regime": "nis2", "sector": "aviation", "aware_at": "2026-03-28T02:30:00+01:00", "significant": true}),
+            reportable: true,
+            recipients: &["csirt"],
+            stages: &[
+                ("early-warning", "2026-03-29T01:30:00Z"),
+                ("notification", "2026-03-31T01:30:00Z"),
+                ("final", "2026-04-30T01:30:00Z"),
+            ],
+        },
+        Case {
+            name: "N10 the time written in Tokyo's offset: Brussels' calendar still counts",
+            facts: json!({"regime": "nis2", "sector": "ports", "aware_at": "2026-06-15T09:00:00+09:00", "significant": true}),
+            reportable: true,
+            recipients: &["csirt"],
+            stages: &[
+                ("early-warning", "2026-06-16T00:00:00Z"),
+                ("notification", "2026-06-18T00:00:00Z"),
+                ("final", "2026-07-18T00:00:00Z"),
+            ],
+        },
+    ];
+    for c in &cases {
+        check(c);
+    }
+    // The intermediate report is on request: listed, never given a deadline.
+    let d = decide(&cases[0].facts).unwrap();
+    assert_eq!(d["on_request"][0]["stage"], "intermediate");
+    assert!(d["on_request"][0].get("due").is_none());
+    assert!(
+        decide(&cases[2].facts).unwrap()["on_request"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn circia() {
+    let cases = [
+        Case {
+            name: "C1 a substantial attack the evening before US summer time: 72 hours",
+            facts: json!({"regime": "circia", "sector": "electricity", "aware_at": "2026-03-06T20:00:00-05:00", "malicious": true, "significant": true}),
+            reportable: true,
+            recipients: &["cisa"],
+            stages: &[("covered-incident", "2026-03-10T01:00:00Z")],
+        },
+        Case {
+            name: "C2 a ransom paid, the incident itself not substantial: 24 hours from the payment",
+            facts: json!({"regime": "circia", "sector": "medical", "aware_at": "2026-04-01T08:00:00-04:00", "malicious": true, "ransom_paid_at": "2026-04-01T23:00:00-04:00"}),
+            reportable: true,
+            recipients: &["cisa"],
+            stages: &[("ransom-payment", "2026-04-03T03:00:00Z")],
+        },
+        Case {
+            name: "C3 both: the ransom report falls due first",
+            facts: json!({"regime": "circia", "sector": "water", "aware_at": "2026-05-01T09:00:00-04:00", "malicious": true, "outage_minutes": 120, "ransom_paid_at": "2026-05-02T09:00:00-04:00"}),
+            reportable: true,
+            recipients: &["cisa"],
+            stages: &[
+                ("ransom-payment", "2026-05-03T13:00:00Z"),
+                ("covered-incident", "2026-05-04T13:00:00Z"),
+            ],
+        },
+        Case {
+            name: "C4 a long outage without an attacker: not a cyber incident to report",
+            facts: json!({"regime": "circia", "sector": "gas", "aware_at": "2026-05-01T09:00:00-04:00", "outage_minutes": 600}),
+            reportable: false,
+            recipients: &[],
+            stages: &[],
+        },
+        Case {
+            name: "C5 an attack that was not substantial: not reportable",
+            facts: json!({"regime": "circia", "sector": "gas", "aware_at": "2026-05-01T09:00:00-04:00", "malicious": true}),
+            reportable: false,
+            recipients: &[],
+            stages: &[],
+        },
+        Case {
+            name: "C6 aware just before US winter time: 72 hours across the change",
+            facts: json!({"regime": "circia", "sector": "finance", "aware_at": "2026-10-30T22:00:00-04:00", "malicious": true, "significant": true}),
+            reportable: true,
+            recipients: &["cisa"],
+            stages: &[("covered-incident", "2026-11-03T02:00:00Z")],
+        },
+        Case {
+            name: "C7 personal data stolen: substantial",
+            facts: json!({"regime": "circia", "sector": "credit", "aware_at": "2026-07-04T00:00:00Z", "malicious": true, "records_leaked": 10}),
+            reportable: true,
+            recipients: &["cisa"],
+            stages: &[("covered-incident", "2026-07-07T00:00:00Z")],
+        },
+        Case {
+            name: "C8 safety at risk from an attack on a plant",
+            facts: json!({"regime": "circia", "sector": "chemical", "aware_at": "2026-12-31T23:00:00-05:00", "malicious": true, "safety_impact": true}),
+            reportable: true,
+            recipients: &["cisa"],
+            stages: &[("covered-incident", "2027-01-04T04:00:00Z")],
+        },
+    ];
+    for c in &cases {
+        check(c);
+    }
+    let d = decide(&cases[0].facts).unwrap();
+    assert_eq!(d["on_request"][0]["stage"], "supplemental");
+}
+
+#[test]
+fn bad_facts_name_the_field() {
+    let ok = json!({"regime": "jp-ci", "sector": "electricity", "aware_at": "2026-03-27T10:00:00+09:00"});
+    let with = |k: &str, v: Value| {
+        let mut f = ok.clone();
+        f[k] = v;
+        f
+    };
+    let without = |k: &str| {
+        let mut f = ok.clone();
+        f.as_object_mut().unwrap().remove(k);
+        f
+    };
+    let cases = [
+        ("E1 aware_at missing", without("aware_at"), "aware_at"),
+        (
+            "E2 aware_at not a time",
+            with("aware_at", json!("yesterday")),
+            "aware_at",
+        ),
+        (
+            "E3 aware_at without its offset",
+            with("aware_at", json!("2026-03-27T10:00:00")),
+            "aware_at",
+        ),
+        (
+            "E4 an unknown regime",
+            with("regime", json!("gdpr")),
+            "regime",
+        ),
+        (
+            "E5 an unknown sector",
+            with("sector", json!("steel")),
+            "sector",
+        ),
+        ("E6 an unknown fact", with("colour", json!("red")), "colour"),
+        (
+            "E7 a negative count",
+            with("outage_minutes", json!(-5)),
+            "outage_minutes",
+        ),
+        (
+            "E8 a severity off the scale",
+            with("severity", json!(7)),
+            "severity",
+        ),
+        (
+            "E9 an unknown category",
+            with("category", json!("earthquake")),
+            "category",
+        ),
+        (
+            "E10 an unknown time zone",
+            with("time_zone", json!("Mars/Olympus")),
+            "time_zone",
+        ),
+        (
+            "E11 a ransom paid days before anyone knew",
+            with("ransom_paid_at", json!("2026-03-20T10:00:00+09:00")),
+            "ransom_paid_at",
+        ),
+        (
+            "E12 a ransom time that is not a time",
+            with("ransom_paid_at", json!("soon")),
+            "ransom_paid_at",
+        ),
+        (
+            "E13 a flag that is not true or false",
+            with("malicious", json!("yes")),
+            "malicious",
+        ),
+        ("E14 sector missing", without("sector"), "sector"),
+        ("E15 regime missing", without("regime"), "regime"),
+    ];
+    for (name, facts, field) in cases {
+        let e = decide(&facts).expect_err(name);
+        assert_eq!(e.field, field, "{name}: {e}");
+        assert!(e.to_string().starts_with(field), "{name}: {e}");
+    }
+    for text in ["[]", "not json", "42"] {
+        assert_eq!(assess_json(text).unwrap_err().field, "facts", "{text}");
+    }
+}
+
+#[test]
+fn the_shipped_profiles_load_and_name_every_ministry() {
+    let shipped = Profiles::shipped();
+    assert_eq!(shipped.ids(), ["jp-ci", "nis2", "circia"]);
+    for (file, text) in BUILTIN {
+        Profile::parse(file, text).unwrap_or_else(|e| panic!("{e}"));
+    }
+    // Every sector's competent ministry is named in both languages.
+    let seeds = seeds();
+    for s in &seeds.sectors {
+        let d = decide(&json!({"regime": "jp-ci", "sector": s.id, "aware_at": "2026-03-27T10:00:00+09:00", "malicious": true})).unwrap();
+        let r = &d["recipients"][0];
+        assert_eq!(r["id"], format!("ministry:{}", s.ministry));
+        assert!(
+            r["name_ja"].as_str().is_some_and(|n| n != s.ministry),
+            "{r}"
+        );
+    }
+}
+
+#[test]
+fn a_broken_profile_is_refused_with_its_line() {
+    let base = BUILTIN[1].1;
+    // A syntax error: the line it is on.
+    let broken = base.replace("hours = 24\n", "hours = = 24\n");
+    let e = Profile::parse("nis2.toml", &broken).unwrap_err();
+    let want = broken.lines().position(|l| l.contains("= = 24")).unwrap() + 1;
+    assert_eq!(e.line, Some(want), "{e}");
+    assert!(
+        e.to_string().starts_with(&format!("nis2.toml line {want}")),
+        "{e}"
+    );
+    // Content errors name the field and, where they can, the line.
+    for (from, to, says) in [
+        (
+            "when = \"significant\"\nfrom = \"aware_at\"\nhours = 24",
+            "when = \"sometimes\"\nfrom = \"aware_at\"\nhours = 24",
+            "when 'sometimes'",
+        ),
+        (
+            "fact = \"outage_minutes\"",
+            "fact = \"weather\"",
+            "fact 'weather'",
+        ),
+        (
+            "from = \"notification\"",
+            "from = \"nowhere\"",
+            "from 'nowhere'",
+        ),
+        (
+            "hours = 72",
+            "hours = 0",
+            "exactly one of hours, days, months",
+        ),
+        (
+            "recipient = \"csirt\"\nwhen = \"significant\"\nfrom = \"aware_at\"\nhours = 24",
+            "recipient = \"police\"\nwhen = \"significant\"\nfrom = \"aware_at\"\nhours = 24",
+            "recipient 'police'",
+        ),
+        (
+            "time_zone = \"Europe/Brussels\"",
+            "time_zone = \"Europe/Atlantis\"",
+            "time_zone",
+        ),
+        (
+            "basis_ja = \"NIS2 第23条4項(a): 認知から24時間以内\"",
+            "basis_ja = \"x\"\nsurprise = 1",
+            "surprise",
+        ),
+    ] {
+        assert!(base.contains(from), "{from}");
+        let text = base.replacen(from, to, 1);
+        let e = Profile::parse("nis2.toml", &text).unwrap_err();
+        assert!(e.to_string().contains(says), "{says}: {e}");
+        assert!(e.line.is_some(), "{says}: no line in {e}");
+    }
+    // A new regime is a new file.
+    let extra = base
+        .replace("id = \"nis2\"", "id = \"nis2-strict\"")
+        .replace("hours = 24", "hours = 12");
+    let more = Profiles::builtin()
+        .with("nis2-strict.toml", &extra)
+        .unwrap();
+    let d = assess_json_with(
+        &json!({"regime": "nis2-strict", "sector": "gas", "aware_at": "2026-06-01T00:00:00Z", "significant": true}).to_string(),
+        &more,
+        &seeds(),
+    )
+    .unwrap();
+    assert_eq!(d["stages"][0]["due"], "2026-06-01T12:00:00Z");
+}
+
+proptest! {
+    /// Whatever the facts, every deadline is after the moment it counts
+    /// from, the stages come in deadline order, and the answer is stable.
+    #[test]
+    fn deadlines_follow_awareness(
+        regime in prop::sample::select(vec!["jp-ci", "nis2", "circia"]),
+        sector in prop::sample::select(vec!["electricity", "finance", "medical", "information-communication", "water"]),
+        seconds in 1_700_000_000i64..1_900_000_000,
+        offset_hours in -11i64..=13,
+        malicious in any::<bool>(),
+        significant in prop::option::of(any::<bool>()),
+        outage in prop::option::of(0u64..2_000),
+        leaked in prop::option::of(0u64..10),
+        ransom_after in prop::option::of(0i64..100_000),
+    ) {
+        let at = |s: i64| {
+            let ts = Timestamp::from_second(s).unwrap();
+            let tz = TimeZone::fixed(jiff::tz::Offset::from_hours(offset_hours as i8).unwrap());
+            ts.to_zoned(tz).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+        };
+        let mut facts = json!({"regime": regime, "sector": sector, "aware_at": at(seconds), "malicious": malicious});
+        if let Some(s) = significant { facts["significant"] = json!(s); }
+        if let Some(o) = outage { facts["outage_minutes"] = json!(o); }
+        if let Some(l) = leaked { facts["records_leaked"] = json!(l); }
+        if let Some(r) = ransom_after { facts["ransom_paid_at"] = json!(at(seconds + r)); }
+        let d = decide(&facts).unwrap();
+        let aware = Timestamp::from_second(seconds).unwrap();
+        let dues: Vec<Timestamp> = d["stages"].as_array().unwrap().iter()
+            .map(|s| s["due"].as_str().unwrap().parse().unwrap()).collect();
+        for due in &dues {
+            prop_assert!(*due > aware);
+        }
+        prop_assert!(dues.windows(2).all(|w| w[0] <= w[1]));
+        prop_assert_eq!(d["reportable"].as_bool().unwrap(), !dues.is_empty());
+        prop_assert_eq!(decide(&facts).unwrap(), d);
+    }
+}

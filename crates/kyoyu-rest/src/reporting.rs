@@ -1,0 +1,155 @@
+//! The incident-reporting endpoints: assess facts, file incidents and their
+//! reports, the ministry's answers, the national centre's recommendations.
+//! Each handler reads the body and calls the core service of the same name.
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use kyoyu_core::Backend;
+use kyoyu_http::{Answer, Auth, HubState, body, json as ok_json};
+use kyoyu_wire::reporting::{
+    FILE_SHAPE, FileRequest, RECOMMEND_SHAPE, REPLY_SHAPE, REPORT_SHAPE, RecommendRequest,
+    ReplyRequest, ReportRequest,
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// The shape of the facts, for error messages.
+const FACTS_SHAPE: &str = r#"{"regime": "jp-ci" | "nis2" | "circia", "sector", "aware_at": RFC 3339, …} (see docs/reporting.md)"#;
+
+pub(crate) async fn assess<S: Backend>(
+    Auth(_who): Auth,
+    State(hub): HubState<S>,
+    bytes: Bytes,
+) -> Answer {
+    let facts: Value = body(&bytes, FACTS_SHAPE)?;
+    Ok(ok_json(StatusCode::OK, &hub.assess(&facts)?))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ListQuery {
+    #[serde(default)]
+    overdue: bool,
+}
+
+pub(crate) async fn list<S: Backend>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Query(q): Query<ListQuery>,
+) -> Answer {
+    let list = hub.incidents(&who, q.overdue).await?;
+    Ok(ok_json(StatusCode::OK, &json!({ "incidents": list })))
+}
+
+pub(crate) async fn file<S: Backend>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    bytes: Bytes,
+) -> Answer {
+    let req: FileRequest = body(&bytes, FILE_SHAPE)?;
+    Ok(ok_json(
+        StatusCode::CREATED,
+        &json!(hub.file_incident(&who, req).await?),
+    ))
+}
+
+pub(crate) async fn show<S: Backend>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Path(id): Path<String>,
+) -> Answer {
+    Ok(ok_json(
+        StatusCode::OK,
+        &json!(hub.incident(&who, &id).await?),
+    ))
+}
+
+pub(crate) async fn versions<S: Backend>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Path(id): Path<String>,
+) -> Answer {
+    let list = hub.incident_history(&who, &id).await?;
+    Ok(ok_json(StatusCode::OK, &json!({ "versions": list })))
+}
+
+pub(crate) async fn report<S: Backend>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Answer {
+    let req: ReportRequest = body(&bytes, REPORT_SHAPE)?;
+    Ok(ok_json(
+        StatusCode::OK,
+        &json!(hub.report_incident(&who, &id, req).await?),
+    ))
+}
+
+/// An optional reply body (empty is `{}`).
+fn reply(bytes: &Bytes) -> Result<ReplyRequest, kyoyu_http::Failure> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        Ok(ReplyRequest::default())
+    } else {
+        body(bytes, REPLY_SHAPE)
+    }
+}
+
+pub(crate) async fn acknowledge<S: Backend>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Answer {
+    reply(&bytes)?;
+    Ok(ok_json(
+        StatusCode::OK,
+        &json!(hub.acknowledge_incident(&who, &id).await?),
+    ))
+}
+
+pub(crate) async fn ask<S: Backend>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Answer {
+    let req = reply(&bytes)?;
+    Ok(ok_json(
+        StatusCode::OK,
+        &json!(hub.ask_about_incident(&who, &id, &req.text).await?),
+    ))
+}
+
+pub(crate) async fn forward<S: Backend>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Answer {
+    let req = reply(&bytes)?;
+    Ok(ok_json(
+        StatusCode::OK,
+        &json!(hub.forward_incident(&who, &id, req.attributed).await?),
+    ))
+}
+
+pub(crate) async fn recommendations<S: Backend>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+) -> Answer {
+    let list = hub.recommendations(&who).await?;
+    Ok(ok_json(StatusCode::OK, &json!({ "recommendations": list })))
+}
+
+pub(crate) async fn recommend<S: Backend>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    bytes: Bytes,
+) -> Answer {
+    let req: RecommendRequest = body(&bytes, RECOMMEND_SHAPE)?;
+    Ok(ok_json(
+        StatusCode::CREATED,
+        &hub.recommend(&who, req).await?,
+    ))
+}
