@@ -299,6 +299,77 @@ impl<S: Store> Hub<S> {
         })
     }
 
+    /// A subscription for a channel acting as `principal` (a webhook, the
+    /// mailer): it receives what that principal may see, nothing more.
+    pub async fn hotline_feed_as(
+        &self,
+        principal: Principal,
+        after: Option<i64>,
+    ) -> Result<HotlineFeed, Error> {
+        let rx = self.streams.tx.subscribe();
+        let last = match after {
+            Some(a) => a,
+            None => self.store.stream_head(HOTLINE).await?,
+        };
+        Ok(HotlineFeed {
+            principal,
+            rx,
+            backlog: VecDeque::new(),
+            last,
+        })
+    }
+
+    /// The national centre's organization id, if one is registered.
+    pub fn national_centre_org(&self) -> Option<String> {
+        self.directory()
+            .orgs()
+            .find(|o| o.kind == OrgKind::NationalCentre)
+            .map(|o| o.id.clone())
+    }
+
+    /// Who is mailed about a hotline event (`{"what", "hotline"}`): (login,
+    /// address). A call raised goes to every officer; an escalated one to
+    /// the officer it now sits with (every officer when there is no
+    /// roster); an acknowledgement to the caller's people. Only enabled
+    /// people with an address, and only those who may see the call.
+    pub async fn hotline_recipients(&self, event: &Value) -> Result<Vec<(String, String)>, Error> {
+        let call: Hotline =
+            serde_json::from_value(event.get("hotline").cloned().unwrap_or_default())
+                .map_err(|e| Error::internal(format!("a hotline event cannot be read: {e}")))?;
+        let what = event
+            .get("what")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        for u in self.store.users().await? {
+            let Some(role) = Role::parse(&u.role) else {
+                continue;
+            };
+            if u.disabled || u.email.is_empty() {
+                continue;
+            }
+            let principal = Principal {
+                org: u.org.clone(),
+                role,
+                read_only: false,
+            };
+            if !may_see_hotline(&principal, &call.org) {
+                continue;
+            }
+            let officer = role == Role::NationalCentreOfficer;
+            let told = match what {
+                "raised" => officer,
+                "escalated" => officer && call.assigned.as_ref().is_none_or(|a| *a == u.login),
+                "acknowledged" => u.org == call.org,
+                _ => false,
+            };
+            if told {
+                out.push((u.login.clone(), u.email.clone()));
+            }
+        }
+        Ok(out)
+    }
+
     /// The duty roster.
     pub async fn roster(&self, who: &Caller) -> Result<Roster, Error> {
         if who.principal.role != Role::NationalCentreOfficer {

@@ -75,6 +75,22 @@ pub(crate) struct Args {
     /// escalates to the next officer on duty (default 900: 15 minutes).
     #[arg(long, env = "KYOYU_HOTLINE_ACK_SECONDS")]
     hotline_ack_seconds: Option<u64>,
+    /// A webhook of the national centre's duty channel: every hotline event
+    /// is posted there as JSON, signed (repeat for several).
+    #[arg(long = "hotline-webhook", value_name = "URL")]
+    hotline_webhooks: Vec<String>,
+    /// The file holding the webhooks' shared secret (the signature key).
+    #[arg(long, env = "KYOYU_HOTLINE_WEBHOOK_SECRET_FILE")]
+    hotline_webhook_secret_file: Option<PathBuf>,
+    /// The SMTP relay hotline mail goes through (HOST:PORT); no mail without it.
+    #[arg(long, env = "KYOYU_SMTP")]
+    smtp: Option<String>,
+    /// The sender of the hub's mail.
+    #[arg(long, env = "KYOYU_MAIL_FROM", default_value = "kyoyu@localhost")]
+    mail_from: String,
+    /// The console's public address, for links in messages (https://hub.example.jp).
+    #[arg(long, env = "KYOYU_PUBLIC_URL")]
+    public_url: Option<String>,
     /// Seconds a client has to send a request's head, also between
     /// keep-alive requests; then the connection is closed (default 10).
     #[arg(long, env = "KYOYU_HEADER_TIMEOUT")]
@@ -428,7 +444,14 @@ pub(crate) fn run(args: &Args) -> u8 {
             return 1;
         }
     };
-    match runtime.block_on(serve(data, listener, database_url, config, limits)) {
+    let notify = match notify_config(args) {
+        Ok(n) => n,
+        Err(e) => {
+            eprintln!("kyoyu: {e}");
+            return crate::EXIT_USAGE;
+        }
+    };
+    match runtime.block_on(serve(data, listener, database_url, config, limits, notify)) {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("kyoyu: {e}");
@@ -443,6 +466,7 @@ async fn serve(
     database_url: Option<String>,
     config: HubConfig,
     limits: kyoyu_server::Limits,
+    notify: kyoyu_notify::NotifyConfig,
 ) -> Result<(), String> {
     private_dir(&data)?;
     match database_url {
@@ -450,14 +474,57 @@ async fn serve(
             let store = PostgresStore::connect(&url)
                 .await
                 .map_err(|e| format!("PostgreSQL: {e}"))?;
-            serve_store(store, data, listen, config, limits).await
+            serve_store(store, data, listen, config, limits, notify).await
         }
         None => {
             let store =
                 SqliteStore::open(&data.join("kyoyu.sqlite3")).map_err(|e| e.to_string())?;
-            serve_store(store, data, listen, config, limits).await
+            serve_store(store, data, listen, config, limits, notify).await
         }
     }
+}
+
+/// The notification channels from the flags.
+fn notify_config(args: &Args) -> Result<kyoyu_notify::NotifyConfig, String> {
+    let secret = match &args.hotline_webhook_secret_file {
+        Some(path) => std::fs::read_to_string(path)
+            .map(|s| s.trim().to_owned())
+            .map_err(|e| format!("--hotline-webhook-secret-file {}: {e}", path.display()))?,
+        None => String::new(),
+    };
+    if !args.hotline_webhooks.is_empty() && secret.is_empty() {
+        return Err(
+            "--hotline-webhook needs --hotline-webhook-secret-file: every delivery is signed"
+                .into(),
+        );
+    }
+    for url in &args.hotline_webhooks {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(format!(
+                "--hotline-webhook {url}: give an http:// or https:// URL"
+            ));
+        }
+    }
+    let smtp = match &args.smtp {
+        Some(s) => {
+            let (host, port) = s
+                .rsplit_once(':')
+                .and_then(|(h, p)| Some((h.to_owned(), p.parse::<u16>().ok()?)))
+                .ok_or_else(|| format!("--smtp {s}: write HOST:PORT, such as 127.0.0.1:25"))?;
+            Some((host, port))
+        }
+        None => None,
+    };
+    Ok(kyoyu_notify::NotifyConfig {
+        webhooks: args
+            .hotline_webhooks
+            .iter()
+            .map(|u| (u.clone(), secret.clone()))
+            .collect(),
+        smtp,
+        mail_from: args.mail_from.clone(),
+        console_url: args.public_url.clone(),
+    })
 }
 
 async fn serve_store<S: Store>(
@@ -466,8 +533,10 @@ async fn serve_store<S: Store>(
     listen: std::net::TcpListener,
     config: HubConfig,
     limits: kyoyu_server::Limits,
+    notify: kyoyu_notify::NotifyConfig,
 ) -> Result<(), String> {
     let hub = Hub::open(store, config).await.map_err(|e| e.to_string())?;
+    kyoyu_notify::start(&hub, notify);
     let token_file = data.join("admin-token");
     let bootstrapped = !token_file.exists();
     if bootstrapped {

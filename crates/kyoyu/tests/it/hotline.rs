@@ -286,3 +286,232 @@ on_both_stores!(bad_hotline_calls_are_refused, |backend| {
         json!([])
     );
 });
+
+/// A webhook receiver on loopback: answers 503 to the first request (so
+/// the hub must retry), 200 after; keeps (headers, body) of each request.
+/// What the receiver kept: (request head, body) of each request.
+type Kept = std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>;
+
+fn webhook_receiver() -> (String, Kept) {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = seen.clone();
+    std::thread::spawn(move || {
+        for (n, stream) in listener.incoming().enumerate() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut head = String::new();
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                head.push_str(&line);
+            }
+            let length = head
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                })
+                .unwrap_or(0);
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            keep.lock()
+                .unwrap()
+                .push((head, String::from_utf8(body).unwrap()));
+            let status = if n == 0 {
+                "503 Service Unavailable"
+            } else {
+                "200 OK"
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    });
+    (url, seen)
+}
+
+/// The value of header `name` in a request head.
+fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    head.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
+/// Hotline events reach the duty channel's webhook (signed, retried after
+/// a failure, in order) and the right people by e-mail through a real SMTP
+/// server on loopback (aiosmtpd): officers hear of a call and of its
+/// escalation, the caller's people of its acknowledgement; another
+/// operator hears nothing.
+#[test]
+fn webhook_and_mail() {
+    use hmac::{Hmac, Mac};
+    let python = std::env::var("KYOYU_ORACLE_PYTHON")
+        .expect("KYOYU_ORACLE_PYTHON: run scripts/test, which installs aiosmtpd in .venv");
+    let maildir = tempfile::tempdir().unwrap();
+    let smtp_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut smtp = std::process::Command::new(python)
+        .args([
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            &format!("127.0.0.1:{smtp_port}"),
+            "-c",
+            "aiosmtpd.handlers.Mailbox",
+        ])
+        .arg(maildir.path().join("box"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("aiosmtpd");
+    crate::testkit::eventually("the SMTP server", || {
+        TcpStream::connect(("127.0.0.1", smtp_port)).is_ok()
+    });
+    let (hook, deliveries) = webhook_receiver();
+    let secret_file = maildir.path().join("secret");
+    std::fs::write(&secret_file, "s3cret-shared-with-the-chat-tool\n").unwrap();
+    let hub = TestHub::start_with(
+        crate::testkit::Backend::Sqlite,
+        &[
+            "--hotline-ack-seconds",
+            "2",
+            "--hotline-webhook",
+            &hook,
+            "--hotline-webhook-secret-file",
+            secret_file.to_str().unwrap(),
+            "--smtp",
+            &format!("127.0.0.1:{smtp_port}"),
+            "--mail-from",
+            "hotline@kyoyu.example",
+        ],
+    );
+    let w = world(&hub);
+    for (login, org) in [("k.sato", "tokai-power"), ("g.ito", "kansai-gas")] {
+        let a = hub.rest("POST", "/api/users", None, &json!({"login": login, "org": org, "role": "member", "email": format!("{login}@{org}.example.jp")}));
+        assert_eq!(a.status, 201, "{}", a.body);
+    }
+    let a = hub.rest(
+        "PUT",
+        "/api/hotline/roster",
+        Some(&w.officer),
+        &json!({"officers": ["o.first", "o.second"]}),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    let a = hub.rest(
+        "POST",
+        "/api/hotline",
+        Some(&w.operator),
+        &json!({"title": "Breakers opened remotely", "text": "Nagoya-3."}),
+    );
+    assert_eq!(a.status, 201, "{}", a.body);
+    let id = a.json()["id"].as_str().unwrap().to_owned();
+    let mut officer = Subscriber::open(&hub.base, &w.officer, None);
+    let (_, e) = officer.next(Duration::from_secs(6)).expect("escalated");
+    assert_eq!(e["what"], "escalated");
+    let a = hub.rest(
+        "POST",
+        &format!("/api/hotline/{id}/acknowledge"),
+        Some(&w.officer),
+        &json!({}),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+
+    // The webhook: every event, in order, signed; the first retried.
+    crate::testkit::eventually("three webhook deliveries", || {
+        deliveries.lock().unwrap().len() >= 4
+    });
+    let got = deliveries.lock().unwrap().clone();
+    let first = header(&got[0].0, "X-Kyoyu-Delivery").unwrap().to_owned();
+    assert_eq!(
+        header(&got[1].0, "X-Kyoyu-Delivery"),
+        Some(first.as_str()),
+        "the failed delivery is sent again"
+    );
+    assert_eq!(got[0].1, got[1].1);
+    let mut whats = Vec::new();
+    for (head, body) in &got[1..] {
+        let mut mac =
+            Hmac::<sha2::Sha256>::new_from_slice(b"s3cret-shared-with-the-chat-tool").unwrap();
+        mac.update(body.as_bytes());
+        let want: String = mac
+            .finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            header(head, "X-Kyoyu-Signature"),
+            Some(format!("sha256={want}").as_str())
+        );
+        let v: Value = serde_json::from_str(body).unwrap();
+        assert!(
+            v["text"]
+                .as_str()
+                .unwrap()
+                .contains("Breakers opened remotely"),
+            "{v}"
+        );
+        whats.push(v["event"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(&whats[..3], ["raised", "escalated", "acknowledged"]);
+
+    // The mail: who got what.
+    let mail = || -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for sub in ["new", "cur"] {
+            for entry in std::fs::read_dir(maildir.path().join("box").join(sub))
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                // Headers folded over lines are unfolded first.
+                let text = std::fs::read_to_string(entry.path())
+                    .unwrap_or_default()
+                    .replace("\r\n", "\n")
+                    .replace("\n ", " ")
+                    .replace("\n\t", " ");
+                let to = header(&text, "X-RcptTo").unwrap_or_default().to_owned();
+                let subject = header(&text, "Subject").unwrap_or_default().to_owned();
+                out.push((to, subject));
+            }
+        }
+        out
+    };
+    crate::testkit::eventually("the acknowledgement mail", || {
+        mail()
+            .iter()
+            .any(|(to, s)| to.contains("k.sato@") && s.contains("acknowledged"))
+    });
+    let mails = mail();
+    let to = |who: &str, what: &str| {
+        mails
+            .iter()
+            .any(|(t, s)| t.contains(who) && s.contains(what))
+    };
+    assert!(to("o.first@", "raised"), "{mails:?}");
+    assert!(to("o.second@", "raised"), "{mails:?}");
+    assert!(to("o.second@", "escalated to o.second"), "{mails:?}");
+    assert!(!to("o.first@", "escalated to o.second"), "{mails:?}");
+    assert!(
+        !to("k.sato@", "raised") && !to("k.sato@", "escalated"),
+        "{mails:?}"
+    );
+    assert!(
+        mails.iter().all(|(t, _)| !t.contains("kansai-gas")),
+        "another operator is told nothing: {mails:?}"
+    );
+    let _ = smtp.kill();
+    let _ = smtp.wait();
+}

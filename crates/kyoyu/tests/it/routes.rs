@@ -166,6 +166,11 @@ fn routes(hub: &TestHub) -> Vec<(String, String)> {
     .collect();
     let doc = hub.get("/api/openapi.json", None).json();
     for (path, ops) in doc["paths"].as_object().expect("paths") {
+        // A live stream never ends; who hears what on it is
+        // `hotline::a_hotline_call_reaches_the_officers_and_escalates`.
+        if path.ends_with("/stream") {
+            continue;
+        }
         for method in ops.as_object().expect("operations").keys() {
             out.push((method.to_ascii_uppercase(), path.clone()));
         }

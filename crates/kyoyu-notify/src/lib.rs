@@ -1,0 +1,221 @@
+//! Notifications: the hotline's events, as they happen, to a chat tool
+//! (a webhook) and by e-mail.
+//!
+//! Each channel subscribes to the hub's live stream as a principal and so
+//! receives only what that principal may see: the webhook as the national
+//! centre's officers (it is their duty channel); each mail recipient as the
+//! person they are (officers hear of every call; a caller's people hear of
+//! their own calls being acknowledged). Webhook bodies are signed with a
+//! shared secret (`X-Kyoyu-Signature: sha256=<HMAC-SHA256 of the body>`)
+//! and retried with backoff; mails go through an SMTP server.
+
+// `Value[key]` answers Null for a missing key or a non-object: it cannot panic.
+#![allow(clippy::indexing_slicing)]
+
+use hmac::{Hmac, Mac};
+use kyoyu_core::{Backend, Hub};
+use kyoyu_trust::{Principal, Role};
+use serde_json::{Value, json};
+use sha2::Sha256;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Where notifications go.
+#[derive(Debug, Clone, Default)]
+pub struct NotifyConfig {
+    /// Webhooks for the national centre's duty channel: (URL, shared secret).
+    pub webhooks: Vec<(String, String)>,
+    /// The SMTP server (host, port); no mail when absent.
+    pub smtp: Option<(String, u16)>,
+    /// The sender of the mails.
+    pub mail_from: String,
+    /// The console's address, for links in messages (`https://hub.example.jp`).
+    pub console_url: Option<String>,
+}
+
+/// How often, and after what pauses, a webhook delivery is tried.
+pub const RETRY_DELAYS: [Duration; 5] = [
+    Duration::from_secs(1),
+    Duration::from_secs(2),
+    Duration::from_secs(4),
+    Duration::from_secs(8),
+    Duration::from_secs(16),
+];
+
+/// The signature header's value for `body` under `secret`.
+pub fn signature(secret: &str, body: &[u8]) -> String {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap_or_else(|_| unreachable!());
+    mac.update(body);
+    let bytes = mac.finalize().into_bytes();
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256={hex}")
+}
+
+/// One line saying what happened, for a chat message or a subject.
+pub fn headline(event: &Value) -> String {
+    let call = &event["hotline"];
+    let title = call["title"].as_str().unwrap_or_default();
+    match event["what"].as_str().unwrap_or_default() {
+        "raised" => format!(
+            "Hotline: {title} - raised by {}",
+            call["org"].as_str().unwrap_or_default()
+        ),
+        "escalated" => format!(
+            "Hotline: {title} - not acknowledged in time, escalated to {}",
+            call["assigned"].as_str().unwrap_or("the next officer")
+        ),
+        "acknowledged" => format!("Hotline: {title} - acknowledged"),
+        other => format!("Hotline: {title} - {other}"),
+    }
+}
+
+/// Starts the channels configured; each runs until the hub stops.
+pub fn start<S: Backend>(hub: &Arc<Hub<S>>, config: NotifyConfig) {
+    for (url, secret) in config.webhooks.clone() {
+        tokio::spawn(webhook(
+            hub.clone(),
+            duty_officer(hub),
+            url,
+            secret,
+            config.console_url.clone(),
+        ));
+    }
+    if let Some((host, port)) = config.smtp.clone() {
+        tokio::spawn(mail(hub.clone(), host, port, config));
+    }
+}
+
+/// The national centre's duty officer, as the webhook and the mailer read
+/// the stream (an officer sees every call; read-only, it can change none).
+fn duty_officer<S: Backend>(hub: &Hub<S>) -> Principal {
+    Principal {
+        org: hub.national_centre_org().unwrap_or_default(),
+        role: Role::NationalCentreOfficer,
+        read_only: true,
+    }
+}
+
+/// Delivers every event the duty channel may see to `url`, in order.
+async fn webhook<S: Backend>(
+    hub: Arc<Hub<S>>,
+    principal: Principal,
+    url: String,
+    secret: String,
+    console: Option<String>,
+) {
+    let mut feed = match hub.hotline_feed_as(principal, None).await {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::error!(error = %e.description, "the hotline webhook cannot subscribe");
+            return;
+        }
+    };
+    while let Some((seq, event)) = feed.next(&hub).await {
+        let mut text = headline(&event);
+        if let Some(base) = &console {
+            text.push_str(&format!(" {base}/console/hotline"));
+        }
+        let body =
+            json!({"text": text, "event": event["what"], "hotline": event["hotline"]}).to_string();
+        let sig = signature(&secret, body.as_bytes());
+        let mut delays = RETRY_DELAYS.iter();
+        loop {
+            let (to, b, s) = (url.clone(), body.clone(), sig.clone());
+            let sent = tokio::task::spawn_blocking(move || post(&to, &b, &s, seq))
+                .await
+                .unwrap_or_else(|e| Err(e.to_string()));
+            let Err(why) = sent else { break };
+            let Some(delay) = delays.next() else {
+                tracing::error!(%url, seq, why, "hotline webhook gave up after retries");
+                break;
+            };
+            tracing::warn!(%url, seq, why, "hotline webhook failed; retrying");
+            tokio::time::sleep(*delay).await;
+        }
+    }
+}
+
+/// One delivery: 2xx is done, anything else is tried again.
+fn post(url: &str, body: &str, signature: &str, seq: i64) -> Result<(), String> {
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .new_agent();
+    let answer = agent
+        .post(url)
+        .header("Content-Type", "application/json")
+        .header("X-Kyoyu-Event", "hotline")
+        .header("X-Kyoyu-Delivery", &seq.to_string())
+        .header("X-Kyoyu-Signature", signature)
+        .send(body)
+        .map_err(|e| e.to_string())?;
+    let status = answer.status().as_u16();
+    if (200..300).contains(&status) {
+        Ok(())
+    } else {
+        Err(format!("answered {status}"))
+    }
+}
+
+/// Mails each event to the people who may read it: as the stream is read
+/// by a principal who sees every call, each message's recipients are
+/// chosen by the same rule that decides what a person may see.
+async fn mail<S: Backend>(hub: Arc<Hub<S>>, host: String, port: u16, config: NotifyConfig) {
+    use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+    let mut feed = match hub.hotline_feed_as(duty_officer(&hub), None).await {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::error!(error = %e.description, "hotline mail cannot subscribe");
+            return;
+        }
+    };
+    // Plain SMTP to a relay the hub's operator runs (loopback or a
+    // private network); the relay does the onward TLS.
+    let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+        .port(port)
+        .build();
+    let Ok(from) = config.mail_from.parse() else {
+        tracing::error!(from = %config.mail_from, "--mail-from is not an address; hotline mail is off");
+        return;
+    };
+    while let Some((_, event)) = feed.next(&hub).await {
+        let recipients = match hub.hotline_recipients(&event).await {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!(error = %e.description, "cannot choose the hotline mail's recipients");
+                continue;
+            }
+        };
+        let subject = headline(&event);
+        let call = &event["hotline"];
+        let mut text = format!(
+            "{subject}\n\n{}\n\n{}\n",
+            call["title"].as_str().unwrap_or_default(),
+            call["text"].as_str().unwrap_or_default()
+        );
+        if let Some(base) = &config.console_url {
+            text.push_str(&format!("\n{base}/console/hotline\n"));
+        }
+        for (login, address) in recipients {
+            let Ok(to) = address.parse() else {
+                tracing::warn!(%login, "a user's e-mail address cannot be used");
+                continue;
+            };
+            let message = Message::builder()
+                .from(Clone::clone(&from))
+                .to(to)
+                .subject(subject.clone())
+                .body(text.clone());
+            match message {
+                Ok(m) => {
+                    if let Err(e) = transport.send(m).await {
+                        tracing::warn!(%login, error = %e, "a hotline mail was not sent");
+                    }
+                }
+                Err(e) => tracing::warn!(%login, error = %e, "a hotline mail could not be written"),
+            }
+        }
+    }
+}
