@@ -200,6 +200,11 @@ pub const ROUTES: &[(&str, &str, &str)] = &[
         "/console/hotline/{id}/acknowledge",
         "Acknowledge a hotline call (officers)",
     ),
+    (
+        "get",
+        "/console/casebook",
+        "The casebook of example reports, searched and filtered",
+    ),
 ];
 
 /// The console's router (state: the hub), every response with the
@@ -264,6 +269,7 @@ fn handler<S: Backend>(method: &str, path: &str) -> Option<MethodRouter<Arc<Hub<
         ("get", "/console/incidents/{id}") => get(r::incident::<S>),
         ("post", "/console/incidents/{id}") => post(r::act_on_incident::<S>),
         ("get", "/console/hotline") => get(r::hotline::<S>),
+        ("get", "/console/casebook") => get(r::casebook::<S>),
         ("post", "/console/hotline") => post(r::raise::<S>),
         ("get", "/console/hotline/stream") => get(r::stream::<S>),
         ("post", "/console/hotline/{id}/acknowledge") => post(r::acknowledge::<S>),

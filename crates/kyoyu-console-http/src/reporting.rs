@@ -635,3 +635,75 @@ pub(crate) async fn stream<S: Backend>(v: Visit<S>, headers: HeaderMap) -> Respo
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()
 }
+
+/// GET `/console/casebook`: the worked examples, searched and filtered.
+pub(crate) async fn casebook<S: Backend>(v: Visit<S>) -> Response {
+    if let Err(r) = v.signed_in() {
+        return r;
+    }
+    let q = crate::browse::query(&v);
+    let get = |k: &str| crate::visit::query_value(&q, k).unwrap_or_default();
+    let search = kyoyu_report::casebook::Search {
+        text: get("q"),
+        sector: get("sector"),
+        category: get("category"),
+        regime: get("regime"),
+        severity: get("severity").parse().ok(),
+    };
+    let ja = v.lang == Lang::Ja;
+    let pick = |ja_text: &str, en_text: &str| if ja { ja_text } else { en_text }.to_owned();
+    let sector_name = |id: &str| {
+        v.hub
+            .seeds()
+            .sector(id)
+            .map_or_else(|| id.to_owned(), |s| pick(&s.name_ja, &s.name))
+    };
+    let recipient_name = |id: &str| match id.strip_prefix("ministry:") {
+        Some(m) => v.org_name(m),
+        None => id.to_owned(),
+    };
+    let (cases, practices) = v.hub.casebook(&search);
+    let page = kyoyu_console::reporting::CasebookPage {
+        chrome: v.chrome(Some(Section::Incidents)),
+        sectors: v
+            .hub
+            .seeds()
+            .sectors
+            .iter()
+            .map(|s| (s.id.clone(), pick(&s.name_ja, &s.name)))
+            .collect(),
+        categories: kyoyu_report::CATEGORIES
+            .iter()
+            .map(|c| (*c).to_owned())
+            .collect(),
+        cases: cases
+            .iter()
+            .map(|c| kyoyu_console::reporting::CaseView {
+                title: pick(&c.title_ja, &c.title_en),
+                summary: pick(&c.summary_ja, &c.summary_en),
+                why: pick(&c.why_ja, &c.why_en),
+                sector: sector_name(&c.sector),
+                category: c.category.clone(),
+                regime: c.regime.clone(),
+                severity: c.severity,
+                reportable: c.reportable,
+                recipients: c.recipients.iter().map(|r| recipient_name(r)).collect(),
+                stages: c.stages.clone(),
+            })
+            .collect(),
+        practices: practices
+            .iter()
+            .map(|p| {
+                (
+                    pick(&p.title_ja, &p.title_en),
+                    pick(&p.summary_ja, &p.summary_en),
+                )
+            })
+            .collect(),
+        q: search.text,
+        sector: search.sector,
+        category: search.category,
+        regime: search.regime,
+    };
+    v.page(kyoyu_console::reporting::render_casebook(&page))
+}

@@ -450,3 +450,73 @@ pub fn render_hotline(page: &HotlinePage) -> Result<String, RenderError> {
     };
     Ok(view.render()?)
 }
+
+/// One worked example, in the page's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseView {
+    /// Title (marked as fictional).
+    pub title: String,
+    /// What happened.
+    pub summary: String,
+    /// Why the decision is what it is.
+    pub why: String,
+    /// Sector name.
+    pub sector: String,
+    /// Category id.
+    pub category: String,
+    /// Regime id.
+    pub regime: String,
+    /// Severity level.
+    pub severity: u8,
+    /// Must it be reported.
+    pub reportable: bool,
+    /// To whom (names).
+    pub recipients: Vec<String>,
+    /// Which stages.
+    pub stages: Vec<String>,
+}
+
+/// The casebook page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CasebookPage {
+    /// The layout.
+    pub chrome: Chrome,
+    /// The words searched for.
+    pub q: String,
+    /// The sector chosen (`""`: any).
+    pub sector: String,
+    /// The category chosen.
+    pub category: String,
+    /// The regime chosen.
+    pub regime: String,
+    /// Every sector: (id, name).
+    pub sectors: Vec<(String, String)>,
+    /// Every category id.
+    pub categories: Vec<String>,
+    /// The examples that match.
+    pub cases: Vec<CaseView>,
+    /// Good-practice examples: (title, summary).
+    pub practices: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "casebook.html")]
+struct CasebookView<'a> {
+    l: Lang,
+    layout: Layout<'a>,
+    page: &'a CasebookPage,
+    regimes: [&'static str; 3],
+}
+
+/// The casebook.
+pub fn render_casebook(page: &CasebookPage) -> Result<String, RenderError> {
+    let l = page.chrome.lang;
+    let layout = Layout::new(&page.chrome, t(l, "casebook.title"));
+    let view = CasebookView {
+        l,
+        layout,
+        page,
+        regimes: REGIMES,
+    };
+    Ok(view.render()?)
+}

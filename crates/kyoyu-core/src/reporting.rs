@@ -125,6 +125,21 @@ impl<S: Store> Hub<S> {
         .map_err(|e| said(ErrorKind::Unprocessable, "report.facts", &[("detail", &e)]))
     }
 
+    /// The casebook's worked examples that match `q` and the good-practice
+    /// examples (fictional samples; any signed-in caller may read them).
+    pub fn casebook(
+        &self,
+        q: &kyoyu_report::casebook::Search,
+    ) -> (
+        Vec<&'static kyoyu_report::casebook::Case>,
+        &'static [kyoyu_report::casebook::Practice],
+    ) {
+        (
+            kyoyu_report::casebook::search(kyoyu_report::casebook::cases(), q),
+            kyoyu_report::casebook::practices(),
+        )
+    }
+
     /// Files an incident (or keeps it as a draft): its facts are assessed,
     /// the first report goes to the competent ministry of its sector.
     pub async fn file_incident(&self, who: &Caller, req: FileRequest) -> Result<Incident, Error> {

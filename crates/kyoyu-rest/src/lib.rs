@@ -93,6 +93,7 @@ fn handler<S: Backend>(method: &str, path: &str) -> Option<MethodRouter<Arc<Hub<
         ("post", "/api/incidents/{id}/forward") => post(r::forward::<S>),
         ("get", "/api/recommendations") => get(r::recommendations::<S>),
         ("post", "/api/recommendations") => post(r::recommend::<S>),
+        ("get", "/api/casebook") => get(r::casebook::<S>),
         ("post", "/api/hotline") => post(h::raise::<S>),
         ("get", "/api/hotline") => get(h::list::<S>),
         ("get", "/api/hotline/stream") => get(h::stream::<S>),

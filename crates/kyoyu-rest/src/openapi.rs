@@ -411,6 +411,14 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         None,
     ),
     (
+        "get",
+        "/api/casebook",
+        "The casebook (報告事例集): fictional worked examples with the reporting decision and why, in Japanese and English; q (words), sector, category, regime, severity filter; and good-practice examples",
+        None,
+        "200",
+        None,
+    ),
+    (
         "post",
         "/api/hotline",
         "Raise an urgent call straight to the national centre: on duty officers' streams at once, escalated through the duty roster unless acknowledged in time",
@@ -476,6 +484,12 @@ fn parameters(path: &str) -> Vec<Value> {
         .collect();
     if path == "/api/submissions/stats" {
         out.push(json!({"name": "by", "in": "query", "schema": {"enum": ["sector", "week", "category"]}}));
+    }
+    if path == "/api/casebook" {
+        for name in ["q", "sector", "category", "regime"] {
+            out.push(json!({"name": name, "in": "query", "schema": {"type": "string"}}));
+        }
+        out.push(json!({"name": "severity", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 4}}));
     }
     if path == "/api/hotline" {
         out.push(json!({"name": "open", "in": "query", "schema": {"type": "boolean"}}));

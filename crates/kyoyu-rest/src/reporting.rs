@@ -153,3 +153,45 @@ pub(crate) async fn recommend<S: Backend>(
         &hub.recommend(&who, req).await?,
     ))
 }
+
+#[derive(Deserialize)]
+pub(crate) struct CasebookQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    sector: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    regime: String,
+    severity: Option<u8>,
+}
+
+pub(crate) async fn casebook<S: Backend>(
+    Auth(_who): Auth,
+    State(hub): HubState<S>,
+    Query(q): Query<CasebookQuery>,
+) -> Answer {
+    let search = kyoyu_report::casebook::Search {
+        text: q.q,
+        sector: q.sector,
+        category: q.category,
+        regime: q.regime,
+        severity: q.severity,
+    };
+    let (cases, practices) = hub.casebook(&search);
+    let cases: Vec<Value> = cases
+        .iter()
+        .map(|c| {
+            let mut v = json!(c);
+            if let Some(m) = v.as_object_mut() {
+                m.insert("facts".into(), c.facts_json());
+            }
+            v
+        })
+        .collect();
+    Ok(ok_json(
+        StatusCode::OK,
+        &json!({"cases": cases, "practices": practices}),
+    ))
+}

@@ -374,6 +374,32 @@ on_both_stores!(deadlines_overdue_and_recommendations, |backend| {
     }
 });
 
+on_both_stores!(the_casebook_is_searched, |backend| {
+    let hub = TestHub::start(backend);
+    let w = world(&hub);
+    let all = hub.get("/api/casebook", Some(&w.operator)).json();
+    assert!(all["cases"].as_array().unwrap().len() >= 20);
+    assert!(all["practices"].as_array().unwrap().len() >= 3);
+    let circia = hub.get("/api/casebook?regime=circia", Some(&w.meti)).json();
+    let cases = circia["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 3, "{circia}");
+    // Each case's facts give the recorded decision, over HTTP too.
+    for c in cases {
+        assert_eq!(c["fictional"], true);
+        let d = w.call("POST", "/api/reports/assess", &w.operator, &c["facts"]);
+        assert_eq!(d.status, 200, "{}", d.body);
+        assert_eq!(d.json()["reportable"], c["reportable"], "{c}");
+    }
+    let found = hub
+        .get(
+            "/api/casebook?q=%E8%BA%AB%E4%BB%A3%E9%87%91&severity=3",
+            Some(&w.operator),
+        )
+        .json();
+    assert_eq!(found["cases"].as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(hub.get("/api/casebook", Some("")).status, 401);
+});
+
 on_both_stores!(bad_reports_are_refused_naming_the_field, |backend| {
     let hub = TestHub::start(backend);
     let w = world(&hub);
@@ -589,6 +615,23 @@ fn chromium_report_ministry_and_hotline() {
     inspect(&op, "incident", "ja");
     op.open(&format!("{}/console/incidents?lang=en", hub.base));
     inspect(&op, "incidents", "en");
+    // The casebook, searched in Japanese, in both languages.
+    op.open(&format!(
+        "{}/console/casebook?q=%E8%BA%AB%E4%BB%A3%E9%87%91&lang=ja",
+        hub.base
+    ));
+    let text = op.text("main");
+    assert!(
+        text.contains("【架空の事例】") && text.contains("2 件"),
+        "{text}"
+    );
+    inspect(&op, "casebook", "ja");
+    op.open(&format!(
+        "{}/console/casebook?regime=nis2&lang=en",
+        hub.base
+    ));
+    assert!(op.text("main").contains("[Fictional example]"));
+    inspect(&op, "casebook", "en");
 
     // The ministry, in English: acknowledge, then forward without attribution.
     let ministry = Browser::start("en");
