@@ -85,6 +85,8 @@ pub struct HubConfig {
     /// How long a hotline call waits for an acknowledgement before it
     /// escalates to the next officer on duty.
     pub hotline_ack: std::time::Duration,
+    /// The reporting regimes (the shipped ones unless given: `--regimes`).
+    pub regimes: Option<kyoyu_report::Profiles>,
 }
 
 impl Default for HubConfig {
@@ -103,6 +105,7 @@ impl Default for HubConfig {
             bodies_in_flight: 8,
             demo: false,
             hotline_ack: std::time::Duration::from_secs(15 * 60),
+            regimes: None,
         }
     }
 }

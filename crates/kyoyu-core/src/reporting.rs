@@ -117,12 +117,13 @@ impl<S: Store> Hub<S> {
     /// pure answer, nothing stored. Facts that cannot be assessed are a 422
     /// naming the field.
     pub fn assess(&self, facts: &Value) -> Result<Value, Error> {
-        kyoyu_report::assess_json_with(
-            &facts.to_string(),
-            kyoyu_report::Profiles::shipped(),
-            self.seeds(),
-        )
-        .map_err(|e| said(ErrorKind::Unprocessable, "report.facts", &[("detail", &e)]))
+        let regimes = self
+            .config
+            .regimes
+            .as_ref()
+            .unwrap_or_else(|| kyoyu_report::Profiles::shipped());
+        kyoyu_report::assess_json_with(&facts.to_string(), regimes, self.seeds())
+            .map_err(|e| said(ErrorKind::Unprocessable, "report.facts", &[("detail", &e)]))
     }
 
     /// The casebook's worked examples that match `q` and the good-practice

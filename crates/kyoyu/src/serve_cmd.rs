@@ -88,6 +88,11 @@ pub(crate) struct Args {
     /// The sender of the hub's mail.
     #[arg(long, env = "KYOYU_MAIL_FROM", default_value = "kyoyu@localhost")]
     mail_from: String,
+    /// A folder of extra reporting regimes (`*.toml`, one per regime; one with
+    /// the id of a shipped regime replaces it). A malformed file stops the
+    /// start, naming its line.
+    #[arg(long, env = "KYOYU_REGIMES")]
+    regimes: Option<PathBuf>,
     /// The console's public address, for links in messages (https://hub.example.jp).
     #[arg(long, env = "KYOYU_PUBLIC_URL")]
     public_url: Option<String>,
@@ -368,6 +373,15 @@ pub(crate) fn run(args: &Args) -> u8 {
             }
         }
     }
+    if let Some(dir) = &args.regimes {
+        match load_regimes(dir) {
+            Ok(r) => config.regimes = Some(r),
+            Err(e) => {
+                eprintln!("kyoyu: {e}");
+                return crate::EXIT_USAGE;
+            }
+        }
+    }
     if let Some(s) = args.hotline_ack_seconds.or(file.hotline_ack_seconds) {
         if s == 0 {
             eprintln!("kyoyu: --hotline-ack-seconds must be at least 1");
@@ -482,6 +496,25 @@ async fn serve(
             serve_store(store, data, listen, config, limits, notify).await
         }
     }
+}
+
+/// The shipped regimes and those of `dir` (its `*.toml` files, by name).
+fn load_regimes(dir: &std::path::Path) -> Result<kyoyu_report::Profiles, String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("--regimes {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    let mut regimes = kyoyu_report::Profiles::shipped().clone();
+    for path in files {
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        regimes = regimes
+            .with(&path.display().to_string(), &text)
+            .map_err(|e| format!("a regime file cannot be used: {e}"))?;
+    }
+    Ok(regimes)
 }
 
 /// The notification channels from the flags.

@@ -447,11 +447,14 @@ fn old_rows_with_upper_case_markings_are_repaired_on(backend: Backend) {
         "PRAGMA user_version = 8;
          DROP TABLE users; DROP TABLE sessions; DROP TRIGGER objects_unindex;
          DROP TABLE object_search; DROP TABLE object_values;
+         DROP TABLE record_versions; DROP TABLE record_heads; DROP TABLE stream_events;
          DELETE FROM settings WHERE key LIKE 'search-backfill%';"
     } else {
         "DELETE FROM schema_version WHERE version >= 9;
          DROP TABLE users; DROP TABLE sessions; DROP TRIGGER objects_unindex ON objects;
          DROP FUNCTION objects_unindex(); DROP TABLE object_search; DROP TABLE object_values;
+         DROP TABLE record_versions; DROP TABLE record_heads; DROP TABLE stream_events;
+         DROP FUNCTION record_versions_kept();
          DELETE FROM settings WHERE key LIKE 'search-backfill%';"
     };
     db.exec(&format!(

@@ -716,3 +716,46 @@ fn chromium_report_ministry_and_hotline() {
     centre.open(&format!("{}/console/hotline?lang=en", hub.base));
     inspect(&centre, "hotline-queue", "en");
 }
+
+/// A hub's own regime files: a good one adds a regime the engine answers
+/// for; a malformed one stops the start, naming the file and its line.
+#[test]
+fn extra_regimes_load_at_start_or_stop_it() {
+    let regimes = tempfile::tempdir().unwrap();
+    let strict = include_str!("../../../kyoyu-report/regimes/nis2.toml")
+        .replace("id = \"nis2\"", "id = \"nis2-strict\"")
+        .replace("hours = 24", "hours = 12");
+    std::fs::write(regimes.path().join("nis2-strict.toml"), &strict).unwrap();
+    let hub = TestHub::start_with(
+        crate::testkit::Backend::Sqlite,
+        &["--regimes", regimes.path().to_str().unwrap()],
+    );
+    hub.org("tokai-power", "operator", &["electricity"]);
+    let token = hub.token_for("tokai-power", "member", false);
+    let a = hub.rest(
+        "POST",
+        "/api/reports/assess",
+        Some(&token),
+        &json!({"regime": "nis2-strict", "sector": "electricity", "aware_at": "2026-06-01T00:00:00Z", "significant": true}),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.json()["stages"][0]["due"], "2026-06-01T12:00:00Z");
+    // A syntax error on line 3: the hub does not start.
+    let broken = tempfile::tempdir().unwrap();
+    std::fs::write(
+        broken.path().join("bad.toml"),
+        "id = \"bad\"\nname_en = \"x\"\nname_ja = = \"y\"\n",
+    )
+    .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kyoyu"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(data.path())
+        .arg("--regimes")
+        .arg(broken.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.toml line 3"), "{err}");
+}
