@@ -12,6 +12,7 @@
 //! reconnects names the last event it saw and is sent what it missed from
 //! the store first.
 
+use crate::reporting::check_text;
 use crate::time::{format_micros, now_micros};
 use crate::{Caller, Error, ErrorKind, Hub};
 use kyoyu_store::{Micros, RecordFilter, RecordVersion, Store, StreamEvent};
@@ -28,8 +29,6 @@ pub const HOTLINE: &str = "hotline";
 const ROSTER: &str = "duty-roster";
 /// The most calls one list returns.
 const MAX_LIST: usize = 1_000;
-/// The longest title and text, in characters.
-const MAX_TEXT: usize = 20_000;
 /// How many events a subscriber may fall behind before it re-reads the
 /// store.
 pub(crate) const STREAM_BUFFER: usize = 4_096;
@@ -179,8 +178,8 @@ impl<S: Store> Hub<S> {
         if org.kind == OrgKind::NationalCentre || org.kind == OrgKind::Hub || p.read_only {
             return Err(said(ErrorKind::Forbidden, "hotline.who_raises", &[]));
         }
-        check_text("title", &req.title)?;
-        check_text("text", &req.text)?;
+        check_text("title", &req.title, true)?;
+        check_text("text", &req.text, true)?;
         if dir.orgs().all(|o| o.kind != OrgKind::NationalCentre) {
             return Err(said(ErrorKind::Conflict, "report.no_centre", &[]));
         }
@@ -560,23 +559,4 @@ impl<S: Store> Hub<S> {
 fn parse(v: &RecordVersion) -> Result<Hotline, Error> {
     serde_json::from_str(&v.body)
         .map_err(|e| Error::internal(format!("hotline call {} cannot be read: {e}", v.id)))
-}
-
-fn check_text(field: &str, text: &str) -> Result<(), Error> {
-    if text.trim().is_empty() {
-        return Err(said(
-            ErrorKind::Unprocessable,
-            "report.text_missing",
-            &[("field", &field)],
-        ));
-    }
-    let n = text.chars().count();
-    if n > MAX_TEXT {
-        return Err(said(
-            ErrorKind::Unprocessable,
-            "report.text_long",
-            &[("field", &field), ("length", &n), ("max", &MAX_TEXT)],
-        ));
-    }
-    Ok(())
 }

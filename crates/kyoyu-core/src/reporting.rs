@@ -622,7 +622,8 @@ fn check_rev(i: &Incident, rev: Option<i64>) -> Result<(), Error> {
     }
 }
 
-fn check_text(field: &str, text: &str, required: bool) -> Result<(), Error> {
+/// A title or text: present when `required`, and not too long.
+pub(crate) fn check_text(field: &str, text: &str, required: bool) -> Result<(), Error> {
     if required && text.trim().is_empty() {
         return Err(said(
             ErrorKind::Unprocessable,
