@@ -73,6 +73,25 @@ impl<S: Backend> Visit<S> {
     }
 }
 
+/// A stage's name in the page's language, from the decision (its id when
+/// the decision does not name it, as for `update`).
+fn stage_name(lang: Lang, decision: &Value, id: &str) -> String {
+    let key = if lang == Lang::Ja {
+        "name_ja"
+    } else {
+        "name_en"
+    };
+    decision
+        .get("stages")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|s| s.get("stage").and_then(Value::as_str) == Some(id))
+        .and_then(|s| s.get(key))
+        .and_then(Value::as_str)
+        .map_or_else(|| id.to_owned(), str::to_owned)
+}
+
 /// The decision as the page shows it: rules in the page's language.
 fn decision_view<S: Backend>(v: &Visit<S>, d: &Value) -> DecisionView {
     let lang = if v.lang == Lang::Ja { "ja" } else { "en" };
@@ -104,7 +123,7 @@ fn decision_view<S: Backend>(v: &Visit<S>, d: &Value) -> DecisionView {
             .iter()
             .filter_map(|s| {
                 Some((
-                    s.get("stage")?.as_str()?.to_owned(),
+                    stage_name(v.lang, d, s.get("stage")?.as_str()?),
                     s.get("due").and_then(Value::as_str).and_then(instant),
                 ))
             })
@@ -129,11 +148,12 @@ pub(crate) async fn incidents<S: Backend>(v: Visit<S>) -> Response {
     let rows = list
         .iter()
         .map(|i| {
-            let next = i
-                .stages
-                .iter()
-                .find(|s| s.report.is_none())
-                .map(|s| (s.stage.clone(), s.due.as_deref().and_then(instant)));
+            let next = i.stages.iter().find(|s| s.report.is_none()).map(|s| {
+                (
+                    stage_name(v.lang, &i.decision, &s.stage),
+                    s.due.as_deref().and_then(instant),
+                )
+            });
             IncidentRow {
                 id: i.id.clone(),
                 title: i.title.clone(),
@@ -399,7 +419,8 @@ fn incident_page<S: Backend>(
             .map(|st| {
                 let due = st.due.as_deref().and_then(instant);
                 StageView {
-                    stage: st.stage.clone(),
+                    id: st.stage.clone(),
+                    stage: stage_name(v.lang, &i.decision, &st.stage),
                     due,
                     report: st.report,
                     late: st.late,
@@ -412,7 +433,7 @@ fn incident_page<S: Backend>(
             .iter()
             .map(|r| ReportView {
                 number: r.number,
-                stage: r.stage.clone(),
+                stage: stage_name(v.lang, &i.decision, &r.stage),
                 text: r.text.clone(),
                 filed: instant(&r.filed),
                 acknowledged: r.acknowledged.as_deref().and_then(instant),

@@ -161,7 +161,9 @@ pub struct ReportView {
 /// A stage of an incident.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StageView {
-    /// Its id.
+    /// Its id (what a further report names).
+    pub id: String,
+    /// Its name in the page's language.
     pub stage: String,
     /// Due.
     pub due: Option<Timestamp>,
@@ -279,6 +281,7 @@ pub struct HotlinePage {
 }
 
 struct StageLine {
+    id: String,
     stage: String,
     due: Option<When>,
     report: Option<usize>,
@@ -385,6 +388,7 @@ pub fn render_incident(page: &IncidentPage) -> Result<String, RenderError> {
         .stages
         .iter()
         .map(|s| StageLine {
+            id: s.id.clone(),
             stage: s.stage.clone(),
             due: when(&s.due),
             report: s.report,

@@ -613,6 +613,16 @@ fn chromium_report_ministry_and_hotline() {
     assert!(url.contains("/console/incidents/incident-"), "{url}");
     assert!(op.text("main").contains("届出済み"), "{}", op.text("main"));
     inspect(&op, "incident", "ja");
+    // Stages are named in the page's language; a further report for the
+    // first one offered (its id goes with the form).
+    assert!(
+        op.text("main").contains("所管省庁への第一報"),
+        "{}",
+        op.text("main")
+    );
+    op.fill("#report-text", "ゲートウェイのファームウェアを更新した。");
+    op.click("button[value=report]");
+    assert!(op.text("main").contains("#2"), "{}", op.text("main"));
     op.open(&format!("{}/console/incidents?lang=en", hub.base));
     inspect(&op, "incidents", "en");
     // The casebook, searched in Japanese, in both languages.
