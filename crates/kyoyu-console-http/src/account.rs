@@ -314,7 +314,7 @@ pub(crate) async fn change_password<S: Backend>(
     match v.hub.change_password(s, &f.current, &f.new).await {
         Ok(()) => v.redirect(paths::ROOT),
         Err(e) if matches!(e.kind, ErrorKind::BadRequest | ErrorKind::Forbidden) => {
-            let status = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
+            let status = crate::visit::status_of(&e);
             password_page(&v, s, status, Some(PasswordProblem::Refused(v.explain(&e))))
         }
         Err(e) => v.error(&e),
@@ -382,7 +382,7 @@ pub(crate) async fn create_token<S: Backend>(v: Visit<S>, Form(f): Form<NewToken
     match v.hub.issue_own_token(s, days, f.read_only.is_some()).await {
         Ok((secret, _)) => account_page(&v, s, StatusCode::CREATED, Some(secret), None).await,
         Err(e) => {
-            let status = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
+            let status = crate::visit::status_of(&e);
             account_page(&v, s, status, None, Some(v.explain(&e))).await
         }
     }
@@ -409,7 +409,7 @@ pub(crate) async fn revoke_token<S: Backend>(v: Visit<S>, Form(f): Form<RevokeFo
     match v.hub.revoke_own_token(s, f.id.trim()).await {
         Ok(()) => account_page(&v, s, StatusCode::OK, None, None).await,
         Err(e) => {
-            let status = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
+            let status = crate::visit::status_of(&e);
             account_page(&v, s, status, None, Some(v.explain(&e))).await
         }
     }

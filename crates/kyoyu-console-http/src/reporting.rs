@@ -339,7 +339,7 @@ pub(crate) async fn assess<S: Backend>(
     let decision = match v.hub.assess(&facts) {
         Ok(d) => d,
         Err(e) => {
-            let status = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
+            let status = crate::visit::status_of(&e);
             return assess_page(&v, s, status, form, None, Some(v.explain(&e)));
         }
     };
@@ -354,8 +354,7 @@ pub(crate) async fn assess<S: Backend>(
         return match v.hub.file_incident(&s.caller, req).await {
             Ok(i) => v.redirect(&format!("/console/incidents/{}", i.id)),
             Err(e) => {
-                let status =
-                    StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
+                let status = crate::visit::status_of(&e);
                 let shown = decision_view(&v, &decision);
                 assess_page(&v, s, status, form, Some(shown), Some(v.explain(&e)))
             }
@@ -507,7 +506,7 @@ pub(crate) async fn act_on_incident<S: Backend>(
     match done {
         Ok(_) => v.redirect(&format!("/console/incidents/{id}")),
         Err(e) => {
-            let status = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
+            let status = crate::visit::status_of(&e);
             match v.hub.incident(who, &id).await {
                 Ok(i) => incident_page(&v, s, &i, status, Some(v.explain(&e))),
                 Err(_) => v.error(&e),
@@ -598,7 +597,7 @@ pub(crate) async fn raise<S: Backend>(
     match v.hub.raise_hotline(&s.caller, req).await {
         Ok(call) => v.redirect(&format!("/console/hotline?raised={}", call.id)),
         Err(e) => {
-            let status = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
+            let status = crate::visit::status_of(&e);
             hotline_page(&v, s, status, None, Some(v.explain(&e))).await
         }
     }
@@ -620,7 +619,7 @@ pub(crate) async fn acknowledge<S: Backend>(
     match v.hub.acknowledge_hotline(&s.caller, &id).await {
         Ok(_) => v.redirect("/console/hotline"),
         Err(e) => {
-            let status = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
+            let status = crate::visit::status_of(&e);
             hotline_page(&v, s, status, None, Some(v.explain(&e))).await
         }
     }

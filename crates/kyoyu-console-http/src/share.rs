@@ -204,8 +204,6 @@ pub(crate) async fn submit<S: Backend>(v: Visit<S>, req: Request) -> Response {
             .collect(),
     });
     let tlp = Some(form.tlp.clone()).filter(|t| !t.is_empty());
-    let status_of =
-        |e: &Error| StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
     if !form.conceal {
         if get("action") == "preview" {
             let e = refusal(v.lang, ErrorKind::BadRequest, Refusal::PreviewNeedsConceal);
@@ -229,7 +227,7 @@ pub(crate) async fn submit<S: Backend>(v: Visit<S>, req: Request) -> Response {
                 None,
                 Some(Submitted::Attributed { stored, refused }),
             ),
-            Err(e) => refuse(status_of(&e), &e),
+            Err(e) => refuse(crate::visit::status_of(&e), &e),
         };
     }
     let req = SubmitRequest {
@@ -250,7 +248,7 @@ pub(crate) async fn submit<S: Backend>(v: Visit<S>, req: Request) -> Response {
                 Some(preview_of(v.lang, &p)),
                 None,
             ),
-            Err(e) => refuse(status_of(&e), &e),
+            Err(e) => refuse(crate::visit::status_of(&e), &e),
         };
     }
     match v.hub.submit(&s.caller, req).await {
@@ -292,7 +290,7 @@ pub(crate) async fn submit<S: Backend>(v: Visit<S>, req: Request) -> Response {
             );
             r
         }
-        Err(e) => refuse(status_of(&e), &e),
+        Err(e) => refuse(crate::visit::status_of(&e), &e),
     }
 }
 
@@ -520,7 +518,7 @@ pub(crate) async fn decide<S: Backend>(
         Ok(notice) => queue_page(&v, s, Some(notice)).await,
         Err(e) if e.kind == kyoyu_core::ErrorKind::NotFound => v.error(&e),
         Err(e) => {
-            let status = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
+            let status = crate::visit::status_of(&e);
             review_page(&v, s, &id, status, Some(v.explain(&e))).await
         }
     }
@@ -592,7 +590,7 @@ pub(crate) async fn receipt_action<S: Backend>(v: Visit<S>, body: axum::body::By
     }
     let receipt = one("receipt");
     let fail = |e: Error| {
-        let code = StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST);
+        let code = crate::visit::status_of(&e);
         (code, v.explain(&e))
     };
     let mut withdrawn = false;

@@ -282,6 +282,11 @@ fn permissions<S: Backend>(hub: &Hub<S>, s: &Session) -> Permissions {
     }
 }
 
+/// The status a page answers a refusal of the core with.
+pub(crate) fn status_of(e: &Error) -> StatusCode {
+    StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST)
+}
+
 /// An error of `kind` the console gives itself, worded in `lang`.
 pub(crate) fn refusal(lang: Lang, kind: ErrorKind, r: Refusal) -> Error {
     Error::new(kind, r.text(lang))
