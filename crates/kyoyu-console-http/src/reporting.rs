@@ -51,20 +51,6 @@ fn local_now(zone: &str) -> String {
 }
 
 impl<S: Backend> Visit<S> {
-    /// An organization's name in the page's language.
-    pub(crate) fn org_name(&self, id: &str) -> String {
-        let Some(s) = &self.session else {
-            return id.to_owned();
-        };
-        s.caller.directory().org(id).map_or_else(
-            || id.to_owned(),
-            |o| match (self.lang, &o.name_ja) {
-                (Lang::Ja, Some(ja)) if !ja.is_empty() => ja.clone(),
-                _ => o.name.clone(),
-            },
-        )
-    }
-
     fn zone_of(s: &Session) -> String {
         s.user
             .time_zone
@@ -216,13 +202,7 @@ fn assess_page<S: Backend>(
         .unwrap_or_default()
         .into_iter()
         .map(|id| {
-            let name = v.hub.seeds().sector(&id).map_or_else(
-                || id.clone(),
-                |sec| match v.lang {
-                    Lang::Ja => sec.name_ja.clone(),
-                    Lang::En => sec.name.clone(),
-                },
-            );
+            let name = v.sector_name(&id);
             (id, name)
         })
         .collect();
@@ -400,13 +380,7 @@ fn incident_page<S: Backend>(
         id: i.id.clone(),
         title: i.title.clone(),
         filer: name(&i.org),
-        sector: v.hub.seeds().sector(&i.sector).map_or_else(
-            || i.sector.clone(),
-            |sec| match v.lang {
-                Lang::Ja => sec.name_ja.clone(),
-                Lang::En => sec.name.clone(),
-            },
-        ),
+        sector: v.sector_name(&i.sector),
         regime: i.regime.clone(),
         state: i.state.clone(),
         ministry: i.ministry.as_deref().map(name).unwrap_or_default(),
@@ -672,12 +646,6 @@ pub(crate) async fn casebook<S: Backend>(v: Visit<S>) -> Response {
     };
     let ja = v.lang == Lang::Ja;
     let pick = |ja_text: &str, en_text: &str| if ja { ja_text } else { en_text }.to_owned();
-    let sector_name = |id: &str| {
-        v.hub
-            .seeds()
-            .sector(id)
-            .map_or_else(|| id.to_owned(), |s| pick(&s.name_ja, &s.name))
-    };
     let recipient_name = |id: &str| match id.strip_prefix("ministry:") {
         Some(m) => v.org_name(m),
         None => id.to_owned(),
@@ -690,7 +658,7 @@ pub(crate) async fn casebook<S: Backend>(v: Visit<S>) -> Response {
             .seeds()
             .sectors
             .iter()
-            .map(|s| (s.id.clone(), pick(&s.name_ja, &s.name)))
+            .map(|s| (s.id.clone(), v.sector_name(&s.id)))
             .collect(),
         categories: kyoyu_report::CATEGORIES
             .iter()
@@ -702,7 +670,7 @@ pub(crate) async fn casebook<S: Backend>(v: Visit<S>) -> Response {
                 title: pick(&c.title_ja, &c.title_en),
                 summary: pick(&c.summary_ja, &c.summary_en),
                 why: pick(&c.why_ja, &c.why_en),
-                sector: sector_name(&c.sector),
+                sector: v.sector_name(&c.sector),
                 category: c.category.clone(),
                 regime: c.regime.clone(),
                 severity: c.severity,

@@ -139,13 +139,37 @@ impl<S: Backend> Visit<S> {
         self.same_origin
     }
 
+    /// An organization's name in the page's language (its id if unknown).
+    pub(crate) fn org_name(&self, id: &str) -> String {
+        let Some(s) = &self.session else {
+            return id.to_owned();
+        };
+        s.caller.directory().org(id).map_or_else(
+            || id.to_owned(),
+            |o| match (self.lang, &o.name_ja) {
+                (Lang::Ja, Some(ja)) if !ja.is_empty() => ja.clone(),
+                _ => o.name.clone(),
+            },
+        )
+    }
+
+    /// A sector's name in the page's language (its id if unknown).
+    pub(crate) fn sector_name(&self, id: &str) -> String {
+        self.hub.seeds().sector(id).map_or_else(
+            || id.to_owned(),
+            |s| match self.lang {
+                Lang::Ja => s.name_ja.clone(),
+                Lang::En => s.name.clone(),
+            },
+        )
+    }
+
     /// The layout of a page in `section`.
     pub(crate) fn chrome(&self, section: Option<Section>) -> Chrome {
         let mut chrome = Chrome::signed_out(self.lang, &self.hub.config().title, &self.path);
         chrome.demo = self.hub.config().demo;
         chrome.current = section;
         if let Some(s) = &self.session {
-            let org = s.caller.directory().org(&s.user.org);
             chrome.user = Some(SignedIn {
                 name: if s.user.name.is_empty() {
                     s.user.login.clone()
@@ -153,13 +177,7 @@ impl<S: Backend> Visit<S> {
                     s.user.name.clone()
                 },
                 login: s.user.login.clone(),
-                organization: org.map_or_else(
-                    || s.user.org.clone(),
-                    |o| match (self.lang, &o.name_ja) {
-                        (Lang::Ja, Some(ja)) if !ja.is_empty() => ja.clone(),
-                        _ => o.name.clone(),
-                    },
-                ),
+                organization: self.org_name(&s.user.org),
                 csrf_token: s.record.csrf.clone(),
             });
             // The person's own time zone when they have one (Asia/Tokyo otherwise).

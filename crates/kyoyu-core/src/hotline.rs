@@ -180,7 +180,7 @@ impl<S: Store> Hub<S> {
         }
         check_text("title", &req.title, true)?;
         check_text("text", &req.text, true)?;
-        if dir.orgs().all(|o| o.kind != OrgKind::NationalCentre) {
+        if self.national_centre_org().is_none() {
             return Err(said(ErrorKind::Conflict, "report.no_centre", &[]));
         }
         let now = now_micros();
@@ -278,6 +278,17 @@ impl<S: Store> Hub<S> {
         who: &Caller,
         after: Option<i64>,
     ) -> Result<HotlineFeed, Error> {
+        self.hotline_feed_as(who.principal.clone(), after).await
+    }
+
+    /// A subscription for a reader acting as `principal` (a person, a
+    /// webhook, the mailer): it receives what that principal may see,
+    /// nothing more.
+    pub async fn hotline_feed_as(
+        &self,
+        principal: Principal,
+        after: Option<i64>,
+    ) -> Result<HotlineFeed, Error> {
         // Subscribe first, then read the backlog: nothing falls between.
         let rx = self.streams.tx.subscribe();
         let (backlog, last) = match after {
@@ -291,29 +302,9 @@ impl<S: Store> Hub<S> {
             None => (VecDeque::new(), self.store.stream_head(HOTLINE).await?),
         };
         Ok(HotlineFeed {
-            principal: who.principal.clone(),
-            rx,
-            backlog,
-            last,
-        })
-    }
-
-    /// A subscription for a channel acting as `principal` (a webhook, the
-    /// mailer): it receives what that principal may see, nothing more.
-    pub async fn hotline_feed_as(
-        &self,
-        principal: Principal,
-        after: Option<i64>,
-    ) -> Result<HotlineFeed, Error> {
-        let rx = self.streams.tx.subscribe();
-        let last = match after {
-            Some(a) => a,
-            None => self.store.stream_head(HOTLINE).await?,
-        };
-        Ok(HotlineFeed {
             principal,
             rx,
-            backlog: VecDeque::new(),
+            backlog,
             last,
         })
     }
@@ -524,12 +515,7 @@ impl<S: Store> Hub<S> {
     ) -> Result<Option<Hotline>, Error> {
         call.rev += 1;
         let now = now_micros();
-        let centre: Vec<String> = self
-            .directory()
-            .orgs()
-            .filter(|o| o.kind == OrgKind::NationalCentre)
-            .map(|o| o.id.clone())
-            .collect();
+        let centre: Vec<String> = self.national_centre_org().into_iter().collect();
         let body = serde_json::to_string(&call)
             .map_err(|e| Error::internal(format!("a hotline call cannot be written: {e}")))?;
         let event = json!({"what": what, "hotline": call}).to_string();

@@ -328,7 +328,7 @@ impl<S: Store> Hub<S> {
         if incident.forwarded.is_some() {
             return Err(said(ErrorKind::Conflict, "report.forwarded_already", &[]));
         }
-        if self.national_centre().is_none() {
+        if self.national_centre_org().is_none() {
             return Err(said(ErrorKind::Conflict, "report.no_centre", &[]));
         }
         let at = format_micros(now_micros());
@@ -476,13 +476,6 @@ impl<S: Store> Hub<S> {
             .collect()
     }
 
-    fn national_centre(&self) -> Option<String> {
-        self.directory()
-            .orgs()
-            .find(|o| o.kind == OrgKind::NationalCentre)
-            .map(|o| o.id.clone())
-    }
-
     /// The newest version of an incident and how the caller sees it; one the
     /// caller may not see is not found (its existence is not revealed).
     async fn incident_for(
@@ -519,7 +512,7 @@ impl<S: Store> Hub<S> {
             parties.push(m.clone());
         }
         if incident.forwarded.is_some()
-            && let Some(c) = self.national_centre()
+            && let Some(c) = self.national_centre_org()
         {
             parties.push(c);
         }

@@ -681,19 +681,24 @@ pub(crate) fn browser_sign_in(
     b.fill("#login", login);
     b.fill("#password", temporary);
     b.click("main button[type=submit]");
+    // A click returns before the next page has loaded: wait for it.
+    let arrives = |path: &str| {
+        crate::testkit::eventually(path, || b.url().ends_with(path));
+    };
+    arrives("/console/account/password");
     b.fill("#current", temporary);
     b.fill("#new", "correct horse battery staple");
     b.fill("#repeat", "correct horse battery staple");
     b.click("main button[type=submit]");
     if !second_factor {
-        assert!(b.url().ends_with("/console"), "{}", b.url());
+        arrives("/console");
         return None;
     }
-    assert!(b.url().ends_with("/console/account/totp"), "{}", b.url());
+    arrives("/console/account/totp");
     let key = base32(&b.text("code.secret"));
     b.fill("#code", &totp_code(&key, 0));
     b.click("main button[type=submit]");
-    assert!(b.url().ends_with("/console"), "{}", b.url());
+    arrives("/console");
     Some(key)
 }
 

@@ -702,7 +702,15 @@ fn chromium_report_ministry_and_hotline() {
     );
     let mut seen = false;
     while raised.elapsed() < Duration::from_secs(2) {
-        if centre.text("#hotline-queue").contains("遮断器が遠隔で開放") {
+        // Read in one step: the live script may swap the element meanwhile.
+        let queue = centre.run(
+            "return document.getElementById('hotline-queue').textContent;",
+            json!([]),
+        );
+        if queue
+            .as_str()
+            .is_some_and(|q| q.contains("遮断器が遠隔で開放"))
+        {
             seen = true;
             break;
         }
@@ -718,11 +726,17 @@ fn chromium_report_ministry_and_hotline() {
     );
     inspect(&centre, "hotline-live", "ja");
     centre.click("#hotline-queue button.primary");
-    assert!(
-        centre.text("#hotline-queue").contains("受領済み"),
-        "{}",
-        centre.text("#hotline-queue")
-    );
+    // The page reloads after the post and the live script may swap the
+    // queue too: read it in one step until it settles.
+    crate::testkit::eventually("the call shown as acknowledged", || {
+        centre
+            .run(
+                "const q = document.getElementById('hotline-queue'); return q ? q.textContent : '';",
+                json!([]),
+            )
+            .as_str()
+            .is_some_and(|q| q.contains("受領済み"))
+    });
     centre.open(&format!("{}/console/hotline?lang=en", hub.base));
     inspect(&centre, "hotline-queue", "en");
 }
