@@ -3,6 +3,9 @@
 //! code, status and the description that says what to fix), so callers
 //! can tell "the hub said no" from "the hub could not be reached".
 
+mod events;
+
+pub use events::{StreamEvent, read_events};
 use kyoyu_wire::ErrorBody;
 use kyoyu_wire::admin::{TokenInfo, TokenRequest};
 use kyoyu_wire::submission::{ReceiptRequest, SubmitRequest, Submitted, UpdateRequest};
@@ -37,6 +40,21 @@ impl std::fmt::Display for ClientError {
 }
 
 impl std::error::Error for ClientError {}
+
+/// A non-2xx answer as a refusal: the hub's error body, or its text.
+fn refusal(status: u16, text: String) -> ClientError {
+    let body = serde_json::from_str::<ErrorBody>(&text).unwrap_or_else(|_| ErrorBody {
+        title: "Error".into(),
+        description: if text.is_empty() {
+            "no details".into()
+        } else {
+            text
+        },
+        error_code: String::new(),
+        http_status: status.to_string(),
+    });
+    ClientError::Refused { status, body }
+}
 
 /// Shorthand.
 pub type Result<T> = std::result::Result<T, ClientError>;
@@ -124,17 +142,7 @@ impl Client {
                 ))
             });
         }
-        let body = serde_json::from_str::<ErrorBody>(&text).unwrap_or_else(|_| ErrorBody {
-            title: "Error".into(),
-            description: if text.is_empty() {
-                "no details".into()
-            } else {
-                text
-            },
-            error_code: String::new(),
-            http_status: status.to_string(),
-        });
-        Err(ClientError::Refused { status, body })
+        Err(refusal(status, text))
     }
 
     fn typed<B: Serialize, T: DeserializeOwned>(

@@ -16,6 +16,7 @@ macro_rules! out {
 mod admin_cmd;
 mod conceal_cmd;
 mod demo;
+mod hotline_cmd;
 mod pattern_cmd;
 mod report_cmd;
 mod serve_cmd;
@@ -118,6 +119,13 @@ enum Command {
         #[command(subcommand)]
         cmd: report_cmd::ReportCommand,
     },
+    /// The hotline to the national centre: raise, ack, list, show, watch, roster.
+    Hotline {
+        #[command(flatten)]
+        remote: admin_cmd::Remote,
+        #[command(subcommand)]
+        cmd: hotline_cmd::HotlineCommand,
+    },
     /// The escrow key of sealed provenance (run offline by the officers).
     #[command(subcommand)]
     Escrow(conceal_cmd::EscrowCommand),
@@ -158,6 +166,7 @@ fn main() -> ExitCode {
         Command::Receipt { remote, cmd } => conceal_cmd::receipt(&remote, &cmd),
         Command::Escrow(cmd) => conceal_cmd::escrow(&cmd),
         Command::Report { remote, cmd } => report_cmd::report(&remote, &cmd),
+        Command::Hotline { remote, cmd } => hotline_cmd::hotline(&remote, &cmd),
         Command::Provenance { remote, cmd } => conceal_cmd::provenance(&remote, &cmd),
     };
     ExitCode::from(code)

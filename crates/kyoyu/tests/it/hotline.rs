@@ -515,3 +515,120 @@ fn webhook_and_mail() {
     let _ = smtp.kill();
     let _ = smtp.wait();
 }
+
+/// `kyoyu` with `args` against a running hub, as the holder of `token`.
+fn kyoyu(hub: &TestHub, token: &str, args: &[&str]) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_kyoyu"));
+    c.args(args)
+        .env("KYOYU_URL", &hub.base)
+        .env("KYOYU_TOKEN", token);
+    c
+}
+
+/// The CLI: an officer's `hotline watch` prints the call an operator raises
+/// with `hotline raise`, then its acknowledgement by `hotline ack`; another
+/// operator's watch prints nothing of it; `watch --after` replays what was
+/// missed; a bad token ends the watch with the hub's reason.
+#[test]
+fn the_hotline_commands() {
+    let hub = TestHub::start(crate::testkit::Backend::Sqlite);
+    let w = world(&hub);
+    let mut watcher = kyoyu(&hub, &w.officer, &["hotline", "watch", "--count", "2"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut other = kyoyu(&hub, &w.other, &["hotline", "watch"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The watchers connect before the call is raised.
+    std::thread::sleep(Duration::from_millis(800));
+    let out = kyoyu(
+        &hub,
+        &w.operator,
+        &[
+            "hotline",
+            "raise",
+            "--title",
+            "Turbine trip",
+            "--text",
+            "Unit 2 tripped twice in ten minutes.",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let call: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let id = call["id"].as_str().unwrap().to_owned();
+    let out = kyoyu(&hub, &w.operator, &["hotline", "ack", &id])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "only an officer acknowledges");
+    assert!(!String::from_utf8_lossy(&out.stderr).is_empty());
+    let out = kyoyu(&hub, &w.officer, &["hotline", "ack", &id])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let lines: Vec<Value> = BufReader::new(watcher.stdout.take().unwrap())
+        .lines()
+        .map(|l| serde_json::from_str(&l.unwrap()).unwrap())
+        .collect();
+    assert!(watcher.wait().unwrap().success());
+    let what: Vec<&str> = lines.iter().map(|l| l["what"].as_str().unwrap()).collect();
+    assert_eq!(what, ["raised", "acknowledged"], "{lines:?}");
+    assert!(lines.iter().all(|l| l["hotline"]["id"] == id.as_str()));
+    let first = lines[0]["id"].as_i64().unwrap();
+
+    // Another operator's watch heard nothing of it.
+    std::thread::sleep(Duration::from_millis(500));
+    other.kill().unwrap();
+    let _ = other.wait();
+    let mut heard = String::new();
+    std::io::Read::read_to_string(&mut other.stdout.take().unwrap(), &mut heard).unwrap();
+    assert!(!heard.contains(&id), "{heard}");
+
+    // Resuming before the call replays both events.
+    let out = kyoyu(
+        &hub,
+        &w.officer,
+        &[
+            "hotline",
+            "watch",
+            "--after",
+            &(first - 1).to_string(),
+            "--count",
+            "2",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
+
+    let out = kyoyu(&hub, &w.officer, &["hotline", "list", "--json"])
+        .output()
+        .unwrap();
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list["calls"][0]["state"], "acknowledged", "{list}");
+    let out = kyoyu(&hub, "not-a-token", &["hotline", "watch"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("401")
+            || String::from_utf8_lossy(&out.stderr).contains("token")
+    );
+}
