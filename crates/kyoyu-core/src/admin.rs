@@ -8,8 +8,8 @@ use crate::time::{format_micros, now_micros};
 use crate::{Caller, Error, Hub};
 use kyoyu_store::{AuditEntry, Change, Store, TokenRecord};
 use kyoyu_trust::policy::{
-    may_administer_hub, may_issue_token, may_list_tokens, may_manage_community, may_read_audit,
-    may_read_audit_whole,
+    audit_actor_withheld, may_administer_hub, may_issue_token, may_list_tokens,
+    may_manage_community, may_read_audit, may_read_audit_whole,
 };
 use kyoyu_trust::seeds::supplier_circle;
 use kyoyu_trust::{Community, CommunityKind, MemberRole, Membership, Org, OrgKind, Role};
@@ -649,9 +649,15 @@ impl<S: Store> Hub<S> {
         if !may_read_audit_whole(&who.principal) {
             let readable = self.entries_readable(who, &entries).await?;
             for (e, ok) in entries.iter_mut().zip(readable) {
-                if !ok {
+                let anonymous = audit_actor_withheld(&e.action, &e.actor_org, &who.principal.org);
+                if !ok || anonymous {
                     e.detail = json!({"withheld": "not at this token's standing"}).to_string();
                     e.withheld = true;
+                }
+                if anonymous {
+                    e.actor_org.clear();
+                    e.actor_token.clear();
+                    e.target.clear();
                 }
             }
         }

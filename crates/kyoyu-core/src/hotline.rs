@@ -239,7 +239,12 @@ impl<S: Store> Hub<S> {
 
     /// One call, if the caller may see it.
     pub async fn hotline(&self, who: &Caller, id: &str) -> Result<Hotline, Error> {
-        self.hotline_for(who, id).await
+        let call = self.hotline_for(who, id).await?;
+        if call.org != who.principal.org {
+            self.audit_record_reads(who, "hotline.read", "call", vec![call.id.clone()])
+                .await?;
+        }
+        Ok(call)
     }
 
     /// The calls the caller may see, newest first; `open` keeps the
@@ -262,12 +267,18 @@ impl<S: Store> Hub<S> {
             })
             .await?;
         let mut out = Vec::new();
+        let mut audited = Vec::new();
         for v in rows {
             let call = parse(&v)?;
             if may_see_hotline(p, &call.org) {
+                if call.org != p.org {
+                    audited.push(call.id.clone());
+                }
                 out.push(call);
             }
         }
+        self.audit_record_reads(who, "hotline.read", "list", audited)
+            .await?;
         Ok(out)
     }
 
@@ -278,6 +289,10 @@ impl<S: Store> Hub<S> {
         who: &Caller,
         after: Option<i64>,
     ) -> Result<HotlineFeed, Error> {
+        // Each subscription is recorded (not each event: the calls it
+        // carries are audited when raised, escalated and acknowledged).
+        self.audit_now(who.audit("hotline.watch", HOTLINE, json!({"after": after})))
+            .await?;
         self.hotline_feed_as(who.principal.clone(), after).await
     }
 

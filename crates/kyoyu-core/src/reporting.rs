@@ -353,6 +353,10 @@ impl<S: Store> Hub<S> {
     /// One incident as the caller may see it.
     pub async fn incident(&self, who: &Caller, id: &str) -> Result<Incident, Error> {
         let (incident, sight) = self.incident_for(who, id).await?;
+        if sight != IncidentSight::Filer {
+            self.audit_record_reads(who, "incidents.read", "incident", vec![incident.id.clone()])
+                .await?;
+        }
         Ok(self.view(incident, sight))
     }
 
@@ -360,6 +364,10 @@ impl<S: Store> Hub<S> {
     /// each (nothing filed is ever changed: the history shows it).
     pub async fn incident_history(&self, who: &Caller, id: &str) -> Result<Vec<Incident>, Error> {
         let (_, sight) = self.incident_for(who, id).await?;
+        if sight != IncidentSight::Filer {
+            self.audit_record_reads(who, "incidents.read", "versions", vec![id.to_owned()])
+                .await?;
+        }
         let mut out = Vec::new();
         for v in self.store.record_history(INCIDENT, id).await? {
             let i = parse(&v)?;
@@ -394,14 +402,20 @@ impl<S: Store> Hub<S> {
             })
             .await?;
         let mut out = Vec::new();
+        let mut audited = Vec::new();
         for v in rows {
             let i = parse(&v)?;
             if let Some(sight) = sight_of(who, &i)
                 && (!overdue_only || overdue(&i, now))
             {
+                if sight != IncidentSight::Filer {
+                    audited.push(i.id.clone());
+                }
                 out.push(self.view(i, sight));
             }
         }
+        self.audit_record_reads(who, "incidents.read", "list", audited)
+            .await?;
         Ok(out)
     }
 
@@ -468,12 +482,37 @@ impl<S: Store> Hub<S> {
                 limit: MAX_LIST,
             })
             .await?;
+        let received = rows
+            .iter()
+            .filter(|v| v.org != who.principal.org)
+            .map(|v| v.id.clone())
+            .collect();
+        self.audit_record_reads(who, "recommendations.read", "list", received)
+            .await?;
         rows.iter()
             .map(|v| {
                 serde_json::from_str(&v.body)
                     .map_err(|e| Error::internal(format!("a recommendation cannot be read: {e}")))
             })
             .collect()
+    }
+
+    /// Records in the audit trail that a caller read workflow records of
+    /// another organization (incidents, hotline calls, recommendations):
+    /// one entry per answer naming them, like marked object reads. Nothing
+    /// is answered unless the entry is written.
+    pub(crate) async fn audit_record_reads(
+        &self,
+        who: &Caller,
+        action: &str,
+        endpoint: &str,
+        ids: Vec<String>,
+    ) -> Result<(), Error> {
+        let Some(first) = ids.first().cloned() else {
+            return Ok(());
+        };
+        let detail = json!({"endpoint": endpoint, "count": ids.len(), "ids": ids.join(" ")});
+        self.audit_now(who.audit(action, &first, detail)).await
     }
 
     /// The newest version of an incident and how the caller sees it; one the

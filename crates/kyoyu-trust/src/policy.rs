@@ -403,6 +403,18 @@ pub fn may_fetch_sealed(principal: &Principal) -> bool {
     matches!(principal.role, Role::NationalCentreOfficer | Role::HubAdmin)
 }
 
+/// Whether a trail reader who is not a hub admin has the acting
+/// organization of an entry withheld (its target and detail too): entries of the
+/// reporting workflow (incidents, hotline calls, recommendations) by
+/// another organization. An incident forwarded without attribution must
+/// not be traced back to its filer through the trail.
+pub fn audit_actor_withheld(action: &str, actor_org: &str, reader_org: &str) -> bool {
+    let workflow = ["incident.", "incidents.", "hotline.", "recommendation"]
+        .iter()
+        .any(|p| action.starts_with(p));
+    workflow && actor_org != reader_org
+}
+
 /// Whether `principal` may read audit entries whole: hub admins. Others
 /// allowed to read the trail ([`may_read_audit`]) get entries whose
 /// objects they may not read, and identifying data, withheld.
@@ -433,6 +445,24 @@ pub fn may_see_status(principal: &Principal, owner: &str) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn workflow_entries_of_others_come_without_their_actor() {
+        for action in [
+            "incident.file",
+            "incident.report",
+            "incidents.read",
+            "hotline.raise",
+            "recommendation.send",
+            "recommendations.read",
+        ] {
+            assert!(audit_actor_withheld(action, "elec-a", "nisc"), "{action}");
+            assert!(!audit_actor_withheld(action, "nisc", "nisc"), "{action}");
+        }
+        for action in ["objects.add", "org.create", "token.create", "member.set"] {
+            assert!(!audit_actor_withheld(action, "elec-a", "nisc"), "{action}");
+        }
+    }
 
     #[test]
     fn marking_of_takes_the_strictest_and_maps_tlp1() {

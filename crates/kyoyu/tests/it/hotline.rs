@@ -231,13 +231,46 @@ on_both_stores!(
         }
         assert_eq!(missed, ["escalated", "escalated", "acknowledged"]);
 
+        // An officer's read of the call, and every subscription, is in the
+        // trail; the caller's own read is not.
+        let a = hub.rest(
+            "GET",
+            &format!("/api/hotline/{id}"),
+            Some(&w.officer),
+            &json!(null),
+        );
+        assert_eq!(a.status, 200, "{}", a.body);
+        let a = hub.rest(
+            "GET",
+            &format!("/api/hotline/{id}"),
+            Some(&w.operator),
+            &json!(null),
+        );
+        assert_eq!(a.status, 200, "{}", a.body);
+
         // The audit trail has the whole story.
         let audit = hub.get("/api/audit?limit=1000", None).json();
-        let actions: Vec<&str> = audit["entries"]
-            .as_array()
-            .unwrap()
+        let entries = audit["entries"].as_array().unwrap();
+        let read_by: Vec<&str> = entries
             .iter()
-            .filter(|e| e["target"] == id.as_str())
+            .filter(|e| e["action"] == "hotline.read" && e["target"] == id.as_str())
+            .filter_map(|e| e["actor_org"].as_str())
+            .collect();
+        assert!(
+            !read_by.is_empty() && read_by.iter().all(|o| *o == "nisc"),
+            "{read_by:?}"
+        );
+        let watchers: Vec<&str> = entries
+            .iter()
+            .filter(|e| e["action"] == "hotline.watch")
+            .filter_map(|e| e["actor_org"].as_str())
+            .collect();
+        for org in ["nisc", "tokai-power", "kansai-gas"] {
+            assert!(watchers.contains(&org), "{org}: {watchers:?}");
+        }
+        let actions: Vec<&str> = entries
+            .iter()
+            .filter(|e| e["target"] == id.as_str() && e["action"] != "hotline.read")
             .filter_map(|e| e["action"].as_str())
             .collect();
         assert_eq!(

@@ -289,6 +289,48 @@ on_both_stores!(
         ] {
             assert!(actions.contains(&want), "{want}: {actions:?}");
         }
+        // Reads by anyone but the filer are in the trail too: the ministry
+        // and the national centre each read it; the filer's own reads are not
+        // recorded.
+        let readers: Vec<&str> = audit["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "incidents.read")
+            .filter(|e| {
+                // The detail is kept as the JSON text that was hashed.
+                let detail: Value =
+                    serde_json::from_str(e["detail"].as_str().unwrap_or("null")).unwrap();
+                detail["ids"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .split(' ')
+                    .any(|x| x == id)
+            })
+            .filter_map(|e| e["actor_org"].as_str())
+            .collect();
+        for org in ["meti", "nisc"] {
+            assert!(readers.contains(&org), "{org}: {readers:?}");
+        }
+        assert!(!readers.contains(&"tokai-power"), "{readers:?}");
+
+        // The national centre reads the trail too, but cannot trace the
+        // unattributed incident back to its filer there: the workflow
+        // entries of other organizations come without actor, target or detail.
+        let seen = hub.get("/api/audit?limit=1000", Some(&w.centre)).json();
+        let entries = seen["entries"].as_array().unwrap();
+        assert!(entries.iter().any(|e| e["action"] == "incident.file"));
+        for e in entries {
+            let text = e.to_string();
+            assert!(
+                !(text.contains("tokai-power") && text.contains(&id)),
+                "the centre links the filer to {id}: {e}"
+            );
+            if e["action"].as_str().unwrap().starts_with("incident") && e["actor_org"] != "nisc" {
+                assert_eq!(e["actor_org"], "", "{e}");
+                assert_eq!(e["target"], "", "{e}");
+            }
+        }
     }
 );
 

@@ -10,7 +10,10 @@
 //! world. Reads run with every token; writes run with read-only tokens
 //! and with bodies that cannot be applied, so the world stays as it is
 //! (checked at the end). Expected visibility is written out here, by hand,
-//! from README's "Who sees what" table, not taken from the policy module.
+//! from README's "Who sees what" table and docs/reporting.md ("nobody else
+//! sees your incident"), not taken from the policy module. The reporting
+//! workflow adds its canaries: an incident elec-a filed and METI forwarded
+//! without attribution, a draft, a hotline call, and a recommendation.
 
 use crate::testkit::{Backend, TAXII, TestHub, on_both_stores};
 use serde_json::{Value, json};
@@ -103,7 +106,7 @@ struct Canary {
     may_see: Box<dyn Fn(&str) -> bool>,
 }
 
-fn canaries(submission_text: &str) -> Vec<Canary> {
+fn canaries(submission_text: &str, workflow: &Workflow) -> Vec<Canary> {
     let mut out = Vec::new();
     for (n, (name, _, _)) in OBJECTS.iter().enumerate() {
         let name = (*name).to_owned();
@@ -133,7 +136,116 @@ fn canaries(submission_text: &str) -> Vec<Canary> {
         text: submission_text.to_owned(),
         may_see: Box::new(|org| org == "hub" || org == "ceptoar-elec"),
     });
+    // The reporting workflow (docs/reporting.md): an incident is seen by
+    // its filer, its competent ministry once filed and the national centre
+    // once forwarded; the hub's administrators see none of it.
+    let incident = |org: &str| ["elec-a", "meti", "nisc"].contains(&org);
+    for (text, what, may_see) in [
+        (
+            "canary-incident-title",
+            "a forwarded incident",
+            incident as fn(&str) -> bool,
+        ),
+        (
+            "canary-incident-report",
+            "a forwarded incident's report",
+            incident,
+        ),
+        ("canary-draft-incident", "a draft incident", |org| {
+            org == "elec-a"
+        }),
+        ("canary-hotline-call", "a hotline call", |org| {
+            ["elec-a", "nisc"].contains(&org)
+        }),
+        ("canary-recommendation", "a recommendation", |org| {
+            ["meti", "nisc"].contains(&org)
+        }),
+    ] {
+        out.push(Canary {
+            what: what.into(),
+            text: text.into(),
+            may_see: Box::new(may_see),
+        });
+    }
+    // Ids: the hub admin reads the audit trail whole, where the ids stand
+    // with who acted (never the content: the canaries above); every other
+    // reader of the trail has other organizations' workflow entries withheld.
+    for (id, may_see) in &workflow.ids {
+        let may_see = may_see.clone();
+        out.push(Canary {
+            what: format!("the id of {id}"),
+            text: id.clone(),
+            may_see: Box::new(move |org| org == "hub" || may_see.contains(&org.to_owned())),
+        });
+    }
+    // The filer's name is in its report; forwarded without attribution, the
+    // national centre gets it scrubbed. Its ministry reads it as written.
+    out.push(Canary {
+        what: "the filer's person named in an unattributed report".into(),
+        text: "Reporter Canary elec-a".into(),
+        may_see: Box::new(|org| ["hub", "elec-a", "meti"].contains(&org)),
+    });
     out
+}
+
+/// The reporting workflow's records: their ids and who may see each.
+struct Workflow {
+    ids: Vec<(String, Vec<String>)>,
+    incidents: Vec<String>,
+    calls: Vec<String>,
+}
+
+fn workflow(hub: &TestHub) -> Workflow {
+    let elec_a = hub.token_for("elec-a", "member", false);
+    let meti = hub.token_for("meti", "ministry-liaison", false);
+    let nisc = hub.token_for("nisc", "national-centre-officer", false);
+    let facts = json!({
+        "regime": "jp-ci", "sector": "electricity", "aware_at": "2026-01-05T09:00:00+09:00",
+        "malicious": true, "significant": true,
+    });
+    let post = |token: &str, path: &str, body: Value| {
+        let a = hub.rest("POST", path, Some(token), &body);
+        assert!(a.status == 201 || a.status == 200, "{path}: {}", a.body);
+        a.json()["id"].as_str().unwrap_or_default().to_owned()
+    };
+    let filed = post(
+        &elec_a,
+        "/api/incidents",
+        json!({"facts": facts, "title": "canary-incident-title",
+               "text": "canary-incident-report; call Reporter Canary elec-a at the plant"}),
+    );
+    post(
+        &meti,
+        &format!("/api/incidents/{filed}/forward"),
+        json!({"attributed": false}),
+    );
+    let draft = post(
+        &elec_a,
+        "/api/incidents",
+        json!({"facts": facts, "title": "canary-draft-incident", "draft": true}),
+    );
+    let call = post(
+        &elec_a,
+        "/api/hotline",
+        json!({"title": "canary-hotline-call", "text": "turbine control lost"}),
+    );
+    let a = hub.rest(
+        "POST",
+        "/api/recommendations",
+        Some(&nisc),
+        &json!({"to": ["meti"], "title": "canary-recommendation", "text": "patch the gateways"}),
+    );
+    assert_eq!(a.status, 201, "{}", a.body);
+    let owned = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    Workflow {
+        ids: vec![
+            (filed.clone(), owned(&["elec-a", "meti", "nisc"])),
+            (draft.clone(), owned(&["elec-a"])),
+            (call.clone(), owned(&["elec-a", "nisc"])),
+        ],
+        incidents: vec![filed, draft],
+        calls: vec![call],
+    }
 }
 
 /// Path templates: the TAXII routes (spec section 5) and the REST routes
@@ -193,6 +305,8 @@ fn fill(template: &str, ids: &Ids) -> Vec<String> {
             "{id}" if template.starts_with("/api/communities") => ids.communities.clone(),
             "{id}" if template.starts_with("/api/tokens") => vec!["nosuchtoken".into()],
             "{id}" if template.starts_with("/api/objects") => ids.objects.clone(),
+            "{id}" if template.starts_with("/api/incidents") => ids.incidents.clone(),
+            "{id}" if template.starts_with("/api/hotline") => ids.calls.clone(),
             "{id}" => ids.submissions.clone(),
             s => vec![s.to_owned()],
         };
@@ -216,6 +330,8 @@ struct Ids {
     orgs: Vec<String>,
     communities: Vec<String>,
     submissions: Vec<String>,
+    incidents: Vec<String>,
+    calls: Vec<String>,
 }
 
 fn every_route(backend: Backend) {
@@ -224,7 +340,7 @@ fn every_route(backend: Backend) {
         let body = json!({
             "id": id, "kind": kind, "name": id, "sectors": sectors,
             "domains": [format!("{id}-canary.example")],
-            "staff": [format!("Staff Canary {id}")],
+            "staff": [format!("Staff Canary {id}"), format!("Reporter Canary {id}")],
         });
         let a = hub.rest("POST", "/api/orgs", None, &body);
         assert_eq!(a.status, 201, "{}", a.body);
@@ -277,6 +393,8 @@ fn every_route(backend: Backend) {
     assert_eq!(a.json()["state"], "review", "{}", a.body);
     let submission = a.json()["submission"].as_str().unwrap().to_owned();
 
+    let workflow = workflow(&hub);
+
     // Reads that leave marked entries in the audit trail.
     let meti_reader = hub.token_for("meti", "ministry-liaison", true);
     let red = object_id(5);
@@ -309,10 +427,13 @@ fn every_route(backend: Backend) {
             "suppliers-elec-b".into(),
         ],
         submissions: vec![submission],
+        incidents: workflow.incidents.clone(),
+        calls: workflow.calls.clone(),
     };
-    let canaries = canaries(submission_text);
-    // The check can fail: the hub admin's reads carry every canary.
-    let mut admin_saw: BTreeSet<String> = BTreeSet::new();
+    let canaries = canaries(submission_text, &workflow);
+    // The check can fail: every canary is seen by someone entitled to it
+    // (the hub admin's reads carry all but the reporting workflow's).
+    let mut entitled_saw: BTreeSet<String> = BTreeSet::new();
     let routes = routes(&hub);
     let mut requests = 0usize;
     for (org, role) in PRINCIPALS {
@@ -367,8 +488,8 @@ fn every_route(backend: Backend) {
                     }
                     for c in &canaries {
                         let present = answer.contains(&c.text);
-                        if org == "hub" && present {
-                            admin_saw.insert(c.text.clone());
+                        if present && (c.may_see)(org) {
+                            entitled_saw.insert(c.text.clone());
                         }
                         assert!(
                             !present || (c.may_see)(org),
@@ -382,7 +503,7 @@ fn every_route(backend: Backend) {
         }
     }
     let all: BTreeSet<String> = canaries.iter().map(|c| c.text.clone()).collect();
-    assert_eq!(admin_saw, all, "the walk reached every canary as hub admin");
+    assert_eq!(entitled_saw, all, "the walk reached every canary");
     assert!(requests > 1000, "{requests} requests");
     // Nothing changed: every object is still there.
     let a = hub.get(&format!("/hub/collections/{col}/objects/"), None);
