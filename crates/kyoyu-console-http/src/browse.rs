@@ -194,6 +194,19 @@ pub(crate) async fn dashboard<S: Backend>(v: Visit<S>) -> Response {
             });
         }
     }
+    // The organization's reporting deadlines within a day, or past.
+    let now = kyoyu_core::time::now_micros();
+    let deadlines = match v
+        .hub
+        .deadlines(who, std::time::Duration::from_secs(24 * 3600))
+        .await
+    {
+        Ok(list) => list
+            .iter()
+            .map(|i| crate::reporting::incident_row(&v, i, now))
+            .collect(),
+        Err(e) => return v.error(&e),
+    };
     let l = v.lang;
     let recent: Vec<Found> = found.into_iter().take(10).collect();
     let page = DashboardPage {
@@ -215,6 +228,7 @@ pub(crate) async fn dashboard<S: Backend>(v: Visit<S>) -> Response {
             &recent,
             Some(paths::INTELLIGENCE.to_owned()),
         ),
+        deadlines,
     };
     v.page(render_dashboard(&page))
 }

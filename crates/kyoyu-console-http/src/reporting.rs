@@ -131,30 +131,7 @@ pub(crate) async fn incidents<S: Backend>(v: Visit<S>) -> Response {
         Err(e) => return v.error(&e),
     };
     let now = kyoyu_core::time::now_micros();
-    let rows = list
-        .iter()
-        .map(|i| {
-            let next = i.stages.iter().find(|s| s.report.is_none()).map(|s| {
-                (
-                    stage_name(v.lang, &i.decision, &s.stage),
-                    s.due.as_deref().and_then(instant),
-                )
-            });
-            IncidentRow {
-                id: i.id.clone(),
-                title: i.title.clone(),
-                filer: if i.org.is_empty() {
-                    String::new()
-                } else {
-                    v.org_name(&i.org)
-                },
-                regime: i.regime.clone(),
-                state: i.state.clone(),
-                next,
-                overdue: kyoyu_core::reporting::overdue(i, now),
-            }
-        })
-        .collect();
+    let rows = list.iter().map(|i| incident_row(&v, i, now)).collect();
     let recommendations = v
         .hub
         .recommendations(&s.caller)
@@ -175,6 +152,40 @@ pub(crate) async fn incidents<S: Backend>(v: Visit<S>) -> Response {
         recommendations,
     };
     v.page(render_incidents(&page))
+}
+
+/// An incident as a row of a list: its next stage due, in the page's language.
+pub(crate) fn incident_row<S: Backend>(v: &Visit<S>, i: &Incident, now: i64) -> IncidentRow {
+    // The next stage not yet reported with the earliest deadline.
+    let next = i
+        .stages
+        .iter()
+        .filter(|s| s.report.is_none())
+        .min_by_key(|s| {
+            s.due
+                .as_deref()
+                .and_then(instant)
+                .map_or(i128::MAX, |t| t.as_nanosecond())
+        })
+        .map(|s| {
+            (
+                stage_name(v.lang, &i.decision, &s.stage),
+                s.due.as_deref().and_then(instant),
+            )
+        });
+    IncidentRow {
+        id: i.id.clone(),
+        title: i.title.clone(),
+        filer: if i.org.is_empty() {
+            String::new()
+        } else {
+            v.org_name(&i.org)
+        },
+        regime: i.regime.clone(),
+        state: i.state.clone(),
+        next,
+        overdue: kyoyu_core::reporting::overdue(i, now),
+    }
 }
 
 fn may_file(s: &Session) -> bool {

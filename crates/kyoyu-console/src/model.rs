@@ -420,6 +420,9 @@ pub struct DashboardPage {
     pub review_queue: Option<u64>,
     /// The most recent objects.
     pub recent: ObjectTable,
+    /// The organization's incidents with a reporting deadline within a day
+    /// or past, soonest first.
+    pub deadlines: Vec<crate::reporting::IncidentRow>,
 }
 
 /// A count of new objects at one TLP level.

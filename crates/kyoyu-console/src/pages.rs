@@ -690,8 +690,21 @@ pub fn render_dashboard(page: &DashboardPage) -> Result<String, RenderError> {
             &[("count", &count.to_string())],
         )
     });
+    let deadlines = page
+        .deadlines
+        .iter()
+        .map(|r| {
+            let due = r
+                .next
+                .as_ref()
+                .and_then(|(_, d)| *d)
+                .map(|d| layout.zone.when(d));
+            (r, due)
+        })
+        .collect();
     let view = DashboardView {
         l,
+        deadlines,
         recent: TableView::new(l, &layout.zone, &page.recent),
         since_text,
         tlp_total,
@@ -1107,6 +1120,7 @@ struct DashboardView<'a> {
     review_text: Option<String>,
     review_href: Option<&'static str>,
     recent: TableView<'a>,
+    deadlines: Vec<(&'a crate::reporting::IncidentRow, Option<When>)>,
 }
 
 #[derive(Template)]

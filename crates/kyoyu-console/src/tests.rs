@@ -189,6 +189,15 @@ fn dashboard(lang: Lang) -> DashboardPage {
             .collect(),
         review_queue: Some(7),
         recent: table(6),
+        deadlines: vec![crate::reporting::IncidentRow {
+            id: "incident-1".into(),
+            title: "Substation gateway".into(),
+            filer: String::new(),
+            regime: "jp-ci".into(),
+            state: "filed".into(),
+            next: Some(("final".into(), Some(at("2026-11-28T01:00:00Z")))),
+            overdue: true,
+        }],
     }
 }
 

@@ -113,19 +113,55 @@ pub(crate) async fn pump<S: Store>(hub: std::sync::Weak<Hub<S>>, topics: &[&str]
     }
 }
 
-/// One subscriber of the hotline stream: what it missed first, then live
-/// events, each only if its reader may see the call.
+/// Who reads a live feed.
+#[derive(Debug, Clone)]
+enum Reader {
+    /// A person, a token or a channel acting for one: only what that
+    /// principal may see.
+    Principal(Principal),
+    /// The hub's own notifier, which picks each message's recipients by
+    /// the same rules (`reminder_recipients`): every event of its topic.
+    Notifier,
+}
+
+/// One subscriber of a live stream (the hotline's calls, or the reporting
+/// reminders): what it missed first, then live events, each only if its
+/// reader may see it.
 #[derive(Debug)]
 pub struct HotlineFeed {
-    principal: Principal,
+    reader: Reader,
+    topic: &'static str,
     rx: tokio::sync::broadcast::Receiver<Arc<StreamEvent>>,
     backlog: VecDeque<StreamEvent>,
     last: i64,
 }
 
 impl HotlineFeed {
-    /// The next event the reader may see: its number and the call as it
-    /// stood then (`{"what", "hotline"}`). `None` when the hub stops.
+    /// Whether the reader may see an event of this feed's topic.
+    fn may_see(&self, body: &Value) -> bool {
+        let Reader::Principal(p) = &self.reader else {
+            return true;
+        };
+        let field = |outer: &str, inner: &str| {
+            body.get(outer)
+                .and_then(|h| h.get(inner))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        match self.topic {
+            HOTLINE => may_see_hotline(p, &field("hotline", "org")),
+            // A reminder is for the filer's organization alone.
+            _ => {
+                let org = field("reminder", "org");
+                !org.is_empty() && p.org == org
+            }
+        }
+    }
+
+    /// The next event the reader may see: its number and its body (for
+    /// the hotline `{"what", "hotline"}`, the call as it stood then; for
+    /// reminders `{"what", "reminder"}`). `None` when the hub stops.
     pub async fn next<S: Store>(&mut self, hub: &Hub<S>) -> Option<(i64, Value)> {
         loop {
             let e = match self.backlog.pop_front() {
@@ -136,7 +172,7 @@ impl HotlineFeed {
                         // Fell behind the buffer: read what was missed.
                         match hub
                             .store
-                            .events_after(HOTLINE, self.last, STREAM_BUFFER)
+                            .events_after(self.topic, self.last, STREAM_BUFFER)
                             .await
                         {
                             Ok(missed) => self.backlog.extend(missed),
@@ -147,19 +183,14 @@ impl HotlineFeed {
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
                 },
             };
-            if e.topic != HOTLINE || e.seq <= self.last {
+            if e.topic != self.topic || e.seq <= self.last {
                 continue;
             }
             self.last = e.seq;
             let Ok(body) = serde_json::from_str::<Value>(&e.body) else {
                 continue;
             };
-            let org = body
-                .get("hotline")
-                .and_then(|h| h.get("org"))
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            if may_see_hotline(&self.principal, org) {
+            if self.may_see(&body) {
                 return Some((e.seq, body));
             }
         }
@@ -304,20 +335,70 @@ impl<S: Store> Hub<S> {
         principal: Principal,
         after: Option<i64>,
     ) -> Result<HotlineFeed, Error> {
+        self.feed(Reader::Principal(principal), HOTLINE, after)
+            .await
+    }
+
+    /// The reminders stream for the hub's notifier (mail): every reminder,
+    /// each to be sent only to the people of the organization it is for
+    /// (`reminder_recipients`). It resumes after the last event the
+    /// channel `channel` recorded as done (`reminder_done`), so a restart
+    /// loses none.
+    pub async fn reminder_feed(&self, channel: &str) -> Result<HotlineFeed, Error> {
+        let after = self
+            .store
+            .setting(&format!("notified:{channel}"))
+            .await?
+            .and_then(|s| s.parse().ok());
+        self.feed(Reader::Notifier, crate::reporting::REMINDER_TOPIC, after)
+            .await
+    }
+
+    /// Records that the notifier's channel `channel` is done with event `seq`.
+    pub async fn reminder_done(&self, channel: &str, seq: i64) -> Result<(), Error> {
+        Ok(self
+            .store
+            .put_setting(&format!("notified:{channel}"), &seq.to_string())
+            .await?)
+    }
+
+    /// A subscription to the reminders of the caller's organization
+    /// (`/api/reminders/stream`), after event `after` or from now.
+    pub async fn reminder_feed_for(
+        &self,
+        who: &Caller,
+        after: Option<i64>,
+    ) -> Result<HotlineFeed, Error> {
+        self.feed(
+            Reader::Principal(who.principal.clone()),
+            crate::reporting::REMINDER_TOPIC,
+            after,
+        )
+        .await
+    }
+
+    /// A subscription to `topic` for `reader`, after event `after` or from now.
+    async fn feed(
+        &self,
+        reader: Reader,
+        topic: &'static str,
+        after: Option<i64>,
+    ) -> Result<HotlineFeed, Error> {
         // Subscribe first, then read the backlog: nothing falls between.
         let rx = self.streams.tx.subscribe();
         let (backlog, last) = match after {
             Some(after) => (
                 self.store
-                    .events_after(HOTLINE, after, STREAM_BUFFER)
+                    .events_after(topic, after, STREAM_BUFFER)
                     .await?
                     .into(),
                 after,
             ),
-            None => (VecDeque::new(), self.store.stream_head(HOTLINE).await?),
+            None => (VecDeque::new(), self.store.stream_head(topic).await?),
         };
         Ok(HotlineFeed {
-            principal,
+            reader,
+            topic,
             rx,
             backlog,
             last,

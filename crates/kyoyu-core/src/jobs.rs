@@ -31,9 +31,25 @@ pub(crate) fn start<S: Store>(
     tokio::spawn(index_search(Arc::downgrade(hub)));
     tokio::spawn(crate::hotline::pump(
         Arc::downgrade(hub),
-        &[crate::hotline::HOTLINE, crate::reporting::REPORTING_TOPIC],
+        &[
+            crate::hotline::HOTLINE,
+            crate::reporting::REPORTING_TOPIC,
+            crate::reporting::REMINDER_TOPIC,
+        ],
     ));
     tokio::spawn(escalate_hotlines(Arc::downgrade(hub)));
+    tokio::spawn(send_reminders(Arc::downgrade(hub)));
+}
+
+/// Sends the reporting reminders that came due, every five seconds.
+async fn send_reminders<S: Store>(hub: Weak<Hub<S>>) {
+    loop {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let Some(hub) = hub.upgrade() else { return };
+        if let Err(e) = hub.remind_due().await {
+            tracing::warn!(error = %e.description, "cannot send reporting reminders");
+        }
+    }
 }
 
 /// Escalates hotline calls whose acknowledgement clock ran out, every

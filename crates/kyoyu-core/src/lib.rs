@@ -87,6 +87,9 @@ pub struct HubConfig {
     pub hotline_ack: std::time::Duration,
     /// The reporting regimes (the shipped ones unless given: `--regimes`).
     pub regimes: Option<kyoyu_report::Profiles>,
+    /// How long before a reporting deadline the filer is reminded (each
+    /// lead once per stage; an overdue notice follows a missed deadline).
+    pub remind_before: Vec<std::time::Duration>,
 }
 
 impl Default for HubConfig {
@@ -106,6 +109,10 @@ impl Default for HubConfig {
             demo: false,
             hotline_ack: std::time::Duration::from_secs(15 * 60),
             regimes: None,
+            remind_before: vec![
+                std::time::Duration::from_secs(24 * 3600),
+                std::time::Duration::from_secs(2 * 3600),
+            ],
         }
     }
 }

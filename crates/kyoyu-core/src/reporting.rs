@@ -31,6 +31,16 @@ pub const RECOMMENDATION: &str = "recommendation";
 /// The live stream of reporting events (ids only: readers fetch what they
 /// may see).
 pub const REPORTING_TOPIC: &str = "reporting";
+/// The record kind of deadline reminders (one per incident, stage and
+/// lead: written once, so each is sent once, on every node).
+pub const REMINDER: &str = "reminder";
+/// The live stream of reminders (`{"what": "due-soon" | "overdue", "reminder"}`).
+pub const REMINDER_TOPIC: &str = "reminders";
+/// How long after a deadline an overdue notice is still sent (a hub that
+/// was stopped longer does not send stale notices; the lists show them).
+const OVERDUE_NOTICE_WINDOW: Micros = 24 * 3600 * 1_000_000;
+/// The most incidents one reminder pass reads.
+const REMINDER_SCAN: usize = 20_000;
 /// The stage of a report outside the decision's stages.
 pub const UPDATE_STAGE: &str = "update";
 /// The longest title and report text, in characters.
@@ -110,6 +120,68 @@ fn complete(i: &Incident) -> bool {
 /// Whether an incident is past a deadline at `now`.
 pub fn overdue(i: &Incident, now: Micros) -> bool {
     next_due(i).is_some_and(|d| d < now)
+}
+
+/// A reminder due for an incident: the stage, its deadline, and how long
+/// before it the reminder is (0: the deadline has passed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueReminder {
+    /// The stage not yet reported.
+    pub stage: String,
+    /// Its deadline.
+    pub due: Micros,
+    /// The lead in seconds (0 for the overdue notice).
+    pub lead_secs: u64,
+}
+
+/// The reminders an incident calls for at `now` (pure): for each stage not
+/// yet reported that has a deadline, the latest lead whose moment has come
+/// (`due - lead <= now < due`) — only leads that fall after the incident
+/// was recorded (`since`), so a 24-hour stage filed at hour 20 is not
+/// reminded "24 hours before" — and, once the deadline has passed (within a
+/// day), the overdue notice. Closed incidents call for none.
+pub fn reminders_due(
+    i: &Incident,
+    leads: &[std::time::Duration],
+    since: Micros,
+    now: Micros,
+) -> Vec<DueReminder> {
+    if i.state == "closed" {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for s in i.stages.iter().filter(|s| s.report.is_none()) {
+        let Some(due) = s.due.as_deref().and_then(due_micros) else {
+            continue;
+        };
+        if now >= due {
+            if now - due <= OVERDUE_NOTICE_WINDOW {
+                out.push(DueReminder {
+                    stage: s.stage.clone(),
+                    due,
+                    lead_secs: 0,
+                });
+            }
+            continue;
+        }
+        // The shortest lead whose moment has come: one reminder per stage
+        // at a time, the most urgent.
+        let lead = leads
+            .iter()
+            .filter(|l| {
+                let at = due.saturating_sub(i64::try_from(l.as_micros()).unwrap_or(i64::MAX));
+                at <= now && at >= since
+            })
+            .min();
+        if let Some(l) = lead {
+            out.push(DueReminder {
+                stage: s.stage.clone(),
+                due,
+                lead_secs: l.as_secs(),
+            });
+        }
+    }
+    out
 }
 
 impl<S: Store> Hub<S> {
@@ -515,6 +587,179 @@ impl<S: Store> Hub<S> {
         self.audit_now(who.audit(action, &first, detail)).await
     }
 
+    /// Sends the reminders that have come due (a job, every few seconds):
+    /// for each incident with a deadline within the longest lead, or past
+    /// one, each reminder `reminders_due` calls for that was not sent yet
+    /// — written as a record, once on any node, with its stream event and
+    /// audit entry; the notifier mails it to the filer's people and posts
+    /// it to the filer's webhook.
+    pub(crate) async fn remind_due(&self) -> Result<(), Error> {
+        let now = now_micros();
+        let leads = &self.config.remind_before;
+        let longest = leads
+            .iter()
+            .map(|l| i64::try_from(l.as_micros()).unwrap_or(i64::MAX))
+            .max()
+            .unwrap_or(0);
+        let rows = self
+            .store
+            .records(RecordFilter {
+                kind: INCIDENT.into(),
+                involving: None,
+                states: Vec::new(),
+                due_before: Some(now.saturating_add(longest)),
+                limit: REMINDER_SCAN,
+            })
+            .await?;
+        if rows.len() == REMINDER_SCAN {
+            tracing::warn!(
+                incidents = REMINDER_SCAN,
+                "more incidents have deadlines near or past than one reminder pass reads; the newest are reminded first"
+            );
+        }
+        for v in rows {
+            let i = parse(&v)?;
+            // Most incidents past a deadline long ago call for nothing:
+            // their first version is read only when something may be due.
+            if reminders_due(&i, leads, Micros::MIN, now).is_empty() {
+                continue;
+            }
+            let since = self
+                .store
+                .record_history(INCIDENT, &i.id)
+                .await?
+                .first()
+                .map_or(v.at, |first| first.at);
+            for r in reminders_due(&i, leads, since, now) {
+                let id = format!("{REMINDER}-{}-{}-{}", i.id, r.stage, r.lead_secs);
+                if self.store.record(REMINDER, &id).await?.is_some() {
+                    continue;
+                }
+                let what = if r.lead_secs == 0 {
+                    "overdue"
+                } else {
+                    "due-soon"
+                };
+                // The deadline as the decision wrote it.
+                let due_text = i
+                    .stages
+                    .iter()
+                    .find(|s| s.stage == r.stage)
+                    .and_then(|s| s.due.clone())
+                    .unwrap_or_else(|| format_micros(r.due));
+                let reminder = json!({
+                    "id": id, "org": i.org, "incident": i.id, "title": i.title,
+                    "regime": i.regime, "stage": r.stage, "due": due_text,
+                    "lead_seconds": r.lead_secs, "what": what, "at": format_micros(now),
+                });
+                let body = reminder.to_string();
+                let version = RecordVersion {
+                    kind: REMINDER.into(),
+                    id: id.clone(),
+                    rev: 1,
+                    org: i.org.clone(),
+                    parties: Vec::new(),
+                    state: what.into(),
+                    due: None,
+                    body,
+                    at: now,
+                };
+                let audit = crate::submissions::anonymous(
+                    "incident.remind",
+                    &i.id,
+                    json!({"stage": r.stage, "lead_seconds": r.lead_secs}),
+                );
+                let event = json!({"what": what, "reminder": reminder}).to_string();
+                // Another node may have sent it meanwhile: then this one is not.
+                self.store
+                    .add_record(
+                        version,
+                        vec![audit],
+                        vec![(REMINDER_TOPIC.into(), event)],
+                        now,
+                    )
+                    .await?;
+                self.streams.wake.notify_one();
+            }
+        }
+        Ok(())
+    }
+
+    /// The incidents the caller's organization filed that have a stage due
+    /// within `within` or past due, soonest first (the dashboard's
+    /// deadlines; the filer's own, so no read to audit).
+    pub async fn deadlines(
+        &self,
+        who: &Caller,
+        within: std::time::Duration,
+    ) -> Result<Vec<Incident>, Error> {
+        let org = &who.principal.org;
+        let horizon =
+            now_micros().saturating_add(i64::try_from(within.as_micros()).unwrap_or(i64::MAX));
+        let rows = self
+            .store
+            .records(RecordFilter {
+                kind: INCIDENT.into(),
+                involving: Some(org.clone()),
+                states: Vec::new(),
+                due_before: Some(horizon),
+                limit: MAX_LIST,
+            })
+            .await?;
+        let mut out: Vec<Incident> = rows
+            .iter()
+            .filter(|v| &v.org == org)
+            .map(parse)
+            .collect::<Result<_, _>>()?;
+        out.retain(|i| i.state != "closed");
+        out.sort_by_key(next_due);
+        Ok(out)
+    }
+
+    /// The reminders sent to the caller's organization, newest first.
+    pub async fn reminders(&self, who: &Caller) -> Result<Vec<Value>, Error> {
+        let rows = self
+            .store
+            .records(RecordFilter {
+                kind: REMINDER.into(),
+                involving: Some(who.principal.org.clone()),
+                states: Vec::new(),
+                due_before: None,
+                limit: MAX_LIST,
+            })
+            .await?;
+        rows.iter()
+            // A reminder is for its organization alone.
+            .filter(|v| v.org == who.principal.org)
+            .map(|v| {
+                serde_json::from_str(&v.body)
+                    .map_err(|e| Error::internal(format!("a reminder cannot be read: {e}")))
+            })
+            .collect()
+    }
+
+    /// Who is mailed a reminder (`{"what", "reminder"}`): (login, address)
+    /// of the enabled people of the organization it is for, with an address
+    /// and a role that files or reads its incidents.
+    pub async fn reminder_recipients(&self, event: &Value) -> Result<Vec<(String, String)>, Error> {
+        let org = event
+            .get("reminder")
+            .and_then(|r| r.get("org"))
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if org.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(self
+            .store
+            .users()
+            .await?
+            .into_iter()
+            .filter(|u| u.org == org && !u.disabled && !u.email.is_empty())
+            .map(|u| (u.login, u.email))
+            .collect())
+    }
+
     /// The newest version of an incident and how the caller sees it; one the
     /// caller may not see is not found (its existence is not revealed).
     async fn incident_for(
@@ -696,5 +941,87 @@ fn add_report(i: &mut Incident, stage: &str, text: &str, now: Micros) {
             .as_deref()
             .and_then(due_micros)
             .is_some_and(|d| d < now);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    const H: Micros = 3600 * 1_000_000;
+
+    fn incident(stages: &[(&str, Option<Micros>, bool)]) -> Incident {
+        Incident {
+            state: "filed".into(),
+            stages: stages
+                .iter()
+                .map(|(stage, due, reported)| StageStatus {
+                    stage: (*stage).into(),
+                    due: due.map(format_micros),
+                    report: reported.then_some(1),
+                    late: false,
+                })
+                .collect(),
+            ..Incident::default()
+        }
+    }
+
+    fn leads() -> Vec<Duration> {
+        vec![
+            Duration::from_secs(24 * 3600),
+            Duration::from_secs(2 * 3600),
+        ]
+    }
+
+    fn due(i: &Incident, since: Micros, now: Micros) -> Vec<(String, u64)> {
+        reminders_due(i, &leads(), since, now)
+            .into_iter()
+            .map(|r| (r.stage, r.lead_secs))
+            .collect()
+    }
+
+    #[test]
+    fn the_most_urgent_lead_that_has_come_is_due() {
+        // A stage due at hour 100, the incident recorded at hour 0.
+        let i = incident(&[("final", Some(100 * H), false)]);
+        assert!(due(&i, 0, 75 * H).is_empty(), "more than 24 h before");
+        assert_eq!(due(&i, 0, 76 * H), [("final".to_owned(), 86_400)]);
+        assert_eq!(due(&i, 0, 98 * H), [("final".to_owned(), 7_200)]);
+        assert_eq!(
+            due(&i, 0, 100 * H),
+            [("final".to_owned(), 0)],
+            "due now: overdue"
+        );
+        assert_eq!(due(&i, 0, 123 * H), [("final".to_owned(), 0)]);
+        assert!(
+            due(&i, 0, 125 * H).is_empty(),
+            "a day after: no stale notice"
+        );
+    }
+
+    #[test]
+    fn leads_before_the_incident_was_recorded_are_skipped() {
+        // A 24-hour stage filed at hour 20: no "24 hours before" reminder,
+        // the 2-hour one still comes.
+        let i = incident(&[("first", Some(24 * H), false)]);
+        assert!(due(&i, 20 * H, 21 * H).is_empty());
+        assert_eq!(due(&i, 20 * H, 22 * H), [("first".to_owned(), 7_200)]);
+        // Filed after the 2-hour mark too: only the overdue notice.
+        assert!(due(&i, 23 * H, 23 * H + 1).is_empty());
+        assert_eq!(due(&i, 23 * H, 24 * H + 1), [("first".to_owned(), 0)]);
+    }
+
+    #[test]
+    fn reported_stages_closed_incidents_and_open_ended_stages_call_for_nothing() {
+        let i = incident(&[
+            ("first", Some(10 * H), true),
+            ("intermediate", None, false),
+            ("final", Some(11 * H), false),
+        ]);
+        assert_eq!(due(&i, 0, 10 * H), [("final".to_owned(), 7_200)]);
+        let mut closed = i.clone();
+        closed.state = "closed".into();
+        assert!(due(&closed, 0, 12 * H).is_empty());
     }
 }

@@ -1,5 +1,6 @@
 //! Notifications: the hotline's events, as they happen, to a chat tool
-//! (a webhook) and by e-mail.
+//! (a webhook) and by e-mail; reporting deadline reminders by e-mail to the
+//! filer's people.
 //!
 //! Each channel subscribes to the hub's live stream as a principal and so
 //! receives only what that principal may see: the webhook as the national
@@ -82,7 +83,114 @@ pub fn start<S: Backend>(hub: &Arc<Hub<S>>, config: NotifyConfig) {
         ));
     }
     if let Some((host, port)) = config.smtp.clone() {
-        tokio::spawn(mail(hub.clone(), host, port, config));
+        tokio::spawn(mail(hub.clone(), host.clone(), port, config.clone()));
+        tokio::spawn(remind_by_mail(hub.clone(), host, port, config));
+    }
+}
+
+/// One line saying which deadline a reminder is about.
+pub fn reminder_headline(event: &Value) -> String {
+    let r = &event["reminder"];
+    let (title, stage, due) = (
+        r["title"].as_str().unwrap_or_default(),
+        r["stage"].as_str().unwrap_or_default(),
+        r["due"].as_str().unwrap_or_default(),
+    );
+    match event["what"].as_str().unwrap_or_default() {
+        "overdue" => format!("Overdue: the {stage} report on \"{title}\" was due {due}"),
+        _ => format!("Reminder: the {stage} report on \"{title}\" is due {due}"),
+    }
+}
+
+/// Mails each reporting reminder to the people of the organization it is
+/// for, resuming after the last one sent when the hub restarts.
+async fn remind_by_mail<S: Backend>(
+    hub: Arc<Hub<S>>,
+    host: String,
+    port: u16,
+    config: NotifyConfig,
+) {
+    const CHANNEL: &str = "reminders-mail";
+    let mut feed = match hub.reminder_feed(CHANNEL).await {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::error!(error = %e.description, "reminder mail cannot subscribe");
+            return;
+        }
+    };
+    let Some(mailer) = Mailer::new(host, port, &config.mail_from) else {
+        return;
+    };
+    while let Some((seq, event)) = feed.next(&hub).await {
+        match hub.reminder_recipients(&event).await {
+            Ok(recipients) => {
+                let subject = reminder_headline(&event);
+                let r = &event["reminder"];
+                let mut text = format!(
+                    "{subject}\n\nIncident: {}\nRegime: {}\n",
+                    r["incident"].as_str().unwrap_or_default(),
+                    r["regime"].as_str().unwrap_or_default()
+                );
+                if let Some(base) = &config.console_url {
+                    text.push_str(&format!(
+                        "\n{base}/console/incidents/{}\n",
+                        r["incident"].as_str().unwrap_or_default()
+                    ));
+                }
+                mailer.send(&recipients, &subject, &text).await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e.description, "cannot choose a reminder's recipients");
+            }
+        }
+        if let Err(e) = hub.reminder_done(CHANNEL, seq).await {
+            tracing::warn!(error = %e.description, "cannot record the reminders mailed");
+        }
+    }
+}
+
+/// Plain SMTP to a relay the hub's operator runs (loopback or a private
+/// network); the relay does the onward TLS.
+struct Mailer {
+    transport: lettre::AsyncSmtpTransport<lettre::Tokio1Executor>,
+    from: lettre::message::Mailbox,
+}
+
+impl Mailer {
+    fn new(host: String, port: u16, from: &str) -> Option<Self> {
+        let Ok(from) = from.parse() else {
+            tracing::error!(%from, "--mail-from is not an address; mail is off");
+            return None;
+        };
+        let transport =
+            lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::builder_dangerous(host)
+                .port(port)
+                .build();
+        Some(Self { transport, from })
+    }
+
+    /// One message to each recipient (login, address).
+    async fn send(&self, recipients: &[(String, String)], subject: &str, text: &str) {
+        use lettre::{AsyncTransport, Message};
+        for (login, address) in recipients {
+            let Ok(to) = address.parse() else {
+                tracing::warn!(%login, "a user's e-mail address cannot be used");
+                continue;
+            };
+            let message = Message::builder()
+                .from(self.from.clone())
+                .to(to)
+                .subject(subject)
+                .body(text.to_owned());
+            match message {
+                Ok(m) => {
+                    if let Err(e) = self.transport.send(m).await {
+                        tracing::warn!(%login, error = %e, "a mail was not sent");
+                    }
+                }
+                Err(e) => tracing::warn!(%login, error = %e, "a mail could not be written"),
+            }
+        }
     }
 }
 
@@ -163,7 +271,6 @@ fn post(url: &str, body: &str, signature: &str, seq: i64) -> Result<(), String> 
 /// by a principal who sees every call, each message's recipients are
 /// chosen by the same rule that decides what a person may see.
 async fn mail<S: Backend>(hub: Arc<Hub<S>>, host: String, port: u16, config: NotifyConfig) {
-    use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
     let mut feed = match hub.hotline_feed_as(duty_officer(&hub), None).await {
         Ok(f) => f,
         Err(e) => {
@@ -171,13 +278,7 @@ async fn mail<S: Backend>(hub: Arc<Hub<S>>, host: String, port: u16, config: Not
             return;
         }
     };
-    // Plain SMTP to a relay the hub's operator runs (loopback or a
-    // private network); the relay does the onward TLS.
-    let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-        .port(port)
-        .build();
-    let Ok(from) = config.mail_from.parse() else {
-        tracing::error!(from = %config.mail_from, "--mail-from is not an address; hotline mail is off");
+    let Some(mailer) = Mailer::new(host, port, &config.mail_from) else {
         return;
     };
     while let Some((_, event)) = feed.next(&hub).await {
@@ -198,24 +299,6 @@ async fn mail<S: Backend>(hub: Arc<Hub<S>>, host: String, port: u16, config: Not
         if let Some(base) = &config.console_url {
             text.push_str(&format!("\n{base}/console/hotline\n"));
         }
-        for (login, address) in recipients {
-            let Ok(to) = address.parse() else {
-                tracing::warn!(%login, "a user's e-mail address cannot be used");
-                continue;
-            };
-            let message = Message::builder()
-                .from(Clone::clone(&from))
-                .to(to)
-                .subject(subject.clone())
-                .body(text.clone());
-            match message {
-                Ok(m) => {
-                    if let Err(e) = transport.send(m).await {
-                        tracing::warn!(%login, error = %e, "a hotline mail was not sent");
-                    }
-                }
-                Err(e) => tracing::warn!(%login, error = %e, "a hotline mail could not be written"),
-            }
-        }
+        mailer.send(&recipients, &subject, &text).await;
     }
 }

@@ -94,22 +94,52 @@ pub(crate) async fn stream<S: Backend>(
     headers: HeaderMap,
     Query(q): Query<StreamQuery>,
 ) -> Result<Response, kyoyu_http::Failure> {
-    let after = headers
+    let feed = hub.hotline_feed(&who, resume_after(&headers, &q)).await?;
+    Ok(sse(hub, feed, "hotline"))
+}
+
+/// GET `/api/reminders/stream`: the reporting reminders of the caller's
+/// organization (`event: reminder`, `data:` `{"what", "reminder"}`), like
+/// the hotline's stream.
+pub(crate) async fn reminder_stream<S: Backend>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    headers: HeaderMap,
+    Query(q): Query<StreamQuery>,
+) -> Result<Response, kyoyu_http::Failure> {
+    let feed = hub
+        .reminder_feed_for(&who, resume_after(&headers, &q))
+        .await?;
+    Ok(sse(hub, feed, "reminder"))
+}
+
+/// Where a stream resumes: `Last-Event-ID`, or `after=` for clients that
+/// cannot set the header.
+fn resume_after(headers: &HeaderMap, q: &StreamQuery) -> Option<i64> {
+    headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<i64>().ok())
-        .or(q.after);
-    let feed = hub.hotline_feed(&who, after).await?;
-    let events = futures_util::stream::unfold((feed, hub), |(mut feed, hub)| async move {
+        .or(q.after)
+}
+
+/// A feed as Server-Sent Events named `name`, each with its number as `id`;
+/// a comment every 15 s keeps proxies from closing it.
+fn sse<S: Backend>(
+    hub: std::sync::Arc<kyoyu_core::Hub<S>>,
+    feed: kyoyu_core::hotline::HotlineFeed,
+    name: &'static str,
+) -> Response {
+    let events = futures_util::stream::unfold((feed, hub), move |(mut feed, hub)| async move {
         let (seq, body) = feed.next(&hub).await?;
         let event = Event::default()
             .id(seq.to_string())
-            .event("hotline")
+            .event(name)
             .json_data(&body)
             .unwrap_or_else(|_| Event::default().comment("unreadable event"));
         Some((Ok::<_, std::convert::Infallible>(event), (feed, hub)))
     });
-    Ok(Sse::new(events)
+    Sse::new(events)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
-        .into_response())
+        .into_response()
 }

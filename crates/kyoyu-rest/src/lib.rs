@@ -94,6 +94,8 @@ fn handler<S: Backend>(method: &str, path: &str) -> Option<MethodRouter<Arc<Hub<
         ("get", "/api/recommendations") => get(r::recommendations::<S>),
         ("post", "/api/recommendations") => post(r::recommend::<S>),
         ("get", "/api/casebook") => get(r::casebook::<S>),
+        ("get", "/api/reminders") => get(r::reminders::<S>),
+        ("get", "/api/reminders/stream") => get(h::reminder_stream::<S>),
         ("post", "/api/hotline") => post(h::raise::<S>),
         ("get", "/api/hotline") => get(h::list::<S>),
         ("get", "/api/hotline/stream") => get(h::stream::<S>),

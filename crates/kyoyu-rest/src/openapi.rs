@@ -419,6 +419,22 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         None,
     ),
     (
+        "get",
+        "/api/reminders",
+        "Deadline reminders sent to the caller's organization (a stage due soon, or overdue), newest first",
+        None,
+        "200",
+        None,
+    ),
+    (
+        "get",
+        "/api/reminders/stream",
+        "Live stream of the caller's organization's deadline reminders (text/event-stream; resume with Last-Event-ID or after=)",
+        None,
+        "200",
+        None,
+    ),
+    (
         "post",
         "/api/hotline",
         "Raise an urgent call straight to the national centre: on duty officers' streams at once, escalated through the duty roster unless acknowledged in time",
@@ -494,7 +510,7 @@ fn parameters(path: &str) -> Vec<Value> {
     if path == "/api/hotline" {
         out.push(json!({"name": "open", "in": "query", "schema": {"type": "boolean"}}));
     }
-    if path == "/api/hotline/stream" {
+    if path == "/api/hotline/stream" || path == "/api/reminders/stream" {
         out.push(json!({"name": "after", "in": "query", "schema": {"type": "integer"}, "description": "resume after this event (or send Last-Event-ID)"}));
     }
     if path == "/api/incidents" {

@@ -142,6 +142,11 @@ pub(crate) async fn recommendations<S: Backend>(
     Ok(ok_json(StatusCode::OK, &json!({ "recommendations": list })))
 }
 
+pub(crate) async fn reminders<S: Backend>(Auth(who): Auth, State(hub): HubState<S>) -> Answer {
+    let list = hub.reminders(&who).await?;
+    Ok(ok_json(StatusCode::OK, &json!({ "reminders": list })))
+}
+
 pub(crate) async fn recommend<S: Backend>(
     Auth(who): Auth,
     State(hub): HubState<S>,

@@ -75,6 +75,11 @@ pub(crate) struct Args {
     /// escalates to the next officer on duty (default 900: 15 minutes).
     #[arg(long, env = "KYOYU_HOTLINE_ACK_SECONDS")]
     hotline_ack_seconds: Option<u64>,
+    /// How long before a reporting deadline the filer is reminded: durations
+    /// with a unit, comma-separated (default `24h,2h`; `m` minutes, `h`
+    /// hours, `d` days). An overdue notice follows a missed deadline.
+    #[arg(long, env = "KYOYU_REMIND_BEFORE", value_delimiter = ',')]
+    remind_before: Option<Vec<String>>,
     /// A webhook of the national centre's duty channel: every hotline event
     /// is posted there as JSON, signed (repeat for several).
     #[arg(long = "hotline-webhook", value_name = "URL")]
@@ -388,6 +393,15 @@ pub(crate) fn run(args: &Args) -> u8 {
             return crate::EXIT_USAGE;
         }
         config.hotline_ack = std::time::Duration::from_secs(s);
+    }
+    if let Some(leads) = &args.remind_before {
+        match leads.iter().map(|l| lead(l)).collect::<Result<Vec<_>, _>>() {
+            Ok(leads) => config.remind_before = leads,
+            Err(e) => {
+                eprintln!("kyoyu: --remind-before {e}");
+                return crate::EXIT_USAGE;
+            }
+        }
     }
     if let Some(n) = args.bodies_in_flight.or(file.bodies_in_flight) {
         config.bodies_in_flight = n;
@@ -706,4 +720,31 @@ pub(crate) fn admin(cmd: &AdminCommand) -> u8 {
             code
         }
     }
+}
+
+/// A reminder lead: a whole number and a unit (`90m`, `24h`, `3d`).
+fn lead(text: &str) -> Result<std::time::Duration, String> {
+    let t = text.trim();
+    let unit = t.chars().last().unwrap_or(' ');
+    let seconds = match unit {
+        'm' => 60,
+        'h' => 3600,
+        'd' => 86_400,
+        _ => {
+            return Err(format!(
+                "{t:?}: give a number and a unit m, h or d, e.g. 24h,2h"
+            ));
+        }
+    };
+    let n: u64 = t
+        .strip_suffix(unit)
+        .unwrap_or_default()
+        .parse()
+        .map_err(|_| format!("{t:?}: give a whole number before the unit, e.g. 24h"))?;
+    if n == 0 || n > 366 * 86_400 / seconds {
+        return Err(format!(
+            "{t:?}: a lead is more than zero and at most a year"
+        ));
+    }
+    Ok(std::time::Duration::from_secs(n * seconds))
 }

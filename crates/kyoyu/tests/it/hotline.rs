@@ -18,12 +18,22 @@ pub(crate) struct Subscriber {
 
 impl Subscriber {
     pub(crate) fn open(base: &str, token: &str, last_event: Option<i64>) -> Subscriber {
+        Subscriber::open_at(base, "/api/hotline/stream", token, last_event)
+    }
+
+    /// A subscriber of the stream at `path`.
+    pub(crate) fn open_at(
+        base: &str,
+        path: &str,
+        token: &str,
+        last_event: Option<i64>,
+    ) -> Subscriber {
         let addr = base.trim_start_matches("http://").trim_end_matches('/');
         let mut stream = TcpStream::connect(addr).unwrap();
         let resume = last_event.map_or_else(String::new, |n| format!("Last-Event-ID: {n}\r\n"));
         write!(
             stream,
-            "GET /api/hotline/stream HTTP/1.0\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nAccept: text/event-stream\r\n{resume}\r\n"
+            "GET {path} HTTP/1.0\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nAccept: text/event-stream\r\n{resume}\r\n"
         )
         .unwrap();
         let mut reader = BufReader::new(stream);
@@ -383,35 +393,86 @@ fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
 /// server on loopback (aiosmtpd): officers hear of a call and of its
 /// escalation, the caller's people of its acknowledgement; another
 /// operator hears nothing.
+/// A real SMTP server on loopback (Python's aiosmtpd, installed by
+/// scripts/test) keeping every message in a maildir; stopped when dropped.
+pub(crate) struct SmtpServer {
+    child: std::process::Child,
+    /// `127.0.0.1:port`, for `--smtp`.
+    pub(crate) address: String,
+    maildir: tempfile::TempDir,
+}
+
+impl SmtpServer {
+    pub(crate) fn start() -> SmtpServer {
+        let python = std::env::var("KYOYU_ORACLE_PYTHON")
+            .expect("KYOYU_ORACLE_PYTHON: run scripts/test, which installs aiosmtpd in .venv");
+        let maildir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new(python)
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
+            .arg(maildir.path().join("box"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("aiosmtpd");
+        crate::testkit::eventually("the SMTP server", || {
+            TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        SmtpServer {
+            child,
+            address: format!("127.0.0.1:{port}"),
+            maildir,
+        }
+    }
+
+    /// Every message received so far: (recipients, subject).
+    pub(crate) fn mails(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for sub in ["new", "cur"] {
+            for entry in std::fs::read_dir(self.maildir.path().join("box").join(sub))
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                // Headers folded over lines are unfolded first.
+                let text = std::fs::read_to_string(entry.path())
+                    .unwrap_or_default()
+                    .replace("\r\n", "\n")
+                    .replace("\n ", " ")
+                    .replace("\n\t", " ");
+                let to = header(&text, "X-RcptTo").unwrap_or_default().to_owned();
+                let subject = header(&text, "Subject").unwrap_or_default().to_owned();
+                out.push((to, subject));
+            }
+        }
+        out
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 #[test]
 fn webhook_and_mail() {
     use hmac::{Hmac, Mac};
-    let python = std::env::var("KYOYU_ORACLE_PYTHON")
-        .expect("KYOYU_ORACLE_PYTHON: run scripts/test, which installs aiosmtpd in .venv");
+    let smtp = SmtpServer::start();
     let maildir = tempfile::tempdir().unwrap();
-    let smtp_port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut smtp = std::process::Command::new(python)
-        .args([
-            "-m",
-            "aiosmtpd",
-            "-n",
-            "-l",
-            &format!("127.0.0.1:{smtp_port}"),
-            "-c",
-            "aiosmtpd.handlers.Mailbox",
-        ])
-        .arg(maildir.path().join("box"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("aiosmtpd");
-    crate::testkit::eventually("the SMTP server", || {
-        TcpStream::connect(("127.0.0.1", smtp_port)).is_ok()
-    });
     let (hook, deliveries) = webhook_receiver();
     let secret_file = maildir.path().join("secret");
     std::fs::write(&secret_file, "s3cret-shared-with-the-chat-tool\n").unwrap();
@@ -425,7 +486,7 @@ fn webhook_and_mail() {
             "--hotline-webhook-secret-file",
             secret_file.to_str().unwrap(),
             "--smtp",
-            &format!("127.0.0.1:{smtp_port}"),
+            &smtp.address,
             "--mail-from",
             "hotline@kyoyu.example",
         ],
@@ -501,27 +562,7 @@ fn webhook_and_mail() {
     assert_eq!(&whats[..3], ["raised", "escalated", "acknowledged"]);
 
     // The mail: who got what.
-    let mail = || -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        for sub in ["new", "cur"] {
-            for entry in std::fs::read_dir(maildir.path().join("box").join(sub))
-                .into_iter()
-                .flatten()
-                .flatten()
-            {
-                // Headers folded over lines are unfolded first.
-                let text = std::fs::read_to_string(entry.path())
-                    .unwrap_or_default()
-                    .replace("\r\n", "\n")
-                    .replace("\n ", " ")
-                    .replace("\n\t", " ");
-                let to = header(&text, "X-RcptTo").unwrap_or_default().to_owned();
-                let subject = header(&text, "Subject").unwrap_or_default().to_owned();
-                out.push((to, subject));
-            }
-        }
-        out
-    };
+    let mail = || smtp.mails();
     crate::testkit::eventually("the acknowledgement mail", || {
         mail()
             .iter()
@@ -545,8 +586,6 @@ fn webhook_and_mail() {
         mails.iter().all(|(t, _)| !t.contains("kansai-gas")),
         "another operator is told nothing: {mails:?}"
     );
-    let _ = smtp.kill();
-    let _ = smtp.wait();
 }
 
 /// `kyoyu` with `args` against a running hub, as the holder of `token`.

@@ -6,15 +6,21 @@
 
 use crate::testkit::{TestHub, on_both_stores};
 use serde_json::{Value, json};
+use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 /// RFC 3339 UTC `hours` from now (negative: in the past).
 fn hours_from_now(hours: i64) -> String {
+    seconds_from_now(hours * 3600)
+}
+
+/// An instant `offset` seconds from now, RFC 3339 UTC.
+fn seconds_from_now(offset: i64) -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs();
-    let t = i64::try_from(secs).unwrap() + hours * 3600;
+    let t = i64::try_from(secs).unwrap() + offset;
     // Days from the epoch to a civil date (Howard Hinnant's algorithm).
     let (days, rem) = (t.div_euclid(86_400), t.rem_euclid(86_400));
     let z = days + 719_468;
@@ -825,3 +831,129 @@ fn extra_regimes_load_at_start_or_stop_it() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.toml line 3"), "{err}");
 }
+
+on_both_stores!(deadlines_are_reminded_before_and_when_overdue, |backend| {
+    use crate::hotline::{SmtpServer, Subscriber};
+    let smtp = SmtpServer::start();
+    let hub = TestHub::start_with(
+        backend,
+        &[
+            "--remind-before",
+            "24h,2h",
+            "--smtp",
+            &smtp.address,
+            "--mail-from",
+            "reminders@kyoyu.example",
+        ],
+    );
+    let w = world(&hub);
+    for (login, org, role) in [
+        ("r.mori", "tokai-power", "member"),
+        ("g.ito", "kansai-gas", "member"),
+        ("m.abe", "meti", "ministry-liaison"),
+    ] {
+        let a = hub.rest(
+                "POST",
+                "/api/users",
+                None,
+                &json!({"login": login, "org": org, "role": role, "email": format!("{login}@{org}.example.jp")}),
+            );
+        assert_eq!(a.status, 201, "{}", a.body);
+    }
+    let mut mine = Subscriber::open_at(&hub.base, "/api/reminders/stream", &w.operator, None);
+    let mut theirs =
+        Subscriber::open_at(&hub.base, "/api/reminders/stream", &w.other_operator, None);
+
+    // A draft whose first report to the ministry is due 24 h after
+    // awareness: aware 22 h ago less 15 s, so "2 h before" comes 15 s
+    // from now; the hotline stage (1 h) is long past: overdue at once.
+    let a = w.call(
+            "POST",
+            "/api/incidents",
+            &w.operator,
+            &json!({"facts": facts(&seconds_from_now(-22 * 3600 + 15)), "title": "Gateway firmware", "draft": true}),
+        );
+    assert_eq!(a.status, 201, "{}", a.body);
+    let id = a.json()["id"].as_str().unwrap().to_owned();
+    let initial_due = a.json()["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["stage"] == "initial")
+        .map(|s| s["due"].as_str().unwrap().to_owned())
+        .expect("an initial stage");
+
+    let mut got = Vec::new();
+    while got.len() < 2 {
+        let (_, e) = mine
+            .next(Duration::from_secs(40))
+            .unwrap_or_else(|| panic!("reminders so far: {got:?}"));
+        got.push(e);
+    }
+    let kinds: BTreeSet<(String, String, u64)> = got
+        .iter()
+        .map(|e| {
+            assert_eq!(e["reminder"]["incident"], id.as_str(), "{e}");
+            (
+                e["what"].as_str().unwrap().to_owned(),
+                e["reminder"]["stage"].as_str().unwrap().to_owned(),
+                e["reminder"]["lead_seconds"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        BTreeSet::from([
+            ("overdue".to_owned(), "hotline".to_owned(), 0),
+            ("due-soon".to_owned(), "initial".to_owned(), 7200),
+        ])
+    );
+    let soon = got.iter().find(|e| e["what"] == "due-soon").unwrap();
+    assert_eq!(soon["reminder"]["due"], initial_due.as_str());
+    // The 24-hour lead had passed before the incident was recorded:
+    // never sent. Another operator hears nothing.
+    assert!(theirs.next(Duration::from_secs(1)).is_none());
+
+    // Each once, though the job runs every 5 s; listed for the filer only.
+    std::thread::sleep(Duration::from_secs(7));
+    let list = |token: &str| {
+        let a = hub.get("/api/reminders", Some(token));
+        assert_eq!(a.status, 200, "{}", a.body);
+        a.json()["reminders"].as_array().unwrap().len()
+    };
+    assert_eq!(list(&w.operator), 2);
+    assert_eq!(list(&w.other_operator), 0);
+    assert_eq!(list(&w.meti), 0);
+
+    // Mail to the filer's people only.
+    crate::testkit::eventually("two reminder mails", || smtp.mails().len() >= 2);
+    std::thread::sleep(Duration::from_millis(500));
+    let mails = smtp.mails();
+    assert_eq!(mails.len(), 2, "{mails:?}");
+    assert!(
+        mails
+            .iter()
+            .all(|(to, _)| to.contains("r.mori@tokai-power")),
+        "{mails:?}"
+    );
+    assert!(
+        mails
+            .iter()
+            .any(|(_, s)| s.starts_with("Reminder:") && s.contains("Gateway firmware")),
+        "{mails:?}"
+    );
+    assert!(
+        mails.iter().any(|(_, s)| s.starts_with("Overdue:")),
+        "{mails:?}"
+    );
+
+    // The dashboard shows the deadline to the filer's people, marked
+    // overdue (the hotline stage), and to nobody else.
+    let (p, _) = crate::console::member(&hub, "k.sato", "tokai-power", "en");
+    let page = p.get("/console");
+    assert!(page.body.contains("Reporting deadlines"), "{}", page.body);
+    assert!(page.body.contains("Gateway firmware"), "{}", page.body);
+    assert!(page.body.contains("overdue-mark"), "{}", page.body);
+    let (q, _) = crate::console::member(&hub, "g.ito2", "kansai-gas", "en");
+    assert!(!q.get("/console").body.contains("Gateway firmware"));
+});
