@@ -188,6 +188,15 @@ pub(crate) fn incident_row<S: Backend>(v: &Visit<S>, i: &Incident, now: i64) -> 
     }
 }
 
+/// The non-empty lines of a text area.
+pub(crate) fn lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 fn may_file(s: &Session) -> bool {
     let p = &s.caller.principal;
     !p.read_only
@@ -325,6 +334,7 @@ pub(crate) async fn assess<S: Backend>(
         ransom_paid_at: get("ransom_paid_at"),
         title: get("title"),
         text: get("text"),
+        indicators: get("indicators"),
     };
     let facts = facts_of(&form, &Visit::<S>::zone_of(s));
     let decision = match v.hub.assess(&facts) {
@@ -341,6 +351,7 @@ pub(crate) async fn assess<S: Backend>(
             title: form.title.clone(),
             text: form.text.clone(),
             draft: action == "draft",
+            indicators: lines(&form.indicators),
         };
         return match v.hub.file_incident(&s.caller, req).await {
             Ok(i) => v.redirect(&format!("/console/incidents/{}", i.id)),
@@ -421,6 +432,7 @@ fn incident_page<S: Backend>(
                 text: r.text.clone(),
                 filed: instant(&r.filed),
                 acknowledged: r.acknowledged.as_deref().and_then(instant),
+                indicators: r.indicators.clone(),
             })
             .collect(),
         timeline: i
@@ -472,6 +484,7 @@ pub(crate) async fn act_on_incident<S: Backend>(
                 stage: get("stage"),
                 text: get("text"),
                 rev: get("rev").parse().ok(),
+                indicators: lines(&get("indicators")),
             };
             v.hub.report_incident(who, &id, req).await
         }
@@ -661,7 +674,10 @@ pub(crate) async fn casebook<S: Backend>(v: Visit<S>) -> Response {
         Some(m) => v.org_name(m),
         None => id.to_owned(),
     };
-    let (cases, practices) = v.hub.casebook(&search);
+    let (cases, practices) = match v.hub.casebook(&search).await {
+        Ok(found) => found,
+        Err(e) => return v.error(&e),
+    };
     let page = kyoyu_console::reporting::CasebookPage {
         chrome: v.chrome(Some(Section::Incidents)),
         sectors: v

@@ -195,13 +195,7 @@ pub(crate) async fn submit<S: Backend>(v: Visit<S>, req: Request) -> Response {
         title: form.title.trim().to_owned(),
         description: form.description.trim().to_owned(),
         category: Some(form.category.clone()).filter(|c| !c.is_empty()),
-        indicators: form
-            .indicators
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        indicators: crate::reporting::lines(&form.indicators),
     });
     let tlp = Some(form.tlp.clone()).filter(|t| !t.is_empty());
     if !form.conceal {

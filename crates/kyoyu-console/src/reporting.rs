@@ -111,6 +111,8 @@ pub struct FactsForm {
     pub title: String,
     /// The first report (for filing).
     pub text: String,
+    /// Observables of the first report, one per line.
+    pub indicators: String,
 }
 
 /// The decision shown under the guided form.
@@ -156,6 +158,8 @@ pub struct ReportView {
     pub filed: Option<Timestamp>,
     /// Acknowledged.
     pub acknowledged: Option<Timestamp>,
+    /// Observables it lists.
+    pub indicators: Vec<String>,
 }
 
 /// A stage of an incident.

@@ -19,6 +19,7 @@ mod catalog;
 pub mod error;
 pub mod guard;
 pub mod hotline;
+pub mod incident_stix;
 mod indexing;
 pub mod ingest;
 mod jobs;

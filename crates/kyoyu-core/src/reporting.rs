@@ -26,6 +26,8 @@ use serde_json::{Value, json};
 
 /// The record kind of incidents.
 pub const INCIDENT: &str = "incident";
+/// The record kind of published cases of the casebook.
+pub const CASE: &str = "case";
 /// The record kind of the national centre's recommendations.
 pub const RECOMMENDATION: &str = "recommendation";
 /// The live stream of reporting events (ids only: readers fetch what they
@@ -200,17 +202,179 @@ impl<S: Store> Hub<S> {
 
     /// The casebook's worked examples that match `q` and the good-practice
     /// examples (fictional samples; any signed-in caller may read them).
-    pub fn casebook(
+    pub async fn casebook(
         &self,
         q: &kyoyu_report::casebook::Search,
-    ) -> (
-        Vec<&'static kyoyu_report::casebook::Case>,
-        &'static [kyoyu_report::casebook::Practice],
-    ) {
+    ) -> Result<
         (
-            kyoyu_report::casebook::search(kyoyu_report::casebook::cases(), q),
+            Vec<kyoyu_report::casebook::Case>,
+            &'static [kyoyu_report::casebook::Practice],
+        ),
+        Error,
+    > {
+        // The shipped samples, then the cases the national centre published.
+        let mut all = kyoyu_report::casebook::cases().to_vec();
+        let published = self
+            .store
+            .records(RecordFilter {
+                kind: CASE.into(),
+                involving: None,
+                states: Vec::new(),
+                due_before: None,
+                limit: MAX_LIST,
+            })
+            .await?;
+        for v in published {
+            all.push(
+                serde_json::from_str(&v.body)
+                    .map_err(|e| Error::internal(format!("case {} cannot be read: {e}", v.id)))?,
+            );
+        }
+        Ok((
+            kyoyu_report::casebook::search(&all, q)
+                .into_iter()
+                .cloned()
+                .collect(),
             kyoyu_report::casebook::practices(),
-        )
+        ))
+    }
+
+    /// The national centre adds a published case to the casebook, after
+    /// concealment: every text scrubbed of every organization's names,
+    /// domains, addresses and people (the scrubber of concealed
+    /// submissions), the decision worked by the engine from the facts.
+    pub async fn publish_case(
+        &self,
+        who: &Caller,
+        req: kyoyu_wire::reporting::PublishCaseRequest,
+    ) -> Result<kyoyu_report::casebook::Case, Error> {
+        let p = &who.principal;
+        if p.role != Role::NationalCentreOfficer || p.read_only {
+            return Err(said(ErrorKind::Forbidden, "report.case_who", &[]));
+        }
+        if let Some(id) = &req.incident {
+            // It must be one the officer may read (forwarded to the centre).
+            self.incident_for(who, id).await?;
+        }
+        for (field, text) in [
+            ("title_ja", &req.title_ja),
+            ("title_en", &req.title_en),
+            ("summary_ja", &req.summary_ja),
+            ("summary_en", &req.summary_en),
+        ] {
+            check_text(field, text, true)?;
+        }
+        check_text("why_ja", &req.why_ja, false)?;
+        check_text("why_en", &req.why_en, false)?;
+        let field = |field: &str, why: String| {
+            said(
+                ErrorKind::Unprocessable,
+                "report.case_field",
+                &[("field", &field), ("why", &why)],
+            )
+        };
+        if !kyoyu_report::CATEGORIES.contains(&req.category.as_str()) {
+            return Err(field(
+                "category",
+                format!("give one of {}", kyoyu_report::CATEGORIES.join(", ")),
+            ));
+        }
+        if req.severity > 4 {
+            return Err(field(
+                "severity",
+                "the outage severity scale runs from 0 to 4".into(),
+            ));
+        }
+        let decision = self.assess(&req.facts)?;
+        let facts: toml::Table =
+            serde_json::from_value(req.facts.clone()).map_err(|e| field("facts", e.to_string()))?;
+        let ids = |key: &str, id: &str| -> Vec<String> {
+            decision
+                .get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.get(id).and_then(Value::as_str).map(str::to_owned))
+                .collect()
+        };
+        let why = |lang: &str, given: &str| {
+            if given.trim().is_empty() {
+                ids("fired_rules", lang).join(" ")
+            } else {
+                given.trim().to_owned()
+            }
+        };
+        // Concealment: the scrubber of every organization that could be a
+        // case's subject (not the authorities, whose names explain the route).
+        let profiles: Vec<Profile> = self
+            .directory()
+            .orgs()
+            .filter(|o| {
+                !matches!(
+                    o.kind,
+                    OrgKind::Ministry | OrgKind::NationalCentre | OrgKind::Hub
+                )
+            })
+            .map(Profile::of)
+            .collect();
+        let scrub = |t: String| {
+            profiles
+                .iter()
+                .fold(t, |t, p| p.scrub(&t, Field::Text).text)
+        };
+        let case = kyoyu_report::casebook::Case {
+            id: format!("case-{}", uuid::Uuid::new_v4()),
+            fictional: false,
+            sector: req
+                .facts
+                .get("sector")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            category: req.category.clone(),
+            severity: req.severity,
+            regime: req
+                .facts
+                .get("regime")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            title_ja: scrub(req.title_ja.trim().to_owned()),
+            title_en: scrub(req.title_en.trim().to_owned()),
+            summary_ja: scrub(req.summary_ja.trim().to_owned()),
+            summary_en: scrub(req.summary_en.trim().to_owned()),
+            reportable: decision
+                .get("reportable")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            recipients: ids("recipients", "id"),
+            stages: ids("stages", "stage"),
+            why_ja: scrub(why("ja", &req.why_ja)),
+            why_en: scrub(why("en", &req.why_en)),
+            facts,
+        };
+        let now = now_micros();
+        let version = RecordVersion {
+            kind: CASE.into(),
+            id: case.id.clone(),
+            rev: 1,
+            org: p.org.clone(),
+            parties: Vec::new(),
+            state: "published".into(),
+            due: None,
+            body: serde_json::to_string(&case)
+                .map_err(|e| Error::internal(format!("a case cannot be written: {e}")))?,
+            at: now,
+        };
+        let audit = who.audit(
+            "casebook.publish",
+            &case.id,
+            json!({"sector": case.sector, "category": case.category}),
+        );
+        self.store
+            .add_record(version, vec![audit], Vec::new(), now)
+            .await?;
+        Ok(case)
     }
 
     /// Files an incident (or keeps it as a draft): its facts are assessed,
@@ -227,6 +391,14 @@ impl<S: Store> Hub<S> {
         }
         check_text("title", &req.title, true)?;
         check_text("text", &req.text, !req.draft)?;
+        let indicators = check_indicators(&req.indicators)?;
+        if req.draft && !indicators.is_empty() {
+            return Err(said(
+                ErrorKind::Unprocessable,
+                "report.draft_indicators",
+                &[],
+            ));
+        }
         let decision = self.assess(&req.facts)?;
         let sector = req
             .facts
@@ -279,7 +451,7 @@ impl<S: Store> Hub<S> {
         };
         if !req.draft {
             let stage = first_stage(&incident.decision);
-            add_report(&mut incident, &stage, req.text.trim(), now);
+            add_report(&mut incident, &stage, req.text.trim(), indicators, now);
             incident.state = "filed".into();
             incident.timeline.push(Event {
                 at,
@@ -310,6 +482,7 @@ impl<S: Store> Hub<S> {
         }
         check_rev(&incident, req.rev)?;
         check_text("text", &req.text, true)?;
+        let indicators = check_indicators(&req.indicators)?;
         let known =
             req.stage == UPDATE_STAGE || incident.stages.iter().any(|s| s.stage == req.stage);
         if !known {
@@ -325,7 +498,7 @@ impl<S: Store> Hub<S> {
         }
         let now = now_micros();
         let first = incident.state == "draft";
-        add_report(&mut incident, &req.stage, req.text.trim(), now);
+        add_report(&mut incident, &req.stage, req.text.trim(), indicators, now);
         incident.state = "filed".into();
         incident.timeline.push(Event {
             at: format_micros(now),
@@ -585,6 +758,63 @@ impl<S: Store> Hub<S> {
         };
         let detail = json!({"endpoint": endpoint, "count": ids.len(), "ids": ids.join(" ")});
         self.audit_now(who.audit(action, &first, detail)).await
+    }
+
+    /// The incident as STIX 2.1 (a bundle: incident, report, the filer's
+    /// identity when the caller may know it, indicators and observed data),
+    /// read like `incident`: the same policy, view and read audit.
+    pub async fn incident_stix(&self, who: &Caller, id: &str) -> Result<Value, Error> {
+        let i = self.incident(who, id).await?;
+        let filer = (!i.org.is_empty()).then(|| crate::incident_stix::Filer {
+            name: self
+                .directory()
+                .org(&i.org)
+                .map_or_else(|| i.org.clone(), |o| o.name.clone()),
+            org: i.org.clone(),
+        });
+        Ok(crate::incident_stix::bundle(
+            &i,
+            &crate::incident_stix::Form::Attributed(filer),
+        ))
+    }
+
+    /// Shares a filed incident onward as an anonymised case: its STIX
+    /// export without identity, ids, deadlines or times of the original,
+    /// submitted through the concealment pipeline (scrubbed, reviewed when
+    /// in doubt, released as the hub) to `community`; the filer holds the
+    /// receipt. Nothing is recorded on the incident, so its readers (the
+    /// ministry, the national centre) cannot tie the case to it there.
+    pub async fn share_incident(
+        &self,
+        who: &Caller,
+        id: &str,
+        req: kyoyu_wire::reporting::ShareRequest,
+    ) -> Result<Value, Error> {
+        let (i, sight) = self.incident_for(who, id).await?;
+        if sight != IncidentSight::Filer || who.principal.read_only {
+            return Err(said(ErrorKind::Forbidden, "report.share_filer", &[]));
+        }
+        if i.state == "draft" {
+            return Err(said(ErrorKind::Conflict, "report.share_draft", &[]));
+        }
+        let now = kyoyu_stix::Timestamp::from_unix(now_micros() / 1_000_000, 0, 3).to_string();
+        let objects =
+            crate::incident_stix::objects(&i, &crate::incident_stix::Form::Anonymous { now });
+        let submit = kyoyu_wire::submission::SubmitRequest {
+            community: req.community,
+            objects,
+            form: None,
+            tlp: req.tlp,
+            urgent: false,
+            attribute_to: Vec::new(),
+            preview: req.preview,
+        };
+        if submit.preview {
+            return self.preview(who, submit).await;
+        }
+        let submitted = self.submit(who, submit).await?;
+        serde_json::to_value(submitted)
+            .map_err(|e| Error::internal(format!("a receipt cannot be written: {e}")))
     }
 
     /// Sends the reminders that have come due (a job, every few seconds):
@@ -854,6 +1084,9 @@ impl<S: Store> Hub<S> {
         i.title = scrub(&i.title);
         for r in &mut i.reports {
             r.text = scrub(&r.text);
+            // An observable that names the filer (its own address range,
+            // domain) is withheld, not shown scrubbed.
+            r.indicators.retain(|v| scrub(v) == *v);
         }
         for e in &mut i.timeline {
             if e.by == filer {
@@ -921,13 +1154,44 @@ pub(crate) fn check_text(field: &str, text: &str, required: bool) -> Result<(), 
 
 /// Adds report number n+1 for `stage`, fulfilling the stage (late if past
 /// its deadline).
-fn add_report(i: &mut Incident, stage: &str, text: &str, now: Micros) {
+/// The most observables one report lists.
+const MAX_INDICATORS: usize = 1_000;
+
+/// The observables of a report, trimmed and without repeats; one that is
+/// no address, domain, URL, e-mail address or hash is refused, naming it.
+fn check_indicators(values: &[String]) -> Result<Vec<String>, Error> {
+    if values.len() > MAX_INDICATORS {
+        return Err(said(
+            ErrorKind::Unprocessable,
+            "report.indicators_many",
+            &[("count", &values.len()), ("max", &MAX_INDICATORS)],
+        ));
+    }
+    let mut out: Vec<String> = Vec::new();
+    for v in values {
+        let v = v.trim();
+        if crate::submissions::pattern_for(v).is_none() {
+            return Err(said(
+                ErrorKind::Unprocessable,
+                "submit.indicator",
+                &[("value", &v)],
+            ));
+        }
+        if !out.iter().any(|o| o == v) {
+            out.push(v.to_owned());
+        }
+    }
+    Ok(out)
+}
+
+fn add_report(i: &mut Incident, stage: &str, text: &str, indicators: Vec<String>, now: Micros) {
     let number = i.reports.len() + 1;
     i.reports.push(Report {
         number,
         stage: stage.to_owned(),
         text: text.to_owned(),
         filed: format_micros(now),
+        indicators,
         acknowledged: None,
     });
     if let Some(s) = i

@@ -131,7 +131,7 @@ pub(crate) fn anonymous(action: &str, target: &str, detail: Value) -> AuditDraft
 }
 
 /// The STIX pattern for an observed value, guessed from its shape.
-fn pattern_for(value: &str) -> Option<String> {
+pub(crate) fn pattern_for(value: &str) -> Option<String> {
     let v = value.trim();
     let quoted = v.replace('\\', "\\\\").replace('\'', "\\'");
     let p = if v.parse::<std::net::Ipv4Addr>().is_ok() {

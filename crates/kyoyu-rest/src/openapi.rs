@@ -396,6 +396,30 @@ pub(crate) const OPERATIONS: &[Operation] = &[
     ),
     (
         "get",
+        "/api/incidents/{id}/stix",
+        "The incident as STIX 2.1 (a bundle: incident, report, the filer's identity when the caller may know it, indicators and observed data), read like the incident itself",
+        None,
+        "200",
+        None,
+    ),
+    (
+        "post",
+        "/api/incidents/{id}/share",
+        "Share a filed incident onward as an anonymised case (the filer): its STIX export without identity, ids or times of the original, through the concealment pipeline; answers the receipt (or, with preview, what would be released)",
+        Some("ShareRequest"),
+        "202",
+        None,
+    ),
+    (
+        "post",
+        "/api/casebook",
+        "Add a published case to the casebook after concealment (national-centre officers): texts scrubbed of every organization's names, the decision worked by the engine from the facts",
+        Some("PublishCaseRequest"),
+        "201",
+        None,
+    ),
+    (
+        "get",
         "/api/recommendations",
         "Recommendations (勧告) the caller's organization sent or received",
         None,
@@ -644,9 +668,17 @@ fn reporting_schemas() -> Value {
             "stages": {"type": "array", "items": {"type": "object", "required": ["stage", "due"], "properties": {
                 "stage": {"type": "string"}, "due": {"type": "string", "format": "date-time"}}}}}},
         "FileRequest": {"type": "object", "required": ["facts", "title"], "additionalProperties": false, "properties": {
-            "facts": schema_ref("Facts"), "title": {"type": "string"}, "text": {"type": "string"}, "draft": {"type": "boolean"}}},
+            "facts": schema_ref("Facts"), "title": {"type": "string"}, "text": {"type": "string"}, "draft": {"type": "boolean"},
+            "indicators": {"type": "array", "items": {"type": "string"}, "description": "observables: addresses, domains, URLs, e-mail addresses, SHA-256 hashes"}}},
         "ReportRequest": {"type": "object", "required": ["stage", "text"], "additionalProperties": false, "properties": {
-            "stage": {"type": "string"}, "text": {"type": "string"}, "rev": {"type": "integer"}}},
+            "stage": {"type": "string"}, "text": {"type": "string"}, "rev": {"type": "integer"},
+            "indicators": {"type": "array", "items": {"type": "string"}}}},
+        "ShareRequest": {"type": "object", "required": ["community"], "additionalProperties": false, "properties": {
+            "community": {"type": "string"}, "tlp": {"enum": ["clear", "green", "amber", "amber+strict"]}, "preview": {"type": "boolean"}}},
+        "PublishCaseRequest": {"type": "object", "required": ["title_ja", "title_en", "summary_ja", "summary_en", "category", "severity", "facts"], "additionalProperties": false, "properties": {
+            "incident": {"type": "string"}, "title_ja": {"type": "string"}, "title_en": {"type": "string"},
+            "summary_ja": {"type": "string"}, "summary_en": {"type": "string"}, "why_ja": {"type": "string"}, "why_en": {"type": "string"},
+            "category": {"type": "string"}, "severity": {"type": "integer", "minimum": 0, "maximum": 4}, "facts": schema_ref("Facts")}},
         "ReplyRequest": {"type": "object", "additionalProperties": false, "properties": {
             "text": {"type": "string"}, "attributed": {"type": "boolean"}}},
         "RecommendRequest": {"type": "object", "required": ["to", "title", "text"], "additionalProperties": false, "properties": {

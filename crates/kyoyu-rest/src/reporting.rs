@@ -8,8 +8,8 @@ use axum::http::StatusCode;
 use kyoyu_core::Backend;
 use kyoyu_http::{Answer, Auth, HubState, body, json as ok_json};
 use kyoyu_wire::reporting::{
-    FILE_SHAPE, FileRequest, RECOMMEND_SHAPE, REPLY_SHAPE, REPORT_SHAPE, RecommendRequest,
-    ReplyRequest, ReportRequest,
+    FILE_SHAPE, FileRequest, PUBLISH_CASE_SHAPE, PublishCaseRequest, RECOMMEND_SHAPE, REPLY_SHAPE,
+    REPORT_SHAPE, RecommendRequest, ReplyRequest, ReportRequest, SHARE_SHAPE, ShareRequest,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -134,6 +134,46 @@ pub(crate) async fn forward<S: Backend>(
     ))
 }
 
+pub(crate) async fn stix<S: Backend>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Path(id): Path<String>,
+) -> Answer {
+    Ok(ok_json(
+        StatusCode::OK,
+        &hub.incident_stix(&who, &id).await?,
+    ))
+}
+
+pub(crate) async fn share<S: Backend>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> Answer {
+    let req: ShareRequest = body(&bytes, SHARE_SHAPE)?;
+    let status = if req.preview {
+        StatusCode::OK
+    } else {
+        StatusCode::ACCEPTED
+    };
+    Ok(ok_json(status, &hub.share_incident(&who, &id, req).await?))
+}
+
+pub(crate) async fn publish_case<S: Backend>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    bytes: Bytes,
+) -> Answer {
+    let req: PublishCaseRequest = body(&bytes, PUBLISH_CASE_SHAPE)?;
+    let case = hub.publish_case(&who, req).await?;
+    let mut v = json!(case);
+    if let Some(m) = v.as_object_mut() {
+        m.insert("facts".into(), case.facts_json());
+    }
+    Ok(ok_json(StatusCode::CREATED, &v))
+}
+
 pub(crate) async fn recommendations<S: Backend>(
     Auth(who): Auth,
     State(hub): HubState<S>,
@@ -184,7 +224,7 @@ pub(crate) async fn casebook<S: Backend>(
         regime: q.regime,
         severity: q.severity,
     };
-    let (cases, practices) = hub.casebook(&search);
+    let (cases, practices) = hub.casebook(&search).await?;
     let cases: Vec<Value> = cases
         .iter()
         .map(|c| {

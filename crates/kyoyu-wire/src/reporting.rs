@@ -68,6 +68,10 @@ pub struct Report {
     pub text: String,
     /// When it was filed (RFC 3339 UTC).
     pub filed: String,
+    /// Observables it reports (addresses, domains, URLs, e-mail addresses,
+    /// SHA-256 hashes): indicators and observed data in the STIX export.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indicators: Vec<String>,
     /// When the ministry acknowledged it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acknowledged: Option<String>,
@@ -111,11 +115,13 @@ pub struct FileRequest {
     /// Keep it as a draft: nothing is sent to the ministry yet.
     #[serde(default)]
     pub draft: bool,
+    /// Observables of the first report (see [`Report::indicators`]).
+    #[serde(default)]
+    pub indicators: Vec<String>,
 }
 
 /// The shape of [`FileRequest`], for error messages.
-pub const FILE_SHAPE: &str =
-    r#"{"facts": {"regime", "sector", "aware_at", …}, "title", "text"?, "draft"?: true}"#;
+pub const FILE_SHAPE: &str = r#"{"facts": {"regime", "sector", "aware_at", …}, "title", "text"?, "draft"?: true, "indicators"?: ["198.51.100.7", "evil.example", …]}"#;
 
 /// A further report on an incident.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,10 +134,65 @@ pub struct ReportRequest {
     /// The revision read (`rev`): refused if the incident changed since.
     #[serde(default)]
     pub rev: Option<i64>,
+    /// Observables it reports (see [`Report::indicators`]).
+    #[serde(default)]
+    pub indicators: Vec<String>,
 }
 
 /// The shape of [`ReportRequest`].
-pub const REPORT_SHAPE: &str = r#"{"stage", "text", "rev"?}"#;
+pub const REPORT_SHAPE: &str = r#"{"stage", "text", "rev"?, "indicators"?: [observables]}"#;
+
+/// A published case the national centre adds to the casebook (報告事例集),
+/// after concealment: every text is scrubbed of every organization's names,
+/// and the decision is the engine's for the facts given.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishCaseRequest {
+    /// The incident it is drawn from, if any (one the officer may read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incident: Option<String>,
+    /// Title, Japanese.
+    pub title_ja: String,
+    /// Title, English.
+    pub title_en: String,
+    /// What happened, Japanese.
+    pub summary_ja: String,
+    /// What happened, English.
+    pub summary_en: String,
+    /// Why it was (not) reportable, Japanese (the rules that fired otherwise).
+    #[serde(default)]
+    pub why_ja: String,
+    /// Why, English.
+    #[serde(default)]
+    pub why_en: String,
+    /// The category (`unauthorized-access`, `ransomware` …).
+    pub category: String,
+    /// The outage severity level, 0–4.
+    pub severity: u8,
+    /// The facts the decision is worked from (see docs/reporting.md).
+    pub facts: Value,
+}
+
+/// The shape of [`PublishCaseRequest`].
+pub const PUBLISH_CASE_SHAPE: &str = r#"{"incident"?, "title_ja", "title_en", "summary_ja", "summary_en", "why_ja"?, "why_en"?, "category", "severity": 0-4, "facts": {…}}"#;
+
+/// Sharing an incident onward as an anonymised case, through the
+/// concealment pipeline.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShareRequest {
+    /// The community it is for.
+    pub community: String,
+    /// `clear`, `green`, `amber` or `amber+strict` (the community's default otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tlp: Option<String>,
+    /// Only show what would be released; share nothing.
+    #[serde(default)]
+    pub preview: bool,
+}
+
+/// The shape of [`ShareRequest`].
+pub const SHARE_SHAPE: &str = r#"{"community", "tlp"?, "preview"?: bool}"#;
 
 /// The ministry's answer: acknowledge, ask for more, or forward.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

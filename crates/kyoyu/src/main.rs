@@ -112,7 +112,7 @@ enum Command {
         #[command(subcommand)]
         cmd: conceal_cmd::ReceiptCommand,
     },
-    /// Incident reporting: assess (offline), file, list, show, update, ack, ask, forward.
+    /// Incident reporting: assess (offline), file, list, show, update, stix, share, ack, ask, forward.
     Report {
         #[command(flatten)]
         remote: admin_cmd::Remote,

@@ -28,6 +28,10 @@ pub(crate) enum ReportCommand {
         /// The first report's text.
         #[arg(long, default_value = "")]
         text: String,
+        /// An observable of the first report (address, domain, URL, e-mail
+        /// address, SHA-256 hash); repeat for several.
+        #[arg(long = "indicator")]
+        indicators: Vec<String>,
         /// Keep it as a draft: nothing is sent yet.
         #[arg(long)]
         draft: bool,
@@ -59,6 +63,31 @@ pub(crate) enum ReportCommand {
         /// The report.
         #[arg(long)]
         text: String,
+        /// An observable it reports; repeat for several.
+        #[arg(long = "indicator")]
+        indicators: Vec<String>,
+    },
+    /// The incident as a STIX 2.1 bundle (incident, report, identity,
+    /// indicators, observed data), as you may see it.
+    Stix {
+        /// Incident id.
+        incident: String,
+    },
+    /// Share a filed incident onward as an anonymised case through the
+    /// concealment pipeline (the filer); prints the receipt, or with
+    /// --preview what would be released.
+    Share {
+        /// Incident id.
+        incident: String,
+        /// The community it is for.
+        #[arg(long)]
+        community: String,
+        /// `clear`, `green`, `amber` or `amber+strict`.
+        #[arg(long)]
+        tlp: Option<String>,
+        /// Only show what would be released.
+        #[arg(long)]
+        preview: bool,
     },
     /// Acknowledge an incident's reports (the competent ministry).
     Ack {
@@ -93,12 +122,15 @@ pub(crate) fn report(remote: &Remote, cmd: &ReportCommand) -> u8 {
             title,
             text,
             draft,
+            indicators,
         } => match read_facts(facts) {
             Ok(facts) => remote
                 .call(
                     "POST",
                     "/api/incidents",
-                    Some(&json!({"facts": facts, "title": title, "text": text, "draft": draft})),
+                    Some(
+                        &json!({"facts": facts, "title": title, "text": text, "draft": draft, "indicators": indicators}),
+                    ),
                 )
                 .map(printed),
             Err(f) => Err(f),
@@ -150,13 +182,31 @@ pub(crate) fn report(remote: &Remote, cmd: &ReportCommand) -> u8 {
             incident,
             stage,
             text,
+            indicators,
         } => remote
             .call(
                 "POST",
                 &format!("/api/incidents/{incident}/reports"),
-                Some(&json!({"stage": stage, "text": text})),
+                Some(&json!({"stage": stage, "text": text, "indicators": indicators})),
             )
             .map(printed),
+        ReportCommand::Stix { incident } => remote
+            .call("GET", &format!("/api/incidents/{incident}/stix"), None)
+            .map(printed),
+        ReportCommand::Share {
+            incident,
+            community,
+            tlp,
+            preview,
+        } => {
+            let mut body = json!({"community": community, "preview": preview});
+            if let Some(t) = tlp {
+                body["tlp"] = json!(t);
+            }
+            remote
+                .call("POST", &format!("/api/incidents/{incident}/share"), Some(&body))
+                .map(printed)
+        }
         ReportCommand::Ack { incident } => remote
             .call(
                 "POST",

@@ -957,3 +957,186 @@ on_both_stores!(deadlines_are_reminded_before_and_when_overdue, |backend| {
     let (q, _) = crate::console::member(&hub, "g.ito2", "kansai-gas", "en");
     assert!(!q.get("/console").body.contains("Gateway firmware"));
 });
+
+on_both_stores!(
+    an_incident_as_stix_shared_onward_and_published_as_a_case,
+    |backend| {
+        let hub = TestHub::start(backend);
+        let w = world(&hub);
+        let hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        let observables = json!([
+            "198.51.100.23",
+            "Evil-Update.example",
+            "https://evil-update.example/a.bin",
+            hash
+        ]);
+
+        // Observables that are none of the known shapes are refused, naming
+        // the value; a draft has no report to list them on.
+        let a = w.call(
+            "POST",
+            "/api/incidents",
+            &w.operator,
+            &json!({"facts": facts(&hours_from_now(-1)), "title": "t", "text": "x", "indicators": ["not an observable"]}),
+        );
+        assert_eq!(a.status, 422, "{}", a.body);
+        assert!(a.body.contains("not an observable"), "{}", a.body);
+        let a = w.call(
+            "POST",
+            "/api/incidents",
+            &w.operator,
+            &json!({"facts": facts(&hours_from_now(-1)), "title": "t", "draft": true, "indicators": ["198.51.100.1"]}),
+        );
+        assert_eq!(a.status, 422, "{}", a.body);
+
+        let a = w.call(
+            "POST",
+            "/api/incidents",
+            &w.operator,
+            &json!({"facts": facts(&hours_from_now(-2)), "title": "Loader on the tokai-power historian",
+                    "text": "tokai-power found a loader beaconing to evil-update.example from the historian.",
+                    "indicators": observables}),
+        );
+        assert_eq!(a.status, 201, "{}", a.body);
+        let id = a.json()["id"].as_str().unwrap().to_owned();
+        let path = format!("/api/incidents/{id}");
+
+        // The export, as the filer reads it: valid STIX 2.1 by kyoyu's
+        // validator and by the OASIS validator.
+        let stix = |token: &str| hub.get(&format!("{path}/stix"), Some(token));
+        let a = stix(&w.operator);
+        assert_eq!(a.status, 200, "{}", a.body);
+        let bundle = a.json();
+        let objects = bundle["objects"].as_array().unwrap();
+        let count = |ty: &str| objects.iter().filter(|o| o["type"] == ty).count();
+        assert_eq!(count("identity"), 1);
+        assert_eq!(count("incident"), 1);
+        assert_eq!(count("report"), 1);
+        assert_eq!(count("indicator"), 4);
+        assert_eq!(count("relationship"), 4);
+        assert_eq!(count("observed-data"), 1);
+        let identity = objects.iter().find(|o| o["type"] == "identity").unwrap();
+        assert_eq!(identity["name"], "tokai-power");
+        let report = objects.iter().find(|o| o["type"] == "report").unwrap();
+        assert_eq!(
+            report["object_refs"].as_array().unwrap().len(),
+            objects.len() - 1,
+            "the report gathers every other object"
+        );
+        let ours = kyoyu_validate::validate_document(&bundle, &kyoyu_validate::Options::default());
+        assert!(ours.iter().all(|r| r.valid), "{ours:?}");
+        let oasis = crate::support::run_oracle("validate", &[json!({"object": bundle})]);
+        assert_eq!(oasis[0]["default"], true, "{}", oasis[0]);
+        // The same objects on a second export.
+        let again = stix(&w.operator).json();
+        let ids = |b: &Value| -> BTreeSet<String> {
+            b["objects"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["id"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        assert_eq!(ids(&bundle), ids(&again));
+
+        // Read like the incident: the ministry yes, others not at all; the
+        // national centre, forwarded without attribution, without the filer.
+        assert_eq!(stix(&w.meti).status, 200);
+        for token in [&w.other_operator, &w.mlit, &w.centre] {
+            assert_eq!(stix(token).status, 404, "before forwarding");
+        }
+        assert_eq!(
+            hub.get(&format!("{path}/stix"), None).status,
+            404,
+            "the hub admin"
+        );
+        let a = w.call(
+            "POST",
+            &format!("{path}/forward"),
+            &w.meti,
+            &json!({"attributed": false}),
+        );
+        assert_eq!(a.status, 200, "{}", a.body);
+        let a = stix(&w.centre);
+        assert_eq!(a.status, 200, "{}", a.body);
+        assert!(!a.body.contains("tokai-power"), "{}", a.body);
+        assert!(!a.body.contains("\"identity\""), "{}", a.body);
+
+        // Shared onward as an anonymised case through the concealment
+        // pipeline: the preview shows no identity, no tie to the original.
+        let share =
+            |token: &str, body: Value| w.call("POST", &format!("{path}/share"), token, &body);
+        let a = share(
+            &w.operator,
+            json!({"community": "sector-electricity", "preview": true}),
+        );
+        assert_eq!(a.status, 200, "{}", a.body);
+        let preview = a.body.clone();
+        assert!(!preview.contains("tokai-power"), "{preview}");
+        assert!(!preview.contains(&id), "{preview}");
+        assert!(preview.contains("198.51.100.23"), "{preview}");
+        assert!(!preview.contains("\"identity_class\""), "{preview}");
+        for (token, want) in [(&w.meti, 403), (&w.other_operator, 404)] {
+            let a = share(token, json!({"community": "sector-electricity"}));
+            assert_eq!(a.status, want, "{}", a.body);
+        }
+        let a = share(&w.operator, json!({"community": "no-such-community"}));
+        assert_eq!(a.status, 404, "{}", a.body);
+        let a = share(&w.operator, json!({"community": "sector-electricity"}));
+        assert_eq!(a.status, 202, "{}", a.body);
+        assert!(
+            a.json()["receipt"].as_str().is_some_and(|r| !r.is_empty()),
+            "{}",
+            a.body
+        );
+        // Nothing on the incident tells its readers it was shared.
+        let seen = w.call("GET", &path, &w.meti, &json!(null)).body;
+        assert!(!seen.contains("share"), "{seen}");
+
+        // The national centre publishes it in the casebook, after
+        // concealment; anyone signed in finds it.
+        let case = json!({
+            "incident": id,
+            "title_ja": "制御系ヒストリアンへのローダー設置（tokai-power）",
+            "title_en": "A loader on a control-system historian at tokai-power",
+            "summary_ja": "tokai-power の履歴サーバからの不審な通信で発見された。",
+            "summary_en": "tokai-power found it from the historian's beaconing.",
+            "category": "malware", "severity": 1,
+            "facts": facts("2026-05-11T09:00:00+09:00"),
+        });
+        let a = w.call("POST", "/api/casebook", &w.operator, &case);
+        assert_eq!(a.status, 403, "{}", a.body);
+        let mut bad = case.clone();
+        bad["severity"] = json!(7);
+        let a = w.call("POST", "/api/casebook", &w.centre, &bad);
+        assert_eq!(a.status, 422, "{}", a.body);
+        assert!(a.body.contains("severity"), "{}", a.body);
+        let a = w.call("POST", "/api/casebook", &w.centre, &case);
+        assert_eq!(a.status, 201, "{}", a.body);
+        let published = a.json();
+        assert_eq!(published["fictional"], false);
+        assert!(!a.body.contains("tokai-power"), "scrubbed: {}", a.body);
+        assert!(
+            published["recipients"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("ministry:meti")),
+            "{published}"
+        );
+        let found = hub
+            .get("/api/casebook?q=historian", Some(&w.other_operator))
+            .json();
+        let titles: Vec<&str> = found["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|c| c["title_en"].as_str())
+            .collect();
+        assert!(
+            titles
+                .iter()
+                .any(|t| t.contains("control-system historian")),
+            "{titles:?}"
+        );
+    }
+);
