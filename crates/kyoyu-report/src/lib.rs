@@ -8,16 +8,22 @@
 //!   line and column ([`ProfileError`]).
 //! - **The engine**: [`assess`] answers "must I report, to whom, by when,
 //!   which stages" from structured [`Facts`], naming the rules that fired.
-//!   Hours are absolute durations; days and months are calendar arithmetic
-//!   in the facts' time zone, so a deadline across a daylight-saving change
-//!   lands on the same wall-clock time.
+//!   Every stage says what fixes its deadline ([`DeadlineKind`]: law,
+//!   guideline or the hub's default) and how its period is counted
+//!   ([`Counting`]): hours are exact elapsed durations; days and months are
+//!   counted on the calendar of the facts' time zone, either to the same
+//!   wall-clock time or, as Japan's Civil Code counts them (Arts. 140, 141,
+//!   143), to 23:59:59 of the last day with the first day counted or not
+//!   ([`FirstDay`]).
 //! - **The casebook** ([`casebook`]): fictional worked examples, each
 //!   checked against the engine by the tests.
 
 pub mod casebook;
 mod profile;
 
-pub use profile::{Profile, ProfileError, Profiles, Rule, StageRule};
+pub use profile::{
+    Counting, DeadlineKind, FirstDay, Profile, ProfileError, Profiles, Rule, StageRule,
+};
 
 use jiff::{Timestamp, ToSpan, Zoned, tz::TimeZone};
 use kyoyu_trust::seeds::Seeds;
@@ -197,7 +203,9 @@ pub struct Decision {
     /// The rules that fired, each with its text in English and Japanese.
     pub fired_rules: Vec<Value>,
     /// The stages with a deadline, earliest first: `stage`, `due` (RFC 3339
-    /// UTC), names, recipient and basis.
+    /// UTC), `due_local` (with the offset of the time zone), names,
+    /// recipient, basis, `deadline_kind` (`law`, `guideline` or
+    /// `hub-default`), `counted_from` and the period in words.
     pub stages: Vec<Value>,
     /// Stages without a deadline (on request, supplemental).
     pub on_request: Vec<Value>,
@@ -393,18 +401,32 @@ pub fn assess(facts: &Facts, profiles: &Profiles, seeds: &Seeds) -> Result<Decis
         if !applies || !holds(&s.when) {
             continue;
         }
-        let from = match s.from.as_str() {
-            "aware_at" => start.clone(),
+        // The moment counted from, what it is called, and the fact to
+        // blame if the deadline falls off the calendar.
+        let (from, counted_from, field) = match s.from.as_str() {
+            "aware_at" => (start.clone(), "aware_at".to_owned(), "aware_at"),
             "ransom_paid_at" => match ransom {
-                Some(r) => r.to_zoned(zone.clone()),
+                Some(r) => (
+                    r.to_zoned(zone.clone()),
+                    "ransom_paid_at".to_owned(),
+                    "ransom_paid_at",
+                ),
                 None => continue,
             },
             stage => match dues.iter().find(|(id, _)| id == stage) {
-                Some((_, z)) => z.clone(),
+                Some((_, z)) => (z.clone(), format!("due of {stage}"), "aware_at"),
                 None => continue,
             },
         };
-        let due = s.due_from(&from).map_err(|e| bad("aware_at", e))?;
+        let due = s.due_from(&from).map_err(|_| {
+            bad(
+                field,
+                format!(
+                    "the deadline of stage {} would fall after the last date the calendar holds (9999-12-31); give a real time",
+                    s.id
+                ),
+            )
+        })?;
         fired.push(
             json!({"id": format!("{}:{}", profile.id, s.id), "en": s.basis_en, "ja": s.basis_ja}),
         );
@@ -412,12 +434,17 @@ pub fn assess(facts: &Facts, profiles: &Profiles, seeds: &Seeds) -> Result<Decis
         if !recipients.contains(&recipient) {
             recipients.push(recipient.clone());
         }
+        let (period_en, period_ja) = s.period();
         stages.push(json!({
             "stage": s.id,
             "due": utc(&due),
+            "due_local": local(&due),
             "name_en": s.name_en, "name_ja": s.name_ja,
             "recipient": recipient,
             "basis_en": s.basis_en, "basis_ja": s.basis_ja,
+            "deadline_kind": s.deadline.as_str(),
+            "counted_from": counted_from,
+            "period_en": period_en, "period_ja": period_ja,
         }));
         dues.push((s.id.clone(), due));
     }
@@ -475,6 +502,11 @@ fn recipient_json(id: &str, profile: &Profile, seeds: &Seeds) -> Value {
 /// RFC 3339 in UTC, to the second.
 fn utc(z: &Zoned) -> String {
     z.timestamp().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// RFC 3339 with the offset in force then, to the second.
+fn local(z: &Zoned) -> String {
+    z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }
 
 /// The decision for facts given as JSON text, with the shipped regimes and

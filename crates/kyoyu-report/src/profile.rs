@@ -1,9 +1,75 @@
 //! Regime profiles: parsed from TOML, validated, looked up by id.
 
 use crate::{CONDITIONS, FactValue, Facts, RULE_FACTS};
+use jiff::civil::{Date, Time};
 use jiff::{ToSpan, Zoned};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
+
+/// Where a stage's deadline comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeadlineKind {
+    /// A statute or regulation fixes the period.
+    Law,
+    /// An official guideline gives the expectation (e.g. the PPC's "about
+    /// 3 to 5 days").
+    Guideline,
+    /// The source says "promptly" or gives no period: the figure is this
+    /// hub's default expectation, changed in the regime file.
+    HubDefault,
+}
+
+impl DeadlineKind {
+    /// The name used in regime files and decisions.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeadlineKind::Law => "law",
+            DeadlineKind::Guideline => "guideline",
+            DeadlineKind::HubDefault => "hub-default",
+        }
+    }
+}
+
+/// How a stage's period is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Counting {
+    /// Hours: an exact elapsed duration, whatever the clocks do.
+    Elapsed,
+    /// Days or months on the calendar of the time zone, ending at the same
+    /// wall-clock time as the moment counted from.
+    SameTime,
+    /// Days or months on the calendar of the time zone, ending at 23:59:59
+    /// local time of the period's last day (Japan's Civil Code, Arts.
+    /// 140, 141 and 143); `first_day` says whether the day counted from is
+    /// day 1.
+    EndOfDay,
+}
+
+impl Counting {
+    /// The name used in regime files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Counting::Elapsed => "elapsed",
+            Counting::SameTime => "same-time",
+            Counting::EndOfDay => "end-of-day",
+        }
+    }
+}
+
+/// For `counting = "end-of-day"`: whether the day counted from is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FirstDay {
+    /// Not counted (初日不算入, Civil Code Art. 140), unless the period
+    /// starts at 00:00, when that whole day is day 1 (the proviso of Art.
+    /// 140).
+    Excluded,
+    /// Counted as day 1: the provision says "counting from the day of …"
+    /// (…の日から起算して).
+    Included,
+}
 
 /// A fact-based rule: fires when `fact` is true (flags), at least
 /// `at_least` (numbers), or one of `one_of` (words).
@@ -71,6 +137,14 @@ pub struct StageRule {
     /// Calendar months after, in the facts' time zone.
     #[serde(default)]
     pub months: Option<i64>,
+    /// How the period is counted: `elapsed` for hours; `same-time` or
+    /// `end-of-day` for days and months.
+    pub counting: Counting,
+    /// For `end-of-day`: whether the day counted from is day 1.
+    #[serde(default)]
+    pub first_day: Option<FirstDay>,
+    /// Whether the law, a guideline or the hub fixes the period.
+    pub deadline: DeadlineKind,
     /// Where the deadline comes from, in English.
     pub basis_en: String,
     /// The same in Japanese.
@@ -78,21 +152,90 @@ pub struct StageRule {
 }
 
 impl StageRule {
-    /// The deadline counted from `from`.
+    /// The deadline counted from `from` (in the time zone of `from`).
     pub(crate) fn due_from(&self, from: &Zoned) -> Result<Zoned, String> {
-        let out = match (self.hours, self.days, self.months) {
-            (Some(h), None, None) => from.checked_add(h.hours()),
-            (None, Some(d), None) => from.checked_add(d.days()),
-            (None, None, Some(m)) => from.checked_add(m.months()),
-            _ => {
-                return Err(format!(
-                    "stage {}: give exactly one of hours, days, months",
-                    self.id
-                ));
+        let out_of_range = |e: jiff::Error| e.to_string();
+        match (self.hours, self.days, self.months, self.counting) {
+            (Some(h), None, None, Counting::Elapsed) => {
+                from.checked_add(h.hours()).map_err(out_of_range)
             }
-        };
-        out.map_err(|e| format!("the deadline of stage {} is out of range: {e}", self.id))
+            (None, Some(d), None, Counting::SameTime) => {
+                from.checked_add(d.days()).map_err(out_of_range)
+            }
+            (None, None, Some(m), Counting::SameTime) => {
+                from.checked_add(m.months()).map_err(out_of_range)
+            }
+            (None, Some(d), None, Counting::EndOfDay) => {
+                let first = self.first_day_of(from).map_err(out_of_range)?;
+                // Day 1 is `first`: day d is d - 1 days later.
+                let last = first.checked_add((d - 1).days()).map_err(out_of_range)?;
+                end_of(last, from)
+            }
+            (None, None, Some(m), Counting::EndOfDay) => {
+                let first = self.first_day_of(from).map_err(out_of_range)?;
+                // Art. 143(2): the period ends on the day before the day of
+                // the last month that corresponds to the first day; when
+                // that month has no such day, on its last day.
+                let same = first.checked_add(m.months()).map_err(out_of_range)?;
+                let last = if same.day() == first.day() {
+                    same.yesterday().map_err(out_of_range)?
+                } else {
+                    same
+                };
+                end_of(last, from)
+            }
+            _ => Err(format!(
+                "stage {}: the period and its counting do not match",
+                self.id
+            )),
+        }
     }
+
+    /// Day 1 of an `end-of-day` period counted from `from`.
+    fn first_day_of(&self, from: &Zoned) -> Result<Date, jiff::Error> {
+        let counts = self.first_day == Some(FirstDay::Included) || from.time() == Time::midnight();
+        if counts {
+            Ok(from.date())
+        } else {
+            from.date().tomorrow()
+        }
+    }
+
+    /// The period in words, English and Japanese.
+    pub fn period(&self) -> (String, String) {
+        let (n, en_unit, ja_unit) = match (self.hours, self.days, self.months) {
+            (Some(h), _, _) => (h, if h == 1 { "hour" } else { "hours" }, "時間"),
+            (_, Some(d), _) => (d, if d == 1 { "day" } else { "days" }, "日"),
+            (_, _, Some(m)) => (m, if m == 1 { "month" } else { "months" }, "か月"),
+            _ => (0, "", ""),
+        };
+        let (en, ja) = match (self.counting, self.first_day) {
+            (Counting::Elapsed, _) => ("elapsed time".to_owned(), "経過時間".to_owned()),
+            (Counting::SameTime, _) => (
+                "on the calendar, until the same clock time".to_owned(),
+                "暦に従い、同じ時刻まで".to_owned(),
+            ),
+            (Counting::EndOfDay, Some(FirstDay::Included)) => (
+                "the first day counted; until 23:59:59 local time of the last day".to_owned(),
+                "初日を算入し、末日の23時59分59秒まで".to_owned(),
+            ),
+            (Counting::EndOfDay, _) => (
+                "the first day not counted unless the period starts at 00:00 (Civil Code Art. 140); until 23:59:59 local time of the last day".to_owned(),
+                "初日不算入（午前0時から始まる場合を除く。民法第140条）、末日の23時59分59秒まで".to_owned(),
+            ),
+        };
+        (
+            format!("{n} {en_unit}, {en}"),
+            format!("{n}{ja_unit}（{ja}）"),
+        )
+    }
+}
+
+/// 23:59:59 on `day`, in the time zone of `from`.
+fn end_of(day: Date, from: &Zoned) -> Result<Zoned, String> {
+    day.at(23, 59, 59, 0)
+        .to_zoned(from.time_zone().clone())
+        .map_err(|e| e.to_string())
 }
 
 /// A stage without a deadline (on request).
@@ -193,6 +336,19 @@ fn position(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// A parse error's message, with what to write for the fields every stage
+/// must have.
+fn with_hint(message: &str) -> String {
+    let hint = if message.contains("missing field `deadline`") {
+        ": every [[stage]] says what fixes its deadline: deadline = \"law\", \"guideline\" or \"hub-default\""
+    } else if message.contains("missing field `counting`") {
+        ": every [[stage]] says how its period is counted: counting = \"elapsed\" (hours), \"same-time\" or \"end-of-day\" (days, months)"
+    } else {
+        ""
+    };
+    format!("{message}{hint}")
+}
+
 /// The line of the first `key = "value"` in `text`.
 fn line_of(text: &str, key: &str, value: &str) -> Option<usize> {
     text.lines()
@@ -201,6 +357,37 @@ fn line_of(text: &str, key: &str, value: &str) -> Option<usize> {
             l.starts_with(key) && l.contains(&format!("\"{value}\""))
         })
         .map(|i| i + 1)
+}
+
+/// What is wrong with a stage's `counting` and `first_day`, if anything.
+fn counting_problem(s: &StageRule) -> Option<String> {
+    let unit = if s.hours.is_some() {
+        "hours"
+    } else if s.days.is_some() {
+        "days"
+    } else {
+        "months"
+    };
+    match (unit, s.counting, s.first_day) {
+        ("hours", Counting::Elapsed, None) => None,
+        ("hours", Counting::Elapsed, Some(_)) => Some(
+            "first_day is only for counting = \"end-of-day\"; hours are an elapsed time".to_owned(),
+        ),
+        ("hours", other, _) => Some(format!(
+            "counting '{}' is not for hours: hours are counted as counting = \"elapsed\"",
+            other.as_str()
+        )),
+        (_, Counting::Elapsed, _) => Some(format!(
+            "counting 'elapsed' is only for hours; {unit} are counted as \"same-time\" or \"end-of-day\""
+        )),
+        (_, Counting::SameTime, Some(_)) => Some(
+            "first_day is only for counting = \"end-of-day\"".to_owned(),
+        ),
+        (_, Counting::EndOfDay, None) => Some(
+            "counting = \"end-of-day\" needs first_day = \"excluded\" (the day counted from is not counted, Civil Code Art. 140) or \"included\" (the provision counts from that day, 起算して)".to_owned(),
+        ),
+        _ => None,
+    }
 }
 
 impl Profile {
@@ -217,7 +404,7 @@ impl Profile {
                 let (l, c) = position(text, s.start);
                 (Some(l), Some(c))
             });
-            err(line, column, e.message().to_owned())
+            err(line, column, with_hint(e.message()))
         })?;
         let at = |key: &str, value: &str| line_of(text, key, value);
         if jiff::tz::TimeZone::get(&p.time_zone).is_err() {
@@ -265,6 +452,13 @@ impl Profile {
                         "stage {}: give exactly one of hours, days, months, above zero",
                         s.id
                     ),
+                ));
+            }
+            if let Some(problem) = counting_problem(s) {
+                return Err(err(
+                    at("counting", s.counting.as_str()).or(line),
+                    None,
+                    format!("stage {}: {problem}", s.id),
                 ));
             }
             let from_known = matches!(s.from.as_str(), "aware_at" | "ransom_paid_at")

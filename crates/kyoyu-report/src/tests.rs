@@ -1,7 +1,10 @@
 //! The engine, scenario by scenario: every expected deadline below was
-//! worked out by hand from the regime's rule (hours as absolute durations;
-//! days and months on the calendar of the time zone), not by running the
-//! engine.
+//! worked out by hand from the regime's rule, not by running the engine.
+//! Hours are absolute durations. Japan's day periods end at 23:59:59 local
+//! time of their last day (Asia/Tokyo is +09:00 all year, so that is
+//! 14:59:59Z); with the first day excluded (民法第140条) day 1 is the day
+//! after the one counted from, unless that moment is 00:00; with it
+//! included (起算して) day 1 is that day. NIS2's month keeps the clock time.
 
 use super::*;
 use proptest::prelude::*;
@@ -72,9 +75,11 @@ fn japan() {
             facts: json!({"regime": "jp-ci", "sector": "electricity", "aware_at": "2026-03-27T10:00:00+09:00", "malicious": true}),
             reportable: true,
             recipients: &["ministry:meti"],
+            // 10:00 JST = 01:00Z, + 24 h. Final: day 1 = 28 Mar; 28-31 Mar
+            // are days 1-4, 26 Apr is day 30: 23:59:59 JST = 14:59:59Z.
             stages: &[
                 ("initial", "2026-03-28T01:00:00Z"),
-                ("final", "2026-04-26T01:00:00Z"),
+                ("final", "2026-04-26T14:59:59Z"),
             ],
         },
         Case {
@@ -82,11 +87,14 @@ fn japan() {
             facts: json!({"regime": "jp-ci", "sector": "electricity", "aware_at": "2026-03-27T23:30:00+09:00", "outage_minutes": 90}),
             reportable: true,
             recipients: &["ministry:meti"],
+            // 23:30 JST = 14:30Z; + 24 h, + 48 h. The detailed report counts
+            // 27 Mar as day 1 (起算して): 27-31 Mar are days 1-5, 25 Apr is
+            // day 30. The final report starts on 28 Mar: 26 Apr is day 30.
             stages: &[
                 ("initial", "2026-03-28T14:30:00Z"),
                 ("electricity-prompt", "2026-03-29T14:30:00Z"),
-                ("final", "2026-04-26T14:30:00Z"),
-                ("electricity-detailed", "2026-04-26T14:30:00Z"),
+                ("electricity-detailed", "2026-04-25T14:59:59Z"),
+                ("final", "2026-04-26T14:59:59Z"),
             ],
         },
         Case {
@@ -102,9 +110,11 @@ fn japan() {
             reportable: true,
             recipients: &["ministry:fsa", "national-centre"],
             stages: &[
+                // 23:30 JST = 14:30Z; + 1 h; + 24 h. Final: day 1 = 1 Jan,
+                // day 30 = 30 Jan 2027.
                 ("hotline", "2026-12-31T15:30:00Z"),
                 ("initial", "2027-01-01T14:30:00Z"),
-                ("final", "2027-01-30T14:30:00Z"),
+                ("final", "2027-01-30T14:59:59Z"),
             ],
         },
         Case {
@@ -112,11 +122,14 @@ fn japan() {
             facts: json!({"regime": "jp-ci", "sector": "medical", "aware_at": "2026-06-01T09:00:00+09:00", "records_leaked": 500}),
             reportable: true,
             recipients: &["ministry:mhlw", "ppc"],
+            // 09:00 JST = 00:00Z, + 24 h. Day 1 = 2 Jun: 5 days end on
+            // 6 Jun; 2-30 Jun are days 1-29, so day 30 is 1 Jul (both the
+            // final report and the PPC's, in file order).
             stages: &[
                 ("initial", "2026-06-02T00:00:00Z"),
-                ("ppc-prompt", "2026-06-06T00:00:00Z"),
-                ("final", "2026-07-01T00:00:00Z"),
-                ("ppc-final", "2026-07-01T00:00:00Z"),
+                ("ppc-prompt", "2026-06-06T14:59:59Z"),
+                ("final", "2026-07-01T14:59:59Z"),
+                ("ppc-final", "2026-07-01T14:59:59Z"),
             ],
         },
         Case {
@@ -124,11 +137,12 @@ fn japan() {
             facts: json!({"regime": "jp-ci", "sector": "medical", "aware_at": "2026-06-01T09:00:00+09:00", "records_leaked": 500, "malicious": true}),
             reportable: true,
             recipients: &["ministry:mhlw", "ppc"],
+            // As J5; 60 days: 2-30 Jun are days 1-29, 1-31 Jul days 30-60.
             stages: &[
                 ("initial", "2026-06-02T00:00:00Z"),
-                ("ppc-prompt", "2026-06-06T00:00:00Z"),
-                ("final", "2026-07-01T00:00:00Z"),
-                ("ppc-final", "2026-07-31T00:00:00Z"),
+                ("ppc-prompt", "2026-06-06T14:59:59Z"),
+                ("final", "2026-07-01T14:59:59Z"),
+                ("ppc-final", "2026-07-31T14:59:59Z"),
             ],
         },
         Case {
@@ -137,10 +151,12 @@ fn japan() {
             reportable: true,
             recipients: &["ministry:mic", "national-centre"],
             stages: &[
+                // 12:00 JST = 03:00Z; + 1 h; + 24 h. Day 1 = 1 Mar (February
+                // 2026 has 28 days), day 30 = 30 Mar.
                 ("hotline", "2026-02-28T04:00:00Z"),
                 ("initial", "2026-03-01T03:00:00Z"),
-                ("final", "2026-03-30T03:00:00Z"),
-                ("telecom-detailed", "2026-03-30T03:00:00Z"),
+                ("final", "2026-03-30T14:59:59Z"),
+                ("telecom-detailed", "2026-03-30T14:59:59Z"),
             ],
         },
         Case {
@@ -148,9 +164,12 @@ fn japan() {
             facts: json!({"regime": "jp-ci", "sector": "electricity", "aware_at": "2026-05-10T08:00:00+09:00", "category": "precursor"}),
             reportable: true,
             recipients: &["ministry:meti"],
+            // 08:00 JST on 10 May = 9 May 23:00Z; + 24 h. Days on Tokyo's
+            // calendar: day 1 = 11 May (not 10 May, the UTC date's next
+            // day); 11-31 May are days 1-21, 9 Jun is day 30.
             stages: &[
                 ("initial", "2026-05-10T23:00:00Z"),
-                ("final", "2026-06-08T23:00:00Z"),
+                ("final", "2026-06-09T14:59:59Z"),
             ],
         },
         Case {
@@ -158,9 +177,10 @@ fn japan() {
             facts: json!({"regime": "jp-ci", "sector": "railways", "aware_at": "2026-05-10T12:00:00+09:00", "category": "near-miss"}),
             reportable: true,
             recipients: &["ministry:mlit"],
+            // 12:00 JST = 03:00Z; + 24 h. Day 1 = 11 May, day 30 = 9 Jun.
             stages: &[
                 ("initial", "2026-05-11T03:00:00Z"),
-                ("final", "2026-06-09T03:00:00Z"),
+                ("final", "2026-06-09T14:59:59Z"),
             ],
         },
         Case {
@@ -168,9 +188,13 @@ fn japan() {
             facts: json!({"regime": "jp-ci", "sector": "water", "aware_at": "2026-08-01T00:00:00+09:00", "malicious": true, "significant": false}),
             reportable: true,
             recipients: &["ministry:mlit"],
+            // 00:00 JST on 1 Aug = 31 Jul 15:00Z; + 24 h. The period starts
+            // at midnight, so 1 Aug is day 1 (民法第140条ただし書) and day 30 is
+            // 30 Aug, ending 23:59:59 JST: one second before the 30 x 24 h
+            // the hub counted before.
             stages: &[
                 ("initial", "2026-08-01T15:00:00Z"),
-                ("final", "2026-08-30T15:00:00Z"),
+                ("final", "2026-08-30T14:59:59Z"),
             ],
         },
         Case {
@@ -185,12 +209,15 @@ fn japan() {
             facts: json!({"regime": "jp-ci", "sector": "electricity", "aware_at": "2026-07-07T07:07:00+09:00", "safety_impact": true, "outage_minutes": 10}),
             reportable: true,
             recipients: &["ministry:meti", "national-centre"],
+            // 07:07 JST = 6 Jul 22:07Z; + 1 h, + 24 h, + 48 h. Detailed:
+            // day 1 = 7 Jul (7-31 Jul are days 1-25), day 30 = 5 Aug. Final:
+            // day 1 = 8 Jul (8-31 Jul are days 1-24), day 30 = 6 Aug.
             stages: &[
                 ("hotline", "2026-07-06T23:07:00Z"),
                 ("initial", "2026-07-07T22:07:00Z"),
                 ("electricity-prompt", "2026-07-08T22:07:00Z"),
-                ("final", "2026-08-05T22:07:00Z"),
-                ("electricity-detailed", "2026-08-05T22:07:00Z"),
+                ("electricity-detailed", "2026-08-05T14:59:59Z"),
+                ("final", "2026-08-06T14:59:59Z"),
             ],
         },
         Case {
@@ -198,9 +225,12 @@ fn japan() {
             facts: json!({"regime": "jp-ci", "sector": "electricity", "aware_at": "2026-03-27T20:00:00Z", "malicious": true}),
             reportable: true,
             recipients: &["ministry:meti"],
+            // 20:00Z on 27 Mar is 05:00 JST on 28 Mar; + 24 h. Day 1 is
+            // 29 Mar on Tokyo's calendar (29-31 Mar are days 1-3), day 30 is
+            // 27 Apr; in UTC days it would have been 26 Apr.
             stages: &[
                 ("initial", "2026-03-28T20:00:00Z"),
-                ("final", "2026-04-26T20:00:00Z"),
+                ("final", "2026-04-27T14:59:59Z"),
             ],
         },
         Case {
@@ -208,9 +238,11 @@ fn japan() {
             facts: json!({"regime": "jp-ci", "sector": "electricity", "aware_at": "2026-01-31T10:00:00Z", "malicious": true, "time_zone": "UTC"}),
             reportable: true,
             recipients: &["ministry:meti"],
+            // + 24 h. UTC days: day 1 = 1 Feb, day 28 = 28 Feb, day 30 =
+            // 2 Mar, ending 23:59:59 UTC.
             stages: &[
                 ("initial", "2026-02-01T10:00:00Z"),
-                ("final", "2026-03-02T10:00:00Z"),
+                ("final", "2026-03-02T23:59:59Z"),
             ],
         },
         Case {
@@ -218,14 +250,282 @@ fn japan() {
             facts: json!({"regime": "jp-ci", "sector": "chemical", "aware_at": "2026-09-01T10:00:00+09:00", "malicious": true, "category": "ransomware", "ransom_paid_at": "2026-09-02T10:00:00+09:00"}),
             reportable: true,
             recipients: &["ministry:meti"],
+            // 10:00 JST = 01:00Z; + 24 h. Day 1 = 2 Sep (2-30 Sep are days
+            // 1-29), day 30 = 1 Oct.
             stages: &[
                 ("initial", "2026-09-02T01:00:00Z"),
-                ("final", "2026-10-01T01:00:00Z"),
+                ("final", "2026-10-01T14:59:59Z"),
+            ],
+        },
+        Case {
+            name: "J16 one second after midnight: the day of awareness is no longer day 1 of the final report, still day 1 of the detailed one",
+            facts: json!({"regime": "jp-ci", "sector": "electricity", "aware_at": "2026-09-01T00:00:01+09:00", "outage_minutes": 30}),
+            reportable: true,
+            recipients: &["ministry:meti"],
+            // 00:00:01 JST = 31 Aug 15:00:01Z; + 24 h, + 48 h. Detailed
+            // (起算して): day 1 = 1 Sep, day 30 = 30 Sep. Final: day 1 = 2 Sep
+            // (2-30 Sep are days 1-29), day 30 = 1 Oct.
+            stages: &[
+                ("initial", "2026-09-01T15:00:01Z"),
+                ("electricity-prompt", "2026-09-02T15:00:01Z"),
+                ("electricity-detailed", "2026-09-30T14:59:59Z"),
+                ("final", "2026-10-01T14:59:59Z"),
+            ],
+        },
+        Case {
+            name: "J17 exactly at midnight: both periods start that day (民法第140条ただし書)",
+            facts: json!({"regime": "jp-ci", "sector": "electricity", "aware_at": "2026-09-01T00:00:00+09:00", "outage_minutes": 30}),
+            reportable: true,
+            recipients: &["ministry:meti"],
+            // 31 Aug 15:00Z; + 24 h, + 48 h. Day 1 = 1 Sep for both: day 30
+            // = 30 Sep (the final report first, in file order).
+            stages: &[
+                ("initial", "2026-09-01T15:00:00Z"),
+                ("electricity-prompt", "2026-09-02T15:00:00Z"),
+                ("final", "2026-09-30T14:59:59Z"),
+                ("electricity-detailed", "2026-09-30T14:59:59Z"),
+            ],
+        },
+        Case {
+            name: "J18 a day period ending on a national holiday (こどもの日) is not moved",
+            facts: json!({"regime": "jp-ci", "sector": "railways", "aware_at": "2026-04-05T10:00:00+09:00", "malicious": true}),
+            reportable: true,
+            recipients: &["ministry:mlit"],
+            // 01:00Z + 24 h. Day 1 = 6 Apr (6-30 Apr are days 1-25), 1-5 May
+            // are days 26-30: Tuesday 5 May, a holiday, stays the last day.
+            stages: &[
+                ("initial", "2026-04-06T01:00:00Z"),
+                ("final", "2026-05-05T14:59:59Z"),
             ],
         },
     ];
     for c in &cases {
         check(c);
+    }
+}
+
+/// A regime of test stages, one per way of counting, all from `aware_at`.
+const COUNTING: &str = r#"
+id = "counting"
+name_en = "Counting test"
+name_ja = "期間計算の試験"
+time_zone = "Asia/Tokyo"
+
+[[recipient]]
+id = "r"
+name_en = "R"
+name_ja = "R"
+
+[[stage]]
+id = "month-excluded"
+name_en = "x"
+name_ja = "x"
+recipient = "r"
+when = "always"
+from = "aware_at"
+months = 1
+counting = "end-of-day"
+first_day = "excluded"
+deadline = "law"
+basis_en = "x"
+basis_ja = "x"
+
+[[stage]]
+id = "month-included"
+name_en = "x"
+name_ja = "x"
+recipient = "r"
+when = "always"
+from = "aware_at"
+months = 1
+counting = "end-of-day"
+first_day = "included"
+deadline = "law"
+basis_en = "x"
+basis_ja = "x"
+
+[[stage]]
+id = "month-same-time"
+name_en = "x"
+name_ja = "x"
+recipient = "r"
+when = "always"
+from = "aware_at"
+months = 1
+counting = "same-time"
+deadline = "law"
+basis_en = "x"
+basis_ja = "x"
+
+[[stage]]
+id = "days-same-time"
+name_en = "x"
+name_ja = "x"
+recipient = "r"
+when = "always"
+from = "aware_at"
+days = 3
+counting = "same-time"
+deadline = "hub-default"
+basis_en = "x"
+basis_ja = "x"
+
+[[stage]]
+id = "one-day"
+name_en = "x"
+name_ja = "x"
+recipient = "r"
+when = "always"
+from = "aware_at"
+days = 1
+counting = "end-of-day"
+first_day = "excluded"
+deadline = "guideline"
+basis_en = "x"
+basis_ja = "x"
+"#;
+
+#[test]
+fn every_way_of_counting() {
+    let profiles = Profiles::builtin().with("counting.toml", COUNTING).unwrap();
+    let dues = |aware: &str| -> Vec<(String, String)> {
+        let d = assess_json_with(
+            &json!({"regime": "counting", "sector": "gas", "aware_at": aware}).to_string(),
+            &profiles,
+            &seeds(),
+        )
+        .unwrap();
+        let mut v: Vec<(String, String)> = d["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["stage"].as_str().unwrap().to_owned(),
+                    s["due"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let want = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = list
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect();
+        v.sort();
+        v
+    };
+    // 30 Jan 10:00 JST. Excluded: day 1 = 31 Jan, and February has no
+    // 31st, so the month ends on its last day, 28 Feb (民法第143条第2項
+    // ただし書). Included: day 1 = 30 Jan, no 30 Feb either: 28 Feb. Same
+    // time: 28 Feb 10:00 (clamped). 3 days: 2 Feb 10:00. One day,
+    // excluded: 31 Jan.
+    assert_eq!(
+        dues("2026-01-30T10:00:00+09:00"),
+        want(&[
+            ("month-excluded", "2026-02-28T14:59:59Z"),
+            ("month-included", "2026-02-28T14:59:59Z"),
+            ("month-same-time", "2026-02-28T01:00:00Z"),
+            ("days-same-time", "2026-02-02T01:00:00Z"),
+            ("one-day", "2026-01-31T14:59:59Z"),
+        ])
+    );
+    // 28 Feb 10:00 JST. Excluded: day 1 = 1 Mar, the corresponding day is
+    // 1 Apr, so the month ends the day before, 31 Mar. Included: day 1 =
+    // 28 Feb, ends 27 Mar. Same time: 28 Mar 10:00. 3 days: 3 Mar 10:00.
+    // One day: 1 Mar.
+    assert_eq!(
+        dues("2026-02-28T10:00:00+09:00"),
+        want(&[
+            ("month-excluded", "2026-03-31T14:59:59Z"),
+            ("month-included", "2026-03-27T14:59:59Z"),
+            ("month-same-time", "2026-03-28T01:00:00Z"),
+            ("days-same-time", "2026-03-03T01:00:00Z"),
+            ("one-day", "2026-03-01T14:59:59Z"),
+        ])
+    );
+    // 15 Mar 00:00 JST (14 Mar 15:00Z): the day counts either way. A month
+    // from 15 Mar ends on 14 Apr; one day is 15 Mar itself.
+    assert_eq!(
+        dues("2026-03-15T00:00:00+09:00"),
+        want(&[
+            ("month-excluded", "2026-04-14T14:59:59Z"),
+            ("month-included", "2026-04-14T14:59:59Z"),
+            ("month-same-time", "2026-04-14T15:00:00Z"),
+            ("days-same-time", "2026-03-17T15:00:00Z"),
+            ("one-day", "2026-03-15T14:59:59Z"),
+        ])
+    );
+}
+
+#[test]
+fn each_stage_says_what_fixes_its_deadline_and_how_it_is_counted() {
+    let d = decide(&json!({"regime": "jp-ci", "sector": "electricity", "aware_at": "2026-03-27T23:30:00+09:00", "outage_minutes": 90, "severity": 3})).unwrap();
+    let get = |id: &str| {
+        d["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["stage"] == id)
+            .unwrap_or_else(|| panic!("{id}: {d:#}"))
+            .clone()
+    };
+    for (id, kind) in [
+        ("hotline", "hub-default"),
+        ("initial", "hub-default"),
+        ("final", "hub-default"),
+        ("electricity-prompt", "law"),
+        ("electricity-detailed", "law"),
+    ] {
+        let s = get(id);
+        assert_eq!(s["deadline_kind"], kind, "{s}");
+        assert_eq!(s["counted_from"], "aware_at", "{s}");
+        assert!(
+            s["period_en"].as_str().is_some_and(|p| !p.is_empty()),
+            "{s}"
+        );
+        assert!(
+            s["period_ja"].as_str().is_some_and(|p| !p.is_empty()),
+            "{s}"
+        );
+    }
+    // The detailed report counts the day of awareness (27 Mar) as day 1:
+    // day 30 is 25 Apr, at 23:59:59 Tokyo time.
+    let detailed = get("electricity-detailed");
+    assert_eq!(detailed["due_local"], "2026-04-25T23:59:59+09:00");
+    assert!(
+        detailed["period_ja"]
+            .as_str()
+            .unwrap()
+            .contains("初日を算入"),
+        "{detailed}"
+    );
+    assert!(
+        get("final")["period_ja"]
+            .as_str()
+            .unwrap()
+            .contains("初日不算入"),
+        "{d}"
+    );
+    assert_eq!(get("initial")["due_local"], "2026-03-28T23:30:00+09:00");
+    // NIS2's final report counts from the notification's deadline, shown in
+    // the offset in force then (summer time from 29 March).
+    let d = decide(&json!({"regime": "nis2", "sector": "gas", "aware_at": "2026-03-27T10:00:00+01:00", "significant": true})).unwrap();
+    let last = &d["stages"][2];
+    assert_eq!(last["stage"], "final");
+    assert_eq!(last["counted_from"], "due of notification");
+    assert_eq!(last["deadline_kind"], "law");
+    assert_eq!(last["due_local"], "2026-04-30T11:00:00+02:00");
+    assert_eq!(d["stages"][1]["due_local"], "2026-03-30T11:00:00+02:00");
+    // Every shipped stage says it, in words too.
+    for p in ["jp-ci", "nis2", "circia"] {
+        let profile = Profiles::shipped().get(p).unwrap();
+        for s in &profile.stages {
+            let (en, ja) = s.period();
+            assert!(!en.is_empty() && !ja.is_empty(), "{p} {}", s.id);
+        }
     }
 }
 
@@ -569,6 +869,46 @@ fn a_broken_profile_is_refused_with_its_line() {
             "time_zone",
         ),
         (
+            "hours = 72\ncounting = \"elapsed\"",
+            "hours = 72\ncounting = \"end-of-day\"",
+            "counting 'end-of-day' is not for hours",
+        ),
+        (
+            "months = 1\ncounting = \"same-time\"",
+            "months = 1\ncounting = \"elapsed\"",
+            "counting 'elapsed' is only for hours",
+        ),
+        (
+            "months = 1\ncounting = \"same-time\"",
+            "months = 1\ncounting = \"end-of-day\"",
+            "needs first_day",
+        ),
+        (
+            "months = 1\ncounting = \"same-time\"",
+            "months = 1\ncounting = \"same-time\"\nfirst_day = \"included\"",
+            "first_day is only for counting = \"end-of-day\"",
+        ),
+        (
+            "hours = 72\ncounting = \"elapsed\"",
+            "hours = 72\ncounting = \"elapsed\"\nfirst_day = \"excluded\"",
+            "first_day is only for",
+        ),
+        (
+            "hours = 72\ncounting = \"elapsed\"",
+            "hours = 72\ncounting = \"wall-clock\"",
+            "wall-clock",
+        ),
+        (
+            "hours = 72\ncounting = \"elapsed\"\ndeadline = \"law\"",
+            "hours = 72\ncounting = \"elapsed\"\ndeadline = \"statute\"",
+            "statute",
+        ),
+        (
+            "hours = 72\ncounting = \"elapsed\"\ndeadline = \"law\"",
+            "hours = 72\ncounting = \"elapsed\"",
+            "deadline",
+        ),
+        (
             "basis_ja = \"NIS2 第23条4項(a): 認知から24時間以内\"",
             "basis_ja = \"x\"\nsurprise = 1",
             "surprise",
@@ -597,6 +937,36 @@ fn a_broken_profile_is_refused_with_its_line() {
 }
 
 proptest! {
+    /// A period of days ending at 23:59:59 local time is never earlier than
+    /// the same number of days at the same clock time, less one second (a
+    /// period that starts at 00:00), and never a whole day later; the
+    /// deadline is at 23:59:59 local time, on the calendar of the time zone.
+    #[test]
+    fn days_end_at_the_end_of_the_last_day(
+        seconds in 1_700_000_000i64..1_900_000_000,
+        zone in prop::sample::select(vec!["Asia/Tokyo", "Europe/Brussels", "America/New_York", "UTC", "Pacific/Auckland"]),
+        midnight in any::<bool>(),
+    ) {
+        let tz = TimeZone::get(zone).unwrap();
+        let mut aware = Timestamp::from_second(seconds).unwrap().to_zoned(tz.clone());
+        if midnight {
+            aware = aware.start_of_day().unwrap();
+        }
+        let facts = json!({"regime": "jp-ci", "sector": "gas", "malicious": true, "time_zone": zone,
+            "aware_at": aware.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()});
+        let d = decide(&facts).unwrap();
+        let fin = d["stages"].as_array().unwrap().iter().find(|s| s["stage"] == "final").unwrap();
+        let due: Timestamp = fin["due"].as_str().unwrap().parse().unwrap();
+        let same_time = aware.checked_add(30.days()).unwrap().timestamp();
+        prop_assert!(due >= same_time.checked_sub(1.second()).unwrap(), "{due} {same_time}");
+        // 25 hours: a day the clocks go back is 25 hours long.
+        prop_assert!(due < same_time.checked_add(25.hours()).unwrap(), "{due} {same_time}");
+        let local = due.to_zoned(tz);
+        prop_assert_eq!(local.time(), jiff::civil::time(23, 59, 59, 0));
+        let first = if aware.time() == jiff::civil::Time::midnight() { aware.date() } else { aware.date().tomorrow().unwrap() };
+        prop_assert_eq!(local.date(), first.checked_add(29.days()).unwrap());
+    }
+
     /// Whatever the facts, every deadline is after the moment it counts
     /// from, the stages come in deadline order, and the answer is stable.
     #[test]
