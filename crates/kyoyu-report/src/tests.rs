@@ -87,12 +87,13 @@ fn japan() {
             facts: json!({"regime": "jp-ci", "sector": "electricity", "aware_at": "2026-03-27T23:30:00+09:00", "outage_minutes": 90}),
             reportable: true,
             recipients: &["ministry:meti"],
-            // 23:30 JST = 14:30Z; + 24 h, + 48 h. The detailed report counts
-            // 27 Mar as day 1 (起算して): 27-31 Mar are days 1-5, 25 Apr is
-            // day 30. The final report starts on 28 Mar: 26 Apr is day 30.
+            // 23:30 JST = 14:30Z; + 24 h for both the first report and the
+            // quick accident report (in file order). The detailed report
+            // counts 27 Mar as day 1 (起算して): 27-31 Mar are days 1-5, 25 Apr
+            // is day 30. The final report starts on 28 Mar: 26 Apr is day 30.
             stages: &[
                 ("initial", "2026-03-28T14:30:00Z"),
-                ("electricity-prompt", "2026-03-29T14:30:00Z"),
+                ("electricity-prompt", "2026-03-28T14:30:00Z"),
                 ("electricity-detailed", "2026-04-25T14:59:59Z"),
                 ("final", "2026-04-26T14:59:59Z"),
             ],
@@ -209,13 +210,13 @@ fn japan() {
             facts: json!({"regime": "jp-ci", "sector": "electricity", "aware_at": "2026-07-07T07:07:00+09:00", "safety_impact": true, "outage_minutes": 10}),
             reportable: true,
             recipients: &["ministry:meti", "national-centre"],
-            // 07:07 JST = 6 Jul 22:07Z; + 1 h, + 24 h, + 48 h. Detailed:
+            // 07:07 JST = 6 Jul 22:07Z; + 1 h, + 24 h (twice). Detailed:
             // day 1 = 7 Jul (7-31 Jul are days 1-25), day 30 = 5 Aug. Final:
             // day 1 = 8 Jul (8-31 Jul are days 1-24), day 30 = 6 Aug.
             stages: &[
                 ("hotline", "2026-07-06T23:07:00Z"),
                 ("initial", "2026-07-07T22:07:00Z"),
-                ("electricity-prompt", "2026-07-08T22:07:00Z"),
+                ("electricity-prompt", "2026-07-07T22:07:00Z"),
                 ("electricity-detailed", "2026-08-05T14:59:59Z"),
                 ("final", "2026-08-06T14:59:59Z"),
             ],
@@ -262,12 +263,12 @@ fn japan() {
             facts: json!({"regime": "jp-ci", "sector": "electricity", "aware_at": "2026-09-01T00:00:01+09:00", "outage_minutes": 30}),
             reportable: true,
             recipients: &["ministry:meti"],
-            // 00:00:01 JST = 31 Aug 15:00:01Z; + 24 h, + 48 h. Detailed
+            // 00:00:01 JST = 31 Aug 15:00:01Z; + 24 h (twice). Detailed
             // (起算して): day 1 = 1 Sep, day 30 = 30 Sep. Final: day 1 = 2 Sep
             // (2-30 Sep are days 1-29), day 30 = 1 Oct.
             stages: &[
                 ("initial", "2026-09-01T15:00:01Z"),
-                ("electricity-prompt", "2026-09-02T15:00:01Z"),
+                ("electricity-prompt", "2026-09-01T15:00:01Z"),
                 ("electricity-detailed", "2026-09-30T14:59:59Z"),
                 ("final", "2026-10-01T14:59:59Z"),
             ],
@@ -277,11 +278,11 @@ fn japan() {
             facts: json!({"regime": "jp-ci", "sector": "electricity", "aware_at": "2026-09-01T00:00:00+09:00", "outage_minutes": 30}),
             reportable: true,
             recipients: &["ministry:meti"],
-            // 31 Aug 15:00Z; + 24 h, + 48 h. Day 1 = 1 Sep for both: day 30
+            // 31 Aug 15:00Z; + 24 h (twice). Day 1 = 1 Sep for both: day 30
             // = 30 Sep (the final report first, in file order).
             stages: &[
                 ("initial", "2026-09-01T15:00:00Z"),
-                ("electricity-prompt", "2026-09-02T15:00:00Z"),
+                ("electricity-prompt", "2026-09-01T15:00:00Z"),
                 ("final", "2026-09-30T14:59:59Z"),
                 ("electricity-detailed", "2026-09-30T14:59:59Z"),
             ],
