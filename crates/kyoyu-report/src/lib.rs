@@ -22,7 +22,8 @@ pub mod casebook;
 mod profile;
 
 pub use profile::{
-    Counting, DeadlineKind, FirstDay, Profile, ProfileError, Profiles, Rule, StageRule,
+    Counting, DeadlineKind, FirstDay, Profile, ProfileError, Profiles, Rule, SeverityLevel,
+    StageRule,
 };
 
 use jiff::{Timestamp, ToSpan, Zoned, tz::TimeZone};
@@ -97,7 +98,8 @@ pub struct Facts {
     /// One of [`CATEGORIES`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// The outage severity level (0–4 on Japan's scale).
+    /// The outage severity level (0–4 on Japan's scale: see the regime's
+    /// `[[severity_level]]`s).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<u8>,
 }
@@ -331,11 +333,19 @@ pub fn assess(facts: &Facts, profiles: &Profiles, seeds: &Seeds) -> Result<Decis
     if let (Some(level), Some(levels)) = (facts.severity, profile.severity_levels)
         && level >= levels
     {
+        let top = levels - 1;
+        let named = |n: u8| {
+            profile.severity_level(n).map_or_else(
+                || n.to_string(),
+                |l| format!("{n} ({}, {})", l.name_en, l.name_ja),
+            )
+        };
         return Err(bad(
             "severity",
             format!(
-                "{level} is not a level of this regime's scale (0 to {})",
-                levels - 1
+                "{level} is not a level of this regime's severity scale; give {} to {}",
+                named(0),
+                named(top)
             ),
         ));
     }

@@ -270,6 +270,22 @@ pub struct Recipient {
     pub name_ja: String,
 }
 
+/// A level of a regime's severity scale.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeverityLevel {
+    /// The level, from 0.
+    pub level: u8,
+    /// Its name in English.
+    pub name_en: String,
+    /// Its name in Japanese.
+    pub name_ja: String,
+    /// What it means, in English.
+    pub text_en: String,
+    /// What it means, in Japanese.
+    pub text_ja: String,
+}
+
 /// One regime.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -283,9 +299,16 @@ pub struct Profile {
     /// The time zone calendar deadlines are counted in, unless the facts
     /// give one.
     pub time_zone: String,
-    /// How many levels the severity scale has, if the regime has one.
+    /// How many levels the severity scale has, if the regime has one
+    /// (given, or the number of `[[severity_level]]`s).
     #[serde(default)]
     pub severity_levels: Option<u8>,
+    /// Where the severity scale comes from.
+    #[serde(default)]
+    pub severity_source: Option<String>,
+    /// The severity scale's levels, from 0, with their names and meaning.
+    #[serde(default, rename = "severity_level")]
+    pub severity_scale: Vec<SeverityLevel>,
     /// Recipients.
     #[serde(default, rename = "recipient")]
     pub recipients: Vec<Recipient>,
@@ -391,6 +414,37 @@ fn counting_problem(s: &StageRule) -> Option<String> {
 }
 
 impl Profile {
+    /// What is wrong with the severity scale, if anything (and the level
+    /// at fault): its levels are 0, 1, 2 … in order, as many as
+    /// `severity_levels` says.
+    fn check_severity_scale(&self) -> Option<(String, Option<u8>)> {
+        for (i, l) in self.severity_scale.iter().enumerate() {
+            if usize::from(l.level) != i {
+                return Some((
+                    format!(
+                        "severity_level: level {} is out of place; list the levels from 0 up, one each (expected {i})",
+                        l.level
+                    ),
+                    Some(l.level),
+                ));
+            }
+        }
+        let problem = match (self.severity_levels, self.severity_scale.len()) {
+            (Some(0), _) => "severity_levels: a scale needs at least one level".to_owned(),
+            (Some(n), len) if len > 0 && usize::from(n) != len => format!(
+                "severity_levels = {n}, but {len} [[severity_level]] are given; make them agree"
+            ),
+            _ => return None,
+        };
+        Some((problem, None))
+    }
+
+    /// The level `level` of the severity scale, if the regime names its
+    /// levels.
+    pub fn severity_level(&self, level: u8) -> Option<&SeverityLevel> {
+        self.severity_scale.get(usize::from(level))
+    }
+
     /// Reads and checks a profile file.
     pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
         let err = |line: Option<usize>, column: Option<usize>, message: String| ProfileError {
@@ -399,7 +453,7 @@ impl Profile {
             column,
             message,
         };
-        let p: Profile = toml::from_str(text).map_err(|e| {
+        let mut p: Profile = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map_or((None, None), |s| {
                 let (l, c) = position(text, s.start);
                 (Some(l), Some(c))
@@ -407,6 +461,18 @@ impl Profile {
             err(line, column, with_hint(e.message()))
         })?;
         let at = |key: &str, value: &str| line_of(text, key, value);
+        if let Some((problem, level)) = p.check_severity_scale() {
+            let key =
+                level.map_or_else(|| "severity_levels".to_owned(), |n| format!("level = {n}"));
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with(&key))
+                .map(|i| i + 1);
+            return Err(err(line, None, problem));
+        }
+        if p.severity_levels.is_none() && !p.severity_scale.is_empty() {
+            p.severity_levels = u8::try_from(p.severity_scale.len()).ok();
+        }
         if jiff::tz::TimeZone::get(&p.time_zone).is_err() {
             return Err(err(
                 at("time_zone", &p.time_zone),

@@ -826,6 +826,74 @@ fn the_shipped_profiles_load_and_name_every_ministry() {
 }
 
 #[test]
+fn the_national_severity_scale_is_data() {
+    let jp = Profiles::shipped().get("jp-ci").unwrap();
+    assert_eq!(jp.severity_levels, Some(5));
+    let names: Vec<(&str, &str)> = jp
+        .severity_scale
+        .iter()
+        .map(|l| (l.name_en.as_str(), l.name_ja.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("None", "なし"),
+            ("Low", "低"),
+            ("Medium", "中"),
+            ("High", "高"),
+            ("Crisis", "危機")
+        ]
+    );
+    assert!(
+        jp.severity_source
+            .as_deref()
+            .is_some_and(|s| s.contains("2018"))
+    );
+    for l in &jp.severity_scale {
+        assert!(!l.text_en.is_empty() && !l.text_ja.is_empty(), "{l:?}");
+    }
+    // A level off the scale is refused, naming both ends of the scale.
+    let e = decide(&json!({"regime": "jp-ci", "sector": "gas", "aware_at": "2026-03-27T10:00:00+09:00", "severity": 5})).unwrap_err();
+    assert_eq!(e.field, "severity");
+    assert!(
+        e.message.contains("0 (None, なし)") && e.message.contains("4 (Crisis, 危機)"),
+        "{e}"
+    );
+    // A broken scale is refused with its line.
+    let base = BUILTIN[0].1;
+    for (from, to, says) in [
+        ("level = 2\n", "level = 7\n", "level 7 is out of place"),
+        (
+            "severity_levels = 5",
+            "severity_levels = 4",
+            "make them agree",
+        ),
+    ] {
+        let text = base.replacen(from, to, 1);
+        let e = Profile::parse("jp-ci.toml", &text).unwrap_err();
+        assert!(e.message.contains(says), "{says}: {e}");
+        let want = text
+            .lines()
+            .position(|l| l.starts_with(to.trim_end()))
+            .unwrap()
+            + 1;
+        assert_eq!(e.line, Some(want), "{e}");
+    }
+    // A hub's regime may still give the number of levels alone.
+    let three = BUILTIN[1]
+        .1
+        .replace("id = \"nis2\"", "id = \"nis2-3\"\nseverity_levels = 3");
+    let more = Profiles::builtin().with("nis2-3.toml", &three).unwrap();
+    let e = assess_json_with(
+        &json!({"regime": "nis2-3", "sector": "gas", "aware_at": "2026-06-01T00:00:00Z", "severity": 3}).to_string(),
+        &more,
+        &seeds(),
+    )
+    .unwrap_err();
+    assert!(e.message.contains("give 0 to 2"), "{e}");
+}
+
+#[test]
 fn a_broken_profile_is_refused_with_its_line() {
     let base = BUILTIN[1].1;
     // A syntax error: the line it is on.
