@@ -22,8 +22,8 @@ pub mod casebook;
 mod profile;
 
 pub use profile::{
-    Counting, DeadlineKind, FirstDay, Profile, ProfileError, Profiles, Rule, SeverityLevel,
-    StageRule,
+    Condition, Counting, Criterion, DeadlineKind, FirstDay, Profile, ProfileError, Profiles, Rule,
+    SeverityLevel, StageRule,
 };
 
 use jiff::{Timestamp, ToSpan, Zoned, tz::TimeZone};
@@ -68,6 +68,11 @@ pub struct Facts {
     /// regime's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
+    /// When the incident happened, if known (RFC 3339 with an offset); not
+    /// after `aware_at`. Stages the law counts from the occurrence count
+    /// from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred_at: Option<String>,
     /// An explicit answer to "is it significant?", overriding the rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub significant: Option<bool>,
@@ -86,9 +91,23 @@ pub struct Facts {
     /// Customers or users affected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customers_affected: Option<u64>,
-    /// Personal records leaked.
+    /// Personal records leaked (people whose personal data leaked or may
+    /// have leaked).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub records_leaked: Option<u64>,
+    /// The leaked personal data includes special-care data (要配慮個人情報:
+    /// medical history, criminal records …).
+    #[serde(default)]
+    pub sensitive_data: bool,
+    /// The leaked personal data could be misused for financial damage
+    /// (card numbers, banking credentials).
+    #[serde(default)]
+    pub financial_damage_risk: bool,
+    /// The operator judges the event an accident its sector's law requires
+    /// to be reported (a serious telecommunications accident, an electricity
+    /// accident), which the rules cannot always tell from these facts.
+    #[serde(default)]
+    pub statutory_accident: bool,
     /// People's safety affected.
     #[serde(default)]
     pub safety_impact: bool,
@@ -143,6 +162,9 @@ impl Facts {
             "malicious" => FactValue::Flag(self.malicious),
             "safety_impact" => FactValue::Flag(self.safety_impact),
             "cross_border" => FactValue::Flag(self.cross_border),
+            "sensitive_data" => FactValue::Flag(self.sensitive_data),
+            "financial_damage_risk" => FactValue::Flag(self.financial_damage_risk),
+            "statutory_accident" => FactValue::Flag(self.statutory_accident),
             "outage_minutes" => FactValue::Number(self.outage_minutes),
             "customers_affected" => FactValue::Number(self.customers_affected),
             "records_leaked" => FactValue::Number(self.records_leaked),
@@ -155,10 +177,13 @@ impl Facts {
 }
 
 /// The facts rules may name.
-pub const RULE_FACTS: [&str; 9] = [
+pub const RULE_FACTS: [&str; 12] = [
     "malicious",
     "safety_impact",
     "cross_border",
+    "sensitive_data",
+    "financial_damage_risk",
+    "statutory_accident",
     "outage_minutes",
     "customers_affected",
     "records_leaked",
@@ -231,11 +256,16 @@ pub fn parse_facts(text: &str) -> Result<Facts, FactsError> {
     for (key, v) in object {
         let ok = match key.as_str() {
             "regime" | "sector" | "aware_at" => v.is_string(),
-            "time_zone" | "ransom_paid_at" | "affected_service" | "category" => {
+            "time_zone" | "occurred_at" | "ransom_paid_at" | "affected_service" | "category" => {
                 v.is_string() || v.is_null()
             }
             "significant" => v.is_boolean() || v.is_null(),
-            "malicious" | "safety_impact" | "cross_border" => v.is_boolean(),
+            "malicious"
+            | "safety_impact"
+            | "cross_border"
+            | "sensitive_data"
+            | "financial_damage_risk"
+            | "statutory_accident" => v.is_boolean(),
             "outage_minutes" | "customers_affected" | "records_leaked" => v.is_u64() || v.is_null(),
             "severity" => v.as_u64().is_some_and(|n| n <= 255) || v.is_null(),
             _ => {
@@ -250,7 +280,13 @@ pub fn parse_facts(text: &str) -> Result<Facts, FactsError> {
                 "outage_minutes" | "customers_affected" | "records_leaked" | "severity" => {
                     "a whole number, zero or more"
                 }
-                "significant" | "malicious" | "safety_impact" | "cross_border" => "true or false",
+                "significant"
+                | "malicious"
+                | "safety_impact"
+                | "cross_border"
+                | "sensitive_data"
+                | "financial_damage_risk"
+                | "statutory_accident" => "true or false",
                 _ => "text",
             };
             return Err(bad(key, format!("must be {what}, not {v}")));
@@ -306,6 +342,23 @@ pub fn assess(facts: &Facts, profiles: &Profiles, seeds: &Seeds) -> Result<Decis
         )
     })?;
     let aware = instant("aware_at", &facts.aware_at)?;
+    let occurred = facts
+        .occurred_at
+        .as_deref()
+        .map(|t| instant("occurred_at", t))
+        .transpose()?;
+    if let Some(at) = occurred
+        && at > aware
+    {
+        return Err(bad(
+            "occurred_at",
+            format!(
+                "'{}' is after aware_at ('{}'): nobody becomes aware of an incident before it happens; correct one of the two",
+                facts.occurred_at.as_deref().unwrap_or_default(),
+                facts.aware_at
+            ),
+        ));
+    }
     let ransom = facts
         .ransom_paid_at
         .as_deref()
@@ -411,10 +464,32 @@ pub fn assess(facts: &Facts, profiles: &Profiles, seeds: &Seeds) -> Result<Decis
         if !applies || !holds(&s.when) {
             continue;
         }
+        // A stage with criteria applies only when one of them holds.
+        let met: Vec<&Criterion> = s
+            .criteria
+            .iter()
+            .filter_map(|id| profile.criterion(id))
+            .filter(|c| c.holds(facts))
+            .collect();
+        if !s.criteria.is_empty() && met.is_empty() {
+            continue;
+        }
         // The moment counted from, what it is called, and the fact to
         // blame if the deadline falls off the calendar.
         let (from, counted_from, field) = match s.from.as_str() {
             "aware_at" => (start.clone(), "aware_at".to_owned(), "aware_at"),
+            "occurred_at" => match occurred {
+                Some(o) => (
+                    o.to_zoned(zone.clone()),
+                    "occurred_at".to_owned(),
+                    "occurred_at",
+                ),
+                None => (
+                    start.clone(),
+                    "aware_at (occurred_at not given)".to_owned(),
+                    "aware_at",
+                ),
+            },
             "ransom_paid_at" => match ransom {
                 Some(r) => (
                     r.to_zoned(zone.clone()),
@@ -437,6 +512,11 @@ pub fn assess(facts: &Facts, profiles: &Profiles, seeds: &Seeds) -> Result<Decis
                 ),
             )
         })?;
+        for c in met {
+            if !fired.iter().any(|f| f["id"] == c.id.as_str()) {
+                fired.push(json!({"id": c.id, "en": c.en, "ja": c.ja}));
+            }
+        }
         fired.push(
             json!({"id": format!("{}:{}", profile.id, s.id), "en": s.basis_en, "ja": s.basis_ja}),
         );

@@ -4,6 +4,7 @@ use crate::{CONDITIONS, FactValue, Facts, RULE_FACTS};
 use jiff::civil::{Date, Time};
 use jiff::{ToSpan, Zoned};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 use std::fmt;
 
 /// Where a stage's deadline comes from.
@@ -95,16 +96,88 @@ pub struct Rule {
 impl Rule {
     /// Whether the rule fires for `facts`.
     pub fn fires(&self, facts: &Facts) -> bool {
-        match facts.value(&self.fact) {
-            Some(FactValue::Flag(b)) => b,
-            Some(FactValue::Number(n)) => n.is_some_and(|n| n >= self.at_least.unwrap_or(1)),
-            Some(FactValue::Word(w)) => w.is_some_and(|w| {
-                self.one_of
-                    .as_ref()
-                    .is_some_and(|list| list.iter().any(|x| x == w))
-            }),
-            None => false,
+        holds(&self.fact, self.at_least, self.one_of.as_deref(), facts)
+    }
+}
+
+/// Whether `fact` is true (flags), at least `at_least` (numbers; 1 when
+/// not given), or one of `one_of` (words).
+fn holds(fact: &str, at_least: Option<u64>, one_of: Option<&[String]>, facts: &Facts) -> bool {
+    match facts.value(fact) {
+        Some(FactValue::Flag(b)) => b,
+        Some(FactValue::Number(n)) => n.is_some_and(|n| n >= at_least.unwrap_or(1)),
+        Some(FactValue::Word(w)) => {
+            w.is_some_and(|w| one_of.is_some_and(|list| list.iter().any(|x| x == w)))
         }
+        None => false,
+    }
+}
+
+/// What is wrong with a test of `fact`, if anything: an unknown fact, or a
+/// threshold or list that does not fit the kind of fact.
+fn test_problem(fact: &str, at_least: Option<u64>, one_of: Option<&[String]>) -> Option<String> {
+    let kind = match Facts::default().value(fact) {
+        Some(FactValue::Flag(_)) => "flag",
+        Some(FactValue::Number(_)) => "number",
+        Some(FactValue::Word(_)) => "word",
+        None => {
+            return Some(format!(
+                "fact '{fact}' is not one of {}",
+                RULE_FACTS.join(", ")
+            ));
+        }
+    };
+    match (kind, at_least.is_some(), one_of.is_some()) {
+        ("flag", false, false) | ("number", _, false) | ("word", false, true) => None,
+        ("flag", _, _) => Some(format!(
+            "fact '{fact}' is true or false: give neither at_least nor one_of"
+        )),
+        ("number", _, _) => Some(format!(
+            "fact '{fact}' is a number: give at_least, not one_of"
+        )),
+        _ => Some(format!(
+            "fact '{fact}' is a word: give one_of (the values that fire), not at_least"
+        )),
+    }
+}
+
+/// One test of a criterion.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// The fact it reads (one of [`RULE_FACTS`]).
+    pub fact: String,
+    /// For numbers: the least value that holds.
+    #[serde(default)]
+    pub at_least: Option<u64>,
+    /// For words: the values that hold.
+    #[serde(default)]
+    pub one_of: Option<Vec<String>>,
+}
+
+/// A named test of one or more facts, all of which must hold (a statutory
+/// threshold such as "30,000 users for 2 hours"). A stage that lists
+/// criteria applies only when at least one of them holds; those that hold
+/// are named among the rules that fired.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    /// Stable id, shown as the rule that fired.
+    pub id: String,
+    /// The tests, all of which must hold.
+    pub all: Vec<Condition>,
+    /// What it says, in English.
+    pub en: String,
+    /// What it says, in Japanese.
+    pub ja: String,
+}
+
+impl Criterion {
+    /// Whether every test holds for `facts`.
+    pub fn holds(&self, facts: &Facts) -> bool {
+        self.all
+            .iter()
+            .all(|c| holds(&c.fact, c.at_least, c.one_of.as_deref(), facts))
     }
 }
 
@@ -125,7 +198,12 @@ pub struct StageRule {
     pub sectors: Option<Vec<String>>,
     /// When the stage applies (one of [`CONDITIONS`]).
     pub when: String,
-    /// What the deadline counts from: `aware_at`, `ransom_paid_at` or an
+    /// And only when one of these criteria (`[[criterion]]` ids) holds,
+    /// if any are given.
+    #[serde(default)]
+    pub criteria: Vec<String>,
+    /// What the deadline counts from: `aware_at`, `occurred_at` (the
+    /// facts' `aware_at` when they do not say), `ransom_paid_at` or an
     /// earlier stage's id (its deadline).
     pub from: String,
     /// Hours after (an absolute duration).
@@ -318,6 +396,9 @@ pub struct Profile {
     /// Rules that make it significant (unless the facts say).
     #[serde(default)]
     pub significance: Vec<Rule>,
+    /// Criteria that stages may require.
+    #[serde(default, rename = "criterion")]
+    pub criteria: Vec<Criterion>,
     /// Stages with deadlines.
     #[serde(default, rename = "stage")]
     pub stages: Vec<StageRule>,
@@ -439,6 +520,11 @@ impl Profile {
         Some((problem, None))
     }
 
+    /// The criterion `id`.
+    pub fn criterion(&self, id: &str) -> Option<&Criterion> {
+        self.criteria.iter().find(|c| c.id == id)
+    }
+
     /// The level `level` of the severity scale, if the regime names its
     /// levels.
     pub fn severity_level(&self, level: u8) -> Option<&SeverityLevel> {
@@ -481,17 +567,38 @@ impl Profile {
             ));
         }
         for r in p.reportable.iter().chain(&p.significance) {
-            if !RULE_FACTS.contains(&r.fact.as_str()) {
+            if let Some(problem) = test_problem(&r.fact, r.at_least, r.one_of.as_deref()) {
                 return Err(err(
-                    at("fact", &r.fact),
+                    at("fact", &r.fact).or(at("id", &r.id)),
+                    None,
+                    format!("rule {}: {problem}", r.id),
+                ));
+            }
+        }
+        let mut criteria = BTreeSet::new();
+        for c in &p.criteria {
+            let line = at("id", &c.id);
+            if !criteria.insert(c.id.as_str()) {
+                return Err(err(
+                    line,
+                    None,
+                    format!("criterion {} is defined twice", c.id),
+                ));
+            }
+            if c.all.is_empty() {
+                return Err(err(
+                    line,
                     None,
                     format!(
-                        "rule {}: fact '{}' is not one of {}",
-                        r.id,
-                        r.fact,
-                        RULE_FACTS.join(", ")
+                        "criterion {}: all is empty; give the facts to test, e.g. all = [{{ fact = \"outage_minutes\", at_least = 120 }}]",
+                        c.id
                     ),
                 ));
+            }
+            for t in &c.all {
+                if let Some(problem) = test_problem(&t.fact, t.at_least, t.one_of.as_deref()) {
+                    return Err(err(line, None, format!("criterion {}: {problem}", c.id)));
+                }
             }
         }
         let mut seen: Vec<&StageRule> = Vec::new();
@@ -527,15 +634,27 @@ impl Profile {
                     format!("stage {}: {problem}", s.id),
                 ));
             }
-            let from_known = matches!(s.from.as_str(), "aware_at" | "ransom_paid_at")
-                || seen.iter().any(|e| e.id == s.from);
+            let from_known = matches!(
+                s.from.as_str(),
+                "aware_at" | "occurred_at" | "ransom_paid_at"
+            ) || seen.iter().any(|e| e.id == s.from);
             if !from_known {
                 return Err(err(
                     at("from", &s.from).or(line),
                     None,
                     format!(
-                        "stage {}: from '{}' is not aware_at, ransom_paid_at or an earlier stage",
+                        "stage {}: from '{}' is not aware_at, occurred_at, ransom_paid_at or an earlier stage",
                         s.id, s.from
+                    ),
+                ));
+            }
+            if let Some(unknown) = s.criteria.iter().find(|c| !criteria.contains(c.as_str())) {
+                return Err(err(
+                    line,
+                    None,
+                    format!(
+                        "stage {}: criteria names '{unknown}', which is not a [[criterion]] of this file",
+                        s.id
                     ),
                 ));
             }

@@ -119,43 +119,46 @@ fn japan() {
             ],
         },
         Case {
-            name: "J5 personal data leaked by mistake at a hospital: the PPC within 5 and 30 days",
-            facts: json!({"regime": "jp-ci", "sector": "medical", "aware_at": "2026-06-01T09:00:00+09:00", "records_leaked": 500}),
+            name: "J5 patients' medical data (要配慮個人情報) leaked by mistake at a hospital: the PPC within 3 and 30 days",
+            facts: json!({"regime": "jp-ci", "sector": "medical", "aware_at": "2026-06-01T09:00:00+09:00", "records_leaked": 500, "sensitive_data": true}),
             reportable: true,
             recipients: &["ministry:mhlw", "ppc"],
-            // 09:00 JST = 00:00Z, + 24 h. Day 1 = 2 Jun: 5 days end on
-            // 6 Jun; 2-30 Jun are days 1-29, so day 30 is 1 Jul (both the
+            // 09:00 JST = 00:00Z, + 24 h. Day 1 = 2 Jun: 3 days end on
+            // 4 Jun; 2-30 Jun are days 1-29, so day 30 is 1 Jul (both the
             // final report and the PPC's, in file order).
             stages: &[
                 ("initial", "2026-06-02T00:00:00Z"),
-                ("ppc-prompt", "2026-06-06T14:59:59Z"),
+                ("ppc-prompt", "2026-06-04T14:59:59Z"),
                 ("final", "2026-07-01T14:59:59Z"),
                 ("ppc-final", "2026-07-01T14:59:59Z"),
             ],
         },
         Case {
             name: "J6 the same leak by an attacker: the confirmed report within 60 days",
-            facts: json!({"regime": "jp-ci", "sector": "medical", "aware_at": "2026-06-01T09:00:00+09:00", "records_leaked": 500, "malicious": true}),
+            facts: json!({"regime": "jp-ci", "sector": "medical", "aware_at": "2026-06-01T09:00:00+09:00", "records_leaked": 500, "sensitive_data": true, "malicious": true}),
             reportable: true,
             recipients: &["ministry:mhlw", "ppc"],
             // As J5; 60 days: 2-30 Jun are days 1-29, 1-31 Jul days 30-60.
             stages: &[
                 ("initial", "2026-06-02T00:00:00Z"),
-                ("ppc-prompt", "2026-06-06T14:59:59Z"),
+                ("ppc-prompt", "2026-06-04T14:59:59Z"),
                 ("final", "2026-07-01T14:59:59Z"),
                 ("ppc-final", "2026-07-31T14:59:59Z"),
             ],
         },
         Case {
-            name: "J7 a telecom operator says it is significant: the statutory 30-day report, across February's end",
-            facts: json!({"regime": "jp-ci", "sector": "information-communication", "aware_at": "2026-02-28T12:00:00+09:00", "significant": true}),
+            name: "J7 a telecom operator says it is significant and a serious accident (重大な事故): the statutory 30-day report, across February's end",
+            facts: json!({"regime": "jp-ci", "sector": "information-communication", "aware_at": "2026-02-28T12:00:00+09:00", "significant": true, "statutory_accident": true}),
             reportable: true,
             recipients: &["ministry:mic", "national-centre"],
             stages: &[
-                // 12:00 JST = 03:00Z; + 1 h; + 24 h. Day 1 = 1 Mar (February
-                // 2026 has 28 days), day 30 = 30 Mar.
+                // 12:00 JST = 03:00Z; + 1 h; + 24 h (the first report, then
+                // the prompt accident report, in file order). Day 1 = 1 Mar
+                // (February 2026 has 28 days), day 30 = 30 Mar; without
+                // occurred_at the accident's 30 days count from awareness.
                 ("hotline", "2026-02-28T04:00:00Z"),
                 ("initial", "2026-03-01T03:00:00Z"),
+                ("telecom-prompt", "2026-03-01T03:00:00Z"),
                 ("final", "2026-03-30T14:59:59Z"),
                 ("telecom-detailed", "2026-03-30T14:59:59Z"),
             ],
@@ -297,6 +300,132 @@ fn japan() {
             stages: &[
                 ("initial", "2026-04-06T01:00:00Z"),
                 ("final", "2026-05-05T14:59:59Z"),
+            ],
+        },
+        Case {
+            name: "J19 a telecom outage stated significant but under the serious-accident thresholds: no statutory report",
+            facts: json!({"regime": "jp-ci", "sector": "information-communication", "aware_at": "2026-07-20T08:20:00+09:00", "outage_minutes": 100, "customers_affected": 50_000, "significant": true}),
+            reportable: true,
+            recipients: &["ministry:mic", "national-centre"],
+            // 08:20 JST = 19 Jul 23:20Z; + 1 h; + 24 h. Final: day 1 = 21 Jul
+            // (21-31 Jul are days 1-11), day 30 = 19 Aug.
+            stages: &[
+                ("hotline", "2026-07-20T00:20:00Z"),
+                ("initial", "2026-07-20T23:20:00Z"),
+                ("final", "2026-08-19T14:59:59Z"),
+            ],
+        },
+        Case {
+            name: "J20 a serious telecom accident by its thresholds (50,000 users, 150 minutes), the detailed report counted from the day it occurred",
+            facts: json!({"regime": "jp-ci", "sector": "information-communication", "occurred_at": "2026-07-19T23:00:00+09:00", "aware_at": "2026-07-20T08:20:00+09:00", "outage_minutes": 150, "customers_affected": 50_000, "severity": 2}),
+            reportable: true,
+            recipients: &["ministry:mic"],
+            // 19 Jul 23:20Z + 24 h, twice. Detailed: occurred on 19 Jul
+            // (Tokyo), day 1 = 20 Jul (20-31 Jul are days 1-12), day 30 =
+            // 18 Aug. Final: from awareness on 20 Jul, day 30 = 19 Aug.
+            stages: &[
+                ("initial", "2026-07-20T23:20:00Z"),
+                ("telecom-prompt", "2026-07-20T23:20:00Z"),
+                ("telecom-detailed", "2026-08-18T14:59:59Z"),
+                ("final", "2026-08-19T14:59:59Z"),
+            ],
+        },
+        Case {
+            name: "J21 exactly 2 hours for exactly 30,000 users: a serious telecom accident",
+            facts: json!({"regime": "jp-ci", "sector": "information-communication", "aware_at": "2026-10-10T12:00:00+09:00", "outage_minutes": 120, "customers_affected": 30_000}),
+            reportable: true,
+            recipients: &["ministry:mic"],
+            // 03:00Z + 24 h, twice. Day 1 = 11 Oct (11-31 Oct are days
+            // 1-21), day 30 = 9 Nov, for both (final first in file order).
+            stages: &[
+                ("initial", "2026-10-11T03:00:00Z"),
+                ("telecom-prompt", "2026-10-11T03:00:00Z"),
+                ("final", "2026-11-09T14:59:59Z"),
+                ("telecom-detailed", "2026-11-09T14:59:59Z"),
+            ],
+        },
+        Case {
+            name: "J22 one minute short of 2 hours: not a serious telecom accident",
+            facts: json!({"regime": "jp-ci", "sector": "information-communication", "aware_at": "2026-10-10T12:00:00+09:00", "outage_minutes": 119, "customers_affected": 30_000}),
+            reportable: true,
+            recipients: &["ministry:mic"],
+            // As J21 without the accident's stages.
+            stages: &[
+                ("initial", "2026-10-11T03:00:00Z"),
+                ("final", "2026-11-09T14:59:59Z"),
+            ],
+        },
+        Case {
+            name: "J23 500 customers' ordinary records sent out by mistake: the ministry, not the PPC",
+            facts: json!({"regime": "jp-ci", "sector": "finance", "aware_at": "2026-11-02T09:00:00+09:00", "records_leaked": 500, "category": "data-leak"}),
+            reportable: true,
+            recipients: &["ministry:fsa"],
+            // 00:00Z + 24 h. Day 1 = 3 Nov (3-30 Nov are days 1-28), day 30
+            // = 2 Dec.
+            stages: &[
+                ("initial", "2026-11-03T00:00:00Z"),
+                ("final", "2026-12-02T14:59:59Z"),
+            ],
+        },
+        Case {
+            name: "J24 exactly 1,000 people is not more than 1,000: still not the PPC",
+            facts: json!({"regime": "jp-ci", "sector": "finance", "aware_at": "2026-11-02T09:00:00+09:00", "records_leaked": 1000, "category": "data-leak"}),
+            reportable: true,
+            recipients: &["ministry:fsa"],
+            stages: &[
+                ("initial", "2026-11-03T00:00:00Z"),
+                ("final", "2026-12-02T14:59:59Z"),
+            ],
+        },
+        Case {
+            name: "J25 1,001 people: the PPC's quick and confirmed reports",
+            facts: json!({"regime": "jp-ci", "sector": "finance", "aware_at": "2026-11-02T09:00:00+09:00", "records_leaked": 1001, "category": "data-leak"}),
+            reportable: true,
+            recipients: &["ministry:fsa", "ppc"],
+            // As J23; 3 days: 3-5 Nov; 30 days: 2 Dec (final first).
+            stages: &[
+                ("initial", "2026-11-03T00:00:00Z"),
+                ("ppc-prompt", "2026-11-05T14:59:59Z"),
+                ("final", "2026-12-02T14:59:59Z"),
+                ("ppc-final", "2026-12-02T14:59:59Z"),
+            ],
+        },
+        Case {
+            name: "J26 twenty card numbers exposed by mistake: financial damage possible, the PPC even for a few people",
+            facts: json!({"regime": "jp-ci", "sector": "credit", "aware_at": "2026-06-10T15:00:00+09:00", "records_leaked": 20, "financial_damage_risk": true}),
+            reportable: true,
+            recipients: &["ministry:meti", "ppc"],
+            // 06:00Z + 24 h. Day 1 = 11 Jun: 3 days end 13 Jun; 11-30 Jun
+            // are days 1-20, 10 Jul is day 30.
+            stages: &[
+                ("initial", "2026-06-11T06:00:00Z"),
+                ("ppc-prompt", "2026-06-13T14:59:59Z"),
+                ("final", "2026-07-10T14:59:59Z"),
+                ("ppc-final", "2026-07-10T14:59:59Z"),
+            ],
+        },
+        Case {
+            name: "J27 an accident stated in the gas sector does not bring in electricity's reports",
+            facts: json!({"regime": "jp-ci", "sector": "gas", "aware_at": "2026-01-15T09:00:00+09:00", "outage_minutes": 10, "statutory_accident": true}),
+            reportable: true,
+            recipients: &["ministry:meti"],
+            // 00:00Z + 24 h. Day 1 = 16 Jan (16-31 Jan are days 1-16), day
+            // 30 = 14 Feb.
+            stages: &[
+                ("initial", "2026-01-16T00:00:00Z"),
+                ("final", "2026-02-14T14:59:59Z"),
+            ],
+        },
+        Case {
+            name: "J28 an electricity accident without an outage (say, an electrical fire), stated by the operator: the statutory reports alone",
+            facts: json!({"regime": "jp-ci", "sector": "electricity", "aware_at": "2026-05-01T10:00:00+09:00", "statutory_accident": true}),
+            reportable: true,
+            recipients: &["ministry:meti"],
+            // 01:00Z + 24 h. Detailed: day 1 = 1 May (起算して), day 30 =
+            // 30 May. Nothing the action plan asks for.
+            stages: &[
+                ("electricity-prompt", "2026-05-02T01:00:00Z"),
+                ("electricity-detailed", "2026-05-30T14:59:59Z"),
             ],
         },
     ];
@@ -528,6 +657,66 @@ fn each_stage_says_what_fixes_its_deadline_and_how_it_is_counted() {
             assert!(!en.is_empty() && !ja.is_empty(), "{p} {}", s.id);
         }
     }
+}
+
+#[test]
+fn statutory_criteria_are_named_among_the_rules_that_fired() {
+    let fired = |facts: Value| -> Vec<String> {
+        decide(&facts).unwrap()["fired_rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let telecom = fired(
+        json!({"regime": "jp-ci", "sector": "information-communication", "occurred_at": "2026-07-19T23:00:00+09:00", "aware_at": "2026-07-20T08:20:00+09:00", "outage_minutes": 150, "customers_affected": 50_000}),
+    );
+    assert!(
+        telecom.iter().any(|r| r == "jp-telecom-serious"),
+        "{telecom:?}"
+    );
+    assert!(
+        !telecom.iter().any(|r| r == "jp-statutory-accident"),
+        "{telecom:?}"
+    );
+    // Named once, though two stages rest on it.
+    assert_eq!(
+        telecom
+            .iter()
+            .filter(|r| *r == "jp-telecom-serious")
+            .count(),
+        1
+    );
+    let ppc = fired(
+        json!({"regime": "jp-ci", "sector": "credit", "aware_at": "2026-06-10T15:00:00+09:00", "records_leaked": 2000, "malicious": true, "financial_damage_risk": true}),
+    );
+    for id in ["jp-ppc-financial", "jp-ppc-wrongful", "jp-ppc-volume"] {
+        assert!(ppc.iter().any(|r| r == id), "{id}: {ppc:?}");
+    }
+    assert!(!ppc.iter().any(|r| r == "jp-ppc-sensitive"), "{ppc:?}");
+    // What the telecom accident's 30 days count from.
+    let counted = |facts: Value| {
+        decide(&facts).unwrap()["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["stage"] == "telecom-detailed")
+            .unwrap()["counted_from"]
+            .clone()
+    };
+    assert_eq!(
+        counted(
+            json!({"regime": "jp-ci", "sector": "information-communication", "occurred_at": "2026-07-19T23:00:00+09:00", "aware_at": "2026-07-20T08:20:00+09:00", "statutory_accident": true})
+        ),
+        "occurred_at"
+    );
+    assert_eq!(
+        counted(
+            json!({"regime": "jp-ci", "sector": "information-communication", "aware_at": "2026-07-20T08:20:00+09:00", "statutory_accident": true})
+        ),
+        "aware_at (occurred_at not given)"
+    );
 }
 
 #[test]
@@ -794,6 +983,21 @@ fn bad_facts_name_the_field() {
         ),
         ("E14 sector missing", without("sector"), "sector"),
         ("E15 regime missing", without("regime"), "regime"),
+        (
+            "E16 occurred after anyone could know of it",
+            with("occurred_at", json!("2026-03-27T11:00:00+09:00")),
+            "occurred_at",
+        ),
+        (
+            "E17 occurred_at that is not a time",
+            with("occurred_at", json!("last week")),
+            "occurred_at",
+        ),
+        (
+            "E18 a flag of the personal data that is not true or false",
+            with("sensitive_data", json!(1)),
+            "sensitive_data",
+        ),
     ];
     for (name, facts, field) in cases {
         let e = decide(&facts).expect_err(name);
@@ -978,6 +1182,27 @@ fn a_broken_profile_is_refused_with_its_line() {
             "deadline",
         ),
         (
+            "from = \"notification\"",
+            "from = \"notification\"\ncriteria = [\"nowhere\"]",
+            "criteria names 'nowhere'",
+        ),
+        (
+            "fact = \"safety_impact\"",
+            "fact = \"safety_impact\"\nat_least = 2",
+            "is true or false",
+        ),
+        ("at_least = 100000", "one_of = [\"many\"]", "is a number"),
+        (
+            "[[stage]]\nid = \"early-warning\"",
+            "[[criterion]]\nid = \"c\"\nall = [{ fact = \"category\", at_least = 1 }]\nen = \"x\"\nja = \"x\"\n\n[[stage]]\nid = \"early-warning\"",
+            "is a word",
+        ),
+        (
+            "[[stage]]\nid = \"early-warning\"",
+            "[[criterion]]\nid = \"c\"\nall = []\nen = \"x\"\nja = \"x\"\n\n[[stage]]\nid = \"early-warning\"",
+            "all is empty",
+        ),
+        (
             "basis_ja = \"NIS2 第23条4項(a): 認知から24時間以内\"",
             "basis_ja = \"x\"\nsurprise = 1",
             "surprise",
@@ -1049,6 +1274,8 @@ proptest! {
         outage in prop::option::of(0u64..2_000),
         leaked in prop::option::of(0u64..10),
         ransom_after in prop::option::of(0i64..100_000),
+        flags in any::<(bool, bool, bool)>(),
+        customers in prop::option::of(0u64..100_000),
     ) {
         let at = |s: i64| {
             let ts = Timestamp::from_second(s).unwrap();
@@ -1060,6 +1287,10 @@ proptest! {
         if let Some(o) = outage { facts["outage_minutes"] = json!(o); }
         if let Some(l) = leaked { facts["records_leaked"] = json!(l); }
         if let Some(r) = ransom_after { facts["ransom_paid_at"] = json!(at(seconds + r)); }
+        if let Some(c) = customers { facts["customers_affected"] = json!(c); }
+        facts["sensitive_data"] = json!(flags.0);
+        facts["financial_damage_risk"] = json!(flags.1);
+        facts["statutory_accident"] = json!(flags.2);
         let d = decide(&facts).unwrap();
         let aware = Timestamp::from_second(seconds).unwrap();
         let dues: Vec<Timestamp> = d["stages"].as_array().unwrap().iter()
