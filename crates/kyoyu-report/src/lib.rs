@@ -30,6 +30,7 @@ use jiff::{Timestamp, ToSpan, Zoned, tz::TimeZone};
 use kyoyu_trust::seeds::Seeds;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// The regime files shipped with the hub: (file name, text).
@@ -121,6 +122,11 @@ pub struct Facts {
     /// `[[severity_level]]`s).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<u8>,
+    /// Stages already submitted: stage id → when (RFC 3339 with an offset).
+    /// A stage counted from another (NIS2's final report) counts from the
+    /// other's actual submission when it is given, else from its deadline.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub submitted: BTreeMap<String, String>,
 }
 
 /// Facts that cannot be assessed: the field and what to fix.
@@ -268,6 +274,25 @@ pub fn parse_facts(text: &str) -> Result<Facts, FactsError> {
             | "statutory_accident" => v.is_boolean(),
             "outage_minutes" | "customers_affected" | "records_leaked" => v.is_u64() || v.is_null(),
             "severity" => v.as_u64().is_some_and(|n| n <= 255) || v.is_null(),
+            "submitted" => {
+                let Some(map) = v.as_object() else {
+                    return Err(bad(
+                        key,
+                        format!(
+                            "must be an object of stage id and the time it was submitted, such as {{\"notification\": \"2026-03-30T09:00:00+02:00\"}}, not {v}"
+                        ),
+                    ));
+                };
+                if let Some((stage, at)) = map.iter().find(|(_, at)| !at.is_string()) {
+                    return Err(bad(
+                        &format!("submitted.{stage}"),
+                        format!(
+                            "must be the time the stage was submitted, with its offset, such as \"2026-03-30T09:00:00+02:00\", not {at}"
+                        ),
+                    ));
+                }
+                true
+            }
             _ => {
                 return Err(bad(
                     key,
@@ -402,6 +427,33 @@ pub fn assess(facts: &Facts, profiles: &Profiles, seeds: &Seeds) -> Result<Decis
             ),
         ));
     }
+    let mut submitted = BTreeMap::new();
+    for (stage, at) in &facts.submitted {
+        let field = format!("submitted.{stage}");
+        if !profile.stages.iter().any(|s| &s.id == stage) {
+            let mut ids: Vec<&str> = profile.stages.iter().map(|s| s.id.as_str()).collect();
+            ids.dedup();
+            return Err(bad(
+                &field,
+                format!(
+                    "'{stage}' is not a stage of {} with a deadline; its stages are {}",
+                    profile.id,
+                    ids.join(", ")
+                ),
+            ));
+        }
+        let t = instant(&field, at)?;
+        if t < aware {
+            return Err(bad(
+                &field,
+                format!(
+                    "'{at}' is before aware_at ('{}'): nothing is reported before anyone knows of it; correct one of the two",
+                    facts.aware_at
+                ),
+            ));
+        }
+        submitted.insert(stage.as_str(), t);
+    }
     let zone_name = facts
         .time_zone
         .clone()
@@ -474,36 +526,32 @@ pub fn assess(facts: &Facts, profiles: &Profiles, seeds: &Seeds) -> Result<Decis
         if !s.criteria.is_empty() && met.is_empty() {
             continue;
         }
-        // The moment counted from, what it is called, and the fact to
-        // blame if the deadline falls off the calendar.
-        let (from, counted_from, field) = match s.from.as_str() {
-            "aware_at" => (start.clone(), "aware_at".to_owned(), "aware_at"),
+        // The moment counted from, and what it is called.
+        let (from, counted_from) = match s.from.as_str() {
+            "aware_at" => (start.clone(), "aware_at".to_owned()),
             "occurred_at" => match occurred {
-                Some(o) => (
-                    o.to_zoned(zone.clone()),
-                    "occurred_at".to_owned(),
-                    "occurred_at",
-                ),
-                None => (
-                    start.clone(),
-                    "aware_at (occurred_at not given)".to_owned(),
-                    "aware_at",
-                ),
+                Some(o) => (o.to_zoned(zone.clone()), "occurred_at".to_owned()),
+                None => (start.clone(), "aware_at (occurred_at not given)".to_owned()),
             },
             "ransom_paid_at" => match ransom {
-                Some(r) => (
-                    r.to_zoned(zone.clone()),
-                    "ransom_paid_at".to_owned(),
-                    "ransom_paid_at",
-                ),
+                Some(r) => (r.to_zoned(zone.clone()), "ransom_paid_at".to_owned()),
                 None => continue,
             },
-            stage => match dues.iter().find(|(id, _)| id == stage) {
-                Some((_, z)) => (z.clone(), format!("due of {stage}"), "aware_at"),
-                None => continue,
+            stage => match (
+                dues.iter().find(|(id, _)| id == stage),
+                submitted.get(stage),
+            ) {
+                (None, _) => continue,
+                (Some(_), Some(at)) => (at.to_zoned(zone.clone()), format!("submitted.{stage}")),
+                (Some((_, z)), None) => (z.clone(), format!("due of {stage}")),
             },
         };
         let due = s.due_from(&from).map_err(|_| {
+            // The fact to correct: the one the deadline counts from.
+            let field = match counted_from.split(' ').next() {
+                Some(f) if !counted_from.starts_with("due of") => f,
+                _ => "aware_at",
+            };
             bad(
                 field,
                 format!(

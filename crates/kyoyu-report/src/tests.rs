@@ -824,10 +824,29 @@ fn nis2() {
                 ("final", "2026-07-18T00:00:00Z"),
             ],
         },
+        Case {
+            name: "N11 the notification sent early: the final report counts from its submission",
+            facts: json!({"regime": "nis2", "sector": "medical", "aware_at": "2026-06-01T09:00:00+02:00", "significant": true,
+                "submitted": {"notification": "2026-06-02T15:30:00+02:00"}}),
+            reportable: true,
+            recipients: &["csirt"],
+            // 07:00Z + 24 h, + 72 h (still shown). Final: a month after
+            // 2 Jun 15:30 CEST is 2 Jul 15:30 CEST = 13:30Z, not 4 Jul.
+            stages: &[
+                ("early-warning", "2026-06-02T07:00:00Z"),
+                ("notification", "2026-06-04T07:00:00Z"),
+                ("final", "2026-07-02T13:30:00Z"),
+            ],
+        },
     ];
     for c in &cases {
         check(c);
     }
+    let sent = decide(&cases[10].facts).unwrap();
+    assert_eq!(
+        sent["stages"][2]["counted_from"], "submitted.notification",
+        "{sent}"
+    );
     // The intermediate report is on request: listed, never given a deadline.
     let d = decide(&cases[0].facts).unwrap();
     assert_eq!(d["on_request"][0]["stage"], "intermediate");
@@ -997,6 +1016,26 @@ fn bad_facts_name_the_field() {
             "E18 a flag of the personal data that is not true or false",
             with("sensitive_data", json!(1)),
             "sensitive_data",
+        ),
+        (
+            "E19 a submission of a stage the regime does not have",
+            with("submitted", json!({"finale": "2026-03-28T10:00:00+09:00"})),
+            "submitted.finale",
+        ),
+        (
+            "E20 a submission before anyone knew",
+            with("submitted", json!({"initial": "2026-03-26T10:00:00+09:00"})),
+            "submitted.initial",
+        ),
+        (
+            "E21 a submission time that is not text",
+            with("submitted", json!({"initial": true})),
+            "submitted.initial",
+        ),
+        (
+            "E22 submissions that are not an object",
+            with("submitted", json!(["initial"])),
+            "submitted",
         ),
     ];
     for (name, facts, field) in cases {
