@@ -77,7 +77,9 @@ pub struct Facts {
     /// An explicit answer to "is it significant?", overriding the rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub significant: Option<bool>,
-    /// Caused on purpose (an attack).
+    /// Caused on purpose (an attack). A category that is an attack by its
+    /// nature (`unauthorized-access`, `dos`, `malware`, `ransomware`) makes
+    /// it true; [`parse_facts`] refuses an explicit `false` with one.
     #[serde(default)]
     pub malicious: bool,
     /// When a ransom was paid (RFC 3339 with an offset), if one was.
@@ -212,14 +214,86 @@ pub const CONDITIONS: [&str; 10] = [
     "data-leaked-not-malicious",
 ];
 
-/// Parses an RFC 3339 instant with an offset.
+/// Every fact an operator may state, in the order docs/reporting.md lists
+/// them.
+pub const FACT_FIELDS: [&str; 20] = [
+    "regime",
+    "sector",
+    "aware_at",
+    "time_zone",
+    "occurred_at",
+    "significant",
+    "malicious",
+    "ransom_paid_at",
+    "affected_service",
+    "outage_minutes",
+    "customers_affected",
+    "records_leaked",
+    "sensitive_data",
+    "financial_damage_risk",
+    "statutory_accident",
+    "safety_impact",
+    "cross_border",
+    "category",
+    "severity",
+    "submitted",
+];
+
+/// The categories that are attacks by their nature (`malicious` follows),
+/// and the one that is not.
+const ATTACKS: [&str; 4] = ["unauthorized-access", "dos", "malware", "ransomware"];
+const NOT_AN_ATTACK: &str = "non-malicious-outage";
+
+/// Parses an RFC 3339 instant with an offset, saying why not.
 fn instant(field: &str, text: &str) -> Result<Timestamp, FactsError> {
-    text.trim().parse::<Timestamp>().map_err(|_| {
+    text.trim().parse::<Timestamp>().map_err(|e| {
         bad(
             field,
-            format!("'{text}' is not a time with its offset, such as 2026-03-27T10:00:00+09:00"),
+            format!(
+                "'{text}' is not a date and time with its offset ({e}); write it as RFC 3339, e.g. 2026-03-27T10:00:00+09:00 (Japan) or 2026-03-27T01:00:00Z (UTC)"
+            ),
         )
     })
+}
+
+/// The fact named most like `key`, for a misspelt field.
+fn nearest_fact(key: &str) -> Option<&'static str> {
+    FACT_FIELDS
+        .iter()
+        .copied()
+        .map(|f| (edit_distance(f, key), f))
+        .filter(|(d, f)| *d <= 2 || (key.len() >= 4 && f.starts_with(key)))
+        .min()
+        .map(|(_, f)| f)
+}
+
+/// The Levenshtein distance between two short words.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    // The distances from a's prefix so far to each prefix of b.
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut next = vec![i + 1];
+        for (cb, (diagonal, up)) in b.iter().zip(row.iter().zip(row.iter().skip(1))) {
+            let left = next.last().copied().unwrap_or(usize::MAX);
+            let replace = diagonal + usize::from(ca != *cb);
+            next.push(replace.min(up + 1).min(left.saturating_add(1)));
+        }
+        row = next;
+    }
+    row.last().copied().unwrap_or(0)
+}
+
+/// What to write for a required fact.
+fn required(field: &str) -> FactsError {
+    let what = match field {
+        "regime" => "give the regime to assess under: jp-ci, nis2 or circia",
+        "sector" => "give your sector's id, e.g. \"electricity\" (GET /api/sectors lists them)",
+        _ => {
+            "give the time your organization became aware of the incident, with its offset, e.g. \"2026-03-27T10:00:00+09:00\""
+        }
+    };
+    bad(field, format!("is required: {what}"))
 }
 
 /// The answer for a set of facts.
@@ -253,9 +327,9 @@ pub fn parse_facts(text: &str) -> Result<Facts, FactsError> {
     let Some(object) = value.as_object() else {
         return Err(bad("facts", "send a JSON object"));
     };
-    for required in ["regime", "sector", "aware_at"] {
-        if !object.contains_key(required) {
-            return Err(bad(required, "is missing"));
+    for field in ["regime", "sector", "aware_at"] {
+        if object.get(field).is_none_or(Value::is_null) {
+            return Err(required(field));
         }
     }
     // Each field's type first, so a wrong one is named.
@@ -294,9 +368,15 @@ pub fn parse_facts(text: &str) -> Result<Facts, FactsError> {
                 true
             }
             _ => {
+                let hint = nearest_fact(key)
+                    .map(|f| format!(" (did you mean {f}?)"))
+                    .unwrap_or_default();
                 return Err(bad(
                     key,
-                    "is not a fact this hub knows (see docs/reporting.md for the facts)",
+                    format!(
+                        "is not a fact this hub knows{hint}; the facts are {} (docs/reporting.md says what each means)",
+                        FACT_FIELDS.join(", ")
+                    ),
                 ));
             }
         };
@@ -304,6 +384,9 @@ pub fn parse_facts(text: &str) -> Result<Facts, FactsError> {
             let what = match key.as_str() {
                 "outage_minutes" | "customers_affected" | "records_leaked" | "severity" => {
                     "a whole number, zero or more"
+                }
+                "aware_at" | "occurred_at" | "ransom_paid_at" => {
+                    "text: a date and time with its offset, e.g. \"2026-03-27T10:00:00+09:00\""
                 }
                 "significant"
                 | "malicious"
@@ -316,6 +399,18 @@ pub fn parse_facts(text: &str) -> Result<Facts, FactsError> {
             };
             return Err(bad(key, format!("must be {what}, not {v}")));
         }
+    }
+    // A category that says what the incident was settles `malicious`.
+    let category = object.get("category").and_then(Value::as_str);
+    if let (Some(c), Some(Value::Bool(false))) = (category, object.get("malicious"))
+        && ATTACKS.contains(&c)
+    {
+        return Err(bad(
+            "malicious",
+            format!(
+                "is false, but category '{c}' is an attack by its nature; correct the category or leave malicious out"
+            ),
+        ));
     }
     let keys: Vec<String> = object.keys().cloned().collect();
     serde_json::from_value(value).map_err(|e| {
@@ -408,6 +503,41 @@ pub fn assess(facts: &Facts, profiles: &Profiles, seeds: &Seeds) -> Result<Decis
             ),
         ));
     }
+    if facts.category.as_deref() == Some(NOT_AN_ATTACK) {
+        if facts.malicious {
+            return Err(bad(
+                "malicious",
+                format!(
+                    "is true, but category '{NOT_AN_ATTACK}' says it was not an attack; correct one of the two"
+                ),
+            ));
+        }
+        if ransom.is_some() {
+            return Err(bad(
+                "ransom_paid_at",
+                format!(
+                    "a ransom was paid, but category '{NOT_AN_ATTACK}' says it was not an attack; correct the category (e.g. ransomware) or leave ransom_paid_at out"
+                ),
+            ));
+        }
+    }
+    // An attack by its category is malicious, whether or not the facts
+    // say so.
+    let implied;
+    let facts = if !facts.malicious
+        && facts
+            .category
+            .as_deref()
+            .is_some_and(|c| ATTACKS.contains(&c))
+    {
+        implied = Facts {
+            malicious: true,
+            ..facts.clone()
+        };
+        &implied
+    } else {
+        facts
+    };
     if let (Some(level), Some(levels)) = (facts.severity, profile.severity_levels)
         && level >= levels
     {
@@ -461,7 +591,10 @@ pub fn assess(facts: &Facts, profiles: &Profiles, seeds: &Seeds) -> Result<Decis
     let zone = TimeZone::get(&zone_name).map_err(|_| {
         bad(
             "time_zone",
-            format!("'{zone_name}' is not a time zone name such as Europe/Brussels"),
+            format!(
+                "'{zone_name}' is not an IANA time zone name; write e.g. Asia/Tokyo, Europe/Brussels or America/New_York, or leave it out to count in {}",
+                profile.time_zone
+            ),
         )
     })?;
 

@@ -921,6 +921,14 @@ fn circia() {
             recipients: &["cisa"],
             stages: &[("covered-incident", "2027-01-04T04:00:00Z")],
         },
+        Case {
+            name: "C9 ransomware, malice not stated: an attack by its category",
+            facts: json!({"regime": "circia", "sector": "water", "aware_at": "2026-05-01T09:00:00-04:00", "category": "ransomware", "outage_minutes": 120}),
+            reportable: true,
+            recipients: &["cisa"],
+            // 13:00Z + 72 h.
+            stages: &[("covered-incident", "2026-05-04T13:00:00Z")],
+        },
     ];
     for c in &cases {
         check(c);
@@ -1045,6 +1053,207 @@ fn bad_facts_name_the_field() {
     }
     for text in ["[]", "not json", "42"] {
         assert_eq!(assess_json(text).unwrap_err().field, "facts", "{text}");
+    }
+}
+
+#[test]
+fn bad_facts_say_what_to_write() {
+    let aware = "2026-05-01T10:00:00+09:00";
+    let jp = |extra: Value| {
+        let mut f = json!({"regime": "jp-ci", "sector": "electricity", "aware_at": aware});
+        for (k, v) in extra.as_object().unwrap() {
+            f[k] = v.clone();
+        }
+        f
+    };
+    // (name, facts, field, words the message must hold)
+    let cases: Vec<(&str, Value, &str, Vec<&str>)> = vec![
+        (
+            "B1 no aware_at",
+            json!({"regime": "jp-ci", "sector": "electricity"}),
+            "aware_at",
+            vec!["is required", "offset", "2026-03-27T10:00:00+09:00"],
+        ),
+        (
+            "B2 a null regime is a missing one",
+            json!({"regime": null, "sector": "electricity", "aware_at": aware}),
+            "regime",
+            vec!["is required", "jp-ci, nis2 or circia"],
+        ),
+        (
+            "B3 no sector",
+            json!({"regime": "jp-ci", "aware_at": aware}),
+            "sector",
+            vec!["is required", "electricity"],
+        ),
+        (
+            "B4 a space for the T and no offset",
+            jp(json!({"aware_at": "2026-05-01 10:00"})),
+            "aware_at",
+            vec!["'2026-05-01 10:00'", "offset", "2026-03-27T10:00:00+09:00"],
+        ),
+        (
+            "B5 a day February does not have",
+            jp(json!({"aware_at": "2026-02-30T10:00:00+09:00"})),
+            "aware_at",
+            vec!["2026-02-30", "RFC 3339"],
+        ),
+        (
+            "B6 a date without a time",
+            jp(json!({"aware_at": "2026-05-01"})),
+            "aware_at",
+            vec!["'2026-05-01'", "offset"],
+        ),
+        (
+            "B7 seconds since the epoch",
+            jp(json!({"aware_at": 1_777_597_200})),
+            "aware_at",
+            vec!["1777597200", "with its offset"],
+        ),
+        (
+            "B8 a misspelt fact",
+            jp(json!({"outage_minute": 5})),
+            "outage_minute",
+            vec!["did you mean outage_minutes?"],
+        ),
+        (
+            "B9 a fact the hub does not know",
+            jp(json!({"victims": 5})),
+            "victims",
+            vec!["the facts are", "customers_affected", "records_leaked"],
+        ),
+        (
+            "B10 a fraction of a minute",
+            jp(json!({"outage_minutes": 1.5})),
+            "outage_minutes",
+            vec!["whole number", "1.5"],
+        ),
+        (
+            "B11 a severity in words",
+            jp(json!({"severity": "high"})),
+            "severity",
+            vec!["whole number", "\"high\""],
+        ),
+        (
+            "B12 a category the hub does not have",
+            jp(json!({"category": "phishing"})),
+            "category",
+            vec!["'phishing'", "unauthorized-access", "near-miss"],
+        ),
+        (
+            "B13 ransomware said not to be an attack",
+            jp(json!({"category": "ransomware", "malicious": false})),
+            "malicious",
+            vec!["ransomware", "attack"],
+        ),
+        (
+            "B14 an outage without malice said to be an attack",
+            jp(json!({"category": "non-malicious-outage", "malicious": true})),
+            "malicious",
+            vec!["non-malicious-outage"],
+        ),
+        (
+            "B15 a ransom paid for an outage without malice",
+            json!({"regime": "circia", "sector": "water", "aware_at": "2026-05-01T10:00:00-04:00", "category": "non-malicious-outage", "ransom_paid_at": "2026-05-02T10:00:00-04:00"}),
+            "ransom_paid_at",
+            vec!["not an attack"],
+        ),
+        (
+            "B16 a misspelt time zone",
+            json!({"regime": "nis2", "sector": "water", "aware_at": "2026-05-01T10:00:00+02:00", "time_zone": "Europe/Brusels"}),
+            "time_zone",
+            vec!["'Europe/Brusels'", "IANA", "Europe/Brussels"],
+        ),
+        (
+            "B17 past the end of the calendar",
+            jp(json!({"aware_at": "9999-12-31T23:00:00-05:00"})),
+            "aware_at",
+            vec!["9999-12-31T23:00:00-05:00"],
+        ),
+        (
+            "B18 a deadline past the end of the calendar names the time it counts from",
+            json!({"regime": "nis2", "sector": "water", "aware_at": "9999-12-30T00:00:00Z", "significant": true}),
+            "aware_at",
+            vec!["stage early-warning", "9999-12-31"],
+        ),
+        (
+            "B19 the same for a ransom payment",
+            json!({"regime": "circia", "sector": "water", "aware_at": "9999-12-29T00:00:00Z", "malicious": true, "ransom_paid_at": "9999-12-30T12:00:00Z"}),
+            "ransom_paid_at",
+            vec!["ransom-payment", "9999-12-31"],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, facts, field, words) in cases {
+        match decide(&facts) {
+            Ok(d) => failures.push(format!("{name}: accepted: {d}")),
+            Err(e) => {
+                let text = e.to_string();
+                let missing: Vec<&str> = words
+                    .iter()
+                    .copied()
+                    .filter(|w| !text.contains(w))
+                    .collect();
+                if e.field != field
+                    || !missing.is_empty()
+                    || !text.starts_with(&format!("{field}: "))
+                {
+                    failures.push(format!(
+                        "{name}: {text}\n    expected field {field}, with {missing:?}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn edit_distance_counts_single_character_edits() {
+    assert_eq!(edit_distance("sector", "sector"), 0);
+    assert_eq!(edit_distance("outage_minutes", "outage_minute"), 1);
+    assert_eq!(edit_distance("sector", "sectro"), 2);
+    assert_eq!(edit_distance("", "abc"), 3);
+    assert_eq!(edit_distance("abc", ""), 3);
+    assert_eq!(edit_distance("kitten", "sitting"), 3);
+}
+
+#[test]
+fn every_fact_is_listed_once() {
+    let all = Facts {
+        regime: "x".into(),
+        sector: "x".into(),
+        aware_at: "x".into(),
+        time_zone: Some("x".into()),
+        occurred_at: Some("x".into()),
+        significant: Some(true),
+        malicious: true,
+        ransom_paid_at: Some("x".into()),
+        affected_service: Some("x".into()),
+        outage_minutes: Some(1),
+        customers_affected: Some(1),
+        records_leaked: Some(1),
+        sensitive_data: true,
+        financial_damage_risk: true,
+        statutory_accident: true,
+        safety_impact: true,
+        cross_border: true,
+        category: Some("x".into()),
+        severity: Some(1),
+        submitted: [("x".to_owned(), "x".to_owned())].into(),
+    };
+    let keys: BTreeSet<String> = serde_json::to_value(&all)
+        .unwrap()
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    let listed: BTreeSet<String> = FACT_FIELDS.iter().map(|f| (*f).to_owned()).collect();
+    assert_eq!(keys, listed);
+    assert_eq!(listed.len(), FACT_FIELDS.len(), "a fact listed twice");
+    for f in RULE_FACTS {
+        assert!(FACT_FIELDS.contains(&f), "{f}");
     }
 }
 
