@@ -428,6 +428,48 @@ fn japan() {
                 ("electricity-detailed", "2026-05-30T14:59:59Z"),
             ],
         },
+        Case {
+            name: "J29 health data leaked, the time written in UTC on the day before Tokyo's: the PPC's days on Tokyo's calendar",
+            facts: json!({"regime": "jp-ci", "sector": "medical", "aware_at": "2026-04-30T16:00:00Z", "category": "data-leak", "malicious": false, "records_leaked": 1500, "sensitive_data": true}),
+            reportable: true,
+            recipients: &["ministry:mhlw", "ppc"],
+            // 16:00Z on 30 Apr is 01:00 JST on 1 May; + 24 h. Day 1 = 2 May:
+            // 3 days end 4 May; 2-31 May are days 1-30, so 31 May (both
+            // 30-day reports, the final report first in file order).
+            stages: &[
+                ("initial", "2026-05-01T16:00:00Z"),
+                ("ppc-prompt", "2026-05-04T14:59:59Z"),
+                ("final", "2026-05-31T14:59:59Z"),
+                ("ppc-final", "2026-05-31T14:59:59Z"),
+            ],
+        },
+        Case {
+            name: "J30 the same instant counted in UTC days when the facts ask for it",
+            facts: json!({"regime": "jp-ci", "sector": "medical", "aware_at": "2026-05-01T01:00:00+09:00", "time_zone": "UTC", "category": "data-leak", "malicious": false, "records_leaked": 2000}),
+            reportable: true,
+            recipients: &["ministry:mhlw", "ppc"],
+            // 30 Apr 16:00Z; + 24 h. UTC day 1 = 1 May: 3 days end 3 May,
+            // 30 days end 30 May, at 23:59:59Z.
+            stages: &[
+                ("initial", "2026-05-01T16:00:00Z"),
+                ("ppc-prompt", "2026-05-03T23:59:59Z"),
+                ("final", "2026-05-30T23:59:59Z"),
+                ("ppc-final", "2026-05-30T23:59:59Z"),
+            ],
+        },
+        Case {
+            name: "J31 ransomware at an airport, severity level 4 (Crisis), malice not stated",
+            facts: json!({"regime": "jp-ci", "sector": "airports", "aware_at": "2026-03-20T06:00:00+09:00", "category": "ransomware", "severity": 4, "outage_minutes": 600, "customers_affected": 20_000}),
+            reportable: true,
+            recipients: &["ministry:mlit", "national-centre"],
+            // 06:00 JST = 19 Mar 21:00Z; + 1 h; + 24 h. Day 1 = 21 Mar
+            // (21-31 Mar are days 1-11), day 30 = 19 Apr.
+            stages: &[
+                ("hotline", "2026-03-19T22:00:00Z"),
+                ("initial", "2026-03-20T21:00:00Z"),
+                ("final", "2026-04-19T14:59:59Z"),
+            ],
+        },
     ];
     for c in &cases {
         check(c);
@@ -825,6 +867,41 @@ fn nis2() {
             ],
         },
         Case {
+            name: "N12 the final report's clock time falls in the spring gap (02:30 on 28 March 2027)",
+            facts: json!({"regime": "nis2", "sector": "aviation", "aware_at": "2027-02-25T02:30:00+01:00", "significant": true}),
+            reportable: true,
+            recipients: &["csirt"],
+            // 01:30Z + 24 h, + 72 h: 28 Feb 02:30 CET. A month later is
+            // 28 Mar 02:30, which Brussels skips that Sunday (02:00 CET ->
+            // 03:00 CEST): it moves forward by the hour, 03:30 CEST = 01:30Z.
+            stages: &[
+                ("early-warning", "2027-02-26T01:30:00Z"),
+                ("notification", "2027-02-28T01:30:00Z"),
+                ("final", "2027-03-28T01:30:00Z"),
+            ],
+        },
+        Case {
+            name: "N13 effects abroad alone do not make an incident significant",
+            facts: json!({"regime": "nis2", "sector": "ports", "aware_at": "2026-09-09T09:00:00+02:00", "cross_border": true, "severity": 2}),
+            reportable: false,
+            recipients: &[],
+            stages: &[],
+        },
+        Case {
+            name: "N14 Lisbon's calendar: the month ends on the next UTC day's wall clock",
+            facts: json!({"regime": "nis2", "sector": "ports", "aware_at": "2026-03-28T23:30:00Z", "time_zone": "Europe/Lisbon", "safety_impact": true}),
+            reportable: true,
+            recipients: &["csirt"],
+            // + 24 h; + 72 h = 31 Mar 23:30Z = 1 Apr 00:30 WEST (Lisbon on
+            // summer time from 29 Mar). A month later: 1 May 00:30 WEST =
+            // 30 Apr 23:30Z.
+            stages: &[
+                ("early-warning", "2026-03-29T23:30:00Z"),
+                ("notification", "2026-03-31T23:30:00Z"),
+                ("final", "2026-04-30T23:30:00Z"),
+            ],
+        },
+        Case {
             name: "N11 the notification sent early: the final report counts from its submission",
             facts: json!({"regime": "nis2", "sector": "medical", "aware_at": "2026-06-01T09:00:00+02:00", "significant": true,
                 "submitted": {"notification": "2026-06-02T15:30:00+02:00"}}),
@@ -842,7 +919,8 @@ fn nis2() {
     for c in &cases {
         check(c);
     }
-    let sent = decide(&cases[10].facts).unwrap();
+    let n11 = cases.iter().find(|c| c.name.starts_with("N11")).unwrap();
+    let sent = decide(&n11.facts).unwrap();
     assert_eq!(
         sent["stages"][2]["counted_from"], "submitted.notification",
         "{sent}"
@@ -920,6 +998,33 @@ fn circia() {
             reportable: true,
             recipients: &["cisa"],
             stages: &[("covered-incident", "2027-01-04T04:00:00Z")],
+        },
+        Case {
+            name: "C10 a ransom paid in the repeated hour of the November change, the incident stated not substantial",
+            facts: json!({"regime": "circia", "sector": "water", "aware_at": "2026-11-01T00:30:00-04:00", "category": "ransomware", "significant": false, "ransom_paid_at": "2026-11-01T01:30:00-05:00"}),
+            reportable: true,
+            recipients: &["cisa"],
+            // The second 01:30 that night (EST) is 06:30Z; + 24 h.
+            stages: &[("ransom-payment", "2026-11-02T06:30:00Z")],
+        },
+        Case {
+            name: "C11 a ransom paid the moment the attack was known",
+            facts: json!({"regime": "circia", "sector": "petroleum", "aware_at": "2026-06-01T10:00:00-04:00", "category": "ransomware", "outage_minutes": 90, "ransom_paid_at": "2026-06-01T10:00:00-04:00"}),
+            reportable: true,
+            recipients: &["cisa"],
+            // 14:00Z + 24 h; + 72 h.
+            stages: &[
+                ("ransom-payment", "2026-06-02T14:00:00Z"),
+                ("covered-incident", "2026-06-04T14:00:00Z"),
+            ],
+        },
+        Case {
+            name: "C12 counted in Los Angeles the night the clocks go forward: hours are still hours",
+            facts: json!({"regime": "circia", "sector": "medical", "aware_at": "2026-03-07T23:00:00-08:00", "time_zone": "America/Los_Angeles", "malicious": true, "significant": true}),
+            reportable: true,
+            recipients: &["cisa"],
+            // 8 Mar 07:00Z + 72 h.
+            stages: &[("covered-incident", "2026-03-11T07:00:00Z")],
         },
         Case {
             name: "C9 ransomware, malice not stated: an attack by its category",
