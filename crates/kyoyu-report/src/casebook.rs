@@ -167,8 +167,8 @@ mod tests {
     #[test]
     fn every_case_is_what_the_engine_decides() {
         let seeds = kyoyu_trust::seeds::Seeds::builtin().unwrap();
-        assert!(cases().len() >= 20, "{} cases", cases().len());
-        assert!(practices().len() >= 3);
+        assert!(cases().len() >= 30, "{} cases", cases().len());
+        assert!(practices().len() >= 5);
         let mut ids = BTreeSet::new();
         for c in cases() {
             assert!(ids.insert(&c.id), "{} twice", c.id);
@@ -197,6 +197,22 @@ mod tests {
                 .filter_map(|s| s["stage"].as_str())
                 .collect();
             assert_eq!(got, c.stages, "{}: stages", c.id);
+        }
+        for p in practices() {
+            assert!(ids.insert(&p.id), "{} twice", p.id);
+            assert!(p.fictional, "{}", p.id);
+            assert!(p.title_ja.starts_with("【架空の事例】"), "{}", p.id);
+            assert!(p.title_en.starts_with("[Fictional example]"), "{}", p.id);
+            assert!(
+                !p.summary_ja.is_empty() && !p.summary_en.is_empty(),
+                "{}",
+                p.id
+            );
+        }
+        for c in cases() {
+            for text in [&c.summary_ja, &c.summary_en, &c.why_ja, &c.why_en] {
+                assert!(!text.trim().is_empty(), "{}", c.id);
+            }
         }
         // Every regime and every category but two is illustrated.
         for r in ["jp-ci", "nis2", "circia"] {
@@ -229,7 +245,11 @@ mod tests {
                 regime: "jp-ci".into(),
                 ..Search::default()
             }),
-            ["jp-finance-ddos", "jp-localgov-web-ddos"]
+            [
+                "jp-finance-ddos",
+                "jp-localgov-web-ddos",
+                "jp-telecom-mobile-ddos"
+            ]
         );
         assert_eq!(
             ids(Search {
@@ -249,6 +269,7 @@ mod tests {
                 "jp-elec-ransomware-control",
                 "jp-medical-ransomware-theft",
                 "nis2-elec-ransomware",
+                "nis2-elec-ransomware-berlin",
                 "circia-water-ransom"
             ]
         );

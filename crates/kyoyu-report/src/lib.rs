@@ -8,21 +8,29 @@
 //!   line and column ([`ProfileError`]).
 //! - **The engine**: [`assess`] answers "must I report, to whom, by when,
 //!   which stages" from structured [`Facts`], naming the rules that fired.
-//!   Hours are absolute durations; days and months are calendar arithmetic
-//!   in the facts' time zone, so a deadline across a daylight-saving change
-//!   lands on the same wall-clock time.
+//!   Every stage says what fixes its deadline ([`DeadlineKind`]: law,
+//!   guideline or the hub's default) and how its period is counted
+//!   ([`Counting`]): hours are exact elapsed durations; days and months are
+//!   counted on the calendar of the facts' time zone, either to the same
+//!   wall-clock time or, as Japan's Civil Code counts them (Arts. 140, 141,
+//!   143), to 23:59:59 of the last day with the first day counted or not
+//!   ([`FirstDay`]).
 //! - **The casebook** ([`casebook`]): fictional worked examples, each
 //!   checked against the engine by the tests.
 
 pub mod casebook;
 mod profile;
 
-pub use profile::{Profile, ProfileError, Profiles, Rule, StageRule};
+pub use profile::{
+    Condition, Counting, Criterion, DeadlineKind, FirstDay, Profile, ProfileError, Profiles, Rule,
+    SeverityLevel, StageRule,
+};
 
 use jiff::{Timestamp, ToSpan, Zoned, tz::TimeZone};
 use kyoyu_trust::seeds::Seeds;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// The regime files shipped with the hub: (file name, text).
@@ -61,10 +69,17 @@ pub struct Facts {
     /// regime's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
+    /// When the incident happened, if known (RFC 3339 with an offset); not
+    /// after `aware_at`. Stages the law counts from the occurrence count
+    /// from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred_at: Option<String>,
     /// An explicit answer to "is it significant?", overriding the rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub significant: Option<bool>,
-    /// Caused on purpose (an attack).
+    /// Caused on purpose (an attack). A category that is an attack by its
+    /// nature (`unauthorized-access`, `dos`, `malware`, `ransomware`) makes
+    /// it true; [`parse_facts`] refuses an explicit `false` with one.
     #[serde(default)]
     pub malicious: bool,
     /// When a ransom was paid (RFC 3339 with an offset), if one was.
@@ -79,9 +94,23 @@ pub struct Facts {
     /// Customers or users affected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customers_affected: Option<u64>,
-    /// Personal records leaked.
+    /// Personal records leaked (people whose personal data leaked or may
+    /// have leaked).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub records_leaked: Option<u64>,
+    /// The leaked personal data includes special-care data (要配慮個人情報:
+    /// medical history, criminal records …).
+    #[serde(default)]
+    pub sensitive_data: bool,
+    /// The leaked personal data could be misused for financial damage
+    /// (card numbers, banking credentials).
+    #[serde(default)]
+    pub financial_damage_risk: bool,
+    /// The operator judges the event an accident its sector's law requires
+    /// to be reported (a serious telecommunications accident, an electricity
+    /// accident), which the rules cannot always tell from these facts.
+    #[serde(default)]
+    pub statutory_accident: bool,
     /// People's safety affected.
     #[serde(default)]
     pub safety_impact: bool,
@@ -91,9 +120,15 @@ pub struct Facts {
     /// One of [`CATEGORIES`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// The outage severity level (0–4 on Japan's scale).
+    /// The outage severity level (0–4 on Japan's scale: see the regime's
+    /// `[[severity_level]]`s).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<u8>,
+    /// Stages already submitted: stage id → when (RFC 3339 with an offset).
+    /// A stage counted from another (NIS2's final report) counts from the
+    /// other's actual submission when it is given, else from its deadline.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub submitted: BTreeMap<String, String>,
 }
 
 /// Facts that cannot be assessed: the field and what to fix.
@@ -135,6 +170,9 @@ impl Facts {
             "malicious" => FactValue::Flag(self.malicious),
             "safety_impact" => FactValue::Flag(self.safety_impact),
             "cross_border" => FactValue::Flag(self.cross_border),
+            "sensitive_data" => FactValue::Flag(self.sensitive_data),
+            "financial_damage_risk" => FactValue::Flag(self.financial_damage_risk),
+            "statutory_accident" => FactValue::Flag(self.statutory_accident),
             "outage_minutes" => FactValue::Number(self.outage_minutes),
             "customers_affected" => FactValue::Number(self.customers_affected),
             "records_leaked" => FactValue::Number(self.records_leaked),
@@ -147,10 +185,13 @@ impl Facts {
 }
 
 /// The facts rules may name.
-pub const RULE_FACTS: [&str; 9] = [
+pub const RULE_FACTS: [&str; 12] = [
     "malicious",
     "safety_impact",
     "cross_border",
+    "sensitive_data",
+    "financial_damage_risk",
+    "statutory_accident",
     "outage_minutes",
     "customers_affected",
     "records_leaked",
@@ -173,14 +214,86 @@ pub const CONDITIONS: [&str; 10] = [
     "data-leaked-not-malicious",
 ];
 
-/// Parses an RFC 3339 instant with an offset.
+/// Every fact an operator may state, in the order docs/reporting.md lists
+/// them.
+pub const FACT_FIELDS: [&str; 20] = [
+    "regime",
+    "sector",
+    "aware_at",
+    "time_zone",
+    "occurred_at",
+    "significant",
+    "malicious",
+    "ransom_paid_at",
+    "affected_service",
+    "outage_minutes",
+    "customers_affected",
+    "records_leaked",
+    "sensitive_data",
+    "financial_damage_risk",
+    "statutory_accident",
+    "safety_impact",
+    "cross_border",
+    "category",
+    "severity",
+    "submitted",
+];
+
+/// The categories that are attacks by their nature (`malicious` follows),
+/// and the one that is not.
+const ATTACKS: [&str; 4] = ["unauthorized-access", "dos", "malware", "ransomware"];
+const NOT_AN_ATTACK: &str = "non-malicious-outage";
+
+/// Parses an RFC 3339 instant with an offset, saying why not.
 fn instant(field: &str, text: &str) -> Result<Timestamp, FactsError> {
-    text.trim().parse::<Timestamp>().map_err(|_| {
+    text.trim().parse::<Timestamp>().map_err(|e| {
         bad(
             field,
-            format!("'{text}' is not a time with its offset, such as 2026-03-27T10:00:00+09:00"),
+            format!(
+                "'{text}' is not a date and time with its offset ({e}); write it as RFC 3339, e.g. 2026-03-27T10:00:00+09:00 (Japan) or 2026-03-27T01:00:00Z (UTC)"
+            ),
         )
     })
+}
+
+/// The fact named most like `key`, for a misspelt field.
+fn nearest_fact(key: &str) -> Option<&'static str> {
+    FACT_FIELDS
+        .iter()
+        .copied()
+        .map(|f| (edit_distance(f, key), f))
+        .filter(|(d, f)| *d <= 2 || (key.len() >= 4 && f.starts_with(key)))
+        .min()
+        .map(|(_, f)| f)
+}
+
+/// The Levenshtein distance between two short words.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    // The distances from a's prefix so far to each prefix of b.
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut next = vec![i + 1];
+        for (cb, (diagonal, up)) in b.iter().zip(row.iter().zip(row.iter().skip(1))) {
+            let left = next.last().copied().unwrap_or(usize::MAX);
+            let replace = diagonal + usize::from(ca != *cb);
+            next.push(replace.min(up + 1).min(left.saturating_add(1)));
+        }
+        row = next;
+    }
+    row.last().copied().unwrap_or(0)
+}
+
+/// What to write for a required fact.
+fn required(field: &str) -> FactsError {
+    let what = match field {
+        "regime" => "give the regime to assess under: jp-ci, nis2 or circia",
+        "sector" => "give your sector's id, e.g. \"electricity\" (GET /api/sectors lists them)",
+        _ => {
+            "give the time your organization became aware of the incident, with its offset, e.g. \"2026-03-27T10:00:00+09:00\""
+        }
+    };
+    bad(field, format!("is required: {what}"))
 }
 
 /// The answer for a set of facts.
@@ -197,7 +310,9 @@ pub struct Decision {
     /// The rules that fired, each with its text in English and Japanese.
     pub fired_rules: Vec<Value>,
     /// The stages with a deadline, earliest first: `stage`, `due` (RFC 3339
-    /// UTC), names, recipient and basis.
+    /// UTC), `due_local` (with the offset of the time zone), names,
+    /// recipient, basis, `deadline_kind` (`law`, `guideline` or
+    /// `hub-default`), `counted_from` and the period in words.
     pub stages: Vec<Value>,
     /// Stages without a deadline (on request, supplemental).
     pub on_request: Vec<Value>,
@@ -212,26 +327,56 @@ pub fn parse_facts(text: &str) -> Result<Facts, FactsError> {
     let Some(object) = value.as_object() else {
         return Err(bad("facts", "send a JSON object"));
     };
-    for required in ["regime", "sector", "aware_at"] {
-        if !object.contains_key(required) {
-            return Err(bad(required, "is missing"));
+    for field in ["regime", "sector", "aware_at"] {
+        if object.get(field).is_none_or(Value::is_null) {
+            return Err(required(field));
         }
     }
     // Each field's type first, so a wrong one is named.
     for (key, v) in object {
         let ok = match key.as_str() {
             "regime" | "sector" | "aware_at" => v.is_string(),
-            "time_zone" | "ransom_paid_at" | "affected_service" | "category" => {
+            "time_zone" | "occurred_at" | "ransom_paid_at" | "affected_service" | "category" => {
                 v.is_string() || v.is_null()
             }
             "significant" => v.is_boolean() || v.is_null(),
-            "malicious" | "safety_impact" | "cross_border" => v.is_boolean(),
+            "malicious"
+            | "safety_impact"
+            | "cross_border"
+            | "sensitive_data"
+            | "financial_damage_risk"
+            | "statutory_accident" => v.is_boolean(),
             "outage_minutes" | "customers_affected" | "records_leaked" => v.is_u64() || v.is_null(),
             "severity" => v.as_u64().is_some_and(|n| n <= 255) || v.is_null(),
+            "submitted" => {
+                let Some(map) = v.as_object() else {
+                    return Err(bad(
+                        key,
+                        format!(
+                            "must be an object of stage id and the time it was submitted, such as {{\"notification\": \"2026-03-30T09:00:00+02:00\"}}, not {v}"
+                        ),
+                    ));
+                };
+                if let Some((stage, at)) = map.iter().find(|(_, at)| !at.is_string()) {
+                    return Err(bad(
+                        &format!("submitted.{stage}"),
+                        format!(
+                            "must be the time the stage was submitted, with its offset, such as \"2026-03-30T09:00:00+02:00\", not {at}"
+                        ),
+                    ));
+                }
+                true
+            }
             _ => {
+                let hint = nearest_fact(key)
+                    .map(|f| format!(" (did you mean {f}?)"))
+                    .unwrap_or_default();
                 return Err(bad(
                     key,
-                    "is not a fact this hub knows (see docs/reporting.md for the facts)",
+                    format!(
+                        "is not a fact this hub knows{hint}; the facts are {} (docs/reporting.md says what each means)",
+                        FACT_FIELDS.join(", ")
+                    ),
                 ));
             }
         };
@@ -240,11 +385,32 @@ pub fn parse_facts(text: &str) -> Result<Facts, FactsError> {
                 "outage_minutes" | "customers_affected" | "records_leaked" | "severity" => {
                     "a whole number, zero or more"
                 }
-                "significant" | "malicious" | "safety_impact" | "cross_border" => "true or false",
+                "aware_at" | "occurred_at" | "ransom_paid_at" => {
+                    "text: a date and time with its offset, e.g. \"2026-03-27T10:00:00+09:00\""
+                }
+                "significant"
+                | "malicious"
+                | "safety_impact"
+                | "cross_border"
+                | "sensitive_data"
+                | "financial_damage_risk"
+                | "statutory_accident" => "true or false",
                 _ => "text",
             };
             return Err(bad(key, format!("must be {what}, not {v}")));
         }
+    }
+    // A category that says what the incident was settles `malicious`.
+    let category = object.get("category").and_then(Value::as_str);
+    if let (Some(c), Some(Value::Bool(false))) = (category, object.get("malicious"))
+        && ATTACKS.contains(&c)
+    {
+        return Err(bad(
+            "malicious",
+            format!(
+                "is false, but category '{c}' is an attack by its nature; correct the category or leave malicious out"
+            ),
+        ));
     }
     let keys: Vec<String> = object.keys().cloned().collect();
     serde_json::from_value(value).map_err(|e| {
@@ -296,6 +462,23 @@ pub fn assess(facts: &Facts, profiles: &Profiles, seeds: &Seeds) -> Result<Decis
         )
     })?;
     let aware = instant("aware_at", &facts.aware_at)?;
+    let occurred = facts
+        .occurred_at
+        .as_deref()
+        .map(|t| instant("occurred_at", t))
+        .transpose()?;
+    if let Some(at) = occurred
+        && at > aware
+    {
+        return Err(bad(
+            "occurred_at",
+            format!(
+                "'{}' is after aware_at ('{}'): nobody becomes aware of an incident before it happens; correct one of the two",
+                facts.occurred_at.as_deref().unwrap_or_default(),
+                facts.aware_at
+            ),
+        ));
+    }
     let ransom = facts
         .ransom_paid_at
         .as_deref()
@@ -320,16 +503,86 @@ pub fn assess(facts: &Facts, profiles: &Profiles, seeds: &Seeds) -> Result<Decis
             ),
         ));
     }
+    if facts.category.as_deref() == Some(NOT_AN_ATTACK) {
+        if facts.malicious {
+            return Err(bad(
+                "malicious",
+                format!(
+                    "is true, but category '{NOT_AN_ATTACK}' says it was not an attack; correct one of the two"
+                ),
+            ));
+        }
+        if ransom.is_some() {
+            return Err(bad(
+                "ransom_paid_at",
+                format!(
+                    "a ransom was paid, but category '{NOT_AN_ATTACK}' says it was not an attack; correct the category (e.g. ransomware) or leave ransom_paid_at out"
+                ),
+            ));
+        }
+    }
+    // An attack by its category is malicious, whether or not the facts
+    // say so.
+    let implied;
+    let facts = if !facts.malicious
+        && facts
+            .category
+            .as_deref()
+            .is_some_and(|c| ATTACKS.contains(&c))
+    {
+        implied = Facts {
+            malicious: true,
+            ..facts.clone()
+        };
+        &implied
+    } else {
+        facts
+    };
     if let (Some(level), Some(levels)) = (facts.severity, profile.severity_levels)
         && level >= levels
     {
+        let top = levels - 1;
+        let named = |n: u8| {
+            profile.severity_level(n).map_or_else(
+                || n.to_string(),
+                |l| format!("{n} ({}, {})", l.name_en, l.name_ja),
+            )
+        };
         return Err(bad(
             "severity",
             format!(
-                "{level} is not a level of this regime's scale (0 to {})",
-                levels - 1
+                "{level} is not a level of this regime's severity scale; give {} to {}",
+                named(0),
+                named(top)
             ),
         ));
+    }
+    let mut submitted = BTreeMap::new();
+    for (stage, at) in &facts.submitted {
+        let field = format!("submitted.{stage}");
+        if !profile.stages.iter().any(|s| &s.id == stage) {
+            let mut ids: Vec<&str> = profile.stages.iter().map(|s| s.id.as_str()).collect();
+            ids.dedup();
+            return Err(bad(
+                &field,
+                format!(
+                    "'{stage}' is not a stage of {} with a deadline; its stages are {}",
+                    profile.id,
+                    ids.join(", ")
+                ),
+            ));
+        }
+        let t = instant(&field, at)?;
+        if t < aware {
+            return Err(bad(
+                &field,
+                format!(
+                    "'{at}' is before aware_at ('{}'): nothing is reported before anyone knows of it; correct one of the two",
+                    facts.aware_at
+                ),
+            ));
+        }
+        submitted.insert(stage.as_str(), t);
     }
     let zone_name = facts
         .time_zone
@@ -338,7 +591,10 @@ pub fn assess(facts: &Facts, profiles: &Profiles, seeds: &Seeds) -> Result<Decis
     let zone = TimeZone::get(&zone_name).map_err(|_| {
         bad(
             "time_zone",
-            format!("'{zone_name}' is not a time zone name such as Europe/Brussels"),
+            format!(
+                "'{zone_name}' is not an IANA time zone name; write e.g. Asia/Tokyo, Europe/Brussels or America/New_York, or leave it out to count in {}",
+                profile.time_zone
+            ),
         )
     })?;
 
@@ -393,18 +649,55 @@ pub fn assess(facts: &Facts, profiles: &Profiles, seeds: &Seeds) -> Result<Decis
         if !applies || !holds(&s.when) {
             continue;
         }
-        let from = match s.from.as_str() {
-            "aware_at" => start.clone(),
+        // A stage with criteria applies only when one of them holds.
+        let met: Vec<&Criterion> = s
+            .criteria
+            .iter()
+            .filter_map(|id| profile.criterion(id))
+            .filter(|c| c.holds(facts))
+            .collect();
+        if !s.criteria.is_empty() && met.is_empty() {
+            continue;
+        }
+        // The moment counted from, and what it is called.
+        let (from, counted_from) = match s.from.as_str() {
+            "aware_at" => (start.clone(), "aware_at".to_owned()),
+            "occurred_at" => match occurred {
+                Some(o) => (o.to_zoned(zone.clone()), "occurred_at".to_owned()),
+                None => (start.clone(), "aware_at (occurred_at not given)".to_owned()),
+            },
             "ransom_paid_at" => match ransom {
-                Some(r) => r.to_zoned(zone.clone()),
+                Some(r) => (r.to_zoned(zone.clone()), "ransom_paid_at".to_owned()),
                 None => continue,
             },
-            stage => match dues.iter().find(|(id, _)| id == stage) {
-                Some((_, z)) => z.clone(),
-                None => continue,
+            stage => match (
+                dues.iter().find(|(id, _)| id == stage),
+                submitted.get(stage),
+            ) {
+                (None, _) => continue,
+                (Some(_), Some(at)) => (at.to_zoned(zone.clone()), format!("submitted.{stage}")),
+                (Some((_, z)), None) => (z.clone(), format!("due of {stage}")),
             },
         };
-        let due = s.due_from(&from).map_err(|e| bad("aware_at", e))?;
+        let due = s.due_from(&from).map_err(|_| {
+            // The fact to correct: the one the deadline counts from.
+            let field = match counted_from.split(' ').next() {
+                Some(f) if !counted_from.starts_with("due of") => f,
+                _ => "aware_at",
+            };
+            bad(
+                field,
+                format!(
+                    "the deadline of stage {} would fall after the last date the calendar holds (9999-12-31); give a real time",
+                    s.id
+                ),
+            )
+        })?;
+        for c in met {
+            if !fired.iter().any(|f| f["id"] == c.id.as_str()) {
+                fired.push(json!({"id": c.id, "en": c.en, "ja": c.ja}));
+            }
+        }
         fired.push(
             json!({"id": format!("{}:{}", profile.id, s.id), "en": s.basis_en, "ja": s.basis_ja}),
         );
@@ -412,12 +705,17 @@ pub fn assess(facts: &Facts, profiles: &Profiles, seeds: &Seeds) -> Result<Decis
         if !recipients.contains(&recipient) {
             recipients.push(recipient.clone());
         }
+        let (period_en, period_ja) = s.period();
         stages.push(json!({
             "stage": s.id,
             "due": utc(&due),
+            "due_local": local(&due),
             "name_en": s.name_en, "name_ja": s.name_ja,
             "recipient": recipient,
             "basis_en": s.basis_en, "basis_ja": s.basis_ja,
+            "deadline_kind": s.deadline.as_str(),
+            "counted_from": counted_from,
+            "period_en": period_en, "period_ja": period_ja,
         }));
         dues.push((s.id.clone(), due));
     }
@@ -475,6 +773,11 @@ fn recipient_json(id: &str, profile: &Profile, seeds: &Seeds) -> Value {
 /// RFC 3339 in UTC, to the second.
 fn utc(z: &Zoned) -> String {
     z.timestamp().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// RFC 3339 with the offset in force then, to the second.
+fn local(z: &Zoned) -> String {
+    z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }
 
 /// The decision for facts given as JSON text, with the shipped regimes and

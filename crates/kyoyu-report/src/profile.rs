@@ -1,9 +1,76 @@
 //! Regime profiles: parsed from TOML, validated, looked up by id.
 
 use crate::{CONDITIONS, FactValue, Facts, RULE_FACTS};
+use jiff::civil::{Date, Time};
 use jiff::{ToSpan, Zoned};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 use std::fmt;
+
+/// Where a stage's deadline comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeadlineKind {
+    /// A statute or regulation fixes the period.
+    Law,
+    /// An official guideline gives the expectation (e.g. the PPC's "about
+    /// 3 to 5 days").
+    Guideline,
+    /// The source says "promptly" or gives no period: the figure is this
+    /// hub's default expectation, changed in the regime file.
+    HubDefault,
+}
+
+impl DeadlineKind {
+    /// The name used in regime files and decisions.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeadlineKind::Law => "law",
+            DeadlineKind::Guideline => "guideline",
+            DeadlineKind::HubDefault => "hub-default",
+        }
+    }
+}
+
+/// How a stage's period is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Counting {
+    /// Hours: an exact elapsed duration, whatever the clocks do.
+    Elapsed,
+    /// Days or months on the calendar of the time zone, ending at the same
+    /// wall-clock time as the moment counted from.
+    SameTime,
+    /// Days or months on the calendar of the time zone, ending at 23:59:59
+    /// local time of the period's last day (Japan's Civil Code, Arts.
+    /// 140, 141 and 143); `first_day` says whether the day counted from is
+    /// day 1.
+    EndOfDay,
+}
+
+impl Counting {
+    /// The name used in regime files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Counting::Elapsed => "elapsed",
+            Counting::SameTime => "same-time",
+            Counting::EndOfDay => "end-of-day",
+        }
+    }
+}
+
+/// For `counting = "end-of-day"`: whether the day counted from is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FirstDay {
+    /// Not counted (初日不算入, Civil Code Art. 140), unless the period
+    /// starts at 00:00, when that whole day is day 1 (the proviso of Art.
+    /// 140).
+    Excluded,
+    /// Counted as day 1: the provision says "counting from the day of …"
+    /// (…の日から起算して).
+    Included,
+}
 
 /// A fact-based rule: fires when `fact` is true (flags), at least
 /// `at_least` (numbers), or one of `one_of` (words).
@@ -29,16 +96,88 @@ pub struct Rule {
 impl Rule {
     /// Whether the rule fires for `facts`.
     pub fn fires(&self, facts: &Facts) -> bool {
-        match facts.value(&self.fact) {
-            Some(FactValue::Flag(b)) => b,
-            Some(FactValue::Number(n)) => n.is_some_and(|n| n >= self.at_least.unwrap_or(1)),
-            Some(FactValue::Word(w)) => w.is_some_and(|w| {
-                self.one_of
-                    .as_ref()
-                    .is_some_and(|list| list.iter().any(|x| x == w))
-            }),
-            None => false,
+        holds(&self.fact, self.at_least, self.one_of.as_deref(), facts)
+    }
+}
+
+/// Whether `fact` is true (flags), at least `at_least` (numbers; 1 when
+/// not given), or one of `one_of` (words).
+fn holds(fact: &str, at_least: Option<u64>, one_of: Option<&[String]>, facts: &Facts) -> bool {
+    match facts.value(fact) {
+        Some(FactValue::Flag(b)) => b,
+        Some(FactValue::Number(n)) => n.is_some_and(|n| n >= at_least.unwrap_or(1)),
+        Some(FactValue::Word(w)) => {
+            w.is_some_and(|w| one_of.is_some_and(|list| list.iter().any(|x| x == w)))
         }
+        None => false,
+    }
+}
+
+/// What is wrong with a test of `fact`, if anything: an unknown fact, or a
+/// threshold or list that does not fit the kind of fact.
+fn test_problem(fact: &str, at_least: Option<u64>, one_of: Option<&[String]>) -> Option<String> {
+    let kind = match Facts::default().value(fact) {
+        Some(FactValue::Flag(_)) => "flag",
+        Some(FactValue::Number(_)) => "number",
+        Some(FactValue::Word(_)) => "word",
+        None => {
+            return Some(format!(
+                "fact '{fact}' is not one of {}",
+                RULE_FACTS.join(", ")
+            ));
+        }
+    };
+    match (kind, at_least.is_some(), one_of.is_some()) {
+        ("flag", false, false) | ("number", _, false) | ("word", false, true) => None,
+        ("flag", _, _) => Some(format!(
+            "fact '{fact}' is true or false: give neither at_least nor one_of"
+        )),
+        ("number", _, _) => Some(format!(
+            "fact '{fact}' is a number: give at_least, not one_of"
+        )),
+        _ => Some(format!(
+            "fact '{fact}' is a word: give one_of (the values that fire), not at_least"
+        )),
+    }
+}
+
+/// One test of a criterion.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// The fact it reads (one of [`RULE_FACTS`]).
+    pub fact: String,
+    /// For numbers: the least value that holds.
+    #[serde(default)]
+    pub at_least: Option<u64>,
+    /// For words: the values that hold.
+    #[serde(default)]
+    pub one_of: Option<Vec<String>>,
+}
+
+/// A named test of one or more facts, all of which must hold (a statutory
+/// threshold such as "30,000 users for 2 hours"). A stage that lists
+/// criteria applies only when at least one of them holds; those that hold
+/// are named among the rules that fired.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    /// Stable id, shown as the rule that fired.
+    pub id: String,
+    /// The tests, all of which must hold.
+    pub all: Vec<Condition>,
+    /// What it says, in English.
+    pub en: String,
+    /// What it says, in Japanese.
+    pub ja: String,
+}
+
+impl Criterion {
+    /// Whether every test holds for `facts`.
+    pub fn holds(&self, facts: &Facts) -> bool {
+        self.all
+            .iter()
+            .all(|c| holds(&c.fact, c.at_least, c.one_of.as_deref(), facts))
     }
 }
 
@@ -59,7 +198,12 @@ pub struct StageRule {
     pub sectors: Option<Vec<String>>,
     /// When the stage applies (one of [`CONDITIONS`]).
     pub when: String,
-    /// What the deadline counts from: `aware_at`, `ransom_paid_at` or an
+    /// And only when one of these criteria (`[[criterion]]` ids) holds,
+    /// if any are given.
+    #[serde(default)]
+    pub criteria: Vec<String>,
+    /// What the deadline counts from: `aware_at`, `occurred_at` (the
+    /// facts' `aware_at` when they do not say), `ransom_paid_at` or an
     /// earlier stage's id (its deadline).
     pub from: String,
     /// Hours after (an absolute duration).
@@ -71,6 +215,14 @@ pub struct StageRule {
     /// Calendar months after, in the facts' time zone.
     #[serde(default)]
     pub months: Option<i64>,
+    /// How the period is counted: `elapsed` for hours; `same-time` or
+    /// `end-of-day` for days and months.
+    pub counting: Counting,
+    /// For `end-of-day`: whether the day counted from is day 1.
+    #[serde(default)]
+    pub first_day: Option<FirstDay>,
+    /// Whether the law, a guideline or the hub fixes the period.
+    pub deadline: DeadlineKind,
     /// Where the deadline comes from, in English.
     pub basis_en: String,
     /// The same in Japanese.
@@ -78,21 +230,90 @@ pub struct StageRule {
 }
 
 impl StageRule {
-    /// The deadline counted from `from`.
+    /// The deadline counted from `from` (in the time zone of `from`).
     pub(crate) fn due_from(&self, from: &Zoned) -> Result<Zoned, String> {
-        let out = match (self.hours, self.days, self.months) {
-            (Some(h), None, None) => from.checked_add(h.hours()),
-            (None, Some(d), None) => from.checked_add(d.days()),
-            (None, None, Some(m)) => from.checked_add(m.months()),
-            _ => {
-                return Err(format!(
-                    "stage {}: give exactly one of hours, days, months",
-                    self.id
-                ));
+        let out_of_range = |e: jiff::Error| e.to_string();
+        match (self.hours, self.days, self.months, self.counting) {
+            (Some(h), None, None, Counting::Elapsed) => {
+                from.checked_add(h.hours()).map_err(out_of_range)
             }
-        };
-        out.map_err(|e| format!("the deadline of stage {} is out of range: {e}", self.id))
+            (None, Some(d), None, Counting::SameTime) => {
+                from.checked_add(d.days()).map_err(out_of_range)
+            }
+            (None, None, Some(m), Counting::SameTime) => {
+                from.checked_add(m.months()).map_err(out_of_range)
+            }
+            (None, Some(d), None, Counting::EndOfDay) => {
+                let first = self.first_day_of(from).map_err(out_of_range)?;
+                // Day 1 is `first`: day d is d - 1 days later.
+                let last = first.checked_add((d - 1).days()).map_err(out_of_range)?;
+                end_of(last, from)
+            }
+            (None, None, Some(m), Counting::EndOfDay) => {
+                let first = self.first_day_of(from).map_err(out_of_range)?;
+                // Art. 143(2): the period ends on the day before the day of
+                // the last month that corresponds to the first day; when
+                // that month has no such day, on its last day.
+                let same = first.checked_add(m.months()).map_err(out_of_range)?;
+                let last = if same.day() == first.day() {
+                    same.yesterday().map_err(out_of_range)?
+                } else {
+                    same
+                };
+                end_of(last, from)
+            }
+            _ => Err(format!(
+                "stage {}: the period and its counting do not match",
+                self.id
+            )),
+        }
     }
+
+    /// Day 1 of an `end-of-day` period counted from `from`.
+    fn first_day_of(&self, from: &Zoned) -> Result<Date, jiff::Error> {
+        let counts = self.first_day == Some(FirstDay::Included) || from.time() == Time::midnight();
+        if counts {
+            Ok(from.date())
+        } else {
+            from.date().tomorrow()
+        }
+    }
+
+    /// The period in words, English and Japanese.
+    pub fn period(&self) -> (String, String) {
+        let (n, en_unit, ja_unit) = match (self.hours, self.days, self.months) {
+            (Some(h), _, _) => (h, if h == 1 { "hour" } else { "hours" }, "時間"),
+            (_, Some(d), _) => (d, if d == 1 { "day" } else { "days" }, "日"),
+            (_, _, Some(m)) => (m, if m == 1 { "month" } else { "months" }, "か月"),
+            _ => (0, "", ""),
+        };
+        let (en, ja) = match (self.counting, self.first_day) {
+            (Counting::Elapsed, _) => ("elapsed time".to_owned(), "経過時間".to_owned()),
+            (Counting::SameTime, _) => (
+                "on the calendar, until the same clock time".to_owned(),
+                "暦に従い、同じ時刻まで".to_owned(),
+            ),
+            (Counting::EndOfDay, Some(FirstDay::Included)) => (
+                "the first day counted; until 23:59:59 local time of the last day".to_owned(),
+                "初日を算入し、末日の23時59分59秒まで".to_owned(),
+            ),
+            (Counting::EndOfDay, _) => (
+                "the first day not counted unless the period starts at 00:00 (Civil Code Art. 140); until 23:59:59 local time of the last day".to_owned(),
+                "初日不算入（午前0時から始まる場合を除く。民法第140条）、末日の23時59分59秒まで".to_owned(),
+            ),
+        };
+        (
+            format!("{n} {en_unit}, {en}"),
+            format!("{n}{ja_unit}（{ja}）"),
+        )
+    }
+}
+
+/// 23:59:59 on `day`, in the time zone of `from`.
+fn end_of(day: Date, from: &Zoned) -> Result<Zoned, String> {
+    day.at(23, 59, 59, 0)
+        .to_zoned(from.time_zone().clone())
+        .map_err(|e| e.to_string())
 }
 
 /// A stage without a deadline (on request).
@@ -127,6 +348,22 @@ pub struct Recipient {
     pub name_ja: String,
 }
 
+/// A level of a regime's severity scale.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeverityLevel {
+    /// The level, from 0.
+    pub level: u8,
+    /// Its name in English.
+    pub name_en: String,
+    /// Its name in Japanese.
+    pub name_ja: String,
+    /// What it means, in English.
+    pub text_en: String,
+    /// What it means, in Japanese.
+    pub text_ja: String,
+}
+
 /// One regime.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -140,9 +377,16 @@ pub struct Profile {
     /// The time zone calendar deadlines are counted in, unless the facts
     /// give one.
     pub time_zone: String,
-    /// How many levels the severity scale has, if the regime has one.
+    /// How many levels the severity scale has, if the regime has one
+    /// (given, or the number of `[[severity_level]]`s).
     #[serde(default)]
     pub severity_levels: Option<u8>,
+    /// Where the severity scale comes from.
+    #[serde(default)]
+    pub severity_source: Option<String>,
+    /// The severity scale's levels, from 0, with their names and meaning.
+    #[serde(default, rename = "severity_level")]
+    pub severity_scale: Vec<SeverityLevel>,
     /// Recipients.
     #[serde(default, rename = "recipient")]
     pub recipients: Vec<Recipient>,
@@ -152,6 +396,9 @@ pub struct Profile {
     /// Rules that make it significant (unless the facts say).
     #[serde(default)]
     pub significance: Vec<Rule>,
+    /// Criteria that stages may require.
+    #[serde(default, rename = "criterion")]
+    pub criteria: Vec<Criterion>,
     /// Stages with deadlines.
     #[serde(default, rename = "stage")]
     pub stages: Vec<StageRule>,
@@ -193,6 +440,19 @@ fn position(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// A parse error's message, with what to write for the fields every stage
+/// must have.
+fn with_hint(message: &str) -> String {
+    let hint = if message.contains("missing field `deadline`") {
+        ": every [[stage]] says what fixes its deadline: deadline = \"law\", \"guideline\" or \"hub-default\""
+    } else if message.contains("missing field `counting`") {
+        ": every [[stage]] says how its period is counted: counting = \"elapsed\" (hours), \"same-time\" or \"end-of-day\" (days, months)"
+    } else {
+        ""
+    };
+    format!("{message}{hint}")
+}
+
 /// The line of the first `key = "value"` in `text`.
 fn line_of(text: &str, key: &str, value: &str) -> Option<usize> {
     text.lines()
@@ -203,7 +463,74 @@ fn line_of(text: &str, key: &str, value: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
+/// What is wrong with a stage's `counting` and `first_day`, if anything.
+fn counting_problem(s: &StageRule) -> Option<String> {
+    let unit = if s.hours.is_some() {
+        "hours"
+    } else if s.days.is_some() {
+        "days"
+    } else {
+        "months"
+    };
+    match (unit, s.counting, s.first_day) {
+        ("hours", Counting::Elapsed, None) => None,
+        ("hours", Counting::Elapsed, Some(_)) => Some(
+            "first_day is only for counting = \"end-of-day\"; hours are an elapsed time".to_owned(),
+        ),
+        ("hours", other, _) => Some(format!(
+            "counting '{}' is not for hours: hours are counted as counting = \"elapsed\"",
+            other.as_str()
+        )),
+        (_, Counting::Elapsed, _) => Some(format!(
+            "counting 'elapsed' is only for hours; {unit} are counted as \"same-time\" or \"end-of-day\""
+        )),
+        (_, Counting::SameTime, Some(_)) => Some(
+            "first_day is only for counting = \"end-of-day\"".to_owned(),
+        ),
+        (_, Counting::EndOfDay, None) => Some(
+            "counting = \"end-of-day\" needs first_day = \"excluded\" (the day counted from is not counted, Civil Code Art. 140) or \"included\" (the provision counts from that day, 起算して)".to_owned(),
+        ),
+        _ => None,
+    }
+}
+
 impl Profile {
+    /// What is wrong with the severity scale, if anything (and the level
+    /// at fault): its levels are 0, 1, 2 … in order, as many as
+    /// `severity_levels` says.
+    fn check_severity_scale(&self) -> Option<(String, Option<u8>)> {
+        for (i, l) in self.severity_scale.iter().enumerate() {
+            if usize::from(l.level) != i {
+                return Some((
+                    format!(
+                        "severity_level: level {} is out of place; list the levels from 0 up, one each (expected {i})",
+                        l.level
+                    ),
+                    Some(l.level),
+                ));
+            }
+        }
+        let problem = match (self.severity_levels, self.severity_scale.len()) {
+            (Some(0), _) => "severity_levels: a scale needs at least one level".to_owned(),
+            (Some(n), len) if len > 0 && usize::from(n) != len => format!(
+                "severity_levels = {n}, but {len} [[severity_level]] are given; make them agree"
+            ),
+            _ => return None,
+        };
+        Some((problem, None))
+    }
+
+    /// The criterion `id`.
+    pub fn criterion(&self, id: &str) -> Option<&Criterion> {
+        self.criteria.iter().find(|c| c.id == id)
+    }
+
+    /// The level `level` of the severity scale, if the regime names its
+    /// levels.
+    pub fn severity_level(&self, level: u8) -> Option<&SeverityLevel> {
+        self.severity_scale.get(usize::from(level))
+    }
+
     /// Reads and checks a profile file.
     pub fn parse(file: &str, text: &str) -> Result<Profile, ProfileError> {
         let err = |line: Option<usize>, column: Option<usize>, message: String| ProfileError {
@@ -212,14 +539,26 @@ impl Profile {
             column,
             message,
         };
-        let p: Profile = toml::from_str(text).map_err(|e| {
+        let mut p: Profile = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map_or((None, None), |s| {
                 let (l, c) = position(text, s.start);
                 (Some(l), Some(c))
             });
-            err(line, column, e.message().to_owned())
+            err(line, column, with_hint(e.message()))
         })?;
         let at = |key: &str, value: &str| line_of(text, key, value);
+        if let Some((problem, level)) = p.check_severity_scale() {
+            let key =
+                level.map_or_else(|| "severity_levels".to_owned(), |n| format!("level = {n}"));
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with(&key))
+                .map(|i| i + 1);
+            return Err(err(line, None, problem));
+        }
+        if p.severity_levels.is_none() && !p.severity_scale.is_empty() {
+            p.severity_levels = u8::try_from(p.severity_scale.len()).ok();
+        }
         if jiff::tz::TimeZone::get(&p.time_zone).is_err() {
             return Err(err(
                 at("time_zone", &p.time_zone),
@@ -228,17 +567,38 @@ impl Profile {
             ));
         }
         for r in p.reportable.iter().chain(&p.significance) {
-            if !RULE_FACTS.contains(&r.fact.as_str()) {
+            if let Some(problem) = test_problem(&r.fact, r.at_least, r.one_of.as_deref()) {
                 return Err(err(
-                    at("fact", &r.fact),
+                    at("fact", &r.fact).or(at("id", &r.id)),
+                    None,
+                    format!("rule {}: {problem}", r.id),
+                ));
+            }
+        }
+        let mut criteria = BTreeSet::new();
+        for c in &p.criteria {
+            let line = at("id", &c.id);
+            if !criteria.insert(c.id.as_str()) {
+                return Err(err(
+                    line,
+                    None,
+                    format!("criterion {} is defined twice", c.id),
+                ));
+            }
+            if c.all.is_empty() {
+                return Err(err(
+                    line,
                     None,
                     format!(
-                        "rule {}: fact '{}' is not one of {}",
-                        r.id,
-                        r.fact,
-                        RULE_FACTS.join(", ")
+                        "criterion {}: all is empty; give the facts to test, e.g. all = [{{ fact = \"outage_minutes\", at_least = 120 }}]",
+                        c.id
                     ),
                 ));
+            }
+            for t in &c.all {
+                if let Some(problem) = test_problem(&t.fact, t.at_least, t.one_of.as_deref()) {
+                    return Err(err(line, None, format!("criterion {}: {problem}", c.id)));
+                }
             }
         }
         let mut seen: Vec<&StageRule> = Vec::new();
@@ -267,15 +627,34 @@ impl Profile {
                     ),
                 ));
             }
-            let from_known = matches!(s.from.as_str(), "aware_at" | "ransom_paid_at")
-                || seen.iter().any(|e| e.id == s.from);
+            if let Some(problem) = counting_problem(s) {
+                return Err(err(
+                    at("counting", s.counting.as_str()).or(line),
+                    None,
+                    format!("stage {}: {problem}", s.id),
+                ));
+            }
+            let from_known = matches!(
+                s.from.as_str(),
+                "aware_at" | "occurred_at" | "ransom_paid_at"
+            ) || seen.iter().any(|e| e.id == s.from);
             if !from_known {
                 return Err(err(
                     at("from", &s.from).or(line),
                     None,
                     format!(
-                        "stage {}: from '{}' is not aware_at, ransom_paid_at or an earlier stage",
+                        "stage {}: from '{}' is not aware_at, occurred_at, ransom_paid_at or an earlier stage",
                         s.id, s.from
+                    ),
+                ));
+            }
+            if let Some(unknown) = s.criteria.iter().find(|c| !criteria.contains(c.as_str())) {
+                return Err(err(
+                    line,
+                    None,
+                    format!(
+                        "stage {}: criteria names '{unknown}', which is not a [[criterion]] of this file",
+                        s.id
                     ),
                 ));
             }
