@@ -871,7 +871,9 @@ on_both_stores!(deadlines_are_reminded_before_and_when_overdue, |backend| {
             "POST",
             "/api/incidents",
             &w.operator,
-            &json!({"facts": facts(&seconds_from_now(-22 * 3600 + 15)), "title": "Gateway firmware", "draft": true}),
+            &json!({"facts": {"regime": "jp-ci", "sector": "electricity", "malicious": true, "significant": true,
+                              "aware_at": seconds_from_now(-22 * 3600 + 15)},
+                    "title": "Gateway firmware", "draft": true}),
         );
     assert_eq!(a.status, 201, "{}", a.body);
     let id = a.json()["id"].as_str().unwrap().to_owned();
