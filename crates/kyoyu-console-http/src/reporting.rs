@@ -108,8 +108,14 @@ fn decision_view<S: Backend>(v: &Visit<S>, d: &Value) -> DecisionView {
         stages: list("stages")
             .iter()
             .filter_map(|s| {
+                let name = stage_name(v.lang, d, s.get("stage")?.as_str()?);
+                // Whether the deadline is the law's, a guideline's or the hub's own.
+                let kind = s
+                    .get("deadline_kind")
+                    .and_then(Value::as_str)
+                    .map(|k| kyoyu_console::t(v.lang, &format!("reporting.kind_{k}")).to_owned());
                 Some((
-                    stage_name(v.lang, d, s.get("stage")?.as_str()?),
+                    kind.map_or_else(|| name.clone(), |k| format!("{name} ({k})")),
                     s.get("due").and_then(Value::as_str).and_then(instant),
                 ))
             })
@@ -230,6 +236,10 @@ fn assess_page<S: Backend>(
         chrome: v.chrome(Some(Section::Incidents)),
         csrf_token: s.record.csrf.clone(),
         sectors,
+        categories: kyoyu_report::CATEGORIES
+            .iter()
+            .map(|c| (*c).to_owned())
+            .collect(),
         form,
         decision,
         problem,
@@ -294,8 +304,21 @@ fn facts_of(f: &FactsForm, zone: &str) -> Value {
             );
         }
     }
-    if f.safety_impact {
-        m.insert("safety_impact".into(), json!(true));
+    for (key, on) in [
+        ("safety_impact", f.safety_impact),
+        ("sensitive_data", f.sensitive_data),
+        ("financial_damage_risk", f.financial_damage_risk),
+        ("statutory_accident", f.statutory_accident),
+    ] {
+        if on {
+            m.insert(key.into(), json!(true));
+        }
+    }
+    if !f.category.trim().is_empty() {
+        m.insert("category".into(), json!(f.category.trim()));
+    }
+    if !f.occurred_at.trim().is_empty() {
+        m.insert("occurred_at".into(), time(&f.occurred_at));
     }
     if f.cross_border {
         m.insert("cross_border".into(), json!(true));
@@ -330,6 +353,11 @@ pub(crate) async fn assess<S: Backend>(
         customers_affected: get("customers_affected"),
         records_leaked: get("records_leaked"),
         safety_impact: f.contains_key("safety_impact"),
+        category: get("category"),
+        occurred_at: get("occurred_at"),
+        sensitive_data: f.contains_key("sensitive_data"),
+        financial_damage_risk: f.contains_key("financial_damage_risk"),
+        statutory_accident: f.contains_key("statutory_accident"),
         cross_border: f.contains_key("cross_border"),
         ransom_paid_at: get("ransom_paid_at"),
         title: get("title"),

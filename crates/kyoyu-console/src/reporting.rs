@@ -103,6 +103,16 @@ pub struct FactsForm {
     pub records_leaked: String,
     /// People's safety affected.
     pub safety_impact: bool,
+    /// What kind of incident (one of `kyoyu_report::CATEGORIES`, or empty).
+    pub category: String,
+    /// When it happened, if known (`YYYY-MM-DDTHH:MM`).
+    pub occurred_at: String,
+    /// The leaked personal data includes special-care data.
+    pub sensitive_data: bool,
+    /// The leaked data could be misused for financial damage.
+    pub financial_damage_risk: bool,
+    /// An accident the sector's law requires to be reported.
+    pub statutory_accident: bool,
     /// Effects in other countries.
     pub cross_border: bool,
     /// A ransom was paid, when (`YYYY-MM-DDTHH:MM`).
@@ -137,6 +147,8 @@ pub struct AssessPage {
     pub csrf_token: String,
     /// The sectors the person's organization is in: (id, name).
     pub sectors: Vec<(String, String)>,
+    /// Every incident category id.
+    pub categories: Vec<String>,
     /// The answers so far.
     pub form: FactsForm,
     /// The decision for them, once asked.

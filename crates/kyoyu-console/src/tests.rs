@@ -1133,6 +1133,14 @@ fn every_key_used_exists() {
     for e in crate::reporting::TIMELINE_EVENTS {
         used.insert(format!("timeline.{e}"));
     }
+    // Incident categories and deadline kinds are worded from the
+    // reporting engine's own lists.
+    for c in kyoyu_report::CATEGORIES {
+        used.insert(format!("incident_category.{c}"));
+    }
+    for k in kyoyu_report::DeadlineKind::ALL {
+        used.insert(format!("reporting.kind_{}", k.as_str()));
+    }
     used.insert("meta.autonym".to_string());
     let catalogues: Vec<_> = i18n::sources()
         .into_iter()

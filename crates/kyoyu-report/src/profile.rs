@@ -22,6 +22,13 @@ pub enum DeadlineKind {
 }
 
 impl DeadlineKind {
+    /// Every kind.
+    pub const ALL: [DeadlineKind; 3] = [
+        DeadlineKind::Law,
+        DeadlineKind::Guideline,
+        DeadlineKind::HubDefault,
+    ];
+
     /// The name used in regime files and decisions.
     pub fn as_str(self) -> &'static str {
         match self {
