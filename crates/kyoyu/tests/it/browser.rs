@@ -241,6 +241,28 @@ impl Browser {
             .to_owned()
     }
 
+    /// The visible text of `css` once it contains `want`, read in one step
+    /// and retried for up to 10 s (after a click the next page may still be
+    /// loading, and the old element go stale); the last text otherwise.
+    pub(crate) fn text_with(&self, css: &str, want: &str) -> String {
+        let mut last = String::new();
+        for _ in 0..100 {
+            last = self
+                .run(
+                    "const e = document.querySelector(arguments[0]); return e ? e.innerText : '';",
+                    serde_json::json!([css]),
+                )
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            if last.contains(want) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        last
+    }
+
     /// Runs `script` (a function body) with `args`; its return value.
     pub(crate) fn run(&self, script: &str, args: Value) -> Value {
         self.call(

@@ -659,7 +659,8 @@ fn chromium_report_ministry_and_hotline() {
     op.click("button[value=file]");
     let url = op.url();
     assert!(url.contains("/console/incidents/incident-"), "{url}");
-    assert!(op.text("main").contains("届出済み"), "{}", op.text("main"));
+    let text = op.text_with("main", "届出済み");
+    assert!(text.contains("届出済み"), "{text}");
     inspect(&op, "incident", "ja");
     // Stages are named in the page's language; a further report for the
     // first one offered (its id goes with the form).
@@ -670,7 +671,8 @@ fn chromium_report_ministry_and_hotline() {
     );
     op.fill("#report-text", "ゲートウェイのファームウェアを更新した。");
     op.click("button[value=report]");
-    assert!(op.text("main").contains("#2"), "{}", op.text("main"));
+    let text = op.text_with("main", "#2");
+    assert!(text.contains("#2"), "{text}");
     op.open(&format!("{}/console/incidents?lang=en", hub.base));
     inspect(&op, "incidents", "en");
     // The casebook, searched in Japanese, in both languages.
@@ -701,18 +703,13 @@ fn chromium_report_ministry_and_hotline() {
     inspect(&ministry, "incidents-ministry", "en");
     ministry.click("main table a");
     ministry.click("button[value=acknowledge]");
-    assert!(
-        ministry.text("main").contains("Acknowledged"),
-        "{}",
-        ministry.text("main")
-    );
+    let text = ministry.text_with("main", "Acknowledged");
+    assert!(text.contains("Acknowledged"), "{text}");
     ministry.click("button[value=forward]");
+    let text = ministry.text_with("main", "Forwarded without naming the reporter");
     assert!(
-        ministry
-            .text("main")
-            .contains("Forwarded without naming the reporter"),
-        "{}",
-        ministry.text("main")
+        text.contains("Forwarded without naming the reporter"),
+        "{text}"
     );
     inspect(&ministry, "incident-ministry", "en");
     ministry.open(&format!(
@@ -743,11 +740,8 @@ fn chromium_report_ministry_and_hotline() {
     op.fill("#hotline-text", "名古屋第3変電所。連絡先 052-000-0000。");
     let raised = Instant::now();
     op.click("main form button.danger");
-    assert!(
-        op.text("main").contains("国の中核機関に連絡が届きました"),
-        "{}",
-        op.text("main")
-    );
+    let text = op.text_with("main", "国の中核機関に連絡が届きました");
+    assert!(text.contains("国の中核機関に連絡が届きました"), "{text}");
     let mut seen = false;
     while raised.elapsed() < Duration::from_secs(2) {
         // Read in one step: the live script may swap the element meanwhile.
