@@ -17,7 +17,7 @@ use crate::time::{format_micros, now_micros};
 use crate::{Caller, Error, ErrorKind, Hub};
 use kyoyu_conceal::scrub::{Field, Profile};
 use kyoyu_store::{Micros, RecordFilter, RecordVersion, Store};
-use kyoyu_trust::policy::{IncidentSight, incident_sight};
+use kyoyu_trust::policy::{IncidentSight, incident_sight, may_manage_reminder_webhook};
 use kyoyu_trust::{OrgKind, Role};
 use kyoyu_wire::reporting::{
     Event, FileRequest, Forwarded, Incident, RecommendRequest, Report, ReportRequest, StageStatus,
@@ -41,6 +41,8 @@ pub const REMINDER_TOPIC: &str = "reminders";
 /// How long after a deadline an overdue notice is still sent (a hub that
 /// was stopped longer does not send stale notices; the lists show them).
 const OVERDUE_NOTICE_WINDOW: Micros = 24 * 3600 * 1_000_000;
+/// The setting that holds an organization's reminder webhook (+ org id).
+const WEBHOOK_SETTING: &str = "reminder-webhook:";
 /// The most incidents one reminder pass reads.
 const REMINDER_SCAN: usize = 20_000;
 /// The stage of a report outside the decision's stages.
@@ -944,6 +946,100 @@ impl<S: Store> Hub<S> {
         out.retain(|i| i.state != "closed");
         out.sort_by_key(next_due);
         Ok(out)
+    }
+
+    /// Where `org`'s reminders are posted (`{"url"}`, never the secret).
+    pub async fn reminder_webhook(&self, who: &Caller, org: &str) -> Result<Value, Error> {
+        if !may_manage_reminder_webhook(&who.principal, org) && who.principal.org != org {
+            return Err(said(ErrorKind::Forbidden, "report.webhook_who", &[]));
+        }
+        let url = self
+            .stored_webhook(org)
+            .await?
+            .and_then(|w| w.get("url").and_then(Value::as_str).map(str::to_owned));
+        Ok(json!({ "org": org, "url": url }))
+    }
+
+    /// Sets (or with `None` removes) where `org`'s reminders are posted; the
+    /// secret is kept sealed under the hub's local key.
+    pub async fn set_reminder_webhook(
+        &self,
+        who: &Caller,
+        org: &str,
+        req: Option<kyoyu_wire::reporting::WebhookRequest>,
+    ) -> Result<Value, Error> {
+        if !may_manage_reminder_webhook(&who.principal, org) {
+            return Err(said(ErrorKind::Forbidden, "report.webhook_who", &[]));
+        }
+        let key = format!("{WEBHOOK_SETTING}{org}");
+        let stored = match &req {
+            None => String::new(),
+            Some(w) => {
+                let url = w.url.trim();
+                let host = url
+                    .strip_prefix("https://")
+                    .or_else(|| url.strip_prefix("http://"))
+                    .unwrap_or_default();
+                if host.is_empty() || url.contains(char::is_whitespace) {
+                    return Err(said(
+                        ErrorKind::Unprocessable,
+                        "report.webhook_url",
+                        &[("url", &url)],
+                    ));
+                }
+                let n = w.secret.chars().count();
+                if !(16..=256).contains(&n) {
+                    return Err(said(
+                        ErrorKind::Unprocessable,
+                        "report.webhook_secret",
+                        &[("count", &n)],
+                    ));
+                }
+                let sealed = self
+                    .config
+                    .conceal
+                    .local_key
+                    .seal(w.secret.as_bytes(), &key)
+                    .ok_or_else(|| Error::internal("a webhook secret could not be sealed"))?;
+                json!({"url": url, "secret": sealed}).to_string()
+            }
+        };
+        self.store.put_setting(&key, &stored).await?;
+        let url = req.as_ref().map(|w| w.url.trim().to_owned());
+        self.audit_now(who.audit("org.webhook", org, json!({ "url": url })))
+            .await?;
+        Ok(json!({ "org": org, "url": url }))
+    }
+
+    /// Where to post `org`'s reminders and the secret to sign them with,
+    /// for the hub's notifier.
+    pub async fn reminder_webhook_target(
+        &self,
+        org: &str,
+    ) -> Result<Option<(String, String)>, Error> {
+        let Some(w) = self.stored_webhook(org).await? else {
+            return Ok(None);
+        };
+        let key = format!("{WEBHOOK_SETTING}{org}");
+        let url = w.get("url").and_then(Value::as_str).unwrap_or_default();
+        let secret = w
+            .get("secret")
+            .and_then(Value::as_str)
+            .and_then(|s| self.config.conceal.local_key.open(s, &key))
+            .and_then(|b| String::from_utf8(b).ok())
+            .ok_or_else(|| {
+                Error::internal("a webhook secret cannot be opened with this node's local key")
+            })?;
+        Ok(Some((url.to_owned(), secret)))
+    }
+
+    async fn stored_webhook(&self, org: &str) -> Result<Option<Value>, Error> {
+        Ok(self
+            .store
+            .setting(&format!("{WEBHOOK_SETTING}{org}"))
+            .await?
+            .filter(|t| !t.is_empty())
+            .and_then(|t| serde_json::from_str(&t).ok()))
     }
 
     /// The reminders sent to the caller's organization, newest first.

@@ -73,6 +73,7 @@ pub fn headline(event: &Value) -> String {
 
 /// Starts the channels configured; each runs until the hub stops.
 pub fn start<S: Backend>(hub: &Arc<Hub<S>>, config: NotifyConfig) {
+    tokio::spawn(remind_by_webhook(hub.clone(), config.console_url.clone()));
     for (url, secret) in config.webhooks.clone() {
         tokio::spawn(webhook(
             hub.clone(),
@@ -226,26 +227,72 @@ async fn webhook<S: Backend>(
         }
         let body =
             json!({"text": text, "event": event["what"], "hotline": event["hotline"]}).to_string();
-        let sig = signature(&secret, body.as_bytes());
-        let mut delays = RETRY_DELAYS.iter();
-        loop {
-            let (to, b, s) = (url.clone(), body.clone(), sig.clone());
-            let sent = tokio::task::spawn_blocking(move || post(&to, &b, &s, seq))
-                .await
-                .unwrap_or_else(|e| Err(e.to_string()));
-            let Err(why) = sent else { break };
-            let Some(delay) = delays.next() else {
-                tracing::error!(%url, seq, why, "hotline webhook gave up after retries");
-                break;
-            };
-            tracing::warn!(%url, seq, why, "hotline webhook failed; retrying");
-            tokio::time::sleep(*delay).await;
+        deliver(&url, &secret, &body, seq, "hotline").await;
+    }
+}
+
+/// Posts each deadline reminder to the webhook its organization set, if
+/// any (and to nobody else's), signed with that organization's secret;
+/// each delivery retried on its own, so one failing chat tool delays no
+/// other organization's.
+async fn remind_by_webhook<S: Backend>(hub: Arc<Hub<S>>, console: Option<String>) {
+    const CHANNEL: &str = "reminders-webhook";
+    let mut feed = match hub.reminder_feed(CHANNEL).await {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::error!(error = %e.description, "the reminder webhooks cannot subscribe");
+            return;
+        }
+    };
+    while let Some((seq, event)) = feed.next(&hub).await {
+        let org = event["reminder"]["org"].as_str().unwrap_or_default();
+        match hub.reminder_webhook_target(org).await {
+            Ok(Some((url, secret))) => {
+                let mut text = reminder_headline(&event);
+                if let Some(base) = &console {
+                    text.push_str(&format!(
+                        " {base}/console/incidents/{}",
+                        event["reminder"]["incident"].as_str().unwrap_or_default()
+                    ));
+                }
+                let body =
+                    json!({"text": text, "event": event["what"], "reminder": event["reminder"]})
+                        .to_string();
+                tokio::spawn(async move { deliver(&url, &secret, &body, seq, "reminder").await });
+            }
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(error = %e.description, %org, "a reminder webhook cannot be read")
+            }
+        }
+        if let Err(e) = hub.reminder_done(CHANNEL, seq).await {
+            tracing::warn!(error = %e.description, "cannot record the reminders posted");
         }
     }
 }
 
+/// Posts `body` to `url`, signed with `secret`, until it is taken (2xx) or
+/// the retries ([`RETRY_DELAYS`]) run out.
+async fn deliver(url: &str, secret: &str, body: &str, seq: i64, event: &'static str) {
+    let sig = signature(secret, body.as_bytes());
+    let mut delays = RETRY_DELAYS.iter();
+    loop {
+        let (to, b, s) = (url.to_owned(), body.to_owned(), sig.clone());
+        let sent = tokio::task::spawn_blocking(move || post(&to, &b, &s, seq, event))
+            .await
+            .unwrap_or_else(|e| Err(e.to_string()));
+        let Err(why) = sent else { break };
+        let Some(delay) = delays.next() else {
+            tracing::error!(%url, seq, why, event, "a webhook gave up after retries");
+            break;
+        };
+        tracing::warn!(%url, seq, why, event, "a webhook failed; retrying");
+        tokio::time::sleep(*delay).await;
+    }
+}
+
 /// One delivery: 2xx is done, anything else is tried again.
-fn post(url: &str, body: &str, signature: &str, seq: i64) -> Result<(), String> {
+fn post(url: &str, body: &str, signature: &str, seq: i64, event: &str) -> Result<(), String> {
     let agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(10)))
@@ -254,7 +301,7 @@ fn post(url: &str, body: &str, signature: &str, seq: i64) -> Result<(), String> 
     let answer = agent
         .post(url)
         .header("Content-Type", "application/json")
-        .header("X-Kyoyu-Event", "hotline")
+        .header("X-Kyoyu-Event", event)
         .header("X-Kyoyu-Delivery", &seq.to_string())
         .header("X-Kyoyu-Signature", signature)
         .send(body)

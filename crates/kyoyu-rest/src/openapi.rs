@@ -452,6 +452,30 @@ pub(crate) const OPERATIONS: &[Operation] = &[
     ),
     (
         "get",
+        "/api/orgs/{org}/webhook",
+        "Where the organization's deadline reminders are posted (its people; never the secret)",
+        None,
+        "200",
+        None,
+    ),
+    (
+        "put",
+        "/api/orgs/{org}/webhook",
+        "Post the organization's deadline reminders to a chat tool: JSON signed with the shared secret (X-Kyoyu-Signature), retried with backoff (the organization's admins only, not the hub's administrators)",
+        Some("WebhookRequest"),
+        "200",
+        None,
+    ),
+    (
+        "delete",
+        "/api/orgs/{org}/webhook",
+        "Stop posting the organization's reminders to a webhook (its admins)",
+        None,
+        "200",
+        None,
+    ),
+    (
+        "get",
         "/api/reminders/stream",
         "Live stream of the caller's organization's deadline reminders (text/event-stream; resume with Last-Event-ID or after=)",
         None,
@@ -673,6 +697,8 @@ fn reporting_schemas() -> Value {
         "ReportRequest": {"type": "object", "required": ["stage", "text"], "additionalProperties": false, "properties": {
             "stage": {"type": "string"}, "text": {"type": "string"}, "rev": {"type": "integer"},
             "indicators": {"type": "array", "items": {"type": "string"}}}},
+        "WebhookRequest": {"type": "object", "required": ["url", "secret"], "additionalProperties": false, "properties": {
+            "url": {"type": "string", "format": "uri"}, "secret": {"type": "string", "minLength": 16, "maxLength": 256}}},
         "ShareRequest": {"type": "object", "required": ["community"], "additionalProperties": false, "properties": {
             "community": {"type": "string"}, "tlp": {"enum": ["clear", "green", "amber", "amber+strict"]}, "preview": {"type": "boolean"}}},
         "PublishCaseRequest": {"type": "object", "required": ["title_ja", "title_en", "summary_ja", "summary_en", "category", "severity", "facts"], "additionalProperties": false, "properties": {

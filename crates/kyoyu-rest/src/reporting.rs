@@ -10,6 +10,7 @@ use kyoyu_http::{Answer, Auth, HubState, body, json as ok_json};
 use kyoyu_wire::reporting::{
     FILE_SHAPE, FileRequest, PUBLISH_CASE_SHAPE, PublishCaseRequest, RECOMMEND_SHAPE, REPLY_SHAPE,
     REPORT_SHAPE, RecommendRequest, ReplyRequest, ReportRequest, SHARE_SHAPE, ShareRequest,
+    WEBHOOK_SHAPE, WebhookRequest,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -185,6 +186,41 @@ pub(crate) async fn recommendations<S: Backend>(
 pub(crate) async fn reminders<S: Backend>(Auth(who): Auth, State(hub): HubState<S>) -> Answer {
     let list = hub.reminders(&who).await?;
     Ok(ok_json(StatusCode::OK, &json!({ "reminders": list })))
+}
+
+pub(crate) async fn webhook<S: Backend>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Path(org): Path<String>,
+) -> Answer {
+    Ok(ok_json(
+        StatusCode::OK,
+        &hub.reminder_webhook(&who, &org).await?,
+    ))
+}
+
+pub(crate) async fn set_webhook<S: Backend>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Path(org): Path<String>,
+    bytes: Bytes,
+) -> Answer {
+    let req: WebhookRequest = body(&bytes, WEBHOOK_SHAPE)?;
+    Ok(ok_json(
+        StatusCode::OK,
+        &hub.set_reminder_webhook(&who, &org, Some(req)).await?,
+    ))
+}
+
+pub(crate) async fn delete_webhook<S: Backend>(
+    Auth(who): Auth,
+    State(hub): HubState<S>,
+    Path(org): Path<String>,
+) -> Answer {
+    Ok(ok_json(
+        StatusCode::OK,
+        &hub.set_reminder_webhook(&who, &org, None).await?,
+    ))
 }
 
 pub(crate) async fn recommend<S: Backend>(

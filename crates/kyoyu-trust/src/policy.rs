@@ -403,6 +403,19 @@ pub fn may_fetch_sealed(principal: &Principal) -> bool {
     matches!(principal.role, Role::NationalCentreOfficer | Role::HubAdmin)
 }
 
+/// Whether `principal` may set where `org`'s deadline reminders are posted:
+/// the organization's own admins (community admins, liaisons, officers),
+/// not the hub's administrators — a reminder names the incident, which the
+/// hub's administrators may not read.
+pub fn may_manage_reminder_webhook(principal: &Principal, org: &str) -> bool {
+    !principal.read_only
+        && principal.org == org
+        && matches!(
+            principal.role,
+            Role::CommunityAdmin | Role::MinistryLiaison | Role::NationalCentreOfficer
+        )
+}
+
 /// Whether a trail reader who is not a hub admin has the acting
 /// organization of an entry withheld (its target and detail too): entries of the
 /// reporting workflow (incidents, hotline calls, recommendations) by

@@ -176,6 +176,21 @@ pub struct PublishCaseRequest {
 /// The shape of [`PublishCaseRequest`].
 pub const PUBLISH_CASE_SHAPE: &str = r#"{"incident"?, "title_ja", "title_en", "summary_ja", "summary_en", "why_ja"?, "why_en"?, "category", "severity": 0-4, "facts": {…}}"#;
 
+/// Where an organization's deadline reminders are posted (its chat tool):
+/// JSON, signed with the shared secret like the hotline's webhook.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookRequest {
+    /// `https://…` (or `http://` on a private network).
+    pub url: String,
+    /// The shared secret the signature is made with (16 to 256 characters).
+    pub secret: String,
+}
+
+/// The shape of [`WebhookRequest`].
+pub const WEBHOOK_SHAPE: &str =
+    r#"{"url": "https://chat.example/hook", "secret": "16 to 256 characters"}"#;
+
 /// Sharing an incident onward as an anonymised case, through the
 /// concealment pipeline.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -335,7 +335,7 @@ on_both_stores!(bad_hotline_calls_are_refused, |backend| {
 /// What the receiver kept: (request head, body) of each request.
 type Kept = std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>;
 
-fn webhook_receiver() -> (String, Kept) {
+pub(crate) fn webhook_receiver() -> (String, Kept) {
     use std::io::Read;
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
@@ -381,7 +381,7 @@ fn webhook_receiver() -> (String, Kept) {
 }
 
 /// The value of header `name` in a request head.
-fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+pub(crate) fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
     head.lines().find_map(|l| {
         let (k, v) = l.split_once(':')?;
         k.eq_ignore_ascii_case(name).then(|| v.trim())

@@ -854,6 +854,67 @@ on_both_stores!(deadlines_are_reminded_before_and_when_overdue, |backend| {
             );
         assert_eq!(a.status, 201, "{}", a.body);
     }
+    // The operator's admin posts its reminders to its chat tool; the
+    // other operator to its own. Nobody else may set or change them.
+    let (hook, deliveries) = crate::hotline::webhook_receiver();
+    let (their_hook, their_deliveries) = crate::hotline::webhook_receiver();
+    let admin = hub.token_for("tokai-power", "community-admin", false);
+    let their_admin = hub.token_for("kansai-gas", "community-admin", false);
+    let secret = "tokai-power-chat-secret-0001";
+    let put = |org: &str, token: &str, body: Value| {
+        w.call("PUT", &format!("/api/orgs/{org}/webhook"), token, &body)
+    };
+    let a = put(
+        "tokai-power",
+        &admin,
+        json!({"url": hook, "secret": secret}),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    let a = put(
+        "kansai-gas",
+        &their_admin,
+        json!({"url": their_hook, "secret": "kansai-gas-chat-secret-01"}),
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    for token in [hub.admin.as_str(), &w.operator, &their_admin, &w.meti] {
+        let a = put(
+            "tokai-power",
+            token,
+            json!({"url": "https://elsewhere.example/hook", "secret": "0123456789abcdef"}),
+        );
+        assert_eq!(a.status, 403, "{}", a.body);
+    }
+    for (body, field) in [
+        (
+            json!({"url": "ftp://chat.example", "secret": "0123456789abcdef"}),
+            "url",
+        ),
+        (
+            json!({"url": "https://chat.example/hook", "secret": "short"}),
+            "secret",
+        ),
+    ] {
+        let a = put("tokai-power", &admin, body);
+        assert_eq!(a.status, 422, "{}", a.body);
+        assert!(a.body.contains(field), "{}", a.body);
+    }
+    let shown = w.call(
+        "GET",
+        "/api/orgs/tokai-power/webhook",
+        &w.operator,
+        &json!(null),
+    );
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    assert_eq!(shown.json()["url"], hook.as_str());
+    assert!(!shown.body.contains(secret), "the secret is never shown");
+    let a = w.call(
+        "GET",
+        "/api/orgs/tokai-power/webhook",
+        &hub.admin,
+        &json!(null),
+    );
+    assert_eq!(a.status, 403, "{}", a.body);
+
     let mut mine = Subscriber::open_at(&hub.base, "/api/reminders/stream", &w.operator, None);
     let mut theirs =
         Subscriber::open_at(&hub.base, "/api/reminders/stream", &w.other_operator, None);
@@ -942,6 +1003,39 @@ on_both_stores!(deadlines_are_reminded_before_and_when_overdue, |backend| {
         mails.iter().any(|(_, s)| s.starts_with("Overdue:")),
         "{mails:?}"
     );
+
+    // The webhook: both reminders, signed with the organization's secret
+    // (the first delivery failed and was tried again); nothing to the
+    // other operator's.
+    crate::testkit::eventually("the reminders posted", || {
+        deliveries.lock().unwrap().len() >= 3
+    });
+    for (head, body) in deliveries.lock().unwrap().iter() {
+        use hmac::Mac;
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+        mac.update(body.as_bytes());
+        let want: String = mac
+            .finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            crate::hotline::header(head, "X-Kyoyu-Signature"),
+            Some(format!("sha256={want}").as_str())
+        );
+        assert_eq!(
+            crate::hotline::header(head, "X-Kyoyu-Event"),
+            Some("reminder")
+        );
+        let v: Value = serde_json::from_str(body).unwrap();
+        assert_eq!(v["reminder"]["org"], "tokai-power", "{v}");
+        assert!(
+            v["text"].as_str().unwrap().contains("Gateway firmware"),
+            "{v}"
+        );
+    }
+    assert!(their_deliveries.lock().unwrap().is_empty());
 
     // The dashboard shows the deadline to the filer's people, marked
     // overdue (the hotline stage), and to nobody else.
