@@ -693,14 +693,7 @@ pub fn render_dashboard(page: &DashboardPage) -> Result<String, RenderError> {
     let deadlines = page
         .deadlines
         .iter()
-        .map(|r| {
-            let due = r
-                .next
-                .as_ref()
-                .and_then(|(_, d)| *d)
-                .map(|d| layout.zone.when(d));
-            (r, due)
-        })
+        .map(|r| (r, r.next_due(&layout.zone)))
         .collect();
     let view = DashboardView {
         l,

@@ -56,6 +56,16 @@ pub struct IncidentRow {
     pub overdue: bool,
 }
 
+impl IncidentRow {
+    /// When its next stage is due, as shown in `zone`.
+    pub(crate) fn next_due(&self, zone: &crate::time::Zone) -> Option<When> {
+        self.next
+            .as_ref()
+            .and_then(|(_, d)| *d)
+            .map(|d| zone.when(d))
+    }
+}
+
 /// A recommendation (勧告) shown in the list page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecommendationRow {
@@ -322,14 +332,7 @@ pub fn render_incidents(page: &IncidentsPage) -> Result<String, RenderError> {
     let rows = page
         .rows
         .iter()
-        .map(|r| {
-            let due = r
-                .next
-                .as_ref()
-                .and_then(|(_, d)| *d)
-                .map(|d| layout.zone.when(d));
-            (r, state_key(&r.state), due)
-        })
+        .map(|r| (r, state_key(&r.state), r.next_due(&layout.zone)))
         .collect();
     let recommendations = page
         .recommendations
