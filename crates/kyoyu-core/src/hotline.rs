@@ -133,10 +133,31 @@ pub struct HotlineFeed {
     topic: &'static str,
     rx: tokio::sync::broadcast::Receiver<Arc<StreamEvent>>,
     backlog: VecDeque<StreamEvent>,
+    /// The last read of the store filled a page: more may follow it.
+    more: bool,
     last: i64,
 }
 
 impl HotlineFeed {
+    /// Reads the next page of events after the last one handed out.
+    async fn refill<S: Store>(&mut self, hub: &Hub<S>) {
+        match hub
+            .store
+            .events_after(self.topic, self.last, STREAM_BUFFER)
+            .await
+        {
+            Ok(missed) => {
+                self.more = missed.len() == STREAM_BUFFER;
+                self.backlog.extend(missed);
+            }
+            Err(e) => {
+                // Tried again at the next event.
+                self.more = true;
+                tracing::warn!(error = %e, "cannot read the live stream");
+            }
+        }
+    }
+
     /// Whether the reader may see an event of this feed's topic.
     fn may_see(&self, body: &Value) -> bool {
         let Reader::Principal(p) = &self.reader else {
@@ -164,20 +185,17 @@ impl HotlineFeed {
     /// reminders `{"what", "reminder"}`). `None` when the hub stops.
     pub async fn next<S: Store>(&mut self, hub: &Hub<S>) -> Option<(i64, Value)> {
         loop {
+            if self.backlog.is_empty() && self.more {
+                // What was missed ran over one page: the next page.
+                self.refill(hub).await;
+            }
             let e = match self.backlog.pop_front() {
                 Some(e) => e,
                 None => match self.rx.recv().await {
                     Ok(e) => (*e).clone(),
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
                         // Fell behind the buffer: read what was missed.
-                        match hub
-                            .store
-                            .events_after(self.topic, self.last, STREAM_BUFFER)
-                            .await
-                        {
-                            Ok(missed) => self.backlog.extend(missed),
-                            Err(e) => tracing::warn!(error = %e, "cannot read the live stream"),
-                        }
+                        self.refill(hub).await;
                         continue;
                     }
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
@@ -345,17 +363,23 @@ impl<S: Store> Hub<S> {
     /// channel `channel` recorded as done (`reminder_done`), so a restart
     /// loses none.
     pub async fn reminder_feed(&self, channel: &str) -> Result<HotlineFeed, Error> {
-        let after = self
-            .store
-            .setting(&format!("notified:{channel}"))
-            .await?
-            .and_then(|s| s.parse().ok());
+        let after = self.notified_after(channel).await?;
         self.feed(Reader::Notifier, crate::reporting::REMINDER_TOPIC, after)
             .await
     }
 
+    /// The last event the notifier's channel `channel` recorded as done
+    /// (`notified`), if any: where it resumes after a restart.
+    pub async fn notified_after(&self, channel: &str) -> Result<Option<i64>, Error> {
+        Ok(self
+            .store
+            .setting(&format!("notified:{channel}"))
+            .await?
+            .and_then(|s| s.parse().ok()))
+    }
+
     /// Records that the notifier's channel `channel` is done with event `seq`.
-    pub async fn reminder_done(&self, channel: &str, seq: i64) -> Result<(), Error> {
+    pub async fn notified(&self, channel: &str, seq: i64) -> Result<(), Error> {
         Ok(self
             .store
             .put_setting(&format!("notified:{channel}"), &seq.to_string())
@@ -386,7 +410,7 @@ impl<S: Store> Hub<S> {
     ) -> Result<HotlineFeed, Error> {
         // Subscribe first, then read the backlog: nothing falls between.
         let rx = self.streams.tx.subscribe();
-        let (backlog, last) = match after {
+        let (backlog, last): (VecDeque<StreamEvent>, i64) = match after {
             Some(after) => (
                 self.store
                     .events_after(topic, after, STREAM_BUFFER)
@@ -400,6 +424,7 @@ impl<S: Store> Hub<S> {
             reader,
             topic,
             rx,
+            more: backlog.len() == STREAM_BUFFER,
             backlog,
             last,
         })

@@ -144,7 +144,7 @@ async fn remind_by_mail<S: Backend>(
                 tracing::warn!(error = %e.description, "cannot choose a reminder's recipients");
             }
         }
-        if let Err(e) = hub.reminder_done(CHANNEL, seq).await {
+        if let Err(e) = hub.notified(CHANNEL, seq).await {
             tracing::warn!(error = %e.description, "cannot record the reminders mailed");
         }
     }
@@ -213,7 +213,10 @@ async fn webhook<S: Backend>(
     secret: String,
     console: Option<String>,
 ) {
-    let mut feed = match hub.hotline_feed_as(principal, None).await {
+    // Resumes after the last event delivered before a restart.
+    let channel = format!("hotline-webhook:{url}");
+    let after = hub.notified_after(&channel).await.ok().flatten();
+    let mut feed = match hub.hotline_feed_as(principal, after).await {
         Ok(f) => f,
         Err(e) => {
             tracing::error!(error = %e.description, "the hotline webhook cannot subscribe");
@@ -228,6 +231,9 @@ async fn webhook<S: Backend>(
         let body =
             json!({"text": text, "event": event["what"], "hotline": event["hotline"]}).to_string();
         deliver(&url, &secret, &body, seq, "hotline").await;
+        if let Err(e) = hub.notified(&channel, seq).await {
+            tracing::warn!(error = %e.description, "cannot record the hotline events posted");
+        }
     }
 }
 
@@ -265,7 +271,7 @@ async fn remind_by_webhook<S: Backend>(hub: Arc<Hub<S>>, console: Option<String>
                 tracing::warn!(error = %e.description, %org, "a reminder webhook cannot be read")
             }
         }
-        if let Err(e) = hub.reminder_done(CHANNEL, seq).await {
+        if let Err(e) = hub.notified(CHANNEL, seq).await {
             tracing::warn!(error = %e.description, "cannot record the reminders posted");
         }
     }
@@ -318,7 +324,9 @@ fn post(url: &str, body: &str, signature: &str, seq: i64, event: &str) -> Result
 /// by a principal who sees every call, each message's recipients are
 /// chosen by the same rule that decides what a person may see.
 async fn mail<S: Backend>(hub: Arc<Hub<S>>, host: String, port: u16, config: NotifyConfig) {
-    let mut feed = match hub.hotline_feed_as(duty_officer(&hub), None).await {
+    const CHANNEL: &str = "hotline-mail";
+    let after = hub.notified_after(CHANNEL).await.ok().flatten();
+    let mut feed = match hub.hotline_feed_as(duty_officer(&hub), after).await {
         Ok(f) => f,
         Err(e) => {
             tracing::error!(error = %e.description, "hotline mail cannot subscribe");
@@ -328,7 +336,7 @@ async fn mail<S: Backend>(hub: Arc<Hub<S>>, host: String, port: u16, config: Not
     let Some(mailer) = Mailer::new(host, port, &config.mail_from) else {
         return;
     };
-    while let Some((_, event)) = feed.next(&hub).await {
+    while let Some((seq, event)) = feed.next(&hub).await {
         let recipients = match hub.hotline_recipients(&event).await {
             Ok(r) => r,
             Err(e) => {
@@ -347,5 +355,8 @@ async fn mail<S: Backend>(hub: Arc<Hub<S>>, host: String, port: u16, config: Not
             text.push_str(&format!("\n{base}/console/hotline\n"));
         }
         mailer.send(&recipients, &subject, &text).await;
+        if let Err(e) = hub.notified(CHANNEL, seq).await {
+            tracing::warn!(error = %e.description, "cannot record the hotline events mailed");
+        }
     }
 }
