@@ -178,7 +178,12 @@ pub const ROUTES: &[(&str, &str, &str)] = &[
     (
         "post",
         "/console/incidents/{id}",
-        "Report further; acknowledge, ask or forward (the ministry)",
+        "Report further or share as an anonymised case (the filer); acknowledge, ask or forward (the ministry)",
+    ),
+    (
+        "get",
+        "/console/incidents/{id}/stix",
+        "The incident as a STIX 2.1 bundle, as the person may see it",
     ),
     (
         "get",
@@ -267,6 +272,7 @@ fn handler<S: Backend>(method: &str, path: &str) -> Option<MethodRouter<Arc<Hub<
         ("get", "/console/incidents/new") => get(r::new_incident::<S>),
         ("post", "/console/incidents/assess") => post(r::assess::<S>),
         ("get", "/console/incidents/{id}") => get(r::incident::<S>),
+        ("get", "/console/incidents/{id}/stix") => get(r::incident_stix::<S>),
         ("post", "/console/incidents/{id}") => post(r::act_on_incident::<S>),
         ("get", "/console/hotline") => get(r::hotline::<S>),
         ("get", "/console/casebook") => get(r::casebook::<S>),

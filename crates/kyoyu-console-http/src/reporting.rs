@@ -475,6 +475,14 @@ fn incident_page<S: Backend>(
             .collect(),
         rev: i.rev,
         problem,
+        share_to: if role == IncidentRole::Filer
+            && i.state != "draft"
+            && !s.caller.principal.read_only
+        {
+            crate::share::writable(v, s)
+        } else {
+            Vec::new()
+        },
     };
     v.page_with(status, render_incident(&page))
 }
@@ -491,7 +499,34 @@ pub(crate) async fn incident<S: Backend>(v: Visit<S>, Path(id): Path<String>) ->
     }
 }
 
-/// POST `/console/incidents/{id}`: `action=report|acknowledge|ask|forward`.
+/// GET `/console/incidents/{id}/stix`: the incident as a STIX 2.1 bundle,
+/// as the person may see it, to save.
+pub(crate) async fn incident_stix<S: Backend>(v: Visit<S>, Path(id): Path<String>) -> Response {
+    let s = match v.signed_in() {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    match v.hub.incident_stix(&s.caller, &id).await {
+        Ok(bundle) => {
+            let body = serde_json::to_string_pretty(&bundle).unwrap_or_default();
+            let mut r = (StatusCode::OK, body).into_response();
+            let h = r.headers_mut();
+            h.insert(
+                axum::http::header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static("application/stix+json;version=2.1"),
+            );
+            if let Ok(d) = axum::http::HeaderValue::from_str(&format!(
+                "attachment; filename=\"{id}.stix.json\""
+            )) {
+                h.insert(axum::http::header::CONTENT_DISPOSITION, d);
+            }
+            r
+        }
+        Err(e) => v.error(&e),
+    }
+}
+
+/// POST `/console/incidents/{id}`: `action=report|acknowledge|ask|forward|share`.
 pub(crate) async fn act_on_incident<S: Backend>(
     v: Visit<S>,
     Path(id): Path<String>,
@@ -522,6 +557,27 @@ pub(crate) async fn act_on_incident<S: Backend>(
             v.hub
                 .forward_incident(who, &id, f.contains_key("attributed"))
                 .await
+        }
+        "share" => {
+            let req = kyoyu_wire::reporting::ShareRequest {
+                community: get("community"),
+                tlp: Some(get("tlp")).filter(|t| !t.is_empty()),
+                preview: false,
+            };
+            match v.hub.share_incident(who, &id, req).await {
+                Ok(done) => {
+                    // To the receipts page, the receipt kept in this browser.
+                    let mut r = v.redirect(kyoyu_console::paths::RECEIPTS);
+                    let receipt = done
+                        .get("receipt")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned();
+                    crate::share::keep_receipt(&v, r.headers_mut(), receipt);
+                    return r;
+                }
+                Err(e) => Err(e),
+            }
         }
         other => Err(crate::visit::refusal(
             v.lang,

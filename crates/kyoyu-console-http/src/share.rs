@@ -21,7 +21,35 @@ use std::collections::HashMap;
 const KEPT_RECEIPTS: usize = 40;
 
 /// The communities the person may share with: (id, name).
-fn writable<S: Backend>(v: &Visit<S>, s: &kyoyu_core::users::Session) -> Vec<(String, String)> {
+/// Keeps a receipt with its sender (this browser, in a cookie), never with
+/// the hub: the newest `KEPT_RECEIPTS`.
+pub(crate) fn keep_receipt<S: Backend>(
+    v: &Visit<S>,
+    headers: &mut axum::http::HeaderMap,
+    receipt: String,
+) {
+    let mut kept = receipts_of(v);
+    kept.push((receipt, kyoyu_core::time::now_micros()));
+    let start = kept.len().saturating_sub(KEPT_RECEIPTS);
+    let value = kept
+        .iter()
+        .skip(start)
+        .map(|(r, at)| format!("{r}~{at}"))
+        .collect::<Vec<_>>()
+        .join(".");
+    set_cookie(
+        headers,
+        RECEIPTS_COOKIE,
+        &value,
+        paths::ROOT,
+        Some(400 * 24 * 3600),
+    );
+}
+
+pub(crate) fn writable<S: Backend>(
+    v: &Visit<S>,
+    s: &kyoyu_core::users::Session,
+) -> Vec<(String, String)> {
     v.hub
         .catalog()
         .collections
@@ -265,23 +293,7 @@ pub(crate) async fn submit<S: Backend>(v: Visit<S>, req: Request) -> Response {
                     doubts: done.doubts as u64,
                 }),
             );
-            // The receipt stays with the sender (this browser), never with the hub.
-            let mut kept = receipts_of(&v);
-            kept.push((done.receipt, kyoyu_core::time::now_micros()));
-            let start = kept.len().saturating_sub(KEPT_RECEIPTS);
-            let value = kept
-                .iter()
-                .skip(start)
-                .map(|(r, at)| format!("{r}~{at}"))
-                .collect::<Vec<_>>()
-                .join(".");
-            set_cookie(
-                r.headers_mut(),
-                RECEIPTS_COOKIE,
-                &value,
-                paths::ROOT,
-                Some(400 * 24 * 3600),
-            );
+            keep_receipt(&v, r.headers_mut(), done.receipt);
             r
         }
         Err(e) => refuse(crate::visit::status_of(&e), &e),

@@ -579,10 +579,14 @@ pub fn render_admin(page: &AdminPage) -> Result<String, RenderError> {
     Ok(view.render()?)
 }
 
+/// The levels a concealed share may carry (never RED: a concealed source
+/// cannot name its recipients).
+pub(crate) const SHAREABLE_TLPS: [Tlp; 4] = [Tlp::Clear, Tlp::Green, Tlp::Amber, Tlp::AmberStrict];
+
 /// The submit page.
 pub fn render_submit(page: &SubmitPage) -> Result<String, RenderError> {
     let l = page.chrome.lang;
-    let tlps = [Tlp::Clear, Tlp::Green, Tlp::Amber, Tlp::AmberStrict]
+    let tlps = SHAREABLE_TLPS
         .into_iter()
         .map(|tl| (tlp_value(tl), tl.label()))
         .collect();

@@ -262,6 +262,9 @@ pub struct IncidentPage {
     pub rev: i64,
     /// Why the last action failed.
     pub problem: Option<String>,
+    /// The communities the filer may share it with as an anonymised case
+    /// (id, name); empty for other readers and for drafts.
+    pub share_to: Vec<(String, String)>,
 }
 
 /// A hotline call in the queue.
@@ -396,6 +399,7 @@ struct IncidentView<'a> {
     timeline: Vec<(&'a TimelineEntry, Option<When>, String)>,
     may_report: bool,
     may_answer: bool,
+    tlps: Vec<(&'static str, &'static str)>,
 }
 
 /// One incident.
@@ -431,6 +435,10 @@ pub fn render_incident(page: &IncidentPage) -> Result<String, RenderError> {
         regime: format!("regime.{}", page.regime),
         may_report: page.role == IncidentRole::Filer && page.state != "closed",
         may_answer: page.role == IncidentRole::Ministry,
+        tlps: crate::pages::SHAREABLE_TLPS
+            .into_iter()
+            .map(|tl| (crate::pages::tlp_value(tl), tl.label()))
+            .collect(),
         layout,
         page,
         stages,

@@ -1221,3 +1221,83 @@ on_both_stores!(
         );
     }
 );
+
+/// In the console: the filer downloads the incident as STIX and shares it
+/// as an anonymised case (the receipt kept in the browser); another
+/// operator's person can do neither.
+#[test]
+fn the_console_exports_and_shares_an_incident() {
+    let hub = TestHub::start(crate::testkit::Backend::Sqlite);
+    let w = world(&hub);
+    let (filer, _) = crate::console::member(&hub, "k.sato", "tokai-power", "en");
+    let (other, _) = crate::console::member(&hub, "g.ito", "kansai-gas", "en");
+    let a = w.call(
+        "POST",
+        "/api/incidents",
+        &w.operator,
+        &json!({"facts": facts(&hours_from_now(-1)), "title": "Historian loader",
+                "text": "A loader beaconed to evil-update.example.", "indicators": ["evil-update.example"]}),
+    );
+    assert_eq!(a.status, 201, "{}", a.body);
+    let id = a.json()["id"].as_str().unwrap().to_owned();
+    let page = filer.get(&format!("/console/incidents/{id}"));
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body
+            .contains("Share with others as an anonymised case")
+    );
+    assert!(page.body.contains(&format!("/console/incidents/{id}/stix")));
+    assert!(
+        page.body.contains("evil-update.example"),
+        "the observables are shown"
+    );
+
+    let stix = filer.get(&format!("/console/incidents/{id}/stix"));
+    assert_eq!(stix.status, 200, "{}", stix.body);
+    assert!(
+        stix.header("content-disposition")
+            .is_some_and(|d| d.contains("attachment"))
+    );
+    let bundle: Value = serde_json::from_str(&stix.body).unwrap();
+    assert_eq!(bundle["type"], "bundle");
+    assert_eq!(
+        other.get(&format!("/console/incidents/{id}/stix")).status,
+        404
+    );
+
+    let csrf = crate::console::csrf_of(&page.body);
+    let a = filer.post(
+        &format!("/console/incidents/{id}"),
+        &[
+            ("csrf", &csrf),
+            ("action", "share"),
+            ("community", "sector-electricity"),
+            ("tlp", "amber"),
+        ],
+    );
+    assert_eq!(a.status, 303, "{}", a.body);
+    assert_eq!(a.header("location"), Some("/console/receipts"));
+    assert!(
+        filer
+            .cookie("kyoyu_receipts")
+            .is_some_and(|c| !c.is_empty())
+    );
+    let receipts = filer.get("/console/receipts");
+    assert!(
+        receipts.body.contains("sector-electricity") || receipts.body.contains("Electricity"),
+        "{}",
+        receipts.body
+    );
+
+    // Another operator cannot share it (it does not exist for them).
+    let their_csrf = crate::console::csrf_of(&other.get("/console/submit").body);
+    let a = other.post(
+        &format!("/console/incidents/{id}"),
+        &[
+            ("csrf", &their_csrf),
+            ("action", "share"),
+            ("community", "sector-gas"),
+        ],
+    );
+    assert_eq!(a.status, 404, "{}", a.body);
+}
