@@ -94,7 +94,7 @@ fn nothing_of_the_organization_comes_out() {
     let out = conceal(&input, &Profile::of(&org()), HUB, &Stages::default());
     let text = serde_json::to_string(&out.objects).unwrap();
     for leak in LEAKS {
-        assert!(!text.contains(leak), "{leak} leaked");
+        assert!(!without_ids(&text).contains(leak), "{leak} leaked");
     }
     // No original id survives, and everything is the hub's.
     for o in &input {
@@ -233,6 +233,17 @@ fn seed_every_leaf(v: &mut Value, key: &str) {
     }
 }
 
+/// The output without its identifiers' UUIDs: the released objects get
+/// fresh random ids, and one in a few hundred runs one of them holds a
+/// leak's digits (`…-64500…`) by chance; nothing of the input can be there.
+fn without_ids(text: &str) -> String {
+    static UUID: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+            .expect("regex")
+    });
+    UUID.replace_all(text, "(id)").into_owned()
+}
+
 /// Every string of every object type carries the organization's data: none of it comes out.
 #[test]
 fn every_string_of_every_type_is_scrubbed() {
@@ -246,7 +257,7 @@ fn every_string_of_every_type_is_scrubbed() {
         .count();
     assert!(strings > 300, "the seed reached {strings} strings");
     let out = conceal(&input, &Profile::of(&org()), HUB, &Stages::default());
-    let text = serde_json::to_string(&out.objects).unwrap();
+    let text = without_ids(&serde_json::to_string(&out.objects).unwrap());
     for leak in LEAKS {
         assert!(!text.contains(leak), "{leak} leaked");
     }
