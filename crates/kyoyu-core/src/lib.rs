@@ -88,6 +88,10 @@ pub struct HubConfig {
     pub hotline_ack: std::time::Duration,
     /// The reporting regimes (the shipped ones unless given: `--regimes`).
     pub regimes: Option<kyoyu_report::Profiles>,
+    /// Organizations' webhooks may point at private, loopback and
+    /// link-local addresses (a hub on a private network); off by default,
+    /// so the hub cannot be made to post into its own network.
+    pub private_webhooks: bool,
     /// How long before a reporting deadline the filer is reminded (each
     /// lead once per stage; an overdue notice follows a missed deadline).
     pub remind_before: Vec<std::time::Duration>,
@@ -110,6 +114,7 @@ impl Default for HubConfig {
             demo: false,
             hotline_ack: std::time::Duration::from_secs(15 * 60),
             regimes: None,
+            private_webhooks: false,
             remind_before: vec![
                 std::time::Duration::from_secs(24 * 3600),
                 std::time::Duration::from_secs(2 * 3600),

@@ -976,14 +976,17 @@ impl<S: Store> Hub<S> {
             None => String::new(),
             Some(w) => {
                 let url = w.url.trim();
-                let host = url
-                    .strip_prefix("https://")
-                    .or_else(|| url.strip_prefix("http://"))
-                    .unwrap_or_default();
-                if host.is_empty() || url.contains(char::is_whitespace) {
+                let Some((host, _)) = kyoyu_trust::net::url_host(url) else {
                     return Err(said(
                         ErrorKind::Unprocessable,
                         "report.webhook_url",
+                        &[("url", &url)],
+                    ));
+                };
+                if !self.webhook_host_allowed(&host) {
+                    return Err(said(
+                        ErrorKind::Unprocessable,
+                        "report.webhook_private",
                         &[("url", &url)],
                     ));
                 }
@@ -1031,6 +1034,27 @@ impl<S: Store> Hub<S> {
                 Error::internal("a webhook secret cannot be opened with this node's local key")
             })?;
         Ok(Some((url.to_owned(), secret)))
+    }
+
+    /// Whether an organization's webhook may be posted to `host` (a name,
+    /// or an address literal): public addresses, unless the hub allows
+    /// private ones (`--allow-private-webhooks`). Names are checked again
+    /// by the notifier after they are resolved.
+    pub fn webhook_host_allowed(&self, host: &str) -> bool {
+        if self.config.private_webhooks {
+            return true;
+        }
+        if host == "localhost" || host.ends_with(".localhost") {
+            return false;
+        }
+        host.parse::<std::net::IpAddr>()
+            .is_ok_and(kyoyu_trust::net::is_public)
+            || host.parse::<std::net::IpAddr>().is_err()
+    }
+
+    /// Whether the hub lets organizations' webhooks reach private addresses.
+    pub fn private_webhooks(&self) -> bool {
+        self.config.private_webhooks
     }
 
     async fn stored_webhook(&self, org: &str) -> Result<Option<Value>, Error> {

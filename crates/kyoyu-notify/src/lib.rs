@@ -253,6 +253,9 @@ async fn remind_by_webhook<S: Backend>(hub: Arc<Hub<S>>, console: Option<String>
     while let Some((seq, event)) = feed.next(&hub).await {
         let org = event["reminder"]["org"].as_str().unwrap_or_default();
         match hub.reminder_webhook_target(org).await {
+            Ok(Some((url, _))) if !reaches_public(&url, hub.private_webhooks()).await => {
+                tracing::error!(%url, %org, "a reminder webhook resolves to a private address; not posted (--allow-private-webhooks allows it)");
+            }
             Ok(Some((url, secret))) => {
                 let mut text = reminder_headline(&event);
                 if let Some(base) = &console {
@@ -275,6 +278,26 @@ async fn remind_by_webhook<S: Backend>(hub: Arc<Hub<S>>, console: Option<String>
             tracing::warn!(error = %e.description, "cannot record the reminders posted");
         }
     }
+}
+
+/// Whether every address `url`'s host resolves to is public (or the hub
+/// allows private ones): an organization's webhook must not make the hub
+/// post into its own network, whatever the name points at.
+async fn reaches_public(url: &str, private_allowed: bool) -> bool {
+    if private_allowed {
+        return true;
+    }
+    let Some((host, port)) = kyoyu_trust::net::url_host(url) else {
+        return false;
+    };
+    tokio::task::spawn_blocking(move || {
+        use std::net::ToSocketAddrs;
+        (host.as_str(), port)
+            .to_socket_addrs()
+            .is_ok_and(|mut addrs| addrs.all(|a| kyoyu_trust::net::is_public(a.ip())))
+    })
+    .await
+    .unwrap_or(false)
 }
 
 /// Posts `body` to `url`, signed with `secret`, until it is taken (2xx) or

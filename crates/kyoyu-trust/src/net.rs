@@ -35,6 +35,68 @@ impl Cidr {
     }
 }
 
+/// Whether `ip` is an address of the public internet: not loopback,
+/// private, link-local (cloud metadata), shared, documentation,
+/// unspecified, multicast or broadcast. Webhooks an organization sets may
+/// only point there unless the hub allows private ones: the hub must not
+/// be made to post into its own network.
+pub fn is_public(ip: IpAddr) -> bool {
+    match canonical(ip) {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 198 && (18..20).contains(&b))
+                || a >= 240)
+        }
+        IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || first == 0x2001 && v6.segments()[1] == 0x0db8)
+        }
+    }
+}
+
+/// The host and port of an `http://` or `https://` URL (the port the
+/// scheme implies when none is given); `None` for anything else.
+pub fn url_host(url: &str) -> Option<(String, u16)> {
+    let (rest, default) = if let Some(r) = url.strip_prefix("https://") {
+        (r, 443)
+    } else {
+        (url.strip_prefix("http://")?, 80)
+    };
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let hostport = authority.rsplit('@').next()?;
+    let (host, port) = if let Some(v6) = hostport.strip_prefix('[') {
+        let (h, after) = v6.split_once(']')?;
+        (h, after.strip_prefix(':'))
+    } else {
+        match hostport.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (hostport, None),
+        }
+    };
+    if host.is_empty() || host.contains(char::is_whitespace) {
+        return None;
+    }
+    let port = match port {
+        Some(p) => p.parse().ok()?,
+        None => default,
+    };
+    Some((host.to_ascii_lowercase(), port))
+}
+
 /// An IPv4-mapped IPv6 address is its IPv4 address (dual-stack listeners).
 fn canonical(ip: IpAddr) -> IpAddr {
     match ip {
@@ -91,6 +153,44 @@ mod tests {
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn public_addresses_and_hosts_of_urls() {
+        for private in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "198.18.0.1",
+            "240.0.0.1",
+        ] {
+            assert!(!is_public(ip(private)), "{private}");
+        }
+        for public in ["8.8.8.8", "133.242.1.1", "2400:4050::1"] {
+            assert!(is_public(ip(public)), "{public}");
+        }
+        assert_eq!(
+            url_host("https://chat.example/hook"),
+            Some(("chat.example".into(), 443))
+        );
+        assert_eq!(
+            url_host("http://u:p@10.0.0.1:8080/x"),
+            Some(("10.0.0.1".into(), 8080))
+        );
+        assert_eq!(
+            url_host("http://[fd00::1]:81/"),
+            Some(("fd00::1".into(), 81))
+        );
+        assert_eq!(url_host("ftp://x.example/"), None);
+        assert_eq!(url_host("https://"), None);
     }
 
     #[test]

@@ -80,6 +80,11 @@ pub(crate) struct Args {
     /// hours, `d` days). An overdue notice follows a missed deadline.
     #[arg(long, env = "KYOYU_REMIND_BEFORE", value_delimiter = ',')]
     remind_before: Option<Vec<String>>,
+    /// Let organizations point their reminder webhooks at loopback, private
+    /// and link-local addresses (a hub on a closed network). Off: the hub
+    /// posts only to public addresses.
+    #[arg(long)]
+    allow_private_webhooks: bool,
     /// A webhook of the national centre's duty channel: every hotline event
     /// is posted there as JSON, signed (repeat for several).
     #[arg(long = "hotline-webhook", value_name = "URL")]
@@ -394,6 +399,7 @@ pub(crate) fn run(args: &Args) -> u8 {
         }
         config.hotline_ack = std::time::Duration::from_secs(s);
     }
+    config.private_webhooks = args.allow_private_webhooks;
     if let Some(leads) = &args.remind_before {
         match leads.iter().map(|l| lead(l)).collect::<Result<Vec<_>, _>>() {
             Ok(leads) => config.remind_before = leads,

@@ -835,6 +835,8 @@ on_both_stores!(deadlines_are_reminded_before_and_when_overdue, |backend| {
             &smtp.address,
             "--mail-from",
             "reminders@kyoyu.example",
+            // The chat tools below listen on loopback.
+            "--allow-private-webhooks",
         ],
     );
     let w = world(&hub);
@@ -1041,6 +1043,34 @@ on_both_stores!(
     |backend| {
         let hub = TestHub::start(backend);
         let w = world(&hub);
+        // Without --allow-private-webhooks an organization's webhook may not
+        // point into the hub's own network, however the address is written.
+        let admin = hub.token_for("tokai-power", "community-admin", false);
+        for url in [
+            "http://127.0.0.1:9/hook",
+            "http://169.254.169.254/latest/meta-data",
+            "http://localhost:8080/hook",
+            "http://[::1]/hook",
+            "http://10.0.0.7/hook",
+            "http://[::ffff:192.168.0.1]/hook",
+        ] {
+            let a = w.call(
+                "PUT",
+                "/api/orgs/tokai-power/webhook",
+                &admin,
+                &json!({"url": url, "secret": "0123456789abcdef"}),
+            );
+            assert_eq!(a.status, 422, "{url}: {}", a.body);
+            assert!(a.body.contains("public internet"), "{}", a.body);
+        }
+        let a = w.call(
+            "PUT",
+            "/api/orgs/tokai-power/webhook",
+            &admin,
+            &json!({"url": "https://chat.example/hook", "secret": "0123456789abcdef"}),
+        );
+        assert_eq!(a.status, 200, "{}", a.body);
+
         let hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
         let observables = json!([
             "198.51.100.23",
