@@ -141,9 +141,6 @@ pub fn objects(i: &Incident, form: &Form) -> Vec<Value> {
         incident["x_kyoyu_state"] = json!(i.state);
         incident["x_kyoyu_stages"] = json!(i.stages);
     }
-    if let Some(by) = &identity {
-        incident["created_by_ref"] = json!(by);
-    }
     out.push(incident);
 
     let mut seen = std::collections::BTreeSet::new();
@@ -198,21 +195,6 @@ pub fn objects(i: &Incident, form: &Form) -> Vec<Value> {
             }));
         }
     }
-    for o in out.iter_mut() {
-        if let (Some(by), Some(m)) = (&identity, o.as_object_mut())
-            && m.get("type").and_then(Value::as_str) != Some("identity")
-        {
-            m.entry("created_by_ref").or_insert_with(|| json!(by));
-        }
-    }
-    // SCOs carry no created_by_ref.
-    for o in out.iter_mut() {
-        if o.get("created").is_none()
-            && let Some(m) = o.as_object_mut()
-        {
-            m.remove("created_by_ref");
-        }
-    }
     let refs: Vec<Value> = out.iter().filter_map(|o| o.get("id").cloned()).collect();
     let description: Vec<String> = i
         .reports
@@ -239,10 +221,16 @@ pub fn objects(i: &Incident, form: &Form) -> Vec<Value> {
     if !description.is_empty() {
         report.insert("description".into(), json!(description.join("\n\n")));
     }
-    if let Some(by) = &identity {
-        report.insert("created_by_ref".into(), json!(by));
-    }
     out.push(Value::Object(report));
+    // Every SDO and SRO but the identity is the filer's (SCOs, which have
+    // no `created`, carry no creator).
+    if let Some(by) = &identity {
+        for m in out.iter_mut().filter_map(Value::as_object_mut) {
+            if m.contains_key("created") && m.get("id") != Some(&json!(by)) {
+                m.insert("created_by_ref".into(), json!(by));
+            }
+        }
+    }
     out
 }
 

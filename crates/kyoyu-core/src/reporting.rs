@@ -950,7 +950,8 @@ impl<S: Store> Hub<S> {
 
     /// Where `org`'s reminders are posted (`{"url"}`, never the secret).
     pub async fn reminder_webhook(&self, who: &Caller, org: &str) -> Result<Value, Error> {
-        if !may_manage_reminder_webhook(&who.principal, org) && who.principal.org != org {
+        // Its own people may see where it goes (those who may set it are among them).
+        if who.principal.org != org {
             return Err(said(ErrorKind::Forbidden, "report.webhook_who", &[]));
         }
         let url = self
@@ -1047,9 +1048,9 @@ impl<S: Store> Hub<S> {
         if host == "localhost" || host.ends_with(".localhost") {
             return false;
         }
+        // A name is checked by the notifier once resolved.
         host.parse::<std::net::IpAddr>()
-            .is_ok_and(kyoyu_trust::net::is_public)
-            || host.parse::<std::net::IpAddr>().is_err()
+            .map_or(true, kyoyu_trust::net::is_public)
     }
 
     /// Whether the hub lets organizations' webhooks reach private addresses.
